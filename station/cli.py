@@ -1,0 +1,120 @@
+"""The `station` command line.
+
+The core's own commands live here. The other layers add theirs through the
+`bay_station.commands` entry-point group (see `pyproject.toml`): each entry is a
+`register(commands, common)` function that adds a subparser whose handler is
+set with `parser.set_defaults(handler=...)`. That keeps the core free of any
+import of the layers above it, and a layer whose optional library is missing
+only fails when its own command runs.
+
+Exit status: 0 success, 2 bad input or a refused command (one line on stderr),
+other codes as each command documents.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, NoReturn
+
+from station.config import Config, load_config
+from station.errors import StationError
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "bay_station.commands"
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+Handler = Callable[[argparse.Namespace], int]
+Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]", argparse.ArgumentParser], None]
+
+
+class UsageError(StationError):
+    """Bad arguments found after parsing; reported as one line with exit status 2."""
+
+
+def common_parser() -> argparse.ArgumentParser:
+    """Options every command accepts, placed after the command name."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="data folder (default: STATION_DATA_DIR or the platform's user data folder)",
+    )
+    common.add_argument("--config", type=Path, default=None, help="TOML configuration file")
+    common.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    return common
+
+
+def config_from_args(args: argparse.Namespace, **flags: Any) -> Config:
+    """The layered configuration for this run; `flags` are the command's own options."""
+    return load_config(data_dir=args.data_dir, flags=flags, config_file=args.config)
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def fail(message: str) -> NoReturn:
+    raise UsageError(message)
+
+
+def _plugin_registrations() -> list[tuple[str, Register]]:
+    found: list[tuple[str, Register]] = []
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        try:
+            found.append((ep.name, ep.load()))
+        except ImportError as err:  # a broken layer must not take the core commands down
+            log.warning("command %s is unavailable: %s", ep.name, err)
+    return found
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
+    """The parser, and the names of the commands it knows."""
+    from station import commands
+
+    common = common_parser()
+    parser = argparse.ArgumentParser(
+        prog="station",
+        description="Bay Station: workshop bay and delivery-desk station.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.register(sub, common)
+    for _name, register in _plugin_registrations():
+        register(sub, common)
+    return parser, set(sub.choices)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser, names = build_parser()
+    arg_list = list(sys.argv[1:] if argv is None else argv)
+    if not arg_list:
+        arg_list = ["app"] if "app" in names else ["--help"]
+    args = parser.parse_args(arg_list)
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(getattr(args, "verbose", 0), 2),
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    try:
+        return handler(args)
+    except StationError as err:
+        print(f"station {args.command}: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""The core's one exception tree: callers catch `StationError` and show its message."""
+
+
+class StationError(Exception):
+    """Base of every error the domain core raises on purpose."""
+
+
+class InvalidInput(StationError):
+    """Input that cannot be accepted (unknown status, malformed value...)."""
+
+
+class NotFound(StationError):
+    """A referenced record (work order, user, template...) does not exist."""
+
+
+class PermissionDenied(StationError):
+    """The acting user's role may not run this command."""
+
+
+class AuthenticationFailed(StationError):
+    """Wrong PIN or unknown user."""
+
+
+class AccountLocked(AuthenticationFailed):
+    """Too many failed PIN attempts; an admin must unlock the account."""
+
+
+class TransitionRefused(StationError):
+    """A work-order status change that the lifecycle's guards do not allow."""
+
+
+class ImmutableRecord(StationError):
+    """An attempt to change a signed, approved or issued record in place."""
+
+
+class StoreError(StationError):
+    """The database cannot be opened, migrated or is damaged."""
+
+
+class AuditChainBroken(StoreError):
+    """The hash chain of audit events does not verify."""
