@@ -1,0 +1,50 @@
+"""The drivers layer's one exception tree.
+
+Every device driver (OBD, alignment rig, camera) raises a subclass of
+`DriverError`, so the core and the UI catch one type and show its message.
+`DecodeError` is for bytes that do not parse; `AdapterError` for a device that
+does not do what it should (absent, silent, gone).
+"""
+
+from __future__ import annotations
+
+
+class DriverError(Exception):
+    """Base of every error a device driver raises on purpose."""
+
+
+class DecodeError(DriverError, ValueError):
+    """Bytes from a device that cannot be understood (too short, out of range, garbage)."""
+
+
+class DriverUnavailable(DriverError):  # noqa: N818 - the workshop's word for it
+    """An optional library or interface the chosen driver needs is not installed."""
+
+
+class AdapterError(DriverError):
+    """The device or adapter misbehaves: cannot be opened, refuses, or answers nonsense."""
+
+
+class AdapterNotFound(AdapterError):  # noqa: N818 - the workshop's word for it
+    """The port, channel or interface cannot be opened."""
+
+
+class AdapterVanished(AdapterError):  # noqa: N818 - the workshop's word for it
+    """The device was there and went away in the middle of a conversation."""
+
+
+class NoVehicleResponse(AdapterError):  # noqa: N818 - the workshop's word for it
+    """The adapter works but no ECU / device on the other side answers."""
+
+
+class DeviceTimeout(AdapterError):  # noqa: N818 - the workshop's word for it
+    """A device that answered before did not answer within its time limit."""
+
+
+class NegativeResponse(AdapterError):  # noqa: N818 - the workshop's word for it
+    """The device refused a request with a negative response code."""
+
+    def __init__(self, service: int, code: int, message: str | None = None) -> None:
+        self.service = service
+        self.code = code
+        super().__init__(message or f"service {service:02X} refused with code {code:02X}")
