@@ -24,6 +24,8 @@ from typing import Any, NoReturn
 
 from station.config import Config, load_config
 from station.errors import StationError
+from station.store import Store
+from station.workshop import Actor, Workshop
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,9 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
 Handler = Callable[[argparse.Namespace], int]
-Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]", argparse.ArgumentParser], None]
+Register = Callable[
+    ["argparse._SubParsersAction[argparse.ArgumentParser]", argparse.ArgumentParser], None
+]
 
 
 class UsageError(StationError):
@@ -58,6 +62,27 @@ def config_from_args(args: argparse.Namespace, **flags: Any) -> Config:
     return load_config(data_dir=args.data_dir, flags=flags, config_file=args.config)
 
 
+def actor_options(parser: argparse.ArgumentParser) -> None:
+    """`--user`/`--pin` for commands that change something (or STATION_USER/STATION_PIN)."""
+    parser.add_argument("--user", help="acting user (default: STATION_USER)")
+    parser.add_argument("--pin", help="the user's PIN (default: STATION_PIN)")
+
+
+def open_workshop(config: Config) -> Workshop:
+    """The workshop on this data folder's database; refuses a folder never initialised."""
+    if not config.database_path.exists():
+        raise UsageError(f"no station in {config.data_dir}: run `station init` first")
+    return Workshop(Store.open(config.database_path))
+
+
+def login_from_args(args: argparse.Namespace, config: Config, workshop: Workshop) -> Actor:
+    name = args.user or config.get("user")
+    pin = args.pin or config.get("pin")
+    if not name or not pin:
+        raise UsageError("say who acts: --user NAME --pin PIN (or STATION_USER, STATION_PIN)")
+    return workshop.login(str(name), str(pin))
+
+
 def print_json(value: Any) -> None:
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
@@ -79,15 +104,12 @@ def _plugin_registrations() -> list[tuple[str, Register]]:
 
 def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
     """The parser, and the names of the commands it knows."""
-    from station import commands
-
     common = common_parser()
     parser = argparse.ArgumentParser(
         prog="station",
         description="Bay Station: workshop bay and delivery-desk station.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.register(sub, common)
     for _name, register in _plugin_registrations():
         register(sub, common)
     return parser, set(sub.choices)

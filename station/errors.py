@@ -35,7 +35,3 @@ class ImmutableRecord(StationError):
 
 class StoreError(StationError):
     """The database cannot be opened, migrated or is damaged."""
-
-
-class AuditChainBroken(StoreError):
-    """The hash chain of audit events does not verify."""

@@ -1,0 +1,279 @@
+"""The core's subcommands: init, user, wo, audit."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import uuid
+from importlib.metadata import entry_points
+from typing import Any
+
+from station.cli import (
+    EXIT_OK,
+    UsageError,
+    actor_options,
+    config_from_args,
+    login_from_args,
+    open_workshop,
+    print_json,
+)
+from station.errors import NotFound
+from station.lifecycle import Status, parse_status
+from station.roles import Role
+from station.store import Store
+from station.vehicles import parse_powertrain
+from station.workshop import Workshop
+
+log = logging.getLogger(__name__)
+
+INIT_HOOK_GROUP = "bay_station.init"
+EXIT_AUDIT_BROKEN = 1
+
+
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    init = commands.add_parser("init", parents=[common], help="create a station in the data folder")
+    init.add_argument("--workshop", default="Bay Station Workshop", help="workshop name")
+    init.add_argument("--station-id", help="this station's id (default: a new UUID)")
+    init.add_argument("--admin", default="admin", help="name of the first admin user")
+    init.add_argument("--admin-pin", help="PIN of the first admin (default: STATION_ADMIN_PIN)")
+    init.set_defaults(handler=run_init)
+
+    user = commands.add_parser("user", parents=[common], help="manage users")
+    user_sub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    add = user_sub.add_parser("add", parents=[common], help="add a user")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--new-pin", required=True, help="the new user's PIN (4-8 digits)")
+    add.add_argument("--display-name")
+    add.add_argument("--language", default="zh", choices=["zh", "en"])
+    actor_options(add)
+    add.set_defaults(handler=run_user_add)
+    unlock = user_sub.add_parser("unlock", parents=[common], help="unlock a user after failed PINs")
+    unlock.add_argument("name")
+    actor_options(unlock)
+    unlock.set_defaults(handler=run_user_unlock)
+
+    wo = commands.add_parser("wo", parents=[common], help="work orders")
+    wo_sub = wo.add_subparsers(dest="wo_command", required=True, metavar="ACTION")
+    create = wo_sub.add_parser("create", parents=[common], help="open a work order for a vehicle")
+    create.add_argument("--vin")
+    create.add_argument("--plate")
+    create.add_argument("--powertrain", default="ICE", help="ICE, HEV or EV (new vehicles)")
+    create.add_argument("--make")
+    create.add_argument("--model")
+    create.add_argument("--year", type=int)
+    create.add_argument("--complaint", default="")
+    create.add_argument("--bay")
+    create.add_argument("--job", action="append", default=[], help="a booked job (repeatable)")
+    create.add_argument("--json", action="store_true")
+    actor_options(create)
+    create.set_defaults(handler=run_wo_create)
+    listing = wo_sub.add_parser("list", parents=[common], help="list work orders")
+    listing.add_argument("--status")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=run_wo_list)
+    show = wo_sub.add_parser("show", parents=[common], help="show one work order")
+    show.add_argument("work_order", help="id or number")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=run_wo_show)
+    status = wo_sub.add_parser("status", parents=[common], help="move a work order to a status")
+    status.add_argument("work_order", help="id or number")
+    status.add_argument("status")
+    status.add_argument("--mileage", type=int, help="odometer in km (checked_in)")
+    status.add_argument("--confirm-lower-mileage", action="store_true")
+    status.add_argument("--note")
+    status.add_argument("--json", action="store_true")
+    actor_options(status)
+    status.set_defaults(handler=run_wo_status)
+
+    audit = commands.add_parser("audit", parents=[common], help="the audit log")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    verify = audit_sub.add_parser("verify", parents=[common], help="check the hash chain")
+    verify.add_argument("--json", action="store_true")
+    verify.set_defaults(handler=run_audit_verify)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    pin = args.admin_pin or os.environ.get("STATION_ADMIN_PIN")
+    if not pin:
+        raise UsageError("give the first admin's PIN: --admin-pin PIN (or STATION_ADMIN_PIN)")
+    if config.database_path.exists():
+        raise UsageError(f"a station already exists in {config.data_dir}")
+    workshop = init_station(config.database_path, args.workshop, args.station_id, args.admin, pin)
+    for ep in entry_points(group=INIT_HOOK_GROUP):
+        ep.load()(config, workshop)
+    print(f"station {workshop.store.meta('station_id')} ready in {config.data_dir}")
+    return EXIT_OK
+
+
+def init_station(
+    db_path: Any, workshop_name: str, station_id: str | None, admin: str, pin: str
+) -> Workshop:
+    """Create the database, the station's identity and its first admin."""
+    workshop = Workshop(Store.open(db_path))
+    with workshop.store.transaction(admin) as tx:
+        for key, value in (
+            ("station_id", station_id or str(uuid.uuid4())),
+            ("workshop_name", workshop_name),
+        ):
+            tx.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
+        tx.audit("station.initialised", "station", {"workshop": workshop_name})
+    workshop.add_user(None, admin, Role.ADMIN, pin)
+    return workshop
+
+
+def run_user_add(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    workshop = open_workshop(config)
+    actor = login_from_args(args, config, workshop)
+    created = workshop.add_user(
+        actor, args.name, Role(args.role), args.new_pin, args.display_name, args.language
+    )
+    print(f"user {args.name} ({args.role}) added with id {created.id}")
+    return EXIT_OK
+
+
+def run_user_unlock(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    workshop = open_workshop(config)
+    workshop.unlock_user(login_from_args(args, config, workshop), args.name)
+    print(f"user {args.name} unlocked")
+    return EXIT_OK
+
+
+def resolve_work_order(workshop: Workshop, reference: str) -> dict[str, Any]:
+    """A work order by database id or by its number (WO-...)."""
+    if reference.isdigit():
+        return workshop.work_order(int(reference))
+    return workshop.work_order_by_number(reference)
+
+
+def run_wo_create(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    workshop = open_workshop(config)
+    actor = login_from_args(args, config, workshop)
+    if not args.vin and not args.plate:
+        raise UsageError("identify the vehicle with --vin or --plate")
+    found = (
+        workshop.find_vehicles(vin=args.vin)
+        if args.vin
+        else workshop.find_vehicles(plate=args.plate)
+    )
+    warnings: tuple[str, ...] = ()
+    if found:
+        vehicle_id = found[0]["id"]
+    else:
+        created = workshop.add_vehicle(
+            actor,
+            args.vin,
+            args.plate,
+            parse_powertrain(args.powertrain),
+            args.make,
+            args.model,
+            args.year,
+        )
+        vehicle_id, warnings = created.id, created.warnings
+    wo = workshop.create_work_order(
+        actor, vehicle_id, args.complaint, bay=args.bay, booked_jobs=args.job
+    )
+    row = workshop.work_order(wo.id)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.json:
+        print_json({**row, "warnings": list(warnings)})
+    else:
+        print(f"{row['number']} (id {row['id']}) {row['status']}")
+    return EXIT_OK
+
+
+def run_wo_list(args: argparse.Namespace) -> int:
+    workshop = open_workshop(config_from_args(args))
+    status: Status | None = parse_status(args.status) if args.status else None
+    rows = workshop.list_work_orders(status)
+    if args.json:
+        print_json(rows)
+    else:
+        for row in rows:
+            vehicle = row["plate"] or row["vin"] or "-"
+            print(
+                f"{row['id']:>6}  {row['number']}  {row['status']:<18} {vehicle}  {row['customer_name'] or ''}"
+            )
+    return EXIT_OK
+
+
+def run_wo_show(args: argparse.Namespace) -> int:
+    workshop = open_workshop(config_from_args(args))
+    wo = resolve_work_order(workshop, args.work_order)
+    detail = {
+        **wo,
+        "vehicle": workshop.vehicle(wo["vehicle_id"]),
+        "progress": workshop.progress_events(wo["id"]),
+        "findings": workshop.findings(wo["id"]),
+        "jobs": workshop.jobs(wo["id"]),
+        "ratings": workshop.rating_summary(wo["id"]),
+    }
+    if args.json:
+        print_json(detail)
+    else:
+        vehicle = detail["vehicle"]
+        print(f"{wo['number']}  {wo['status']}  since {wo['status_since']}")
+        print(
+            f"vehicle  {vehicle['vin'] or '-'}  {vehicle['plate'] or '-'}  {vehicle['make'] or ''} {vehicle['model'] or ''}"
+        )
+        print(f"ratings  {detail['ratings']}")
+        for finding in detail["findings"]:
+            print(
+                f"finding  #{finding['id']} {finding['title']} [{finding['severity']}] {finding['state']}"
+            )
+        for event in detail["progress"]:
+            print(f"progress {event['at']}  {event['to_status']}: {event['text_en']}")
+    return EXIT_OK
+
+
+def run_wo_status(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    workshop = open_workshop(config)
+    target = parse_status(args.status)
+    wo = resolve_work_order(workshop, args.work_order)
+    actor = login_from_args(args, config, workshop)
+    if target is Status.CHECKED_IN:
+        if args.mileage is None:
+            raise UsageError("checking in needs the odometer: --mileage KM")
+        for warning in workshop.check_in(
+            actor, wo["id"], args.mileage, confirm_lower_mileage=args.confirm_lower_mileage
+        ):
+            print(f"warning: {warning}", file=sys.stderr)
+    else:
+        workshop.change_status(actor, wo["id"], target, args.note)
+    row = workshop.work_order(wo["id"])
+    if args.json:
+        print_json(row)
+    else:
+        print(f"{row['number']} {row['status']}")
+    return EXIT_OK
+
+
+def run_audit_verify(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    if not config.database_path.exists():
+        raise NotFound(f"no station in {config.data_dir}")
+    check = Store.open(config.database_path).verify_audit_chain()
+    if args.json:
+        print_json(
+            {
+                "ok": check.ok,
+                "events": check.events,
+                "first_bad_seq": check.first_bad_seq,
+                "reason": check.reason,
+            }
+        )
+    elif check.ok:
+        print(f"audit chain intact: {check.events} events")
+    else:
+        print(f"audit chain broken at event {check.first_bad_seq}: {check.reason}", file=sys.stderr)
+    return EXIT_OK if check.ok else EXIT_AUDIT_BROKEN

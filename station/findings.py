@@ -1,0 +1,99 @@
+"""Findings, their estimates and the customer's decisions on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
+
+from station.errors import InvalidInput
+
+
+class Severity(StrEnum):
+    URGENT = "urgent"  # safety: red
+    SOON = "soon"  # amber
+    ADVISORY = "advisory"
+
+
+class Decision(StrEnum):
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class ApprovalState(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class Channel(StrEnum):
+    DESK = "desk"
+    BAY = "bay"
+    REMOTE = "remote"
+
+
+class LineKind(StrEnum):
+    PART = "part"
+    LABOUR = "labour"
+
+
+@dataclass(frozen=True)
+class EstimateLine:
+    """A part (quantity x unit price) or labour (hours x rate); money in cents."""
+
+    kind: LineKind
+    description: str
+    quantity: float
+    unit_price_cents: int
+    part_number: str | None = None
+
+    @property
+    def total_cents(self) -> int:
+        return round(self.quantity * self.unit_price_cents)
+
+
+def part(
+    description: str, quantity: float, unit_price_cents: int, part_number: str | None = None
+) -> EstimateLine:
+    return EstimateLine(LineKind.PART, description, quantity, unit_price_cents, part_number)
+
+
+def labour(description: str, hours: float, rate_cents: int) -> EstimateLine:
+    return EstimateLine(LineKind.LABOUR, description, hours, rate_cents)
+
+
+def validate_lines(lines: list[EstimateLine]) -> None:
+    for line in lines:
+        if line.quantity <= 0:
+            raise InvalidInput(f"estimate line {line.description!r}: quantity must be positive")
+        if line.unit_price_cents < 0:
+            raise InvalidInput(f"estimate line {line.description!r}: price cannot be negative")
+        if not line.description.strip():
+            raise InvalidInput("an estimate line needs a description")
+
+
+def estimate_total_cents(lines: list[EstimateLine]) -> int:
+    return sum(line.total_cents for line in lines)
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse_enum(kind: type[E], text: str) -> E:
+    try:
+        return kind(text)
+    except ValueError:
+        known = ", ".join(e.value for e in kind)
+        raise InvalidInput(f"unknown {kind.__name__.lower()} {text!r}; use {known}") from None
+
+
+def state_after(decisions: list[Decision]) -> ApprovalState:
+    """The finding's state is its latest decision; earlier ones stay on record."""
+    if not decisions:
+        return ApprovalState.PENDING
+    return ApprovalState(decisions[-1].value)
+
+
+def format_money(cents: int, currency: str = "CNY") -> str:
+    symbol = {"CNY": "¥", "EUR": "€", "USD": "$"}.get(currency, currency + " ")
+    return f"{symbol}{cents / 100:,.2f}"

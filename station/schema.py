@@ -1,0 +1,171 @@
+"""Migrations as named steps, applied in order, each in its own transaction.
+
+A step never changes after it has shipped: a later change is a new step. Layers
+of the core add their tables as steps in `MIGRATIONS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlite_utils
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    apply: Callable[[sqlite_utils.Database], None]
+
+
+def _immutable(db: sqlite_utils.Database, table: str, what: str) -> None:
+    """Triggers that refuse UPDATE and DELETE: corrections are new rows."""
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{what} are immutable'); END"
+        )
+
+
+def _core(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('technician','advisor','admin')),
+            language TEXT NOT NULL DEFAULT 'zh', pin_salt BLOB NOT NULL, pin_hash BLOB NOT NULL,
+            failed_attempts INTEGER NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL);
+        CREATE TABLE customers (
+            id INTEGER PRIMARY KEY, name TEXT NOT NULL, phone TEXT,
+            language TEXT NOT NULL DEFAULT 'zh' CHECK (language IN ('zh','en')),
+            created_at TEXT NOT NULL);
+        CREATE TABLE vehicles (
+            id INTEGER PRIMARY KEY, vin TEXT UNIQUE, vin_reversed TEXT, plate TEXT,
+            make TEXT, model TEXT, year INTEGER,
+            powertrain TEXT NOT NULL CHECK (powertrain IN ('ICE','HEV','EV')),
+            customer_id INTEGER REFERENCES customers(id), vin_warning TEXT,
+            created_at TEXT NOT NULL);
+        CREATE INDEX vehicles_plate ON vehicles(plate);
+        CREATE INDEX vehicles_vin_reversed ON vehicles(vin_reversed);
+        CREATE TABLE appointments (
+            id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id),
+            vehicle_id INTEGER NOT NULL REFERENCES vehicles(id), scheduled_at TEXT NOT NULL,
+            complaint TEXT NOT NULL DEFAULT '', prediagnosis TEXT NOT NULL DEFAULT '{}',
+            cloud_id TEXT UNIQUE, status TEXT NOT NULL DEFAULT 'open', created_at TEXT NOT NULL);
+        CREATE TABLE work_orders (
+            id INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE,
+            vehicle_id INTEGER NOT NULL REFERENCES vehicles(id),
+            customer_id INTEGER REFERENCES customers(id),
+            appointment_id INTEGER REFERENCES appointments(id),
+            bay TEXT, complaint TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1,
+            status_since TEXT NOT NULL, created_at TEXT NOT NULL, created_by INTEGER NOT NULL);
+        CREATE INDEX work_orders_vehicle ON work_orders(vehicle_id);
+        CREATE INDEX work_orders_status ON work_orders(status);
+        CREATE TRIGGER work_orders_no_delete BEFORE DELETE ON work_orders
+            BEGIN SELECT RAISE(ABORT, 'work orders are cancelled, never deleted'); END;
+        CREATE TABLE mileage_readings (
+            id INTEGER PRIMARY KEY, vehicle_id INTEGER NOT NULL REFERENCES vehicles(id),
+            work_order_id INTEGER REFERENCES work_orders(id), km INTEGER NOT NULL,
+            warning TEXT, recorded_at TEXT NOT NULL, recorded_by INTEGER NOT NULL);
+        CREATE INDEX mileage_vehicle ON mileage_readings(vehicle_id, id);
+        CREATE TABLE check_ins (
+            id INTEGER PRIMARY KEY, work_order_id INTEGER NOT NULL REFERENCES work_orders(id),
+            mileage_km INTEGER NOT NULL, energy_level_pct INTEGER,
+            warning_lights TEXT NOT NULL DEFAULT '[]', valuables TEXT NOT NULL DEFAULT '',
+            damage_marks TEXT NOT NULL DEFAULT '[]', customer_confirmed INTEGER NOT NULL DEFAULT 0,
+            recorded_at TEXT NOT NULL, recorded_by INTEGER NOT NULL);
+        CREATE TABLE progress_events (
+            id INTEGER PRIMARY KEY, work_order_id INTEGER NOT NULL REFERENCES work_orders(id),
+            from_status TEXT, to_status TEXT NOT NULL, text_en TEXT NOT NULL,
+            text_zh TEXT NOT NULL, note TEXT, at TEXT NOT NULL, actor INTEGER NOT NULL);
+        CREATE INDEX progress_work_order ON progress_events(work_order_id, id);
+        CREATE TABLE checklists (
+            id INTEGER PRIMARY KEY, work_order_id INTEGER NOT NULL REFERENCES work_orders(id),
+            template_id TEXT NOT NULL, template_version INTEGER NOT NULL,
+            created_at TEXT NOT NULL, UNIQUE (work_order_id, template_id));
+        CREATE TABLE checklist_results (
+            id INTEGER PRIMARY KEY, checklist_id INTEGER NOT NULL REFERENCES checklists(id),
+            item_key TEXT NOT NULL, rating TEXT NOT NULL CHECK (rating IN ('green','amber','red')),
+            value REAL, unit TEXT, note TEXT NOT NULL DEFAULT '', photos TEXT NOT NULL DEFAULT '[]',
+            recorded_at TEXT NOT NULL, recorded_by INTEGER NOT NULL);
+        CREATE INDEX checklist_results_item ON checklist_results(checklist_id, item_key, id);
+        CREATE TABLE findings (
+            id INTEGER PRIMARY KEY, work_order_id INTEGER NOT NULL REFERENCES work_orders(id),
+            title TEXT NOT NULL, severity TEXT NOT NULL, source_kind TEXT NOT NULL,
+            source_ref TEXT, recommended_job TEXT NOT NULL DEFAULT '',
+            measurement_value REAL, measurement_unit TEXT, remaining_life_km INTEGER,
+            created_at TEXT NOT NULL, created_by INTEGER NOT NULL);
+        CREATE INDEX findings_work_order ON findings(work_order_id);
+        CREATE TABLE estimate_lines (
+            id INTEGER PRIMARY KEY, finding_id INTEGER NOT NULL REFERENCES findings(id),
+            kind TEXT NOT NULL CHECK (kind IN ('part','labour')), description TEXT NOT NULL,
+            part_number TEXT, quantity REAL NOT NULL, unit_price_cents INTEGER NOT NULL);
+        CREATE TABLE approvals (
+            id INTEGER PRIMARY KEY, finding_id INTEGER NOT NULL REFERENCES findings(id),
+            decision TEXT NOT NULL CHECK (decision IN ('approved','declined')),
+            customer_name TEXT NOT NULL, channel TEXT NOT NULL CHECK (channel IN ('desk','bay','remote')),
+            signature_ref TEXT, total_cents INTEGER NOT NULL, at TEXT NOT NULL,
+            recorded_by INTEGER);
+        CREATE INDEX approvals_finding ON approvals(finding_id, id);
+        CREATE TABLE signatures (
+            sha256 TEXT PRIMARY KEY, strokes TEXT NOT NULL, width INTEGER NOT NULL,
+            height INTEGER NOT NULL, created_at TEXT NOT NULL);
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY, work_order_id INTEGER NOT NULL REFERENCES work_orders(id),
+            finding_id INTEGER REFERENCES findings(id), description TEXT NOT NULL,
+            created_at TEXT NOT NULL);
+        CREATE TABLE clock_entries (
+            id INTEGER PRIMARY KEY, job_id INTEGER NOT NULL REFERENCES jobs(id),
+            technician_id INTEGER NOT NULL REFERENCES users(id),
+            started_at TEXT NOT NULL, ended_at TEXT);
+        CREATE TABLE quality_checks (
+            id INTEGER PRIMARY KEY, work_order_id INTEGER NOT NULL REFERENCES work_orders(id),
+            passed INTEGER NOT NULL, note TEXT NOT NULL DEFAULT '', at TEXT NOT NULL,
+            checked_by INTEGER NOT NULL);
+        CREATE TABLE reports (
+            id INTEGER PRIMARY KEY, work_order_id INTEGER NOT NULL REFERENCES work_orders(id),
+            version INTEGER NOT NULL, sha256 TEXT NOT NULL, file_name TEXT NOT NULL,
+            language TEXT NOT NULL, issued_at TEXT NOT NULL, issued_by INTEGER NOT NULL,
+            UNIQUE (work_order_id, version));
+        CREATE TABLE follow_ups (
+            id INTEGER PRIMARY KEY, work_order_id INTEGER NOT NULL REFERENCES work_orders(id),
+            kind TEXT NOT NULL, due_at TEXT NOT NULL, done_at TEXT, outcome TEXT);
+        CREATE INDEX follow_ups_due ON follow_ups(done_at, due_at);
+        CREATE TABLE service_due (
+            id INTEGER PRIMARY KEY, vehicle_id INTEGER NOT NULL REFERENCES vehicles(id),
+            work_order_id INTEGER NOT NULL REFERENCES work_orders(id),
+            due_km INTEGER NOT NULL, due_date TEXT NOT NULL, created_at TEXT NOT NULL);
+        CREATE TABLE audit_events (
+            seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT, kind TEXT NOT NULL,
+            subject TEXT NOT NULL, data TEXT NOT NULL, prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL);
+        CREATE INDEX audit_subject ON audit_events(subject);
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY, mutation_id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+            entity TEXT NOT NULL, entity_id TEXT NOT NULL, payload TEXT NOT NULL,
+            created_at TEXT NOT NULL, acked_at TEXT, result TEXT);
+        CREATE INDEX outbox_pending ON outbox(acked_at, seq);
+        CREATE INDEX outbox_entity ON outbox(entity, entity_id);
+        """
+    )
+    for table, what in (
+        ("approvals", "approvals"),
+        ("reports", "issued reports"),
+        ("audit_events", "audit events"),
+        ("findings", "findings"),
+        ("signatures", "signatures"),
+        ("estimate_lines", "estimate lines"),
+        ("progress_events", "progress events"),
+        ("checklist_results", "checklist results"),
+        ("mileage_readings", "mileage readings"),
+        ("check_ins", "check-ins"),
+    ):
+        _immutable(db, table, what)
+
+
+MIGRATIONS: list[Migration] = [
+    Migration("0001_core", _core),
+]

@@ -1,0 +1,231 @@
+"""The station's SQLite store.
+
+Every state change runs in `Store.transaction()`: one `BEGIN IMMEDIATE`
+transaction that writes the rows, an audit event chained to the previous one
+and, where the cloud must know, an outbox entry. Either all of it is on disk
+(WAL, synchronous=FULL) or none of it is.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from station.audit import GENESIS_HASH, ChainCheck, canonical_json, chain_hash, verify_chain
+from station.errors import StoreError
+from station.schema import MIGRATIONS, Migration
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def timestamp(moment: datetime) -> str:
+    """ISO 8601 in UTC with milliseconds: sorts as text, reads as time."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Transaction:
+    """The writes of one state change; see `Store.transaction`."""
+
+    def __init__(self, store: Store, actor: str | None, now: datetime) -> None:
+        self.store = store
+        self.db = store.db
+        self.actor = actor
+        self.now = now
+        self.at = timestamp(now)
+
+    def execute(self, sql: str, params: tuple[Any, ...] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
+        return self.db.conn.execute(sql, params)
+
+    def insert(self, table: str, row: Mapping[str, Any]) -> int:
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        cursor = self.db.conn.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(row.values())
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def audit(self, kind: str, subject: str, data: Mapping[str, Any]) -> str:
+        """Append an event to the hash chain; returns its hash."""
+        last = self.db.conn.execute(
+            "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        seq, previous = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+        body = {
+            "seq": seq,
+            "at": self.at,
+            "actor": self.actor,
+            "kind": kind,
+            "subject": subject,
+            "data": dict(data),
+        }
+        digest = chain_hash(previous, body)
+        self.db.conn.execute(
+            "INSERT INTO audit_events (seq, at, actor, kind, subject, data, prev_hash, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                seq,
+                self.at,
+                self.actor,
+                kind,
+                subject,
+                canonical_json(body["data"]),
+                previous,
+                digest,
+            ),
+        )
+        return digest
+
+    def outbox(
+        self, kind: str, entity: str, entity_id: str | int, payload: Mapping[str, Any]
+    ) -> str:
+        """Queue a mutation for the cloud; returns its mutation id (stable across retries)."""
+        mutation_id = str(uuid.uuid4())
+        self.db.conn.execute(
+            "INSERT INTO outbox (mutation_id, kind, entity, entity_id, payload, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (mutation_id, kind, entity, str(entity_id), canonical_json(payload), self.at),
+        )
+        return mutation_id
+
+    def record(
+        self,
+        kind: str,
+        entity: str,
+        entity_id: str | int,
+        data: Mapping[str, Any],
+        sync: bool = True,
+    ) -> None:
+        """The usual pair: an audit event, and the same facts queued for the cloud."""
+        self.audit(kind, f"{entity}:{entity_id}", data)
+        if sync:
+            self.outbox(kind, entity, entity_id, data)
+
+
+@dataclass
+class Store:
+    db: sqlite_utils.Database
+    path: Path | None
+    clock: Clock = utc_now
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | str,
+        clock: Clock = utc_now,
+        migrations: list[Migration] | None = None,
+    ) -> Store:
+        """Open (creating if needed) and migrate the database at `path`."""
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+        except (OSError, sqlite3.Error) as err:
+            raise StoreError(f"cannot open the database {path}: {err}") from err
+        store = cls(db=sqlite_utils.Database(conn), path=path, clock=clock)
+        store._configure()
+        store.migrate(MIGRATIONS if migrations is None else migrations)
+        return store
+
+    def _configure(self) -> None:
+        conn = self.db.conn
+        try:
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=30000")
+        except sqlite3.DatabaseError as err:
+            raise StoreError(f"{self.path} is not a usable station database: {err}") from err
+        if mode.lower() != "wal":
+            log.warning("database %s is in %s mode, not WAL", self.path, mode)
+
+    def migrate(self, migrations: list[Migration]) -> list[str]:
+        conn = self.db.conn
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        done = {row[0] for row in conn.execute("SELECT name FROM _migrations")}
+        applied: list[str] = []
+        for step in migrations:
+            if step.name in done:
+                continue
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                step.apply(self.db)
+                conn.execute(
+                    "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+                    (step.name, timestamp(self.clock())),
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.rollback()
+                raise
+            log.info("applied migration %s", step.name)
+            applied.append(step.name)
+        return applied
+
+    @contextmanager
+    def transaction(self, actor: str | None = None) -> Iterator[Transaction]:
+        """One atomic state change; nested use is refused rather than silently merged."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            raise StoreError("a transaction is already open on this connection")
+        conn.execute("BEGIN IMMEDIATE")
+        tx = Transaction(self, actor, self.clock())
+        try:
+            yield tx
+        except BaseException:
+            conn.rollback()
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def query(
+        self, sql: str, params: tuple[Any, ...] | Mapping[str, Any] = ()
+    ) -> list[dict[str, Any]]:
+        cursor = self.db.conn.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def query_one(
+        self, sql: str, params: tuple[Any, ...] | Mapping[str, Any] = ()
+    ) -> dict[str, Any] | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def verify_audit_chain(self) -> ChainCheck:
+        cursor = self.db.conn.execute(
+            "SELECT seq, at, actor, kind, subject, data, prev_hash, hash FROM audit_events ORDER BY seq"
+        )
+        names = [c[0] for c in cursor.description]
+        return verify_chain(dict(zip(names, row, strict=True)) for row in cursor)
+
+    def integrity_ok(self) -> bool:
+        return bool(self.db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+
+def loads(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
