@@ -8,4 +8,11 @@ from drivers.errors import DecodeError
 from drivers.obd.dtc import decode_dtcs, describe_dtc
 from drivers.obd.pids import Reading, decode_pid, decode_readiness
 
-__all__ = ["DecodeError", "Reading", "decode_dtcs", "decode_pid", "decode_readiness", "describe_dtc"]
+__all__ = [
+    "DecodeError",
+    "Reading",
+    "decode_dtcs",
+    "decode_pid",
+    "decode_readiness",
+    "describe_dtc",
+]

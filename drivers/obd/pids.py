@@ -76,7 +76,12 @@ FUEL_SYSTEM_STATUS = {
     16: "closed loop, feedback fault",
 }
 
-SECONDARY_AIR_STATUS = {1: "upstream", 2: "downstream of catalyst", 4: "outside air or off", 8: "diagnostics"}
+SECONDARY_AIR_STATUS = {
+    1: "upstream",
+    2: "downstream of catalyst",
+    4: "outside air or off",
+    8: "diagnostics",
+}
 
 OBD_STANDARDS = {
     1: "OBD-II (CARB)",
@@ -150,11 +155,15 @@ def _monitor_status(d: bytes) -> str:
 
 
 def _o2_present(d: bytes) -> str:
-    return ",".join(f"B{1 + bit // 4}S{1 + bit % 4}" for bit in range(8) if d[0] >> bit & 1) or "none"
+    return (
+        ",".join(f"B{1 + bit // 4}S{1 + bit % 4}" for bit in range(8) if d[0] >> bit & 1) or "none"
+    )
 
 
 def _o2_present_4banks(d: bytes) -> str:
-    return ",".join(f"B{1 + bit // 2}S{1 + bit % 2}" for bit in range(8) if d[0] >> bit & 1) or "none"
+    return (
+        ",".join(f"B{1 + bit // 2}S{1 + bit % 2}" for bit in range(8) if d[0] >> bit & 1) or "none"
+    )
 
 
 def _max_values(d: bytes) -> str:
@@ -170,7 +179,9 @@ def _emission_requirements(d: bytes) -> str:
 def _specs() -> dict[int, PidSpec]:
     specs: list[PidSpec] = []
 
-    def add(pid: int, name: str, length: int, unit: str | None, fn: Callable[[bytes], Value]) -> None:
+    def add(
+        pid: int, name: str, length: int, unit: str | None, fn: Callable[[bytes], Value]
+    ) -> None:
         specs.append(PidSpec(pid, name, length, unit, fn))
 
     for base in (0x00, 0x20, 0x40, 0x60, 0x80, 0xA0, 0xC0, 0xE0):
@@ -199,16 +210,34 @@ def _specs() -> dict[int, PidSpec]:
     add(0x13, "Oxygen sensors present", 1, None, _o2_present)
     for n in range(8):
         bank, sensor = (1 + n // 4, 1 + n % 4)
-        add(0x14 + n, f"Oxygen sensor voltage, bank {bank} sensor {sensor}", 2, "V", lambda d: d[0] / 200)
+        add(
+            0x14 + n,
+            f"Oxygen sensor voltage, bank {bank} sensor {sensor}",
+            2,
+            "V",
+            lambda d: d[0] / 200,
+        )
     add(0x1C, "OBD standard", 1, None, _enum(OBD_STANDARDS))
     add(0x1D, "Oxygen sensors present (4 banks)", 1, None, _o2_present_4banks)
     add(0x1E, "Power take-off active", 1, None, lambda d: "on" if d[0] & 1 else "off")
     add(0x1F, "Run time since engine start", 2, "s", lambda d: _u16(d))
     add(0x21, "Distance travelled with MIL on", 2, "km", lambda d: _u16(d))
-    add(0x22, "Fuel rail pressure (relative to vacuum)", 2, "kPa", lambda d: round(_u16(d) * 0.079, 3))
+    add(
+        0x22,
+        "Fuel rail pressure (relative to vacuum)",
+        2,
+        "kPa",
+        lambda d: round(_u16(d) * 0.079, 3),
+    )
     add(0x23, "Fuel rail gauge pressure", 2, "kPa", lambda d: _u16(d) * 10)
     for n in range(8):
-        add(0x24 + n, f"Oxygen sensor {n + 1} lambda", 4, "ratio", lambda d: round(_u16(d) * 2 / 65536, 4))
+        add(
+            0x24 + n,
+            f"Oxygen sensor {n + 1} lambda",
+            4,
+            "ratio",
+            lambda d: round(_u16(d) * 2 / 65536, 4),
+        )
     add(0x2C, "Commanded EGR", 1, "%", _percent)
     add(0x2D, "EGR error", 1, "%", lambda d: round(d[0] * 100 / 128 - 100, 2))
     add(0x2E, "Commanded evaporative purge", 1, "%", _percent)
@@ -218,7 +247,13 @@ def _specs() -> dict[int, PidSpec]:
     add(0x32, "Evaporative system vapour pressure", 2, "Pa", lambda d: _s16(d) / 4)
     add(0x33, "Barometric pressure", 1, "kPa", lambda d: d[0])
     for n in range(8):
-        add(0x34 + n, f"Oxygen sensor {n + 1} current", 4, "mA", lambda d: round(_u16(d, 2) / 256 - 128, 3))
+        add(
+            0x34 + n,
+            f"Oxygen sensor {n + 1} current",
+            4,
+            "mA",
+            lambda d: round(_u16(d, 2) / 256 - 128, 3),
+        )
     for pid, name in (
         (0x3C, "Catalyst temperature, bank 1 sensor 1"),
         (0x3D, "Catalyst temperature, bank 2 sensor 1"),
@@ -229,7 +264,13 @@ def _specs() -> dict[int, PidSpec]:
     add(0x41, "Monitor status this drive cycle", 4, None, _monitor_status)
     add(0x42, "Control module voltage", 2, "V", lambda d: _u16(d) / 1000)
     add(0x43, "Absolute load value", 2, "%", lambda d: round(_u16(d) * 100 / 255, 2))
-    add(0x44, "Commanded air-fuel equivalence ratio", 2, "ratio", lambda d: round(_u16(d) * 2 / 65536, 4))
+    add(
+        0x44,
+        "Commanded air-fuel equivalence ratio",
+        2,
+        "ratio",
+        lambda d: round(_u16(d) * 2 / 65536, 4),
+    )
     add(0x45, "Relative throttle position", 1, "%", _percent)
     add(0x46, "Ambient air temperature", 1, "°C", _temp)
     for pid, name in (
@@ -243,7 +284,13 @@ def _specs() -> dict[int, PidSpec]:
         add(pid, name, 1, "%", _percent)
     add(0x4D, "Time run with MIL on", 2, "min", lambda d: _u16(d))
     add(0x4E, "Time since codes cleared", 2, "min", lambda d: _u16(d))
-    add(0x4F, "Maximum equivalence ratio, O2 voltage, O2 current and intake pressure", 4, None, _max_values)
+    add(
+        0x4F,
+        "Maximum equivalence ratio, O2 voltage, O2 current and intake pressure",
+        4,
+        None,
+        _max_values,
+    )
     add(0x50, "Maximum mass air flow rate", 4, "g/s", lambda d: d[0] * 10)
     add(0x51, "Fuel type", 1, None, _enum(FUEL_TYPES))
     add(0x52, "Ethanol fuel share", 1, "%", _percent)
@@ -268,7 +315,13 @@ def _specs() -> dict[int, PidSpec]:
     add(0x63, "Engine reference torque", 2, "Nm", lambda d: _u16(d))
     add(0x8E, "Engine friction torque", 1, "%", _torque)
     add(0xA2, "Cylinder fuel rate", 2, "mg/stroke", lambda d: _u16(d) / 32)
-    add(0xA4, "Transmission actual gear", 4, None, lambda d: d[2] >> 4 if d[0] & 0x02 else "not available")
+    add(
+        0xA4,
+        "Transmission actual gear",
+        4,
+        None,
+        lambda d: d[2] >> 4 if d[0] & 0x02 else "not available",
+    )
     add(0xA6, "Odometer", 4, "km", lambda d: ((_u16(d) << 16) | _u16(d, 2)) / 10)
     return {spec.pid: spec for spec in specs}
 
@@ -289,7 +342,9 @@ def decode_pid(pid: int, data: bytes) -> Reading:
     """Decode a service 01/02 payload (the bytes after the PID byte)."""
     spec = PIDS.get(pid)
     if spec is None:
-        raise DecodeError(f"unknown PID {pid:#04x}" if 0 <= pid <= 0xFF else f"PID {pid} out of range")
+        raise DecodeError(
+            f"unknown PID {pid:#04x}" if 0 <= pid <= 0xFF else f"PID {pid} out of range"
+        )
     if len(data) < spec.length:
         raise DecodeError(f"PID {pid:02X} needs {spec.length} data bytes, got {len(data)}")
     return Reading(spec.convert(bytes(data[: spec.length])), spec.unit, spec.name)
