@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from station import diagnostics
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -168,4 +170,5 @@ def _core(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", _core),
+    Migration("0002_diagnostics", diagnostics.migrate),
 ]

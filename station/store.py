@@ -17,13 +17,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
 from station.audit import GENESIS_HASH, ChainCheck, canonical_json, chain_hash, verify_chain
 from station.errors import StoreError
-from station.schema import MIGRATIONS, Migration
+
+if TYPE_CHECKING:
+    from station.schema import Migration
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +134,9 @@ class Store:
         migrations: list[Migration] | None = None,
     ) -> Store:
         """Open (creating if needed) and migrate the database at `path`."""
+        # Imported here: the schema gathers the migrations of modules that use the store.
+        from station.schema import MIGRATIONS
+
         path = Path(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,161 @@
+"""Scan results kept with the work order: the pre-repair scan, the post-repair rescan, clears.
+
+The drivers produce the scan (the JSON of the `station scan` contract); the core
+keeps it as evidence, immutable, so the report and the cloud see exactly what
+the car said.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from station.errors import InvalidInput
+from station.roles import require
+from station.workshop import Actor, Created, Workshop
+
+log = logging.getLogger(__name__)
+
+STAGES = ("pre", "post")
+DTC_KINDS = ("stored", "pending", "permanent")
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE scans (
+            id INTEGER PRIMARY KEY, work_order_id INTEGER NOT NULL REFERENCES work_orders(id),
+            stage TEXT NOT NULL CHECK (stage IN ('pre','post')), vin TEXT, protocol TEXT,
+            incomplete INTEGER NOT NULL DEFAULT 0, error TEXT, result TEXT NOT NULL,
+            at TEXT NOT NULL, recorded_by INTEGER NOT NULL);
+        CREATE INDEX scans_work_order ON scans(work_order_id, stage, id);
+        CREATE TABLE scan_dtcs (
+            id INTEGER PRIMARY KEY, scan_id INTEGER NOT NULL REFERENCES scans(id),
+            ecu TEXT NOT NULL, code TEXT NOT NULL, kind TEXT NOT NULL, description TEXT);
+        CREATE INDEX scan_dtcs_scan ON scan_dtcs(scan_id);
+        CREATE TABLE code_clears (
+            id INTEGER PRIMARY KEY, work_order_id INTEGER NOT NULL REFERENCES work_orders(id),
+            ecus TEXT NOT NULL, confirmed_by INTEGER NOT NULL, at TEXT NOT NULL);
+        """
+    )
+    for table in ("scans", "scan_dtcs", "code_clears"):
+        for action in ("UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, 'scan records are immutable'); END"
+            )
+
+
+@dataclass(frozen=True)
+class CodeComparison:
+    """What the post-repair rescan says about the codes of the pre-repair scan."""
+
+    cleared: tuple[str, ...]
+    remaining: tuple[str, ...]
+    new: tuple[str, ...]
+
+
+def scan_codes(
+    result: Mapping[str, Any], kinds: tuple[str, ...] = ("stored", "pending")
+) -> set[str]:
+    return {
+        dtc["code"]
+        for ecu in result.get("ecus", [])
+        for dtc in ecu.get("dtcs", [])
+        if dtc.get("kind") in kinds
+    }
+
+
+def compare_scans(before: Mapping[str, Any], after: Mapping[str, Any]) -> CodeComparison:
+    """Codes gone, codes still there, codes that came back or appeared (stored and pending)."""
+    pre, post = scan_codes(before), scan_codes(after)
+    return CodeComparison(
+        cleared=tuple(sorted(pre - post)),
+        remaining=tuple(sorted(pre & post)),
+        new=tuple(sorted(post - pre)),
+    )
+
+
+def record_scan(
+    workshop: Workshop, actor: Actor, wo_id: int, stage: str, result: Mapping[str, Any]
+) -> Created:
+    """Keep one scan (the `station scan --json` object) with its trouble codes."""
+    require(actor.role, "work_order.diagnose")
+    if stage not in STAGES:
+        raise InvalidInput(f"unknown scan stage {stage!r}; use pre or post")
+    if not isinstance(result.get("ecus"), list):
+        raise InvalidInput("a scan result lists its ECUs")
+    workshop.work_order(wo_id)
+    with workshop.store.transaction(actor.name) as tx:
+        row = {
+            "work_order_id": wo_id,
+            "stage": stage,
+            "vin": result.get("vin"),
+            "protocol": result.get("protocol"),
+            "incomplete": int(bool(result.get("incomplete"))),
+            "error": result.get("error"),
+            "result": json.dumps(result, ensure_ascii=False, sort_keys=True),
+            "at": tx.at,
+            "recorded_by": actor.user_id,
+        }
+        scan_id = tx.insert("scans", row)
+        codes = []
+        for ecu in result["ecus"]:
+            for dtc in ecu.get("dtcs", []):
+                if dtc.get("kind") not in DTC_KINDS:
+                    raise InvalidInput(f"unknown trouble-code kind {dtc.get('kind')!r}")
+                code_row = {
+                    "scan_id": scan_id,
+                    "ecu": str(ecu.get("id")),
+                    "code": dtc["code"],
+                    "kind": dtc["kind"],
+                    "description": dtc.get("description"),
+                }
+                tx.insert("scan_dtcs", code_row)
+                codes.append(code_row)
+        tx.record(
+            "diagnostics.scan_recorded",
+            "scan",
+            scan_id,
+            {k: v for k, v in row.items() if k != "result"} | {"codes": codes},
+        )
+    return Created(scan_id)
+
+
+def latest_scan(workshop: Workshop, wo_id: int, stage: str) -> dict[str, Any] | None:
+    row = workshop.store.query_one(
+        "SELECT * FROM scans WHERE work_order_id = ? AND stage = ? ORDER BY id DESC LIMIT 1",
+        (wo_id, stage),
+    )
+    if row is not None:
+        row["result"] = json.loads(row["result"])
+    return row
+
+
+def authorise_code_clear(
+    workshop: Workshop, actor: Actor, wo_id: int, ecus: list[str], confirmed: bool
+) -> Created:
+    """Record the confirmed decision to clear codes, before the driver sends service 04.
+
+    Clearing erases evidence in the car, so it needs a permitted role and an
+    explicit confirmation, and the decision is audited even if the clear fails.
+    """
+    require(actor.role, "dtc.clear")
+    if not confirmed:
+        raise InvalidInput("clearing trouble codes needs an explicit confirmation")
+    workshop.work_order(wo_id)
+    with workshop.store.transaction(actor.name) as tx:
+        row = {
+            "work_order_id": wo_id,
+            "ecus": json.dumps(ecus),
+            "confirmed_by": actor.user_id,
+            "at": tx.at,
+        }
+        clear_id = tx.insert("code_clears", row)
+        tx.record("diagnostics.codes_cleared", "code_clear", clear_id, row)
+    return Created(clear_id)
