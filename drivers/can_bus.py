@@ -1,0 +1,30 @@
+"""Open any python-can bus from its usual configuration (interface, channel, bitrate).
+
+python-can is imported here, lazily, so the rest of the station works without it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from drivers.errors import AdapterNotFound, DriverUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def open_bus(interface: str, channel: str, bitrate: int | None = None, **options: Any) -> Any:
+    """A `can.BusABC` for socketcan, slcan, pcan, kvaser, virtual... with a clear error."""
+    try:
+        import can
+    except ImportError as err:
+        raise DriverUnavailable("python-can is not installed") from err
+    kwargs: dict[str, Any] = dict(options)
+    if bitrate is not None and interface not in ("virtual", "socketcan"):
+        kwargs["bitrate"] = bitrate
+    try:
+        bus = can.Bus(interface=interface, channel=channel, **kwargs)
+    except (can.CanError, OSError, ValueError, ImportError) as err:
+        raise AdapterNotFound(f"cannot open CAN {interface} {channel}: {err}") from err
+    log.info("opened CAN bus %s %s", interface, channel)
+    return bus

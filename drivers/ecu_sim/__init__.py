@@ -1,0 +1,9 @@
+"""The ECU simulator: a vehicle profile answering OBD-II on a real python-can bus.
+
+Used by the tests, the demo, the app's demo mode and the HIL bench alike.
+"""
+
+from drivers.ecu_sim.model import SimulatedEcu, load_profile, profile_names
+from drivers.ecu_sim.runner import EcuSimulator
+
+__all__ = ["EcuSimulator", "SimulatedEcu", "load_profile", "profile_names"]

@@ -1,0 +1,234 @@
+"""OBD-II on native CAN (ISO 15765-4): functional and physical requests, one reassembly per ECU."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from drivers.errors import AdapterVanished, DecodeError, NoVehicleResponse
+from drivers.obd.isotp import FLOW_CONTROL_CONTINUE, Reassembler, single_frame
+from drivers.obd.link import ObdLink, is_response_pending
+
+log = logging.getLogger(__name__)
+
+FrameHook = Callable[[Any], None]
+
+
+@dataclass(frozen=True)
+class CanAddressing:
+    """The ISO 15765-4 identifiers of one of its two addressing schemes."""
+
+    extended: bool
+    functional_id: int
+
+    def is_response(self, arbitration_id: int, extended: bool) -> bool:
+        if extended != self.extended:
+            return False
+        if self.extended:
+            return arbitration_id & 0x1FFFFF00 == 0x18DAF100
+        return 0x7E8 <= arbitration_id <= 0x7EF
+
+    def request_id(self, response_id: int) -> int:
+        """The physical request id an ECU listens on, from the id it answers with."""
+        if self.extended:
+            return 0x18DA00F1 | ((response_id & 0xFF) << 8)
+        return response_id - 8
+
+    def name(self, response_id: int) -> str:
+        return f"{response_id:08X}" if self.extended else f"{response_id:03X}"
+
+    def response_id(self, name: str) -> int:
+        return int(name, 16)
+
+
+ELEVEN_BIT = CanAddressing(extended=False, functional_id=0x7DF)
+TWENTY_NINE_BIT = CanAddressing(extended=True, functional_id=0x18DB33F1)
+
+
+class CanObdLink(ObdLink):
+    """ISO 15765-4 tester on a python-can bus.
+
+    A functional request waits the whole response window (P2, 50 ms) because any
+    ECU may answer; physical requests end as soon as every addressed ECU
+    answered. Multi-frame replies get a flow control to the ECU's own request id,
+    and "response pending" (NRC 0x78) extends that ECU's wait to P2*.
+    """
+
+    def __init__(
+        self,
+        bus: Any,
+        addressing: CanAddressing = ELEVEN_BIT,
+        *,
+        bitrate: int | None = None,
+        p2: float = 0.05,
+        p2_star: float = 5.0,
+        physical_timeout: float = 0.25,
+        consecutive_timeout: float = 1.0,
+        on_frame: FrameHook | None = None,
+        own_bus: bool = True,
+    ) -> None:
+        self.bus = bus
+        self.addressing = addressing
+        self.p2 = p2
+        self.p2_star = p2_star
+        self.physical_timeout = physical_timeout
+        self.consecutive_timeout = consecutive_timeout
+        self.on_frame = on_frame
+        self.own_bus = own_bus
+        rate = f"/{bitrate // 1000}" if bitrate else ""
+        bits = "29" if addressing.extended else "11"
+        self.protocol = f"ISO 15765-4 CAN {bits}-bit{rate}"
+        self._lock = threading.Lock()
+
+    # --- I/O edges -------------------------------------------------------------
+    def _send(self, arbitration_id: int, data: bytes) -> None:
+        import can
+
+        message = can.Message(
+            arbitration_id=arbitration_id, data=data, is_extended_id=self.addressing.extended
+        )
+        try:
+            self.bus.send(message, timeout=0.2)
+        except (can.CanError, OSError, ValueError) as err:
+            raise AdapterVanished(f"CAN bus refused a frame: {err}") from err
+        if self.on_frame is not None:
+            self.on_frame(message)
+
+    def _recv(self, timeout: float) -> Any:
+        import can
+
+        try:
+            message = self.bus.recv(timeout=max(timeout, 0.0))
+        except (can.CanError, OSError, ValueError, AttributeError, TypeError) as err:
+            raise AdapterVanished(f"CAN bus went away: {err}") from err
+        if message is not None and self.on_frame is not None:
+            self.on_frame(message)
+        return message
+
+    def _drain(self) -> None:
+        while self._recv(0.0) is not None:
+            pass
+
+    # --- requests --------------------------------------------------------------
+    def request(self, payload: bytes, ecus: Collection[str] | None = None) -> dict[str, bytes]:
+        if ecus is None:
+            return self._exchange({None: payload})
+        return self._exchange(dict.fromkeys(ecus, payload))
+
+    def request_each(self, payloads: Mapping[str, bytes]) -> dict[str, bytes]:
+        targets: dict[str | None, bytes] = {ecu: payload for ecu, payload in payloads.items()}
+        return self._exchange(targets)
+
+    def _exchange(self, payloads: Mapping[str | None, bytes]) -> dict[str, bytes]:
+        frames = {key: single_frame(value) for key, value in payloads.items()}
+        with self._lock:
+            self._drain()
+            functional = None in frames
+            expected = {name for name in frames if name is not None}
+            for name, frame in frames.items():
+                target = (
+                    self.addressing.functional_id
+                    if name is None
+                    else self.addressing.request_id(self.addressing.response_id(name))
+                )
+                self._send(target, frame)
+            return self._collect(functional, expected)
+
+    def _collect(self, functional: bool, expected: set[str]) -> dict[str, bytes]:
+        started = time.monotonic()
+        window_end = started + (self.p2 if functional else self.physical_timeout)
+        answers: dict[str, bytes] = {}
+        partial: dict[str, Reassembler] = {}
+        ecu_deadline: dict[str, float] = {}
+        while True:
+            now = time.monotonic()
+            waiting_for = [ecu for ecu in expected if ecu not in answers]
+            if (
+                not functional
+                and not waiting_for
+                and not any(r.in_progress for r in partial.values())
+            ):
+                break
+            deadline = window_end
+            for ecu, until in ecu_deadline.items():
+                if ecu not in answers:
+                    deadline = max(deadline, until)
+            if now >= deadline:
+                break
+            message = self._recv(deadline - now)
+            if message is None:
+                continue
+            if message.is_error_frame or not self.addressing.is_response(
+                message.arbitration_id, bool(message.is_extended_id)
+            ):
+                continue
+            ecu = self.addressing.name(message.arbitration_id)
+            if not functional and ecu not in expected:
+                continue
+            reassembler = partial.setdefault(ecu, Reassembler())
+            try:
+                status, data = reassembler.feed(bytes(message.data))
+            except DecodeError as err:
+                log.warning("ECU %s sent a broken reply: %s", ecu, err)
+                ecu_deadline.pop(ecu, None)
+                continue
+            if status == "flow_control":
+                self._send(
+                    self.addressing.request_id(message.arbitration_id), FLOW_CONTROL_CONTINUE
+                )
+                ecu_deadline[ecu] = time.monotonic() + self.consecutive_timeout
+            elif status == "pending":
+                ecu_deadline[ecu] = time.monotonic() + self.consecutive_timeout
+            elif status == "complete":
+                if is_response_pending(data):
+                    ecu_deadline[ecu] = time.monotonic() + self.p2_star
+                    continue
+                answers[ecu] = data
+        return answers
+
+    def close(self) -> None:
+        if self.own_bus:
+            try:
+                self.bus.shutdown()
+            except Exception as err:  # shutting down a vanished adapter may fail in any way
+                log.debug("closing the CAN bus failed: %s", err)
+
+
+def connect_can(
+    interface: str,
+    channel: str,
+    bitrate: int | None = None,
+    *,
+    on_frame: FrameHook | None = None,
+    **link_options: Any,
+) -> CanObdLink:
+    """Open the bus and find the protocol: 11-bit then 29-bit, at 500 then 250 kbit/s.
+
+    The first combination on which an ECU answers "01 00" wins. A virtual or
+    already configured socketcan bus has no bitrate of its own to try.
+    """
+    from drivers.can_bus import open_bus
+
+    fixed_rate = interface in ("virtual", "socketcan")
+    rates: list[int | None] = [bitrate] if bitrate or fixed_rate else [500_000, 250_000]
+    for rate in rates:
+        bus = open_bus(interface, channel, rate)
+        for addressing in (ELEVEN_BIT, TWENTY_NINE_BIT):
+            link = CanObdLink(
+                bus, addressing, bitrate=rate or None, on_frame=on_frame, **link_options
+            )
+            try:
+                if link.request(b"\x01\x00"):
+                    log.info("vehicle answers on %s", link.protocol)
+                    return link
+            except AdapterVanished:
+                link.close()
+                raise
+        bus.shutdown()
+    raise NoVehicleResponse(
+        f"no ECU answered on CAN {interface} {channel} (11/29-bit, 500/250 kbit/s)"
+    )
