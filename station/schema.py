@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from station import alignment, diagnostics
+from station import alignment, diagnostics, photos
 
 
 @dataclass(frozen=True)
@@ -171,5 +171,6 @@ def _core(db: sqlite_utils.Database) -> None:
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", _core),
     Migration("0002_diagnostics", diagnostics.migrate),
+    Migration("0002_photos", photos.migrate),
     Migration("0002_alignment", alignment.migrate),
 ]
