@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
+from station.checklists import load_template
 from station.errors import InvalidInput, NotFound, StoreError
 from station.roles import require
 
@@ -341,14 +342,15 @@ class PhotoStore:
 
     def _check_item(self, wo_id: int, checklist_id: int, item_key: str | None) -> None:
         checklist = self.store.query_one(
-            "SELECT work_order_id FROM checklists WHERE id = ?", (checklist_id,)
+            "SELECT work_order_id, template_id, template_version FROM checklists WHERE id = ?",
+            (checklist_id,),
         )
         if checklist is None:
             raise NotFound(f"checklist {checklist_id} does not exist")
         if checklist["work_order_id"] != wo_id:
             raise InvalidInput(f"checklist {checklist_id} belongs to another work order")
-        if not item_key or not item_key.strip():
-            raise InvalidInput("a checklist photo needs the item")
+        template = load_template(checklist["template_id"], checklist["template_version"])
+        template.item(item_key or "")
 
     def _check_finding(self, wo_id: int, finding_id: int) -> None:
         finding = self.store.query_one(

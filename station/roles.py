@@ -50,7 +50,8 @@ def require(role: Role, permission: str) -> None:
     if allowed is None:
         raise PermissionDenied(f"unknown permission {permission!r}")
     if role not in allowed:
-        raise PermissionDenied(f"a {role.value} may not {permission.replace('_', ' ')}")
+        article = "an" if role.value[0] in "aeiou" else "a"
+        raise PermissionDenied(f"{article} {role.value} may not do {permission!r}")
 
 
 def may(role: Role, permission: str) -> bool:

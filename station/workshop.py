@@ -237,6 +237,11 @@ class Workshop:
             )
         raise InvalidInput("search by VIN, VIN suffix or plate")
 
+    def work_orders_for_vehicle(self, vehicle_id: int) -> list[dict[str, Any]]:
+        return self.store.query(
+            "SELECT * FROM work_orders WHERE vehicle_id = ? ORDER BY id DESC", (vehicle_id,)
+        )
+
     def vehicle(self, vehicle_id: int) -> dict[str, Any]:
         return self._one(
             "SELECT * FROM vehicles WHERE id = ?", (vehicle_id,), f"vehicle {vehicle_id}"
