@@ -204,6 +204,7 @@ def connect_can(
     bitrate: int | None = None,
     *,
     on_frame: FrameHook | None = None,
+    bus_options: dict[str, Any] | None = None,
     **link_options: Any,
 ) -> CanObdLink:
     """Open the bus and find the protocol: 11-bit then 29-bit, at 500 then 250 kbit/s.
@@ -216,7 +217,7 @@ def connect_can(
     fixed_rate = interface in ("virtual", "socketcan")
     rates: list[int | None] = [bitrate] if bitrate or fixed_rate else [500_000, 250_000]
     for rate in rates:
-        bus = open_bus(interface, channel, rate)
+        bus = open_bus(interface, channel, rate, **(bus_options or {}))
         for addressing in (ELEVEN_BIT, TWENTY_NINE_BIT):
             link = CanObdLink(
                 bus, addressing, bitrate=rate or None, on_frame=on_frame, **link_options

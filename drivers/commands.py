@@ -1,0 +1,154 @@
+"""`station scan` and `station ecu-sim`: the OBD-II commands of the drivers layer.
+
+Only argparse and the standard library at import time, so `station --help`
+stays fast; the drivers are imported inside the handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_BAD_ARGS = 2
+EXIT_NO_VEHICLE = 3
+
+
+def register_scan(commands: Any, common: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser(
+        "scan",
+        parents=[common],
+        help="read every responding ECU: VIN, trouble codes, readiness, live values",
+        description="Scan the vehicle over native CAN (python-can) or an ELM327 adapter. "
+        "Exit 0 on success, 2 on bad arguments, 3 when no vehicle answers.",
+    )
+    parser.add_argument(
+        "--interface", help="python-can interface: socketcan, slcan, pcan, kvaser, virtual ..."
+    )
+    parser.add_argument("--channel", help="python-can channel, e.g. vcan0, can0, /dev/ttyACM0")
+    parser.add_argument(
+        "--bitrate", type=int, default=None, help="CAN bitrate (default: try 500k then 250k)"
+    )
+    parser.add_argument(
+        "--elm", metavar="PORT", help="ELM327/STN adapter serial port instead of native CAN"
+    )
+    parser.add_argument("--baud", type=int, default=None, help="ELM327 baud rate (default: probed)")
+    parser.add_argument("--json", action="store_true", help="print the scan as one JSON object")
+    parser.add_argument(
+        "--language", choices=("en", "zh"), default=None, help="language of code descriptions"
+    )
+    parser.set_defaults(handler=run_scan)
+
+
+def register_ecu_sim(commands: Any, common: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser(
+        "ecu-sim",
+        parents=[common],
+        help="simulate a vehicle's ECUs on a CAN bus (vcan0, virtual ...)",
+    )
+    parser.add_argument(
+        "--interface", default="socketcan", help="python-can interface (default socketcan)"
+    )
+    parser.add_argument("--channel", default="vcan0", help="python-can channel (default vcan0)")
+    parser.add_argument("--bitrate", type=int, default=None)
+    parser.add_argument(
+        "--profile", default="petrol_misfire", help="vehicle profile name or JSON file"
+    )
+    parser.add_argument("--duration", type=float, default=None, help="stop after this many seconds")
+    parser.set_defaults(handler=run_ecu_sim)
+
+
+def _error(message: str, status: int) -> int:
+    print(f"station: {message}", file=sys.stderr)
+    return status
+
+
+def run_scan(args: argparse.Namespace) -> int:
+    from station.cli import config_from_args, print_json
+
+    config = config_from_args(
+        args,
+        **{
+            "can.interface": args.interface,
+            "can.channel": args.channel,
+            "can.bitrate": args.bitrate,
+            "obd.elm_port": args.elm,
+            "obd.language": args.language,
+        },
+    )
+    elm_port = config.get("obd.elm_port")
+    interface = config.get("can.interface")
+    channel = config.get("can.channel")
+    bitrate = config.get("can.bitrate")
+    language = config.get("obd.language", "en")
+    if elm_port and (args.interface or args.channel):
+        return _error("scan: give either --elm or --interface/--channel, not both", EXIT_BAD_ARGS)
+    if not elm_port and not (interface and channel):
+        return _error("scan: give --interface and --channel, or --elm PORT", EXIT_BAD_ARGS)
+    if language not in ("en", "zh"):
+        return _error(f"scan: language must be en or zh, not {language!r}", EXIT_BAD_ARGS)
+
+    from drivers.errors import AdapterNotFound, DriverError, NoVehicleResponse
+    from drivers.obd.scan import scan_vehicle
+
+    started = time.perf_counter()
+    try:
+        if elm_port:
+            from drivers.obd.elm import connect_elm
+
+            link: Any = connect_elm(str(elm_port), args.baud)
+        else:
+            from drivers.obd.can_link import connect_can
+
+            link = connect_can(str(interface), str(channel), int(bitrate) if bitrate else None)
+        with link:
+            result = scan_vehicle(link, language=str(language))
+    except (NoVehicleResponse, AdapterNotFound) as err:
+        return _error(f"scan: no vehicle answers: {err}", EXIT_NO_VEHICLE)
+    except DriverError as err:
+        return _error(f"scan: {err}", EXIT_NO_VEHICLE)
+    result.elapsed_ms = (time.perf_counter() - started) * 1000
+    if args.json:
+        print_json(result.to_json())
+    else:
+        _print_text(result)
+    if result.incomplete:
+        print(f"station: scan incomplete: {result.error}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _print_text(result: Any) -> None:
+    print(f"VIN {result.vin or '-'}  {result.protocol}  {result.elapsed_ms:.0f} ms")
+    for ecu in result.ecus:
+        print(f"ECU {ecu.id} {ecu.name or ''}")
+        for code in ecu.dtcs:
+            print(f"  {code.code} {code.kind:<9} {code.description or ''}")
+        if ecu.readiness:
+            print(f"  MIL {'on' if ecu.readiness.get('mil') else 'off'}")
+        for pid, reading in sorted(ecu.pids.items()):
+            unit = f" {reading.unit}" if reading.unit else ""
+            print(f"  {pid:02X} {reading.name}: {reading.value}{unit}")
+
+
+def run_ecu_sim(args: argparse.Namespace) -> int:
+    from drivers.ecu_sim import EcuSimulator
+    from drivers.errors import DriverError
+
+    try:
+        simulator = EcuSimulator.open(args.interface, args.channel, args.profile, args.bitrate)
+    except DriverError as err:
+        return _error(f"ecu-sim: {err}", EXIT_BAD_ARGS)
+    print(f"simulating {simulator.profile.name} on {args.interface} {args.channel}", flush=True)
+    with simulator:
+        deadline = None if args.duration is None else time.monotonic() + args.duration
+        try:
+            while deadline is None or time.monotonic() < deadline:
+                time.sleep(0.2)
+        except KeyboardInterrupt:
+            pass
+    return EXIT_OK

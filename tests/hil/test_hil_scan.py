@@ -1,0 +1,167 @@
+"""The same scan over every transport this machine has, with the same results per ECU peer."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+import time
+from typing import Any
+
+import can
+import pytest
+
+from drivers.ecu_sim import EcuSimulator
+from drivers.obd.can_link import connect_can
+from drivers.obd.elm import connect_elm
+from drivers.obd.scan import ScanResult, scan_vehicle
+
+_channels = itertools.count()
+SLCAN_OPTIONS = {"sleep_after_open": 0}
+
+
+def _comparable(result: ScanResult) -> dict[str, Any]:
+    """Everything a scan found, without timings and the protocol's transport name."""
+    doc = result.to_json()
+    doc.pop("elapsed_ms")
+    doc.pop("protocol")
+    return doc
+
+
+def _vcan0_available() -> str | None:
+    try:
+        check = subprocess.run(["ip", "link", "show", "vcan0"], capture_output=True, timeout=5)
+        if check.returncode != 0:
+            made = subprocess.run(
+                ["ip", "link", "add", "dev", "vcan0", "type", "vcan"],
+                capture_output=True,
+                timeout=5,
+            )
+            if made.returncode != 0:
+                return f"kernel has no vcan: {made.stderr.decode().strip()}"
+        subprocess.run(["ip", "link", "set", "up", "vcan0"], capture_output=True, timeout=5)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return f"cannot manage links: {err}"
+    return None
+
+
+def test_emulator_gives_the_same_scan_over_slcan_and_over_our_elm_driver(
+    slcan_port: str, elm_pty: tuple[str, Any]
+) -> None:
+    with connect_can("slcan", slcan_port, 500_000, p2=0.2, bus_options=SLCAN_OPTIONS) as link:
+        over_slcan = scan_vehicle(link)
+    port, _emulator = elm_pty
+    with connect_elm(port, 38400) as link:
+        over_elm = scan_vehicle(link)
+    assert over_slcan.vin == "WP0ZZZ99ZTS390000"
+    assert not over_slcan.incomplete and not over_elm.incomplete
+    assert over_elm.protocol.startswith("ISO 15765-4 CAN 11-bit")
+    assert _comparable(over_slcan) == _comparable(over_elm)
+    ecm = over_elm.ecus[0]
+    assert ecm.id == "7E8" and ecm.name == "ECM-EngineControl"
+    assert len(ecm.pids) >= 30
+
+
+def test_simulator_on_virtual_gives_the_same_scan_twice() -> None:
+    channel = f"hil-{next(_channels)}"
+    with (
+        EcuSimulator(can.Bus(interface="virtual", channel=channel), "petrol_misfire", own_bus=True),
+        connect_can("virtual", channel) as link,
+    ):
+        first = scan_vehicle(link)
+        second = scan_vehicle(link)
+    assert first.vin == second.vin == "LSVAU2180N2183741"
+    assert first.codes() == second.codes()
+    assert [(e.id, e.name, sorted(e.pids), e.readiness) for e in first.ecus] == [
+        (e.id, e.name, sorted(e.pids), e.readiness) for e in second.ecus
+    ]
+
+
+def test_socketcan_vcan0_with_the_simulator_in_another_process() -> None:
+    reason = _vcan0_available()
+    if reason:
+        pytest.skip(f"socketcan vcan0 unavailable: {reason}")
+    sim = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "station.cli",
+            "ecu-sim",
+            "--interface",
+            "socketcan",
+            "--channel",
+            "vcan0",
+            "--profile",
+            "hybrid",
+            "--duration",
+            "60",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert sim.stdout is not None
+        sim.stdout.readline()
+        time.sleep(0.3)
+        with connect_can("socketcan", "vcan0") as link:
+            over_vcan = scan_vehicle(link)
+    finally:
+        sim.terminate()
+        sim.wait(timeout=10)
+    channel = f"hil-{next(_channels)}"
+    sim_here = EcuSimulator(can.Bus(interface="virtual", channel=channel), "hybrid", own_bus=True)
+    with sim_here, connect_can("virtual", channel) as link:
+        over_virtual = scan_vehicle(link)
+    assert over_vcan.vin == over_virtual.vin
+    assert over_vcan.codes() == over_virtual.codes()
+    assert [sorted(e.pids) for e in over_vcan.ecus] == [sorted(e.pids) for e in over_virtual.ecus]
+
+
+def test_elm_adapter_vanishing_mid_scan_gives_an_incomplete_result(
+    elm_pty: tuple[str, Any],
+) -> None:
+    port, emulator = elm_pty
+    link = connect_elm(port, 38400, timeout=2.0)
+
+    def pull_the_plug(what: str, _fraction: float) -> None:
+        if what == "trouble codes":
+            emulator.stop()
+
+    started = time.monotonic()
+    result = scan_vehicle(link, progress=pull_the_plug)
+    link.close()
+    assert time.monotonic() - started < 10
+    assert result.incomplete
+    assert result.error
+    assert result.vin == "WP0ZZZ99ZTS390000"
+    assert result.ecus and result.ecus[0].id == "7E8"
+
+
+def test_scan_command_prints_the_json_contract(elm_pty: tuple[str, Any], tmp_path: Any) -> None:
+    port, _emulator = elm_pty
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "station.cli",
+            "scan",
+            "--elm",
+            port,
+            "--baud",
+            "38400",
+            "--json",
+            "--data-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    import json
+
+    doc = json.loads(run.stdout)
+    assert set(doc) == {"vin", "protocol", "ecus", "elapsed_ms"}
+    ecu = doc["ecus"][0]
+    assert {"id", "name", "dtcs", "readiness", "pids", "freeze_frame"} <= set(ecu)
+    assert ecu["pids"]["0C"]["unit"] == "rpm"
