@@ -155,7 +155,7 @@ def test_a_recorded_photo_never_changes(
     with pytest.raises(sqlite3.IntegrityError, match="immutable"):
         store.db.execute("DELETE FROM photos WHERE id = ?", [photo.id])
     assert photos.photo(photo.id) == photo
-    assert os.stat(photos.path(photo.sha256)).st_mode & 0o222 == 0  # read-only file
+    assert photos.path(photo.sha256).stat().st_mode & 0o222 == 0  # read-only file
 
 
 def test_an_annotated_copy_is_a_new_photo_pointing_to_its_original(
