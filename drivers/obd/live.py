@@ -101,7 +101,7 @@ class BroadcastDecoder:
             import cantools
         except ImportError as err:
             raise DriverUnavailable("cantools is not installed") from err
-        self.database = cantools.database.load_file(str(dbc_path))
+        self.database: Any = cantools.database.load_file(str(dbc_path))
         self._ids = {message.frame_id for message in self.database.messages}
 
     def decode(self, arbitration_id: int, data: bytes) -> tuple[str, dict[str, float | str]] | None:
@@ -110,7 +110,7 @@ class BroadcastDecoder:
             return None
         message = self.database.get_message_by_frame_id(arbitration_id)
         try:
-            signals = message.decode(data, decode_choices=False)
+            signals: dict[str, Any] = dict(message.decode(data, decode_choices=False))
         except Exception as err:  # cantools raises several unrelated types for short or bad frames
             raise DecodeError(
                 f"frame {arbitration_id:X} does not match {message.name}: {err}"
