@@ -101,8 +101,9 @@ class BroadcastDecoder:
             import cantools
         except ImportError as err:
             raise DriverUnavailable("cantools is not installed") from err
-        self.database: Any = cantools.database.load_file(str(dbc_path))
-        self._ids = {message.frame_id for message in self.database.messages}
+        database: Any = cantools.database.load_file(str(dbc_path))
+        self.database = database
+        self._ids = {message.frame_id for message in database.messages}
 
     def decode(self, arbitration_id: int, data: bytes) -> tuple[str, dict[str, float | str]] | None:
         """(message name, signals) for a frame the DBC knows, else None."""
