@@ -188,6 +188,13 @@ class PhotoStore:
         except OSError as err:
             raise PhotoStoreError(f"cannot use {self.folder} for photos: {err}") from err
 
+    @classmethod
+    def open(cls, store: Store, folder: Path | str) -> PhotoStore:
+        """The photo store at station start-up: interrupted saves from earlier runs are swept."""
+        photos = cls(store, folder)
+        photos.sweep()
+        return photos
+
     # -- recording -----------------------------------------------------------
 
     def record(

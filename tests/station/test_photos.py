@@ -281,3 +281,14 @@ def test_is_jpeg() -> None:
     assert is_jpeg(snapshot(1).original)
     assert not is_jpeg(b"\xff\xd8\xff")
     assert not is_jpeg(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+
+
+def test_opening_the_store_at_start_up_sweeps_old_leftovers(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    leftover = folder / f"{TEMP_PREFIX}from-a-crash"
+    leftover.write_bytes(b"half a photo")
+    old = time.time() - 7200
+    os.utime(leftover, (old, old))
+    PhotoStore.open(store, folder)
+    assert not leftover.exists()
