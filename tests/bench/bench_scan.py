@@ -1,0 +1,178 @@
+"""Scan benchmarks; prints figures, asserts nothing. Run: python tests/bench/bench_scan.py
+
+1. ELM327-emulator on a pty: our connect + full scan against python-OBD doing the
+   same queries (connect, VIN, supported PIDs, every supported mode 01 value,
+   stored/pending/permanent codes), each on a fresh emulator, in the same run.
+2. Full multi-ECU scan on native CAN: python-can virtual + our simulator, and
+   slcan through socat to the emulator.
+3. Raw frame ingest through the bounded frame queue on the virtual bus.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import can
+
+from drivers.ecu_sim import EcuSimulator
+from drivers.obd.can_link import connect_can
+from drivers.obd.elm import connect_elm
+from drivers.obd.live import FrameQueue
+from drivers.obd.scan import scan_vehicle
+
+
+def _emulator(*extra: str) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "elm", "-s", "car", "-b", "/dev/stdout", *extra],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    return process, process.stdout.readline().strip()
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def ours_on_elm() -> float:
+    process, port = _emulator()
+    try:
+        started = time.perf_counter()
+        with connect_elm(port, 38400) as link:
+            result = scan_vehicle(link)
+        elapsed = time.perf_counter() - started
+        print(f"  ours:       {elapsed * 1000:8.1f} ms  VIN {result.vin}, {sum(len(e.pids) for e in result.ecus)} values")
+        return elapsed
+    finally:
+        _stop(process)
+
+
+def python_obd_on_elm() -> float:
+    import obd  # GPL: a benchmark peer only, never imported by the product
+
+    process, port = _emulator()
+    try:
+        started = time.perf_counter()
+        connection = obd.OBD(port, baudrate=38400, fast=False)
+        vin = connection.query(obd.commands.VIN)
+        values = 0
+        for command in list(connection.supported_commands):
+            if command.mode == 1 and command.pid not in (0x00, 0x20, 0x40, 0x60, 0x80, 0xA0, 0xC0):
+                if not connection.query(command).is_null():
+                    values += 1
+        connection.query(obd.commands.GET_DTC)
+        connection.query(obd.commands.GET_CURRENT_DTC)
+        permanent = obd.OBDCommand("PERMANENT_DTC", "Permanent DTCs", b"0A", 0, obd.decoders.dtc, obd.ECU.ALL, False)
+        connection.query(permanent, force=True)
+        elapsed = time.perf_counter() - started
+        connection.close()
+        print(f"  python-OBD: {elapsed * 1000:8.1f} ms  VIN {vin.value}, {values} values")
+        return elapsed
+    finally:
+        _stop(process)
+
+
+def native_virtual(profile: str, runs: int = 5) -> None:
+    channel = f"bench-{profile}"
+    with EcuSimulator(can.Bus(interface="virtual", channel=channel), profile, own_bus=True):
+        started = time.perf_counter()
+        link = connect_can("virtual", channel)
+        connect_ms = (time.perf_counter() - started) * 1000
+        times = []
+        for _ in range(runs):
+            result = scan_vehicle(link)
+            times.append(result.elapsed_ms)
+        link.close()
+    print(
+        f"  virtual {profile:<15} connect {connect_ms:6.1f} ms, scan best {min(times):6.1f} ms, "
+        f"median {sorted(times)[len(times) // 2]:6.1f} ms ({len(result.ecus)} ECUs)"
+    )
+
+
+def native_slcan() -> None:
+    socat = shutil.which("socat")
+    if socat is None:
+        print("  slcan: skipped, socat missing")
+        return
+    folder = Path(tempfile.mkdtemp())
+    ours, theirs = folder / "app", folder / "emu"
+    pair = subprocess.Popen([socat, f"pty,raw,echo=0,link={theirs}", f"pty,raw,echo=0,link={ours}"])
+    while not (ours.exists() and theirs.exists()):
+        time.sleep(0.01)
+    process, _ = _emulator("-c", str(theirs))
+    try:
+        started = time.perf_counter()
+        link = connect_can("slcan", os.fspath(ours), 500_000, p2=0.2, bus_options={"sleep_after_open": 0})
+        connect_ms = (time.perf_counter() - started) * 1000
+        result = scan_vehicle(link)
+        link.close()
+        print(
+            f"  slcan emulator          connect {connect_ms:6.1f} ms, scan {result.elapsed_ms:6.1f} ms "
+            f"({len(result.ecus)} ECU; the emulator holds each multi-frame reply 0.5 s for flow control)"
+        )
+    finally:
+        _stop(process)
+        pair.terminate()
+        pair.wait(timeout=5)
+
+
+def ingest(frames: int = 50_000) -> None:
+    channel = "bench-ingest"
+    sender = can.Bus(interface="virtual", channel=channel)
+    receiver = can.Bus(interface="virtual", channel=channel)
+    queue = FrameQueue(maxsize=10_000)
+    notifier = can.Notifier(receiver, [queue], timeout=0.05)
+    consumed = 0
+    done = threading.Event()
+
+    def consume() -> None:
+        nonlocal consumed
+        while consumed < frames and not done.is_set():
+            if queue.get(timeout=0.5) is None:
+                break
+            consumed += 1
+
+    consumer = threading.Thread(target=consume)
+    consumer.start()
+    message = can.Message(arbitration_id=0x3E8, data=bytes(8), is_extended_id=False)
+    started = time.perf_counter()
+    for _ in range(frames):
+        sender.send(message)
+    consumer.join(timeout=60)
+    elapsed = time.perf_counter() - started
+    done.set()
+    notifier.stop()
+    sender.shutdown()
+    receiver.shutdown()
+    print(
+        f"  ingest: {frames} frames in {elapsed * 1000:.0f} ms = {consumed / elapsed:,.0f} frames/s, "
+        f"received {queue.received}, consumed {consumed}, dropped {queue.dropped}"
+    )
+
+
+def main() -> None:
+    print("ELM327-emulator, connect + full scan:")
+    ours = ours_on_elm()
+    peer = python_obd_on_elm()
+    print(f"  ratio: ours is {peer / ours:.1f}x faster")
+    print("Native CAN full multi-ECU scan:")
+    for profile in ("petrol_misfire", "ev_isolation", "hybrid", "truck_29bit"):
+        native_virtual(profile)
+    native_slcan()
+    print("Raw frame ingest (virtual bus, bounded queue):")
+    ingest()
+
+
+if __name__ == "__main__":
+    main()
