@@ -52,7 +52,9 @@ def ours_on_elm() -> float:
         with connect_elm(port, 38400) as link:
             result = scan_vehicle(link)
         elapsed = time.perf_counter() - started
-        print(f"  ours:       {elapsed * 1000:8.1f} ms  VIN {result.vin}, {sum(len(e.pids) for e in result.ecus)} values")
+        print(
+            f"  ours:       {elapsed * 1000:8.1f} ms  VIN {result.vin}, {sum(len(e.pids) for e in result.ecus)} values"
+        )
         return elapsed
     finally:
         _stop(process)
@@ -68,12 +70,14 @@ def python_obd_on_elm() -> float:
         vin = connection.query(obd.commands.VIN)
         values = 0
         for command in list(connection.supported_commands):
-            if command.mode == 1 and command.pid not in (0x00, 0x20, 0x40, 0x60, 0x80, 0xA0, 0xC0):
-                if not connection.query(command).is_null():
-                    values += 1
+            support = command.pid in (0x00, 0x20, 0x40, 0x60, 0x80, 0xA0, 0xC0)
+            if command.mode == 1 and not support and not connection.query(command).is_null():
+                values += 1
         connection.query(obd.commands.GET_DTC)
         connection.query(obd.commands.GET_CURRENT_DTC)
-        permanent = obd.OBDCommand("PERMANENT_DTC", "Permanent DTCs", b"0A", 0, obd.decoders.dtc, obd.ECU.ALL, False)
+        permanent = obd.OBDCommand(
+            "PERMANENT_DTC", "Permanent DTCs", b"0A", 0, obd.decoders.dtc, obd.ECU.ALL, False
+        )
         connection.query(permanent, force=True)
         elapsed = time.perf_counter() - started
         connection.close()
@@ -113,7 +117,9 @@ def native_slcan() -> None:
     process, _ = _emulator("-c", str(theirs))
     try:
         started = time.perf_counter()
-        link = connect_can("slcan", os.fspath(ours), 500_000, p2=0.2, bus_options={"sleep_after_open": 0})
+        link = connect_can(
+            "slcan", os.fspath(ours), 500_000, p2=0.2, bus_options={"sleep_after_open": 0}
+        )
         connect_ms = (time.perf_counter() - started) * 1000
         result = scan_vehicle(link)
         link.close()
