@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from station import alignment, diagnostics, photos
+from station import alignment, diagnostics, inbox, photos
 
 
 @dataclass(frozen=True)
@@ -173,4 +173,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0002_diagnostics", diagnostics.migrate),
     Migration("0002_photos", photos.migrate),
     Migration("0002_alignment", alignment.migrate),
+    Migration("0002_sync", inbox.migrate),
 ]

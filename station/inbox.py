@@ -1,0 +1,324 @@
+"""What the cloud sends the station, applied with the new cursor in one transaction.
+
+The cloud's change feed brings appointments (complaint and remote
+pre-diagnosis), approvals the customer gave through the approval link, and
+cancellations. A batch of changes and the cursor after it are committed
+together: after a crash the station either has both or neither, so a change is
+never applied twice and never skipped. Each change's outcome is kept in
+`inbox_log` for the UI; a change the station cannot apply (an approval for a
+delivered car) is logged as refused, not retried forever.
+
+The sync state (files waiting for upload, the log) lives in tables this module
+migrates; the cursor, the cloud URL and the token live in `meta`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from station import lifecycle
+from station.errors import InvalidInput, StationError, TransitionRefused
+from station.findings import ApprovalState, Decision, parse_enum, state_after
+from station.lifecycle import Status, WorkOrderFacts
+from station.store import Store, Transaction
+from station.vehicles import parse_powertrain
+from station.vin import check_vin
+from station.workshop import SYSTEM
+
+log = logging.getLogger(__name__)
+
+CURSOR_KEY = "sync.cursor"
+URL_KEY = "sync.url"
+TOKEN_KEY = "sync.token"
+CA_KEY = "sync.ca"
+CLOUD_ACTOR = "cloud"
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE sync_blobs (
+            sha256 TEXT PRIMARY KEY, source TEXT NOT NULL CHECK (source IN ('photo','report')),
+            file_name TEXT, size INTEGER, queued_at TEXT NOT NULL, uploaded_at TEXT,
+            last_error TEXT);
+        CREATE INDEX sync_blobs_pending ON sync_blobs(uploaded_at, queued_at);
+        CREATE TABLE inbox_log (
+            change_seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, outcome TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '', applied_at TEXT NOT NULL);
+        """
+    )
+
+
+@dataclass(frozen=True)
+class Applied:
+    seq: int
+    kind: str
+    outcome: str  # applied, duplicate, refused, ignored
+    detail: str = ""
+
+
+def cursor(store: Store) -> int:
+    value = store.meta(CURSOR_KEY)
+    return int(value) if value else 0
+
+
+def set_meta(tx: Transaction, key: str, value: str) -> None:
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+def apply_changes(
+    store: Store, changes: Sequence[Mapping[str, Any]], new_cursor: int
+) -> list[Applied]:
+    """Apply the cloud's changes in order and move the cursor, all in one transaction."""
+    own_station = store.meta("station_id")
+    done: list[Applied] = []
+    with store.transaction(CLOUD_ACTOR) as tx:
+        for change in changes:
+            seq = int(change["seq"])
+            kind = str(change.get("kind"))
+            if tx.execute("SELECT 1 FROM inbox_log WHERE change_seq = ?", (seq,)).fetchone():
+                done.append(Applied(seq, kind, "duplicate"))
+                continue
+            payload = change.get("payload") or {}
+            # A change that fails halfway leaves nothing behind: only its refusal is logged.
+            tx.execute("SAVEPOINT inbox_change")
+            try:
+                outcome, detail = _apply(tx, own_station, kind, payload)
+            except (StationError, KeyError, ValueError, TypeError) as err:
+                tx.execute("ROLLBACK TO SAVEPOINT inbox_change")
+                outcome, detail = "refused", str(err)
+            tx.execute("RELEASE SAVEPOINT inbox_change")
+            tx.insert(
+                "inbox_log",
+                {
+                    "change_seq": seq,
+                    "kind": kind,
+                    "outcome": outcome,
+                    "detail": detail,
+                    "applied_at": tx.at,
+                },
+            )
+            done.append(Applied(seq, kind, outcome, detail))
+        set_meta(tx, CURSOR_KEY, str(new_cursor))
+    for item in done:
+        if item.outcome == "refused":
+            log.warning("cloud change %d (%s) refused: %s", item.seq, item.kind, item.detail)
+    return done
+
+
+def _apply(
+    tx: Transaction, own_station: str | None, kind: str, p: Mapping[str, Any]
+) -> tuple[str, str]:
+    if (
+        kind in ("approval.remote", "work_order.cancel_requested")
+        and p.get("station_id") != own_station
+    ):
+        return "ignored", "another station's work order"
+    if kind == "appointment.booked":
+        return _appointment(tx, p)
+    if kind == "appointment.cancelled":
+        changed = tx.execute(
+            "UPDATE appointments SET status = 'cancelled' WHERE cloud_id = ? AND status = 'open'",
+            (str(p.get("id")),),
+        ).rowcount
+        if not changed:
+            return "ignored", "no open appointment with that id"
+        tx.audit("appointment.cancelled", f"appointment:{p.get('id')}", {"by": "customer"})
+        return "applied", ""
+    if kind == "approval.remote":
+        return _remote_approval(tx, p)
+    if kind == "work_order.cancel_requested":
+        return _cancel(tx, p)
+    return "ignored", f"unknown change {kind}"
+
+
+def _one(tx: Transaction, sql: str, params: tuple[Any, ...]) -> dict[str, Any] | None:
+    cursor_ = tx.execute(sql, params)
+    row = cursor_.fetchone()
+    if row is None:
+        return None
+    return dict(zip([c[0] for c in cursor_.description], row, strict=True))
+
+
+def _appointment(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:
+    cloud_id = str(p.get("id") or "")
+    if not cloud_id:
+        raise InvalidInput("an appointment from the cloud has an id")
+    if _one(tx, "SELECT id FROM appointments WHERE cloud_id = ?", (cloud_id,)):
+        return "duplicate", "appointment already received"
+    customer = p.get("customer") or {}
+    vehicle = p.get("vehicle") or {}
+    name = str(customer.get("name") or "").strip()
+    if not name:
+        raise InvalidInput("the appointment names no customer")
+    language = customer.get("language") if customer.get("language") in ("zh", "en") else "zh"
+    vin = check_vin(str(vehicle["vin"])).vin if vehicle.get("vin") else None
+    plate = str(vehicle.get("plate") or "").strip().upper().replace(" ", "") or None
+    if vin is None and plate is None:
+        raise InvalidInput("the appointment identifies no vehicle")
+    existing = (
+        _one(tx, "SELECT id, customer_id FROM vehicles WHERE vin = ?", (vin,))
+        if vin
+        else _one(tx, "SELECT id, customer_id FROM vehicles WHERE plate = ? ORDER BY id", (plate,))
+    )
+    phone = customer.get("phone")
+    known = (
+        _one(tx, "SELECT id FROM customers WHERE name = ? AND phone = ?", (name, phone))
+        if phone
+        else None
+    )
+    if known is not None:
+        customer_id = int(known["id"])
+    elif existing is not None and existing["customer_id"] is not None:
+        customer_id = int(existing["customer_id"])
+    else:
+        row = {"name": name, "phone": phone, "language": language, "created_at": tx.at}
+        customer_id = tx.insert("customers", row)
+        tx.record("customer.added", "customer", customer_id, row)
+    if existing is not None:
+        vehicle_id = int(existing["id"])
+    else:
+        year = vehicle.get("year")
+        row = {
+            "vin": vin,
+            "vin_reversed": vin[::-1] if vin else None,
+            "plate": plate,
+            "make": vehicle.get("make"),
+            "model": vehicle.get("model"),
+            "year": int(year) if isinstance(year, int) and 1950 <= year <= 2100 else None,
+            "powertrain": parse_powertrain(str(vehicle.get("powertrain") or "ICE")).value,
+            "customer_id": customer_id,
+            "vin_warning": None,
+            "created_at": tx.at,
+        }
+        vehicle_id = tx.insert("vehicles", row)
+        tx.record(
+            "vehicle.added",
+            "vehicle",
+            vehicle_id,
+            {k: v for k, v in row.items() if k != "vin_reversed"},
+        )
+    row = {
+        "customer_id": customer_id,
+        "vehicle_id": vehicle_id,
+        "scheduled_at": str(p.get("scheduled_at") or tx.at),
+        "complaint": str(p.get("complaint") or ""),
+        "prediagnosis": json.dumps(p.get("prediagnosis") or {}, ensure_ascii=False),
+        "cloud_id": cloud_id,
+        "created_at": tx.at,
+    }
+    appointment_id = tx.insert("appointments", row)
+    tx.record("appointment.added", "appointment", appointment_id, row, sync=False)
+    return "applied", f"appointment {appointment_id}"
+
+
+def _remote_approval(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:
+    """The customer's decision through the approval link: a new approval row, never an update."""
+    decision = parse_enum(Decision, str(p.get("decision")))
+    finding = _one(tx, "SELECT * FROM findings WHERE id = ?", (int(p.get("finding_id") or 0),))
+    if finding is None:
+        raise InvalidInput(f"finding {p.get('finding_id')} does not exist on this station")
+    wo = _one(tx, "SELECT * FROM work_orders WHERE id = ?", (finding["work_order_id"],))
+    assert wo is not None
+    if Status(wo["status"]) in lifecycle.FINAL:
+        raise TransitionRefused(f"work order {wo['number']} is {wo['status']}")
+    previous = [
+        Decision(r[0])
+        for r in tx.execute(
+            "SELECT decision FROM approvals WHERE finding_id = ? ORDER BY id", (finding["id"],)
+        )
+    ]
+    if state_after(previous) is ApprovalState.APPROVED:
+        return "refused", "the finding was already approved on the station"
+    total = tx.execute(
+        "SELECT COALESCE(SUM(ROUND(quantity * unit_price_cents)), 0) FROM estimate_lines WHERE finding_id = ?",
+        (finding["id"],),
+    ).fetchone()[0]
+    row = {
+        "finding_id": finding["id"],
+        "decision": decision.value,
+        "customer_name": str(p.get("customer_name") or "").strip() or "customer",
+        "channel": "remote",
+        "signature_ref": None,
+        "total_cents": int(total),
+        "at": str(p.get("at") or tx.at),
+        "recorded_by": None,
+    }
+    approval_id = tx.insert("approvals", row)
+    tx.record(f"finding.{decision.value}", "approval", approval_id, row, sync=False)
+    if decision is Decision.APPROVED:
+        job = {
+            "work_order_id": wo["id"],
+            "finding_id": finding["id"],
+            "description": finding["recommended_job"] or finding["title"],
+            "created_at": tx.at,
+        }
+        job_id = tx.insert("jobs", job)
+        tx.record(
+            "job.added", "job", job_id, {"work_order_id": wo["id"], "finding_id": finding["id"]}
+        )
+    return "applied", f"approval {approval_id}"
+
+
+def _cancel(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:
+    """The customer cancelled: the station owns the status, so it makes the move itself."""
+    wo = _one(tx, "SELECT * FROM work_orders WHERE id = ?", (int(p.get("work_order_id") or 0),))
+    if wo is None:
+        raise InvalidInput(f"work order {p.get('work_order_id')} does not exist on this station")
+    current = Status(wo["status"])
+    lifecycle.check_transition(current, Status.CANCELLED, WorkOrderFacts())
+    version = int(wo["version"]) + 1
+    tx.execute(
+        "UPDATE work_orders SET status = ?, version = ?, status_since = ? WHERE id = ?",
+        (Status.CANCELLED.value, version, tx.at, wo["id"]),
+    )
+    text = lifecycle.progress_text(Status.CANCELLED)
+    row = {
+        "work_order_id": wo["id"],
+        "from_status": current.value,
+        "to_status": Status.CANCELLED.value,
+        "text_en": text.en,
+        "text_zh": text.zh,
+        "note": "cancelled by the customer",
+        "at": tx.at,
+        "actor": SYSTEM.user_id,
+    }
+    event_id = tx.insert("progress_events", row)
+    tx.record("work_order.status_changed", "progress_event", event_id, {**row, "version": version})
+    return "applied", f"work order {wo['number']} cancelled"
+
+
+# -- what the UI shows ---------------------------------------------------------
+
+
+def conflicts(store: Store) -> list[dict[str, Any]]:
+    """Mutations the cloud answered with a conflict or a rejection, newest first."""
+    rows = store.query(
+        "SELECT seq, mutation_id, kind, entity, entity_id, created_at, acked_at, result FROM outbox "
+        "WHERE acked_at IS NOT NULL AND json_extract(result, '$.status') IN ('conflict', 'rejected') "
+        "ORDER BY seq DESC"
+    )
+    for row in rows:
+        row["result"] = json.loads(row["result"])
+    return rows
+
+
+def inbox_log(store: Store, limit: int = 100) -> list[dict[str, Any]]:
+    return store.query("SELECT * FROM inbox_log ORDER BY change_seq DESC LIMIT ?", (limit,))
+
+
+def appointment(store: Store, cloud_id: str) -> dict[str, Any] | None:
+    row = store.query_one("SELECT * FROM appointments WHERE cloud_id = ?", (cloud_id,))
+    if row is not None:
+        row["prediagnosis"] = json.loads(row["prediagnosis"])
+    return row

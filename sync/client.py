@@ -1,0 +1,486 @@
+"""The station's sync client: outbox up, files up in resumable chunks, changes down.
+
+`SyncClient` is a plain thread-safe class: the app runs `run_once()` in a
+background thread (or `run_forever`), the UI reads `status()`. It has its own
+database connection, so it never shares a transaction with the UI's.
+
+Every request that times out or loses its connection has an unknown outcome;
+it is simply sent again with the same mutation ids, and the cloud's dedup
+record answers `duplicate` for what it already applied. Acks are written in
+one transaction per batch, with the files the batch refers to queued for upload.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from station import inbox
+from station.store import Store, timestamp
+from sync.errors import AuthRefused, NotEnrolled, Offline, ProtocolViolation, SyncError
+from sync.protocol import (
+    API,
+    CHECKSUM_MISMATCH,
+    OFFSET_CONTENT_TYPE,
+    TUS_VERSION,
+    BlobRef,
+    Outcome,
+    backoff_delay,
+    blob_refs,
+    chunk_checksum,
+    is_sha256,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH = 200
+DEFAULT_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """A snapshot for the UI: what waits, what went well last, what went wrong last."""
+
+    state: str  # idle, syncing, offline, error, not_enrolled
+    pending_mutations: int
+    pending_blobs: int
+    pending_bytes: int
+    conflicts: int
+    last_success: str | None
+    last_error: str | None
+    cursor: int
+    bytes_uploaded: int = 0
+    bytes_resent: int = 0
+
+
+@dataclass
+class RunReport:
+    """What one `run_once` did."""
+
+    sent: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    blobs_uploaded: int = 0
+    bytes_uploaded: int = 0
+    changes_applied: int = 0
+
+
+class BlobSource:
+    """Finds a file's bytes on the station by SHA-256: photos and issued report PDFs."""
+
+    def __init__(self, data_dir: Path | str) -> None:
+        self.data_dir = Path(data_dir)
+
+    def locate(self, sha256: str, source: str, file_name: str | None) -> Path:
+        if not is_sha256(sha256):
+            raise SyncError(f"{sha256!r} is not a SHA-256")
+        if source == "report" and file_name:
+            path = self.data_dir / "reports" / Path(file_name).name
+        else:
+            path = self.data_dir / "photos" / sha256[:2] / f"{sha256}.jpg"
+        if not path.exists():
+            raise SyncError(f"the {source} file {sha256[:12]} is missing at {path}")
+        return path
+
+
+class SyncClient:
+    def __init__(
+        self,
+        store: Store | Path | str,
+        base_url: str | None = None,
+        token: str | None = None,
+        data_dir: Path | str | None = None,
+        *,
+        batch_size: int = DEFAULT_BATCH,
+        chunk_size: int = DEFAULT_CHUNK,
+        timeout: float = 30.0,
+        attempts: int = 4,
+        backoff_base: float = 0.2,
+        backoff_cap: float = 30.0,
+        verify: bool | str = True,
+        rng: random.Random | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        path = store.path if isinstance(store, Store) else Path(store)
+        if path is None:
+            raise SyncError("the sync client needs a station database file")
+        # Its own connection: the client's transactions never mix with the UI's.
+        self.store = Store.open(path)
+        self.base_url = base_url or self.store.meta(inbox.URL_KEY)
+        self.token = token or self.store.meta(inbox.TOKEN_KEY)
+        ca = self.store.meta(inbox.CA_KEY)
+        self.verify: bool | str = ca if verify is True and ca else verify
+        self.blobs = BlobSource(data_dir if data_dir is not None else path.parent)
+        self.batch_size = batch_size
+        self.chunk_size = chunk_size
+        self.timeout = timeout
+        self.attempts = attempts
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.rng = rng or random.Random()
+        self.sleep = sleep
+        self._run_lock = threading.Lock()
+        self._state_lock = threading.Lock()
+        self._state = "idle"
+        self._last_success: str | None = None
+        self._last_error: str | None = None
+        self._bytes_uploaded = 0
+        self._bytes_resent = 0
+        self._http: httpx.Client | None = None
+        self._path = path
+        # `status()` reads on its own connection: the UI thread never waits for a sync batch.
+        self._status_lock = threading.Lock()
+        self._status_store: Store | None = None
+
+    # -- public ------------------------------------------------------------------
+
+    def run_once(self) -> RunReport:
+        """Push the outbox, upload queued files, pull changes; raises `SyncError` on failure."""
+        with self._run_lock:
+            self._set(state="syncing")
+            report = RunReport()
+            try:
+                self._push(report)
+                self._upload(report)
+                self._pull(report)
+            except Offline as err:
+                self._set(state="offline", error=str(err))
+                raise
+            except SyncError as err:
+                self._set(
+                    state="not_enrolled" if isinstance(err, NotEnrolled) else "error",
+                    error=str(err),
+                )
+                raise
+            self._set(state="idle", success=timestamp(self.store.clock()))
+            return report
+
+    def run_forever(self, stop: threading.Event, interval: float = 10.0) -> None:
+        """Sync until `stop` is set; after failures wait longer (backoff with jitter)."""
+        failures = 0
+        while not stop.is_set():
+            try:
+                self.run_once()
+                failures = 0
+                wait = interval
+            except AuthRefused:
+                raise
+            except SyncError as err:
+                log.info("sync failed (%s); retrying", err)
+                failures += 1
+                wait = interval + backoff_delay(
+                    failures, self.backoff_base * 10, self.backoff_cap * 10, self.rng
+                )
+            stop.wait(wait)
+
+    def status(self) -> SyncStatus:
+        with self._status_lock:
+            if self._status_store is None:
+                self._status_store = Store.open(self._path)
+            store = self._status_store
+            pending = store.query("SELECT COUNT(*) AS n FROM outbox WHERE acked_at IS NULL")[0]["n"]
+            blob_rows = store.query(
+                "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM sync_blobs "
+                "WHERE uploaded_at IS NULL"
+            )[0]
+            conflicts = len(inbox.conflicts(store))
+            cursor = inbox.cursor(store)
+        with self._state_lock:
+            state = self._state if self.base_url and self.token else "not_enrolled"
+            return SyncStatus(
+                state=state,
+                pending_mutations=int(pending),
+                pending_blobs=int(blob_rows["n"]),
+                pending_bytes=int(blob_rows["bytes"]),
+                conflicts=conflicts,
+                last_success=self._last_success,
+                last_error=self._last_error,
+                cursor=cursor,
+                bytes_uploaded=self._bytes_uploaded,
+                bytes_resent=self._bytes_resent,
+            )
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+        self.store.close()
+        with self._status_lock:
+            if self._status_store is not None:
+                self._status_store.close()
+                self._status_store = None
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- plumbing ----------------------------------------------------------------
+
+    def _set(self, state: str, error: str | None = None, success: str | None = None) -> None:
+        with self._state_lock:
+            self._state = state
+            if error is not None:
+                self._last_error = error
+            if success is not None:
+                self._last_success = success
+
+    def _client(self) -> httpx.Client:
+        if not self.base_url or not self.token:
+            raise NotEnrolled(
+                "this station is not enrolled: run `station sync enrol --url U --token T`"
+            )
+        if self._http is None:
+            self._http = httpx.Client(
+                base_url=self.base_url,
+                headers={"Authorization": f"Bearer {self.token}"},
+                timeout=self.timeout,
+                verify=self.verify,
+            )
+        return self._http
+
+    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """One request, retried on transport errors and 5xx with backoff and jitter."""
+        client = self._client()
+        last: Exception | None = None
+        for attempt in range(self.attempts):
+            if attempt:
+                self.sleep(backoff_delay(attempt, self.backoff_base, self.backoff_cap, self.rng))
+            try:
+                response = client.request(method, url, **kwargs)
+            except httpx.TransportError as err:
+                # Timeouts and cuts alike: the outcome is unknown, the resend is safe.
+                last = err
+                continue
+            if response.status_code >= 500:
+                last = ProtocolViolation(f"{method} {url}: {response.status_code}")
+                continue
+            if response.status_code in (401, 403):
+                raise AuthRefused(f"the cloud refused this station: {_reason(response)}")
+            return response
+        raise Offline(f"the cloud did not answer {method} {url}: {last}") from last
+
+    # -- outbox ------------------------------------------------------------------
+
+    def _pending(self) -> list[dict[str, Any]]:
+        return self.store.query(
+            "SELECT o.seq, o.mutation_id, o.kind, o.entity, o.entity_id, o.payload, o.created_at, "
+            "(SELECT a.actor FROM audit_events a WHERE a.kind = o.kind "
+            " AND a.subject = o.entity || ':' || o.entity_id AND a.at = o.created_at "
+            " ORDER BY a.seq DESC LIMIT 1) AS user "
+            "FROM outbox o WHERE o.acked_at IS NULL ORDER BY o.seq LIMIT ?",
+            (self.batch_size,),
+        )
+
+    def _push(self, report: RunReport) -> None:
+        station = self.store.meta("station_id")
+        while rows := self._pending():
+            mutations = [
+                {
+                    "mutation_id": r["mutation_id"],
+                    "seq": r["seq"],
+                    "kind": r["kind"],
+                    "entity": r["entity"],
+                    "entity_id": r["entity_id"],
+                    "payload": json.loads(r["payload"]),
+                    "created_at": r["created_at"],
+                    "user": r["user"],
+                    "station": station,
+                }
+                for r in rows
+            ]
+            response = self._request(
+                "POST", f"{API}/mutations", json={"station": station, "mutations": mutations}
+            )
+            if response.status_code != 200:
+                raise ProtocolViolation(f"mutations refused: {_reason(response)}")
+            results = response.json().get("results")
+            if not isinstance(results, list) or len(results) != len(mutations):
+                raise ProtocolViolation("the cloud answered a different number of mutations")
+            self._ack(mutations, results, report)
+
+    def _ack(self, mutations: list[dict[str, Any]], results: list[Any], report: RunReport) -> None:
+        with self.store.transaction("sync") as tx:
+            for sent, answer in zip(mutations, results, strict=True):
+                if answer.get("mutation_id") != sent["mutation_id"]:
+                    raise ProtocolViolation("the cloud answered mutations out of order")
+                status = Outcome(answer["status"])
+                tx.execute(
+                    "UPDATE outbox SET acked_at = ?, result = ? WHERE mutation_id = ? AND acked_at IS NULL",
+                    (
+                        tx.at,
+                        json.dumps({"status": status.value, "detail": answer.get("detail")}),
+                        sent["mutation_id"],
+                    ),
+                )
+                report.sent += 1
+                report.outcomes[status.value] = report.outcomes.get(status.value, 0) + 1
+                if status in (Outcome.CONFLICT, Outcome.REJECTED):
+                    tx.audit(
+                        f"sync.{status.value}",
+                        f"{sent['entity']}:{sent['entity_id']}",
+                        answer.get("detail") or {},
+                    )
+                    continue
+                for ref in blob_refs(sent["kind"], sent["payload"]):
+                    tx.execute(
+                        "INSERT INTO sync_blobs (sha256, source, file_name, queued_at) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT (sha256) DO NOTHING",
+                        (ref.sha256, ref.source, ref.file_name, tx.at),
+                    )
+
+    # -- files -------------------------------------------------------------------
+
+    def _upload(self, report: RunReport) -> None:
+        queued = self.store.query(
+            "SELECT sha256, source, file_name FROM sync_blobs WHERE uploaded_at IS NULL ORDER BY queued_at, sha256"
+        )
+        missing: list[str] = []
+        for row in queued:
+            ref = BlobRef(row["sha256"], row["source"], row["file_name"])
+            try:
+                path = self.blobs.locate(ref.sha256, ref.source, ref.file_name)
+            except SyncError as err:
+                missing.append(str(err))
+                self._blob_note(ref.sha256, error=str(err))
+                continue
+            self._upload_one(ref, path, report)
+            self._blob_note(ref.sha256, size=path.stat().st_size, done=True)
+            report.blobs_uploaded += 1
+        if missing:
+            raise SyncError(f"{len(missing)} file(s) cannot be uploaded: {missing[0]}")
+
+    def _blob_note(
+        self, sha256: str, size: int | None = None, done: bool = False, error: str | None = None
+    ) -> None:
+        with self.store.transaction("sync") as tx:
+            tx.execute(
+                "UPDATE sync_blobs SET size = COALESCE(?, size), last_error = ?, "
+                "uploaded_at = CASE WHEN ? THEN ? ELSE uploaded_at END WHERE sha256 = ?",
+                (size, error, int(done), tx.at, sha256),
+            )
+
+    def _offset(self, sha256: str) -> int:
+        response = self._request(
+            "HEAD", f"{API}/blobs/{sha256}", headers={"Tus-Resumable": TUS_VERSION}
+        )
+        if response.status_code != 200:
+            raise ProtocolViolation(f"HEAD of blob {sha256[:12]}: {response.status_code}")
+        return int(response.headers.get("upload-offset", "0"))
+
+    def _upload_one(self, ref: BlobRef, path: Path, report: RunReport) -> None:
+        """Resumable upload: ask the stored offset, send checked chunks from there."""
+        size = path.stat().st_size
+        sent_until = 0  # high-water mark of bytes this client sent for this file
+        with path.open("rb") as handle:
+            offset = self._offset(ref.sha256)
+            for _ in range(self.attempts * (size // self.chunk_size + 2)):
+                if offset >= size:
+                    return
+                handle.seek(offset)
+                chunk = handle.read(self.chunk_size)
+                headers = {
+                    "Tus-Resumable": TUS_VERSION,
+                    "Content-Type": OFFSET_CONTENT_TYPE,
+                    "Upload-Offset": str(offset),
+                    "Upload-Length": str(size),
+                    "Upload-Checksum": chunk_checksum(chunk),
+                }
+                self._count(offset, len(chunk), sent_until)
+                sent_until = max(sent_until, offset + len(chunk))
+                try:
+                    response = self._client().patch(
+                        f"{API}/blobs/{ref.sha256}", content=chunk, headers=headers
+                    )
+                except httpx.TransportError as err:
+                    log.debug("chunk at %d of %s lost: %s", offset, ref.sha256[:12], err)
+                    offset = self._offset(ref.sha256)  # retried with backoff inside
+                    continue
+                if response.status_code == 204:
+                    offset = int(response.headers.get("upload-offset", offset + len(chunk)))
+                    report.bytes_uploaded += len(chunk)
+                elif (
+                    response.status_code in (409, CHECKSUM_MISMATCH, 422)
+                    or response.status_code >= 500
+                ):
+                    offset = self._offset(ref.sha256)
+                elif response.status_code in (401, 403):
+                    raise AuthRefused(f"the cloud refused this station: {_reason(response)}")
+                else:
+                    raise ProtocolViolation(
+                        f"blob {ref.sha256[:12]}: {response.status_code} {_reason(response)}"
+                    )
+        if self._offset(ref.sha256) < size:
+            raise Offline(f"the upload of {ref.sha256[:12]} did not finish; resumed next time")
+
+    def _count(self, offset: int, length: int, sent_until: int) -> None:
+        with self._state_lock:
+            self._bytes_uploaded += length
+            if offset < sent_until:
+                self._bytes_resent += min(length, sent_until - offset)
+
+    # -- changes -----------------------------------------------------------------
+
+    def _pull(self, report: RunReport) -> None:
+        while True:
+            since = inbox.cursor(self.store)
+            response = self._request("GET", f"{API}/changes", params={"since": since})
+            if response.status_code != 200:
+                raise ProtocolViolation(f"changes refused: {_reason(response)}")
+            body = response.json()
+            changes = body.get("changes") or []
+            if changes:
+                applied = inbox.apply_changes(self.store, changes, int(body["cursor"]))
+                report.changes_applied += sum(1 for a in applied if a.outcome == "applied")
+            if not body.get("more"):
+                return
+
+
+def _reason(response: httpx.Response) -> str:
+    try:
+        return str(response.json().get("error") or response.status_code)
+    except ValueError:
+        return response.text[:200] or str(response.status_code)
+
+
+def enrol(
+    store: Store, base_url: str, token: str, ca: str | None = None, name: str = ""
+) -> dict[str, Any]:
+    """Bind the admin's token to this station and keep the URL and token in `meta`."""
+    station_id = store.meta("station_id")
+    if not station_id:
+        raise SyncError("this database has no station id: run `station init` first")
+    try:
+        response = httpx.post(
+            base_url.rstrip("/") + f"{API}/enrol",
+            json={"station_id": station_id, "name": name or store.meta("workshop_name") or ""},
+            headers={"Authorization": f"Bearer {token}"},
+            verify=ca or True,
+            timeout=30,
+        )
+    except httpx.TransportError as err:
+        raise Offline(f"cannot reach {base_url}: {err}") from err
+    if response.status_code in (401, 403):
+        raise AuthRefused(f"enrolment refused: {_reason(response)}")
+    if response.status_code != 200:
+        raise ProtocolViolation(f"enrolment failed: {_reason(response)}")
+    with store.transaction("sync") as tx:
+        inbox.set_meta(tx, inbox.URL_KEY, base_url.rstrip("/"))
+        inbox.set_meta(tx, inbox.TOKEN_KEY, token)
+        if ca:
+            inbox.set_meta(tx, inbox.CA_KEY, ca)
+        tx.audit(
+            "sync.enrolled",
+            "station",
+            {"url": base_url, "workshop": response.json().get("workshop")},
+        )
+    return dict(response.json())

@@ -1,0 +1,808 @@
+"""The reference cloud service's rules: enrolment, mutations, changes, the customer's side.
+
+`CloudService` is the whole service without HTTP: the Starlette app in
+`sync.server` only translates requests to these calls. A station's batch is
+applied in order in one database transaction; each mutation leaves a dedup
+record (its outcome) in that same transaction, so a resent batch is answered
+`duplicate` and never applied twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from station import lifecycle
+from station.findings import ApprovalState, Decision, state_after
+from station.lifecycle import Status
+from sync.cloud_db import CloudDatabase, CloudTx
+from sync.errors import AuthRefused, SyncError, WrongStation
+from sync.protocol import MAX_BATCH, Outcome, Owner, fields_owned_by
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+class Refused(SyncError):
+    """A request the cloud does not accept; `status` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class StationAuth:
+    """Who is calling: the enrolled station and the workshop whose records it may see."""
+
+    token_id: str
+    workshop: str
+    station_id: str | None
+
+
+@dataclass(frozen=True)
+class Result:
+    mutation_id: str
+    seq: int
+    status: Outcome
+    detail: dict[str, Any] | None = None
+
+    def wire(self) -> dict[str, Any]:
+        return {
+            "mutation_id": self.mutation_id,
+            "seq": self.seq,
+            "status": self.status.value,
+            "detail": self.detail,
+        }
+
+
+class _Answer(Exception):
+    """Ends one mutation early with a conflict or a rejection (its savepoint is rolled back)."""
+
+    def __init__(self, status: Outcome, detail: dict[str, Any]) -> None:
+        super().__init__(status.value)
+        self.status = status
+        self.detail = detail
+
+
+def _rejected(reason: str) -> _Answer:
+    return _Answer(Outcome.REJECTED, {"reason": reason})
+
+
+class CloudService:
+    def __init__(self, db: CloudDatabase, clock: Clock = _now) -> None:
+        self.db = db
+        self.clock = clock
+
+    # -- admin: workshops and tokens -------------------------------------------
+
+    def issue_token(self, workshop: str) -> tuple[str, str]:
+        """A new enrolment token for `workshop`: (token id, the secret shown once)."""
+        workshop = workshop.strip()
+        if not workshop:
+            raise Refused("a token is issued for a workshop")
+        secret = secrets.token_urlsafe(32)
+        token_id = uuid.uuid4().hex[:12]
+        at = _stamp(self.clock())
+        with self.db.transaction() as tx:
+            tx.run(
+                "INSERT INTO workshops (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                (workshop, at),
+            )
+            tx.run(
+                "INSERT INTO tokens (id, token_hash, workshop, issued_at) VALUES (?, ?, ?, ?)",
+                (token_id, token_hash(secret), workshop, at),
+            )
+        return token_id, secret
+
+    def revoke_token(self, token_id: str) -> None:
+        with self.db.transaction() as tx:
+            changed = tx.run(
+                "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                (_stamp(self.clock()), token_id),
+            )
+        if not changed:
+            raise Refused(f"no active token {token_id}", 404)
+
+    def tokens(self) -> list[dict[str, Any]]:
+        with self.db.transaction() as tx:
+            return tx.all(
+                "SELECT id, workshop, station_id, issued_at, enrolled_at, revoked_at FROM tokens ORDER BY issued_at"
+            )
+
+    def authenticate(self, authorization: str | None) -> StationAuth:
+        """The caller of a station endpoint, from its `Authorization: Bearer` header."""
+        scheme, _, secret = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise AuthRefused("no station token")
+        with self.db.transaction() as tx:
+            row = tx.one("SELECT * FROM tokens WHERE token_hash = ?", (token_hash(secret.strip()),))
+        if row is None:
+            raise AuthRefused("unknown station token")
+        if row["revoked_at"] is not None:
+            raise AuthRefused("this station token has been revoked")
+        return StationAuth(row["id"], row["workshop"], row["station_id"])
+
+    def enrol(self, auth: StationAuth, station_id: str, name: str) -> dict[str, Any]:
+        """Bind a token to one station; a token cannot be moved to another station."""
+        if not station_id.strip():
+            raise Refused("enrolment needs the station id")
+        if auth.station_id not in (None, station_id):
+            raise WrongStation("this token belongs to another station")
+        at = _stamp(self.clock())
+        with self.db.transaction() as tx:
+            station = tx.one("SELECT workshop FROM stations WHERE id = ?", (station_id,))
+            if station is not None and station["workshop"] != auth.workshop:
+                raise WrongStation("this station is enrolled with another workshop")
+            if station is None:
+                tx.run(
+                    "INSERT INTO stations (id, workshop, name, enrolled_at) VALUES (?, ?, ?, ?)",
+                    (station_id, auth.workshop, name, at),
+                )
+            tx.run(
+                "UPDATE tokens SET station_id = ?, enrolled_at = COALESCE(enrolled_at, ?) WHERE id = ?",
+                (station_id, at, auth.token_id),
+            )
+        return {"station_id": station_id, "workshop": auth.workshop}
+
+    @staticmethod
+    def _station(auth: StationAuth) -> str:
+        if auth.station_id is None:
+            raise AuthRefused("this token is not enrolled yet: run `station sync enrol`")
+        return auth.station_id
+
+    # -- mutations -------------------------------------------------------------
+
+    def apply_batch(
+        self, auth: StationAuth, station_id: str, mutations: Sequence[Mapping[str, Any]]
+    ) -> list[Result]:
+        """Apply a station's outbox entries in order; each is answered, none applied twice."""
+        own = self._station(auth)
+        if station_id != own:
+            raise WrongStation("a station sends only its own mutations")
+        if len(mutations) > MAX_BATCH:
+            raise Refused(f"at most {MAX_BATCH} mutations per batch", 413)
+        at = _stamp(self.clock())
+        results: list[Result] = []
+        with self.db.transaction() as tx:
+            # Locks the station's row: batches of one station are applied one at a time.
+            tx.run("UPDATE stations SET last_seen_at = ? WHERE id = ?", (at, own))
+            station = tx.one("SELECT last_seq FROM stations WHERE id = ?", (own,))
+            assert station is not None
+            last_seq = int(station["last_seq"])
+            for raw in mutations:
+                result, last_seq = self._apply_one(tx, auth.workshop, own, raw, last_seq, at)
+                results.append(result)
+            tx.run("UPDATE stations SET last_seq = ? WHERE id = ?", (last_seq, own))
+        return results
+
+    def _apply_one(
+        self,
+        tx: CloudTx,
+        workshop: str,
+        station_id: str,
+        raw: Mapping[str, Any],
+        last_seq: int,
+        at: str,
+    ) -> tuple[Result, int]:
+        mutation_id = str(raw.get("mutation_id") or "")
+        seq = raw.get("seq")
+        if not mutation_id or not isinstance(seq, int):
+            return Result(
+                mutation_id, -1, Outcome.REJECTED, {"reason": "no mutation id or seq"}
+            ), last_seq
+        seen = tx.one(
+            "SELECT status, detail FROM mutations WHERE station_id = ? AND mutation_id = ?",
+            (station_id, mutation_id),
+        )
+        if seen is not None:
+            first = json.loads(seen["detail"]) if seen["detail"] else None
+            return Result(
+                mutation_id, seq, Outcome.DUPLICATE, {"first": seen["status"], "detail": first}
+            ), last_seq
+        kind = str(raw.get("kind") or "")
+        entity = str(raw.get("entity") or "")
+        entity_id = str(raw.get("entity_id") or "")
+        payload = raw.get("payload")
+        status: Outcome
+        detail: dict[str, Any] | None
+        if seq <= last_seq:
+            status, detail = (
+                Outcome.REJECTED,
+                {"reason": f"seq {seq} after {last_seq}: out of order"},
+            )
+        elif not kind or not entity or not isinstance(payload, Mapping):
+            status, detail = Outcome.REJECTED, {"reason": "a mutation has kind, entity and payload"}
+        else:
+            try:
+                with tx.savepoint():
+                    detail = self._apply_change(
+                        tx, workshop, station_id, kind, entity, entity_id, payload, raw.get("user")
+                    )
+                status = Outcome.APPLIED
+            except _Answer as answer:
+                status, detail = answer.status, answer.detail
+        tx.run(
+            "INSERT INTO mutations (station_id, mutation_id, seq, kind, entity, entity_id, user_name, "
+            "payload, status, detail, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                station_id,
+                mutation_id,
+                seq,
+                kind,
+                entity,
+                entity_id,
+                raw.get("user"),
+                json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                status.value,
+                None if detail is None else json.dumps(detail, ensure_ascii=False),
+                at,
+            ),
+        )
+        return Result(mutation_id, seq, status, detail), max(last_seq, seq)
+
+    def _apply_change(
+        self,
+        tx: CloudTx,
+        workshop: str,
+        station: str,
+        kind: str,
+        entity: str,
+        entity_id: str,
+        p: Mapping[str, Any],
+        user: Any,
+    ) -> dict[str, Any] | None:
+        """The change a mutation makes to the cloud's records; unknown kinds are only logged."""
+        local_id = int(entity_id) if entity_id.isdigit() else None
+        if kind == "work_order.created":
+            return self._work_order_created(tx, workshop, station, local_id, p)
+        if kind == "work_order.status_changed":
+            return self._status_changed(tx, station, local_id, p, user)
+        if kind == "finding.added":
+            self._need_work_order(tx, station, p.get("work_order_id"))
+            self._insert_once(
+                tx,
+                "findings",
+                station,
+                local_id,
+                {
+                    "work_order_id": p["work_order_id"],
+                    "title": p.get("title", ""),
+                    "severity": p.get("severity", ""),
+                    "recommended_job": p.get("recommended_job") or "",
+                    "total_cents": int(p.get("total_cents") or 0),
+                    "lines": json.dumps(p.get("lines") or [], ensure_ascii=False),
+                    "created_at": p.get("created_at", ""),
+                },
+            )
+            return None
+        if kind in ("finding.approved", "finding.declined"):
+            self._station_decision(tx, station, local_id, p)
+            return None
+        if kind == "photo.recorded":
+            self._need_work_order(tx, station, p.get("work_order_id"))
+            self._insert_once(
+                tx,
+                "photos",
+                station,
+                local_id,
+                {
+                    "work_order_id": p["work_order_id"],
+                    "sha256": p["sha256"],
+                    "thumbnail_sha256": p["thumbnail_sha256"],
+                    "print_sha256": p["print_sha256"],
+                    "stage": p.get("stage", ""),
+                    "subject": p.get("subject", ""),
+                    "finding_id": p.get("finding_id"),
+                    "caption": p.get("caption") or "",
+                    "recorded_at": p.get("recorded_at", ""),
+                },
+            )
+            return None
+        if kind == "report.issued":
+            self._need_work_order(tx, station, p.get("work_order_id"))
+            self._insert_once(
+                tx,
+                "reports",
+                station,
+                local_id,
+                {
+                    "work_order_id": p["work_order_id"],
+                    "version": int(p.get("version") or 1),
+                    "sha256": p["sha256"],
+                    "file_name": p.get("file_name", ""),
+                    "language": p.get("language", ""),
+                    "issued_at": p.get("issued_at", ""),
+                },
+            )
+            return None
+        return None
+
+    def _insert_once(
+        self, tx: CloudTx, table: str, station: str, local_id: int | None, row: Mapping[str, Any]
+    ) -> None:
+        """Signed and recorded facts are written once: a second version is a conflict."""
+        if local_id is None:
+            raise _rejected(f"{table} need a numeric entity id")
+        current = tx.one(
+            f"SELECT * FROM {table} WHERE station_id = ? AND local_id = ?", (station, local_id)
+        )
+        if current is not None:
+            raise _Answer(
+                Outcome.CONFLICT,
+                {
+                    "reason": f"{table} {local_id} is already recorded and is immutable",
+                    "current": current,
+                },
+            )
+        columns = ["station_id", "local_id", *row]
+        tx.run(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+            (station, local_id, *row.values()),
+        )
+
+    @staticmethod
+    def _need_work_order(tx: CloudTx, station: str, wo_id: Any) -> dict[str, Any]:
+        wo = tx.one(
+            "SELECT * FROM work_orders WHERE station_id = ? AND local_id = ?",
+            (station, int(wo_id) if isinstance(wo_id, int | str) and str(wo_id).isdigit() else -1),
+        )
+        if wo is None:
+            raise _rejected(f"work order {wo_id} is unknown to the cloud")
+        return wo
+
+    def _work_order_created(
+        self, tx: CloudTx, workshop: str, station: str, local_id: int | None, p: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        if local_id is None:
+            raise _rejected("a work order needs a numeric id")
+        current = tx.one(
+            "SELECT * FROM work_orders WHERE station_id = ? AND local_id = ?", (station, local_id)
+        )
+        if current is not None:
+            raise _Answer(Outcome.CONFLICT, {"reason": "work order exists", "current": current})
+        fields = fields_owned_by(Owner.STATION, p)
+        public_id = secrets.token_urlsafe(16)
+        tx.run(
+            "INSERT INTO work_orders (station_id, local_id, workshop, public_id, number, complaint, bay, "
+            "status, version, status_since, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                station,
+                local_id,
+                workshop,
+                public_id,
+                fields.get("number", ""),
+                fields.get("complaint") or "",
+                fields.get("bay"),
+                fields.get("status", Status.BOOKED.value),
+                int(fields.get("version") or 1),
+                fields.get("status_since") or p.get("created_at", ""),
+                p.get("created_at", ""),
+            ),
+        )
+        return {"public_id": public_id}
+
+    def _status_changed(
+        self, tx: CloudTx, station: str, event_id: int | None, p: Mapping[str, Any], user: Any
+    ) -> dict[str, Any] | None:
+        """A status change is checked against the cloud's own copy: state machine and version."""
+        if event_id is None:
+            raise _rejected("a progress event needs a numeric id")
+        wo = self._need_work_order(tx, station, p.get("work_order_id"))
+        try:
+            target = Status(str(p.get("to_status")))
+            source = Status(str(p["from_status"])) if p.get("from_status") else None
+        except ValueError as err:
+            raise _rejected(str(err)) from err
+        version = int(p.get("version") or 1)
+        current = {"status": wo["status"], "version": int(wo["version"])}
+        if source is None:
+            # The work order's first event: it states the version the creation wrote.
+            if version != current["version"] or target.value != current["status"]:
+                raise _Answer(Outcome.CONFLICT, {"reason": "stale first event", "current": current})
+        else:
+            if current["version"] != version - 1 or current["status"] != source.value:
+                raise _Answer(
+                    Outcome.CONFLICT,
+                    {
+                        "reason": f"the cloud has version {current['version']} ({current['status']}), "
+                        f"this change was made on version {version - 1} ({source.value})",
+                        "current": current,
+                    },
+                )
+            if target not in lifecycle.TRANSITIONS[source]:
+                raise _Answer(
+                    Outcome.CONFLICT,
+                    {
+                        "reason": f"a work order cannot go from {source} to {target}",
+                        "current": current,
+                    },
+                )
+            changed = fields_owned_by(
+                Owner.STATION,
+                {"status": target.value, "version": version, "status_since": p.get("at", "")},
+            )
+            tx.run(
+                "UPDATE work_orders SET status = ?, version = ?, status_since = ? "
+                "WHERE station_id = ? AND local_id = ? AND version = ?",
+                (
+                    changed["status"],
+                    changed["version"],
+                    changed["status_since"],
+                    station,
+                    wo["local_id"],
+                    version - 1,
+                ),
+            )
+        self._insert_once(
+            tx,
+            "progress_events",
+            station,
+            event_id,
+            {
+                "work_order_id": wo["local_id"],
+                "from_status": source.value if source else None,
+                "to_status": target.value,
+                "version": version,
+                "text_en": p.get("text_en", ""),
+                "text_zh": p.get("text_zh", ""),
+                "note": p.get("note"),
+                "at": p.get("at", ""),
+                "user_name": user if isinstance(user, str) else None,
+            },
+        )
+        return None
+
+    def _station_decision(
+        self, tx: CloudTx, station: str, approval_id: int | None, p: Mapping[str, Any]
+    ) -> None:
+        finding = tx.one(
+            "SELECT * FROM findings WHERE station_id = ? AND local_id = ?",
+            (station, p.get("finding_id")),
+        )
+        if finding is None:
+            raise _rejected(f"finding {p.get('finding_id')} is unknown to the cloud")
+        state = self._finding_state(tx, station, finding["local_id"])
+        if state is ApprovalState.APPROVED:
+            latest = self._decisions(tx, station, finding["local_id"])[-1]
+            raise _Answer(
+                Outcome.CONFLICT,
+                {
+                    "reason": "the customer already approved this finding",
+                    "current": {"state": state.value, "approval": latest},
+                },
+            )
+        try:
+            decision = Decision(str(p.get("decision")))
+        except ValueError as err:
+            raise _rejected(str(err)) from err
+        tx.run(
+            "INSERT INTO approvals (id, station_id, local_id, finding_id, decision, customer_name, "
+            "channel, total_cents, at, source, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                uuid.uuid4().hex,
+                station,
+                approval_id,
+                finding["local_id"],
+                decision.value,
+                p.get("customer_name", ""),
+                p.get("channel", ""),
+                int(p.get("total_cents") or 0),
+                p.get("at", ""),
+                "station",
+                _stamp(self.clock()),
+            ),
+        )
+
+    @staticmethod
+    def _decisions(tx: CloudTx, station: str, finding_id: int) -> list[dict[str, Any]]:
+        return tx.all(
+            "SELECT decision, customer_name, channel, at, source FROM approvals "
+            "WHERE station_id = ? AND finding_id = ? ORDER BY received_at, id",
+            (station, finding_id),
+        )
+
+    def _finding_state(self, tx: CloudTx, station: str, finding_id: int) -> ApprovalState:
+        return state_after(
+            [Decision(d["decision"]) for d in self._decisions(tx, station, finding_id)]
+        )
+
+    # -- changes for the station ----------------------------------------------
+
+    def _add_change(self, tx: CloudTx, workshop: str, kind: str, payload: Mapping[str, Any]) -> int:
+        """Append to the workshop's change feed; the row lock keeps commit order = seq order."""
+        tx.run("UPDATE workshops SET change_seq = change_seq + 1 WHERE name = ?", (workshop,))
+        row = tx.one("SELECT change_seq FROM workshops WHERE name = ?", (workshop,))
+        if row is None:
+            raise Refused(f"unknown workshop {workshop}", 404)
+        seq = int(row["change_seq"])
+        tx.run(
+            "INSERT INTO changes (workshop, seq, kind, payload, at) VALUES (?, ?, ?, ?, ?)",
+            (workshop, seq, kind, json.dumps(payload, ensure_ascii=False), _stamp(self.clock())),
+        )
+        return seq
+
+    def changes_since(self, auth: StationAuth, since: int, limit: int = 500) -> dict[str, Any]:
+        self._station(auth)
+        with self.db.transaction() as tx:
+            rows = tx.all(
+                "SELECT seq, kind, payload, at FROM changes WHERE workshop = ? AND seq > ? "
+                "ORDER BY seq LIMIT ?",
+                (auth.workshop, since, limit + 1),
+            )
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return {
+            "changes": [
+                {
+                    "seq": int(r["seq"]),
+                    "kind": r["kind"],
+                    "payload": json.loads(r["payload"]),
+                    "at": r["at"],
+                }
+                for r in rows
+            ],
+            "cursor": int(rows[-1]["seq"]) if rows else since,
+            "more": more,
+        }
+
+    # -- the customer's side ---------------------------------------------------
+
+    def book_appointment(self, workshop: str, booking: Mapping[str, Any]) -> str:
+        """A booking from the customer app, with the complaint and the remote pre-diagnosis."""
+        customer = booking.get("customer")
+        vehicle = booking.get("vehicle")
+        if not isinstance(customer, Mapping) or not str(customer.get("name") or "").strip():
+            raise Refused("a booking names the customer")
+        if not isinstance(vehicle, Mapping) or not (vehicle.get("vin") or vehicle.get("plate")):
+            raise Refused("a booking identifies the vehicle by VIN or plate")
+        scheduled_at = str(booking.get("scheduled_at") or "")
+        try:
+            datetime.fromisoformat(scheduled_at.replace("Z", "+00:00"))
+        except ValueError as err:
+            raise Refused(f"scheduled_at {scheduled_at!r} is not an ISO time") from err
+        pre = booking.get("prediagnosis") or {}
+        if not isinstance(pre, Mapping):
+            raise Refused("the pre-diagnosis is an object")
+        prediagnosis = {
+            "codes": [str(c).upper() for c in pre.get("codes") or []],
+            "parts_reserved": [
+                dict(p) if isinstance(p, Mapping) else {"description": str(p)}
+                for p in pre.get("parts_reserved") or []
+            ],
+        }
+        appointment_id = uuid.uuid4().hex
+        at = _stamp(self.clock())
+        with self.db.transaction() as tx:
+            if tx.one("SELECT name FROM workshops WHERE name = ?", (workshop,)) is None:
+                raise Refused(f"unknown workshop {workshop}", 404)
+            row = {
+                "id": appointment_id,
+                "customer": dict(customer),
+                "vehicle": dict(vehicle),
+                "scheduled_at": scheduled_at,
+                "complaint": str(booking.get("complaint") or ""),
+                "prediagnosis": prediagnosis,
+            }
+            tx.run(
+                "INSERT INTO appointments (id, workshop, customer, vehicle, scheduled_at, complaint, "
+                "prediagnosis, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+                (
+                    appointment_id,
+                    workshop,
+                    json.dumps(row["customer"], ensure_ascii=False),
+                    json.dumps(row["vehicle"], ensure_ascii=False),
+                    scheduled_at,
+                    row["complaint"],
+                    json.dumps(prediagnosis, ensure_ascii=False),
+                    at,
+                ),
+            )
+            self._add_change(tx, workshop, "appointment.booked", row)
+        return appointment_id
+
+    def cancel_appointment(self, appointment_id: str) -> None:
+        with self.db.transaction() as tx:
+            row = tx.one(
+                "SELECT workshop, status FROM appointments WHERE id = ?", (appointment_id,)
+            )
+            if row is None:
+                raise Refused("no such appointment", 404)
+            if row["status"] != "open":
+                raise Refused(f"the appointment is {row['status']}", 409)
+            tx.run("UPDATE appointments SET status = 'cancelled' WHERE id = ?", (appointment_id,))
+            self._add_change(tx, row["workshop"], "appointment.cancelled", {"id": appointment_id})
+
+    def _tracked(self, tx: CloudTx, public_id: str) -> dict[str, Any]:
+        wo = tx.one("SELECT * FROM work_orders WHERE public_id = ?", (public_id,))
+        if wo is None:
+            raise Refused("no such work order", 404)
+        return wo
+
+    def customer_view(self, public_id: str) -> dict[str, Any]:
+        """The work order as the customer app shows it: status, findings with prices, photos."""
+        with self.db.transaction() as tx:
+            wo = self._tracked(tx, public_id)
+            key = (wo["station_id"], wo["local_id"])
+            findings = tx.all(
+                "SELECT local_id AS id, title, severity, recommended_job, total_cents, lines "
+                "FROM findings WHERE station_id = ? AND work_order_id = ? ORDER BY local_id",
+                key,
+            )
+            for finding in findings:
+                finding["lines"] = json.loads(finding["lines"])
+                decisions = self._decisions(tx, wo["station_id"], finding["id"])
+                finding["approvals"] = decisions
+                finding["state"] = state_after([Decision(d["decision"]) for d in decisions]).value
+            photos = tx.all(
+                "SELECT p.local_id AS id, p.sha256, p.thumbnail_sha256, p.stage, p.subject, p.finding_id, "
+                "p.caption, p.recorded_at, b.sha256 AS uploaded FROM photos p "
+                "LEFT JOIN blobs b ON b.sha256 = p.sha256 "
+                "WHERE p.station_id = ? AND p.work_order_id = ? ORDER BY p.local_id",
+                key,
+            )
+        for photo in photos:
+            photo["available"] = photo.pop("uploaded") is not None
+        return {
+            "number": wo["number"],
+            "workshop": wo["workshop"],
+            "status": wo["status"],
+            "version": int(wo["version"]),
+            "status_since": wo["status_since"],
+            "complaint": wo["complaint"],
+            "cancel_requested_at": wo["cancel_requested_at"],
+            "findings": findings,
+            "photos": photos,
+        }
+
+    def progress(self, public_id: str) -> list[dict[str, Any]]:
+        with self.db.transaction() as tx:
+            wo = self._tracked(tx, public_id)
+            return tx.all(
+                "SELECT from_status, to_status, text_en, text_zh, note, at FROM progress_events "
+                "WHERE station_id = ? AND work_order_id = ? ORDER BY version, local_id",
+                (wo["station_id"], wo["local_id"]),
+            )
+
+    def report(self, public_id: str) -> dict[str, Any]:
+        """The latest issued report and whether its PDF has arrived."""
+        with self.db.transaction() as tx:
+            wo = self._tracked(tx, public_id)
+            row = tx.one(
+                "SELECT r.version, r.sha256, r.file_name, r.language, r.issued_at, b.size "
+                "FROM reports r LEFT JOIN blobs b ON b.sha256 = r.sha256 "
+                "WHERE r.station_id = ? AND r.work_order_id = ? ORDER BY r.version DESC LIMIT 1",
+                (wo["station_id"], wo["local_id"]),
+            )
+        if row is None:
+            raise Refused("no report has been issued yet", 404)
+        row["available"] = row.pop("size") is not None
+        return row
+
+    def blob_of(self, public_id: str, sha256: str) -> bool:
+        """Whether `sha256` is a photo or report of this work order (what a link may read)."""
+        with self.db.transaction() as tx:
+            wo = self._tracked(tx, public_id)
+            key = (wo["station_id"], wo["local_id"], sha256, sha256, sha256)
+            photo = tx.one(
+                "SELECT 1 AS x FROM photos WHERE station_id = ? AND work_order_id = ? "
+                "AND (sha256 = ? OR thumbnail_sha256 = ? OR print_sha256 = ?)",
+                key,
+            )
+            report = tx.one(
+                "SELECT 1 AS x FROM reports WHERE station_id = ? AND work_order_id = ? AND sha256 = ?",
+                key[:3],
+            )
+        return photo is not None or report is not None
+
+    def customer_decision(
+        self, public_id: str, finding_id: int, decision: Decision, customer_name: str
+    ) -> dict[str, Any]:
+        """The customer's approval link: recorded here, then sent to the station as a change."""
+        if not customer_name.strip():
+            raise Refused("an approval records who decided")
+        at = _stamp(self.clock())
+        with self.db.transaction() as tx:
+            wo = self._tracked(tx, public_id)
+            # Lock the workshop's feed first: two taps on the same link are decided one by one.
+            tx.run("UPDATE workshops SET change_seq = change_seq WHERE name = ?", (wo["workshop"],))
+            if Status(wo["status"]) in lifecycle.FINAL:
+                raise Refused(f"the work order is {wo['status']}", 409)
+            finding = tx.one(
+                "SELECT local_id, total_cents FROM findings WHERE station_id = ? AND local_id = ? "
+                "AND work_order_id = ?",
+                (wo["station_id"], finding_id, wo["local_id"]),
+            )
+            if finding is None:
+                raise Refused("no such finding", 404)
+            if self._finding_state(tx, wo["station_id"], finding_id) is ApprovalState.APPROVED:
+                raise Refused("this finding is already approved", 409)
+            approval_id = uuid.uuid4().hex
+            tx.run(
+                "INSERT INTO approvals (id, station_id, local_id, finding_id, decision, customer_name, "
+                "channel, total_cents, at, source, received_at) VALUES (?, ?, NULL, ?, ?, ?, 'remote', ?, ?, 'customer', ?)",
+                (
+                    approval_id,
+                    wo["station_id"],
+                    finding_id,
+                    decision.value,
+                    customer_name.strip(),
+                    int(finding["total_cents"]),
+                    at,
+                    at,
+                ),
+            )
+            change = {
+                "approval_id": approval_id,
+                "station_id": wo["station_id"],
+                "work_order_id": int(wo["local_id"]),
+                "finding_id": finding_id,
+                "decision": decision.value,
+                "customer_name": customer_name.strip(),
+                "at": at,
+            }
+            self._add_change(tx, wo["workshop"], "approval.remote", change)
+        return change
+
+    def request_cancel(self, public_id: str) -> None:
+        """The customer cancels: a request to the station, which owns the status."""
+        at = _stamp(self.clock())
+        with self.db.transaction() as tx:
+            wo = self._tracked(tx, public_id)
+            if Status(wo["status"]) in lifecycle.FINAL:
+                raise Refused(f"the work order is {wo['status']}", 409)
+            changed = fields_owned_by(
+                Owner.CUSTOMER, {"cancel_requested_at": at, "status": "ignored"}
+            )
+            tx.run(
+                "UPDATE work_orders SET cancel_requested_at = ? WHERE public_id = ?",
+                (changed["cancel_requested_at"], public_id),
+            )
+            self._add_change(
+                tx,
+                wo["workshop"],
+                "work_order.cancel_requested",
+                {"station_id": wo["station_id"], "work_order_id": int(wo["local_id"]), "at": at},
+            )
+
+    # -- the station's own reads ------------------------------------------------
+
+    def station_work_order(self, auth: StationAuth, local_id: int) -> dict[str, Any]:
+        """A station reads back its own work order (its customer link, the cloud's version)."""
+        station = self._station(auth)
+        with self.db.transaction() as tx:
+            wo = tx.one(
+                "SELECT * FROM work_orders WHERE station_id = ? AND local_id = ? AND workshop = ?",
+                (station, local_id, auth.workshop),
+            )
+        if wo is None:
+            raise Refused("no such work order", 404)
+        return wo
+
+    def record_blob(self, sha256: str, size: int, station_id: str) -> None:
+        with self.db.transaction() as tx:
+            tx.run(
+                "INSERT INTO blobs (sha256, size, completed_at, station_id) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (sha256) DO NOTHING",
+                (sha256, size, _stamp(self.clock()), station_id),
+            )

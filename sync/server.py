@@ -1,0 +1,334 @@
+"""The cloud service over HTTP: a Starlette app, served by uvicorn.
+
+Station endpoints take `Authorization: Bearer TOKEN`; the customer's endpoints
+(`/v1/track/{public_id}`) are capability links: the unguessable id is the key.
+Database work runs in the thread pool so a slow disk never stalls the event loop.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from station.findings import Decision
+from sync.blobstore import BlobError, BlobStore
+from sync.cloud import CloudService, Refused
+from sync.cloud_db import CloudDatabase
+from sync.errors import AuthRefused, SyncError, WrongStation
+from sync.protocol import API, MAX_CHUNK_BYTES, OFFSET_CONTENT_TYPE, TUS_VERSION
+
+log = logging.getLogger(__name__)
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+class InsecureBind(SyncError):
+    """Plain HTTP was asked for on an address other than the loopback."""
+
+
+def _error(status: int, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": message, **extra}, status_code=status)
+
+
+def _guarded(handler: Endpoint) -> Endpoint:
+    """Turn the service's refusals into HTTP answers with the reason."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except AuthRefused as err:
+            return _error(403 if isinstance(err, WrongStation) else 401, str(err))
+        except Refused as err:
+            return _error(err.status, str(err))
+        except ClientDisconnect:
+            return Response(status_code=400)
+
+    return endpoint
+
+
+def create_app(service: CloudService, blobs: BlobStore) -> Starlette:
+    async def auth(request: Request) -> Any:
+        return await run_in_threadpool(service.authenticate, request.headers.get("authorization"))
+
+    async def json_body(request: Request) -> dict[str, Any]:
+        try:
+            body = json.loads(await request.body())
+        except (ValueError, UnicodeDecodeError) as err:
+            raise Refused(f"the body is not JSON: {err}") from err
+        if not isinstance(body, dict):
+            raise Refused("the body is a JSON object")
+        return body
+
+    async def enrol(request: Request) -> Response:
+        who = await auth(request)
+        body = await json_body(request)
+        answer = await run_in_threadpool(
+            service.enrol, who, str(body.get("station_id") or ""), str(body.get("name") or "")
+        )
+        return JSONResponse(answer)
+
+    async def mutations(request: Request) -> Response:
+        who = await auth(request)
+        body = await json_body(request)
+        batch = body.get("mutations")
+        if not isinstance(batch, list):
+            raise Refused("the body lists mutations")
+        results = await run_in_threadpool(
+            service.apply_batch, who, str(body.get("station") or ""), batch
+        )
+        return JSONResponse({"results": [r.wire() for r in results]})
+
+    async def changes(request: Request) -> Response:
+        who = await auth(request)
+        try:
+            since = int(request.query_params.get("since", "0"))
+            limit = min(int(request.query_params.get("limit", "500")), 1000)
+        except ValueError as err:
+            raise Refused("since and limit are numbers") from err
+        return JSONResponse(await run_in_threadpool(service.changes_since, who, since, limit))
+
+    async def station_work_order(request: Request) -> Response:
+        who = await auth(request)
+        row = await run_in_threadpool(
+            service.station_work_order, who, int(request.path_params["local_id"])
+        )
+        return JSONResponse(row)
+
+    def tus_headers(offset: int, length: int | None) -> dict[str, str]:
+        headers = {
+            "Tus-Resumable": TUS_VERSION,
+            "Upload-Offset": str(offset),
+            "Cache-Control": "no-store",
+        }
+        if length is not None:
+            headers["Upload-Length"] = str(length)
+        return headers
+
+    async def blob(request: Request) -> Response:
+        who = await auth(request)
+        station = service._station(who)
+        sha = request.path_params["sha256"]
+        try:
+            if request.method == "HEAD":
+                state = await run_in_threadpool(blobs.state, sha)
+                return Response(status_code=200, headers=tus_headers(state.offset, state.length))
+            if request.method == "POST":
+                data = await request.body()
+                state = await run_in_threadpool(blobs.put, sha, data)
+            else:
+                if request.headers.get("content-type") != OFFSET_CONTENT_TYPE:
+                    return _error(415, f"a chunk is sent as {OFFSET_CONTENT_TYPE}")
+                offset = int(request.headers.get("upload-offset", "-1"))
+                raw_length = request.headers.get("upload-length")
+                length = int(raw_length) if raw_length else None
+                declared = int(request.headers.get("content-length", "0"))
+                if declared > MAX_CHUNK_BYTES:
+                    return _error(413, f"a chunk has at most {MAX_CHUNK_BYTES} bytes")
+                data = await request.body()
+                state = await run_in_threadpool(
+                    blobs.append, sha, offset, length, request.headers.get("upload-checksum"), data
+                )
+        except BlobError as err:
+            return Response(str(err), status_code=err.status, headers=tus_headers(err.offset, None))
+        except ValueError:
+            return _error(400, "Upload-Offset and Upload-Length are numbers")
+        if state.complete:
+            await run_in_threadpool(service.record_blob, sha, state.offset, station)
+        return Response(status_code=204, headers=tus_headers(state.offset, state.length))
+
+    async def book(request: Request) -> Response:
+        body = await json_body(request)
+        appointment_id = await run_in_threadpool(
+            service.book_appointment, request.path_params["workshop"], body
+        )
+        return JSONResponse({"id": appointment_id}, status_code=201)
+
+    async def cancel_appointment(request: Request) -> Response:
+        await run_in_threadpool(service.cancel_appointment, request.path_params["appointment_id"])
+        return JSONResponse({"status": "cancelled"})
+
+    async def track(request: Request) -> Response:
+        return JSONResponse(
+            await run_in_threadpool(service.customer_view, request.path_params["public_id"])
+        )
+
+    async def progress(request: Request) -> Response:
+        return JSONResponse(
+            await run_in_threadpool(service.progress, request.path_params["public_id"])
+        )
+
+    async def report(request: Request) -> Response:
+        return JSONResponse(
+            await run_in_threadpool(service.report, request.path_params["public_id"])
+        )
+
+    async def report_pdf(request: Request) -> Response:
+        meta = await run_in_threadpool(service.report, request.path_params["public_id"])
+        return await _file(meta["sha256"], "application/pdf")
+
+    async def photo_file(request: Request) -> Response:
+        sha = request.path_params["sha256"]
+        if not await run_in_threadpool(service.blob_of, request.path_params["public_id"], sha):
+            raise Refused("no such photo", 404)
+        return await _file(sha, "image/jpeg")
+
+    async def _file(sha: str, media_type: str) -> Response:
+        try:
+            data = await run_in_threadpool(blobs.read, sha)
+        except BlobError as err:
+            raise Refused(str(err), err.status) from err
+        return Response(data, media_type=media_type, headers={"ETag": f'"{sha}"'})
+
+    async def decide(request: Request) -> Response:
+        body = await json_body(request)
+        try:
+            decision = Decision(str(body.get("decision")))
+        except ValueError as err:
+            raise Refused("decision is approved or declined") from err
+        change = await run_in_threadpool(
+            service.customer_decision,
+            request.path_params["public_id"],
+            int(request.path_params["finding_id"]),
+            decision,
+            str(body.get("customer_name") or ""),
+        )
+        return JSONResponse(change, status_code=201)
+
+    async def cancel(request: Request) -> Response:
+        await run_in_threadpool(service.request_cancel, request.path_params["public_id"])
+        return JSONResponse({"status": "cancel_requested"}, status_code=202)
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"ok": True})
+
+    def route(path: str, handler: Endpoint, methods: list[str]) -> Route:
+        return Route(API + path, _guarded(handler), methods=methods)
+
+    return Starlette(
+        routes=[
+            route("/health", health, ["GET"]),
+            route("/enrol", enrol, ["POST"]),
+            route("/mutations", mutations, ["POST"]),
+            route("/changes", changes, ["GET"]),
+            route("/work-orders/{local_id:int}", station_work_order, ["GET"]),
+            route("/blobs/{sha256}", blob, ["HEAD", "PATCH", "POST"]),
+            route("/workshops/{workshop}/appointments", book, ["POST"]),
+            route("/appointments/{appointment_id}/cancel", cancel_appointment, ["POST"]),
+            route("/track/{public_id}", track, ["GET"]),
+            route("/track/{public_id}/progress", progress, ["GET"]),
+            route("/track/{public_id}/report", report, ["GET"]),
+            route("/track/{public_id}/report.pdf", report_pdf, ["GET"]),
+            route("/track/{public_id}/photos/{sha256}", photo_file, ["GET"]),
+            route("/track/{public_id}/findings/{finding_id:int}/decision", decide, ["POST"]),
+            route("/track/{public_id}/cancel", cancel, ["POST"]),
+        ]
+    )
+
+
+def check_bind(host: str, tls: bool) -> None:
+    """Plain HTTP is for development on this machine only."""
+    if tls:
+        return
+    if host == "localhost":
+        return
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise InsecureBind(
+            f"refusing plain HTTP on {host}: give --cert and --key, or bind 127.0.0.1"
+        )
+
+
+@dataclass
+class CloudHandle:
+    """A cloud service running in a background thread (tests, the demo, the benchmark)."""
+
+    url: str
+    service: CloudService
+    blobs: BlobStore
+    _server: Any
+    _thread: threading.Thread
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=30)
+        self.service.db.close()
+
+    def __enter__(self) -> CloudHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def build(db: str | Path, blob_dir: Path | str) -> tuple[CloudService, BlobStore]:
+    return CloudService(CloudDatabase(str(db))), BlobStore(blob_dir)
+
+
+def uvicorn_config(
+    app: Starlette, host: str, port: int, cert: Path | None, key: Path | None
+) -> Any:
+    import uvicorn
+
+    check_bind(host, cert is not None)
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        ssl_certfile=str(cert) if cert else None,
+        ssl_keyfile=str(key) if key else None,
+        timeout_keep_alive=30,
+        h11_max_incomplete_event_size=64 * 1024,
+    )
+
+
+def start_cloud_in_thread(
+    db: str | Path,
+    blob_dir: Path | str,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    cert: Path | None = None,
+    key: Path | None = None,
+) -> CloudHandle:
+    """Start the cloud service on `host:port` (0: a free port) and wait until it answers."""
+    import uvicorn
+
+    service, blobs = build(db, blob_dir)
+    server = uvicorn.Server(uvicorn_config(create_app(service, blobs), host, port, cert, key))
+    thread = threading.Thread(target=server.run, name="cloud-service", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise SyncError(f"the cloud service did not start on {host}:{port}")
+        time.sleep(0.02)
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    scheme = "https" if cert else "http"
+    shown = f"[{host}]" if ":" in host else host
+    return CloudHandle(f"{scheme}://{shown}:{bound}", service, blobs, server, thread)
+
+
+def serve(
+    db: str | Path, blob_dir: Path, host: str, port: int, cert: Path | None, key: Path | None
+) -> None:
+    """Run the cloud service in the foreground until interrupted."""
+    import uvicorn
+
+    service, blobs = build(db, blob_dir)
+    uvicorn.Server(uvicorn_config(create_app(service, blobs), host, port, cert, key)).run()

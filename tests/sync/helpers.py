@@ -1,0 +1,89 @@
+"""A station with a visit's worth of records, photos and a report, for the sync tests."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from station.commands import init_station
+from station.findings import Channel, Decision, Severity, labour, part
+from station.lifecycle import Status
+from station.photos import PhotoFiles, PhotoStore, Stage
+from station.roles import Role
+from station.vehicles import Powertrain
+from station.workshop import Actor, Workshop
+
+
+@dataclass
+class Station:
+    data_dir: Path
+    workshop: Workshop
+    admin: Actor
+    tech: Actor
+    photos: PhotoStore
+
+    @property
+    def store(self):  # type: ignore[no-untyped-def]
+        return self.workshop.store
+
+    @property
+    def station_id(self) -> str:
+        value = self.store.meta("station_id")
+        assert value
+        return value
+
+
+def make_station(
+    data_dir: Path, workshop_name: str = "Harbour Motors", station_id: str | None = None
+) -> Station:
+    workshop = init_station(data_dir / "station.db", workshop_name, station_id, "admin", "1234")
+    admin = workshop.login("admin", "1234")
+    workshop.add_user(admin, "li", Role.TECHNICIAN, "5678")
+    tech = workshop.login("li", "5678")
+    return Station(data_dir, workshop, admin, tech, PhotoStore(workshop.store, data_dir / "photos"))
+
+
+def jpeg(size: int, seed: int) -> bytes:
+    """JPEG-framed bytes of `size` (SOI ... EOI): the photo store checks the framing only."""
+    body = hashlib.shake_256(seed.to_bytes(8, "big")).digest(max(size - 6, 1))
+    return b"\xff\xd8\xff" + body + b"\x00\xff\xd9"
+
+
+def add_photo(station: Station, wo_id: int, size: int, seed: int) -> Any:
+    files = PhotoFiles(
+        jpeg(size, seed), jpeg(2000, seed + 1_000_000), jpeg(5000, seed + 2_000_000), 1600, 1200
+    )
+    return station.photos.record(station.tech, files, wo_id, Stage.BEFORE, caption=f"photo {seed}")
+
+
+def visit(station: Station, plate: str, photo_bytes: int = 40_000, seed: int = 0) -> dict[str, int]:
+    """A visit up to `awaiting_approval` with two findings (one declined at the desk), a photo and a report."""
+    w, tech, admin = station.workshop, station.tech, station.admin
+    vehicle = w.add_vehicle(admin, None, plate, Powertrain.ICE, "Geely", "Emgrand", 2019).id
+    wo = w.create_work_order(admin, vehicle, "brakes squeal", bay="B1").id
+    w.check_in(tech, wo, 42_000 + seed)
+    w.change_status(tech, wo, Status.DIAGNOSING)
+    pads = w.add_finding(
+        tech,
+        wo,
+        "Front brake pads worn",
+        Severity.URGENT,
+        [part("Brake pads", 1, 38000, "BP-1"), labour("Fit pads", 1.0, 20000)],
+        "Replace front pads",
+    ).id
+    wipers = w.add_finding(
+        tech, wo, "Wiper blades", Severity.ADVISORY, [part("Wipers", 2, 5000)]
+    ).id
+    w.change_status(tech, wo, Status.AWAITING_APPROVAL)
+    w.record_approval(admin, wipers, Decision.DECLINED, "Ms Wang", Channel.DESK)
+    add_photo(station, wo, photo_bytes, seed)
+    reports = station.data_dir / "reports"
+    reports.mkdir(exist_ok=True)
+    pdf = b"%PDF-1.7\n" + os.urandom(3000) + b"\n%%EOF\n"
+    name = f"report-{wo}-{seed}.pdf"
+    (reports / name).write_bytes(pdf)
+    w.record_report_issued(admin, wo, hashlib.sha256(pdf).hexdigest(), name, "zh")
+    return {"work_order": wo, "pads": pads, "wipers": wipers}
