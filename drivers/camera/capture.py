@@ -267,7 +267,7 @@ class Camera:
         callbacks = self._previews.snapshot()
         if not callbacks:
             return
-        preview = imaging.fit_within(frame, *self.preview_size)
+        preview = imaging.fit_within(frame, *self.preview_size, fast=True)
         if ghost is not None:
             preview = imaging.ghost_blend(preview, self._ghost_for(preview, ghost), ghost[1])
         elif preview is frame:

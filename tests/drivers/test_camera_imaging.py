@@ -109,7 +109,9 @@ def test_fit_size() -> None:
 def test_fit_within_keeps_small_images_as_they_are() -> None:
     small = np.zeros((10, 20, 3), np.uint8)
     assert im.fit_within(small, 100, 100) is small
-    assert im.fit_within(np.zeros((300, 400, 3), np.uint8), 200, 200).shape == (150, 200, 3)
+    big = np.zeros((300, 400, 3), np.uint8)
+    assert im.fit_within(big, 200, 200).shape == (150, 200, 3)
+    assert im.fit_within(big, 200, 200, fast=True).shape == (150, 200, 3)
 
 
 def test_ghost_blend_mixes_by_opacity() -> None:
