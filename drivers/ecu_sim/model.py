@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drivers.errors import DecodeError, DriverError
-from drivers.obd.dtc import dtc_to_bytes, fixtures_dir
+from drivers.obd.dtc import dtc_to_bytes
 from drivers.obd.pids import PIDS, SUPPORT_PIDS, decode_pid
+from station.fixtures import fixtures_dir
 
 log = logging.getLogger(__name__)
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from functools import cache
-from pathlib import Path
 
 from drivers.errors import DecodeError
+from station.fixtures import fixtures_dir
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +47,6 @@ def decode_dtcs(data: bytes) -> list[str]:
         for i in range(0, len(data), 2)
         if data[i] or data[i + 1]
     ]
-
-
-def fixtures_dir() -> Path:
-    """The project's fixtures folder; `STATION_FIXTURES_DIR` points elsewhere (packaged installs)."""
-    env = os.environ.get("STATION_FIXTURES_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "fixtures"
 
 
 @cache
