@@ -17,7 +17,7 @@ class DecodeError(DriverError, ValueError):
     """Bytes from a device that cannot be understood (too short, out of range, garbage)."""
 
 
-class DriverUnavailable(DriverError):  # noqa: N818 - the workshop's word for it
+class DriverUnavailable(DriverError):
     """An optional library or interface the chosen driver needs is not installed."""
 
 
@@ -25,23 +25,23 @@ class AdapterError(DriverError):
     """The device or adapter misbehaves: cannot be opened, refuses, or answers nonsense."""
 
 
-class AdapterNotFound(AdapterError):  # noqa: N818 - the workshop's word for it
+class AdapterNotFound(AdapterError):
     """The port, channel or interface cannot be opened."""
 
 
-class AdapterVanished(AdapterError):  # noqa: N818 - the workshop's word for it
+class AdapterVanished(AdapterError):
     """The device was there and went away in the middle of a conversation."""
 
 
-class NoVehicleResponse(AdapterError):  # noqa: N818 - the workshop's word for it
+class NoVehicleResponse(AdapterError):
     """The adapter works but no ECU / device on the other side answers."""
 
 
-class DeviceTimeout(AdapterError):  # noqa: N818 - the workshop's word for it
+class DeviceTimeout(AdapterError):
     """A device that answered before did not answer within its time limit."""
 
 
-class NegativeResponse(AdapterError):  # noqa: N818 - the workshop's word for it
+class NegativeResponse(AdapterError):
     """The device refused a request with a negative response code."""
 
     def __init__(self, service: int, code: int, message: str | None = None) -> None:
