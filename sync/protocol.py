@@ -114,12 +114,3 @@ def blob_refs(kind: str, payload: Mapping[str, Any]) -> list[BlobRef]:
         return [BlobRef(payload["sha256"], "report", payload.get("file_name"))]
     return []
 
-
-def chunk_plan(size: int, offset: int, chunk_size: int) -> list[tuple[int, int]]:
-    """(offset, length) of the chunks still to send from `offset`."""
-    plan = []
-    while offset < size:
-        length = min(chunk_size, size - offset)
-        plan.append((offset, length))
-        offset += length
-    return plan
