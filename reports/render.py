@@ -1,0 +1,482 @@
+"""The health report as an A4 PDF (reportlab), from `ReportData` alone.
+
+Rendering is deterministic: reportlab's invariant mode fixes the document ID
+and dates, the data carries its own date and ordering, and photos come scaled
+from a cache, so the same data renders to the same bytes (before signing).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing, PolyLine, Rect
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from reports import fonts, texts
+from reports.data import (
+    AlignmentLine,
+    PhotoRef,
+    ReportData,
+    SignatureDrawing,
+    data_sha256,
+)
+from reports.photo_cache import pixels_for
+
+log = logging.getLogger(__name__)
+
+# (original SHA-256, max width px, max height px) -> JPEG bytes at that size
+PhotoLoader = Callable[[str, int, int], bytes]
+
+MARGIN = 15 * mm
+WIDTH = A4[0] - 2 * MARGIN
+PAIR_W, PAIR_H = 86.0, 64.5  # mm: a before/after photo
+GRID_W, GRID_H = 57.0, 42.75  # mm: a walk-around photo, three per row
+RATING_COLOURS = {
+    "green": colors.HexColor("#2e7d32"),
+    "amber": colors.HexColor("#e69b00"),
+    "red": colors.HexColor("#c62828"),
+}
+STATE_COLOURS = {
+    "approved": colors.HexColor("#2e7d32"),
+    "declined": colors.HexColor("#757575"),
+    "pending": colors.HexColor("#e69b00"),
+}
+GRID_COLOUR = colors.HexColor("#b0b7bf")
+HEAD_FILL = colors.HexColor("#eef1f4")
+
+
+class _Styles:
+    """Paragraph styles for one language: Chinese text wraps per character."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.base = fonts.CJK if language == "zh" else fonts.LATIN
+        self.bold = fonts.CJK if language == "zh" else fonts.LATIN_BOLD
+        wrap = "CJK" if language == "zh" else "LTR"
+        self.body = ParagraphStyle(
+            "body", fontName=self.base, fontSize=9, leading=12.5, wordWrap=wrap
+        )
+        self.small = ParagraphStyle("small", parent=self.body, fontSize=7.5, leading=10)
+        self.cell = ParagraphStyle("cell", parent=self.body, fontSize=8.5, leading=11)
+        self.head = ParagraphStyle("head", parent=self.cell, fontName=self.bold)
+        self.title = ParagraphStyle(
+            "title", parent=self.body, fontName=self.bold, fontSize=18, leading=23
+        )
+        self.section = ParagraphStyle(
+            "section",
+            parent=self.body,
+            fontName=self.bold,
+            fontSize=12.5,
+            leading=16,
+            spaceBefore=9,
+            spaceAfter=4,
+            textColor=colors.HexColor("#1a3d5c"),
+        )
+
+    def p(self, text: str, style: ParagraphStyle | None = None, colour: Any = None) -> Paragraph:
+        body = fonts.markup(text, (style or self.body).fontName)
+        if colour is not None:
+            body = f'<font color="{colour.hexval()}">{body}</font>'
+        return Paragraph(body, style or self.body)
+
+    def t(self, key: str, **values: object) -> str:
+        return texts.label(key, self.language, **values)
+
+
+def render_pdf(data: ReportData, load_photo: PhotoLoader, font_files: fonts.FontFiles) -> bytes:
+    """The report's PDF bytes; the same data, photos and fonts give the same bytes."""
+    fonts.register(font_files)
+    s = _Styles(data.language)
+    digest = data_sha256(data)
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 4 * mm,
+        title=f"{s.t('title')} {data.work_order['number']}",
+        author=data.workshop_name,
+        subject=f"report {data.report_id} data-sha256 {digest}",
+        creator="Bay Station",
+        invariant=True,
+        initialFontName=s.base,  # not Helvetica: every font in the file is embedded
+        lang="zh-CN" if data.language == "zh" else "en",
+    )
+    story: list[Flowable] = []
+    story += _heading(data, s)
+    story += _parties(data, s)
+    story += _summary(data, s)
+    story += _work_done(data, s, load_photo)
+    story += _findings(data, s)
+    story += _codes(data, s)
+    story += _alignment(data, s)
+    story += _measurements(data, s)
+    story += _extras_and_service(data, s)
+    story += _approvals(data, s)
+    story += _photos(data, s, load_photo)
+    story.append(Spacer(1, 4 * mm))
+    story.append(s.p(s.t("hash_note"), s.small, colors.HexColor("#555555")))
+
+    def footer(canvas: Canvas, document: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(s.base, 6.5)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        text = s.t("footer", id=data.report_id, hash=digest, page=document.page)
+        canvas.drawString(MARGIN, MARGIN - 2 * mm, text)
+        canvas.setStrokeColor(GRID_COLOUR)
+        canvas.line(MARGIN, MARGIN + 1 * mm, A4[0] - MARGIN, MARGIN + 1 * mm)
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return out.getvalue()
+
+
+# -- sections -------------------------------------------------------------------
+
+
+def _section(s: _Styles, key: str) -> list[Flowable]:
+    return [CondPageBreak(30 * mm), s.p(s.t(key), s.section)]
+
+
+def _style(font: str, commands: list[Any]) -> TableStyle:
+    """A table style whose cells default to our font (reportlab's default is Helvetica)."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), font), *commands])
+
+
+def _grid(s: _Styles, rows: list[list[Any]], widths: list[float], header: bool = True) -> Table:
+    table = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1 if header else 0)
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID_COLOUR),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL))
+    table.setStyle(_style(s.base, style))
+    return table
+
+
+def _qr(url: str, size_mm: float, font: str) -> Drawing:
+    """The cloud link as a QR code (the drawing's font only keeps Helvetica out of the file)."""
+    widget = QrCodeWidget(url, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    scale = size_mm * mm / max(x1 - x0, y1 - y0)
+    drawing = Drawing(
+        size_mm * mm,
+        size_mm * mm,
+        transform=[scale, 0, 0, scale, -x0 * scale, -y0 * scale],
+        initialFontName=font,
+    )
+    drawing.add(widget)
+    return drawing
+
+
+def _heading(data: ReportData, s: _Styles) -> list[Flowable]:
+    left = [
+        s.p(data.workshop_name, s.head),
+        s.p(s.t("title"), s.title),
+        s.p(
+            f"{s.t('work_order')} {data.work_order['number']} · {s.t('issued')} {data.issued_on}"
+            f" · {s.t('version')} {data.version}"
+        ),
+    ]
+    right = [_qr(data.public_url, 26, s.base), s.p(s.t("scan_qr"), s.small)]
+    table = Table([[left, right]], colWidths=[WIDTH - 34 * mm, 34 * mm])
+    table.setStyle(
+        _style(
+            s.base,
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (1, 0), (1, 0), "CENTER"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ],
+        )
+    )
+    return [table, Spacer(1, 3 * mm)]
+
+
+def _parties(data: ReportData, s: _Styles) -> list[Flowable]:
+    def block(title: str, pairs: list[tuple[str, str]]) -> list[Flowable]:
+        cells: list[Flowable] = [s.p(title, s.head)]
+        for key, value in pairs:
+            if value:
+                cells.append(s.p(f"{s.t(key)}: {value}", s.cell))
+        return cells
+
+    wo, v, c = data.work_order, data.vehicle, data.customer
+    row = [
+        block(
+            s.t("work_order"),
+            [
+                ("number", wo["number"]),
+                ("bay", wo["bay"]),
+                ("checked_in", wo["checked_in"]),
+                ("complaint", wo["complaint"]),
+            ],
+        ),
+        block(
+            s.t("vehicle"),
+            [
+                ("vin", v["vin"]),
+                ("plate", v["plate"]),
+                ("model", v["model"]),
+                ("powertrain", v["powertrain"]),
+                ("mileage", v["mileage"]),
+            ],
+        ),
+        block(s.t("customer"), [("name", c["name"]), ("phone", c["phone"])]),
+    ]
+    return [_grid(s, [row], [64, 70, 46], header=False)]
+
+
+def _summary(data: ReportData, s: _Styles) -> list[Flowable]:
+    counts = data.summary
+    total = sum(counts.values())
+    cells = []
+    for rating in ("green", "amber", "red"):
+        style = ParagraphStyle(
+            f"sum-{rating}", parent=s.head, fontSize=11, leading=14, textColor=colors.white
+        )
+        cells.append(s.p(f"{counts.get(rating, 0)} · {s.t(rating)}", style))
+    table = Table([cells], colWidths=[WIDTH / 3] * 3)
+    table.setStyle(
+        _style(
+            s.base,
+            [
+                ("BACKGROUND", (i, 0), (i, 0), RATING_COLOURS[r])
+                for i, r in enumerate(RATING_COLOURS)
+            ]
+            + [("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)],
+        )
+    )
+    return [*_section(s, "summary"), table, s.p(f"{total} {s.t('items_checked')}", s.small)]
+
+
+def _photo(ref: PhotoRef, load_photo: PhotoLoader, box_w: float, box_h: float) -> Image:
+    """A photo fitted into a box (mm), scaled for print at the box's size."""
+    ratio = min(box_w / max(ref.width, 1), box_h / max(ref.height, 1))
+    width, height = ref.width * ratio, ref.height * ratio
+    jpeg = load_photo(ref.sha256, pixels_for(box_w), pixels_for(box_h))
+    return Image(io.BytesIO(jpeg), width=width * mm, height=height * mm)
+
+
+def _work_done(data: ReportData, s: _Styles, load_photo: PhotoLoader) -> list[Flowable]:
+    out = _section(s, "work_done")
+    if not data.work_done:
+        return [*out, s.p(s.t("no_work"))]
+    for item in data.work_done:
+        kind = s.t("extra") if item.extra else s.t("booked")
+        out.append(s.p(f"• {item.description} ({kind})"))
+        for pair in item.photo_pairs:
+            rows = [
+                [s.p(s.t("before"), s.head), s.p(s.t("after"), s.head)],
+                [
+                    _photo(pair.before, load_photo, PAIR_W, PAIR_H),
+                    _photo(pair.after, load_photo, PAIR_W, PAIR_H),
+                ],
+                [s.p(pair.before.caption, s.small), s.p(pair.after.caption, s.small)],
+            ]
+            table = Table(rows, colWidths=[WIDTH / 2] * 2)
+            table.setStyle(_style(s.base, [("VALIGN", (0, 0), (-1, -1), "TOP")]))
+            out.append(KeepTogether([table, Spacer(1, 2 * mm)]))
+    return out
+
+
+def _findings(data: ReportData, s: _Styles) -> list[Flowable]:
+    out = _section(s, "findings")
+    if not data.findings:
+        return [*out, s.p(s.t("no_findings"))]
+    rows: list[list[Any]] = [
+        [
+            s.p(s.t(k), s.head)
+            for k in ("finding", "measured", "meaning", "action", "price", "state")
+        ]
+    ]
+    for f in data.findings:
+        rows.append(
+            [
+                s.p(f.title, s.cell, RATING_COLOURS["red"] if f.severity == "urgent" else None),
+                s.p(f.measured, s.cell),
+                s.p(f.meaning, s.cell),
+                s.p(f.action, s.cell),
+                s.p(f.price, s.cell),
+                s.p(s.t(f.state), s.head, STATE_COLOURS[f.state]),
+            ]
+        )
+    return [*out, _grid(s, rows, [36, 21, 48, 35, 21, 19])]
+
+
+def _codes(data: ReportData, s: _Styles) -> list[Flowable]:
+    if not data.scans:
+        return []
+    out = _section(s, "codes")
+    kinds = {"stored": "stored", "pending": "pending_code", "permanent": "permanent"}
+    for scan in data.scans:
+        out.append(s.p(f"{s.t('scan_' + scan.stage)} · {scan.at}", s.head))
+        if not scan.codes:
+            out.append(s.p(s.t("no_codes")))
+            continue
+        rows: list[list[Any]] = [
+            [s.p(s.t(k), s.head) for k in ("code", "code_text", "ecu", "kind")]
+        ]
+        for code in scan.codes:
+            rows.append(
+                [
+                    s.p(code.code, s.head),
+                    s.p(code.text, s.cell),
+                    s.p(code.ecu, s.cell),
+                    s.p(s.t(kinds.get(code.kind, "stored")), s.cell),
+                ]
+            )
+        out.append(_grid(s, rows, [20, 100, 35, 25]))
+        out.append(Spacer(1, 2 * mm))
+    comparison = data.code_comparison
+    if comparison is not None:
+        for key, codes, colour in (
+            ("cleared", comparison.cleared, RATING_COLOURS["green"]),
+            ("remaining", comparison.remaining, RATING_COLOURS["amber"]),
+            ("new", comparison.new, RATING_COLOURS["red"]),
+        ):
+            if codes:
+                out.append(s.p(f"{s.t(key)}: {', '.join(codes)}", s.head, colour))
+    return out
+
+
+def _alignment_cell(s: _Styles, value: str, rating: str | None, beyond: str | None) -> Paragraph:
+    text = value
+    if beyond:
+        text += f" ▲ {s.t('out_of_spec', d=beyond)}"
+    return s.p(text, s.head if rating == "red" else s.cell, RATING_COLOURS.get(rating or ""))
+
+
+def _alignment(data: ReportData, s: _Styles) -> list[Flowable]:
+    if not data.alignment:
+        return []
+    rows: list[list[Any]] = [
+        [s.p(s.t(k), s.head) for k in ("position", "quantity", "spec", "before", "after")]
+    ]
+    line: AlignmentLine
+    for line in data.alignment:
+        rows.append(
+            [
+                s.p(line.position, s.cell),
+                s.p(line.quantity, s.cell),
+                s.p(line.spec, s.cell),
+                _alignment_cell(s, line.before, line.before_rating, line.before_out),
+                _alignment_cell(s, line.after, line.after_rating, line.after_out),
+            ]
+        )
+    return [*_section(s, "alignment"), _grid(s, rows, [24, 34, 36, 43, 43])]
+
+
+def _measurements(data: ReportData, s: _Styles) -> list[Flowable]:
+    if not data.measurements:
+        return []
+    rows: list[list[Any]] = [[s.p(s.t(k), s.head) for k in ("item", "value", "rating", "life")]]
+    for m in data.measurements:
+        rows.append(
+            [
+                s.p(m.item, s.cell),
+                s.p(m.value, s.cell),
+                s.p(s.t(m.rating), s.head, RATING_COLOURS[m.rating]),
+                s.p(m.life, s.cell),
+            ]
+        )
+    return [*_section(s, "measurements"), _grid(s, rows, [62, 30, 38, 50])]
+
+
+def _extras_and_service(data: ReportData, s: _Styles) -> list[Flowable]:
+    out = _section(s, "extras")
+    if data.extras:
+        out += [s.p(f"• {extra}") for extra in data.extras]
+    else:
+        out.append(s.p(s.t("no_extras")))
+    out += _section(s, "next_service")
+    out.append(s.p(data.next_service))
+    return out
+
+
+def _signature_drawing(
+    signature: SignatureDrawing, box_w_mm: float, box_h_mm: float, font: str
+) -> Drawing:
+    """The customer's pen strokes, fitted into the box (pad y grows downwards)."""
+    width, height = box_w_mm * mm, box_h_mm * mm
+    scale = min(width / max(signature.width, 1), height / max(signature.height, 1))
+    drawing = Drawing(width, height, initialFontName=font)
+    drawing.add(Rect(0, 0, width, height, strokeColor=GRID_COLOUR, fillColor=None, strokeWidth=0.4))
+    for stroke in signature.strokes:
+        points: list[float] = []
+        for x, y in stroke:
+            points += [x * scale, height - y * scale]
+        if len(points) >= 4:
+            drawing.add(PolyLine(points, strokeColor=colors.HexColor("#0d2a6b"), strokeWidth=1.1))
+    return drawing
+
+
+def _approvals(data: ReportData, s: _Styles) -> list[Flowable]:
+    if not data.approvals:
+        return []
+    channels = {"desk": "desk", "bay": "bay_channel", "remote": "remote"}
+    rows: list[list[Any]] = [
+        [s.p(s.t(k), s.head) for k in ("finding", "decision", "by", "channel", "at")]
+    ]
+    for a in data.approvals:
+        rows.append(
+            [
+                s.p(a.finding, s.cell),
+                s.p(s.t(a.decision), s.head, STATE_COLOURS[a.decision]),
+                s.p(a.customer, s.cell),
+                s.p(s.t(channels.get(a.channel, "desk")), s.cell),
+                s.p(a.at, s.cell),
+            ]
+        )
+    out = [*_section(s, "approvals"), _grid(s, rows, [66, 24, 34, 22, 34])]
+    for signature in data.signatures:
+        out.append(Spacer(1, 2 * mm))
+        out.append(
+            KeepTogether(
+                [
+                    s.p(f"{s.t('signature')} ({signature.sha256[:12]})", s.small),
+                    _signature_drawing(
+                        signature, 70, 70 * signature.height / max(signature.width, 1), s.base
+                    ),
+                ]
+            )
+        )
+    return out
+
+
+def _photos(data: ReportData, s: _Styles, load_photo: PhotoLoader) -> list[Flowable]:
+    if not data.photos:
+        return []
+    cells: list[list[Flowable]] = []
+    for ref in data.photos:
+        caption = ref.caption or s.t("walk_around" if ref.stage == "walk_around" else ref.stage)
+        cells.append([_photo(ref, load_photo, GRID_W, GRID_H), s.p(caption, s.small)])
+    rows = [cells[i : i + 3] for i in range(0, len(cells), 3)]
+    rows[-1] += [[]] * (3 - len(rows[-1]))
+    table = Table(rows, colWidths=[WIDTH / 3] * 3)
+    table.setStyle(_style(s.base, [("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [*_section(s, "photos"), table]
