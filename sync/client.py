@@ -208,6 +208,13 @@ class SyncClient:
                 bytes_resent=self._bytes_resent,
             )
 
+    def cloud_work_order(self, wo_id: int) -> dict[str, Any]:
+        """The cloud's copy of a work order: its status, version and the customer's `public_id`."""
+        response = self._request("GET", f"{API}/work-orders/{wo_id}")
+        if response.status_code != 200:
+            raise SyncError(f"work order {wo_id} is not in the cloud yet: {_reason(response)}")
+        return dict(response.json())
+
     def close(self) -> None:
         if self._http is not None:
             self._http.close()

@@ -113,4 +113,3 @@ def blob_refs(kind: str, payload: Mapping[str, Any]) -> list[BlobRef]:
     if kind == "report.issued" and isinstance(payload.get("sha256"), str):
         return [BlobRef(payload["sha256"], "report", payload.get("file_name"))]
     return []
-

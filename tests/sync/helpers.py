@@ -87,3 +87,55 @@ def visit(station: Station, plate: str, photo_bytes: int = 40_000, seed: int = 0
     (reports / name).write_bytes(pdf)
     w.record_report_issued(admin, wo, hashlib.sha256(pdf).hexdigest(), name, "zh")
     return {"work_order": wo, "pads": pads, "wipers": wipers}
+
+
+def _ids(rows: list[dict[str, Any]], key: str = "id") -> list[Any]:
+    return sorted(row[key] for row in rows)
+
+
+def assert_cloud_matches(station: Station, cloud: Any) -> None:
+    """The cloud holds exactly what the station holds: every fact once, every file intact."""
+    store = station.store
+    sid = station.station_id
+    assert store.query("SELECT seq FROM outbox WHERE acked_at IS NULL") == []
+    db = cloud.service.db
+    with db.transaction() as tx:
+
+        def cloud_rows(sql: str) -> list[dict[str, Any]]:
+            return tx.all(sql, (sid,))
+
+        mutations = cloud_rows("SELECT mutation_id, status FROM mutations WHERE station_id = ?")
+        work_orders = cloud_rows(
+            "SELECT local_id, status, version FROM work_orders WHERE station_id = ?"
+        )
+        events = cloud_rows("SELECT local_id FROM progress_events WHERE station_id = ?")
+        findings = cloud_rows("SELECT local_id FROM findings WHERE station_id = ?")
+        approvals = cloud_rows(
+            "SELECT local_id FROM approvals WHERE station_id = ? AND source = 'station'"
+        )
+        photos = cloud_rows("SELECT local_id FROM photos WHERE station_id = ?")
+        reports = cloud_rows("SELECT local_id FROM reports WHERE station_id = ?")
+        blobs = tx.all("SELECT sha256, size FROM blobs")
+    outbox = store.query("SELECT mutation_id FROM outbox")
+    assert _ids(mutations, "mutation_id") == _ids(outbox, "mutation_id")
+    assert {m["status"] for m in mutations} <= {"applied"}
+    assert sorted((w["local_id"], w["status"], w["version"]) for w in work_orders) == sorted(
+        (w["id"], w["status"], w["version"])
+        for w in store.query("SELECT id, status, version FROM work_orders")
+    )
+    assert _ids(events, "local_id") == _ids(store.query("SELECT id FROM progress_events"))
+    assert _ids(findings, "local_id") == _ids(store.query("SELECT id FROM findings"))
+    assert _ids(approvals, "local_id") == _ids(
+        store.query("SELECT id FROM approvals WHERE channel != 'remote'")
+    )
+    assert _ids(photos, "local_id") == _ids(store.query("SELECT id FROM photos"))
+    assert _ids(reports, "local_id") == _ids(store.query("SELECT id FROM reports"))
+    wanted = {r["sha256"] for r in store.query("SELECT sha256 FROM reports")}
+    for row in store.query("SELECT sha256, thumbnail_sha256, print_sha256 FROM photos"):
+        wanted |= set(row.values())
+    stored = {b["sha256"]: b["size"] for b in blobs}
+    assert wanted <= set(stored)
+    for sha in wanted:
+        data = cloud.blobs.path(sha).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == sha
+        assert len(data) == stored[sha]
