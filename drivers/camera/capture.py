@@ -229,8 +229,8 @@ class Camera:
                 except CameraError as err:
                     self.source.close()
                     opened = False
-                    failures = 0
-                    self._set_state(CameraState.RECONNECTING, err)
+                    failures += 1
+                    self._wait_after_failure(err, failures, streamed)
                     continue
                 failures = 0
                 streamed = True
@@ -291,8 +291,9 @@ class Camera:
 
     def _set_state(self, state: CameraState, error: DriverError | None) -> None:
         with self._lock:
-            if state is self._state and (error is None or error is self._error):
-                return
+            same_error = (error is None) == (self._error is None) and str(error) == str(self._error)
+            if state is self._state and same_error:
+                return  # a retry that failed the same way: nothing new to tell
             self._state = state
             self._error = error
         if error is not None:

@@ -51,18 +51,21 @@ class OpenCVSource:
 
     def __init__(self, target: int | str, loop: bool = True, paced: bool = True) -> None:
         self.target = target
-        self.is_file = isinstance(target, str) and "://" not in target
+        self.is_url = isinstance(target, str) and "://" in target
         self.name = f"camera {target}" if isinstance(target, int) else str(target)
-        self.loop = loop and self.is_file
-        self.paced = paced and self.is_file
+        self.loop_files = loop
+        self.pace_files = paced
+        self.is_file = False
         self.fps = 0.0
         self._capture: cv2.VideoCapture | None = None
         self._due = 0.0
         self._frames = 0
 
     def open(self) -> None:
-        if self.is_file and not Path(str(self.target)).is_file():
-            raise CameraNotFound(f"no video file {self.target}")
+        if isinstance(self.target, str) and not self.is_url:
+            if not Path(self.target).exists():
+                raise CameraNotFound(f"{self.target} does not exist")
+            self.is_file = Path(self.target).is_file()  # else a device such as /dev/video0
         capture = cv2.VideoCapture(self.target)
         if not capture.isOpened():
             capture.release()
@@ -77,16 +80,16 @@ class OpenCVSource:
         if self._capture is None:
             raise CameraVanished(f"{self.name} is not open")
         ok, frame = self._capture.read()
-        if not ok and self.loop and self._frames > 0:
+        if not ok and self.is_file and self.loop_files and self._frames > 0:
             self._capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
             self._frames = 0
             ok, frame = self._capture.read()
         if not ok or frame is None:
-            if self.is_file and not self.loop:
+            if self.is_file and not self.loop_files:
                 raise EndOfVideo(f"{self.name} has no more frames")
             raise CameraVanished(f"{self.name} gives no frames")
         self._frames += 1
-        if self.paced:
+        if self.is_file and self.pace_files:
             self._due = _wait_until(self._due + 1.0 / self.fps)
         return cast(Image, frame)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -176,6 +177,39 @@ def test_a_file_that_is_not_a_video_means_no_camera(tmp_path: Path) -> None:
             camera.still(timeout_s=1)
 
 
+class CountingSource(OpenCVSource):
+    def __init__(self, target: int | str) -> None:
+        super().__init__(target)
+        self.opens = 0
+
+    def open(self) -> None:
+        self.opens += 1
+        super().open()
+
+
+def test_a_source_that_opens_but_gives_no_frames_is_no_camera(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.avi"
+    write_video(empty, 0)
+    source = CountingSource(str(empty))
+    with Camera(source, reconnect_delays_s=(0.05,), retry_interval_s=0.05) as camera:
+        watcher = Watcher(camera)
+        error = watcher.wait_state(CameraState.NO_CAMERA)
+        assert isinstance(error, CameraVanished) and "gives no frames" in str(error)
+        deadline = time.monotonic() + WAIT_S
+        while source.opens < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)  # polling for the retries, with a deadline
+    assert source.opens >= 5  # it keeps trying...
+    assert [s for s, _ in watcher.states] == [
+        CameraState.NO_CAMERA
+    ]  # ...without repeating the news
+    assert watcher.previews == []
+
+
+def test_a_device_path_that_does_not_exist() -> None:
+    with pytest.raises(CameraNotFound, match="does not exist"):
+        OpenCVSource("/dev/video-not-here").open()
+
+
 def test_no_camera_at_a_device_index() -> None:
     # No machine running the tests has 98 cameras; OpenCV fails to open it.
     with Camera(OpenCVSource(98), retry_interval_s=0.5) as camera:
@@ -278,7 +312,7 @@ def test_a_stream_url_gives_frames(
     write_video(tmp_path / "stream.avi", 40)
     base, _server = http_folder
     source = OpenCVSource(f"{base}/stream.avi")
-    assert not source.is_file
+    assert source.is_url
     source.open()
     levels = []
     with pytest.raises(CameraVanished):
