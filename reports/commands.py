@@ -116,6 +116,9 @@ def run_verify(args: argparse.Namespace) -> int:
     from reports.keys import StationKeys, keys_folder
     from reports.verify import verify_report
 
+    if not args.verbose:
+        # pyHanko logs an untrusted signer as a warning with a traceback; the verdict says it.
+        logging.getLogger("pyhanko").setLevel(logging.ERROR)
     config = config_from_args(args)
     roots = StationKeys(keys_folder(config.data_dir)).trust_roots() + list(args.trust)
     verdict = verify_report(args.file, roots)

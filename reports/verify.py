@@ -112,7 +112,7 @@ def verify_bytes(data: bytes, roots: list[asn1_x509.Certificate]) -> Verdict:
             status = validate_pdf_signature(embedded, context)
         except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as err:
             return Verdict(Outcome.ALTERED, f"signature {index + 1} cannot be validated: {err}")
-        signer = status.signing_cert.subject.human_friendly if status.signing_cert else None
+        signer = _signer_name(status.signing_cert)
         signed_at = status.signer_reported_dt.isoformat() if status.signer_reported_dt else None
         stamp = status.timestamp_validity
         timestamp = stamp.timestamp.isoformat() if stamp is not None else None
@@ -148,3 +148,11 @@ def verify_bytes(data: bytes, roots: list[asn1_x509.Certificate]) -> Verdict:
         )
     assert verdict is not None
     return verdict
+
+
+def _signer_name(cert: asn1_x509.Certificate | None) -> str | None:
+    """The certificate's common name (the station), else its whole subject."""
+    if cert is None:
+        return None
+    name = cert.subject.native.get("common_name")
+    return str(name) if name else str(cert.subject.human_friendly)
