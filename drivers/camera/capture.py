@@ -2,11 +2,11 @@
 
 The camera runs in its own thread and tells its subscribers what happens
 through callbacks (called on that thread: a Qt app forwards them with a
-signal). The state is always one of "streaming", "reconnecting" (frames
-stopped; the thread is reopening the source) or "no camera" (it cannot be
-opened; the thread keeps trying at a slow pace), so the screen can say so
-instead of freezing on the last frame. A watchdog notices a source that
-hangs without frames.
+signal). The state is always one of "streaming", "reconnecting" (starting,
+or frames stopped and the thread is reopening the source) or "no camera" (it
+cannot be opened or gives no frames; the thread keeps trying at a slow pace),
+so the screen can say so instead of freezing on the last frame. A watchdog
+notices a source that hangs without frames.
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ class _Subscribers(Generic[T]):
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        # Held while subscribers hear of a change, so none hears the changes out of order.
+        self._notifying = threading.RLock()
         self._items: list[T] = []
 
     def add(self, callback: T) -> Callable[[], None]:
@@ -102,7 +104,9 @@ class Camera:
         self._previews: _Subscribers[PreviewCallback] = _Subscribers()
         self._states: _Subscribers[StateCallback] = _Subscribers()
         self._lock = threading.Lock()
-        self._state = CameraState.NO_CAMERA
+        # Held while subscribers hear of a change, so none hears the changes out of order.
+        self._notifying = threading.RLock()
+        self._state = CameraState.RECONNECTING  # until the first frame or the first failure
         self._error: DriverError | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -123,8 +127,11 @@ class Camera:
         return self._previews.add(callback)
 
     def on_state(self, callback: StateCallback) -> Callable[[], None]:
-        """Call `callback(state, error)` on every change of state; returns an unsubscriber."""
-        return self._states.add(callback)
+        """Call `callback(state, error)` now and on every change; returns an unsubscriber."""
+        with self._notifying:
+            remove = self._states.add(callback)
+            callback(self.state, self.error)
+        return remove
 
     @property
     def state(self) -> CameraState:
@@ -186,7 +193,7 @@ class Camera:
         """The next frame at full resolution; raises `CameraNotStreaming` if none comes."""
         deadline = time.monotonic() + timeout_s
         with self._lock:
-            if self._state is CameraState.NO_CAMERA and self._error is not None:
+            if self._state is CameraState.NO_CAMERA:
                 raise CameraNotStreaming(self._why_not())
             self._still_requests += 1
             self._still = None
@@ -290,21 +297,24 @@ class Camera:
         return layer
 
     def _set_state(self, state: CameraState, error: DriverError | None) -> None:
-        with self._lock:
-            same_error = (error is None) == (self._error is None) and str(error) == str(self._error)
-            if state is self._state and same_error:
-                return  # a retry that failed the same way: nothing new to tell
-            self._state = state
-            self._error = error
-        if error is not None:
-            log.warning("%s: %s (%s)", self.source.name, state.value, error)
-        else:
-            log.info("%s: %s", self.source.name, state.value)
-        for callback in self._states.snapshot():
-            try:
-                callback(state, error)
-            except Exception:
-                log.exception("a camera state subscriber failed")
+        with self._notifying:
+            with self._lock:
+                same_error = (error is None) == (self._error is None) and str(error) == str(
+                    self._error
+                )
+                if state is self._state and same_error:
+                    return  # a retry that failed the same way: nothing new to tell
+                self._state = state
+                self._error = error
+            if error is not None:
+                log.warning("%s: %s (%s)", self.source.name, state.value, error)
+            else:
+                log.info("%s: %s", self.source.name, state.value)
+            for callback in self._states.snapshot():
+                try:
+                    callback(state, error)
+                except Exception:
+                    log.exception("a camera state subscriber failed")
 
     def _watch(self) -> None:
         """Say "reconnecting" when a streaming source hangs without frames."""
