@@ -1,0 +1,107 @@
+"""Build and run the app: the window, the translations, the devices, the demo."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
+
+from station.demo import DemoCast, open_demo_station
+from station.photos import PhotoStore
+from station.store import Store
+from station.workshop import Workshop
+from ui.context import AppContext
+from ui.devices import DeviceHub, simulated_vehicle, synthetic_camera
+from ui.i18n import Translations
+from ui.model import StationModel
+from ui.pages import PAGES
+from ui.settings import load_settings
+from ui.shell import IDLE_LOCK_MS, MainWindow
+from ui.style import apply_style
+from ui.workers import Workers
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class StationApp:
+    """Everything one running app holds; `close` stops the devices and workers."""
+
+    qt: QApplication
+    ctx: AppContext
+    window: MainWindow
+    translations: Translations
+    cast: DemoCast | None = None
+
+    @property
+    def model(self) -> StationModel:
+        return self.ctx.model
+
+    def close(self) -> None:
+        self.window.close()
+        self.ctx.devices.close()
+        self.ctx.workers.shutdown()
+        self.translations.detach()
+        self.qt.sendPostedEvents()
+        self.window.deleteLater()
+        self.qt.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+        self.ctx.model.workshop.store.close()
+
+
+def qt_application() -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    return QApplication(sys.argv[:1])
+
+
+def build_app(
+    data_dir: Path,
+    demo: bool = False,
+    fresh: bool = False,
+    bay: str | None = None,
+    language: str | None = None,
+    idle_lock_ms: int = IDLE_LOCK_MS,
+    connect_devices: bool = True,
+) -> StationApp:
+    qt = qt_application()
+    apply_style(qt)
+    translations = Translations(qt)
+    database = data_dir / "station.db"
+    cast: DemoCast | None = None
+    if demo:
+        workshop, cast = open_demo_station(database, fresh)
+    else:
+        workshop = Workshop(Store.open(database))
+    saved = load_settings(data_dir)
+    model = StationModel(
+        workshop,
+        data_dir,
+        bay=bay or saved.get("bay", "Bay 1"),
+        language=language or saved.get("language", "zh"),
+    )
+    translations.use(model.language)
+    model.events.language.connect(translations.use)
+    workers = Workers()
+    devices = DeviceHub(model, workers)
+    if demo:
+        devices.vehicle = simulated_vehicle(cast.profiles["sedan"] if cast else "petrol_misfire")
+        devices.camera = synthetic_camera()
+    ctx = AppContext(model, workers, devices, PhotoStore(workshop.store, data_dir / "photos"))
+    window = MainWindow(ctx, PAGES, idle_lock_ms)
+    if connect_devices:
+        devices.connect_all()
+    return StationApp(qt, ctx, window, translations, cast)
+
+
+def run(data_dir: Path, demo: bool, fresh: bool, bay: str | None) -> int:
+    app = build_app(data_dir, demo=demo, fresh=fresh, bay=bay)
+    app.window.show()
+    try:
+        return app.qt.exec()
+    finally:
+        app.close()

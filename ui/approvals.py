@@ -1,0 +1,220 @@
+"""Approval at the desk: each finding with its photos and price; the customer approves
+or declines item by item and signs on the pad; every decision is its own record."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.findings import Channel, Decision
+from station.photos import Photo
+from ui.context import AppContext
+from ui.texts import money, state_name
+from ui.widgets.base import View, heading, push_button
+from ui.widgets.signature import SignaturePad
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FindingCard:
+    finding_id: int
+    frame: QFrame
+    approve: QPushButton
+    decline: QPushButton
+
+    def decision(self) -> Decision | None:
+        if self.approve.isChecked():
+            return Decision.APPROVED
+        if self.decline.isChecked():
+            return Decision.DECLINED
+        return None
+
+
+class ApprovalsView(View):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx.model, parent)
+        self.ctx = ctx
+        self.setObjectName("approvals")
+        self.title = heading()
+        self.cards_host = QWidget()
+        self.cards_box = QVBoxLayout(self.cards_host)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.cards_host)
+        self.customer = QLineEdit()
+        self.customer.setObjectName("approval_customer")
+        self.sign_hint = QLabel()
+        self.pad = SignaturePad()
+        self.clear_pad = push_button("clear_signature")
+        self.clear_pad.clicked.connect(self.pad.clear)
+        self.record = push_button("record_decisions", accent=True)
+        self.record.clicked.connect(self.record_decisions)
+        self.total = QLabel()
+        self.total.setObjectName("approval_total")
+        sign_row = QHBoxLayout()
+        sign_row.addWidget(self.pad, 1)
+        sign_col = QVBoxLayout()
+        sign_col.addWidget(self.clear_pad)
+        sign_col.addWidget(self.record)
+        sign_row.addLayout(sign_col)
+        box = QVBoxLayout(self)
+        box.addWidget(self.title)
+        box.addWidget(scroll, 1)
+        box.addWidget(self.total)
+        box.addWidget(self.customer)
+        box.addWidget(self.sign_hint)
+        box.addLayout(sign_row)
+        self.cards: dict[int, FindingCard] = {}
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("The customer decides, item by item"))
+        self.customer.setPlaceholderText(self.tr("Customer's name"))
+        self.sign_hint.setText(self.tr("Customer's signature"))
+        self.clear_pad.setText(self.tr("Clear"))
+        self.record.setText(self.tr("Record decisions"))
+
+    def refresh(self) -> None:
+        super().refresh()
+        while self.cards_box.count():
+            taken = self.cards_box.takeAt(0)
+            if taken is not None and taken.widget() is not None:
+                taken.widget().deleteLater()  # type: ignore[union-attr]
+        self.cards = {}
+        wo_id = self.model.work_order_id
+        allowed = self.model.may("approval.record")
+        if wo_id is None:
+            self.total.setText(self.tr("Choose a work order on the board"))
+            self.record.setEnabled(False)
+            return
+        workshop = self.model.workshop
+        wo = workshop.work_order(wo_id)
+        if wo["customer_id"] is not None and not self.customer.text():
+            row = workshop.store.query_one(
+                "SELECT name FROM customers WHERE id = ?", (wo["customer_id"],)
+            )
+            if row is not None:
+                self.customer.setText(row["name"])
+        pending_total = 0
+        for finding in workshop.findings(wo_id):
+            card = self._card(finding, allowed)
+            self.cards_box.addWidget(card.frame)
+            self.cards[finding["id"]] = card
+            if finding["state"] == "pending":
+                pending_total += finding["total_cents"]
+        self.cards_box.addStretch(1)
+        self.total.setText(
+            self.tr("Waiting for a decision: %1").replace("%1", money(pending_total))
+        )
+        self.record.setEnabled(
+            allowed and any(f["state"] != "approved" for f in workshop.findings(wo_id))
+        )
+
+    def _card(self, finding: dict[str, Any], allowed: bool) -> FindingCard:
+        frame = QFrame()
+        frame.setObjectName(f"finding_card_{finding['id']}")
+        frame.setFrameShape(QFrame.Shape.StyledPanel)
+        title = QLabel(f"<b>{finding['title']}</b>")
+        title.setWordWrap(True)
+        lines = "<br>".join(
+            f"{line['description']} × {line['quantity']:g} — {money(round(line['quantity'] * line['unit_price_cents']))}"
+            for line in finding["lines"]
+        )
+        detail = QLabel(
+            f"{lines}<br><b>{money(finding['total_cents'])}</b> · {state_name(finding['state'])}"
+        )
+        detail.setWordWrap(True)
+        if finding["remaining_life_km"] is not None:
+            detail.setText(
+                detail.text()
+                + "<br>"
+                + self.tr("about %1 km left").replace("%1", f"{finding['remaining_life_km']:,}")
+            )
+        photos = QHBoxLayout()
+        for photo in self._photos(finding)[:3]:
+            thumb = QLabel()
+            pixmap = QPixmap()
+            pixmap.loadFromData(self.ctx.photos.thumbnail_bytes(photo.id))
+            thumb.setPixmap(pixmap.scaledToHeight(90))
+            photos.addWidget(thumb)
+        approve = push_button(f"approve_{finding['id']}", rating="green")
+        approve.setText(self.tr("Approve"))
+        decline = push_button(f"decline_{finding['id']}", rating="red")
+        decline.setText(self.tr("Decline"))
+        group = QButtonGroup(frame)
+        for button in (approve, decline):
+            button.setCheckable(True)
+            button.setEnabled(allowed and finding["state"] != "approved")
+            group.addButton(button)
+        text = QVBoxLayout()
+        text.addWidget(title)
+        text.addWidget(detail)
+        row = QHBoxLayout(frame)
+        row.addLayout(text, 1)
+        row.addLayout(photos)
+        row.addWidget(approve)
+        row.addWidget(decline)
+        return FindingCard(finding["id"], frame, approve, decline)
+
+    def _photos(self, finding: dict[str, Any]) -> list[Photo]:
+        photos = self.ctx.photos.for_finding(finding["id"])
+        if finding["source_kind"] == "checklist" and finding["source_ref"]:
+            result = self.model.workshop.store.query_one(
+                "SELECT checklist_id, item_key FROM checklist_results WHERE id = ?",
+                (int(finding["source_ref"]),),
+            )
+            if result is not None:
+                photos += self.ctx.photos.for_item(result["checklist_id"], result["item_key"])
+        return photos
+
+    def record_decisions(self) -> None:
+        decisions = {
+            fid: card.decision() for fid, card in self.cards.items() if card.decision() is not None
+        }
+        if not decisions:
+            self.model.notify(self.tr("Tap approve or decline on at least one item"), True)
+            return
+        actor = self.model.require_actor()
+        workshop = self.model.workshop
+        signature = None
+        if self.pad.is_signed():
+            signature = self.model.act(
+                workshop.record_signature,
+                actor,
+                self.pad.strokes(),
+                self.pad.width(),
+                self.pad.height(),
+                announce=False,
+            )
+            if signature is None:
+                return
+        for finding_id, decision in decisions.items():
+            done = self.model.act(
+                workshop.record_approval,
+                actor,
+                finding_id,
+                decision,
+                self.customer.text(),
+                Channel.DESK,
+                signature,
+                announce=False,
+            )
+            if done is None:
+                break
+        self.pad.clear()
+        self.model.events.changed.emit()

@@ -1,0 +1,48 @@
+"""`station app`: the bay and desk app; `--demo` on the simulators, `--screenshots DIR`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    parser = commands.add_parser(
+        "app", parents=[common], help="open the station app (bay and delivery desk)"
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="a demo workshop on the simulated car and camera"
+    )
+    parser.add_argument("--fresh", action="store_true", help="with --demo: start from a new seed")
+    parser.add_argument("--bay", default=None, help="this terminal's bay name")
+    parser.add_argument(
+        "--screenshots",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="render every main screen offscreen to PNG in both languages, then exit",
+    )
+    parser.set_defaults(handler=run_app)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from station.cli import config_from_args
+
+    config = config_from_args(args)
+    if args.screenshots is not None:
+        from ui.screens import render_all
+
+        written = render_all(args.screenshots)
+        print(f"{len(written)} screenshots in {args.screenshots}")
+        return 0
+    from ui.app import run
+
+    if not args.demo and not config.database_path.exists():
+        print(f"no station in {config.data_dir}: run `station init`, or try `station app --demo`")
+        return 2
+    return run(config.data_dir, args.demo, args.fresh, args.bay or config.get("bay"))

@@ -1,0 +1,364 @@
+"""The advisor's desk: the board of every work order with its stage and the customer
+update flag, the appointments with their pre-diagnosis, delivery and follow-ups."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from station.lifecycle import FINAL, Status
+from ui.cadence import update_due_at
+from ui.context import AppContext
+from ui.tables import fill, make_table, select_key, selected_key
+from ui.texts import duration, status_name
+from ui.widgets.base import View, heading, push_button
+
+log = logging.getLogger(__name__)
+
+
+def board_rows(ctx: AppContext, now: datetime) -> list[dict[str, Any]]:
+    """Every work order still in the workshop, with time in stage and when an update is due."""
+    workshop = ctx.model.workshop
+    rows = []
+    for wo in workshop.list_work_orders():
+        status = Status(wo["status"])
+        if status in FINAL:
+            continue
+        events = workshop.progress_events(wo["id"])
+        checked_in = next(
+            (
+                datetime.fromisoformat(e["at"])
+                for e in events
+                if e["to_status"] == Status.CHECKED_IN.value
+            ),
+            None,
+        )
+        updates = [datetime.fromisoformat(e["at"]) for e in events]
+        due = update_due_at(status, checked_in, updates)
+        rows.append(
+            {
+                **wo,
+                "in_stage": now - datetime.fromisoformat(wo["status_since"]),
+                "update_due": due,
+                "overdue": due is not None and now > due,
+            }
+        )
+    return rows
+
+
+class BoardView(View):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx.model, parent)
+        self.ctx = ctx
+        self.setObjectName("board")
+        self.title = heading()
+        self.table = make_table("board_table")
+        self.table.itemSelectionChanged.connect(self._selected)
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+        self.approvals = push_button("board_approvals")
+        self.approvals.clicked.connect(lambda: self.model.events.navigate.emit("approvals"))
+        self.work_order = push_button("board_work_order")
+        self.work_order.clicked.connect(lambda: self.model.events.navigate.emit("work_order"))
+        self.report = push_button("board_report")
+        self.report.clicked.connect(lambda: self.model.events.navigate.emit("report"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.work_order)
+        buttons.addWidget(self.approvals)
+        buttons.addWidget(self.report)
+        box = QVBoxLayout(self)
+        box.addWidget(self.title)
+        box.addWidget(self.table, 1)
+        box.addWidget(self.legend)
+        box.addLayout(buttons)
+        self.rows: list[dict[str, Any]] = []
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Workshop board"))
+        self.legend.setText(
+            self.tr(
+                "A red row owes the customer an update: the first within 30 minutes of check-in, then at least hourly."
+            )
+        )
+        self.approvals.setText(self.tr("Approvals"))
+        self.work_order.setText(self.tr("Open work order"))
+        self.report.setText(self.tr("Health report"))
+
+    def refresh(self) -> None:
+        super().refresh()
+        now = self.model.clock()
+        self.rows = board_rows(self.ctx, now)
+        table_rows = []
+        for row in self.rows:
+            due = row["update_due"]
+            if due is None:
+                update = ""
+            elif row["overdue"]:
+                update = self.tr("overdue %1").replace("%1", duration(now - due))
+            else:
+                update = self.tr("due in %1").replace("%1", duration(due - now))
+            table_rows.append(
+                (
+                    row["number"],
+                    row["plate"],
+                    row["customer_name"] or "",
+                    row["bay"] or "",
+                    status_name(row["status"]),
+                    duration(row["in_stage"]),
+                    update,
+                )
+            )
+        self.table.blockSignals(True)
+        fill(
+            self.table,
+            [
+                self.tr("Work order"),
+                self.tr("Plate"),
+                self.tr("Customer"),
+                self.tr("Bay"),
+                self.tr("Stage"),
+                self.tr("In stage"),
+                self.tr("Customer update"),
+            ],
+            table_rows,
+            [row["id"] for row in self.rows],
+        )
+        for r, row in enumerate(self.rows):
+            if row["overdue"]:
+                for c in range(self.table.columnCount()):
+                    item = self.table.item(r, c)
+                    if item is not None:
+                        item.setBackground(QBrush(QColor("#ffcdd2")))
+        if self.model.work_order_id is not None:
+            select_key(self.table, self.model.work_order_id)
+        self.table.blockSignals(False)
+
+    def _selected(self) -> None:
+        key = selected_key(self.table)
+        if key is not None and key != self.model.work_order_id:
+            self.model.select(int(key))
+
+
+class AppointmentsView(View):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx.model, parent)
+        self.ctx = ctx
+        self.setObjectName("appointments")
+        self.title = heading()
+        self.table = make_table("appointments_table")
+        self.table.itemSelectionChanged.connect(self._show_detail)
+        self.detail = QLabel()
+        self.detail.setObjectName("appointment_detail")
+        self.detail.setWordWrap(True)
+        self.detail.setProperty("notice", "info")
+        self.open = push_button("appointment_open", accent=True)
+        self.open.clicked.connect(self.open_work_order)
+        box = QVBoxLayout(self)
+        box.addWidget(self.title)
+        box.addWidget(self.table, 1)
+        box.addWidget(self.detail)
+        box.addWidget(self.open)
+        self.appointments: list[dict[str, Any]] = []
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Appointments"))
+        self.open.setText(self.tr("Car arrived: open the work order"))
+
+    def refresh(self) -> None:
+        super().refresh()
+        self.appointments = self.model.workshop.store.query(
+            "SELECT a.*, c.name AS customer_name, v.plate, v.make, v.model FROM appointments a "
+            "JOIN customers c ON c.id = a.customer_id JOIN vehicles v ON v.id = a.vehicle_id "
+            "WHERE a.status = 'open' ORDER BY a.scheduled_at"
+        )
+        fill(
+            self.table,
+            [self.tr("Time"), self.tr("Customer"), self.tr("Plate"), self.tr("Complaint")],
+            [
+                (
+                    datetime.fromisoformat(a["scheduled_at"]).astimezone().strftime("%H:%M"),
+                    a["customer_name"],
+                    a["plate"],
+                    a["complaint"],
+                )
+                for a in self.appointments
+            ],
+            [a["id"] for a in self.appointments],
+        )
+        self.open.setEnabled(self.model.may("work_order.create"))
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        key = selected_key(self.table)
+        chosen = next((a for a in self.appointments if a["id"] == key), None)
+        if chosen is None:
+            self.detail.setText(self.tr("Choose an appointment to see its pre-diagnosis"))
+            return
+        pre = json.loads(chosen["prediagnosis"] or "{}")
+        lines = [
+            f"{chosen['customer_name']} · {chosen['plate']} · {chosen['make'] or ''} {chosen['model'] or ''}"
+        ]
+        lines.append(self.tr("Complaint: %1").replace("%1", chosen["complaint"] or "—"))
+        if pre.get("codes_seen"):
+            lines.append(
+                self.tr("Codes seen remotely: %1").replace("%1", ", ".join(pre["codes_seen"]))
+            )
+        if pre.get("parts_reserved"):
+            lines.append(
+                self.tr("Parts reserved: %1").replace("%1", ", ".join(pre["parts_reserved"]))
+            )
+        if pre.get("note"):
+            lines.append(self.tr("Pre-diagnosis: %1").replace("%1", str(pre["note"])))
+        self.detail.setText("\n".join(lines))
+
+    def open_work_order(self) -> None:
+        key = selected_key(self.table)
+        chosen = next((a for a in self.appointments if a["id"] == key), None)
+        if chosen is None:
+            self.model.notify(self.tr("Choose an appointment first"), True)
+            return
+        created = self.model.act(
+            self.model.workshop.create_work_order,
+            self.model.require_actor(),
+            chosen["vehicle_id"],
+            "",
+            chosen["customer_id"],
+            chosen["id"],
+            self.model.bay,
+            self.model.booked_jobs.get(int(chosen["id"]), []),
+        )
+        if created is not None:
+            self.model.select(created.id)
+            self.model.events.navigate.emit("work_order")
+
+
+class DeliveryView(View):
+    """Hand the car over (after the quality check and the issued report) and call the customers due."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx.model, parent)
+        self.ctx = ctx
+        self.setObjectName("delivery")
+        self.title = heading()
+        self.checks = QLabel()
+        self.checks.setObjectName("delivery_checks")
+        self.checks.setWordWrap(True)
+        self.deliver = push_button("deliver", accent=True)
+        self.deliver.clicked.connect(self.hand_over)
+        self.follow_title = heading()
+        self.follow_table = make_table("follow_ups_table")
+        self.outcome = QLineEdit()
+        self.outcome.setObjectName("follow_up_outcome")
+        self.follow_done = push_button("follow_up_done")
+        self.follow_done.clicked.connect(self.record_follow_up)
+        row = QHBoxLayout()
+        row.addWidget(self.outcome, 1)
+        row.addWidget(self.follow_done)
+        box = QVBoxLayout(self)
+        box.addWidget(self.title)
+        box.addWidget(self.checks)
+        box.addWidget(self.deliver)
+        box.addWidget(self.follow_title)
+        box.addWidget(self.follow_table, 1)
+        box.addLayout(row)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Delivery"))
+        self.deliver.setText(self.tr("Hand the car over to the customer"))
+        self.follow_title.setText(self.tr("Follow-ups due today"))
+        self.outcome.setPlaceholderText(self.tr("What the customer said"))
+        self.follow_done.setText(self.tr("Follow-up done"))
+
+    def refresh(self) -> None:
+        super().refresh()
+        wo_id = self.model.work_order_id
+        workshop = self.model.workshop
+        self.deliver.setEnabled(False)
+        if wo_id is None:
+            self.checks.setText(self.tr("Choose a work order on the board"))
+        else:
+            wo = workshop.work_order(wo_id)
+            qc = workshop.store.query_one(
+                "SELECT passed FROM quality_checks WHERE work_order_id = ? ORDER BY id DESC LIMIT 1",
+                (wo_id,),
+            )
+            report = workshop.store.query_one(
+                "SELECT version, file_name FROM reports WHERE work_order_id = ? ORDER BY version DESC LIMIT 1",
+                (wo_id,),
+            )
+            yes, no = "✔", "✘"
+            lines = [
+                f"{wo['number']} — {status_name(wo['status'])}",
+                f"{yes if qc and qc['passed'] else no} " + self.tr("quality check passed"),
+                f"{yes if report else no} "
+                + self.tr("health report issued")
+                + (f" ({report['file_name']})" if report else ""),
+            ]
+            due = workshop.next_service_due(wo["vehicle_id"])
+            if wo["status"] == Status.DELIVERED.value and due is not None:
+                lines.append(
+                    self.tr("Next service: %1 km or %2")
+                    .replace("%1", str(due["due_km"]))
+                    .replace("%2", due["due_date"])
+                )
+            self.checks.setText("\n".join(lines))
+            self.deliver.setEnabled(
+                wo["status"] == Status.READY.value and self.model.may("work_order.deliver")
+            )
+        end_of_today = datetime.combine(
+            self.model.clock().astimezone().date() + timedelta(days=1), time()
+        )
+        due_rows = workshop.follow_ups_due(end_of_today.astimezone())
+        fill(
+            self.follow_table,
+            [
+                self.tr("Due"),
+                self.tr("Kind"),
+                self.tr("Work order"),
+                self.tr("Customer"),
+                self.tr("Phone"),
+            ],
+            [
+                (
+                    datetime.fromisoformat(f["due_at"]).astimezone().strftime("%m-%d %H:%M"),
+                    f["kind"],
+                    f["number"],
+                    f["customer_name"],
+                    f["phone"],
+                )
+                for f in due_rows
+            ],
+            [f["id"] for f in due_rows],
+        )
+        self.follow_done.setEnabled(bool(due_rows) and self.model.may("follow_up.record"))
+
+    def hand_over(self) -> None:
+        wo_id = self.model.work_order_id
+        if wo_id is not None:
+            self.model.act(
+                self.model.workshop.change_status,
+                self.model.require_actor(),
+                wo_id,
+                Status.DELIVERED,
+            )
+
+    def record_follow_up(self) -> None:
+        key = selected_key(self.follow_table)
+        if key is None:
+            self.model.notify(self.tr("Choose a follow-up first"), True)
+            return
+        self.model.act(
+            self.model.workshop.record_follow_up,
+            self.model.require_actor(),
+            int(key),
+            self.outcome.text().strip() or "called",
+        )
+        self.outcome.clear()

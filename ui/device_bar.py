@@ -1,0 +1,94 @@
+"""Always visible: the state of each device and of sync, with reconnect."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from ui.model import DEVICE_NAMES, DeviceStatus, StationModel, SyncStatus
+from ui.style import STATE_COLOURS
+from ui.widgets.base import View
+
+log = logging.getLogger(__name__)
+
+
+def device_name(name: str) -> str:
+    return {
+        "obd": QCoreApplication.translate("Devices", "Vehicle bus"),
+        "rig": QCoreApplication.translate("Devices", "Alignment rig"),
+        "camera": QCoreApplication.translate("Devices", "Camera"),
+    }[name]
+
+
+def state_name(state: str) -> str:
+    return {
+        "absent": QCoreApplication.translate("Devices", "absent"),
+        "connected": QCoreApplication.translate("Devices", "connected"),
+        "busy": QCoreApplication.translate("Devices", "busy"),
+        "reconnecting": QCoreApplication.translate("Devices", "connecting"),
+        "failed": QCoreApplication.translate("Devices", "failed"),
+    }[state]
+
+
+class DeviceBar(View):
+    def __init__(
+        self,
+        model: StationModel,
+        reconnect: Callable[[], None],
+        sync_now: Callable[[], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(model, parent)
+        self.setObjectName("device_bar")
+        self.labels: dict[str, QLabel] = {}
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 2, 6, 2)
+        for name in DEVICE_NAMES:
+            label = QLabel()
+            label.setObjectName(f"device_{name}")
+            row.addWidget(label)
+            self.labels[name] = label
+        self.sync_label = QLabel()
+        self.sync_label.setObjectName("sync_state")
+        row.addWidget(self.sync_label, 1)
+        self.sync_button = QPushButton()
+        self.sync_button.setObjectName("sync_now")
+        self.sync_button.clicked.connect(sync_now)
+        self.reconnect = QPushButton()
+        self.reconnect.setObjectName("reconnect")
+        self.reconnect.clicked.connect(reconnect)
+        row.addWidget(self.sync_button)
+        row.addWidget(self.reconnect)
+        model.events.devices.connect(self._on_device)
+        model.events.sync.connect(self._on_sync)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.reconnect.setText(self.tr("Reconnect"))
+        self.sync_button.setText(self.tr("Sync now"))
+        for name in DEVICE_NAMES:
+            self._on_device(name, self.model.devices[name])
+        self._on_sync(self.model.sync)
+
+    def _on_device(self, name: str, status: DeviceStatus) -> None:
+        colour = STATE_COLOURS[status.state.value]
+        label = self.labels[name]
+        label.setText(
+            f"<span style='color:{colour}'>●</span> {device_name(name)}: {state_name(status.state.value)}"
+        )
+        label.setToolTip(status.detail)
+
+    def _on_sync(self, status: SyncStatus) -> None:
+        if not status.available:
+            text = self.tr("Sync: not configured")
+        elif status.error:
+            text = self.tr("Sync: offline, %n pending", "", status.pending)
+        else:
+            text = self.tr("Sync: %n pending", "", status.pending)
+        if status.last_success:
+            text += " · " + self.tr("last success %1").replace("%1", status.last_success[11:16])
+        self.sync_label.setText(text)
+        self.sync_label.setToolTip(status.error)

@@ -1,0 +1,258 @@
+"""The devices of the bay as the app sees them: the vehicle interface and the camera
+(the alignment rig joins when its driver is configured).
+
+Each device is opened, used and closed from worker threads; its state goes to the
+model through `DeviceHub`'s Qt signals, so the model changes on the GUI thread.
+A device without a configured driver stays `absent`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from ui.model import DeviceState, DeviceStatus, StationModel
+from ui.workers import Progress, Workers
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LiveValue:
+    name: str
+    value: float
+    unit: str
+
+
+# The values a technician can chart: service 01 PIDs.
+LIVE_PIDS = {0x0C: "rpm", 0x0D: "speed", 0x05: "coolant", 0x04: "load", 0x11: "throttle"}
+
+
+class VehicleInterface:
+    """The OBD link to the car (CAN, or the ECU simulator on a virtual bus in the demo).
+
+    One lock serialises the link: a scan, a VIN read and the live chart never
+    interleave their requests.
+    """
+
+    def __init__(
+        self, label: str, open_link: Callable[[], Any], simulator: Callable[[], Any] | None = None
+    ) -> None:
+        self.label = label
+        self._open_link = open_link
+        self._simulator_factory = simulator
+        self._simulator: Any = None
+        self._link: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def connected(self) -> bool:
+        return self._link is not None
+
+    def connect(self) -> None:
+        with self._lock:
+            self._close()
+            if self._simulator_factory is not None:
+                self._simulator = self._simulator_factory()
+                self._simulator.start()
+            self._link = self._open_link()
+
+    def _require(self) -> Any:
+        if self._link is None:
+            self._link = self._open_link()
+        return self._link
+
+    def scan(self, progress: Progress, language: str) -> dict[str, Any]:
+        """The `station scan --json` object of every responding ECU."""
+        from drivers.obd.scan import scan_vehicle
+
+        def step(what: str, fraction: float) -> None:
+            progress(int(fraction * 100), 100, what)
+
+        with self._lock:
+            result = scan_vehicle(self._require(), step, language=language)
+        progress(100, 100, "done")
+        return dict(result.to_json())
+
+    def read_vin(self) -> str | None:
+        from drivers.obd.services import parse_vehicle_info, parse_vin
+
+        with self._lock:
+            replies = self._require().request(b"\x09\x02")
+        for reply in replies.values():
+            _count, data = parse_vehicle_info(reply, 0x02)
+            return parse_vin(data)
+        return None
+
+    def live(self, pids: list[int]) -> dict[int, LiveValue]:
+        from drivers.obd.services import decode_values, parse_current_data
+
+        with self._lock:
+            replies = self._require().request(bytes((0x01, *pids)))
+        values: dict[int, LiveValue] = {}
+        for reply in replies.values():
+            for pid, reading in decode_values(parse_current_data(reply)).items():
+                if isinstance(reading.value, int | float) and pid not in values:
+                    values[pid] = LiveValue(reading.name, float(reading.value), reading.unit or "")
+        return values
+
+    def clear_codes(self) -> dict[str, bool]:
+        from drivers.obd.scan import clear_codes
+
+        with self._lock:
+            return clear_codes(self._require())
+
+    def _close(self) -> None:
+        if self._link is not None:
+            self._link.close()
+            self._link = None
+        if self._simulator is not None:
+            self._simulator.stop()
+            self._simulator = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
+
+
+def simulated_vehicle(profile: str) -> VehicleInterface:
+    """The demo car: the ECU simulator and the station on one private virtual CAN channel."""
+    channel = f"bay-station-{uuid.uuid4().hex[:8]}"
+
+    def simulator() -> Any:
+        from drivers.ecu_sim.runner import EcuSimulator
+
+        return EcuSimulator.open("virtual", channel, profile)
+
+    def link() -> Any:
+        from drivers.obd.can_link import connect_can
+
+        return connect_can("virtual", channel)
+
+    return VehicleInterface(f"CAN virtual ({profile})", link, simulator)
+
+
+def can_vehicle(interface: str, channel: str, bitrate: int | None) -> VehicleInterface:
+    def link() -> Any:
+        from drivers.obd.can_link import connect_can
+
+        return connect_can(interface, channel, bitrate)
+
+    return VehicleInterface(f"CAN {interface} {channel}", link)
+
+
+class CameraDevice:
+    """The bay camera: a capture thread with previews and stills."""
+
+    def __init__(self, label: str, source: Callable[[], Any]) -> None:
+        self.label = label
+        self._source = source
+        self.camera: Any = None
+
+    def connect(self, on_state: Callable[[str, str], None]) -> None:
+        from drivers.camera import Camera
+
+        self.close()
+        self.camera = Camera(self._source())
+        self.camera.on_state(lambda state, error: on_state(str(state), str(error or "")))
+        self.camera.start()
+
+    def still_files(self) -> Any:
+        """A still encoded as the photo store keeps it (original, thumbnail, print copy)."""
+        from drivers.camera.imaging import photo_files
+
+        if self.camera is None:
+            raise RuntimeError("no camera")
+        return photo_files(self.camera.still().image)
+
+    def close(self) -> None:
+        if self.camera is not None:
+            self.camera.stop()
+            self.camera = None
+
+
+def synthetic_camera() -> CameraDevice:
+    def source() -> Any:
+        from drivers.camera import SyntheticCamera
+
+        return SyntheticCamera(width=960, height=540, fps=10)
+
+    return CameraDevice("synthetic camera", source)
+
+
+class DeviceHub(QObject):
+    """Opens the configured devices in workers and keeps the model's device states."""
+
+    _state = Signal(str, str, str)
+
+    def __init__(self, model: StationModel, workers: Workers) -> None:
+        super().__init__()
+        self.model = model
+        self.workers = workers
+        self.vehicle: VehicleInterface | None = None
+        self.camera: CameraDevice | None = None
+        self._state.connect(self._apply_state)
+
+    @Slot(str, str, str)
+    def _apply_state(self, name: str, state: str, detail: str) -> None:
+        self.model.set_device(name, DeviceStatus(DeviceState(state), detail))
+
+    def report(self, name: str, state: DeviceState, detail: str = "") -> None:
+        """Thread-safe: the model changes on the GUI thread."""
+        self._state.emit(name, state.value, detail)
+
+    def connect_all(self) -> None:
+        if self.vehicle is not None:
+            self.connect_vehicle()
+        if self.camera is not None:
+            self.connect_camera()
+
+    def connect_vehicle(self) -> None:
+        vehicle = self.vehicle
+        if vehicle is None:
+            self.report("obd", DeviceState.ABSENT)
+            return
+        self.report("obd", DeviceState.RECONNECTING, vehicle.label)
+
+        def work(_progress: Progress) -> None:
+            vehicle.connect()
+
+        self.workers.start(
+            work,
+            lambda _r: self.report("obd", DeviceState.CONNECTED, vehicle.label),
+            lambda err: self.report("obd", DeviceState.FAILED, err),
+        )
+
+    def connect_camera(self) -> None:
+        camera = self.camera
+        if camera is None:
+            self.report("camera", DeviceState.ABSENT)
+            return
+        self.report("camera", DeviceState.RECONNECTING, camera.label)
+
+        def on_state(state: str, error: str) -> None:
+            mapped = {
+                "streaming": DeviceState.CONNECTED,
+                "reconnecting": DeviceState.RECONNECTING,
+            }.get(state, DeviceState.FAILED)
+            self.report("camera", mapped, error or camera.label)
+
+        def work(_progress: Progress) -> None:
+            camera.connect(on_state)
+
+        self.workers.start(
+            work, lambda _r: None, lambda err: self.report("camera", DeviceState.FAILED, err)
+        )
+
+    def close(self) -> None:
+        self.workers.shutdown()
+        if self.vehicle is not None:
+            self.vehicle.close()
+        if self.camera is not None:
+            self.camera.close()

@@ -1,0 +1,320 @@
+"""Diagnostics: one button scans the car, with progress; ECUs and codes in plain
+language, freeze frame, readiness; a live chart of chosen values; codes cleared
+only after an explicit confirmation; the post-repair rescan and its comparison."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.diagnostics import authorise_code_clear, compare_scans, latest_scan, record_scan
+from station.lifecycle import Status
+from ui.context import AppContext
+from ui.devices import LIVE_PIDS, LiveValue
+from ui.model import DeviceState
+from ui.widgets.base import View, push_button
+from ui.widgets.chart import LiveChart
+from ui.workers import Job, Progress
+
+log = logging.getLogger(__name__)
+
+LIVE_INTERVAL_MS = 500
+POST_REPAIR = frozenset({Status.IN_REPAIR, Status.QUALITY_CHECK, Status.READY})
+
+
+class DiagnosticsView(View):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx.model, parent)
+        self.ctx = ctx
+        self.setObjectName("diagnostics")
+        self.scan_button = push_button("scan", accent=True)
+        self.scan_button.clicked.connect(self.scan)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("scan_progress")
+        self.progress.setRange(0, 100)
+        self.progress_text = QLabel()
+        self.summary = QLabel()
+        self.summary.setObjectName("scan_summary")
+        self.summary.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("scan_tree")
+        self.tree.setColumnCount(3)
+        self.tree.setUniformRowHeights(False)
+        self.confirm_clear = QCheckBox()
+        self.confirm_clear.setObjectName("confirm_clear")
+        self.confirm_clear.setMinimumHeight(48)
+        self.clear_button = push_button("clear_codes")
+        self.clear_button.clicked.connect(self.clear_codes)
+        self.confirm_clear.toggled.connect(lambda _c: self._update_buttons())
+        self.chart = LiveChart()
+        self.live_buttons: dict[int, QPushButton] = {}
+        live_row = QHBoxLayout()
+        for pid in LIVE_PIDS:
+            button = push_button(f"live_{pid:02X}")
+            button.setCheckable(True)
+            button.setChecked(pid in (0x0C, 0x05))
+            live_row.addWidget(button)
+            self.live_buttons[pid] = button
+        self.live_toggle = push_button("live_toggle")
+        self.live_toggle.setCheckable(True)
+        self.live_toggle.toggled.connect(self._live_toggled)
+        live_row.addWidget(self.live_toggle)
+        self.live_timer = QTimer(self)
+        self.live_timer.setInterval(LIVE_INTERVAL_MS)
+        self.live_timer.timeout.connect(self._poll_live)
+        self.live_job: Job | None = None
+        self.scan_job: Job | None = None
+
+        top = QHBoxLayout()
+        top.addWidget(self.scan_button)
+        top.addWidget(self.progress, 1)
+        top.addWidget(self.progress_text)
+        clear_row = QHBoxLayout()
+        clear_row.addWidget(self.confirm_clear, 1)
+        clear_row.addWidget(self.clear_button)
+        box = QVBoxLayout(self)
+        box.addLayout(top)
+        box.addWidget(self.summary)
+        box.addWidget(self.tree, 2)
+        box.addLayout(clear_row)
+        box.addLayout(live_row)
+        box.addWidget(self.chart, 1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.tree.setHeaderLabels(
+            [self.tr("ECU / code"), self.tr("Kind"), self.tr("What it means")]
+        )
+        self.confirm_clear.setText(
+            self.tr("I have recorded the codes and want to clear them in the car")
+        )
+        self.clear_button.setText(self.tr("Clear codes"))
+        self.live_toggle.setText(self.tr("Live values"))
+        names = {
+            0x0C: self.tr("Engine speed"),
+            0x0D: self.tr("Speed"),
+            0x05: self.tr("Coolant"),
+            0x04: self.tr("Load"),
+            0x11: self.tr("Throttle"),
+        }
+        for pid, button in self.live_buttons.items():
+            button.setText(names[pid])
+        self._update_buttons()
+
+    def _stage(self) -> str:
+        wo_id = self.model.work_order_id
+        if wo_id is None:
+            return "pre"
+        status = Status(self.model.workshop.work_order(wo_id)["status"])
+        return "post" if status in POST_REPAIR else "pre"
+
+    def _update_buttons(self) -> None:
+        ready = (
+            self.model.work_order_id is not None
+            and self.ctx.devices.vehicle is not None
+            and self.model.may("work_order.diagnose")
+        )
+        scanning = self.scan_job is not None and self.scan_job.running
+        self.scan_button.setEnabled(ready and not scanning)
+        self.scan_button.setText(
+            self.tr("Scan after repair") if self._stage() == "post" else self.tr("Scan the car")
+        )
+        self.clear_button.setEnabled(
+            ready
+            and not scanning
+            and self.confirm_clear.isChecked()
+            and self.model.may("dtc.clear")
+        )
+        self.live_toggle.setEnabled(ready)
+
+    def refresh(self) -> None:
+        super().refresh()
+        self._update_buttons()
+        wo_id = self.model.work_order_id
+        self.tree.clear()
+        if wo_id is None:
+            self.summary.setText(self.tr("No work order open"))
+            return
+        pre = latest_scan(self.model.workshop, wo_id, "pre")
+        post = latest_scan(self.model.workshop, wo_id, "post")
+        shown = post or pre
+        if shown is None:
+            self.summary.setText(self.tr("Not scanned yet"))
+            return
+        self._show(shown["result"])
+        text = self._summary_text(shown["result"], shown["stage"])
+        if pre is not None and post is not None:
+            comparison = compare_scans(pre["result"], post["result"])
+            text += "\n" + self.tr("After repair: cleared %1; still there %2; new %3").replace(
+                "%1", ", ".join(comparison.cleared) or "—"
+            ).replace("%2", ", ".join(comparison.remaining) or "—").replace(
+                "%3", ", ".join(comparison.new) or "—"
+            )
+        self.summary.setText(text)
+
+    def _summary_text(self, result: dict[str, Any], stage: str) -> str:
+        codes = sum(len(ecu.get("dtcs", [])) for ecu in result.get("ecus", []))
+        text = self.tr("%1 scan: VIN %2, %3 ECU(s), %4 code(s), %5 ms").replace(
+            "%1", self.tr("Post-repair") if stage == "post" else self.tr("Pre-repair")
+        )
+        text = (
+            text.replace("%2", str(result.get("vin") or "—"))
+            .replace("%3", str(len(result.get("ecus", []))))
+            .replace("%4", str(codes))
+            .replace("%5", str(round(float(result.get("elapsed_ms", 0)))))
+        )
+        wo_id = self.model.work_order_id
+        if wo_id is not None and result.get("vin"):
+            vehicle = self.model.workshop.vehicle(
+                self.model.workshop.work_order(wo_id)["vehicle_id"]
+            )
+            if vehicle["vin"] and vehicle["vin"] != result["vin"]:
+                text += "\n" + self.tr("Warning: the car's VIN differs from the work order's")
+        if result.get("incomplete"):
+            text += "\n" + self.tr("Scan incomplete: %1").replace("%1", str(result.get("error")))
+        return text
+
+    def _show(self, result: dict[str, Any]) -> None:
+        kinds = {
+            "stored": self.tr("stored"),
+            "pending": self.tr("pending"),
+            "permanent": self.tr("permanent"),
+        }
+        for ecu in result.get("ecus", []):
+            node = QTreeWidgetItem([f"{ecu['id']} {ecu.get('name') or ''}".strip(), "", ""])
+            self.tree.addTopLevelItem(node)
+            for dtc in ecu.get("dtcs", []):
+                QTreeWidgetItem(
+                    node,
+                    [
+                        dtc["code"],
+                        kinds.get(dtc["kind"], dtc["kind"]),
+                        dtc.get("description") or "—",
+                    ],
+                )
+            frame = ecu.get("freeze_frame")
+            if frame:
+                ff = QTreeWidgetItem(
+                    node, [self.tr("Freeze frame"), str(frame.get("dtc") or ""), ""]
+                )
+                for pid in frame.get("pids", {}).values():
+                    QTreeWidgetItem(
+                        ff, [pid["name"], "", f"{pid['value']} {pid.get('unit') or ''}"]
+                    )
+            readiness = ecu.get("readiness") or {}
+            if readiness:
+                rd = QTreeWidgetItem(node, [self.tr("Readiness"), "", ""])
+                for key, value in readiness.items():
+                    QTreeWidgetItem(rd, [str(key), "", str(value)])
+            node.setExpanded(True)
+
+    # -- scan ------------------------------------------------------------------------
+
+    def scan(self) -> None:
+        vehicle = self.ctx.devices.vehicle
+        wo_id = self.model.work_order_id
+        if vehicle is None or wo_id is None:
+            self.model.notify(self.tr("No vehicle interface is connected"), True)
+            return
+        actor = self.model.require_actor()
+        stage = self._stage()
+        language = self.model.language
+        self.progress.setValue(0)
+        self.ctx.devices.report("obd", DeviceState.BUSY, vehicle.label)
+
+        def work(progress: Progress) -> dict[str, Any]:
+            return vehicle.scan(progress, language)
+
+        def done(result: dict[str, Any]) -> None:
+            self.ctx.devices.report("obd", DeviceState.CONNECTED, vehicle.label)
+            self.progress.setValue(100)
+            self.model.act(record_scan, self.model.workshop, actor, wo_id, stage, result)
+            self._update_buttons()
+
+        def failed(message: str) -> None:
+            self.ctx.devices.report("obd", DeviceState.FAILED, message)
+            self.model.notify(message, True)
+            self._update_buttons()
+
+        def step(value: int, steps: int, text: str) -> None:
+            self.progress.setValue(int(value * 100 / max(steps, 1)))
+            self.progress_text.setText(text)
+
+        self.scan_job = self.ctx.workers.start(work, done, failed, step)
+        self._update_buttons()
+
+    def clear_codes(self) -> None:
+        vehicle = self.ctx.devices.vehicle
+        wo_id = self.model.work_order_id
+        if vehicle is None or wo_id is None or not self.confirm_clear.isChecked():
+            return
+        pre = latest_scan(self.model.workshop, wo_id, "pre")
+        ecus = [ecu["id"] for ecu in pre["result"]["ecus"]] if pre else []
+        if (
+            self.model.act(
+                authorise_code_clear,
+                self.model.workshop,
+                self.model.require_actor(),
+                wo_id,
+                ecus,
+                True,
+            )
+            is None
+        ):
+            return
+        self.confirm_clear.setChecked(False)
+
+        def work(_progress: Progress) -> dict[str, bool]:
+            return vehicle.clear_codes()
+
+        def done(cleared: dict[str, bool]) -> None:
+            ok = [ecu for ecu, yes in cleared.items() if yes]
+            self.model.notify(self.tr("Codes cleared in %1").replace("%1", ", ".join(ok) or "—"))
+
+        self.ctx.workers.start(work, done, lambda m: self.model.notify(m, True))
+
+    # -- live values -------------------------------------------------------------------
+
+    def _live_toggled(self, on: bool) -> None:
+        if on:
+            self.chart.clear()
+            self.live_timer.start()
+        else:
+            self.live_timer.stop()
+
+    def _poll_live(self) -> None:
+        vehicle = self.ctx.devices.vehicle
+        if vehicle is None or not self.isVisible():
+            self.live_toggle.setChecked(False)
+            return
+        if self.live_job is not None and self.live_job.running:
+            return
+        pids = [pid for pid, button in self.live_buttons.items() if button.isChecked()]
+        if not pids:
+            return
+
+        def work(_progress: Progress) -> dict[int, LiveValue]:
+            return vehicle.live(pids)
+
+        def done(values: dict[int, LiveValue]) -> None:
+            for pid, value in values.items():
+                self.chart.add(self.live_buttons[pid].text(), value.value, value.unit)
+
+        def failed(message: str) -> None:
+            self.live_toggle.setChecked(False)
+            self.model.notify(message, True)
+
+        self.live_job = self.ctx.workers.start(work, done, failed)

@@ -1,0 +1,256 @@
+"""Findings: from an amber or red item or from a trouble code, with estimate lines;
+then send them to the customer for approval."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.checklists import load_template
+from station.diagnostics import latest_scan
+from station.findings import EstimateLine, Severity, labour, part
+from ui.context import AppContext
+from ui.tables import fill, make_table
+from ui.texts import money, state_name
+from ui.widgets.base import View, heading, push_button
+
+log = logging.getLogger(__name__)
+
+
+class FindingsView(View):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx.model, parent)
+        self.ctx = ctx
+        self.setObjectName("findings")
+        self.table = make_table("findings_table")
+        self.form_title = heading()
+        self.source = QComboBox()
+        self.source.setObjectName("finding_source")
+        self.source.currentIndexChanged.connect(self._source_chosen)
+        self.title = QLineEdit()
+        self.title.setObjectName("finding_title")
+        self.severity = QComboBox()
+        self.severity.setObjectName("finding_severity")
+        self.job = QLineEdit()
+        self.job.setObjectName("finding_job")
+        self.line_description = QLineEdit()
+        self.line_description.setObjectName("line_description")
+        self.line_quantity = QDoubleSpinBox()
+        self.line_quantity.setObjectName("line_quantity")
+        self.line_quantity.setRange(0.1, 100)
+        self.line_quantity.setValue(1)
+        self.line_price = QSpinBox()
+        self.line_price.setObjectName("line_price")
+        self.line_price.setRange(0, 1_000_000)
+        self.line_price.setSuffix(" ¥")
+        self.add_part = push_button("add_part_line")
+        self.add_part.clicked.connect(lambda: self._add_line(labour_line=False))
+        self.add_labour = push_button("add_labour_line")
+        self.add_labour.clicked.connect(lambda: self._add_line(labour_line=True))
+        self.lines_table: QTableWidget = make_table("estimate_lines")
+        self.lines_table.setMaximumHeight(160)
+        self.lines: list[EstimateLine] = []
+        self.total = QLabel()
+        self.add = push_button("add_finding", accent=True)
+        self.add.clicked.connect(self.add_finding)
+        self.send = push_button("send_for_approval", accent=True)
+        self.send.clicked.connect(self.send_for_approval)
+
+        line_row = QHBoxLayout()
+        line_row.addWidget(self.line_description, 3)
+        line_row.addWidget(self.line_quantity)
+        line_row.addWidget(self.line_price)
+        line_row.addWidget(self.add_part)
+        line_row.addWidget(self.add_labour)
+        top_row = QHBoxLayout()
+        top_row.addWidget(self.source, 2)
+        top_row.addWidget(self.severity, 1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.total, 1)
+        actions.addWidget(self.add)
+        actions.addWidget(self.send)
+        box = QVBoxLayout(self)
+        box.addWidget(self.table, 1)
+        box.addWidget(self.form_title)
+        box.addLayout(top_row)
+        box.addWidget(self.title)
+        box.addWidget(self.job)
+        box.addLayout(line_row)
+        box.addWidget(self.lines_table)
+        box.addLayout(actions)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.form_title.setText(self.tr("New finding"))
+        self.title.setPlaceholderText(self.tr("What was found (the customer reads this)"))
+        self.job.setPlaceholderText(self.tr("Recommended job"))
+        self.line_description.setPlaceholderText(self.tr("Part or labour"))
+        self.add_part.setText(self.tr("Add part"))
+        self.add_labour.setText(self.tr("Add labour (hours)"))
+        self.add.setText(self.tr("Add finding"))
+        self.send.setText(self.tr("Send for approval"))
+        index = self.severity.currentIndex()
+        self.severity.clear()
+        self.severity.addItem(self.tr("Urgent (safety)"), Severity.URGENT.value)
+        self.severity.addItem(self.tr("Soon"), Severity.SOON.value)
+        self.severity.addItem(self.tr("Advisory"), Severity.ADVISORY.value)
+        self.severity.setCurrentIndex(max(index, 0))
+        self._show_lines()
+
+    def refresh(self) -> None:
+        super().refresh()
+        wo_id = self.model.work_order_id
+        can_add = wo_id is not None and self.model.may("finding.create")
+        self.add.setEnabled(can_add)
+        self.send.setEnabled(wo_id is not None and self.model.may("work_order.request_approval"))
+        if wo_id is None:
+            fill(self.table, [], [])
+            return
+        findings = self.model.workshop.findings(wo_id)
+        fill(
+            self.table,
+            [self.tr("Finding"), self.tr("Severity"), self.tr("Estimate"), self.tr("Customer")],
+            [
+                (f["title"], f["severity"], money(f["total_cents"]), state_name(f["state"]))
+                for f in findings
+            ],
+            [f["id"] for f in findings],
+        )
+        self._fill_sources(wo_id, {(f["source_kind"], f["source_ref"]) for f in findings})
+
+    def _fill_sources(self, wo_id: int, used: set[tuple[str, str | None]]) -> None:
+        """Amber and red items and the pre-repair scan's codes that have no finding yet."""
+        self.source.blockSignals(True)
+        self.source.clear()
+        self.source.addItem(self.tr("Other (typed by hand)"), None)
+        workshop = self.model.workshop
+        for checklist in workshop.store.query(
+            "SELECT id, template_id, template_version FROM checklists WHERE work_order_id = ?",
+            (wo_id,),
+        ):
+            if checklist["template_id"] == "walkaround":
+                continue
+            template = load_template(checklist["template_id"], checklist["template_version"])
+            for key, result in workshop.checklist_results(checklist["id"]).items():
+                if result["rating"] == "green" or ("checklist", str(result["id"])) in used:
+                    continue
+                item = template.item(key)
+                label = item.title.in_language(self.model.language)
+                if result["value"] is not None:
+                    label += f" {result['value']:g} {result['unit'] or ''}"
+                self.source.addItem(
+                    f"● {label}",
+                    {
+                        "kind": "checklist",
+                        "id": result["id"],
+                        "title": label,
+                        "rating": result["rating"],
+                    },
+                )
+        scan = latest_scan(workshop, wo_id, "pre")
+        if scan is not None:
+            for ecu in scan["result"]["ecus"]:
+                for dtc in ecu.get("dtcs", []):
+                    if ("dtc", dtc["code"]) in used:
+                        continue
+                    label = f"{dtc['code']}: {dtc.get('description') or ''}"
+                    self.source.addItem(
+                        f"⚠ {label}",
+                        {"kind": "dtc", "code": dtc["code"], "title": label, "rating": "red"},
+                    )
+        self.source.blockSignals(False)
+
+    def _source_chosen(self, index: int) -> None:
+        data: dict[str, Any] | None = self.source.itemData(index)
+        if data is None:
+            return
+        self.title.setText(str(data["title"]))
+        self.severity.setCurrentIndex(0 if data["rating"] == "red" else 1)
+
+    def choose_source(self, text_part: str) -> None:
+        for index in range(self.source.count()):
+            if text_part in self.source.itemText(index):
+                self.source.setCurrentIndex(index)
+                return
+        raise LookupError(text_part)
+
+    def _add_line(self, labour_line: bool) -> None:
+        description = self.line_description.text().strip()
+        if not description:
+            self.model.notify(self.tr("Describe the part or labour first"), True)
+            return
+        cents = self.line_price.value() * 100
+        quantity = self.line_quantity.value()
+        self.lines.append(
+            labour(description, quantity, cents)
+            if labour_line
+            else part(description, quantity, cents)
+        )
+        self.line_description.clear()
+        self._show_lines()
+
+    def _show_lines(self) -> None:
+        fill(
+            self.lines_table,
+            [self.tr("Line"), self.tr("Quantity"), self.tr("Unit price"), self.tr("Total")],
+            [
+                (
+                    line.description,
+                    f"{line.quantity:g}",
+                    money(line.unit_price_cents),
+                    money(line.total_cents),
+                )
+                for line in self.lines
+            ],
+        )
+        self.total.setText(
+            self.tr("Estimate: %1").replace(
+                "%1", money(sum(line.total_cents for line in self.lines))
+            )
+        )
+
+    def add_finding(self) -> None:
+        wo_id = self.model.work_order_id
+        if wo_id is None:
+            return
+        data: dict[str, Any] | None = self.source.currentData()
+        created = self.model.act(
+            self.model.workshop.add_finding,
+            self.model.require_actor(),
+            wo_id,
+            self.title.text(),
+            Severity(self.severity.currentData()),
+            list(self.lines),
+            self.job.text().strip(),
+            data["id"] if data and data["kind"] == "checklist" else None,
+            data["code"] if data and data["kind"] == "dtc" else None,
+        )
+        if created is not None:
+            self.lines = []
+            self.title.clear()
+            self.job.clear()
+            self._show_lines()
+
+    def send_for_approval(self) -> None:
+        from station.lifecycle import Status
+
+        wo_id = self.model.work_order_id
+        if wo_id is not None:
+            self.model.act(
+                self.model.workshop.change_status,
+                self.model.require_actor(),
+                wo_id,
+                Status.AWAITING_APPROVAL,
+            )

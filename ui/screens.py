@@ -1,0 +1,117 @@
+"""Every main screen rendered offscreen to PNG in both languages (`station app
+--screenshots DIR` or `python -m ui.screens DIR`), on a demo visit in progress."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from station.demo import DemoVisit
+from station.diagnostics import record_scan
+from ui.app import StationApp, build_app
+
+log = logging.getLogger(__name__)
+
+SIZE = (1280, 800)
+
+
+def _settle(app: StationApp, rounds: int = 5) -> None:
+    for _ in range(rounds):
+        app.qt.processEvents()
+        app.qt.sendPostedEvents()
+
+
+def _wait_jobs(app: StationApp, timeout_s: float = 30.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while app.ctx.workers.busy and time.monotonic() < deadline:
+        app.qt.processEvents()
+        time.sleep(0.01)
+    _settle(app)
+
+
+def prepare_visit(app: StationApp) -> DemoVisit:
+    """The demo sedan checked in, scanned, inspected, with findings waiting for approval."""
+    assert app.cast is not None
+    visit = DemoVisit(app.model.workshop, app.cast, narrate=lambda _t: None)
+    visit.reception()
+    visit.start_diagnosis()
+    vehicle = app.ctx.devices.vehicle
+    if vehicle is not None:
+        vehicle.connect()
+        result = vehicle.scan(lambda *_a: None, "en")
+        record_scan(app.model.workshop, visit.technician, visit.wo_id, "pre", result)
+    visit.inspection()
+    visit.findings_for_approval(dtc="P0301")
+    return visit
+
+
+def screens(app: StationApp) -> dict[str, Callable[[], None]]:
+    """Name -> how to bring that screen up."""
+    window = app.window
+
+    def page(key: str, tab: int | None = None) -> Callable[[], None]:
+        def show() -> None:
+            window.show_page(key)
+            if tab is not None:
+                window.pages["work_order"].tabs.setCurrentIndex(tab)  # type: ignore[attr-defined]
+
+        return show
+
+    return {
+        "board": page("board"),
+        "appointments": page("appointments"),
+        "queue": page("queue"),
+        "checkin": page("work_order", 0),
+        "diagnostics": page("work_order", 1),
+        "inspection": page("work_order", 2),
+        "alignment": page("work_order", 3),
+        "findings": page("work_order", 4),
+        "repair": page("work_order", 5),
+        "approvals": page("approvals"),
+        "report": page("report"),
+        "delivery": page("delivery"),
+        "settings": page("settings"),
+    }
+
+
+def render_all(folder: Path) -> list[Path]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="bay-screens-") as data:
+        app = build_app(Path(data), demo=True, fresh=True, language="en", connect_devices=False)
+        try:
+            visit = prepare_visit(app)
+            window = app.window
+            window.resize(*SIZE)
+            window.show()
+            for language in ("en", "zh"):
+                app.model.set_language(language)
+                app.model.lock()
+                _settle(app)
+                path = folder / f"login-{language}.png"
+                window.grab().save(str(path))
+                written.append(path)
+                app.model.login("admin", app.cast.pins["admin"] if app.cast else "")
+                app.model.set_language(language)
+                app.model.select(visit.wo_id)
+                for name, show in screens(app).items():
+                    show()
+                    _settle(app)
+                    path = folder / f"{name}-{language}.png"
+                    window.grab().save(str(path))
+                    written.append(path)
+        finally:
+            app.close()
+    return written
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "screens")
+    print(f"{len(render_all(target))} screenshots in {target}")

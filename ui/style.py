@@ -1,0 +1,54 @@
+"""Look and size: big touch targets (gloves) and the rating colours."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QApplication
+
+log = logging.getLogger(__name__)
+
+TOUCH = 56  # px: every button at least this tall (44 px is the floor)
+RATING_COLOURS = {"green": "#2e7d32", "amber": "#f9a825", "red": "#c62828"}
+STATE_COLOURS = {
+    "connected": "#2e7d32",
+    "busy": "#1565c0",
+    "reconnecting": "#f9a825",
+    "failed": "#c62828",
+    "absent": "#757575",
+}
+
+STYLE = f"""
+QWidget {{ font-size: 17px; }}
+QPushButton {{ min-height: {TOUCH}px; min-width: {TOUCH}px; padding: 6px 14px;
+    border: 1px solid #90a4ae; border-radius: 8px; background: #eceff1; }}
+QPushButton:pressed {{ background: #cfd8dc; }}
+QPushButton:checked {{ background: #1565c0; color: white; }}
+QPushButton:disabled {{ color: #9e9e9e; background: #f5f5f5; border-color: #e0e0e0; }}
+QPushButton[accent="true"] {{ background: #1565c0; color: white; font-weight: bold; }}
+QPushButton[rating="green"] {{ background: {RATING_COLOURS["green"]}; color: white; font-weight: bold; }}
+QPushButton[rating="amber"] {{ background: {RATING_COLOURS["amber"]}; color: black; font-weight: bold; }}
+QPushButton[rating="red"] {{ background: {RATING_COLOURS["red"]}; color: white; font-weight: bold; }}
+QPushButton[nav="true"] {{ text-align: left; padding-left: 18px; }}
+QLineEdit, QComboBox, QSpinBox {{ min-height: 48px; padding: 4px 8px; }}
+QTabBar::tab {{ min-height: 48px; min-width: 110px; padding: 4px 14px; }}
+QHeaderView::section {{ padding: 6px; font-weight: bold; }}
+QTableWidget {{ gridline-color: #cfd8dc; }}
+QLabel[heading="true"] {{ font-size: 22px; font-weight: bold; }}
+QLabel[notice="error"] {{ background: #ffebee; color: #b71c1c; padding: 8px; border-radius: 6px; }}
+QLabel[notice="info"] {{ background: #e3f2fd; color: #0d47a1; padding: 8px; border-radius: 6px; }}
+QProgressBar {{ min-height: 28px; }}
+"""
+
+
+def apply_style(app: QApplication) -> None:
+    font = QFont()
+    font.setFamilies(["Noto Sans CJK SC", "Noto Sans", "WenQuanYi Micro Hei", "DejaVu Sans"])
+    font.setPixelSize(17)
+    app.setFont(font)
+    app.setStyleSheet(STYLE)
+
+
+def rating_colour(rating: str | None) -> QColor:
+    return QColor(RATING_COLOURS.get(rating or "", "#9e9e9e"))

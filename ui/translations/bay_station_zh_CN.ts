@@ -1,0 +1,1407 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AlignmentView</name>
+    <message>
+        <location filename="../alignment_view.py" line="37"/>
+        <source>Wheel alignment: before and after</source>
+        <translation>四轮定位：修前与修后</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="44"/>
+        <source>No alignment measured on this work order</source>
+        <translation>本工单尚未测量四轮定位</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="47"/>
+        <source>Specification: %1</source>
+        <translation>标准：%1</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="65"/>
+        <source>Wheel</source>
+        <translation>车轮</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="65"/>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="65"/>
+        <source>Before</source>
+        <translation>修前</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="65"/>
+        <source>After</source>
+        <translation>修后</translation>
+    </message>
+</context>
+<context>
+    <name>AppointmentsView</name>
+    <message>
+        <location filename="../desk.py" line="172"/>
+        <source>Appointments</source>
+        <translation>预约</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="173"/>
+        <source>Car arrived: open the work order</source>
+        <translation>车辆已到店：开工单</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="184"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="184"/>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="184"/>
+        <source>Plate</source>
+        <translation>车牌</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="184"/>
+        <source>Complaint</source>
+        <translation>客户描述</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="203"/>
+        <source>Choose an appointment to see its pre-diagnosis</source>
+        <translation>选择预约以查看预诊断</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="209"/>
+        <source>Complaint: %1</source>
+        <translation>客户描述：%1</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="212"/>
+        <source>Codes seen remotely: %1</source>
+        <translation>远程发现的故障码：%1</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="216"/>
+        <source>Parts reserved: %1</source>
+        <translation>已预留配件：%1</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="219"/>
+        <source>Pre-diagnosis: %1</source>
+        <translation>预诊断：%1</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="226"/>
+        <source>Choose an appointment first</source>
+        <translation>请先选择预约</translation>
+    </message>
+</context>
+<context>
+    <name>Approval</name>
+    <message>
+        <location filename="../texts.py" line="39"/>
+        <source>waiting</source>
+        <translation>待确认</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="40"/>
+        <source>approved</source>
+        <translation>已同意</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="41"/>
+        <source>declined</source>
+        <translation>已拒绝</translation>
+    </message>
+</context>
+<context>
+    <name>ApprovalsView</name>
+    <message>
+        <location filename="../approvals.py" line="87"/>
+        <source>The customer decides, item by item</source>
+        <translation>客户逐项决定</translation>
+    </message>
+    <message>
+        <location filename="../approvals.py" line="88"/>
+        <source>Customer&apos;s name</source>
+        <translation>客户姓名</translation>
+    </message>
+    <message>
+        <location filename="../approvals.py" line="89"/>
+        <source>Customer&apos;s signature</source>
+        <translation>客户签名</translation>
+    </message>
+    <message>
+        <location filename="../approvals.py" line="90"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../approvals.py" line="91"/>
+        <source>Record decisions</source>
+        <translation>记录客户决定</translation>
+    </message>
+    <message>
+        <location filename="../approvals.py" line="103"/>
+        <source>Choose a work order on the board</source>
+        <translation>请在看板上选择工单</translation>
+    </message>
+    <message>
+        <location filename="../approvals.py" line="123"/>
+        <source>Waiting for a decision: %1</source>
+        <translation>待客户决定：%1</translation>
+    </message>
+    <message>
+        <location filename="../approvals.py" line="147"/>
+        <source>about %1 km left</source>
+        <translation>约可再用 %1 公里</translation>
+    </message>
+    <message>
+        <location filename="../approvals.py" line="157"/>
+        <source>Approve</source>
+        <translation>同意</translation>
+    </message>
+    <message>
+        <location filename="../approvals.py" line="159"/>
+        <source>Decline</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <location filename="../approvals.py" line="191"/>
+        <source>Tap approve or decline on at least one item</source>
+        <translation>请至少对一项选择同意或拒绝</translation>
+    </message>
+</context>
+<context>
+    <name>BoardView</name>
+    <message>
+        <location filename="../desk.py" line="84"/>
+        <source>Workshop board</source>
+        <translation>车间看板</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="87"/>
+        <source>A red row owes the customer an update: the first within 30 minutes of check-in, then at least hourly.</source>
+        <translation>红色行表示应通知客户进度：到店登记后 30 分钟内首次通知，之后至少每小时一次。</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="90"/>
+        <source>Approvals</source>
+        <translation>客户确认</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="91"/>
+        <source>Open work order</source>
+        <translation>打开工单</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="92"/>
+        <source>Health report</source>
+        <translation>健康报告</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="104"/>
+        <source>overdue %1</source>
+        <translation>已超时 %1</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="106"/>
+        <source>due in %1</source>
+        <translation>%1 后到期</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="122"/>
+        <source>Work order</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="123"/>
+        <source>Plate</source>
+        <translation>车牌</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="124"/>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="125"/>
+        <source>Bay</source>
+        <translation>工位</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="126"/>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="127"/>
+        <source>In stage</source>
+        <translation>本阶段用时</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="128"/>
+        <source>Customer update</source>
+        <translation>客户通知</translation>
+    </message>
+</context>
+<context>
+    <name>CheckInView</name>
+    <message>
+        <location filename="../checkin.py" line="119"/>
+        <source>Tap the car where it is damaged</source>
+        <translation>点击车身受损位置</translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="120"/>
+        <source>Clear marks</source>
+        <translation>清除标记</translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="121"/>
+        <source>Mileage (km)</source>
+        <translation>里程（公里）</translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="124"/>
+        <source>Engine</source>
+        <translation>发动机</translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="125"/>
+        <source>ABS</source>
+        <translation>ABS</translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="126"/>
+        <source>Airbag</source>
+        <translation>安全气囊</translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="127"/>
+        <source>Battery</source>
+        <translation>蓄电池</translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="128"/>
+        <source>Oil</source>
+        <translation>机油</translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="129"/>
+        <source>Tyres</source>
+        <translation>轮胎</translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="130"/>
+        <source>EV system</source>
+        <translation>电动系统</translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="134"/>
+        <source>Valuables left in the car</source>
+        <translation>车内贵重物品</translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="135"/>
+        <source>Take walk-around photo</source>
+        <translation>拍环车照片</translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="136"/>
+        <source>Customer confirms the walk-around</source>
+        <translation>客户确认环车检查</translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="137"/>
+        <source>Check in</source>
+        <translation>到店登记</translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="141"/>
+        <source>Fuel or charge level: %1 %</source>
+        <translation>燃油或电量：%1 %</translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="149"/>
+        <source>No work order open</source>
+        <translation>未打开工单</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../checkin.py" line="158"/>
+        <source>%n photo(s)</source>
+        <translation>
+            <numerusform>%n 张照片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="174"/>
+        <source>Complaint: %1</source>
+        <translation>客户描述：%1</translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="182"/>
+        <source>Codes seen remotely: %1</source>
+        <translation>远程发现的故障码：%1</translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="186"/>
+        <source>Parts reserved: %1</source>
+        <translation>已预留配件：%1</translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="189"/>
+        <source>Pre-diagnosis: %1</source>
+        <translation>预诊断：%1</translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="209"/>
+        <source>Enter the mileage first</source>
+        <translation>请先输入里程</translation>
+    </message>
+</context>
+<context>
+    <name>DeliveryView</name>
+    <message>
+        <location filename="../desk.py" line="275"/>
+        <source>Delivery</source>
+        <translation>交车</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="276"/>
+        <source>Hand the car over to the customer</source>
+        <translation>向客户交车</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="277"/>
+        <source>Follow-ups due today</source>
+        <translation>今日待回访</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="278"/>
+        <source>What the customer said</source>
+        <translation>客户反馈</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="279"/>
+        <source>Follow-up done</source>
+        <translation>回访完成</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="287"/>
+        <source>Choose a work order on the board</source>
+        <translation>请在看板上选择工单</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="301"/>
+        <source>quality check passed</source>
+        <translation>质检合格</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="303"/>
+        <source>health report issued</source>
+        <translation>健康报告已出具</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="309"/>
+        <source>Next service: %1 km or %2</source>
+        <translation>下次保养：%1 公里或 %2</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="324"/>
+        <source>Due</source>
+        <translation>到期</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="325"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="326"/>
+        <source>Work order</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="327"/>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="328"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="357"/>
+        <source>Choose a follow-up first</source>
+        <translation>请先选择回访</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceBar</name>
+    <message>
+        <location filename="../device_bar.py" line="70"/>
+        <source>Reconnect</source>
+        <translation>重新连接</translation>
+    </message>
+    <message>
+        <location filename="../device_bar.py" line="71"/>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <location filename="../device_bar.py" line="86"/>
+        <source>Sync: not configured</source>
+        <translation>同步：未配置</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../device_bar.py" line="88"/>
+        <source>Sync: offline, %n pending</source>
+        <translation>
+            <numerusform>同步：离线，%n 条待上传</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../device_bar.py" line="90"/>
+        <source>Sync: %n pending</source>
+        <translation>
+            <numerusform>同步：%n 条待上传</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../device_bar.py" line="92"/>
+        <source>last success %1</source>
+        <translation>上次成功 %1</translation>
+    </message>
+</context>
+<context>
+    <name>Devices</name>
+    <message>
+        <location filename="../device_bar.py" line="20"/>
+        <source>Vehicle bus</source>
+        <translation>车辆总线</translation>
+    </message>
+    <message>
+        <location filename="../device_bar.py" line="21"/>
+        <source>Alignment rig</source>
+        <translation>四轮定位仪</translation>
+    </message>
+    <message>
+        <location filename="../device_bar.py" line="22"/>
+        <source>Camera</source>
+        <translation>相机</translation>
+    </message>
+    <message>
+        <location filename="../device_bar.py" line="28"/>
+        <source>absent</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <location filename="../device_bar.py" line="29"/>
+        <source>connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <location filename="../device_bar.py" line="30"/>
+        <source>busy</source>
+        <translation>忙碌</translation>
+    </message>
+    <message>
+        <location filename="../device_bar.py" line="31"/>
+        <source>connecting</source>
+        <translation>连接中</translation>
+    </message>
+    <message>
+        <location filename="../device_bar.py" line="32"/>
+        <source>failed</source>
+        <translation>故障</translation>
+    </message>
+</context>
+<context>
+    <name>DiagnosticsView</name>
+    <message>
+        <location filename="../diagnostics_view.py" line="100"/>
+        <source>ECU / code</source>
+        <translation>控制单元 / 故障码</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="100"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="100"/>
+        <source>What it means</source>
+        <translation>含义</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="103"/>
+        <source>I have recorded the codes and want to clear them in the car</source>
+        <translation>我已记录故障码，确认在车上清除</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="105"/>
+        <source>Clear codes</source>
+        <translation>清除故障码</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="106"/>
+        <source>Live values</source>
+        <translation>实时数据</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="108"/>
+        <source>Engine speed</source>
+        <translation>发动机转速</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="109"/>
+        <source>Speed</source>
+        <translation>车速</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="110"/>
+        <source>Coolant</source>
+        <translation>冷却液</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="111"/>
+        <source>Load</source>
+        <translation>负荷</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="112"/>
+        <source>Throttle</source>
+        <translation>节气门</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="134"/>
+        <source>Scan after repair</source>
+        <translation>修后扫描</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="134"/>
+        <source>Scan the car</source>
+        <translation>扫描车辆</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="150"/>
+        <source>No work order open</source>
+        <translation>未打开工单</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="156"/>
+        <source>Not scanned yet</source>
+        <translation>尚未扫描</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="162"/>
+        <source>After repair: cleared %1; still there %2; new %3</source>
+        <translation>维修后：已清除 %1；仍存在 %2；新出现 %3</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="171"/>
+        <source>%1 scan: VIN %2, %3 ECU(s), %4 code(s), %5 ms</source>
+        <translation>%1扫描：VIN %2，%3 个控制单元，%4 个故障码，%5 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="172"/>
+        <source>Post-repair</source>
+        <translation>修后</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="172"/>
+        <source>Pre-repair</source>
+        <translation>修前</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="186"/>
+        <source>Warning: the car&apos;s VIN differs from the work order&apos;s</source>
+        <translation>警告：车辆 VIN 与工单不一致</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="188"/>
+        <source>Scan incomplete: %1</source>
+        <translation>扫描未完成：%1</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="193"/>
+        <source>stored</source>
+        <translation>已存储</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="194"/>
+        <source>pending</source>
+        <translation>待定</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="195"/>
+        <source>permanent</source>
+        <translation>永久</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="212"/>
+        <source>Freeze frame</source>
+        <translation>冻结帧</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="220"/>
+        <source>Readiness</source>
+        <translation>就绪状态</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="231"/>
+        <source>No vehicle interface is connected</source>
+        <translation>未连接车辆诊断接口</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="286"/>
+        <source>Codes cleared in %1</source>
+        <translation>已清除故障码：%1</translation>
+    </message>
+</context>
+<context>
+    <name>FindingsView</name>
+    <message>
+        <location filename="../findings_view.py" line="97"/>
+        <source>New finding</source>
+        <translation>新的检查发现</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="98"/>
+        <source>What was found (the customer reads this)</source>
+        <translation>发现的问题（客户可见）</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="99"/>
+        <source>Recommended job</source>
+        <translation>建议作业</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="100"/>
+        <source>Part or labour</source>
+        <translation>配件或工时</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="101"/>
+        <source>Add part</source>
+        <translation>添加配件</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="102"/>
+        <source>Add labour (hours)</source>
+        <translation>添加工时（小时）</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="103"/>
+        <source>Add finding</source>
+        <translation>添加检查发现</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="104"/>
+        <source>Send for approval</source>
+        <translation>提交客户确认</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="107"/>
+        <source>Urgent (safety)</source>
+        <translation>紧急（安全）</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="108"/>
+        <source>Soon</source>
+        <translation>尽快</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="109"/>
+        <source>Advisory</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="125"/>
+        <source>Finding</source>
+        <translation>检查发现</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="125"/>
+        <source>Severity</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="125"/>
+        <source>Estimate</source>
+        <translation>报价</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="125"/>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="138"/>
+        <source>Other (typed by hand)</source>
+        <translation>其他（手工填写）</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="193"/>
+        <source>Describe the part or labour first</source>
+        <translation>请先填写配件或工时说明</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="208"/>
+        <source>Line</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="208"/>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="208"/>
+        <source>Unit price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="208"/>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="220"/>
+        <source>Estimate: %1</source>
+        <translation>报价：%1</translation>
+    </message>
+</context>
+<context>
+    <name>InspectionView</name>
+    <message>
+        <location filename="../inspection.py" line="83"/>
+        <source>Tyres</source>
+        <translation>轮胎</translation>
+    </message>
+    <message>
+        <location filename="../inspection.py" line="84"/>
+        <source>Brakes</source>
+        <translation>制动</translation>
+    </message>
+    <message>
+        <location filename="../inspection.py" line="85"/>
+        <source>12 V battery</source>
+        <translation>12V 蓄电池</translation>
+    </message>
+    <message>
+        <location filename="../inspection.py" line="86"/>
+        <source>Fluids</source>
+        <translation>油液</translation>
+    </message>
+    <message>
+        <location filename="../inspection.py" line="87"/>
+        <source>Lights and wipers</source>
+        <translation>灯光与雨刮</translation>
+    </message>
+    <message>
+        <location filename="../inspection.py" line="88"/>
+        <source>Underbody</source>
+        <translation>底盘</translation>
+    </message>
+    <message>
+        <location filename="../inspection.py" line="89"/>
+        <source>High voltage</source>
+        <translation>高压系统</translation>
+    </message>
+    <message>
+        <location filename="../inspection.py" line="97"/>
+        <source>Tap “Measure” on an item, type the value, press OK</source>
+        <translation>点击项目的“测量”，输入数值，按确定</translation>
+    </message>
+    <message>
+        <location filename="../inspection.py" line="189"/>
+        <source>last: %1</source>
+        <translation>上次：%1</translation>
+    </message>
+    <message>
+        <location filename="../inspection.py" line="201"/>
+        <source>Measure</source>
+        <translation>测量</translation>
+    </message>
+    <message>
+        <location filename="../inspection.py" line="214"/>
+        <source>Photo</source>
+        <translation>拍照</translation>
+    </message>
+</context>
+<context>
+    <name>LoginScreen</name>
+    <message>
+        <location filename="../login.py" line="64"/>
+        <source>Bay Station — log in</source>
+        <translation>工位终端 — 登录</translation>
+    </message>
+    <message>
+        <location filename="../login.py" line="65"/>
+        <source>Tap your name, then enter your PIN</source>
+        <translation>点击您的名字，然后输入 PIN 码</translation>
+    </message>
+    <message>
+        <location filename="../login.py" line="98"/>
+        <source>Tap your name first</source>
+        <translation>请先点击您的名字</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../shell.py" line="173"/>
+        <source>My queue</source>
+        <translation>我的队列</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="174"/>
+        <source>Work order</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="175"/>
+        <source>Workshop board</source>
+        <translation>车间看板</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="176"/>
+        <source>Approvals</source>
+        <translation>客户确认</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="177"/>
+        <source>Health report</source>
+        <translation>健康报告</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="178"/>
+        <source>Delivery and follow-ups</source>
+        <translation>交车与回访</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="179"/>
+        <source>Appointments</source>
+        <translation>预约</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="180"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="215"/>
+        <source>Bay Station</source>
+        <translation>工位终端</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="219"/>
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="227"/>
+        <source>technician</source>
+        <translation>技师</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="228"/>
+        <source>advisor</source>
+        <translation>服务顾问</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="229"/>
+        <source>admin</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="236"/>
+        <source>No work order open</source>
+        <translation>未打开工单</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="259"/>
+        <source>Sync is not configured on this station</source>
+        <translation>本终端未配置同步</translation>
+    </message>
+</context>
+<context>
+    <name>NumericKeypad</name>
+    <message>
+        <location filename="../widgets/keypad.py" line="58"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../widgets/keypad.py" line="59"/>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+</context>
+<context>
+    <name>Photos</name>
+    <message>
+        <location filename="../photo_capture.py" line="69"/>
+        <source>No camera is connected</source>
+        <translation>未连接相机</translation>
+    </message>
+</context>
+<context>
+    <name>QueueView</name>
+    <message>
+        <location filename="../queue.py" line="56"/>
+        <source>Cars in the workshop</source>
+        <translation>在店车辆</translation>
+    </message>
+    <message>
+        <location filename="../queue.py" line="57"/>
+        <source>VIN or plate</source>
+        <translation>VIN 或车牌</translation>
+    </message>
+    <message>
+        <location filename="../queue.py" line="58"/>
+        <source>Read VIN from the car</source>
+        <translation>从车辆读取 VIN</translation>
+    </message>
+    <message>
+        <location filename="../queue.py" line="59"/>
+        <source>Open or start work order</source>
+        <translation>打开或新建工单</translation>
+    </message>
+    <message>
+        <location filename="../queue.py" line="60"/>
+        <source>Open the selected work order</source>
+        <translation>打开所选工单</translation>
+    </message>
+    <message>
+        <location filename="../queue.py" line="69"/>
+        <source>Work order</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <location filename="../queue.py" line="70"/>
+        <source>Plate</source>
+        <translation>车牌</translation>
+    </message>
+    <message>
+        <location filename="../queue.py" line="71"/>
+        <source>Car</source>
+        <translation>车辆</translation>
+    </message>
+    <message>
+        <location filename="../queue.py" line="72"/>
+        <source>Bay</source>
+        <translation>工位</translation>
+    </message>
+    <message>
+        <location filename="../queue.py" line="73"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../queue.py" line="74"/>
+        <source>In stage</source>
+        <translation>本阶段用时</translation>
+    </message>
+    <message>
+        <location filename="../queue.py" line="96"/>
+        <source>Choose a work order first</source>
+        <translation>请先选择工单</translation>
+    </message>
+    <message>
+        <location filename="../queue.py" line="104"/>
+        <source>No vehicle interface is connected</source>
+        <translation>未连接车辆诊断接口</translation>
+    </message>
+    <message>
+        <location filename="../queue.py" line="116"/>
+        <source>The car did not give its VIN</source>
+        <translation>车辆未返回 VIN</translation>
+    </message>
+    <message>
+        <location filename="../queue.py" line="127"/>
+        <source>Type or read a VIN or plate first</source>
+        <translation>请先输入或读取 VIN 或车牌</translation>
+    </message>
+    <message>
+        <location filename="../queue.py" line="138"/>
+        <source>No car with this VIN or plate: the desk registers new cars</source>
+        <translation>没有此 VIN 或车牌的车辆：新车请在前台登记</translation>
+    </message>
+</context>
+<context>
+    <name>Rating</name>
+    <message>
+        <location filename="../texts.py" line="31"/>
+        <source>OK</source>
+        <translation>良好</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="32"/>
+        <source>soon</source>
+        <translation>尽快</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="33"/>
+        <source>urgent</source>
+        <translation>紧急</translation>
+    </message>
+</context>
+<context>
+    <name>RepairView</name>
+    <message>
+        <location filename="../repair.py" line="77"/>
+        <source>Jobs</source>
+        <translation>作业</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="78"/>
+        <source>Clock on</source>
+        <translation>开始计时</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="79"/>
+        <source>Clock off</source>
+        <translation>停止计时</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="80"/>
+        <source>After photo (the before photo shows as a ghost)</source>
+        <translation>修后照片（修前照片以半透明叠加显示）</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="81"/>
+        <source>Take after photo</source>
+        <translation>拍修后照片</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="82"/>
+        <source>Quality check</source>
+        <translation>质检</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="83"/>
+        <source>Road test, codes, torque…</source>
+        <translation>路试、故障码、扭矩…</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="84"/>
+        <source>Passed</source>
+        <translation>合格</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="85"/>
+        <source>Failed</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="86"/>
+        <source>No camera</source>
+        <translation>无相机</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="118"/>
+        <source>Job</source>
+        <translation>作业</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="118"/>
+        <source>From</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="118"/>
+        <source>Clock</source>
+        <translation>计时</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="118"/>
+        <source>Minutes</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="122"/>
+        <source>finding</source>
+        <translation>检查发现</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="122"/>
+        <source>booked</source>
+        <translation>预约</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="123"/>
+        <source>on</source>
+        <translation>计时中</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../repair.py" line="144"/>
+        <source>%n after photo(s)</source>
+        <translation>
+            <numerusform>%n 张修后照片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="189"/>
+        <source>Choose a job first</source>
+        <translation>请先选择作业</translation>
+    </message>
+</context>
+<context>
+    <name>ReportView</name>
+    <message>
+        <location filename="../report_view.py" line="110"/>
+        <source>Health report</source>
+        <translation>健康报告</translation>
+    </message>
+    <message>
+        <location filename="../report_view.py" line="111"/>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <location filename="../report_view.py" line="112"/>
+        <source>Issue and sign</source>
+        <translation>出具并签名</translation>
+    </message>
+    <message>
+        <location filename="../report_view.py" line="113"/>
+        <source>Verify signature</source>
+        <translation>验证签名</translation>
+    </message>
+    <message>
+        <location filename="../report_view.py" line="114"/>
+        <source>Print</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <location filename="../report_view.py" line="115"/>
+        <source>Export PDF</source>
+        <translation>导出 PDF</translation>
+    </message>
+    <message>
+        <location filename="../report_view.py" line="143"/>
+        <source>Choose a work order on the board</source>
+        <translation>请在看板上选择工单</translation>
+    </message>
+    <message>
+        <location filename="../report_view.py" line="145"/>
+        <source>Not issued yet</source>
+        <translation>尚未出具</translation>
+    </message>
+    <message>
+        <location filename="../report_view.py" line="148"/>
+        <source>Version %1 issued at %2</source>
+        <translation>第 %1 版，出具于 %2</translation>
+    </message>
+    <message>
+        <location filename="../report_view.py" line="226"/>
+        <source>Preview ready</source>
+        <translation>预览已生成</translation>
+    </message>
+    <message>
+        <location filename="../report_view.py" line="259"/>
+        <source>Report issued and signed</source>
+        <translation>报告已出具并签名</translation>
+    </message>
+    <message>
+        <location filename="../report_view.py" line="266"/>
+        <source>Signature valid: %1</source>
+        <translation>签名有效：%1</translation>
+    </message>
+    <message>
+        <location filename="../report_view.py" line="267"/>
+        <source>Signature NOT valid: %1</source>
+        <translation>签名无效：%1</translation>
+    </message>
+    <message>
+        <location filename="../report_view.py" line="278"/>
+        <source>Verified</source>
+        <translation>已验证</translation>
+    </message>
+    <message>
+        <location filename="../report_view.py" line="284"/>
+        <source>Export the report to</source>
+        <translation>导出报告到</translation>
+    </message>
+    <message>
+        <location filename="../report_view.py" line="288"/>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsView</name>
+    <message>
+        <location filename="../settings.py" line="83"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="84"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="84"/>
+        <source>Bay name</source>
+        <translation>工位名称</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="89"/>
+        <source>Save bay name</source>
+        <translation>保存工位名称</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="90"/>
+        <source>Reconnect devices</source>
+        <translation>重新连接设备</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="112"/>
+        <source>Saved</source>
+        <translation>已保存</translation>
+    </message>
+</context>
+<context>
+    <name>Status</name>
+    <message>
+        <location filename="../texts.py" line="17"/>
+        <source>booked</source>
+        <translation>已预约</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="18"/>
+        <source>checked in</source>
+        <translation>已到店</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="19"/>
+        <source>diagnosing</source>
+        <translation>诊断中</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="20"/>
+        <source>awaiting approval</source>
+        <translation>等待客户确认</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="21"/>
+        <source>in repair</source>
+        <translation>维修中</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="22"/>
+        <source>quality check</source>
+        <translation>质检中</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="23"/>
+        <source>ready</source>
+        <translation>可取车</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="24"/>
+        <source>delivered</source>
+        <translation>已交车</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="25"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <location filename="../workorder.py" line="62"/>
+        <source>Start diagnosis</source>
+        <translation>开始诊断</translation>
+    </message>
+    <message>
+        <location filename="../workorder.py" line="63"/>
+        <source>Send for approval</source>
+        <translation>提交客户确认</translation>
+    </message>
+    <message>
+        <location filename="../workorder.py" line="64"/>
+        <source>Start repair</source>
+        <translation>开始维修</translation>
+    </message>
+    <message>
+        <location filename="../workorder.py" line="65"/>
+        <source>Repair done</source>
+        <translation>维修完成</translation>
+    </message>
+    <message>
+        <location filename="../workorder.py" line="66"/>
+        <source>Ready for pick-up</source>
+        <translation>可取车</translation>
+    </message>
+    <message>
+        <location filename="../workorder.py" line="67"/>
+        <source>Deliver</source>
+        <translation>交车</translation>
+    </message>
+    <message>
+        <location filename="../workorder.py" line="76"/>
+        <source>No work order open: choose one in the queue</source>
+        <translation>未打开工单：请在队列中选择</translation>
+    </message>
+</context>
+<context>
+    <name>Time</name>
+    <message>
+        <location filename="../texts.py" line="48"/>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="50"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+</context>
+<context>
+    <name>WorkOrderView</name>
+    <message>
+        <location filename="../workorder.py" line="132"/>
+        <source>Check-in</source>
+        <translation>接车</translation>
+    </message>
+    <message>
+        <location filename="../workorder.py" line="133"/>
+        <source>Diagnostics</source>
+        <translation>诊断</translation>
+    </message>
+    <message>
+        <location filename="../workorder.py" line="134"/>
+        <source>Inspection</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <location filename="../workorder.py" line="135"/>
+        <source>Alignment</source>
+        <translation>四轮定位</translation>
+    </message>
+    <message>
+        <location filename="../workorder.py" line="136"/>
+        <source>Findings</source>
+        <translation>检查发现</translation>
+    </message>
+    <message>
+        <location filename="../workorder.py" line="137"/>
+        <source>Repair</source>
+        <translation>维修</translation>
+    </message>
+</context>
+</TS>

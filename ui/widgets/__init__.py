@@ -1,0 +1,1 @@
+"""Reusable widgets: the keypad, the signature pad, the car outline, the live chart."""
