@@ -6,7 +6,9 @@ so each later request ends as soon as every ECU that should answer has answered.
 
 Clearing codes (service 04) is offered as `clear_codes(link)`; whether the
 acting user may clear, the technician's confirmation and the audit record are
-the caller's job (the core and the UI), never the driver's.
+the caller's job (the core and the UI), never the driver's. Comparing the
+pre-repair scan with the rescan is the core's one rule, on the scan JSON:
+`station.diagnostics.compare_scans(before.to_json(), after.to_json())`.
 """
 
 from __future__ import annotations
@@ -342,30 +344,3 @@ def clear_codes(link: ObdLink) -> dict[str, bool]:
     """Service 04 to every ECU: ECU id -> cleared. Permission, confirmation and audit are the caller's."""
     replies = link.request(b"\x04")
     return {ecu_id: reply[:1] == b"\x44" for ecu_id, reply in replies.items()}
-
-
-@dataclass(frozen=True)
-class RescanComparison:
-    """Before/after a repair: what went away, what stayed, what came (back)."""
-
-    cleared: list[tuple[str, str]]
-    remaining: list[tuple[str, str]]
-    new: list[tuple[str, str]]
-
-    def to_json(self) -> dict[str, list[dict[str, str]]]:
-        def rows(items: list[tuple[str, str]]) -> list[dict[str, str]]:
-            return [{"ecu": ecu, "code": code} for ecu, code in items]
-
-        return {
-            "cleared": rows(self.cleared),
-            "remaining": rows(self.remaining),
-            "new": rows(self.new),
-        }
-
-
-def compare_scans(before: ScanResult, after: ScanResult) -> RescanComparison:
-    """Codes by ECU and code, whatever their kind: a permanent code still there is `remaining`."""
-    old, now = before.codes(), after.codes()
-    return RescanComparison(
-        cleared=sorted(old - now), remaining=sorted(old & now), new=sorted(now - old)
-    )

@@ -14,7 +14,8 @@ from drivers.ecu_sim import EcuSimulator
 from drivers.errors import DecodeError, NoVehicleResponse
 from drivers.obd.can_link import CanObdLink, connect_can
 from drivers.obd.isotp import Reassembler, single_frame
-from drivers.obd.scan import ScanResult, clear_codes, compare_scans, scan_vehicle
+from drivers.obd.scan import ScanResult, clear_codes, scan_vehicle
+from station.diagnostics import compare_scans
 
 _channels = itertools.count()
 
@@ -67,16 +68,20 @@ def test_petrol_car_scan_finds_both_ecus_codes_and_values(petrol: CanObdLink) ->
     assert doc["ecus"][0]["dtcs"][0]["description"] == "Cylinder 1 misfire detected"
 
 
-def test_clearing_codes_leaves_the_permanent_one_and_the_rescan_says_so(petrol: CanObdLink) -> None:
+def test_clearing_codes_leaves_only_the_permanent_one_which_the_rescan_does_not_count(
+    petrol: CanObdLink,
+) -> None:
     before = scan_vehicle(petrol, language="zh")
     assert before.ecus[0].dtcs[0].description == "检测到第1缸失火"
     assert clear_codes(petrol) == {"7E8": True, "7E9": True}
     after = scan_vehicle(petrol)
     assert _codes(after, "7E8") == [("permanent", "P0301")]
-    comparison = compare_scans(before, after)
-    assert comparison.cleared == [("7E8", "P0420")]
-    assert comparison.remaining == [("7E8", "P0301")]
-    assert comparison.new == []
+    comparison = compare_scans(before.to_json(), after.to_json())
+    assert comparison.cleared == ("P0301", "P0420")
+    assert comparison.remaining == ()
+    assert comparison.new == ()
+    relapse = compare_scans(after.to_json(), before.to_json())
+    assert relapse.new == ("P0301", "P0420")
 
 
 def test_ev_isolation_fault_waits_out_response_pending() -> None:
