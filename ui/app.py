@@ -84,6 +84,8 @@ def build_app(
         bay=bay or saved.get("bay", "Bay 1"),
         language=language or saved.get("language", "zh"),
     )
+    if cast is not None:
+        model.booked_jobs = {cast.appointments[key]: jobs for key, jobs in cast.booked_jobs.items()}
     translations.use(model.language)
     model.events.language.connect(translations.use)
     workers = Workers()

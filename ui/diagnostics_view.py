@@ -114,7 +114,7 @@ class DiagnosticsView(View):
             button.setText(names[pid])
         self._update_buttons()
 
-    def _stage(self) -> str:
+    def stage(self) -> str:
         wo_id = self.model.work_order_id
         if wo_id is None:
             return "pre"
@@ -130,7 +130,7 @@ class DiagnosticsView(View):
         scanning = self.scan_job is not None and self.scan_job.running
         self.scan_button.setEnabled(ready and not scanning)
         self.scan_button.setText(
-            self.tr("Scan after repair") if self._stage() == "post" else self.tr("Scan the car")
+            self.tr("Scan after repair") if self.stage() == "post" else self.tr("Scan the car")
         )
         self.clear_button.setEnabled(
             ready
@@ -230,7 +230,7 @@ class DiagnosticsView(View):
             self.model.notify(self.tr("No vehicle interface is connected"), True)
             return
         actor = self.model.require_actor()
-        stage = self._stage()
+        stage = self.stage()
         language = self.model.language
         self.progress.setValue(0)
         self.ctx.devices.report("obd", DeviceState.BUSY, vehicle.label)

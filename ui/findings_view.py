@@ -199,6 +199,7 @@ class FindingsView(View):
             else part(description, quantity, cents)
         )
         self.line_description.clear()
+        self.line_quantity.setValue(1)
         self._show_lines()
 
     def _show_lines(self) -> None:
