@@ -173,12 +173,7 @@ class FaultProxy:
             head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
             self.counters.replayed.append(head.split(b"\r\n", 1)[0].decode())
             writer.close()
-        except (
-            OSError,
-            asyncio.IncompleteReadError,
-            asyncio.TimeoutError,
-            asyncio.LimitOverrunError,
-        ):
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
 
 

@@ -17,7 +17,7 @@ from sync.client import SyncClient, enrol
 from sync.errors import Offline
 from sync.server import CloudHandle
 from tests.sync.faultproxy import FaultProxy, Faults
-from tests.sync.helpers import Station, add_photo, assert_cloud_matches, make_station, visit
+from tests.sync.helpers import add_photo, assert_cloud_matches, make_station, visit
 
 CHUNK = 64 * 1024
 
