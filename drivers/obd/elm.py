@@ -3,7 +3,8 @@
 `parse_elm_reply` is pure: the text between a command and the `>` prompt, to
 CAN frames per ECU header or a status ("NO DATA" ...). Headers are kept on
 (ATH1) so replies from several ECUs can be told apart and reassembled with the
-same ISO-TP state machine the CAN link uses.
+same ISO-TP state machine the CAN link uses. `plan_requests` is pure too: which
+lines a request becomes, functional or physically addressed (ATSH/ATCRA).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +51,7 @@ PROTOCOLS = {
     "8": "ISO 15765-4 CAN 11-bit/250",
     "9": "ISO 15765-4 CAN 29-bit/250",
 }
+EXTENDED_PROTOCOLS = ("7", "9")
 
 
 @dataclass
@@ -120,6 +122,52 @@ def assemble(frames: list[tuple[str, bytes]]) -> dict[str, bytes]:
     return answers
 
 
+def request_line(payload: bytes, replies: int | None) -> str:
+    """The hex request, with the number of replies to wait for when known (saves the
+    adapter's whole timeout). Adapters refuse the digit after a multi-PID request."""
+    text = payload.hex().upper()
+    multi_pid = payload[:1] == b"\x01" and len(payload) > 2
+    if replies and replies <= 9 and not multi_pid:
+        text += str(replies)
+    return text
+
+
+def physical_addressing(ecu: str) -> tuple[str, ...]:
+    """Point the adapter at one ECU: its request id as header, and only its reply id let in."""
+    if len(ecu) == 8:
+        # 29-bit: the adapter keeps priority 18 (ATCP default) and takes the other 3 bytes.
+        return (f"ATSHDA{ecu[6:8]}F1", f"ATCRA{ecu}")
+    return (f"ATSH{int(ecu, 16) - 8:03X}", f"ATCRA{ecu}")
+
+
+def functional_addressing(extended: bool) -> tuple[str, ...]:
+    """Back to every ECU: the functional header and the default receive filters."""
+    return ("ATSHDB33F1" if extended else "ATSH7DF", "ATCRA")
+
+
+def plan_requests(
+    payloads: Mapping[str | None, bytes], responders: Collection[str], extended: bool
+) -> list[str]:
+    """The lines one request (or one batch of per-ECU requests) is sent as; pure.
+
+    `None` as the only key asks every ECU for the whole response window. The same
+    payload for exactly the ECUs that answer is one functional request that ends
+    after that many replies. Anything else (a subset, an ECU not seen yet, different
+    payloads) is addressed physically, ECU by ECU, and ends back on functional
+    addressing, so the adapter is always left as the next caller expects it.
+    """
+    if None in payloads:
+        return [request_line(payloads[None], None)]
+    asked = {ecu for ecu in payloads if ecu is not None}
+    if asked and asked == set(responders) and len(set(payloads.values())) == 1:
+        return [request_line(next(iter(payloads.values())), len(asked))]
+    lines: list[str] = []
+    for ecu, payload in payloads.items():
+        if ecu is not None:
+            lines += [*physical_addressing(ecu), request_line(payload, 1)]
+    return [*lines, *functional_addressing(extended)] if lines else []
+
+
 def _port_errors() -> tuple[type[BaseException], ...]:
     """What a serial port raises when its device is unplugged or its pty closed."""
     import serial
@@ -140,15 +188,17 @@ def _port_errors() -> tuple[type[BaseException], ...]:
 class ElmObdLink(ObdLink):
     """An ELM327-compatible adapter on a serial port (USB, Bluetooth SPP, pty).
 
-    Requests go to the functional address; `ecus` only tells the adapter how
-    many answers to wait for (the digit after the request), which saves its
-    whole timeout on every request.
+    A request to every ECU that answers goes to the functional address with the
+    number of replies to wait for; a request to some of them is addressed to each
+    physically (ATSH, ATCRA), so another ECU's reply cannot end it early.
     """
 
     def __init__(self, port: Any, *, timeout: float = 5.0) -> None:
         self.port = port
         self.timeout = timeout
         self.protocol = "ELM327"
+        self.extended = False
+        self.responders: set[str] = set()
         self._lock = threading.Lock()
 
     def command(self, text: str, timeout: float | None = None) -> str:
@@ -187,30 +237,62 @@ class ElmObdLink(ObdLink):
                 if reply.searched:
                     number = self.command("ATDPN").replace(">", "").strip().lstrip("A")[-1:]
                 self.protocol = PROTOCOLS.get(number, f"ELM327 protocol {number}")
+                self.extended = number in EXTENDED_PROTOCOLS
+                self.responders = set(assemble(reply.frames))
                 log.info("ELM327 talks to the vehicle on %s", self.protocol)
                 return
         raise NoVehicleResponse("the adapter found no vehicle on any CAN protocol (6-9)")
 
     def request(self, payload: bytes, ecus: Collection[str] | None = None) -> dict[str, bytes]:
-        text = payload.hex().upper()
-        multi_pid = payload[:1] == b"\x01" and len(payload) > 2
-        if ecus and len(ecus) <= 9 and not multi_pid:
-            text += str(len(ecus))
-        reply = parse_elm_reply(self.command(text), text)
+        targets: dict[str | None, bytes] = (
+            {None: payload} if ecus is None else dict.fromkeys(ecus, payload)
+        )
+        return self._run(targets)
+
+    def request_each(self, payloads: Mapping[str, bytes]) -> dict[str, bytes]:
+        return self._run({ecu: payload for ecu, payload in payloads.items()})
+
+    def _run(self, payloads: Mapping[str | None, bytes]) -> dict[str, bytes]:
+        with self._lock:
+            lines = plan_requests(payloads, self.responders, self.extended)
+            answers: dict[str, bytes] = {}
+            try:
+                for line in lines:
+                    if line.startswith("AT"):
+                        self._setting(line)
+                    else:
+                        answers.update(self._ask(line))
+            except (AdapterVanished, DeviceTimeout):
+                raise
+            except AdapterError:
+                if lines[-1].startswith("AT"):  # it was addressed physically: undo that first
+                    for line in functional_addressing(self.extended):
+                        self._setting(line)
+                raise
+        if None in payloads:
+            self.responders |= set(answers)
+            return answers
+        return {ecu: data for ecu, data in answers.items() if ecu in payloads}
+
+    def _setting(self, line: str) -> None:
+        answer = self._command(line, self.timeout)
+        if "?" in answer:
+            refused = answer.strip(" \r\n>")
+            raise AdapterError(f"adapter refused {line}: {refused!r}")
+
+    def _ask(self, line: str) -> dict[str, bytes]:
+        reply = parse_elm_reply(self._command(line, self.timeout), line)
         if reply.status == "?":
-            raise AdapterError(f"adapter did not understand {text}")
+            raise AdapterError(f"adapter did not understand {line}")
         if reply.status in NO_VEHICLE:
-            raise NoVehicleResponse(f"adapter says {reply.status} for {text}")
+            raise NoVehicleResponse(f"adapter says {reply.status} for {line}")
         if reply.status in ADAPTER_FAULTS:
-            raise AdapterError(f"adapter fault {reply.status} on {text}")
+            raise AdapterError(f"adapter fault {reply.status} on {line}")
         try:
-            answers = assemble(reply.frames)
+            return assemble(reply.frames)
         except DecodeError as err:
-            log.warning("garbled reply to %s: %s", text, err)
+            log.warning("garbled reply to %s: %s", line, err)
             return {}
-        if ecus is not None:
-            answers = {ecu: data for ecu, data in answers.items() if ecu in ecus}
-        return answers
 
     def close(self) -> None:
         try:

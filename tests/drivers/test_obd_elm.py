@@ -1,4 +1,4 @@
-"""ELM327 reply parsing from literal adapter text, and the adapter over pyserial's loop://."""
+"""ELM327 reply parsing from literal adapter text, request planning, and the adapter over loop://."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drivers.errors import DecodeError, DeviceTimeout
-from drivers.obd.elm import ElmObdLink, assemble, parse_elm_reply
+from drivers.obd.elm import ElmObdLink, assemble, parse_elm_reply, plan_requests
 
 
 def test_headers_tell_two_ecus_apart_and_multi_frame_vin_reassembles() -> None:
@@ -70,3 +70,40 @@ def test_adapter_without_prompt_times_out_instead_of_hanging() -> None:
     with pytest.raises(DeviceTimeout):
         link.request(b"\x01\x00")
     link.close()
+
+
+def test_every_answering_ecu_is_one_functional_request_that_counts_its_replies() -> None:
+    both = {"7E8", "7E9"}
+    assert plan_requests({None: b"\x01\x00"}, both, False) == ["0100"]
+    assert plan_requests(dict.fromkeys(both, b"\x03"), both, False) == ["032"]
+    # adapters refuse the reply count after a multi-PID request
+    assert plan_requests(dict.fromkeys(both, b"\x01\x0c\x0d"), both, False) == ["010C0D"]
+
+
+def test_a_subset_is_addressed_physically_and_functional_addressing_comes_back() -> None:
+    assert plan_requests({"7E9": b"\x09\x02"}, {"7E8", "7E9"}, False) == [
+        "ATSH7E1",
+        "ATCRA7E9",
+        "09021",
+        "ATSH7DF",
+        "ATCRA",
+    ]
+    # an ECU not seen yet cannot be counted on in a functional reply count either
+    assert plan_requests({"7EA": b"\x03"}, {"7E8"}, False)[:3] == ["ATSH7E2", "ATCRA7EA", "031"]
+
+
+def test_different_payloads_per_ecu_restore_functional_addressing_once() -> None:
+    plan = plan_requests(
+        {"18DAF110": b"\x01\x20", "18DAF118": b"\x01\x40"}, {"18DAF110", "18DAF118"}, True
+    )
+    assert plan == [
+        "ATSHDA10F1",
+        "ATCRA18DAF110",
+        "01201",
+        "ATSHDA18F1",
+        "ATCRA18DAF118",
+        "01401",
+        "ATSHDB33F1",
+        "ATCRA",
+    ]
+    assert plan_requests({}, {"7E8"}, False) == []

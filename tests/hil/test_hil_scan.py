@@ -117,6 +117,21 @@ def test_socketcan_vcan0_with_the_simulator_in_another_process() -> None:
     assert [sorted(e.pids) for e in over_vcan.ecus] == [sorted(e.pids) for e in over_virtual.ecus]
 
 
+def test_elm_driver_asks_one_ecu_physically_and_returns_to_functional(
+    elm_pty: tuple[str, Any],
+) -> None:
+    port, _emulator = elm_pty
+    with connect_elm(port, 38400) as link:
+        assert link.responders == {"7E8"}
+        # ATSH 7E1 makes the emulator answer from 7E9 (header + 8), ATCRA 7E9 lets it in
+        vin = link.request(b"\x09\x02", ["7E9"])
+        assert list(vin) == ["7E9"]
+        assert vin["7E9"][3:].decode() == "WP0ZZZ99ZTS390000"
+        # with the 7E9 filter still on, the engine's 7E8 reply would be dropped (NO DATA)
+        assert list(link.request(b"\x01\x00")) == ["7E8"]
+        assert list(link.request(b"\x01\x00", ["7E8"])) == ["7E8"]
+
+
 def test_elm_adapter_vanishing_mid_scan_gives_an_incomplete_result(
     elm_pty: tuple[str, Any],
 ) -> None:
