@@ -19,6 +19,7 @@ from ui.devices import DeviceHub, simulated_vehicle, synthetic_camera
 from ui.i18n import Translations
 from ui.model import StationModel
 from ui.pages import PAGES
+from ui.report_jobs import ReportProcess
 from ui.settings import load_settings
 from ui.shell import IDLE_LOCK_MS, MainWindow
 from ui.style import apply_style
@@ -45,6 +46,7 @@ class StationApp:
         self.window.close()
         self.ctx.devices.close()
         self.ctx.workers.shutdown()
+        self.ctx.reports.close()
         self.translations.detach()
         self.qt.sendPostedEvents()
         self.window.deleteLater()
@@ -93,7 +95,9 @@ def build_app(
     if demo:
         devices.vehicle = simulated_vehicle(cast.profiles["sedan"] if cast else "petrol_misfire")
         devices.camera = synthetic_camera()
-    ctx = AppContext(model, workers, devices, PhotoStore(workshop.store, data_dir / "photos"))
+    ctx = AppContext(
+        model, workers, devices, PhotoStore(workshop.store, data_dir / "photos"), ReportProcess()
+    )
     window = MainWindow(ctx, PAGES, idle_lock_ms)
     if connect_devices:
         devices.connect_all()

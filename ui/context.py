@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from station.photos import PhotoStore
 from ui.devices import DeviceHub
 from ui.model import StationModel
+from ui.report_jobs import ReportProcess
 from ui.workers import Workers
 
 log = logging.getLogger(__name__)
@@ -19,3 +20,4 @@ class AppContext:
     workers: Workers
     devices: DeviceHub
     photos: PhotoStore
+    reports: ReportProcess

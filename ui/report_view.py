@@ -23,9 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.store import Store
-from station.workshop import Workshop
 from ui.context import AppContext
+from ui.report_jobs import issue_signed, render_preview, verify_issued
 from ui.widgets.base import View, heading, push_button
 from ui.workers import Job, Progress
 
@@ -52,10 +51,6 @@ def page_images(pdf: Path, folder: Path, dpi: int = PAGE_DPI) -> list[Path]:
         [tool, "-png", "-r", str(dpi), str(pdf), str(folder / "page")], check=True, timeout=120
     )
     return sorted(folder.glob("page*.png"))
-
-
-def _worker_workshop(database: Path) -> Workshop:
-    return Workshop(Store.open(database))
 
 
 class ReportView(View):
@@ -103,6 +98,7 @@ class ReportView(View):
         self.rendered: Rendered | None = None
         self.page_labels: list[QLabel] = []
         self._temp = tempfile.TemporaryDirectory(prefix="bay-report-")
+
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -196,29 +192,23 @@ class ReportView(View):
 
     def preview(self) -> None:
         wo_id = self.model.work_order_id
-        if wo_id is None:
-            return
         database = self.model.workshop.store.path
+        if wo_id is None or database is None:
+            return
         data_dir = self.model.data_dir
         language = self.model.language
         issued = self._issued_path()
         folder = self._folder()
+        pool = self.ctx.reports.pool
 
         def work(progress: Progress) -> Rendered:
             progress(1, 3, "render")
-            if issued is not None:
-                pdf = issued
-            else:
-                from reports.issue import render_report
-
-                assert database is not None
-                workshop = _worker_workshop(database)
-                try:
-                    _data, data = render_report(workshop, wo_id, data_dir, language)
-                finally:
-                    workshop.store.close()
-                pdf = folder / "preview.pdf"
-                pdf.write_bytes(data)
+            pdf = issued
+            if pdf is None:
+                target = folder / "preview.pdf"
+                pdf = pool.submit(
+                    render_preview, database, data_dir, wo_id, language, target
+                ).result()
             progress(2, 3, "pages")
             return Rendered(pdf, page_images(pdf, folder))
 
@@ -226,34 +216,22 @@ class ReportView(View):
 
     def issue(self) -> None:
         wo_id = self.model.work_order_id
-        if wo_id is None:
+        database = self.model.workshop.store.path
+        if wo_id is None or database is None:
             return
         actor = self.model.require_actor()
-        database = self.model.workshop.store.path
         data_dir = self.model.data_dir
         language = self.model.language
         folder = self._folder()
+        pool = self.ctx.reports.pool
 
         def work(progress: Progress) -> Rendered:
-            from reports.issue import issue_report
-            from reports.keys import StationKeys, create_station_keys, keys_folder
-
-            assert database is not None
-            workshop = _worker_workshop(database)
-            try:
-                if not StationKeys(keys_folder(data_dir)).exists():
-                    progress(0, 3, "keys")
-                    create_station_keys(
-                        data_dir,
-                        workshop.store.meta("station_id") or "station",
-                        workshop.store.meta("workshop_name") or "Bay Station",
-                    )
-                progress(1, 3, "sign")
-                issued = issue_report(workshop, actor, wo_id, data_dir, language)
-            finally:
-                workshop.store.close()
+            progress(1, 3, "sign")
+            path, version = pool.submit(
+                issue_signed, database, data_dir, actor, wo_id, language
+            ).result()
             progress(2, 3, "pages")
-            return Rendered(issued.path, page_images(issued.path, folder), issued.version)
+            return Rendered(path, page_images(path, folder), version)
 
         self._run(work, self.tr("Report issued and signed"))
 
@@ -264,15 +242,13 @@ class ReportView(View):
         data_dir = self.model.data_dir
         valid_text = self.tr("Signature valid: %1")
         invalid_text = self.tr("Signature NOT valid: %1")
+        pool = self.ctx.reports.pool
 
         def work(progress: Progress) -> Rendered:
-            from reports.keys import load_station_keys
-            from reports.verify import verify_report
-
             progress(1, 3, "verify")
-            verdict = verify_report(path, load_station_keys(data_dir).trust_roots())
-            text = (valid_text if verdict.ok else invalid_text).replace("%1", verdict.reason)
-            return Rendered(path, [], verdict=text, valid=verdict.ok)
+            ok, reason = pool.submit(verify_issued, path, data_dir).result()
+            text = (valid_text if ok else invalid_text).replace("%1", reason)
+            return Rendered(path, [], verdict=text, valid=ok)
 
         self._run(work, self.tr("Verified"))
 

@@ -1,0 +1,81 @@
+"""Report rendering and signing in a separate process.
+
+Rendering a report holds Python's global lock for long stretches (font subsetting,
+compression), which would stall the GUI thread even from a worker thread; a child
+process keeps the event loop free. This module imports no Qt, so the child starts
+without it.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from station.store import Store
+from station.workshop import Actor, Workshop
+
+log = logging.getLogger(__name__)
+
+
+def render_preview(database: Path, data_dir: Path, wo_id: int, language: str, target: Path) -> Path:
+    """The unsigned report as it would be issued now, written to `target`."""
+    from reports.issue import render_report
+
+    workshop = Workshop(Store.open(database))
+    try:
+        _data, pdf = render_report(workshop, wo_id, data_dir, language)
+    finally:
+        workshop.store.close()
+    target.write_bytes(pdf)
+    return target
+
+
+def issue_signed(
+    database: Path, data_dir: Path, actor: Actor, wo_id: int, language: str
+) -> tuple[Path, int]:
+    """Issue, sign and record the next version; creates the station keys on first use."""
+    from reports.issue import issue_report
+    from reports.keys import StationKeys, create_station_keys, keys_folder
+
+    workshop = Workshop(Store.open(database))
+    try:
+        if not StationKeys(keys_folder(data_dir)).exists():
+            create_station_keys(
+                data_dir,
+                workshop.store.meta("station_id") or "station",
+                workshop.store.meta("workshop_name") or "Bay Station",
+            )
+        issued = issue_report(workshop, actor, wo_id, data_dir, language)
+    finally:
+        workshop.store.close()
+    return issued.path, issued.version
+
+
+def verify_issued(path: Path, data_dir: Path) -> tuple[bool, str]:
+    from reports.keys import load_station_keys
+    from reports.verify import verify_report
+
+    verdict = verify_report(path, load_station_keys(data_dir).trust_roots())
+    return verdict.ok, verdict.reason
+
+
+class ReportProcess:
+    """One child process for report work, started on first use."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
