@@ -84,8 +84,9 @@ def video(tmp_path: Path) -> Path:
 
 def test_synthetic_preview_is_scaled_and_stills_are_full_resolution() -> None:
     source = SyntheticCamera(1600, 1200, fps=30)
-    with Camera(source, preview_size=(640, 400)) as camera:
-        watcher = Watcher(camera)
+    camera = Camera(source, preview_size=(640, 400))
+    watcher = Watcher(camera)  # before start: it hears everything
+    with camera:
         assert watcher.wait_state(CameraState.STREAMING) is None
         frames = watcher.wait_previews(5)
         still = camera.still()
@@ -134,8 +135,9 @@ def test_a_video_file_plays_its_frames_in_order_then_ends(video: Path) -> None:
 
 
 def test_a_looping_video_file_streams_at_its_own_rate(video: Path) -> None:
-    with Camera(OpenCVSource(str(video)), preview_size=(160, 120)) as camera:
-        watcher = Watcher(camera)
+    camera = Camera(OpenCVSource(str(video)), preview_size=(160, 120))
+    watcher = Watcher(camera)  # before start: it hears everything
+    with camera:
         frames = watcher.wait_previews(60)  # more than the file holds: it looped
         still = camera.still()
         fps = camera.preview_fps
@@ -145,8 +147,9 @@ def test_a_looping_video_file_streams_at_its_own_rate(video: Path) -> None:
 
 
 def test_the_end_of_a_video_is_a_clear_no_camera(video: Path) -> None:
-    with Camera(OpenCVSource(str(video), loop=False, paced=False)) as camera:
-        watcher = Watcher(camera)
+    camera = Camera(OpenCVSource(str(video), loop=False, paced=False))
+    watcher = Watcher(camera)  # before start: it hears everything
+    with camera:
         error = watcher.wait_state(CameraState.NO_CAMERA, after=0)
         assert isinstance(error, EndOfVideo)
         with pytest.raises(CameraNotStreaming, match="no more frames"):
@@ -160,8 +163,9 @@ def test_a_video_that_dies_mid_stream_ends_cleanly(tmp_path: Path) -> None:
     cut = tmp_path / "cut.avi"
     data = whole.read_bytes()
     cut.write_bytes(data[: len(data) // 2])
-    with Camera(OpenCVSource(str(cut), loop=False, paced=False)) as camera:
-        watcher = Watcher(camera)
+    camera = Camera(OpenCVSource(str(cut), loop=False, paced=False))
+    watcher = Watcher(camera)  # before start: it hears everything
+    with camera:
         assert isinstance(watcher.wait_state(CameraState.NO_CAMERA), EndOfVideo)
     assert 0 < len(watcher.previews) < 40
 
@@ -169,8 +173,9 @@ def test_a_video_that_dies_mid_stream_ends_cleanly(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_video_means_no_camera(tmp_path: Path) -> None:
     bogus = tmp_path / "bogus.avi"
     bogus.write_bytes(b"not a video " * 100)
-    with Camera(OpenCVSource(str(bogus)), retry_interval_s=0.2) as camera:
-        watcher = Watcher(camera)
+    camera = Camera(OpenCVSource(str(bogus)), retry_interval_s=0.2)
+    watcher = Watcher(camera)  # before start: it hears everything
+    with camera:
         error = watcher.wait_state(CameraState.NO_CAMERA)
         assert isinstance(error, CameraNotFound)
         with pytest.raises(CameraNotStreaming, match="cannot open"):
@@ -191,8 +196,9 @@ def test_a_source_that_opens_but_gives_no_frames_is_no_camera(tmp_path: Path) ->
     empty = tmp_path / "empty.avi"
     write_video(empty, 0)
     source = CountingSource(str(empty))
-    with Camera(source, reconnect_delays_s=(0.05,), retry_interval_s=0.05) as camera:
-        watcher = Watcher(camera)
+    camera = Camera(source, reconnect_delays_s=(0.05,), retry_interval_s=0.05)
+    watcher = Watcher(camera)  # before start: it hears everything
+    with camera:
         error = watcher.wait_state(CameraState.NO_CAMERA)
         assert isinstance(error, CameraVanished) and "gives no frames" in str(error)
         deadline = time.monotonic() + WAIT_S
@@ -211,8 +217,9 @@ def test_a_device_path_that_does_not_exist() -> None:
 
 def test_no_camera_at_a_device_index() -> None:
     # No machine running the tests has 98 cameras; OpenCV fails to open it.
-    with Camera(OpenCVSource(98), retry_interval_s=0.5) as camera:
-        watcher = Watcher(camera)
+    camera = Camera(OpenCVSource(98), retry_interval_s=0.5)
+    watcher = Watcher(camera)  # before start: it hears everything
+    with camera:
         error = watcher.wait_state(CameraState.NO_CAMERA)
     assert isinstance(error, CameraNotFound)
     assert "camera 98" in str(error)
@@ -220,8 +227,9 @@ def test_no_camera_at_a_device_index() -> None:
 
 def test_unplugged_mid_preview_reconnects_then_says_no_camera_then_recovers() -> None:
     source = SyntheticCamera(320, 240, fps=30)
-    with Camera(source, reconnect_delays_s=(0.05, 0.05), retry_interval_s=0.1) as camera:
-        watcher = Watcher(camera)
+    camera = Camera(source, reconnect_delays_s=(0.05, 0.05), retry_interval_s=0.1)
+    watcher = Watcher(camera)  # before start: it hears everything
+    with camera:
         watcher.wait_previews(3)
         seen = len(watcher.states)
         source.unplug()
@@ -239,8 +247,9 @@ def test_unplugged_mid_preview_reconnects_then_says_no_camera_then_recovers() ->
 
 def test_a_source_that_hangs_is_reported_not_frozen() -> None:
     source = SyntheticCamera(320, 240, fps=30)
-    with Camera(source, stall_timeout_s=0.5) as camera:
-        watcher = Watcher(camera)
+    camera = Camera(source, stall_timeout_s=0.5)
+    watcher = Watcher(camera)  # before start: it hears everything
+    with camera:
         watcher.wait_previews(2)
         seen = len(watcher.states)
         source.stall()
@@ -256,8 +265,9 @@ def test_a_source_that_hangs_is_reported_not_frozen() -> None:
 def test_ghost_overlay_reaches_the_preview() -> None:
     before: Image = np.full((480, 640, 3), 255, np.uint8)  # a white before photo
     source = SyntheticCamera(640, 480, fps=30)
-    with Camera(source, preview_size=(320, 240)) as camera:
-        watcher = Watcher(camera)
+    camera = Camera(source, preview_size=(320, 240))
+    watcher = Watcher(camera)  # before start: it hears everything
+    with camera:
         plain = watcher.wait_previews(1)[-1].image
         camera.set_ghost(before, opacity=0.5)
         count = len(watcher.previews)
@@ -280,15 +290,16 @@ def test_a_failing_subscriber_does_not_stop_the_camera() -> None:
 
 def test_unsubscribing_stops_the_callbacks() -> None:
     got: list[int] = []
-    with Camera(SyntheticCamera(160, 120, fps=60)) as camera:
-        watcher = Watcher(camera)
+    camera = Camera(SyntheticCamera(160, 120, fps=60))
+    watcher = Watcher(camera)  # before start: it hears everything
+    with camera:
         remove = camera.on_preview(lambda f: got.append(f.number))
         watcher.wait_previews(3)
         remove()
         stopped_at = len(got)
         count = len(watcher.previews)
         watcher.wait_previews(count + 3)
-    assert len(got) == stopped_at
+    assert len(got) <= stopped_at + 1  # a frame already on its way may still arrive
 
 
 @pytest.fixture
