@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -117,7 +118,7 @@ class SyncClient:
         self.base_url = base_url or self.store.meta(inbox.URL_KEY)
         self.token = token or self.store.meta(inbox.TOKEN_KEY)
         ca = self.store.meta(inbox.CA_KEY)
-        self.verify: bool | str = ca if verify is True and ca else verify
+        self.verify = _tls(ca if verify is True and ca else verify)
         self.blobs = BlobSource(data_dir if data_dir is not None else path.parent)
         self.batch_size = batch_size
         self.chunk_size = chunk_size
@@ -452,6 +453,11 @@ class SyncClient:
                 return
 
 
+def _tls(verify: bool | str) -> bool | ssl.SSLContext:
+    """A CA bundle path becomes a context that trusts it (a self-run cloud's own certificate)."""
+    return ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
+
+
 def _reason(response: httpx.Response) -> str:
     try:
         return str(response.json().get("error") or response.status_code)
@@ -471,7 +477,7 @@ def enrol(
             base_url.rstrip("/") + f"{API}/enrol",
             json={"station_id": station_id, "name": name or store.meta("workshop_name") or ""},
             headers={"Authorization": f"Bearer {token}"},
-            verify=ca or True,
+            verify=_tls(ca or True),
             timeout=30,
         )
     except httpx.TransportError as err:

@@ -101,7 +101,7 @@ class CloudService:
         workshop = workshop.strip()
         if not workshop:
             raise Refused("a token is issued for a workshop")
-        secret = secrets.token_urlsafe(32)
+        secret = secrets.token_hex(32)  # hex: never starts with "-" on a command line
         token_id = uuid.uuid4().hex[:12]
         at = _stamp(self.clock())
         with self.db.transaction() as tx:
