@@ -242,6 +242,9 @@ class CloudService:
                 status = Outcome.APPLIED
             except _Answer as answer:
                 status, detail = answer.status, answer.detail
+            except (KeyError, ValueError, TypeError) as err:
+                # A malformed payload is answered, not retried for ever by the station.
+                status, detail = Outcome.REJECTED, {"reason": f"malformed {kind}: {err!r}"}
         tx.run(
             "INSERT INTO mutations (station_id, mutation_id, seq, kind, entity, entity_id, user_name, "
             "payload, status, detail, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

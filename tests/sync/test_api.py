@@ -140,13 +140,15 @@ def test_out_of_order_and_unknown_references_are_rejected(cloud: CloudHandle) ->
     send(client, created(seq=5))
     late = send(client, mutation(3, "customer.added", "customer", 1, {"name": "x"}))[0]
     assert late["status"] == "rejected" and "out of order" in late["detail"]["reason"]
-    orphan = send(client, finding(6, 1, wo=99))[0]
+    malformed = send(client, mutation(6, "photo.recorded", "photo", 1, {"work_order_id": 1}))[0]
+    assert malformed["status"] == "rejected" and "malformed" in malformed["detail"]["reason"]
+    orphan = send(client, finding(7, 1, wo=99))[0]
     assert orphan["status"] == "rejected" and "unknown" in orphan["detail"]["reason"]
     # An unknown kind is kept in the mutation log, not refused: the station's vocabulary grows.
     assert statuses(
         send(
             client,
-            mutation(7, "checklist.item_recorded", "checklist_result", 1, {"rating": "green"}),
+            mutation(8, "checklist.item_recorded", "checklist_result", 1, {"rating": "green"}),
         )
     ) == ["applied"]
 
