@@ -14,7 +14,13 @@ from drivers.camera.errors import (
     EndOfVideo,
     ImageError,
 )
-from drivers.camera.sources import FrameSource, OpenCVSource, SyntheticCamera, parse_target
+from drivers.camera.sources import (
+    FrameSource,
+    OpenCVSource,
+    SyntheticCamera,
+    parse_target,
+    source_from_spec,
+)
 
 __all__ = [
     "Camera",
@@ -31,4 +37,5 @@ __all__ = [
     "Still",
     "SyntheticCamera",
     "parse_target",
+    "source_from_spec",
 ]

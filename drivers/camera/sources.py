@@ -41,6 +41,19 @@ def parse_target(text: str) -> int | str:
     return int(text) if text.isdigit() else text
 
 
+def source_from_spec(spec: str) -> FrameSource:
+    """The source a setting names: `synthetic` (or `synthetic:1920x1080`), `0`, a file, a URL."""
+    if spec == "synthetic" or spec.startswith("synthetic:"):
+        size = spec.partition(":")[2]
+        if not size:
+            return SyntheticCamera()
+        width, _, height = size.partition("x")
+        if not (width.isdigit() and height.isdigit() and int(width) > 0 and int(height) > 0):
+            raise CameraNotFound(f"synthetic camera size {size!r} is not WIDTHxHEIGHT")
+        return SyntheticCamera(int(width), int(height))
+    return OpenCVSource(parse_target(spec))
+
+
 class OpenCVSource:
     """A camera, video file or stream through OpenCV's `VideoCapture`.
 
