@@ -6,6 +6,8 @@ import struct
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from drivers.camera import ImageError
 from drivers.camera import imaging as im
@@ -45,6 +47,12 @@ def test_exif_orientation_from_bytes() -> None:
     assert im.exif_orientation(damaged) == 1
     with pytest.raises(ImageError):
         im.exif_orientation(b"GIF89a")
+
+
+@given(st.binary(max_size=300))
+def test_exif_orientation_never_trips_on_garbage(tail: bytes) -> None:
+    assert 1 <= im.exif_orientation(b"\xff\xd8" + tail) <= 8
+    assert 1 <= im.exif_orientation(b"\xff\xd8\xff\xe1\x00\x40Exif\x00\x00" + tail) <= 8
 
 
 @pytest.mark.parametrize(
