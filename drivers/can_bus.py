@@ -6,6 +6,7 @@ python-can is imported here, lazily, so the rest of the station works without it
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from drivers.errors import AdapterNotFound, DriverUnavailable
@@ -22,9 +23,18 @@ def open_bus(interface: str, channel: str, bitrate: int | None = None, **options
     kwargs: dict[str, Any] = dict(options)
     if bitrate is not None and interface not in ("virtual", "socketcan"):
         kwargs["bitrate"] = bitrate
+    if interface == "slcan" and "sleep_after_open" not in kwargs and is_pseudo_terminal(channel):
+        kwargs["sleep_after_open"] = 0
     try:
         bus = can.Bus(interface=interface, channel=channel, **kwargs)
     except (can.CanError, OSError, ValueError, ImportError) as err:
         raise AdapterNotFound(f"cannot open CAN {interface} {channel}: {err}") from err
     log.info("opened CAN bus %s %s", interface, channel)
     return bus
+
+
+def is_pseudo_terminal(channel: str) -> bool:
+    """A pty (one end of a socat pair) has no USB adapter behind it that resets when the
+    port opens, so python-can's slcan need not wait its 2 s for one to boot."""
+    port = channel.split("@", 1)[0]
+    return os.path.realpath(port).startswith("/dev/pts/")

@@ -3,8 +3,11 @@
 1. ELM327-emulator on a pty: our connect + full scan against python-OBD doing the
    same queries (connect, VIN, supported PIDs, every supported mode 01 value,
    stored/pending/permanent codes), each on a fresh emulator, in the same run.
-2. Full multi-ECU scan on native CAN: python-can virtual + our simulator, and
-   slcan through socat to the emulator.
+2. Full multi-ECU scan on native CAN with our simulator, per vehicle profile: python-can
+   `virtual` (in-process), and `slcan` on both ends of a socat pty pair (the serial
+   framing, pty and the simulator's own threads, as with a USB-CAN adapter); then slcan
+   to ELM327-emulator's SLCAN mode for interoperability (slow: the emulator waits its
+   0.5 s flow-control timeout on every multi-frame reply, see the README).
 3. Raw frame ingest through the bounded frame queue on the virtual bus.
 """
 
@@ -17,6 +20,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import can
@@ -26,6 +31,8 @@ from drivers.obd.can_link import connect_can
 from drivers.obd.elm import connect_elm
 from drivers.obd.live import FrameQueue
 from drivers.obd.scan import scan_vehicle
+
+PROFILES = ("petrol_misfire", "ev_isolation", "hybrid", "truck_29bit")
 
 
 def _emulator(*extra: str) -> tuple[subprocess.Popen[str], str]:
@@ -104,33 +111,68 @@ def native_virtual(profile: str, runs: int = 5) -> None:
     )
 
 
-def native_slcan() -> None:
+@contextmanager
+def pty_pair() -> Iterator[tuple[str, str] | None]:
+    """(station end, vehicle end) of a socat pty pair, or None without socat."""
     socat = shutil.which("socat")
     if socat is None:
-        print("  slcan: skipped, socat missing")
+        yield None
         return
     folder = Path(tempfile.mkdtemp())
-    ours, theirs = folder / "app", folder / "emu"
-    pair = subprocess.Popen([socat, f"pty,raw,echo=0,link={theirs}", f"pty,raw,echo=0,link={ours}"])
-    while not (ours.exists() and theirs.exists()):
-        time.sleep(0.01)
-    process, _ = _emulator("-c", str(theirs))
+    ours, theirs = folder / "app", folder / "vehicle"
+    pair = subprocess.Popen(
+        [socat, f"pty,raw,echo=0,link={theirs}", f"pty,raw,echo=0,link={ours}"],
+        stderr=subprocess.DEVNULL,
+    )
     try:
-        started = time.perf_counter()
-        link = connect_can(
-            "slcan", os.fspath(ours), 500_000, p2=0.2, bus_options={"sleep_after_open": 0}
-        )
-        connect_ms = (time.perf_counter() - started) * 1000
-        result = scan_vehicle(link)
-        link.close()
-        print(
-            f"  slcan emulator          connect {connect_ms:6.1f} ms, scan {result.elapsed_ms:6.1f} ms "
-            f"({len(result.ecus)} ECU; the emulator holds each multi-frame reply 0.5 s for flow control)"
-        )
+        while not (ours.exists() and theirs.exists()):
+            time.sleep(0.01)
+        yield os.fspath(ours), os.fspath(theirs)
     finally:
-        _stop(process)
         pair.terminate()
         pair.wait(timeout=5)
+
+
+def native_slcan(profile: str, runs: int = 5) -> None:
+    with pty_pair() as ends:
+        if ends is None:
+            print("  slcan: skipped, socat missing")
+            return
+        ours, theirs = ends
+        with EcuSimulator.open("slcan", theirs, profile):
+            started = time.perf_counter()
+            link = connect_can("slcan", ours)
+            connect_ms = (time.perf_counter() - started) * 1000
+            times = []
+            for _ in range(runs):
+                result = scan_vehicle(link)
+                times.append(result.elapsed_ms)
+            link.close()
+    print(
+        f"  slcan   {profile:<15} connect {connect_ms:6.1f} ms, scan best {min(times):6.1f} ms, "
+        f"median {sorted(times)[len(times) // 2]:6.1f} ms ({len(result.ecus)} ECUs)"
+    )
+
+
+def emulator_slcan() -> None:
+    with pty_pair() as ends:
+        if ends is None:
+            print("  slcan emulator: skipped, socat missing")
+            return
+        ours, theirs = ends
+        process, _ = _emulator("-c", theirs)
+        try:
+            started = time.perf_counter()
+            link = connect_can("slcan", ours, 500_000, p2=0.2)
+            connect_ms = (time.perf_counter() - started) * 1000
+            result = scan_vehicle(link)
+            link.close()
+        finally:
+            _stop(process)
+    print(
+        f"  slcan   ELM327-emulator connect {connect_ms:6.1f} ms, scan {result.elapsed_ms:6.1f} ms "
+        f"({len(result.ecus)} ECU; the emulator holds each multi-frame reply 0.5 s for flow control)"
+    )
 
 
 def ingest(frames: int = 50_000) -> None:
@@ -173,9 +215,11 @@ def main() -> None:
     peer = python_obd_on_elm()
     print(f"  ratio: ours is {peer / ours:.1f}x faster")
     print("Native CAN full multi-ECU scan:")
-    for profile in ("petrol_misfire", "ev_isolation", "hybrid", "truck_29bit"):
+    for profile in PROFILES:
         native_virtual(profile)
-    native_slcan()
+    for profile in PROFILES:
+        native_slcan(profile)
+    emulator_slcan()
     print("Raw frame ingest (virtual bus, bounded queue):")
     ingest()
 

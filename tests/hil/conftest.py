@@ -1,4 +1,4 @@
-"""Peers for the device-in-the-loop runs: ELM327-emulator on a pty, or in SLCAN mode behind socat."""
+"""Peers for the device-in-the-loop runs: socat pty pairs, ELM327-emulator on a pty or in SLCAN mode."""
 
 from __future__ import annotations
 
@@ -61,25 +61,32 @@ def elm_pty() -> Iterator[tuple[str, Emulator]]:
 
 
 @pytest.fixture
-def slcan_port(tmp_path: Path) -> Iterator[str]:
-    """A pty pair by socat; the emulator speaks SLCAN on one end, python-can opens the other."""
+def pty_pair(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """Two linked pseudo-terminals made by socat: (the station's end, the vehicle's end)."""
     socat = shutil.which("socat")
     if socat is None:
         pytest.skip("socat is not installed (Debian package socat)")
-    ours, theirs = tmp_path / "app", tmp_path / "emu"
+    ours, theirs = tmp_path / "app", tmp_path / "vehicle"
     pair = subprocess.Popen(
         [socat, f"pty,raw,echo=0,link={theirs}", f"pty,raw,echo=0,link={ours}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    emulator: Emulator | None = None
     try:
         _wait_for(theirs)
         _wait_for(ours)
-        emulator = Emulator("-c", str(theirs))
-        yield os.fspath(ours)
+        yield os.fspath(ours), os.fspath(theirs)
     finally:
-        if emulator is not None:
-            emulator.stop()
         pair.terminate()
         pair.wait(timeout=5)
+
+
+@pytest.fixture
+def slcan_port(pty_pair: tuple[str, str]) -> Iterator[str]:
+    """The emulator speaks SLCAN on the vehicle's end of a pty pair; python-can opens ours."""
+    ours, theirs = pty_pair
+    emulator = Emulator("-c", theirs)
+    try:
+        yield ours
+    finally:
+        emulator.stop()

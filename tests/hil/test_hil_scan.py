@@ -17,7 +17,6 @@ from drivers.obd.elm import connect_elm
 from drivers.obd.scan import ScanResult, scan_vehicle
 
 _channels = itertools.count()
-SLCAN_OPTIONS = {"sleep_after_open": 0}
 
 
 def _comparable(result: ScanResult) -> dict[str, Any]:
@@ -48,7 +47,7 @@ def _vcan0_available() -> str | None:
 def test_emulator_gives_the_same_scan_over_slcan_and_over_our_elm_driver(
     slcan_port: str, elm_pty: tuple[str, Any]
 ) -> None:
-    with connect_can("slcan", slcan_port, 500_000, p2=0.2, bus_options=SLCAN_OPTIONS) as link:
+    with connect_can("slcan", slcan_port, 500_000, p2=0.2) as link:
         over_slcan = scan_vehicle(link)
     port, _emulator = elm_pty
     with connect_elm(port, 38400) as link:
