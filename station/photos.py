@@ -249,10 +249,16 @@ class PhotoStore:
     def record_annotated(
         self, actor: Actor, original_id: int, files: PhotoFiles, caption: str | None = None
     ) -> Photo:
-        """An annotated copy: a new photo with the original's links, pointing to the original."""
+        """An annotated copy: a new photo with the original's links, pointing to the original.
+
+        Marking a copy again points to the same unmarked original, so `annotations_of`
+        lists every marked version in order, the latest last.
+        """
         require(actor.role, "photo.record")
         self._check_files(files)
         original = self.photo(original_id)
+        if original.original_id is not None:
+            original = self.photo(original.original_id)
         text = original.caption if caption is None else caption.strip()
         if len(text) > CAPTION_MAX:
             raise InvalidInput(f"a caption has at most {CAPTION_MAX} characters")

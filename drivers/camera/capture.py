@@ -127,7 +127,10 @@ class Camera:
         return self._previews.add(callback)
 
     def on_state(self, callback: StateCallback) -> Callable[[], None]:
-        """Call `callback(state, error)` now and on every change; returns an unsubscriber."""
+        """Call `callback(state, error)` now and on every change; returns an unsubscriber.
+
+        Callbacks must return quickly (post to the UI thread): they must not wait for a still.
+        """
         with self._notifying:
             remove = self._states.add(callback)
             callback(self.state, self.error)
@@ -297,13 +300,12 @@ class Camera:
         return layer
 
     def _set_state(self, state: CameraState, error: DriverError | None) -> None:
+        if not self._changes(state, error):
+            return  # the common case, every frame: no lock held by subscribers is needed
         with self._notifying:
             with self._lock:
-                same_error = (error is None) == (self._error is None) and str(error) == str(
-                    self._error
-                )
-                if state is self._state and same_error:
-                    return  # a retry that failed the same way: nothing new to tell
+                if not self._changes_locked(state, error):
+                    return
                 self._state = state
                 self._error = error
             if error is not None:
@@ -315,6 +317,15 @@ class Camera:
                     callback(state, error)
                 except Exception:
                     log.exception("a camera state subscriber failed")
+
+    def _changes(self, state: CameraState, error: DriverError | None) -> bool:
+        with self._lock:
+            return self._changes_locked(state, error)
+
+    def _changes_locked(self, state: CameraState, error: DriverError | None) -> bool:
+        """A new state, or a new reason; a retry that failed the same way is no news."""
+        same_error = (error is None) == (self._error is None) and str(error) == str(self._error)
+        return state is not self._state or not same_error
 
     def _watch(self) -> None:
         """Say "reconnecting" when a streaming source hangs without frames."""

@@ -180,6 +180,14 @@ def test_an_annotated_copy_is_a_new_photo_pointing_to_its_original(
         "front left pad",
     )
     assert photos.annotations_of(original.id) == [copy]
+    again = photos.record_annotated(
+        technician,
+        copy.id,
+        imaging.photo_files(imaging.annotate(marked, [imaging.Label((0.1, 0.9), "3 mm")])),
+        "3 mm left",
+    )
+    assert again.original_id == original.id and again.caption == "3 mm left"
+    assert photos.annotations_of(original.id) == [copy, again]
     assert photos.read(original.sha256) == photos.path(original.sha256).read_bytes()
     assert photos.photo(original.id) == original
 
