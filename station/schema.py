@@ -168,10 +168,16 @@ def _core(db: sqlite_utils.Database) -> None:
         _immutable(db, table, what)
 
 
+def _outbox_actor(db: sqlite_utils.Database) -> None:
+    """Who made each change travels with its mutation, so the cloud records the user."""
+    db.execute("ALTER TABLE outbox ADD COLUMN actor TEXT")
+
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", _core),
     Migration("0002_diagnostics", diagnostics.migrate),
-    Migration("0002_photos", photos.migrate),
-    Migration("0002_alignment", alignment.migrate),
-    Migration("0002_sync", inbox.migrate),
+    Migration("0003_photos", photos.migrate),
+    Migration("0004_alignment", alignment.migrate),
+    Migration("0005_sync", inbox.migrate),
+    Migration("0006_outbox_actor", _outbox_actor),
 ]

@@ -100,9 +100,17 @@ class Transaction:
         """Queue a mutation for the cloud; returns its mutation id (stable across retries)."""
         mutation_id = str(uuid.uuid4())
         self.db.conn.execute(
-            "INSERT INTO outbox (mutation_id, kind, entity, entity_id, payload, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (mutation_id, kind, entity, str(entity_id), canonical_json(payload), self.at),
+            "INSERT INTO outbox (mutation_id, kind, entity, entity_id, payload, created_at, actor) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                mutation_id,
+                kind,
+                entity,
+                str(entity_id),
+                canonical_json(payload),
+                self.at,
+                self.actor,
+            ),
         )
         return mutation_id
 

@@ -282,10 +282,7 @@ class SyncClient:
     def _pending(self) -> list[dict[str, Any]]:
         return self.store.query(
             "SELECT o.seq, o.mutation_id, o.kind, o.entity, o.entity_id, o.payload, o.created_at, "
-            "(SELECT a.actor FROM audit_events a WHERE a.kind = o.kind "
-            " AND a.subject = o.entity || ':' || o.entity_id AND a.at = o.created_at "
-            " ORDER BY a.seq DESC LIMIT 1) AS user "
-            "FROM outbox o WHERE o.acked_at IS NULL ORDER BY o.seq LIMIT ?",
+            "o.actor AS user FROM outbox o WHERE o.acked_at IS NULL ORDER BY o.seq LIMIT ?",
             (self.batch_size,),
         )
 
