@@ -269,10 +269,14 @@ class Camera:
             self._frame_times.append(now)
             while self._frame_times and now - self._frame_times[0] > 1.0:
                 self._frame_times.pop(0)
-            if self._still_requests and self._still is None:
-                self._still = Still(frame.copy(), number, datetime.now(UTC))
-                self._still_wanted.notify_all()
+            still_wanted = self._still_requests > 0 and self._still is None
             ghost = self._ghost
+        if still_wanted:
+            still = Still(frame.copy(), number, datetime.now(UTC))  # 12 MP: copied unlocked
+            with self._lock:
+                if self._still is None:
+                    self._still = still
+                    self._still_wanted.notify_all()
         self._set_state(CameraState.STREAMING, None)
         callbacks = self._previews.snapshot()
         if not callbacks:
