@@ -1,22 +1,43 @@
-"""Alignment: connect the rig, live values per wheel against the car's specification,
-and the before/after table of the stored sessions."""
+"""Alignment: measure on the rig, live values per wheel against the car's
+specification while the technician adjusts, and the before/after table."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from station.alignment import Phase, load_alignment
+from station.alignment import (
+    WHEELS,
+    AlignmentReading,
+    Phase,
+    Position,
+    Quantity,
+    VehicleSpec,
+    load_alignment,
+    rate,
+    spec_for,
+    store_alignment,
+)
+from station.errors import StationError
 from ui.context import AppContext
+from ui.model import DeviceState
+from ui.style import RATING_COLOURS
 from ui.tables import fill, make_table
 from ui.texts import rating_name
-from ui.widgets.base import View, heading
+from ui.widgets.base import View, heading, push_button
+from ui.workers import Job, Progress
 
 log = logging.getLogger(__name__)
 
+LIVE_QUANTITIES = (Quantity.TOE, Quantity.CAMBER)
+
 
 class AlignmentView(View):
+    live = Signal(object)
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx.model, parent)
         self.ctx = ctx
@@ -25,25 +46,107 @@ class AlignmentView(View):
         self.state = QLabel()
         self.state.setObjectName("alignment_state")
         self.state.setWordWrap(True)
+        self.measure_button = push_button("alignment_measure", accent=True)
+        self.measure_button.clicked.connect(self.measure)
+        self.cancel_button = push_button("alignment_cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.wheels: dict[Position, QLabel] = {}
+        grid = QGridLayout()
+        for index, position in enumerate(WHEELS):
+            label = QLabel()
+            label.setObjectName(f"wheel_{position.value}")
+            label.setMinimumHeight(70)
+            label.setStyleSheet("border: 1px solid #b0bec5; border-radius: 8px; padding: 6px;")
+            grid.addWidget(label, index // 2, index % 2)
+            self.wheels[position] = label
         self.table = make_table("alignment_table")
+        self.values: dict[tuple[Position, Quantity], float] = {}
+        self.job: Job | None = None
+        self.live.connect(self._on_live)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.measure_button)
+        buttons.addWidget(self.cancel_button)
+        top = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(self.title)
+        left.addWidget(self.state)
+        left.addLayout(buttons)
+        top.addLayout(left, 1)
+        top.addLayout(grid, 1)
         box = QVBoxLayout(self)
-        box.addWidget(self.title)
-        box.addWidget(self.state)
+        box.addLayout(top)
         box.addWidget(self.table, 1)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Wheel alignment: before and after"))
+        self.measure_button.setText(self.tr("Measure on the rig"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self._show_wheels()
+
+    def _wheel_names(self) -> dict[Position, str]:
+        return {
+            Position.FRONT_LEFT: self.tr("Front left"),
+            Position.FRONT_RIGHT: self.tr("Front right"),
+            Position.REAR_LEFT: self.tr("Rear left"),
+            Position.REAR_RIGHT: self.tr("Rear right"),
+        }
+
+    def _spec(self) -> VehicleSpec | None:
+        wo_id = self.model.work_order_id
+        if wo_id is None:
+            return None
+        vehicle = self.model.workshop.vehicle(self.model.workshop.work_order(wo_id)["vehicle_id"])
+        try:
+            return spec_for(vehicle["make"], vehicle["model"], vehicle["year"])
+        except StationError:
+            return None
+
+    def _show_wheels(self) -> None:
+        spec = self._spec()
+        names = {Quantity.TOE: self.tr("toe"), Quantity.CAMBER: self.tr("camber")}
+        for position, label in self.wheels.items():
+            parts = [f"<b>{self._wheel_names()[position]}</b>"]
+            for quantity in LIVE_QUANTITIES:
+                value = self.values.get((position, quantity))
+                if value is None:
+                    parts.append(f"{names[quantity]} —")
+                    continue
+                band = spec.range_for(position, quantity) if spec else None
+                colour = RATING_COLOURS[rate(value, band).value] if band else "#000"
+                limits = f" ({band.minimum:+.2f}…{band.maximum:+.2f})" if band else ""
+                parts.append(
+                    f"{names[quantity]} <span style='color:{colour}'><b>{value:+.2f}°</b></span>{limits}"
+                )
+            label.setText("<br>".join(parts))
 
     def refresh(self) -> None:
         super().refresh()
         wo_id = self.model.work_order_id
+        busy = self.job is not None and self.job.running
+        self.measure_button.setEnabled(
+            wo_id is not None
+            and self.ctx.devices.rig is not None
+            and not busy
+            and self.model.may("measurement.record")
+        )
+        self.cancel_button.setEnabled(busy)
         rated = None if wo_id is None else load_alignment(self.model.workshop.store, wo_id)
+        if busy:
+            self.state.setText(
+                self.tr("Measuring: adjust the car, the rig sends the after set when done")
+            )
+        elif rated is None:
+            self.state.setText(
+                self.tr("No alignment measured on this work order")
+                if self.ctx.devices.rig is not None
+                else self.tr("No alignment rig is connected")
+            )
+        else:
+            self.state.setText(self.tr("Specification: %1").replace("%1", rated.spec_name or "—"))
         if rated is None:
-            self.state.setText(self.tr("No alignment measured on this work order"))
             fill(self.table, [], [])
             return
-        self.state.setText(self.tr("Specification: %1").replace("%1", rated.spec_name or "—"))
         rows = []
         for before in rated.phase(Phase.BEFORE):
             after = rated.reading(Phase.AFTER, before.position, before.quantity)
@@ -64,3 +167,40 @@ class AlignmentView(View):
             [self.tr("Wheel"), self.tr("Value"), self.tr("Before"), "", self.tr("After"), ""],
             rows,
         )
+
+    @Slot(object)
+    def _on_live(self, reading: AlignmentReading) -> None:
+        self.values[(reading.position, reading.quantity)] = reading.value_deg
+        self._show_wheels()
+
+    def measure(self) -> None:
+        rig = self.ctx.devices.rig
+        wo_id = self.model.work_order_id
+        if rig is None or wo_id is None:
+            return
+        actor = self.model.require_actor()
+        spec = self._spec()
+        self.values = {}
+        self.ctx.devices.report("rig", DeviceState.BUSY, rig.label)
+
+        def work(_progress: Progress) -> Any:
+            return rig.measure(self.live.emit)
+
+        def done(session: Any) -> None:
+            self.ctx.devices.report("rig", DeviceState.CONNECTED, rig.label)
+            for reading in session.after.readings if session.after else ():
+                self.values[(reading.position, reading.quantity)] = reading.value_deg
+            self._show_wheels()
+            self.model.act(store_alignment, self.model.workshop.store, actor, wo_id, session, spec)
+
+        def failed(message: str) -> None:
+            self.ctx.devices.report("rig", DeviceState.FAILED, message)
+            self.model.notify(message, True)
+            self.refresh()
+
+        self.job = self.ctx.workers.start(work, done, failed)
+        self.refresh()
+
+    def cancel(self) -> None:
+        if self.ctx.devices.rig is not None:
+            self.ctx.devices.rig.cancel()

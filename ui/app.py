@@ -15,7 +15,7 @@ from station.photos import PhotoStore
 from station.store import Store
 from station.workshop import Workshop
 from ui.context import AppContext
-from ui.devices import DeviceHub, simulated_vehicle, synthetic_camera
+from ui.devices import DeviceHub, simulated_rig, simulated_vehicle, synthetic_camera
 from ui.i18n import Translations
 from ui.model import StationModel
 from ui.pages import PAGES
@@ -23,6 +23,7 @@ from ui.report_jobs import ReportProcess
 from ui.settings import load_settings
 from ui.shell import IDLE_LOCK_MS, MainWindow
 from ui.style import apply_style
+from ui.syncing import SyncLink
 from ui.workers import Workers
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ class StationApp:
     ctx: AppContext
     window: MainWindow
     translations: Translations
+    sync: SyncLink
     cast: DemoCast | None = None
 
     @property
@@ -43,7 +45,9 @@ class StationApp:
         return self.ctx.model
 
     def close(self) -> None:
+        self.ctx.workers.closed = True
         self.window.close()
+        self.sync.stop()
         self.ctx.devices.close()
         self.ctx.workers.shutdown()
         self.ctx.reports.close()
@@ -69,6 +73,8 @@ def build_app(
     language: str | None = None,
     idle_lock_ms: int = IDLE_LOCK_MS,
     connect_devices: bool = True,
+    fast_rig: bool = False,
+    sync: bool = True,
 ) -> StationApp:
     qt = qt_application()
     apply_style(qt)
@@ -95,13 +101,18 @@ def build_app(
     if demo:
         devices.vehicle = simulated_vehicle(cast.profiles["sedan"] if cast else "petrol_misfire")
         devices.camera = synthetic_camera()
+        devices.rig = simulated_rig(fast=fast_rig)
     ctx = AppContext(
         model, workers, devices, PhotoStore(workshop.store, data_dir / "photos"), ReportProcess()
     )
     window = MainWindow(ctx, PAGES, idle_lock_ms)
+    link = SyncLink(model, workers, demo_cloud=demo and sync)
+    window.sync_action = link.run_now
+    if sync and (demo or workshop.store.meta("sync.url")):
+        link.start()
     if connect_devices:
         devices.connect_all()
-    return StationApp(qt, ctx, window, translations, cast)
+    return StationApp(qt, ctx, window, translations, link, cast)
 
 
 def run(data_dir: Path, demo: bool, fresh: bool, bay: str | None) -> int:

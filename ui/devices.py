@@ -1,5 +1,5 @@
-"""The devices of the bay as the app sees them: the vehicle interface and the camera
-(the alignment rig joins when its driver is configured).
+"""The devices of the bay as the app sees them: the vehicle interface, the alignment
+rig and the camera.
 
 Each device is opened, used and closed from worker threads; its state goes to the
 model through `DeviceHub`'s Qt signals, so the model changes on the GUI thread.
@@ -186,6 +186,69 @@ def synthetic_camera() -> CameraDevice:
     return CameraDevice("synthetic camera", source)
 
 
+class RigDevice:
+    """The alignment rig: one whole session per `measure` (before set, adjustment, after set)."""
+
+    def __init__(
+        self, label: str, open_rig: Callable[[], Any], simulator: Callable[[], Any] | None = None
+    ) -> None:
+        self.label = label
+        self._open_rig = open_rig
+        self._simulator = simulator
+        self._rig: Any = None
+        self._lock = threading.Lock()
+
+    def check(self) -> None:
+        """Open and close the rig once: is it there?"""
+        rig = self._open_rig()
+        rig.open()
+        rig.close()
+
+    def measure(self, on_live: Callable[[Any], None], timeout: float = 600.0) -> Any:
+        """Block until the rig sends a whole session (an `AlignmentSession`)."""
+        with self._lock:
+            rig = self._open_rig()
+            self._rig = rig
+            simulator = None
+            try:
+                rig.open()
+                if self._simulator is not None:
+                    simulator = self._simulator()
+                    simulator.start()
+                return rig.read_session(on_live=on_live, timeout=timeout)
+            finally:
+                self._rig = None
+                rig.close()
+                if simulator is not None:
+                    simulator.stop()
+
+    def cancel(self) -> None:
+        rig = self._rig
+        if rig is not None:
+            rig.cancel()
+
+    def close(self) -> None:
+        self.cancel()
+
+
+def simulated_rig(fast: bool = False) -> RigDevice:
+    """The demo rig: the rig simulator and the station on a private virtual CAN channel."""
+    channel = f"bay-rig-{uuid.uuid4().hex[:8]}"
+
+    def rig() -> Any:
+        from drivers.rig import open_rig
+
+        return open_rig("can", interface="virtual", channel=channel)
+
+    def simulator() -> Any:
+        from drivers.rig.simulator import Pace, RigSimulator
+
+        pace = Pace.fast() if fast else Pace(adjust_seconds=4.0)
+        return RigSimulator.on_can(interface="virtual", channel=channel, pace=pace)
+
+    return RigDevice("rig simulator (CAN virtual)", rig, simulator)
+
+
 class DeviceHub(QObject):
     """Opens the configured devices in workers and keeps the model's device states."""
 
@@ -197,6 +260,7 @@ class DeviceHub(QObject):
         self.workers = workers
         self.vehicle: VehicleInterface | None = None
         self.camera: CameraDevice | None = None
+        self.rig: RigDevice | None = None
         self._state.connect(self._apply_state)
 
     @Slot(str, str, str)
@@ -212,6 +276,24 @@ class DeviceHub(QObject):
             self.connect_vehicle()
         if self.camera is not None:
             self.connect_camera()
+        if self.rig is not None:
+            self.connect_rig()
+
+    def connect_rig(self) -> None:
+        rig = self.rig
+        if rig is None:
+            self.report("rig", DeviceState.ABSENT)
+            return
+        self.report("rig", DeviceState.RECONNECTING, rig.label)
+
+        def work(_progress: Progress) -> None:
+            rig.check()
+
+        self.workers.start(
+            work,
+            lambda _r: self.report("rig", DeviceState.CONNECTED, rig.label),
+            lambda err: self.report("rig", DeviceState.FAILED, err),
+        )
 
     def connect_vehicle(self) -> None:
         vehicle = self.vehicle
@@ -251,8 +333,12 @@ class DeviceHub(QObject):
         )
 
     def close(self) -> None:
+        if self.rig is not None:
+            self.rig.cancel()
         self.workers.shutdown()
         if self.vehicle is not None:
             self.vehicle.close()
         if self.camera is not None:
             self.camera.close()
+        if self.rig is not None:
+            self.rig.close()

@@ -85,7 +85,9 @@ def render_all(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="bay-screens-") as data:
-        app = build_app(Path(data), demo=True, fresh=True, language="en", connect_devices=False)
+        app = build_app(
+            Path(data), demo=True, fresh=True, language="en", connect_devices=False, sync=False
+        )
         try:
             visit = prepare_visit(app)
             window = app.window

@@ -52,8 +52,10 @@ class Job(QObject):
         on_done: Callable[[Any], None],
         on_failed: Callable[[str], None],
         on_progress: Progress | None = None,
+        alive: Callable[[], bool] = lambda: True,
     ) -> None:
         super().__init__()
+        self._alive = alive
         self._on_done = on_done
         self._on_failed = on_failed
         self._on_progress = on_progress
@@ -67,14 +69,15 @@ class Job(QObject):
 
     @Slot(int, int, str)
     def _progress(self, step: int, steps: int, text: str) -> None:
-        if self._on_progress is not None:
+        if self._on_progress is not None and self._alive():
             self._on_progress(step, steps, text)
 
     @Slot(object)
     def _done(self, result: Any) -> None:
         self.running = False
         try:
-            self._on_done(result)
+            if self._alive():
+                self._on_done(result)
         finally:
             self.finished.emit()
 
@@ -82,7 +85,8 @@ class Job(QObject):
     def _failed(self, message: str) -> None:
         self.running = False
         try:
-            self._on_failed(message)
+            if self._alive():
+                self._on_failed(message)
         finally:
             self.finished.emit()
 
@@ -94,6 +98,7 @@ class Workers:
         self.pool = QThreadPool()
         self.pool.setMaxThreadCount(max_threads)
         self.jobs: list[Job] = []
+        self.closed = False
 
     def start(
         self,
@@ -102,7 +107,7 @@ class Workers:
         on_failed: Callable[[str], None],
         on_progress: Progress | None = None,
     ) -> Job:
-        job = Job(work, on_done, on_failed, on_progress)
+        job = Job(work, on_done, on_failed, on_progress, lambda: not self.closed)
         self.jobs.append(job)
         job.finished.connect(lambda: self.jobs.remove(job) if job in self.jobs else None)
         self.pool.start(job.runnable)
@@ -113,4 +118,6 @@ class Workers:
         return bool(self.jobs)
 
     def shutdown(self, timeout_ms: int = 10_000) -> None:
+        """Wait for the work under way; results that arrive after this are dropped."""
+        self.closed = True
         self.pool.waitForDone(timeout_ms)

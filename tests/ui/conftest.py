@@ -19,7 +19,7 @@ from ui.app import StationApp, build_app
 
 @pytest.fixture
 def demo_app(qapp: QApplication, tmp_path: Path) -> Iterator[StationApp]:
-    app = build_app(tmp_path / "data", demo=True, fresh=True, language="en")
+    app = build_app(tmp_path / "data", demo=True, fresh=True, language="en", fast_rig=True)
     app.window.resize(1280, 800)
     app.window.show()
     yield app

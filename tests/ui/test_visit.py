@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from station.alignment import Phase, Position, Quantity, load_alignment
 from station.errors import PermissionDenied
 from station.lifecycle import Status
 from ui.app import StationApp
@@ -75,7 +76,10 @@ def test_a_whole_visit_through_the_widgets(qtbot: QtBot, demo_app: StationApp) -
     qtbot.waitUntil(
         lambda: app.model.devices["camera"].state is DeviceState.CONNECTED, timeout=20_000
     )
-    qtbot.waitUntil(lambda: app.model.devices["obd"].state is DeviceState.CONNECTED, timeout=20_000)
+    for device in ("obd", "rig"):
+        qtbot.waitUntil(
+            lambda d=device: app.model.devices[d].state is DeviceState.CONNECTED, timeout=20_000
+        )
 
     # The advisor opens the work order from today's appointment.
     log_in(qtbot, app, "emma", pins["emma"])
@@ -228,6 +232,17 @@ def test_a_whole_visit_through_the_widgets(qtbot: QtBot, demo_app: StationApp) -
     wait_idle(qtbot, app)
     after = one(app, "SELECT * FROM photos WHERE work_order_id = ? AND stage = 'after'", wo_id)
     assert after["before_id"] == before_photo["id"]
+    alignment = view.alignment
+    view.show_tab(alignment)
+    click(qtbot, alignment.measure_button)
+    qtbot.waitUntil(lambda: load_alignment(workshop.store, wo_id) is not None, timeout=60_000)
+    rated = load_alignment(workshop.store, wo_id)
+    assert rated is not None
+    rear_right_toe = (Position.REAR_RIGHT, Quantity.TOE)
+    assert rated.reading(Phase.BEFORE, *rear_right_toe).rating == "red"  # type: ignore[union-attr]
+    assert rated.reading(Phase.AFTER, *rear_right_toe).rating == "green"  # type: ignore[union-attr]
+    assert alignment.table.rowCount() > 0
+    assert "+0.16°" in alignment.wheels[Position.REAR_RIGHT].text()
     view.show_tab(diagnostics)
     assert diagnostics.stage() == "post"
     click(qtbot, diagnostics.scan_button)
@@ -275,3 +290,12 @@ def test_a_whole_visit_through_the_widgets(qtbot: QtBot, demo_app: StationApp) -
     assert len(kinds) == 2
     assert workshop.next_service_due(wo["vehicle_id"]) is not None
     assert workshop.store.verify_audit_chain().ok
+
+    # Sync: the device bar's button sends everything to the local cloud service.
+    qtbot.waitUntil(lambda: app.sync.client is not None, timeout=30_000)
+    click(qtbot, window.device_bar.sync_button)
+    qtbot.waitUntil(
+        lambda: app.model.sync.available and app.model.sync.pending == 0, timeout=60_000
+    )
+    assert app.model.sync.last_success is not None
+    assert "0" in window.device_bar.sync_label.text()
