@@ -99,7 +99,10 @@ def build_app(
     workers = Workers()
     devices = DeviceHub(model, workers)
     if demo:
-        devices.vehicle = simulated_vehicle(cast.profiles["sedan"] if cast else "petrol_misfire")
+        sedan = workshop.vehicle(cast.vehicles["sedan"]) if cast else None
+        devices.vehicle = simulated_vehicle(
+            cast.profiles["sedan"] if cast else "petrol_misfire", sedan["vin"] if sedan else None
+        )
         devices.camera = synthetic_camera()
         devices.rig = simulated_rig(fast=fast_rig)
     ctx = AppContext(

@@ -50,6 +50,7 @@ class CheckInView(View):
         self.prediagnosis.setObjectName("prediagnosis")
         self.prediagnosis.setWordWrap(True)
         self.prediagnosis.setProperty("notice", "info")
+        self.prediagnosis.setMaximumHeight(64)
         self.outline = CarOutline()
         self.outline_hint = QLabel()
         self.outline_hint.setWordWrap(True)
@@ -99,8 +100,10 @@ class CheckInView(View):
         photo_row.addWidget(self.photo_count, 1)
         middle.addLayout(photo_row)
         middle.addStretch(1)
-        middle.addWidget(self.confirmed)
-        middle.addWidget(self.check_in)
+        confirm_row = QHBoxLayout()
+        confirm_row.addWidget(self.confirmed, 2)
+        confirm_row.addWidget(self.check_in, 1)
+        middle.addLayout(confirm_row)
         right = QVBoxLayout()
         right.addWidget(self.mileage_label)
         right.addWidget(self.keypad)
@@ -153,6 +156,7 @@ class CheckInView(View):
             wo["status"] == Status.BOOKED.value and self.model.may("work_order.check_in")
         )
         self.prediagnosis.setText(self._prediagnosis_text(wo))
+        self.prediagnosis.setToolTip(self.prediagnosis.text())
         photos = self.ctx.photos.for_work_order(wo_id, Stage.WALK_AROUND)
         self.photo_count.setText(self.tr("%n photo(s)", "", len(photos)))
         record = workshop.store.query_one(
@@ -186,7 +190,7 @@ class CheckInView(View):
                 )
             if pre.get("note"):
                 lines.append(self.tr("Pre-diagnosis: %1").replace("%1", str(pre["note"])))
-        return "\n".join(lines)
+        return " · ".join(lines)
 
     def take_photo(self) -> None:
         self.photo.setEnabled(False)

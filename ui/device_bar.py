@@ -60,6 +60,8 @@ class DeviceBar(View):
         self.reconnect = QPushButton()
         self.reconnect.setObjectName("reconnect")
         self.reconnect.clicked.connect(reconnect)
+        for button in (self.sync_button, self.reconnect):
+            button.setProperty("compact", "true")
         row.addWidget(self.sync_button)
         row.addWidget(self.reconnect)
         model.events.devices.connect(self._on_device)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from drivers.obd.dtc import describe_dtc
 from station.diagnostics import authorise_code_clear, compare_scans, latest_scan, record_scan
 from station.lifecycle import Status
 from ui.context import AppContext
@@ -197,14 +198,9 @@ class DiagnosticsView(View):
             node = QTreeWidgetItem([f"{ecu['id']} {ecu.get('name') or ''}".strip(), "", ""])
             self.tree.addTopLevelItem(node)
             for dtc in ecu.get("dtcs", []):
-                QTreeWidgetItem(
-                    node,
-                    [
-                        dtc["code"],
-                        kinds.get(dtc["kind"], dtc["kind"]),
-                        dtc.get("description") or "—",
-                    ],
-                )
+                meaning = describe_dtc(dtc["code"], self.model.language)
+                text = meaning or dtc.get("description") or "—"
+                QTreeWidgetItem(node, [dtc["code"], kinds.get(dtc["kind"], dtc["kind"]), text])
             frame = ecu.get("freeze_frame")
             if frame:
                 ff = QTreeWidgetItem(
@@ -220,6 +216,8 @@ class DiagnosticsView(View):
                 for key, value in readiness.items():
                     QTreeWidgetItem(rd, [str(key), "", str(value)])
             node.setExpanded(True)
+        for column in (0, 1):
+            self.tree.resizeColumnToContents(column)
 
     # -- scan ------------------------------------------------------------------------
 

@@ -10,9 +10,12 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from station.alignment import spec_for, store_alignment
 from station.demo import DemoVisit
 from station.diagnostics import record_scan
+from station.photos import Stage
 from ui.app import StationApp, build_app
+from ui.model import DeviceState
 
 log = logging.getLogger(__name__)
 
@@ -35,20 +38,64 @@ def _wait_jobs(app: StationApp, timeout_s: float = 30.0) -> None:
     _settle(app)
 
 
+def _wait_devices(app: StationApp, timeout_s: float = 30.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        _settle(app, 1)
+        if all(s.state is DeviceState.CONNECTED for s in app.model.devices.values()):
+            return
+        time.sleep(0.02)
+
+
 def prepare_visit(app: StationApp) -> DemoVisit:
-    """The demo sedan checked in, scanned, inspected, with findings waiting for approval."""
+    """The demo sedan checked in, scanned, inspected with a photo, measured on the rig,
+    with findings waiting for approval: every screen has something to show."""
     assert app.cast is not None
-    visit = DemoVisit(app.model.workshop, app.cast, narrate=lambda _t: None)
+    workshop = app.model.workshop
+    visit = DemoVisit(workshop, app.cast, narrate=lambda _t: None)
     visit.reception()
     visit.start_diagnosis()
-    vehicle = app.ctx.devices.vehicle
-    if vehicle is not None:
-        vehicle.connect()
-        result = vehicle.scan(lambda *_a: None, "en")
-        record_scan(app.model.workshop, visit.technician, visit.wo_id, "pre", result)
+    technician = visit.technician
+    devices = app.ctx.devices
+    if devices.vehicle is not None:
+        result = devices.vehicle.scan(lambda *_a: None, "en")
+        record_scan(workshop, technician, visit.wo_id, "pre", result)
     visit.inspection()
+    if devices.camera is not None and devices.camera.camera is not None:
+        checklist = visit.checklist_ids["inspection"]
+        app.ctx.photos.record(
+            technician,
+            devices.camera.still_files(),
+            visit.wo_id,
+            Stage.BEFORE,
+            checklist_id=checklist,
+            item_key="pads_rear",
+            caption="pads_rear",
+        )
+    if devices.rig is not None:
+        vehicle = visit.vehicle
+        session = devices.rig.measure(lambda _r: None)
+        store_alignment(
+            workshop.store,
+            technician,
+            visit.wo_id,
+            session,
+            spec_for(vehicle["make"], vehicle["model"], vehicle["year"]),
+        )
     visit.findings_for_approval(dtc="P0301")
     return visit
+
+
+def _wait_frames(app: StationApp) -> None:
+    import time
+
+    preview = app.window.pages["work_order"].repair.preview  # type: ignore[attr-defined]
+    start, deadline = preview.frames_shown, time.monotonic() + 5
+    while preview.frames_shown < start + 2 and time.monotonic() < deadline:
+        _settle(app, 1)
+        time.sleep(0.02)
 
 
 def screens(app: StationApp) -> dict[str, Callable[[], None]]:
@@ -85,10 +132,9 @@ def render_all(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="bay-screens-") as data:
-        app = build_app(
-            Path(data), demo=True, fresh=True, language="en", connect_devices=False, sync=False
-        )
+        app = build_app(Path(data), demo=True, fresh=True, language="en", fast_rig=True, sync=False)
         try:
+            _wait_devices(app)
             visit = prepare_visit(app)
             window = app.window
             window.resize(*SIZE)
@@ -96,6 +142,7 @@ def render_all(folder: Path) -> list[Path]:
             for language in ("en", "zh"):
                 app.model.set_language(language)
                 app.model.lock()
+                window.resize(*SIZE)
                 _settle(app)
                 path = folder / f"login-{language}.png"
                 window.grab().save(str(path))
@@ -105,7 +152,14 @@ def render_all(folder: Path) -> list[Path]:
                 app.model.select(visit.wo_id)
                 for name, show in screens(app).items():
                     show()
+                    window.resize(*SIZE)
                     _settle(app)
+                    if name == "report":
+                        window.pages["report"].preview()  # type: ignore[attr-defined]
+                        _wait_jobs(app, 120)
+                    if name == "repair":
+                        _wait_frames(app)
+                    window.notice.hide()
                     path = folder / f"{name}-{language}.png"
                     window.grab().save(str(path))
                     written.append(path)

@@ -145,7 +145,11 @@ class MainWindow(QMainWindow):
         middle.addLayout(self.nav)
         middle.addWidget(self.page_stack, 1)
         self.device_bar = DeviceBar(self.model, ctx.devices.connect_all, self._sync_now)
+        for button in (self.language_button, self.lock_button):
+            button.setProperty("compact", "true")
         box = QVBoxLayout(workspace)
+        box.setContentsMargins(6, 4, 6, 2)
+        box.setSpacing(4)
         box.addLayout(top)
         box.addWidget(self.notice)
         box.addLayout(middle, 1)

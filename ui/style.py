@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 log = logging.getLogger(__name__)
 
-TOUCH = 56  # px: every button at least this tall (44 px is the floor)
+TOUCH = 46  # px of content: with padding and border every button is 56 px tall (44 px is the floor)
 RATING_COLOURS = {"green": "#2e7d32", "amber": "#f9a825", "red": "#c62828"}
 STATE_COLOURS = {
     "connected": "#2e7d32",
@@ -21,7 +21,8 @@ STATE_COLOURS = {
 
 STYLE = f"""
 QWidget {{ font-size: 17px; }}
-QPushButton {{ min-height: {TOUCH}px; min-width: {TOUCH}px; padding: 6px 14px;
+QLabel#station_label {{ font-weight: bold; padding-right: 16px; }}
+QPushButton {{ min-height: {TOUCH}px; min-width: {TOUCH}px; padding: 4px 12px;
     border: 1px solid #90a4ae; border-radius: 8px; background: #eceff1; }}
 QPushButton:pressed {{ background: #cfd8dc; }}
 QPushButton:checked {{ background: #1565c0; color: white; }}
@@ -30,8 +31,14 @@ QPushButton[accent="true"] {{ background: #1565c0; color: white; font-weight: bo
 QPushButton[rating="green"] {{ background: {RATING_COLOURS["green"]}; color: white; font-weight: bold; }}
 QPushButton[rating="amber"] {{ background: {RATING_COLOURS["amber"]}; color: black; font-weight: bold; }}
 QPushButton[rating="red"] {{ background: {RATING_COLOURS["red"]}; color: white; font-weight: bold; }}
+QPushButton[accent="true"]:disabled {{ background: #eeeeee; color: #9e9e9e; font-weight: normal; }}
+QPushButton[rating="green"]:disabled {{ background: #c8e6c9; color: #607d8b; }}
+QPushButton[rating="amber"]:disabled {{ background: #ffecb3; color: #607d8b; }}
+QPushButton[rating="red"]:disabled {{ background: #ffcdd2; color: #607d8b; }}
+QPushButton[rating]:checked {{ border: 4px solid #0d47a1; }}
+QPushButton[compact="true"] {{ min-height: 36px; }}
 QPushButton[nav="true"] {{ text-align: left; padding-left: 18px; }}
-QLineEdit, QComboBox, QSpinBox {{ min-height: 48px; padding: 4px 8px; }}
+QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox {{ min-height: 44px; padding: 2px 8px; }}
 QTabBar::tab {{ min-height: 48px; min-width: 110px; padding: 4px 14px; }}
 QHeaderView::section {{ padding: 6px; font-weight: bold; }}
 QTableWidget {{ gridline-color: #cfd8dc; }}

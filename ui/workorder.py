@@ -49,10 +49,12 @@ class StatusBar(View):
             button.clicked.connect(lambda _=False, t=target: self.move_to(t))
             row.addWidget(button)
             self.moves[target] = button
+        heading_row = QHBoxLayout()
+        heading_row.addWidget(self.title)
+        heading_row.addWidget(self.progress, 1)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.title)
-        box.addWidget(self.progress)
+        box.addLayout(heading_row)
         box.addLayout(row)
         self.retranslate()
 
@@ -121,6 +123,7 @@ class WorkOrderView(View):
         ):
             self.tabs.addTab(tab, "")
         box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.status)
         box.addWidget(self.tabs, 1)
         self.retranslate()

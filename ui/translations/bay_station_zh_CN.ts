@@ -4,37 +4,87 @@
 <context>
     <name>AlignmentView</name>
     <message>
-        <location filename="../alignment_view.py" line="37"/>
+        <location filename="../alignment_view.py" line="82"/>
         <source>Wheel alignment: before and after</source>
         <translation>四轮定位：修前与修后</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="44"/>
+        <location filename="../alignment_view.py" line="83"/>
+        <source>Measure on the rig</source>
+        <translation>在定位仪上测量</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="84"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="89"/>
+        <source>Front left</source>
+        <translation>左前</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="90"/>
+        <source>Front right</source>
+        <translation>右前</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="91"/>
+        <source>Rear left</source>
+        <translation>左后</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="92"/>
+        <source>Rear right</source>
+        <translation>右后</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="107"/>
+        <source>toe</source>
+        <translation>前束</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="107"/>
+        <source>camber</source>
+        <translation>外倾</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="137"/>
+        <source>Measuring: adjust the car, the rig sends the after set when done</source>
+        <translation>测量中：请调整车辆，完成后定位仪会发送调整后的数据</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="141"/>
         <source>No alignment measured on this work order</source>
         <translation>本工单尚未测量四轮定位</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="47"/>
+        <location filename="../alignment_view.py" line="143"/>
+        <source>No alignment rig is connected</source>
+        <translation>未连接四轮定位仪</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="146"/>
         <source>Specification: %1</source>
         <translation>标准：%1</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="65"/>
+        <location filename="../alignment_view.py" line="167"/>
         <source>Wheel</source>
         <translation>车轮</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="65"/>
+        <location filename="../alignment_view.py" line="167"/>
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="65"/>
+        <location filename="../alignment_view.py" line="167"/>
         <source>Before</source>
         <translation>修前</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="65"/>
+        <location filename="../alignment_view.py" line="167"/>
         <source>After</source>
         <translation>修后</translation>
     </message>
@@ -42,62 +92,62 @@
 <context>
     <name>AppointmentsView</name>
     <message>
-        <location filename="../desk.py" line="172"/>
+        <location filename="../desk.py" line="171"/>
         <source>Appointments</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="173"/>
+        <location filename="../desk.py" line="172"/>
         <source>Car arrived: open the work order</source>
         <translation>车辆已到店：开工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="184"/>
+        <location filename="../desk.py" line="183"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="184"/>
+        <location filename="../desk.py" line="183"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="184"/>
+        <location filename="../desk.py" line="183"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="184"/>
+        <location filename="../desk.py" line="183"/>
         <source>Complaint</source>
         <translation>客户描述</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="203"/>
+        <location filename="../desk.py" line="202"/>
         <source>Choose an appointment to see its pre-diagnosis</source>
         <translation>选择预约以查看预诊断</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="209"/>
+        <location filename="../desk.py" line="208"/>
         <source>Complaint: %1</source>
         <translation>客户描述：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="212"/>
+        <location filename="../desk.py" line="211"/>
         <source>Codes seen remotely: %1</source>
         <translation>远程发现的故障码：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="216"/>
+        <location filename="../desk.py" line="215"/>
         <source>Parts reserved: %1</source>
         <translation>已预留配件：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="219"/>
+        <location filename="../desk.py" line="218"/>
         <source>Pre-diagnosis: %1</source>
         <translation>预诊断：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="226"/>
+        <location filename="../desk.py" line="225"/>
         <source>Choose an appointment first</source>
         <translation>请先选择预约</translation>
     </message>
@@ -123,57 +173,57 @@
 <context>
     <name>ApprovalsView</name>
     <message>
-        <location filename="../approvals.py" line="87"/>
+        <location filename="../approvals.py" line="86"/>
         <source>The customer decides, item by item</source>
         <translation>客户逐项决定</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="88"/>
+        <location filename="../approvals.py" line="87"/>
         <source>Customer&apos;s name</source>
         <translation>客户姓名</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="89"/>
+        <location filename="../approvals.py" line="88"/>
         <source>Customer&apos;s signature</source>
         <translation>客户签名</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="90"/>
+        <location filename="../approvals.py" line="89"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="91"/>
+        <location filename="../approvals.py" line="90"/>
         <source>Record decisions</source>
         <translation>记录客户决定</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="103"/>
+        <location filename="../approvals.py" line="102"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="123"/>
+        <location filename="../approvals.py" line="122"/>
         <source>Waiting for a decision: %1</source>
         <translation>待客户决定：%1</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="147"/>
+        <location filename="../approvals.py" line="146"/>
         <source>about %1 km left</source>
         <translation>约可再用 %1 公里</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="157"/>
+        <location filename="../approvals.py" line="156"/>
         <source>Approve</source>
         <translation>同意</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="159"/>
+        <location filename="../approvals.py" line="158"/>
         <source>Decline</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="191"/>
+        <location filename="../approvals.py" line="190"/>
         <source>Tap approve or decline on at least one item</source>
         <translation>请至少对一项选择同意或拒绝</translation>
     </message>
@@ -181,72 +231,72 @@
 <context>
     <name>BoardView</name>
     <message>
-        <location filename="../desk.py" line="84"/>
+        <location filename="../desk.py" line="83"/>
         <source>Workshop board</source>
         <translation>车间看板</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="87"/>
+        <location filename="../desk.py" line="86"/>
         <source>A red row owes the customer an update: the first within 30 minutes of check-in, then at least hourly.</source>
         <translation>红色行表示应通知客户进度：到店登记后 30 分钟内首次通知，之后至少每小时一次。</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="90"/>
+        <location filename="../desk.py" line="89"/>
         <source>Approvals</source>
         <translation>客户确认</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="91"/>
+        <location filename="../desk.py" line="90"/>
         <source>Open work order</source>
         <translation>打开工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="92"/>
+        <location filename="../desk.py" line="91"/>
         <source>Health report</source>
         <translation>健康报告</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="104"/>
+        <location filename="../desk.py" line="103"/>
         <source>overdue %1</source>
         <translation>已超时 %1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="106"/>
+        <location filename="../desk.py" line="105"/>
         <source>due in %1</source>
         <translation>%1 后到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="122"/>
+        <location filename="../desk.py" line="121"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="123"/>
+        <location filename="../desk.py" line="122"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="124"/>
+        <location filename="../desk.py" line="123"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="125"/>
+        <location filename="../desk.py" line="124"/>
         <source>Bay</source>
         <translation>工位</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="126"/>
+        <location filename="../desk.py" line="125"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="127"/>
+        <location filename="../desk.py" line="126"/>
         <source>In stage</source>
         <translation>本阶段用时</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="128"/>
+        <location filename="../desk.py" line="127"/>
         <source>Customer update</source>
         <translation>客户通知</translation>
     </message>
@@ -254,114 +304,114 @@
 <context>
     <name>CheckInView</name>
     <message>
-        <location filename="../checkin.py" line="119"/>
+        <location filename="../checkin.py" line="121"/>
         <source>Tap the car where it is damaged</source>
         <translation>点击车身受损位置</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="120"/>
+        <location filename="../checkin.py" line="122"/>
         <source>Clear marks</source>
         <translation>清除标记</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="121"/>
+        <location filename="../checkin.py" line="123"/>
         <source>Mileage (km)</source>
         <translation>里程（公里）</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="124"/>
+        <location filename="../checkin.py" line="126"/>
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="125"/>
+        <location filename="../checkin.py" line="127"/>
         <source>ABS</source>
         <translation>ABS</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="126"/>
+        <location filename="../checkin.py" line="128"/>
         <source>Airbag</source>
         <translation>安全气囊</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="127"/>
+        <location filename="../checkin.py" line="129"/>
         <source>Battery</source>
         <translation>蓄电池</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="128"/>
+        <location filename="../checkin.py" line="130"/>
         <source>Oil</source>
         <translation>机油</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="129"/>
+        <location filename="../checkin.py" line="131"/>
         <source>Tyres</source>
         <translation>轮胎</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="130"/>
+        <location filename="../checkin.py" line="132"/>
         <source>EV system</source>
         <translation>电动系统</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="134"/>
+        <location filename="../checkin.py" line="136"/>
         <source>Valuables left in the car</source>
         <translation>车内贵重物品</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="135"/>
+        <location filename="../checkin.py" line="137"/>
         <source>Take walk-around photo</source>
         <translation>拍环车照片</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="136"/>
+        <location filename="../checkin.py" line="138"/>
         <source>Customer confirms the walk-around</source>
         <translation>客户确认环车检查</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="137"/>
+        <location filename="../checkin.py" line="139"/>
         <source>Check in</source>
         <translation>到店登记</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="141"/>
+        <location filename="../checkin.py" line="143"/>
         <source>Fuel or charge level: %1 %</source>
         <translation>燃油或电量：%1 %</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="149"/>
+        <location filename="../checkin.py" line="151"/>
         <source>No work order open</source>
         <translation>未打开工单</translation>
     </message>
     <message numerus="yes">
-        <location filename="../checkin.py" line="158"/>
+        <location filename="../checkin.py" line="161"/>
         <source>%n photo(s)</source>
         <translation>
             <numerusform>%n 张照片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="174"/>
+        <location filename="../checkin.py" line="177"/>
         <source>Complaint: %1</source>
         <translation>客户描述：%1</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="182"/>
+        <location filename="../checkin.py" line="185"/>
         <source>Codes seen remotely: %1</source>
         <translation>远程发现的故障码：%1</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="186"/>
+        <location filename="../checkin.py" line="189"/>
         <source>Parts reserved: %1</source>
         <translation>已预留配件：%1</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="189"/>
+        <location filename="../checkin.py" line="192"/>
         <source>Pre-diagnosis: %1</source>
         <translation>预诊断：%1</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="209"/>
+        <location filename="../checkin.py" line="212"/>
         <source>Enter the mileage first</source>
         <translation>请先输入里程</translation>
     </message>
@@ -369,77 +419,77 @@
 <context>
     <name>DeliveryView</name>
     <message>
-        <location filename="../desk.py" line="275"/>
+        <location filename="../desk.py" line="274"/>
         <source>Delivery</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="276"/>
+        <location filename="../desk.py" line="275"/>
         <source>Hand the car over to the customer</source>
         <translation>向客户交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="277"/>
+        <location filename="../desk.py" line="276"/>
         <source>Follow-ups due today</source>
         <translation>今日待回访</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="278"/>
+        <location filename="../desk.py" line="277"/>
         <source>What the customer said</source>
         <translation>客户反馈</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="279"/>
+        <location filename="../desk.py" line="278"/>
         <source>Follow-up done</source>
         <translation>回访完成</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="287"/>
+        <location filename="../desk.py" line="286"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="301"/>
+        <location filename="../desk.py" line="300"/>
         <source>quality check passed</source>
         <translation>质检合格</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="303"/>
+        <location filename="../desk.py" line="302"/>
         <source>health report issued</source>
         <translation>健康报告已出具</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="309"/>
+        <location filename="../desk.py" line="308"/>
         <source>Next service: %1 km or %2</source>
         <translation>下次保养：%1 公里或 %2</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="324"/>
+        <location filename="../desk.py" line="323"/>
         <source>Due</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="325"/>
+        <location filename="../desk.py" line="324"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="326"/>
+        <location filename="../desk.py" line="325"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="327"/>
+        <location filename="../desk.py" line="326"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="328"/>
+        <location filename="../desk.py" line="327"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="357"/>
+        <location filename="../desk.py" line="356"/>
         <source>Choose a follow-up first</source>
         <translation>请先选择回访</translation>
     </message>
@@ -447,36 +497,36 @@
 <context>
     <name>DeviceBar</name>
     <message>
-        <location filename="../device_bar.py" line="70"/>
+        <location filename="../device_bar.py" line="72"/>
         <source>Reconnect</source>
         <translation>重新连接</translation>
     </message>
     <message>
-        <location filename="../device_bar.py" line="71"/>
+        <location filename="../device_bar.py" line="73"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../device_bar.py" line="86"/>
+        <location filename="../device_bar.py" line="88"/>
         <source>Sync: not configured</source>
         <translation>同步：未配置</translation>
     </message>
     <message numerus="yes">
-        <location filename="../device_bar.py" line="88"/>
+        <location filename="../device_bar.py" line="90"/>
         <source>Sync: offline, %n pending</source>
         <translation>
             <numerusform>同步：离线，%n 条待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../device_bar.py" line="90"/>
+        <location filename="../device_bar.py" line="92"/>
         <source>Sync: %n pending</source>
         <translation>
             <numerusform>同步：%n 条待上传</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../device_bar.py" line="92"/>
+        <location filename="../device_bar.py" line="94"/>
         <source>last success %1</source>
         <translation>上次成功 %1</translation>
     </message>
@@ -647,22 +697,22 @@
         <translation>永久</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="212"/>
+        <location filename="../diagnostics_view.py" line="207"/>
         <source>Freeze frame</source>
         <translation>冻结帧</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="220"/>
+        <location filename="../diagnostics_view.py" line="215"/>
         <source>Readiness</source>
         <translation>就绪状态</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="231"/>
+        <location filename="../diagnostics_view.py" line="228"/>
         <source>No vehicle interface is connected</source>
         <translation>未连接车辆诊断接口</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="286"/>
+        <location filename="../diagnostics_view.py" line="283"/>
         <source>Codes cleared in %1</source>
         <translation>已清除故障码：%1</translation>
     </message>
@@ -670,112 +720,112 @@
 <context>
     <name>FindingsView</name>
     <message>
-        <location filename="../findings_view.py" line="97"/>
+        <location filename="../findings_view.py" line="98"/>
         <source>New finding</source>
         <translation>新的检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="98"/>
+        <location filename="../findings_view.py" line="99"/>
         <source>What was found (the customer reads this)</source>
         <translation>发现的问题（客户可见）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="99"/>
+        <location filename="../findings_view.py" line="100"/>
         <source>Recommended job</source>
         <translation>建议作业</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="100"/>
+        <location filename="../findings_view.py" line="101"/>
         <source>Part or labour</source>
         <translation>配件或工时</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="101"/>
+        <location filename="../findings_view.py" line="102"/>
         <source>Add part</source>
         <translation>添加配件</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="102"/>
+        <location filename="../findings_view.py" line="103"/>
         <source>Add labour (hours)</source>
         <translation>添加工时（小时）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="103"/>
+        <location filename="../findings_view.py" line="104"/>
         <source>Add finding</source>
         <translation>添加检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="104"/>
+        <location filename="../findings_view.py" line="105"/>
         <source>Send for approval</source>
         <translation>提交客户确认</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="107"/>
+        <location filename="../findings_view.py" line="108"/>
         <source>Urgent (safety)</source>
         <translation>紧急（安全）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="108"/>
+        <location filename="../findings_view.py" line="109"/>
         <source>Soon</source>
         <translation>尽快</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="109"/>
+        <location filename="../findings_view.py" line="110"/>
         <source>Advisory</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="125"/>
+        <location filename="../findings_view.py" line="126"/>
         <source>Finding</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="125"/>
+        <location filename="../findings_view.py" line="126"/>
         <source>Severity</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="125"/>
+        <location filename="../findings_view.py" line="126"/>
         <source>Estimate</source>
         <translation>报价</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="125"/>
+        <location filename="../findings_view.py" line="126"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="138"/>
+        <location filename="../findings_view.py" line="139"/>
         <source>Other (typed by hand)</source>
         <translation>其他（手工填写）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="193"/>
+        <location filename="../findings_view.py" line="194"/>
         <source>Describe the part or labour first</source>
         <translation>请先填写配件或工时说明</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="208"/>
+        <location filename="../findings_view.py" line="210"/>
         <source>Line</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="208"/>
+        <location filename="../findings_view.py" line="210"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="208"/>
+        <location filename="../findings_view.py" line="210"/>
         <source>Unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="208"/>
+        <location filename="../findings_view.py" line="210"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="220"/>
+        <location filename="../findings_view.py" line="222"/>
         <source>Estimate: %1</source>
         <translation>报价：%1</translation>
     </message>
@@ -783,57 +833,57 @@
 <context>
     <name>InspectionView</name>
     <message>
-        <location filename="../inspection.py" line="83"/>
+        <location filename="../inspection.py" line="82"/>
         <source>Tyres</source>
         <translation>轮胎</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="84"/>
+        <location filename="../inspection.py" line="83"/>
         <source>Brakes</source>
         <translation>制动</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="85"/>
+        <location filename="../inspection.py" line="84"/>
         <source>12 V battery</source>
         <translation>12V 蓄电池</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="86"/>
+        <location filename="../inspection.py" line="85"/>
         <source>Fluids</source>
         <translation>油液</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="87"/>
+        <location filename="../inspection.py" line="86"/>
         <source>Lights and wipers</source>
         <translation>灯光与雨刮</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="88"/>
+        <location filename="../inspection.py" line="87"/>
         <source>Underbody</source>
         <translation>底盘</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="89"/>
+        <location filename="../inspection.py" line="88"/>
         <source>High voltage</source>
         <translation>高压系统</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="97"/>
+        <location filename="../inspection.py" line="96"/>
         <source>Tap “Measure” on an item, type the value, press OK</source>
         <translation>点击项目的“测量”，输入数值，按确定</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="189"/>
+        <location filename="../inspection.py" line="188"/>
         <source>last: %1</source>
         <translation>上次：%1</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="201"/>
+        <location filename="../inspection.py" line="200"/>
         <source>Measure</source>
         <translation>测量</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="214"/>
+        <location filename="../inspection.py" line="213"/>
         <source>Photo</source>
         <translation>拍照</translation>
     </message>
@@ -859,77 +909,77 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../shell.py" line="173"/>
+        <location filename="../shell.py" line="176"/>
         <source>My queue</source>
         <translation>我的队列</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="174"/>
+        <location filename="../shell.py" line="177"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="175"/>
+        <location filename="../shell.py" line="178"/>
         <source>Workshop board</source>
         <translation>车间看板</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="176"/>
+        <location filename="../shell.py" line="179"/>
         <source>Approvals</source>
         <translation>客户确认</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="177"/>
+        <location filename="../shell.py" line="180"/>
         <source>Health report</source>
         <translation>健康报告</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="178"/>
+        <location filename="../shell.py" line="181"/>
         <source>Delivery and follow-ups</source>
         <translation>交车与回访</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="179"/>
+        <location filename="../shell.py" line="182"/>
         <source>Appointments</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="180"/>
+        <location filename="../shell.py" line="183"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="215"/>
+        <location filename="../shell.py" line="218"/>
         <source>Bay Station</source>
         <translation>工位终端</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="219"/>
+        <location filename="../shell.py" line="222"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="227"/>
+        <location filename="../shell.py" line="230"/>
         <source>technician</source>
         <translation>技师</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="228"/>
+        <location filename="../shell.py" line="231"/>
         <source>advisor</source>
         <translation>服务顾问</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="229"/>
+        <location filename="../shell.py" line="232"/>
         <source>admin</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="236"/>
+        <location filename="../shell.py" line="239"/>
         <source>No work order open</source>
         <translation>未打开工单</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="259"/>
+        <location filename="../shell.py" line="262"/>
         <source>Sync is not configured on this station</source>
         <translation>本终端未配置同步</translation>
     </message>
@@ -950,7 +1000,7 @@
 <context>
     <name>Photos</name>
     <message>
-        <location filename="../photo_capture.py" line="69"/>
+        <location filename="../photo_capture.py" line="68"/>
         <source>No camera is connected</source>
         <translation>未连接相机</translation>
     </message>
@@ -958,82 +1008,82 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../queue.py" line="56"/>
+        <location filename="../queue.py" line="55"/>
         <source>Cars in the workshop</source>
         <translation>在店车辆</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="57"/>
+        <location filename="../queue.py" line="56"/>
         <source>VIN or plate</source>
         <translation>VIN 或车牌</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="58"/>
+        <location filename="../queue.py" line="57"/>
         <source>Read VIN from the car</source>
         <translation>从车辆读取 VIN</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="59"/>
+        <location filename="../queue.py" line="58"/>
         <source>Open or start work order</source>
         <translation>打开或新建工单</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="60"/>
+        <location filename="../queue.py" line="59"/>
         <source>Open the selected work order</source>
         <translation>打开所选工单</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="69"/>
+        <location filename="../queue.py" line="68"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="70"/>
+        <location filename="../queue.py" line="69"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="71"/>
+        <location filename="../queue.py" line="70"/>
         <source>Car</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="72"/>
+        <location filename="../queue.py" line="71"/>
         <source>Bay</source>
         <translation>工位</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="73"/>
+        <location filename="../queue.py" line="72"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="74"/>
+        <location filename="../queue.py" line="73"/>
         <source>In stage</source>
         <translation>本阶段用时</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="96"/>
+        <location filename="../queue.py" line="95"/>
         <source>Choose a work order first</source>
         <translation>请先选择工单</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="104"/>
+        <location filename="../queue.py" line="103"/>
         <source>No vehicle interface is connected</source>
         <translation>未连接车辆诊断接口</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="116"/>
+        <location filename="../queue.py" line="115"/>
         <source>The car did not give its VIN</source>
         <translation>车辆未返回 VIN</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="127"/>
+        <location filename="../queue.py" line="126"/>
         <source>Type or read a VIN or plate first</source>
         <translation>请先输入或读取 VIN 或车牌</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="138"/>
+        <location filename="../queue.py" line="137"/>
         <source>No car with this VIN or plate: the desk registers new cars</source>
         <translation>没有此 VIN 或车牌的车辆：新车请在前台登记</translation>
     </message>
@@ -1059,99 +1109,99 @@
 <context>
     <name>RepairView</name>
     <message>
-        <location filename="../repair.py" line="77"/>
+        <location filename="../repair.py" line="76"/>
         <source>Jobs</source>
         <translation>作业</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="78"/>
+        <location filename="../repair.py" line="77"/>
         <source>Clock on</source>
         <translation>开始计时</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="79"/>
+        <location filename="../repair.py" line="78"/>
         <source>Clock off</source>
         <translation>停止计时</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="80"/>
+        <location filename="../repair.py" line="79"/>
         <source>After photo (the before photo shows as a ghost)</source>
         <translation>修后照片（修前照片以半透明叠加显示）</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="81"/>
+        <location filename="../repair.py" line="80"/>
         <source>Take after photo</source>
         <translation>拍修后照片</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="82"/>
+        <location filename="../repair.py" line="81"/>
         <source>Quality check</source>
         <translation>质检</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="83"/>
+        <location filename="../repair.py" line="82"/>
         <source>Road test, codes, torque…</source>
         <translation>路试、故障码、扭矩…</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="84"/>
+        <location filename="../repair.py" line="83"/>
         <source>Passed</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="85"/>
+        <location filename="../repair.py" line="84"/>
         <source>Failed</source>
         <translation>不合格</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="86"/>
+        <location filename="../repair.py" line="85"/>
         <source>No camera</source>
         <translation>无相机</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="118"/>
+        <location filename="../repair.py" line="117"/>
         <source>Job</source>
         <translation>作业</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="118"/>
+        <location filename="../repair.py" line="117"/>
         <source>From</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="118"/>
+        <location filename="../repair.py" line="117"/>
         <source>Clock</source>
         <translation>计时</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="118"/>
+        <location filename="../repair.py" line="117"/>
         <source>Minutes</source>
         <translation>分钟</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="122"/>
+        <location filename="../repair.py" line="121"/>
         <source>finding</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="122"/>
+        <location filename="../repair.py" line="121"/>
         <source>booked</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="123"/>
+        <location filename="../repair.py" line="122"/>
         <source>on</source>
         <translation>计时中</translation>
     </message>
     <message numerus="yes">
-        <location filename="../repair.py" line="144"/>
+        <location filename="../repair.py" line="143"/>
         <source>%n after photo(s)</source>
         <translation>
             <numerusform>%n 张修后照片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../repair.py" line="189"/>
+        <location filename="../repair.py" line="188"/>
         <source>Choose a job first</source>
         <translation>请先选择作业</translation>
     </message>
@@ -1159,82 +1209,82 @@
 <context>
     <name>ReportView</name>
     <message>
-        <location filename="../report_view.py" line="110"/>
+        <location filename="../report_view.py" line="105"/>
         <source>Health report</source>
         <translation>健康报告</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="111"/>
+        <location filename="../report_view.py" line="106"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="112"/>
+        <location filename="../report_view.py" line="107"/>
         <source>Issue and sign</source>
         <translation>出具并签名</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="113"/>
+        <location filename="../report_view.py" line="108"/>
         <source>Verify signature</source>
         <translation>验证签名</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="114"/>
+        <location filename="../report_view.py" line="109"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="115"/>
+        <location filename="../report_view.py" line="110"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="143"/>
+        <location filename="../report_view.py" line="138"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="145"/>
+        <location filename="../report_view.py" line="140"/>
         <source>Not issued yet</source>
         <translation>尚未出具</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="148"/>
+        <location filename="../report_view.py" line="143"/>
         <source>Version %1 issued at %2</source>
         <translation>第 %1 版，出具于 %2</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="226"/>
+        <location filename="../report_view.py" line="215"/>
         <source>Preview ready</source>
         <translation>预览已生成</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="259"/>
+        <location filename="../report_view.py" line="236"/>
         <source>Report issued and signed</source>
         <translation>报告已出具并签名</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="266"/>
+        <location filename="../report_view.py" line="243"/>
         <source>Signature valid: %1</source>
         <translation>签名有效：%1</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="267"/>
+        <location filename="../report_view.py" line="244"/>
         <source>Signature NOT valid: %1</source>
         <translation>签名无效：%1</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="278"/>
+        <location filename="../report_view.py" line="253"/>
         <source>Verified</source>
         <translation>已验证</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="284"/>
+        <location filename="../report_view.py" line="259"/>
         <source>Export the report to</source>
         <translation>导出报告到</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="288"/>
+        <location filename="../report_view.py" line="263"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
@@ -1323,37 +1373,37 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../workorder.py" line="62"/>
+        <location filename="../workorder.py" line="63"/>
         <source>Start diagnosis</source>
         <translation>开始诊断</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="63"/>
+        <location filename="../workorder.py" line="64"/>
         <source>Send for approval</source>
         <translation>提交客户确认</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="64"/>
+        <location filename="../workorder.py" line="65"/>
         <source>Start repair</source>
         <translation>开始维修</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="65"/>
+        <location filename="../workorder.py" line="66"/>
         <source>Repair done</source>
         <translation>维修完成</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="66"/>
+        <location filename="../workorder.py" line="67"/>
         <source>Ready for pick-up</source>
         <translation>可取车</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="67"/>
+        <location filename="../workorder.py" line="68"/>
         <source>Deliver</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="76"/>
+        <location filename="../workorder.py" line="77"/>
         <source>No work order open: choose one in the queue</source>
         <translation>未打开工单：请在队列中选择</translation>
     </message>
@@ -1374,32 +1424,32 @@
 <context>
     <name>WorkOrderView</name>
     <message>
-        <location filename="../workorder.py" line="132"/>
+        <location filename="../workorder.py" line="134"/>
         <source>Check-in</source>
         <translation>接车</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="133"/>
+        <location filename="../workorder.py" line="135"/>
         <source>Diagnostics</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="134"/>
+        <location filename="../workorder.py" line="136"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="135"/>
+        <location filename="../workorder.py" line="137"/>
         <source>Alignment</source>
         <translation>四轮定位</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="136"/>
+        <location filename="../workorder.py" line="138"/>
         <source>Findings</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="137"/>
+        <location filename="../workorder.py" line="139"/>
         <source>Repair</source>
         <translation>维修</translation>
     </message>

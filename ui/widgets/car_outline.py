@@ -22,7 +22,7 @@ class CarOutline(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("car_outline")
-        self.setMinimumSize(220, 380)
+        self.setMinimumSize(200, 280)
         self.kind = "scratch"
         self._marks: list[dict[str, Any]] = []
 

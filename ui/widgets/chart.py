@@ -20,7 +20,7 @@ class LiveChart(QWidget):
     def __init__(self, points: int = 120, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("live_chart")
-        self.setMinimumHeight(200)
+        self.setMinimumHeight(140)
         self.points = points
         self.series: dict[str, deque[float]] = {}
         self.units: dict[str, str] = {}

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QLineEdit, QPushButton, QVBoxLayout, 
 
 log = logging.getLogger(__name__)
 
-KEY_SIZE = 72
+KEY_SIZE = 60
 
 
 class NumericKeypad(QWidget):
@@ -25,18 +25,18 @@ class NumericKeypad(QWidget):
         self.display.setObjectName("keypad_display")
         self.display.setReadOnly(True)
         self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.display.setMinimumHeight(KEY_SIZE)
-        self.display.setStyleSheet("font-size: 30px;")
+        self.display.setMinimumHeight(52)
+        self.display.setStyleSheet("font-size: 28px;")
         if secret:
             self.display.setEchoMode(QLineEdit.EchoMode.Password)
         grid = QGridLayout()
-        grid.setSpacing(8)
+        grid.setSpacing(6)
         self.keys: dict[str, QPushButton] = {}
         layout = ["7", "8", "9", "4", "5", "6", "1", "2", "3", "." if decimal else "C", "0", "del"]
         for index, key in enumerate(layout):
             button = QPushButton()
             button.setObjectName(f"key_{key}")
-            button.setMinimumSize(KEY_SIZE + 24, KEY_SIZE)
+            button.setMinimumSize(KEY_SIZE + 12, KEY_SIZE)
             button.setStyleSheet("font-size: 28px;")
             button.clicked.connect(lambda _=False, k=key: self.press(k))
             grid.addWidget(button, index // 3, index % 3)
