@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -130,9 +131,18 @@ class Transaction:
 
 @dataclass
 class Store:
+    """One connection to the station database, shared by the threads of one process.
+
+    Transactions from different threads take turns (a worker saving a photo waits
+    for the GUI's status change instead of failing); a nested transaction in the
+    same thread is a programming error and is refused.
+    """
+
     db: sqlite_utils.Database
     path: Path | None
     clock: Clock = utc_now
+    _writer: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _writer_thread: int | None = field(default=None, repr=False)
 
     @classmethod
     def open(
@@ -196,18 +206,23 @@ class Store:
     @contextmanager
     def transaction(self, actor: str | None = None) -> Iterator[Transaction]:
         """One atomic state change; nested use is refused rather than silently merged."""
+        if self._writer_thread == threading.get_ident():
+            raise StoreError("a transaction is already open in this thread")
         conn = self.db.conn
-        if conn.in_transaction:
-            raise StoreError("a transaction is already open on this connection")
-        conn.execute("BEGIN IMMEDIATE")
-        tx = Transaction(self, actor, self.clock())
-        try:
-            yield tx
-        except BaseException:
-            conn.rollback()
-            raise
-        else:
-            conn.execute("COMMIT")
+        with self._writer:
+            self._writer_thread = threading.get_ident()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                tx = Transaction(self, actor, self.clock())
+                try:
+                    yield tx
+                except BaseException:
+                    conn.rollback()
+                    raise
+                else:
+                    conn.execute("COMMIT")
+            finally:
+                self._writer_thread = None
 
     def query(
         self, sql: str, params: tuple[Any, ...] | Mapping[str, Any] = ()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,29 @@ def test_a_failed_change_leaves_nothing(store: Store) -> None:
         raise RuntimeError("power cut")
     for table in ("customers", "audit_events", "outbox"):
         assert store.query(f"SELECT * FROM {table}") == []
+
+
+def test_transactions_of_two_threads_take_turns(store: Store) -> None:
+    inside = threading.Event()
+    release = threading.Event()
+
+    def slow_writer() -> None:
+        with store.transaction("worker") as tx:
+            tx.insert("customers", {"name": "worker", "language": "zh", "created_at": tx.at})
+            inside.set()
+            release.wait(10)
+
+    worker = threading.Thread(target=slow_writer)
+    worker.start()
+    assert inside.wait(10)
+    threading.Timer(0.2, release.set).start()
+    with store.transaction("gui") as tx:  # waits for the worker instead of failing
+        tx.insert("customers", {"name": "gui", "language": "en", "created_at": tx.at})
+    worker.join(10)
+    assert [r["name"] for r in store.query("SELECT name FROM customers ORDER BY id")] == [
+        "worker",
+        "gui",
+    ]
 
 
 def test_nested_transactions_are_refused(store: Store) -> None:
