@@ -28,7 +28,7 @@ from station.diagnostics import compare_scans, latest_scan
 from station.errors import InvalidInput
 from station.findings import format_money
 from station.fixtures import load_json
-from station.photos import Photo, PhotoStore, Stage
+from station.photos import Photo, PhotoStore, Stage, photos_folder
 from station.service_plan import next_service
 from station.vehicles import Powertrain
 from station.workshop import Workshop
@@ -183,7 +183,7 @@ def photo_store(workshop: Workshop) -> PhotoStore:
     """The station's photos, in `photos/` beside the database."""
     if workshop.store.path is None:
         raise InvalidInput("the store has no folder, so it has no photos")
-    return PhotoStore(workshop.store, Path(workshop.store.path).parent / "photos")
+    return PhotoStore(workshop.store, photos_folder(Path(workshop.store.path).parent))
 
 
 def assemble(

@@ -24,6 +24,7 @@ from station.errors import NotFound
 from station.findings import Channel, Decision, Severity, labour, part
 from station.fixtures import load_json
 from station.lifecycle import Status
+from station.photos import photos_folder
 from station.roles import Role
 from station.store import Store
 from station.vehicles import Powertrain
@@ -317,7 +318,7 @@ def open_demo_station(config_db: Any, fresh: bool) -> tuple[Workshop, DemoCast]:
     if fresh and config_db.exists():
         for suffix in ("", "-wal", "-shm"):
             config_db.with_name(config_db.name + suffix).unlink(missing_ok=True)
-        photos = config_db.parent / "photos"
+        photos = photos_folder(config_db.parent)
         if photos.exists():
             shutil.rmtree(photos)
     seed = load_json("demo_seed.json")

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 TEMP_PREFIX = ".incoming-"
 SUFFIX = ".jpg"
+FOLDER_NAME = "photos"
 CAPTION_MAX = 200
 # A leftover newer than this may belong to a save still in progress in another process.
 SWEEP_GRACE_S = 3600.0
@@ -175,6 +176,18 @@ def is_jpeg(data: bytes) -> bool:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def photos_folder(data_dir: Path | str) -> Path:
+    """Photos live in `photos/` of the station's data folder, beside the database."""
+    return Path(data_dir) / FOLDER_NAME
+
+
+def photo_path(folder: Path, sha256: str) -> Path:
+    """Where the file with this SHA-256 lives under `folder` (it may not exist)."""
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise InvalidInput(f"{sha256!r} is not a SHA-256 in hex")
+    return folder / sha256[:2] / f"{sha256}{SUFFIX}"
 
 
 class PhotoStore:
@@ -445,9 +458,7 @@ class PhotoStore:
 
     def path(self, sha256: str) -> Path:
         """Where the file with this SHA-256 lives (it may not exist)."""
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-            raise InvalidInput(f"{sha256!r} is not a SHA-256 in hex")
-        return self.folder / sha256[:2] / f"{sha256}{SUFFIX}"
+        return photo_path(self.folder, sha256)
 
     def read(self, sha256: str) -> bytes:
         """A stored file's bytes, checked against their name: evidence must be what was taken."""

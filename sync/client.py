@@ -26,6 +26,7 @@ from typing import Any
 import httpx
 
 from station import inbox
+from station.photos import photo_path, photos_folder
 from station.store import Store, timestamp
 from sync.errors import AuthRefused, NotEnrolled, Offline, ProtocolViolation, SyncError
 from sync.protocol import (
@@ -86,7 +87,7 @@ class BlobSource:
         if source == "report" and file_name:
             path = self.data_dir / "reports" / Path(file_name).name
         else:
-            path = self.data_dir / "photos" / sha256[:2] / f"{sha256}.jpg"
+            path = photo_path(photos_folder(self.data_dir), sha256)
         if not path.exists():
             raise SyncError(f"the {source} file {sha256[:12]} is missing at {path}")
         return path
