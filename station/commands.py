@@ -8,6 +8,7 @@ import os
 import sys
 import uuid
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import Any
 
 from station.cli import (
@@ -19,6 +20,7 @@ from station.cli import (
     open_workshop,
     print_json,
 )
+from station.config import Config, load_config
 from station.errors import NotFound
 from station.lifecycle import Status, parse_status
 from station.roles import Role
@@ -104,17 +106,23 @@ def run_init(args: argparse.Namespace) -> int:
         raise UsageError("give the first admin's PIN: --admin-pin PIN (or STATION_ADMIN_PIN)")
     if config.database_path.exists():
         raise UsageError(f"a station already exists in {config.data_dir}")
-    workshop = init_station(config.database_path, args.workshop, args.station_id, args.admin, pin)
-    for ep in entry_points(group=INIT_HOOK_GROUP):
-        ep.load()(config, workshop)
+    workshop = init_station(
+        config.database_path, args.workshop, args.station_id, args.admin, pin, config
+    )
     print(f"station {workshop.store.meta('station_id')} ready in {config.data_dir}")
     return EXIT_OK
 
 
 def init_station(
-    db_path: Any, workshop_name: str, station_id: str | None, admin: str, pin: str
+    db_path: Path,
+    workshop_name: str,
+    station_id: str | None,
+    admin: str,
+    pin: str,
+    config: Config | None = None,
 ) -> Workshop:
-    """Create the database, the station's identity and its first admin."""
+    """Create the database, the station's identity and its first admin, then run the
+    other layers' init steps (the signing key...) from the `bay_station.init` group."""
     workshop = Workshop(Store.open(db_path))
     with workshop.store.transaction(admin) as tx:
         for key, value in (
@@ -124,6 +132,9 @@ def init_station(
             tx.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
         tx.audit("station.initialised", "station", {"workshop": workshop_name})
     workshop.add_user(None, admin, Role.ADMIN, pin)
+    config = config or load_config(data_dir=Path(db_path).parent)
+    for ep in entry_points(group=INIT_HOOK_GROUP):
+        ep.load()(config, workshop)
     return workshop
 
 

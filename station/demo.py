@@ -33,6 +33,7 @@ from station.workshop import Actor, Workshop
 log = logging.getLogger(__name__)
 
 Narrate = Callable[[str], None]
+DEMO_FOLDERS = ("keys", "reports", "cache", "demo-cloud")
 
 
 @dataclass
@@ -318,9 +319,13 @@ def open_demo_station(config_db: Any, fresh: bool) -> tuple[Workshop, DemoCast]:
     if fresh and config_db.exists():
         for suffix in ("", "-wal", "-shm"):
             config_db.with_name(config_db.name + suffix).unlink(missing_ok=True)
-        photos = photos_folder(config_db.parent)
-        if photos.exists():
-            shutil.rmtree(photos)
+        # Everything the demo station made beside its database goes with it.
+        for folder in (
+            photos_folder(config_db.parent),
+            *(config_db.parent / n for n in DEMO_FOLDERS),
+        ):
+            if folder.exists():
+                shutil.rmtree(folder)
     seed = load_json("demo_seed.json")
     admin = next(u for u in seed["users"] if u["role"] == "admin")
     if not config_db.exists():
