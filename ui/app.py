@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from station.demo import DemoCast, open_demo_station
-from station.photos import PhotoStore
+from station.photos import PhotoStore, photos_folder
 from station.store import Store
 from station.workshop import Workshop
 from ui.context import AppContext
@@ -106,7 +106,11 @@ def build_app(
         devices.camera = synthetic_camera()
         devices.rig = simulated_rig(fast=fast_rig)
     ctx = AppContext(
-        model, workers, devices, PhotoStore(workshop.store, data_dir / "photos"), ReportProcess()
+        model,
+        workers,
+        devices,
+        PhotoStore(workshop.store, photos_folder(data_dir)),
+        ReportProcess(),
     )
     window = MainWindow(ctx, PAGES, idle_lock_ms)
     link = SyncLink(model, workers, demo_cloud=demo and sync)

@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 from station.checklists import load_template
 from station.diagnostics import latest_scan
 from station.findings import EstimateLine, Severity, labour, part
+from station.lifecycle import TRANSITIONS, Status
 from ui.context import AppContext
 from ui.tables import fill, make_table
-from ui.texts import money, state_name
+from ui.texts import money, severity_name, state_name
 from ui.widgets.base import View, heading, push_button
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ class FindingsView(View):
         self.add_labour = push_button("add_labour_line")
         self.add_labour.clicked.connect(lambda: self._add_line(labour_line=True))
         self.lines_table: QTableWidget = make_table("estimate_lines")
-        self.lines_table.setMaximumHeight(120)
+        self.lines_table.setFixedHeight(120)
         self.lines: list[EstimateLine] = []
         self.total = QLabel()
         self.add = push_button("add_finding", accent=True)
@@ -116,7 +117,12 @@ class FindingsView(View):
         wo_id = self.model.work_order_id
         can_add = wo_id is not None and self.model.may("finding.create")
         self.add.setEnabled(can_add)
-        self.send.setEnabled(wo_id is not None and self.model.may("work_order.request_approval"))
+        current = None if wo_id is None else Status(self.model.workshop.work_order(wo_id)["status"])
+        self.send.setEnabled(
+            current is not None
+            and Status.AWAITING_APPROVAL in TRANSITIONS[current]
+            and self.model.may("work_order.request_approval")
+        )
         if wo_id is None:
             fill(self.table, [], [])
             return
@@ -125,7 +131,12 @@ class FindingsView(View):
             self.table,
             [self.tr("Finding"), self.tr("Severity"), self.tr("Estimate"), self.tr("Customer")],
             [
-                (f["title"], f["severity"], money(f["total_cents"]), state_name(f["state"]))
+                (
+                    f["title"],
+                    severity_name(f["severity"]),
+                    money(f["total_cents"]),
+                    state_name(f["state"]),
+                )
                 for f in findings
             ],
             [f["id"] for f in findings],
@@ -247,8 +258,6 @@ class FindingsView(View):
             self._show_lines()
 
     def send_for_approval(self) -> None:
-        from station.lifecycle import Status
-
         wo_id = self.model.work_order_id
         if wo_id is not None:
             self.model.act(

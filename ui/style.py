@@ -39,6 +39,8 @@ QPushButton[rating]:checked {{ border: 4px solid #0d47a1; }}
 QPushButton[compact="true"] {{ min-height: 36px; }}
 QPushButton[nav="true"] {{ text-align: left; padding-left: 18px; }}
 QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox {{ min-height: 44px; padding: 2px 8px; }}
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ width: 40px; }}
+QComboBox::drop-down {{ width: 44px; }}
 QTabBar::tab {{ min-height: 48px; min-width: 110px; padding: 4px 14px; }}
 QHeaderView::section {{ padding: 6px; font-weight: bold; }}
 QTableWidget {{ gridline-color: #cfd8dc; }}

@@ -34,6 +34,14 @@ def rating_name(rating: str) -> str:
     }[rating]
 
 
+def severity_name(severity: str) -> str:
+    return {
+        "urgent": QCoreApplication.translate("Severity", "urgent"),
+        "soon": QCoreApplication.translate("Severity", "soon"),
+        "advisory": QCoreApplication.translate("Severity", "advisory"),
+    }[severity]
+
+
 def state_name(state: str) -> str:
     return {
         "pending": QCoreApplication.translate("Approval", "waiting"),

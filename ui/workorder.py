@@ -39,6 +39,7 @@ class StatusBar(View):
         self.ctx = ctx
         self.title = heading()
         self.title.setObjectName("wo_title")
+        self.title.setWordWrap(False)
         self.progress = QLabel()
         self.progress.setObjectName("wo_progress")
         self.progress.setWordWrap(True)

@@ -155,17 +155,17 @@
 <context>
     <name>Approval</name>
     <message>
-        <location filename="../texts.py" line="39"/>
+        <location filename="../texts.py" line="47"/>
         <source>waiting</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="40"/>
+        <location filename="../texts.py" line="48"/>
         <source>approved</source>
         <translation>已同意</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="41"/>
+        <location filename="../texts.py" line="49"/>
         <source>declined</source>
         <translation>已拒绝</translation>
     </message>
@@ -720,112 +720,112 @@
 <context>
     <name>FindingsView</name>
     <message>
-        <location filename="../findings_view.py" line="98"/>
+        <location filename="../findings_view.py" line="99"/>
         <source>New finding</source>
         <translation>新的检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="99"/>
+        <location filename="../findings_view.py" line="100"/>
         <source>What was found (the customer reads this)</source>
         <translation>发现的问题（客户可见）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="100"/>
+        <location filename="../findings_view.py" line="101"/>
         <source>Recommended job</source>
         <translation>建议作业</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="101"/>
+        <location filename="../findings_view.py" line="102"/>
         <source>Part or labour</source>
         <translation>配件或工时</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="102"/>
+        <location filename="../findings_view.py" line="103"/>
         <source>Add part</source>
         <translation>添加配件</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="103"/>
+        <location filename="../findings_view.py" line="104"/>
         <source>Add labour (hours)</source>
         <translation>添加工时（小时）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="104"/>
+        <location filename="../findings_view.py" line="105"/>
         <source>Add finding</source>
         <translation>添加检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="105"/>
+        <location filename="../findings_view.py" line="106"/>
         <source>Send for approval</source>
         <translation>提交客户确认</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="108"/>
+        <location filename="../findings_view.py" line="109"/>
         <source>Urgent (safety)</source>
         <translation>紧急（安全）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="109"/>
+        <location filename="../findings_view.py" line="110"/>
         <source>Soon</source>
         <translation>尽快</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="110"/>
+        <location filename="../findings_view.py" line="111"/>
         <source>Advisory</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="126"/>
+        <location filename="../findings_view.py" line="132"/>
         <source>Finding</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="126"/>
+        <location filename="../findings_view.py" line="132"/>
         <source>Severity</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="126"/>
+        <location filename="../findings_view.py" line="132"/>
         <source>Estimate</source>
         <translation>报价</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="126"/>
+        <location filename="../findings_view.py" line="132"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="139"/>
+        <location filename="../findings_view.py" line="150"/>
         <source>Other (typed by hand)</source>
         <translation>其他（手工填写）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="194"/>
+        <location filename="../findings_view.py" line="205"/>
         <source>Describe the part or labour first</source>
         <translation>请先填写配件或工时说明</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="210"/>
+        <location filename="../findings_view.py" line="221"/>
         <source>Line</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="210"/>
+        <location filename="../findings_view.py" line="221"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="210"/>
+        <location filename="../findings_view.py" line="221"/>
         <source>Unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="210"/>
+        <location filename="../findings_view.py" line="221"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="222"/>
+        <location filename="../findings_view.py" line="233"/>
         <source>Estimate: %1</source>
         <translation>报价：%1</translation>
     </message>
@@ -1323,6 +1323,24 @@
     </message>
 </context>
 <context>
+    <name>Severity</name>
+    <message>
+        <location filename="../texts.py" line="39"/>
+        <source>urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="40"/>
+        <source>soon</source>
+        <translation>尽快</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="41"/>
+        <source>advisory</source>
+        <translation>建议</translation>
+    </message>
+</context>
+<context>
     <name>Status</name>
     <message>
         <location filename="../texts.py" line="17"/>
@@ -1373,37 +1391,37 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../workorder.py" line="63"/>
+        <location filename="../workorder.py" line="64"/>
         <source>Start diagnosis</source>
         <translation>开始诊断</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="64"/>
+        <location filename="../workorder.py" line="65"/>
         <source>Send for approval</source>
         <translation>提交客户确认</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="65"/>
+        <location filename="../workorder.py" line="66"/>
         <source>Start repair</source>
         <translation>开始维修</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="66"/>
+        <location filename="../workorder.py" line="67"/>
         <source>Repair done</source>
         <translation>维修完成</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="67"/>
+        <location filename="../workorder.py" line="68"/>
         <source>Ready for pick-up</source>
         <translation>可取车</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="68"/>
+        <location filename="../workorder.py" line="69"/>
         <source>Deliver</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="77"/>
+        <location filename="../workorder.py" line="78"/>
         <source>No work order open: choose one in the queue</source>
         <translation>未打开工单：请在队列中选择</translation>
     </message>
@@ -1411,12 +1429,12 @@
 <context>
     <name>Time</name>
     <message>
-        <location filename="../texts.py" line="48"/>
+        <location filename="../texts.py" line="56"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="50"/>
+        <location filename="../texts.py" line="58"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
@@ -1424,32 +1442,32 @@
 <context>
     <name>WorkOrderView</name>
     <message>
-        <location filename="../workorder.py" line="134"/>
+        <location filename="../workorder.py" line="135"/>
         <source>Check-in</source>
         <translation>接车</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="135"/>
+        <location filename="../workorder.py" line="136"/>
         <source>Diagnostics</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="136"/>
+        <location filename="../workorder.py" line="137"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="137"/>
+        <location filename="../workorder.py" line="138"/>
         <source>Alignment</source>
         <translation>四轮定位</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="138"/>
+        <location filename="../workorder.py" line="139"/>
         <source>Findings</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="139"/>
+        <location filename="../workorder.py" line="140"/>
         <source>Repair</source>
         <translation>维修</translation>
     </message>

@@ -5,7 +5,14 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +54,7 @@ class NumericKeypad(QWidget):
         self.ok.setMinimumHeight(KEY_SIZE)
         self.ok.setStyleSheet("font-size: 24px;")
         self.ok.clicked.connect(lambda: self.entered.emit(self.display.text()))
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         box = QVBoxLayout(self)
         box.addWidget(self.display)
         box.addLayout(grid)

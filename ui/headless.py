@@ -1,0 +1,202 @@
+"""`station demo`: the whole visit headless, on the simulated car, rig and camera.
+
+It runs the core's visit stages (`station.demo.DemoVisit`) with the same
+devices the app opens in demo mode, then issues and verifies the signed health
+report and syncs everything to a reference cloud on 127.0.0.1. No window: the
+GUI and this command share the seed, the stages and the devices, not the widgets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from station import diagnostics
+from station.alignment import Phase, Position, Quantity, spec_for, store_alignment
+from station.cli import EXIT_OK, config_from_args
+from station.config import Config
+from station.demo import DemoVisit, open_demo_station
+from station.photos import PhotoStore, Stage, photos_folder
+from ui.equipment import (
+    CameraDevice,
+    VehicleInterface,
+    simulated_rig,
+    simulated_vehicle,
+    start_demo_cloud,
+    synthetic_camera,
+)
+
+log = logging.getLogger(__name__)
+
+EXIT_DEMO_FAILED = 1
+
+
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    demo = commands.add_parser(
+        "demo",
+        parents=[common],
+        help="seed a demo workshop and run one whole visit headless on the simulators",
+    )
+    demo.add_argument("--fresh", action="store_true", help="start from an empty demo station")
+    demo.add_argument("--no-sync", action="store_true", help="leave the outbox for a real cloud")
+    demo.set_defaults(handler=run_demo)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    workshop, cast = open_demo_station(config.database_path, args.fresh)
+    visit = DemoVisit(workshop, cast)
+    photos = PhotoStore.open(workshop.store, photos_folder(config.data_dir))
+    vehicle = simulated_vehicle(cast.profiles[visit.vehicle_key])
+    camera = synthetic_camera()
+    started = time.perf_counter()
+    try:
+        vehicle.connect()
+        camera.connect(lambda state, error: log.info("camera %s %s", state, error))
+        report_path = walk_the_visit(visit, photos, vehicle, camera, config)
+    finally:
+        vehicle.close()
+        camera.close()
+    if not args.no_sync:
+        sync_to_demo_cloud(config, visit)
+    check = workshop.store.verify_audit_chain()
+    print(f"audit chain: {'intact' if check.ok else 'BROKEN'} ({check.events} events)")
+    print(f"health report: {report_path}")
+    print(f"whole visit in {time.perf_counter() - started:.1f} s")
+    return EXIT_OK if check.ok else EXIT_DEMO_FAILED
+
+
+def walk_the_visit(
+    visit: DemoVisit,
+    photos: PhotoStore,
+    vehicle: VehicleInterface,
+    camera: CameraDevice,
+    config: Config,
+) -> Path:
+    """Every stage, in the order the bay and the desk live them; returns the signed report."""
+    from reports.issue import ReportSettings, issue_report
+    from reports.keys import StationKeys, keys_folder
+    from reports.verify import verify_report
+
+    workshop, narrate = visit.workshop, visit.narrate
+    visit.reception()
+    technician = visit.technician
+    photos.record(
+        technician,
+        camera.still_files(),
+        visit.wo_id,
+        Stage.WALK_AROUND,
+        caption="rear bumper scratch",
+    )
+    narrate("walk-around photo taken")
+
+    visit.start_diagnosis()
+    pre = scan(visit, vehicle, "pre")
+    stored = sorted({d["code"] for e in pre["ecus"] for d in e["dtcs"] if d["kind"] == "stored"})
+    visit.inspection()
+    visit.findings_for_approval(dtc=stored[0] if stored else None)
+    pads = visit.finding_ids["pads_rear"]
+    before = photos.record(
+        technician,
+        camera.still_files(),
+        visit.wo_id,
+        Stage.BEFORE,
+        finding_id=pads,
+        caption="rear pads",
+    )
+    measure_alignment(visit)
+    visit.customer_decides()
+
+    visit.repair()
+    photos.record(
+        technician,
+        camera.still_files(),
+        visit.wo_id,
+        Stage.AFTER,
+        finding_id=pads,
+        before_id=before.id,
+        caption="new rear pads",
+    )
+    narrate("before and after photos of the rear pads paired")
+    ecus = [e["id"] for e in pre["ecus"]]
+    diagnostics.authorise_code_clear(workshop, technician, visit.wo_id, ecus, confirmed=True)
+    vehicle.clear_codes()
+    post = scan(visit, vehicle, "post")
+    comparison = diagnostics.compare_scans(pre, post)
+    narrate(
+        f"post-repair scan: cleared {', '.join(comparison.cleared) or 'none'}; still there {', '.join(comparison.remaining) or 'none'}"
+    )
+    measure_alignment(visit)
+
+    visit.quality_check()
+    advisor = visit.advisor
+    issued = issue_report(
+        workshop, advisor, visit.wo_id, config.data_dir, settings=ReportSettings.from_config(config)
+    )
+    verdict = verify_report(issued.path, StationKeys(keys_folder(config.data_dir)).trust_roots())
+    narrate(
+        f"health report v{issued.version} issued and signed: {verdict.outcome} ({issued.sha256[:12]})"
+    )
+    visit.deliver()
+    return issued.path
+
+
+def scan(visit: DemoVisit, vehicle: VehicleInterface, stage: str) -> dict[str, Any]:
+    result = vehicle.scan(lambda _done, _total, _what: None, "en")
+    diagnostics.record_scan(visit.workshop, visit.technician, visit.wo_id, stage, result)
+    codes = [f"{d['code']} ({d['kind']})" for e in result["ecus"] for d in e["dtcs"]]
+    visit.narrate(
+        f"{stage}-repair scan: VIN {result['vin']}, {len(result['ecus'])} ECUs, codes {', '.join(codes) or 'none'}"
+    )
+    return result
+
+
+def measure_alignment(visit: DemoVisit) -> None:
+    """The rig session (before, adjustment, after) stored once, after the repair."""
+    if visit.workshop.store.query_one(
+        "SELECT id FROM alignment_sessions WHERE work_order_id = ?", (visit.wo_id,)
+    ):
+        return
+    rig = simulated_rig(fast=True)
+    try:
+        session = rig.measure(lambda _value: None, timeout=60)
+    finally:
+        rig.close()
+    vehicle = visit.vehicle
+    spec = spec_for(vehicle["make"], vehicle["model"], vehicle["year"])
+    store_alignment(visit.workshop, visit.technician, visit.wo_id, session, spec)
+    from station.alignment import load_alignment
+
+    rated = load_alignment(visit.workshop, visit.wo_id)
+    if rated is None:
+        return
+    toe_before = rated.reading(Phase.BEFORE, Position.REAR_RIGHT, Quantity.TOE)
+    toe_after = rated.reading(Phase.AFTER, Position.REAR_RIGHT, Quantity.TOE)
+    if toe_before and toe_after:
+        visit.narrate(
+            f"alignment: right-rear toe {toe_before.value_deg:.2f}° ({toe_before.rating}) "
+            f"→ {toe_after.value_deg:.2f}° ({toe_after.rating})"
+        )
+
+
+def sync_to_demo_cloud(config: Config, visit: DemoVisit) -> None:
+    """Everything the station recorded goes to a reference cloud on 127.0.0.1."""
+    from sync.client import SyncClient
+
+    cloud = start_demo_cloud(config.database_path, config.data_dir)
+    try:
+        client = SyncClient(config.database_path, data_dir=config.data_dir)
+        client.run_once()
+        status = client.status()
+        public = client.cloud_work_order(visit.wo_id).get("public_id")
+        visit.narrate(
+            f"synced to {cloud.url}: {status.pending_mutations} mutations and {status.pending_blobs} files pending, "
+            f"{status.conflicts} conflicts; customer link /v1/track/{public}"
+        )
+    finally:
+        cloud.stop()
