@@ -8,7 +8,6 @@ walks one car through the visit stage by stage; the layers above the core
 
 from __future__ import annotations
 
-import argparse
 import logging
 import math
 import shutil
@@ -18,7 +17,6 @@ from datetime import timedelta
 from typing import Any
 
 from station.checklists import Rating, inspection_templates
-from station.cli import EXIT_OK, config_from_args
 from station.commands import init_station
 from station.errors import NotFound
 from station.findings import Channel, Decision, Severity, labour, part
@@ -228,7 +226,7 @@ class DemoVisit:
                 part("Rear brake pad set / 后刹车片", 1, 38_000, "BP-R-2019"),
                 labour("Replace rear pads / 更换后刹车片", 0.8, 30_000),
             ],
-            "Replace rear brake pads",
+            "Replace rear brake pads / 更换后刹车片",
             checklist_result_id=results["pads_rear"]["id"],
         ).id
         self.finding_ids["tread_rr"] = self.workshop.add_finding(
@@ -240,7 +238,7 @@ class DemoVisit:
                 part("Tyre 225/45 R17 / 轮胎", 1, 72_000, "TY-22545R17"),
                 labour("Fit and balance / 安装及动平衡", 0.5, 30_000),
             ],
-            "Replace the right-rear tyre",
+            "Replace the right-rear tyre / 更换右后轮胎",
             checklist_result_id=results["tread_rr"]["id"],
         ).id
         if dtc:
@@ -253,7 +251,7 @@ class DemoVisit:
                     part("Ignition coil / 点火线圈", 1, 46_000, "IC-1"),
                     labour("Replace coil / 更换点火线圈", 0.5, 30_000),
                 ],
-                "Replace the ignition coil of cylinder 1",
+                "Replace the ignition coil of cylinder 1 / 更换一缸点火线圈",
                 dtc=dtc,
             ).id
         self.workshop.change_status(technician, self.wo_id, Status.AWAITING_APPROVAL)
@@ -356,30 +354,3 @@ def open_demo_station(config_db: Any, fresh: bool) -> tuple[Workshop, DemoCast]:
         ).id
         cast.booked_jobs[key] = spec["booked_jobs"]
     return workshop, cast
-
-
-def register(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
-) -> None:
-    demo = commands.add_parser(
-        "demo", parents=[common], help="seed a demo workshop and run one visit headless"
-    )
-    demo.add_argument("--fresh", action="store_true", help="start from an empty demo station")
-    demo.set_defaults(handler=run_demo)
-
-
-def run_demo(args: argparse.Namespace) -> int:
-    config = config_from_args(args)
-    workshop, cast = open_demo_station(config.database_path, args.fresh)
-    visit = DemoVisit(workshop, cast)
-    visit.reception()
-    visit.start_diagnosis()
-    visit.inspection()
-    visit.findings_for_approval()
-    visit.customer_decides()
-    visit.repair()
-    visit.quality_check()
-    print("delivery waits for the signed health report")
-    check = workshop.store.verify_audit_chain()
-    print(f"audit chain: {'intact' if check.ok else 'BROKEN'} ({check.events} events)")
-    return EXIT_OK

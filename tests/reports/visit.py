@@ -14,7 +14,6 @@ from typing import Any
 import cv2
 import numpy as np
 
-from reports.keys import create_station_keys
 from station import alignment as al
 from station.commands import init_station
 from station.demo import DemoCast, DemoVisit, seed_demo
@@ -23,7 +22,7 @@ from station.fixtures import load_json
 from station.photos import PhotoFiles, PhotoStore, Stage
 from station.workshop import Workshop
 
-VIN_SEDAN = "LBV3A5C18K1234567"
+VIN_SEDAN = "LSVAU2180N2183741"
 
 
 @dataclass
@@ -99,8 +98,7 @@ def build_visit(
     workshop = init_station(
         data_dir / "station.db", seed["workshop"], "station-test-1", admin["name"], admin["pin"]
     )
-    cast = seed_demo(workshop)
-    create_station_keys(data_dir, "station-test-1", seed["workshop"])
+    cast = seed_demo(workshop)  # init_station made the station keys
     demo = DemoVisit(workshop, cast, narrate=lambda _text: None)
     photos = PhotoStore(workshop.store, data_dir / "photos")
     demo.reception()
