@@ -135,7 +135,7 @@ class CheckInView(View):
             button.setText(names[key])
         self.valuables.setPlaceholderText(self.tr("Valuables left in the car"))
         self.photo.setText(self.tr("Take walk-around photo"))
-        self.confirmed.setText(self.tr("Customer confirms the walk-around"))
+        self.confirmed.setText(self.tr("Customer confirmed"))
         self.check_in.setText(self.tr("Check in"))
 
     def _energy_text(self) -> None:

@@ -365,8 +365,8 @@
     </message>
     <message>
         <location filename="../checkin.py" line="138"/>
-        <source>Customer confirms the walk-around</source>
-        <translation>客户确认环车检查</translation>
+        <source>Customer confirmed</source>
+        <translation>客户已确认</translation>
     </message>
     <message>
         <location filename="../checkin.py" line="139"/>
@@ -891,17 +891,17 @@
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../login.py" line="64"/>
+        <location filename="../login.py" line="67"/>
         <source>Bay Station — log in</source>
         <translation>工位终端 — 登录</translation>
     </message>
     <message>
-        <location filename="../login.py" line="65"/>
+        <location filename="../login.py" line="68"/>
         <source>Tap your name, then enter your PIN</source>
         <translation>点击您的名字，然后输入 PIN 码</translation>
     </message>
     <message>
-        <location filename="../login.py" line="98"/>
+        <location filename="../login.py" line="101"/>
         <source>Tap your name first</source>
         <translation>请先点击您的名字</translation>
     </message>
@@ -987,12 +987,12 @@
 <context>
     <name>NumericKeypad</name>
     <message>
-        <location filename="../widgets/keypad.py" line="58"/>
+        <location filename="../widgets/keypad.py" line="66"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../widgets/keypad.py" line="59"/>
+        <location filename="../widgets/keypad.py" line="67"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
