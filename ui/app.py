@@ -15,7 +15,8 @@ from station.photos import PhotoStore, photos_folder
 from station.store import Store
 from station.workshop import Workshop
 from ui.context import AppContext
-from ui.devices import DeviceHub, simulated_rig, simulated_vehicle, synthetic_camera
+from ui.devices import DeviceHub
+from ui.equipment import simulated_rig, simulated_vehicle, synthetic_camera
 from ui.i18n import Translations
 from ui.model import StationModel
 from ui.pages import PAGES

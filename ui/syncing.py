@@ -9,11 +9,11 @@ the demo station is enrolled with it, so the pending count visibly drains.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
+from ui.equipment import start_demo_cloud
 from ui.model import StationModel, SyncStatus
 from ui.workers import Job, Progress, Workers
 
@@ -21,24 +21,6 @@ log = logging.getLogger(__name__)
 
 RUN_EVERY_MS = 30_000
 STATUS_EVERY_MS = 3_000
-
-
-def start_demo_cloud(database: Path, data_dir: Path) -> Any:
-    """The reference cloud on a free loopback port, with this station enrolled; its handle."""
-    from station.store import Store
-    from sync.client import enrol
-    from sync.server import start_cloud_in_thread
-
-    folder = data_dir / "demo-cloud"
-    folder.mkdir(parents=True, exist_ok=True)
-    cloud = start_cloud_in_thread(folder / "cloud.db", folder / "blobs")
-    store = Store.open(database)
-    try:
-        _token_id, secret = cloud.service.issue_token(store.meta("workshop_name") or "demo")
-        enrol(store, cloud.url, secret)
-    finally:
-        store.close()
-    return cloud
 
 
 class SyncLink(QObject):
