@@ -60,6 +60,11 @@ def register_ecu_sim(commands: Any, common: argparse.ArgumentParser) -> None:
         "--profile", default="petrol_misfire", help="vehicle profile name or JSON file"
     )
     parser.add_argument("--duration", type=float, default=None, help="stop after this many seconds")
+    parser.add_argument(
+        "--broadcast",
+        action="store_true",
+        help="also send the car's periodic frames (fixtures/dbc/station_broadcast.dbc)",
+    )
     parser.set_defaults(handler=run_ecu_sim)
 
 
@@ -140,7 +145,9 @@ def run_ecu_sim(args: argparse.Namespace) -> int:
     from drivers.errors import DriverError
 
     try:
-        simulator = EcuSimulator.open(args.interface, args.channel, args.profile, args.bitrate)
+        simulator = EcuSimulator.open(
+            args.interface, args.channel, args.profile, args.bitrate, broadcast=args.broadcast
+        )
     except DriverError as err:
         return _error(f"ecu-sim: {err}", EXIT_BAD_ARGS)
     print(f"simulating {simulator.profile.name} on {args.interface} {args.channel}", flush=True)

@@ -53,6 +53,11 @@ def encode_value(pid: int, value: float) -> bytes:
     raise DecodeError(f"PID {pid:02X} has no linear encoding: give raw hex in the profile")
 
 
+def wave(base: float, wander: float, period: float, t: float, phase: float = 0.0) -> float:
+    """A value swinging `wander` around `base` every `period` seconds: alive, yet predictable."""
+    return base + wander * math.sin(2 * math.pi * t / period + phase)
+
+
 @dataclass
 class LiveValue:
     """A value that moves around its base, so live data looks alive."""
@@ -67,8 +72,7 @@ class LiveValue:
         if self.raw is not None:
             return self.raw
         assert self.base is not None
-        value = self.base + self.wander * math.sin(2 * math.pi * t / self.period + self.pid)
-        return encode_value(self.pid, value)
+        return encode_value(self.pid, wave(self.base, self.wander, self.period, t, self.pid))
 
 
 def _live_value(pid: int, spec: Any) -> LiveValue:

@@ -12,6 +12,7 @@ import threading
 from types import TracebackType
 from typing import Any
 
+from drivers.ecu_sim.broadcast import Broadcaster
 from drivers.ecu_sim.model import SimulatedEcu, VehicleProfile, load_profile
 from drivers.errors import DriverError, DriverUnavailable
 
@@ -32,12 +33,23 @@ class EcuSimulator:
     """A simulated vehicle on `bus` (give it its own bus object on the shared channel).
 
     Use as a context manager or call start()/stop(); it runs in background threads.
+    With `broadcast` it also sends the car's periodic frames (see `broadcast.py`);
+    off by default, as a scan neither needs nor wants the extra traffic.
     """
 
-    def __init__(self, bus: Any, profile: VehicleProfile | str, *, own_bus: bool = False) -> None:
+    def __init__(
+        self,
+        bus: Any,
+        profile: VehicleProfile | str,
+        *,
+        own_bus: bool = False,
+        broadcast: bool = False,
+    ) -> None:
         self.bus = bus
         self.profile = load_profile(profile) if isinstance(profile, str) else profile
         self.own_bus = own_bus
+        self.broadcaster: Broadcaster | None = None
+        self._broadcast = broadcast
         self._notifier: Any = None
         self._stacks: list[tuple[SimulatedEcu, Any]] = []
         self._threads: list[threading.Thread] = []
@@ -47,13 +59,19 @@ class EcuSimulator:
 
     @classmethod
     def open(
-        cls, interface: str, channel: str, profile: str, bitrate: int | None = None
+        cls,
+        interface: str,
+        channel: str,
+        profile: str,
+        bitrate: int | None = None,
+        *,
+        broadcast: bool = False,
     ) -> EcuSimulator:
         from drivers.can_bus import open_bus
 
         loaded = load_profile(profile)
         bus = open_bus(interface, channel, bitrate or loaded.bitrate)
-        return cls(bus, loaded, own_bus=True)
+        return cls(bus, loaded, own_bus=True, broadcast=broadcast)
 
     @property
     def ecus(self) -> list[SimulatedEcu]:
@@ -92,11 +110,15 @@ class EcuSimulator:
             thread = threading.Thread(target=self._serve_physical, args=(ecu, stack), daemon=True)
             thread.start()
             self._threads.append(thread)
+        if self._broadcast:
+            self.broadcaster = Broadcaster(self.bus, self.profile).start()
         log.info("ECU simulator %s running with %d ECUs", self.profile.name, len(self.ecus))
         return self
 
     def stop(self) -> None:
         self._running.clear()
+        if self.broadcaster is not None:
+            self.broadcaster.stop()
         for timer in self._timers:
             timer.cancel()
         for thread in self._threads:
