@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
+from station.config import Config
 from station.demo import DemoCast, open_demo_station
 from station.photos import PhotoStore, photos_folder
 from station.store import Store
@@ -23,6 +24,7 @@ from ui.pages import PAGES
 from ui.report_jobs import ReportProcess
 from ui.settings import load_settings
 from ui.shell import IDLE_LOCK_MS, MainWindow
+from ui.station_devices import configure_devices
 from ui.style import apply_style
 from ui.syncing import SyncLink
 from ui.workers import Workers
@@ -76,6 +78,7 @@ def build_app(
     connect_devices: bool = True,
     fast_rig: bool = False,
     sync: bool = True,
+    config: Config | None = None,
 ) -> StationApp:
     qt = qt_application()
     apply_style(qt)
@@ -106,6 +109,8 @@ def build_app(
         )
         devices.camera = synthetic_camera()
         devices.rig = simulated_rig(fast=fast_rig)
+    elif config is not None:
+        configure_devices(devices, config)
     ctx = AppContext(
         model,
         workers,
@@ -123,8 +128,8 @@ def build_app(
     return StationApp(qt, ctx, window, translations, link, cast)
 
 
-def run(data_dir: Path, demo: bool, fresh: bool, bay: str | None) -> int:
-    app = build_app(data_dir, demo=demo, fresh=fresh, bay=bay)
+def run(config: Config, demo: bool, fresh: bool, bay: str | None) -> int:
+    app = build_app(config.data_dir, demo=demo, fresh=fresh, bay=bay, config=config)
     app.window.show()
     try:
         return app.qt.exec()

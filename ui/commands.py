@@ -45,4 +45,4 @@ def run_app(args: argparse.Namespace) -> int:
     if not args.demo and not config.database_path.exists():
         print(f"no station in {config.data_dir}: run `station init`, or try `station app --demo`")
         return 2
-    return run(config.data_dir, args.demo, args.fresh, args.bay or config.get("bay"))
+    return run(config, args.demo, args.fresh, args.bay or config.get("bay"))

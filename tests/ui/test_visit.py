@@ -142,6 +142,12 @@ def test_a_whole_visit_through_the_widgets(qtbot: QtBot, demo_app: StationApp) -
     codes = {r["code"] for r in workshop.store.query("SELECT code FROM scan_dtcs")}
     assert "P0301" in codes
     assert diagnostics.tree.topLevelItemCount() >= 1
+    click(qtbot, diagnostics.live_toggle)  # engine speed and coolant are chosen
+    qtbot.waitUntil(
+        lambda: any(len(v) >= 3 for v in diagnostics.chart.series.values()), timeout=20_000
+    )
+    click(qtbot, diagnostics.live_toggle)
+    wait_idle(qtbot, app)
 
     # Inspection: an amber tyre and red rear pads (with a photo).
     inspection = view.inspection
@@ -245,6 +251,11 @@ def test_a_whole_visit_through_the_widgets(qtbot: QtBot, demo_app: StationApp) -
     assert "+0.16°" in alignment.wheels[Position.REAR_RIGHT].text()
     view.show_tab(diagnostics)
     assert diagnostics.stage() == "post"
+    assert not diagnostics.clear_button.isEnabled()  # not before the explicit confirmation
+    diagnostics.confirm_clear.setChecked(True)
+    click(qtbot, diagnostics.clear_button)
+    wait_idle(qtbot, app)
+    assert one(app, "SELECT * FROM code_clears WHERE work_order_id = ?", wo_id)["ecus"]
     click(qtbot, diagnostics.scan_button)
     qtbot.waitUntil(
         lambda: (
