@@ -17,6 +17,10 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_BAD_ARGS = 2
 EXIT_NO_VEHICLE = 3
+VIRTUAL_IS_PER_PROCESS = (
+    "python-can's virtual bus exists only inside one process; to reach a simulator in "
+    "another terminal use socketcan vcan0, or slcan over a socat pty pair (see the README)"
+)
 
 
 def register_scan(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -49,7 +53,10 @@ def register_ecu_sim(commands: Any, common: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
         "ecu-sim",
         parents=[common],
-        help="simulate a vehicle's ECUs on a CAN bus (vcan0, virtual ...)",
+        help="simulate a vehicle's ECUs on a CAN bus (vcan0, slcan pty, ...)",
+        description="Simulate a vehicle's ECUs until stopped. Another process reaches it on "
+        "socketcan vcan0 or over slcan on a socat pty pair; python-can's virtual bus is "
+        "per process, so `--interface virtual` only serves scans in the same process.",
     )
     parser.add_argument(
         "--interface", default="socketcan", help="python-can interface (default socketcan)"
@@ -114,7 +121,8 @@ def run_scan(args: argparse.Namespace) -> int:
         with link:
             result = scan_vehicle(link, language=str(language))
     except (NoVehicleResponse, AdapterNotFound) as err:
-        return _error(f"scan: no vehicle answers: {err}", EXIT_NO_VEHICLE)
+        hint = f" ({VIRTUAL_IS_PER_PROCESS})" if interface == "virtual" else ""
+        return _error(f"scan: no vehicle answers: {err}{hint}", EXIT_NO_VEHICLE)
     except DriverError as err:
         return _error(f"scan: {err}", EXIT_NO_VEHICLE)
     result.elapsed_ms = (time.perf_counter() - started) * 1000
@@ -151,6 +159,8 @@ def run_ecu_sim(args: argparse.Namespace) -> int:
     except DriverError as err:
         return _error(f"ecu-sim: {err}", EXIT_BAD_ARGS)
     print(f"simulating {simulator.profile.name} on {args.interface} {args.channel}", flush=True)
+    if args.interface == "virtual":
+        print(f"station: note: {VIRTUAL_IS_PER_PROCESS}", file=sys.stderr, flush=True)
     with simulator:
         deadline = None if args.duration is None else time.monotonic() + args.duration
         try:

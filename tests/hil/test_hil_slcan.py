@@ -122,3 +122,18 @@ def test_scan_command_reads_the_ecu_sim_command_in_another_process_over_slcan(
     assert doc["protocol"] == "ISO 15765-4 CAN 11-bit/500"
     assert [ecu["id"] for ecu in doc["ecus"]] == ["7E8", "7E9", "7EA"]
     assert {dtc["code"] for ecu in doc["ecus"] for dtc in ecu["dtcs"]} == {"P0A7F"}
+
+
+def test_scan_on_a_virtual_bus_of_its_own_says_where_the_simulator_should_be(
+    tmp_path: Any,
+) -> None:
+    scan = [sys.executable, "-m", "station.cli", "scan", "--interface", "virtual"]
+    run = subprocess.run(
+        [*scan, "--channel", "bay-1", "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 3
+    assert "exists only inside one process" in run.stderr
+    assert "slcan over a socat pty pair" in run.stderr
