@@ -66,10 +66,11 @@ class SettingsView(View):
         self.reconnect.setObjectName("settings_reconnect")
         self.reconnect.clicked.connect(reconnect)
         self.form = QFormLayout()
-        self.form.addRow("", self.language)
-        self.form.addRow("", self.bay)
-        for name in DEVICE_NAMES:
-            self.form.addRow("", self.device_labels[name])
+        self.row_labels = [QLabel() for _ in range(2 + len(DEVICE_NAMES))]
+        fields: list[QWidget] = [self.language, self.bay]
+        fields += [self.device_labels[name] for name in DEVICE_NAMES]
+        for label, field in zip(self.row_labels, fields, strict=True):
+            self.form.addRow(label, field)
         box = QVBoxLayout(self)
         box.addWidget(self.title)
         box.addLayout(self.form)
@@ -82,10 +83,8 @@ class SettingsView(View):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Settings"))
         labels = [self.tr("Language"), self.tr("Bay name")] + [device_name(n) for n in DEVICE_NAMES]
-        for row, text in enumerate(labels):
-            item = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            if item is not None and isinstance(item.widget(), QLabel):
-                item.widget().setText(text)  # type: ignore[union-attr]
+        for label, text in zip(self.row_labels, labels, strict=True):
+            label.setText(text)
         self.save.setText(self.tr("Save bay name"))
         self.reconnect.setText(self.tr("Reconnect devices"))
 

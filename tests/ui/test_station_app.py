@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,23 @@ def test_every_main_screen_renders_in_both_languages(qapp: QApplication, tmp_pat
     for path in written:
         image = QImage(str(path))
         assert (image.width(), image.height()) == (1280, 800), path.name
+
+
+def test_the_board_flags_a_customer_owed_an_update(qtbot: QtBot, demo_app: StationApp) -> None:
+    assert demo_app.cast is not None
+    visit = DemoVisit(demo_app.model.workshop, demo_app.cast, narrate=lambda _t: None)
+    visit.reception()
+    log_in(qtbot, demo_app, "emma", demo_app.cast.pins["emma"])
+    board = demo_app.window.pages["board"]
+    demo_app.window.show_page("board")
+    assert board.rows[0]["overdue"] is False
+    checked_in = demo_app.model.clock()
+    demo_app.model.clock = lambda: checked_in + timedelta(minutes=45)
+    board.refresh()
+    assert board.rows[0]["overdue"] is True
+    update_cell = board.table.item(0, board.table.columnCount() - 1)
+    assert update_cell is not None and "overdue 15 min" in update_cell.text()
+    assert update_cell.background().color().name() == "#ffcdd2"
+    visit.start_diagnosis()  # a status change is an update: the next is due in an hour
+    board.refresh()
+    assert board.rows[0]["overdue"] is False
