@@ -36,6 +36,7 @@ class FindingsView(View):
         self.ctx = ctx
         self.setObjectName("findings")
         self.table = make_table("findings_table")
+        self.table.setMinimumHeight(110)
         self.form_title = heading()
         self.source = QComboBox()
         self.source.setObjectName("finding_source")
@@ -61,7 +62,7 @@ class FindingsView(View):
         self.add_labour = push_button("add_labour_line")
         self.add_labour.clicked.connect(lambda: self._add_line(labour_line=True))
         self.lines_table: QTableWidget = make_table("estimate_lines")
-        self.lines_table.setFixedHeight(120)
+        self.lines_table.setFixedHeight(90)
         self.lines: list[EstimateLine] = []
         self.total = QLabel()
         self.add = push_button("add_finding", accent=True)
