@@ -15,7 +15,7 @@ from station.lifecycle import FINAL, Status
 from ui.cadence import update_due_at
 from ui.context import AppContext
 from ui.tables import fill, make_table, select_key, selected_key
-from ui.texts import duration, status_name
+from ui.texts import duration, follow_up_name, status_name
 from ui.widgets.base import View, heading, push_button
 
 log = logging.getLogger(__name__)
@@ -329,7 +329,7 @@ class DeliveryView(View):
             [
                 (
                     datetime.fromisoformat(f["due_at"]).astimezone().strftime("%m-%d %H:%M"),
-                    f["kind"],
+                    follow_up_name(f["kind"]),
                     f["number"],
                     f["customer_name"],
                     f["phone"],

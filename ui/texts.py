@@ -42,6 +42,14 @@ def severity_name(severity: str) -> str:
     }[severity]
 
 
+def follow_up_name(kind: str) -> str:
+    names = {
+        "day1": QCoreApplication.translate("FollowUp", "call after 1 day"),
+        "day7": QCoreApplication.translate("FollowUp", "call after 7 days"),
+    }
+    return names.get(kind, kind)
+
+
 def state_name(state: str) -> str:
     return {
         "pending": QCoreApplication.translate("Approval", "waiting"),

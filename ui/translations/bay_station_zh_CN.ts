@@ -155,17 +155,17 @@
 <context>
     <name>Approval</name>
     <message>
-        <location filename="../texts.py" line="47"/>
+        <location filename="../texts.py" line="55"/>
         <source>waiting</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="48"/>
+        <location filename="../texts.py" line="56"/>
         <source>approved</source>
         <translation>已同意</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="49"/>
+        <location filename="../texts.py" line="57"/>
         <source>declined</source>
         <translation>已拒绝</translation>
     </message>
@@ -720,114 +720,127 @@
 <context>
     <name>FindingsView</name>
     <message>
-        <location filename="../findings_view.py" line="99"/>
+        <location filename="../findings_view.py" line="100"/>
         <source>New finding</source>
         <translation>新的检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="100"/>
+        <location filename="../findings_view.py" line="101"/>
         <source>What was found (the customer reads this)</source>
         <translation>发现的问题（客户可见）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="101"/>
+        <location filename="../findings_view.py" line="102"/>
         <source>Recommended job</source>
         <translation>建议作业</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="102"/>
+        <location filename="../findings_view.py" line="103"/>
         <source>Part or labour</source>
         <translation>配件或工时</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="103"/>
+        <location filename="../findings_view.py" line="104"/>
         <source>Add part</source>
         <translation>添加配件</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="104"/>
+        <location filename="../findings_view.py" line="105"/>
         <source>Add labour (hours)</source>
         <translation>添加工时（小时）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="105"/>
+        <location filename="../findings_view.py" line="106"/>
         <source>Add finding</source>
         <translation>添加检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="106"/>
+        <location filename="../findings_view.py" line="107"/>
         <source>Send for approval</source>
         <translation>提交客户确认</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="109"/>
+        <location filename="../findings_view.py" line="110"/>
         <source>Urgent (safety)</source>
         <translation>紧急（安全）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="110"/>
+        <location filename="../findings_view.py" line="111"/>
         <source>Soon</source>
         <translation>尽快</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="111"/>
+        <location filename="../findings_view.py" line="112"/>
         <source>Advisory</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="132"/>
+        <location filename="../findings_view.py" line="133"/>
         <source>Finding</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="132"/>
+        <location filename="../findings_view.py" line="133"/>
         <source>Severity</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="132"/>
+        <location filename="../findings_view.py" line="133"/>
         <source>Estimate</source>
         <translation>报价</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="132"/>
+        <location filename="../findings_view.py" line="133"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="150"/>
+        <location filename="../findings_view.py" line="151"/>
         <source>Other (typed by hand)</source>
         <translation>其他（手工填写）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="205"/>
+        <location filename="../findings_view.py" line="206"/>
         <source>Describe the part or labour first</source>
         <translation>请先填写配件或工时说明</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="221"/>
+        <location filename="../findings_view.py" line="222"/>
         <source>Line</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="221"/>
+        <location filename="../findings_view.py" line="222"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="221"/>
+        <location filename="../findings_view.py" line="222"/>
         <source>Unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="221"/>
+        <location filename="../findings_view.py" line="222"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="233"/>
+        <location filename="../findings_view.py" line="234"/>
         <source>Estimate: %1</source>
         <translation>报价：%1</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUp</name>
+    <message>
+        <location filename="../texts.py" line="47"/>
+        <source>call after 1 day</source>
+        <translation>1 天后回访</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="48"/>
+        <source>call after 7 days</source>
+        <translation>7 天后回访</translation>
     </message>
 </context>
 <context>
@@ -1292,32 +1305,32 @@
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../settings.py" line="83"/>
+        <location filename="../settings.py" line="84"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="84"/>
+        <location filename="../settings.py" line="85"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="84"/>
+        <location filename="../settings.py" line="85"/>
         <source>Bay name</source>
         <translation>工位名称</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="89"/>
+        <location filename="../settings.py" line="88"/>
         <source>Save bay name</source>
         <translation>保存工位名称</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="90"/>
+        <location filename="../settings.py" line="89"/>
         <source>Reconnect devices</source>
         <translation>重新连接设备</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="112"/>
+        <location filename="../settings.py" line="111"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
@@ -1429,12 +1442,12 @@
 <context>
     <name>Time</name>
     <message>
-        <location filename="../texts.py" line="56"/>
+        <location filename="../texts.py" line="64"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="58"/>
+        <location filename="../texts.py" line="66"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
