@@ -161,11 +161,15 @@ def suggest_rating(measurement: Measurement, value: float) -> Rating:
 
 
 def remaining_life_km(measurement: Measurement, value: float) -> int | None:
-    """Kilometres left before the part reaches its minimum, where a wear rule exists."""
+    """Kilometres left before the part reaches its minimum, where a wear rule exists.
+
+    Rounded down to the thousand: a customer told "about 2,000 km" for pads that
+    have 1,500 km left would be told too much.
+    """
     if measurement.life_minimum is None or not measurement.wear_per_1000_km:
         return None
     left = (value - measurement.life_minimum) / measurement.wear_per_1000_km * 1000
-    return max(0, int(round(left, -3)))
+    return max(0, int(left + 1e-6) // 1000 * 1000)
 
 
 def parse_rating(text: str) -> Rating:

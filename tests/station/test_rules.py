@@ -61,6 +61,8 @@ def test_window_thresholds_on_their_limits(value: float, rating: Rating) -> None
 
 def test_remaining_life_of_pads() -> None:
     assert remaining_life_km(PADS, 6.0) == 10_000
+    assert remaining_life_km(PADS, 2.6) == 1_000  # 1,500 km: never promise more than is there
+    assert remaining_life_km(PADS, 5.99) == 9_000
     assert remaining_life_km(PADS, 1.0) == 0
     assert remaining_life_km(PRESSURE, 2.5) is None
 
