@@ -41,6 +41,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "measurement.record": frozenset({T, ADM}),
     "photo.record": frozenset({T, A, ADM}),
     "sync.run": frozenset({T, A, ADM}),
+    "progress.update": frozenset({T, A, ADM}),
 }
 
 

@@ -438,6 +438,37 @@ class Workshop:
             if target is Status.DELIVERED:
                 self._on_delivery(tx, wo)
 
+    def post_update(self, actor: Actor, wo_id: int, note: str) -> Created:
+        """A progress message to the customer without a status change ("waiting for the part").
+
+        The customer is owed an update within 30 minutes of check-in and hourly in
+        long stages; this is how the desk keeps that promise between status changes.
+        """
+        require(actor.role, "progress.update")
+        if not note.strip():
+            raise InvalidInput("an update needs a message for the customer")
+        with self.store.transaction(actor.name) as tx:
+            wo = self._one_tx(
+                tx, "SELECT * FROM work_orders WHERE id = ?", (wo_id,), f"work order {wo_id}"
+            )
+            status = Status(wo["status"])
+            if status in lifecycle.FINAL:
+                raise TransitionRefused(f"work order {wo['number']} is {status}: the visit is over")
+            text = lifecycle.progress_text(status)
+            row = {
+                "work_order_id": wo_id,
+                "from_status": status.value,
+                "to_status": status.value,
+                "text_en": text.en,
+                "text_zh": text.zh,
+                "note": note.strip(),
+                "at": tx.at,
+                "actor": actor.user_id,
+            }
+            event_id = tx.insert("progress_events", row)
+            tx.record("work_order.update_posted", "progress_event", event_id, row)
+        return Created(event_id)
+
     def progress_events(self, wo_id: int) -> list[dict[str, Any]]:
         return self.store.query(
             "SELECT * FROM progress_events WHERE work_order_id = ? ORDER BY id", (wo_id,)

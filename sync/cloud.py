@@ -281,6 +281,9 @@ class CloudService:
             return self._work_order_created(tx, workshop, station, local_id, p)
         if kind == "work_order.status_changed":
             return self._status_changed(tx, station, local_id, p, user)
+        if kind == "work_order.update_posted":
+            self._update_posted(tx, station, local_id, p, user)
+            return None
         if kind == "finding.added":
             self._need_work_order(tx, station, p.get("work_order_id"))
             self._insert_once(
@@ -475,6 +478,31 @@ class CloudService:
             },
         )
         return None
+
+    def _update_posted(
+        self, tx: CloudTx, station: str, event_id: int | None, p: Mapping[str, Any], user: Any
+    ) -> None:
+        """A message to the customer between status changes: a progress event, status unchanged."""
+        if event_id is None:
+            raise _rejected("a progress event needs a numeric id")
+        wo = self._need_work_order(tx, station, p.get("work_order_id"))
+        self._insert_once(
+            tx,
+            "progress_events",
+            station,
+            event_id,
+            {
+                "work_order_id": wo["local_id"],
+                "from_status": wo["status"],
+                "to_status": wo["status"],
+                "version": int(wo["version"]),
+                "text_en": p.get("text_en", ""),
+                "text_zh": p.get("text_zh", ""),
+                "note": p.get("note"),
+                "at": p.get("at", ""),
+                "user_name": user if isinstance(user, str) else None,
+            },
+        )
 
     def _station_decision(
         self, tx: CloudTx, station: str, approval_id: int | None, p: Mapping[str, Any]

@@ -412,3 +412,26 @@ def test_vehicle_search_by_vin_suffix_and_plate(
     assert [v["id"] for v in workshop.find_vehicles(plate="粤b12345")] == [vehicle_id]
     with pytest.raises(InvalidInput):
         workshop.find_vehicles()
+
+
+def test_an_update_to_the_customer_without_a_status_change(
+    workshop: Workshop, technician: Actor, advisor: Actor, vehicle_id: int
+) -> None:
+    wo = open_in_diagnosis(workshop, technician, vehicle_id)
+    workshop.post_update(advisor, wo, "waiting for the part, ready by 3 pm")
+    last = workshop.progress_events(wo)[-1]
+    assert (last["from_status"], last["to_status"], last["note"]) == (
+        "diagnosing",
+        "diagnosing",
+        "waiting for the part, ready by 3 pm",
+    )
+    assert last["text_zh"] and last["text_en"]
+    assert workshop.work_order(wo)["version"] == 3
+    assert workshop.store.query_one("SELECT kind FROM outbox ORDER BY seq DESC LIMIT 1") == {
+        "kind": "work_order.update_posted"
+    }
+    with pytest.raises(InvalidInput):
+        workshop.post_update(advisor, wo, "  ")
+    workshop.change_status(advisor, wo, Status.CANCELLED)
+    with pytest.raises(TransitionRefused):
+        workshop.post_update(advisor, wo, "too late")

@@ -123,6 +123,36 @@ def test_a_batch_is_applied_in_order_and_a_resend_is_a_duplicate(cloud: CloudHan
     assert [p["to_status"] for p in progress] == ["booked", "checked_in"]
 
 
+def test_an_update_between_status_changes_reaches_the_customer(cloud: CloudHandle) -> None:
+    client = enrolled(cloud)
+    first = send(
+        client, created(), moved(2, 1, None, "booked", 1), moved(3, 2, "booked", "checked_in", 2)
+    )
+    update = mutation(
+        4,
+        "work_order.update_posted",
+        "progress_event",
+        3,
+        {
+            "work_order_id": 1,
+            "text_en": "checked in",
+            "text_zh": "已登记",
+            "note": "part arrives at 3 pm",
+            "at": "t3",
+        },
+    )
+    assert statuses(send(client, update)) == ["applied"]
+    public_id = first[0]["detail"]["public_id"]
+    view = client.get(f"/v1/track/{public_id}").json()
+    assert (view["status"], view["version"]) == ("checked_in", 2)
+    progress = client.get(f"/v1/track/{public_id}/progress").json()
+    assert [(p["to_status"], p["note"]) for p in progress][-1] == (
+        "checked_in",
+        "part arrives at 3 pm",
+    )
+    assert statuses(send(client, moved(5, 4, "checked_in", "diagnosing", 3))) == ["applied"]
+
+
 def test_a_stale_status_change_is_a_conflict_with_the_current_state(cloud: CloudHandle) -> None:
     client = enrolled(cloud)
     send(client, created(), moved(2, 1, None, "booked", 1), moved(3, 2, "booked", "checked_in", 2))
