@@ -67,6 +67,14 @@ class BoardView(View):
         self.work_order.clicked.connect(lambda: self.model.events.navigate.emit("work_order"))
         self.report = push_button("board_report")
         self.report.clicked.connect(lambda: self.model.events.navigate.emit("report"))
+        self.message = QLineEdit()
+        self.message.setObjectName("board_message")
+        self.message.textChanged.connect(self._enable)
+        self.send_update = push_button("board_send_update", accent=True)
+        self.send_update.clicked.connect(self.post_update)
+        update_row = QHBoxLayout()
+        update_row.addWidget(self.message, 1)
+        update_row.addWidget(self.send_update)
         buttons = QHBoxLayout()
         buttons.addWidget(self.work_order)
         buttons.addWidget(self.approvals)
@@ -75,6 +83,7 @@ class BoardView(View):
         box.addWidget(self.title)
         box.addWidget(self.table, 1)
         box.addWidget(self.legend)
+        box.addLayout(update_row)
         box.addLayout(buttons)
         self.rows: list[dict[str, Any]] = []
         self.retranslate()
@@ -89,6 +98,10 @@ class BoardView(View):
         self.approvals.setText(self.tr("Approvals"))
         self.work_order.setText(self.tr("Open work order"))
         self.report.setText(self.tr("Health report"))
+        self.message.setPlaceholderText(
+            self.tr("Message to the customer, e.g. the part arrives at 3 pm")
+        )
+        self.send_update.setText(self.tr("Send update"))
 
     def refresh(self) -> None:
         super().refresh()
@@ -138,11 +151,35 @@ class BoardView(View):
         if self.model.work_order_id is not None:
             select_key(self.table, self.model.work_order_id)
         self.table.blockSignals(False)
+        self._enable()
+
+    def _enable(self) -> None:
+        self.send_update.setEnabled(
+            selected_key(self.table) is not None
+            and bool(self.message.text().strip())
+            and self.model.may("progress.update")
+        )
 
     def _selected(self) -> None:
         key = selected_key(self.table)
         if key is not None and key != self.model.work_order_id:
             self.model.select(int(key))
+        self._enable()
+
+    def post_update(self) -> None:
+        """Tell the customer how it goes without a status change: it resets the update clock."""
+        key = selected_key(self.table)
+        if key is None:
+            return
+        done = self.model.act(
+            self.model.workshop.post_update,
+            self.model.require_actor(),
+            int(key),
+            self.message.text(),
+        )
+        if done is not None:
+            self.message.clear()
+            self.model.notify(self.tr("Update sent to the customer"))
 
 
 class AppointmentsView(View):

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -115,6 +116,19 @@ def test_the_board_flags_a_customer_owed_an_update(qtbot: QtBot, demo_app: Stati
     update_cell = board.table.item(0, board.table.columnCount() - 1)
     assert update_cell is not None and "overdue 15 min" in update_cell.text()
     assert update_cell.background().color().name() == "#ffcdd2"
-    visit.start_diagnosis()  # a status change is an update: the next is due in an hour
+    assert not board.send_update.isEnabled()
+    board.table.selectRow(0)
+    qtbot.keyClicks(board.message, "waiting for the part, ready at 3 pm")
+    assert board.send_update.isEnabled()
+    qtbot.mouseClick(board.send_update, Qt.MouseButton.LeftButton)
+    last = demo_app.model.workshop.progress_events(visit.wo_id)[-1]
+    assert (last["to_status"], last["note"]) == (
+        "checked_in",
+        "waiting for the part, ready at 3 pm",
+    )
+    assert board.message.text() == ""
+    board.refresh()
+    assert board.rows[0]["overdue"] is False  # the update resets the clock: next due in an hour
+    visit.start_diagnosis()  # a status change is an update too
     board.refresh()
     assert board.rows[0]["overdue"] is False

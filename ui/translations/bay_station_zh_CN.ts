@@ -92,62 +92,62 @@
 <context>
     <name>AppointmentsView</name>
     <message>
-        <location filename="../desk.py" line="171"/>
+        <location filename="../desk.py" line="203"/>
         <source>Appointments</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="172"/>
+        <location filename="../desk.py" line="204"/>
         <source>Car arrived: open the work order</source>
         <translation>车辆已到店：开工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="183"/>
+        <location filename="../desk.py" line="215"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="183"/>
+        <location filename="../desk.py" line="215"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="183"/>
+        <location filename="../desk.py" line="215"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="183"/>
+        <location filename="../desk.py" line="215"/>
         <source>Complaint</source>
         <translation>客户描述</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="202"/>
+        <location filename="../desk.py" line="234"/>
         <source>Choose an appointment to see its pre-diagnosis</source>
         <translation>选择预约以查看预诊断</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="208"/>
+        <location filename="../desk.py" line="240"/>
         <source>Complaint: %1</source>
         <translation>客户描述：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="211"/>
+        <location filename="../desk.py" line="243"/>
         <source>Codes seen remotely: %1</source>
         <translation>远程发现的故障码：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="215"/>
+        <location filename="../desk.py" line="247"/>
         <source>Parts reserved: %1</source>
         <translation>已预留配件：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="218"/>
+        <location filename="../desk.py" line="250"/>
         <source>Pre-diagnosis: %1</source>
         <translation>预诊断：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="225"/>
+        <location filename="../desk.py" line="257"/>
         <source>Choose an appointment first</source>
         <translation>请先选择预约</translation>
     </message>
@@ -231,74 +231,89 @@
 <context>
     <name>BoardView</name>
     <message>
-        <location filename="../desk.py" line="83"/>
+        <location filename="../desk.py" line="92"/>
         <source>Workshop board</source>
         <translation>车间看板</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="86"/>
+        <location filename="../desk.py" line="95"/>
         <source>A red row owes the customer an update: the first within 30 minutes of check-in, then at least hourly.</source>
         <translation>红色行表示应通知客户进度：到店登记后 30 分钟内首次通知，之后至少每小时一次。</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="89"/>
+        <location filename="../desk.py" line="98"/>
         <source>Approvals</source>
         <translation>客户确认</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="90"/>
+        <location filename="../desk.py" line="99"/>
         <source>Open work order</source>
         <translation>打开工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="91"/>
+        <location filename="../desk.py" line="100"/>
         <source>Health report</source>
         <translation>健康报告</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="103"/>
+        <location filename="../desk.py" line="101"/>
+        <source>Message to the customer, e.g. the part arrives at 3 pm</source>
+        <translation>给客户的消息，例如：配件下午3点到</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="102"/>
+        <source>Send update</source>
+        <translation>发送进度</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="114"/>
         <source>overdue %1</source>
         <translation>已超时 %1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="105"/>
+        <location filename="../desk.py" line="116"/>
         <source>due in %1</source>
         <translation>%1 后到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="121"/>
+        <location filename="../desk.py" line="132"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="122"/>
+        <location filename="../desk.py" line="133"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="123"/>
+        <location filename="../desk.py" line="134"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="124"/>
+        <location filename="../desk.py" line="135"/>
         <source>Bay</source>
         <translation>工位</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="125"/>
+        <location filename="../desk.py" line="136"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="126"/>
+        <location filename="../desk.py" line="137"/>
         <source>In stage</source>
         <translation>本阶段用时</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="127"/>
+        <location filename="../desk.py" line="138"/>
         <source>Customer update</source>
         <translation>客户通知</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="177"/>
+        <source>Update sent to the customer</source>
+        <translation>已向客户发送进度</translation>
     </message>
 </context>
 <context>
@@ -419,77 +434,77 @@
 <context>
     <name>DeliveryView</name>
     <message>
-        <location filename="../desk.py" line="274"/>
+        <location filename="../desk.py" line="306"/>
         <source>Delivery</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="275"/>
+        <location filename="../desk.py" line="307"/>
         <source>Hand the car over to the customer</source>
         <translation>向客户交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="276"/>
+        <location filename="../desk.py" line="308"/>
         <source>Follow-ups due today</source>
         <translation>今日待回访</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="277"/>
+        <location filename="../desk.py" line="309"/>
         <source>What the customer said</source>
         <translation>客户反馈</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="278"/>
+        <location filename="../desk.py" line="310"/>
         <source>Follow-up done</source>
         <translation>回访完成</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="286"/>
+        <location filename="../desk.py" line="318"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="300"/>
+        <location filename="../desk.py" line="332"/>
         <source>quality check passed</source>
         <translation>质检合格</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="302"/>
+        <location filename="../desk.py" line="334"/>
         <source>health report issued</source>
         <translation>健康报告已出具</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="308"/>
+        <location filename="../desk.py" line="340"/>
         <source>Next service: %1 km or %2</source>
         <translation>下次保养：%1 公里或 %2</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="323"/>
+        <location filename="../desk.py" line="355"/>
         <source>Due</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="324"/>
+        <location filename="../desk.py" line="356"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="325"/>
+        <location filename="../desk.py" line="357"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="326"/>
+        <location filename="../desk.py" line="358"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="327"/>
+        <location filename="../desk.py" line="359"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="356"/>
+        <location filename="../desk.py" line="388"/>
         <source>Choose a follow-up first</source>
         <translation>请先选择回访</translation>
     </message>
