@@ -23,12 +23,13 @@ from station.alignment import (
 )
 from station.errors import StationError
 from ui.context import AppContext
+from ui.equipment import Progress
 from ui.model import DeviceState
 from ui.style import RATING_COLOURS
 from ui.tables import fill, make_table
 from ui.texts import rating_name
 from ui.widgets.base import View, heading, push_button
-from ui.workers import Job, Progress
+from ui.workers import Job
 
 log = logging.getLogger(__name__)
 

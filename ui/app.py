@@ -103,10 +103,7 @@ def build_app(
     workers = Workers()
     devices = DeviceHub(model, workers)
     if demo:
-        sedan = workshop.vehicle(cast.vehicles["sedan"]) if cast else None
-        devices.vehicle = simulated_vehicle(
-            cast.profiles["sedan"] if cast else "petrol_misfire", sedan["vin"] if sedan else None
-        )
+        devices.vehicle = simulated_vehicle(cast.profiles["sedan"] if cast else "petrol_misfire")
         devices.camera = synthetic_camera()
         devices.rig = simulated_rig(fast=fast_rig)
     elif config is not None:

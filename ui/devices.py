@@ -10,9 +10,9 @@ import logging
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from ui.equipment import CameraDevice, RigDevice, VehicleInterface
+from ui.equipment import CameraDevice, Progress, RigDevice, VehicleInterface
 from ui.model import DeviceState, DeviceStatus, StationModel
-from ui.workers import Progress, Workers
+from ui.workers import Workers
 
 log = logging.getLogger(__name__)
 

@@ -24,11 +24,11 @@ from drivers.obd.dtc import describe_dtc
 from station.diagnostics import authorise_code_clear, compare_scans, latest_scan, record_scan
 from station.lifecycle import Status
 from ui.context import AppContext
-from ui.equipment import LIVE_PIDS, LiveValue
+from ui.equipment import LIVE_PIDS, LiveValue, Progress
 from ui.model import DeviceState
 from ui.widgets.base import View, push_button
 from ui.widgets.chart import LiveChart
-from ui.workers import Job, Progress
+from ui.workers import Job
 
 log = logging.getLogger(__name__)
 

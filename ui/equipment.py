@@ -119,22 +119,18 @@ class VehicleInterface:
             self._close()
 
 
-def simulated_vehicle(profile: str, vin: str | None = None) -> VehicleInterface:
-    """The demo car: the ECU simulator and the station on one private virtual CAN channel;
-    `vin` makes the simulated car answer with the VIN of the demo vehicle it stands for."""
+def simulated_vehicle(profile: str) -> VehicleInterface:
+    """The demo car: the ECU simulator and the station on one private virtual CAN channel.
+
+    The demo seed registers each car with its simulator profile's VIN, so the car
+    answers a scan with the VIN the station already knows.
+    """
     channel = f"bay-station-{uuid.uuid4().hex[:8]}"
 
     def simulator() -> Any:
-        from drivers.can_bus import open_bus
-        from drivers.ecu_sim.model import load_profile
         from drivers.ecu_sim.runner import EcuSimulator
 
-        loaded = load_profile(profile)
-        if vin:
-            for ecu in loaded.ecus:
-                if ecu.vin:
-                    ecu.vin = vin
-        return EcuSimulator(open_bus("virtual", channel, loaded.bitrate), loaded, own_bus=True)
+        return EcuSimulator.open("virtual", channel, profile)
 
     def link() -> Any:
         from drivers.obd.can_link import connect_can

@@ -12,8 +12,8 @@ from station.photos import Photo, PhotoStore, Stage
 from station.store import Store
 from station.workshop import Actor
 from ui.context import AppContext
+from ui.equipment import Progress
 from ui.model import DeviceState
-from ui.workers import Progress
 
 log = logging.getLogger(__name__)
 

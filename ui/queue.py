@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 from station.errors import StationError
 from station.lifecycle import FINAL, Status
 from ui.context import AppContext
+from ui.equipment import Progress
 from ui.tables import fill, make_table, select_key, selected_key
 from ui.texts import duration, status_name
 from ui.widgets.base import View, heading, push_button
-from ui.workers import Progress
 
 log = logging.getLogger(__name__)
 

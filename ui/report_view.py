@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.equipment import Progress
 from ui.report_jobs import issue_signed, render_preview, verify_issued
 from ui.widgets.base import View, heading, push_button
-from ui.workers import Job, Progress
+from ui.workers import Job
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
-from ui.equipment import start_demo_cloud
+from ui.equipment import Progress, start_demo_cloud
 from ui.model import StationModel, SyncStatus
-from ui.workers import Job, Progress, Workers
+from ui.workers import Job, Workers
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from ui.equipment import Progress
+
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int, str], None]
 Work = Callable[[Progress], Any]
 
 
