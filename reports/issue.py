@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from reports.photo_cache import PhotoCache
 from reports.render import PhotoLoader, render_pdf
 from reports.signing import sign_pdf
 from station.config import Config
+from station.files import write_new
 from station.roles import require
 from station.workshop import Actor, Workshop
 
@@ -151,10 +151,6 @@ def _write_once(path: Path, data: bytes) -> None:
     """Create the file read-only, durably; an existing file is never replaced."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+        write_new(path, data, 0o444)
     except FileExistsError as err:
         raise ReportExists(f"{path} exists: an issued report is never replaced") from err
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())

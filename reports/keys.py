@@ -11,7 +11,6 @@ Keys are stored unencrypted with mode 0600: the station signs unattended.
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +24,7 @@ from cryptography.x509.oid import NameOID
 
 from reports.errors import KeysInvalid, KeysMissing
 from station.config import Config
+from station.files import write_new
 from station.workshop import Workshop
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,8 @@ STATION_KEY = "station-key.pem"
 TRUSTED_FOLDER = "trusted"
 CA_YEARS = 20
 STATION_YEARS = 10
+KEY_MODE = 0o600  # the station signs unattended: unencrypted, readable by its user only
+CERT_MODE = 0o644
 
 
 @dataclass(frozen=True)
@@ -90,22 +92,6 @@ def _name(common_name: str, organisation: str) -> x509.Name:
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
         ]
     )
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _write_public(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 def _key_pem(key: rsa.RSAPrivateKey) -> bytes:
@@ -184,10 +170,10 @@ def create_station_keys(
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(station_key.public_key()), False)
         .sign(ca_key, hashes.SHA256())
     )
-    _write_private(keys.folder / CA_KEY, _key_pem(ca_key))
-    _write_public(keys.ca_cert, ca_cert.public_bytes(serialization.Encoding.PEM))
-    _write_private(keys.station_key, _key_pem(station_key))
-    _write_public(keys.station_cert, station_cert.public_bytes(serialization.Encoding.PEM))
+    write_new(keys.folder / CA_KEY, _key_pem(ca_key), KEY_MODE)
+    write_new(keys.ca_cert, ca_cert.public_bytes(serialization.Encoding.PEM), CERT_MODE)
+    write_new(keys.station_key, _key_pem(station_key), KEY_MODE)
+    write_new(keys.station_cert, station_cert.public_bytes(serialization.Encoding.PEM), CERT_MODE)
     log.info("created station CA and signing key in %s", keys.folder)
     return keys
 
@@ -227,9 +213,9 @@ def import_station_keys(
         if not replace:
             raise KeysInvalid(f"{keys.folder} already holds station keys: use --replace")
         _retire(keys)
-    _write_private(keys.station_key, key_pem)
-    _write_public(keys.station_cert, cert_pem)
-    _write_public(keys.ca_cert, ca_pem)
+    write_new(keys.station_key, key_pem, KEY_MODE)
+    write_new(keys.station_cert, cert_pem, CERT_MODE)
+    write_new(keys.ca_cert, ca_pem, CERT_MODE)
     log.info("imported station signing key into %s", keys.folder)
     return keys
 

@@ -30,6 +30,7 @@ import sqlite_utils
 
 from station.checklists import load_template
 from station.errors import InvalidInput, NotFound, StoreError
+from station.files import sync_folder, write_new
 from station.roles import require
 
 if TYPE_CHECKING:
@@ -328,17 +329,10 @@ class PhotoStore:
         temp = self.folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
         try:
             final.parent.mkdir(exist_ok=True)
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            write_new(temp, data, 0o444)
             temp.rename(final)
-            _sync_folder(final.parent)
-            _sync_folder(self.folder)
+            sync_folder(final.parent)
+            sync_folder(self.folder)
         except OSError as err:
             temp.unlink(missing_ok=True)
             raise PhotoStoreError(f"cannot store the photo in {self.folder}: {err}") from err
@@ -521,12 +515,3 @@ def _older_than(entry: Path, cutoff: float) -> bool:
         return entry.stat().st_mtime <= cutoff
     except FileNotFoundError:
         return False
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a rename durable: fsync the folder that holds the new name."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

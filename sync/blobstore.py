@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from station.files import append, sync_folder, write_new
 from sync.errors import SyncError
 from sync.protocol import checksum_matches, is_sha256
 
@@ -36,14 +36,6 @@ class BlobState:
     offset: int
     length: int | None
     complete: bool
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class BlobStore:
@@ -101,14 +93,7 @@ class BlobStore:
                 raise BlobError("the chunk's checksum does not match: discarded", 460, current)
             if current + len(data) > known_length:
                 raise BlobError("the chunk goes past Upload-Length", 413, current)
-            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            append(partial, data)
             current += len(data)
             if current < known_length:
                 return BlobState(current, known_length, False)
@@ -123,9 +108,8 @@ class BlobStore:
             if hashlib.sha256(data).hexdigest() != sha256:
                 raise BlobError("the file does not hash to its name", 422)
             partial = self.partial / f"{sha256}-{len(data)}"
-            partial.write_bytes(data)
-            with partial.open("rb+") as handle:
-                os.fsync(handle.fileno())
+            partial.unlink(missing_ok=True)  # an interrupted chunked upload of the same file
+            write_new(partial, data, 0o644)
             return self._finish(sha256, partial, len(data))
 
     def _finish(self, sha256: str, partial: Path, length: int) -> BlobState:
@@ -139,7 +123,7 @@ class BlobStore:
         final = self.path(sha256)
         final.parent.mkdir(exist_ok=True)
         partial.rename(final)
-        _fsync_dir(final.parent)
+        sync_folder(final.parent)
         return BlobState(length, length, True)
 
     def read(self, sha256: str) -> bytes:

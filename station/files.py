@@ -1,0 +1,48 @@
+"""Writes that survive a power cut: photos, the cloud's blobs, issued reports, signing keys.
+
+A write has reached the disk only once its bytes are fsynced, and a new or
+renamed file's name only once the folder holding it is fsynced too; before
+that a crash can leave an empty or missing file behind a write that returned.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def write_new(path: Path, data: bytes, mode: int) -> None:
+    """Create `path` with `mode` and all of `data` on disk; an existing file is never replaced.
+
+    Raises `FileExistsError` when `path` exists. The new name is durable once the
+    caller syncs the folder (`sync_folder`) or renames the file into place.
+    """
+    _write(path, data, os.O_CREAT | os.O_EXCL, mode)
+
+
+def append(path: Path, data: bytes) -> None:
+    """Add `data` at the end of `path` (created when missing), on disk when this returns."""
+    _write(path, data, os.O_CREAT | os.O_APPEND, 0o644)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make a new or renamed entry durable: fsync the folder that holds its name."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write(path: Path, data: bytes, flags: int, mode: int) -> None:
+    fd = os.open(path, os.O_WRONLY | flags, mode)
+    try:
+        view = memoryview(data)
+        while view:  # a write may take fewer bytes than given (a full disk, a signal)
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
