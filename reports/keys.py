@@ -94,6 +94,50 @@ def _name(common_name: str, organisation: str) -> x509.Name:
     )
 
 
+def _issue(
+    subject: x509.Name,
+    issuer: x509.Name,
+    key: rsa.RSAPrivateKey,
+    signer: rsa.RSAPrivateKey,
+    start: datetime,
+    years: int,
+    *,
+    ca: bool,
+) -> x509.Certificate:
+    """A CA certificate may only issue certificates; the station's signs reports (non-repudiation)."""
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + timedelta(days=365 * years))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=not ca,
+                content_commitment=not ca,  # non-repudiation
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=ca,
+                crl_sign=ca,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+    )
+    if not ca:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key()), False
+        )
+    return builder.add_extension(
+        x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False
+    ).sign(signer, hashes.SHA256())
+
+
 def _key_pem(key: rsa.RSAPrivateKey) -> bytes:
     return key.private_bytes(
         serialization.Encoding.PEM,
@@ -114,61 +158,11 @@ def create_station_keys(
     organisation = workshop_name or "Bay Station"
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
     ca_name = _name(f"Bay Station CA {station_id}", organisation)
-    ca_cert = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(start + timedelta(days=365 * CA_YEARS))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
-        .sign(ca_key, hashes.SHA256())
-    )
+    ca_cert = _issue(ca_name, ca_name, ca_key, ca_key, start, CA_YEARS, ca=True)
     station_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    station_cert = (
-        x509.CertificateBuilder()
-        .subject_name(_name(f"Bay Station {station_id}", organisation))
-        .issuer_name(ca_name)
-        .public_key(station_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(start + timedelta(days=365 * STATION_YEARS))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,  # non-repudiation
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(station_key.public_key()), False)
-        .sign(ca_key, hashes.SHA256())
+    station_name = _name(f"Bay Station {station_id}", organisation)
+    station_cert = _issue(
+        station_name, ca_name, station_key, ca_key, start, STATION_YEARS, ca=False
     )
     write_new(keys.folder / CA_KEY, _key_pem(ca_key), KEY_MODE)
     write_new(keys.ca_cert, ca_cert.public_bytes(serialization.Encoding.PEM), CERT_MODE)
