@@ -91,6 +91,21 @@ class AlignmentView(View):
             Position.FRONT_RIGHT: self.tr("Front right"),
             Position.REAR_LEFT: self.tr("Rear left"),
             Position.REAR_RIGHT: self.tr("Rear right"),
+            Position.FRONT_AXLE: self.tr("Front axle"),
+            Position.REAR_AXLE: self.tr("Rear axle"),
+            Position.VEHICLE: self.tr("Vehicle"),
+        }
+
+    def _quantity_names(self) -> dict[Quantity, str]:
+        return {
+            Quantity.TOE: self.tr("toe"),
+            Quantity.CAMBER: self.tr("camber"),
+            Quantity.CASTER: self.tr("caster"),
+            Quantity.SAI: self.tr("steering axis inclination"),
+            Quantity.INCLUDED_ANGLE: self.tr("included angle"),
+            Quantity.TOTAL_TOE: self.tr("total toe"),
+            Quantity.THRUST_ANGLE: self.tr("thrust angle"),
+            Quantity.SETBACK: self.tr("setback"),
         }
 
     def _spec(self) -> VehicleSpec | None:
@@ -105,7 +120,7 @@ class AlignmentView(View):
 
     def _show_wheels(self) -> None:
         spec = self._spec()
-        names = {Quantity.TOE: self.tr("toe"), Quantity.CAMBER: self.tr("camber")}
+        names = self._quantity_names()
         for position, label in self.wheels.items():
             parts = [f"<b>{self._wheel_names()[position]}</b>"]
             for quantity in LIVE_QUANTITIES:
@@ -149,12 +164,16 @@ class AlignmentView(View):
             fill(self.table, [], [])
             return
         rows = []
+        wheels, quantities = self._wheel_names(), self._quantity_names()
         for before in rated.phase(Phase.BEFORE):
             after = rated.reading(Phase.AFTER, before.position, before.quantity)
             rows.append(
                 (
-                    before.position.value,
-                    before.quantity.value,
+                    wheels[before.position],
+                    quantities[before.quantity],
+                    ""
+                    if before.spec is None
+                    else f"{before.spec.minimum:+.2f}° … {before.spec.maximum:+.2f}°",
                     f"{before.value_deg:+.2f}°",
                     rating_name(before.rating.value) if before.rating else "",
                     "" if after is None else f"{after.value_deg:+.2f}°",
@@ -165,7 +184,15 @@ class AlignmentView(View):
             )
         fill(
             self.table,
-            [self.tr("Wheel"), self.tr("Value"), self.tr("Before"), "", self.tr("After"), ""],
+            [
+                self.tr("Wheel"),
+                self.tr("Value"),
+                self.tr("Specification"),
+                self.tr("Before"),
+                "",
+                self.tr("After"),
+                "",
+            ],
             rows,
         )
 

@@ -4,87 +4,137 @@
 <context>
     <name>AlignmentView</name>
     <message>
-        <location filename="../alignment_view.py" line="82"/>
+        <location filename="../alignment_view.py" line="83"/>
         <source>Wheel alignment: before and after</source>
         <translation>四轮定位：修前与修后</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="83"/>
+        <location filename="../alignment_view.py" line="84"/>
         <source>Measure on the rig</source>
         <translation>在定位仪上测量</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="84"/>
+        <location filename="../alignment_view.py" line="85"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="89"/>
+        <location filename="../alignment_view.py" line="90"/>
         <source>Front left</source>
         <translation>左前</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="90"/>
+        <location filename="../alignment_view.py" line="91"/>
         <source>Front right</source>
         <translation>右前</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="91"/>
+        <location filename="../alignment_view.py" line="92"/>
         <source>Rear left</source>
         <translation>左后</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="92"/>
+        <location filename="../alignment_view.py" line="93"/>
         <source>Rear right</source>
         <translation>右后</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="107"/>
+        <location filename="../alignment_view.py" line="94"/>
+        <source>Front axle</source>
+        <translation>前轴</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="95"/>
+        <source>Rear axle</source>
+        <translation>后轴</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="96"/>
+        <source>Vehicle</source>
+        <translation>整车</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="101"/>
         <source>toe</source>
         <translation>前束</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="107"/>
+        <location filename="../alignment_view.py" line="102"/>
         <source>camber</source>
         <translation>外倾</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="137"/>
+        <location filename="../alignment_view.py" line="103"/>
+        <source>caster</source>
+        <translation>主销后倾角</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="104"/>
+        <source>steering axis inclination</source>
+        <translation>主销内倾角</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="105"/>
+        <source>included angle</source>
+        <translation>包容角</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="106"/>
+        <source>total toe</source>
+        <translation>总前束</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="107"/>
+        <source>thrust angle</source>
+        <translation>推力角</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="108"/>
+        <source>setback</source>
+        <translation>退缩角</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="153"/>
         <source>Measuring: adjust the car, the rig sends the after set when done</source>
         <translation>测量中：请调整车辆，完成后定位仪会发送调整后的数据</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="141"/>
+        <location filename="../alignment_view.py" line="157"/>
         <source>No alignment measured on this work order</source>
         <translation>本工单尚未测量四轮定位</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="143"/>
+        <location filename="../alignment_view.py" line="159"/>
         <source>No alignment rig is connected</source>
         <translation>未连接四轮定位仪</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="146"/>
+        <location filename="../alignment_view.py" line="162"/>
         <source>Specification: %1</source>
         <translation>标准：%1</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="167"/>
+        <location filename="../alignment_view.py" line="188"/>
         <source>Wheel</source>
         <translation>车轮</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="167"/>
+        <location filename="../alignment_view.py" line="189"/>
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="167"/>
+        <location filename="../alignment_view.py" line="190"/>
+        <source>Specification</source>
+        <translation>标准范围</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="191"/>
         <source>Before</source>
         <translation>修前</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="167"/>
+        <location filename="../alignment_view.py" line="193"/>
         <source>After</source>
         <translation>修后</translation>
     </message>
@@ -92,62 +142,62 @@
 <context>
     <name>AppointmentsView</name>
     <message>
-        <location filename="../desk.py" line="203"/>
+        <location filename="../desk.py" line="208"/>
         <source>Appointments</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="204"/>
+        <location filename="../desk.py" line="209"/>
         <source>Car arrived: open the work order</source>
         <translation>车辆已到店：开工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="215"/>
+        <location filename="../desk.py" line="220"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="215"/>
+        <location filename="../desk.py" line="220"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="215"/>
+        <location filename="../desk.py" line="220"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="215"/>
+        <location filename="../desk.py" line="220"/>
         <source>Complaint</source>
         <translation>客户描述</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="234"/>
+        <location filename="../desk.py" line="239"/>
         <source>Choose an appointment to see its pre-diagnosis</source>
         <translation>选择预约以查看预诊断</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="240"/>
+        <location filename="../desk.py" line="245"/>
         <source>Complaint: %1</source>
         <translation>客户描述：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="243"/>
+        <location filename="../desk.py" line="248"/>
         <source>Codes seen remotely: %1</source>
         <translation>远程发现的故障码：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="247"/>
+        <location filename="../desk.py" line="252"/>
         <source>Parts reserved: %1</source>
         <translation>已预留配件：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="250"/>
+        <location filename="../desk.py" line="255"/>
         <source>Pre-diagnosis: %1</source>
         <translation>预诊断：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="257"/>
+        <location filename="../desk.py" line="262"/>
         <source>Choose an appointment first</source>
         <translation>请先选择预约</translation>
     </message>
@@ -256,62 +306,62 @@
         <translation>健康报告</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="101"/>
+        <location filename="../desk.py" line="102"/>
         <source>Message to the customer, e.g. the part arrives at 3 pm</source>
         <translation>给客户的消息，例如：配件下午3点到</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="102"/>
+        <location filename="../desk.py" line="104"/>
         <source>Send update</source>
         <translation>发送进度</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="114"/>
+        <location filename="../desk.py" line="116"/>
         <source>overdue %1</source>
         <translation>已超时 %1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="116"/>
+        <location filename="../desk.py" line="118"/>
         <source>due in %1</source>
         <translation>%1 后到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="132"/>
+        <location filename="../desk.py" line="134"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="133"/>
+        <location filename="../desk.py" line="135"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="134"/>
+        <location filename="../desk.py" line="136"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="135"/>
+        <location filename="../desk.py" line="137"/>
         <source>Bay</source>
         <translation>工位</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="136"/>
+        <location filename="../desk.py" line="138"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="137"/>
+        <location filename="../desk.py" line="139"/>
         <source>In stage</source>
         <translation>本阶段用时</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="138"/>
+        <location filename="../desk.py" line="140"/>
         <source>Customer update</source>
         <translation>客户通知</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="177"/>
+        <location filename="../desk.py" line="182"/>
         <source>Update sent to the customer</source>
         <translation>已向客户发送进度</translation>
     </message>
@@ -434,77 +484,77 @@
 <context>
     <name>DeliveryView</name>
     <message>
-        <location filename="../desk.py" line="306"/>
+        <location filename="../desk.py" line="311"/>
         <source>Delivery</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="307"/>
+        <location filename="../desk.py" line="312"/>
         <source>Hand the car over to the customer</source>
         <translation>向客户交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="308"/>
+        <location filename="../desk.py" line="313"/>
         <source>Follow-ups due today</source>
         <translation>今日待回访</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="309"/>
+        <location filename="../desk.py" line="314"/>
         <source>What the customer said</source>
         <translation>客户反馈</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="310"/>
+        <location filename="../desk.py" line="315"/>
         <source>Follow-up done</source>
         <translation>回访完成</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="318"/>
+        <location filename="../desk.py" line="323"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="332"/>
+        <location filename="../desk.py" line="337"/>
         <source>quality check passed</source>
         <translation>质检合格</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="334"/>
+        <location filename="../desk.py" line="339"/>
         <source>health report issued</source>
         <translation>健康报告已出具</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="340"/>
+        <location filename="../desk.py" line="345"/>
         <source>Next service: %1 km or %2</source>
         <translation>下次保养：%1 公里或 %2</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="355"/>
+        <location filename="../desk.py" line="360"/>
         <source>Due</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="356"/>
+        <location filename="../desk.py" line="361"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="357"/>
+        <location filename="../desk.py" line="362"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="358"/>
+        <location filename="../desk.py" line="363"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="359"/>
+        <location filename="../desk.py" line="364"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="388"/>
+        <location filename="../desk.py" line="393"/>
         <source>Choose a follow-up first</source>
         <translation>请先选择回访</translation>
     </message>
@@ -1237,82 +1287,82 @@
 <context>
     <name>ReportView</name>
     <message>
-        <location filename="../report_view.py" line="105"/>
+        <location filename="../report_view.py" line="106"/>
         <source>Health report</source>
         <translation>健康报告</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="106"/>
+        <location filename="../report_view.py" line="107"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="107"/>
+        <location filename="../report_view.py" line="108"/>
         <source>Issue and sign</source>
         <translation>出具并签名</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="108"/>
+        <location filename="../report_view.py" line="109"/>
         <source>Verify signature</source>
         <translation>验证签名</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="109"/>
+        <location filename="../report_view.py" line="110"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="110"/>
+        <location filename="../report_view.py" line="111"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="138"/>
+        <location filename="../report_view.py" line="139"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="140"/>
+        <location filename="../report_view.py" line="141"/>
         <source>Not issued yet</source>
         <translation>尚未出具</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="143"/>
+        <location filename="../report_view.py" line="144"/>
         <source>Version %1 issued at %2</source>
         <translation>第 %1 版，出具于 %2</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="215"/>
+        <location filename="../report_view.py" line="216"/>
         <source>Preview ready</source>
         <translation>预览已生成</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="236"/>
+        <location filename="../report_view.py" line="237"/>
         <source>Report issued and signed</source>
         <translation>报告已出具并签名</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="243"/>
+        <location filename="../report_view.py" line="244"/>
         <source>Signature valid: %1</source>
         <translation>签名有效：%1</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="244"/>
+        <location filename="../report_view.py" line="245"/>
         <source>Signature NOT valid: %1</source>
         <translation>签名无效：%1</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="253"/>
+        <location filename="../report_view.py" line="254"/>
         <source>Verified</source>
         <translation>已验证</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="259"/>
+        <location filename="../report_view.py" line="260"/>
         <source>Export the report to</source>
         <translation>导出报告到</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="263"/>
+        <location filename="../report_view.py" line="264"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
