@@ -27,7 +27,7 @@ from station.errors import InvalidInput, StationError, TransitionRefused
 from station.findings import ApprovalState, Decision, parse_enum, state_after
 from station.lifecycle import Status, WorkOrderFacts
 from station.store import Store, Transaction
-from station.vehicles import parse_powertrain
+from station.vehicles import insert_vehicle, parse_powertrain, plate_key, plausible_year
 from station.vin import check_vin
 from station.workshop import SYSTEM
 
@@ -163,7 +163,7 @@ def _appointment(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:
         raise InvalidInput("the appointment names no customer")
     language = customer.get("language") if customer.get("language") in ("zh", "en") else "zh"
     vin = check_vin(str(vehicle["vin"])).vin if vehicle.get("vin") else None
-    plate = str(vehicle.get("plate") or "").strip().upper().replace(" ", "") or None
+    plate = plate_key(str(vehicle.get("plate") or "")) or None
     if vin is None and plate is None:
         raise InvalidInput("the appointment identifies no vehicle")
     existing = (
@@ -189,24 +189,16 @@ def _appointment(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:
         vehicle_id = int(existing["id"])
     else:
         year = vehicle.get("year")
-        row = {
-            "vin": vin,
-            "vin_reversed": vin[::-1] if vin else None,
-            "plate": plate,
-            "make": vehicle.get("make"),
-            "model": vehicle.get("model"),
-            "year": int(year) if isinstance(year, int) and 1950 <= year <= 2100 else None,
-            "powertrain": parse_powertrain(str(vehicle.get("powertrain") or "ICE")).value,
-            "customer_id": customer_id,
-            "vin_warning": None,
-            "created_at": tx.at,
-        }
-        vehicle_id = tx.insert("vehicles", row)
-        tx.record(
-            "vehicle.added",
-            "vehicle",
-            vehicle_id,
-            {k: v for k, v in row.items() if k != "vin_reversed"},
+        vehicle_id = insert_vehicle(
+            tx,
+            vin=vin,
+            plate=plate,
+            make=vehicle.get("make"),
+            model=vehicle.get("model"),
+            year=int(year) if isinstance(year, int) and plausible_year(year) else None,
+            powertrain=parse_powertrain(str(vehicle.get("powertrain") or "ICE")),
+            customer_id=customer_id,
+            vin_warning=None,
         )
     row = {
         "customer_id": customer_id,

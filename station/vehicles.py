@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from station.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from station.store import Transaction
 
 
 class Powertrain(StrEnum):
@@ -18,6 +22,54 @@ def parse_powertrain(text: str) -> Powertrain:
         return Powertrain(text.upper())
     except ValueError:
         raise InvalidInput(f"unknown powertrain {text!r}; use ICE, HEV or EV") from None
+
+
+def plate_key(plate: str) -> str:
+    """A plate as stored and searched: upper case, no spaces ("粤b 12345" is "粤B12345")."""
+    return plate.strip().upper().replace(" ", "")
+
+
+def plausible_year(year: int) -> bool:
+    return 1950 <= year <= 2100
+
+
+def insert_vehicle(
+    tx: Transaction,
+    *,
+    vin: str | None,
+    plate: str | None,
+    make: str | None,
+    model: str | None,
+    year: int | None,
+    powertrain: Powertrain,
+    customer_id: int | None,
+    vin_warning: str | None,
+) -> int:
+    """The vehicle row and its event, whether the desk or a cloud appointment adds the car.
+
+    `vin_reversed` only serves the search by the VIN's last characters: it stays out
+    of the event.
+    """
+    row = {
+        "vin": vin,
+        "vin_reversed": vin[::-1] if vin else None,
+        "plate": plate,
+        "make": make,
+        "model": model,
+        "year": year,
+        "powertrain": powertrain.value,
+        "customer_id": customer_id,
+        "vin_warning": vin_warning,
+        "created_at": tx.at,
+    }
+    vehicle_id = tx.insert("vehicles", row)
+    tx.record(
+        "vehicle.added",
+        "vehicle",
+        vehicle_id,
+        {k: v for k, v in row.items() if k != "vin_reversed"},
+    )
+    return vehicle_id
 
 
 def check_mileage(previous_km: int | None, new_km: int, confirmed_lower: bool) -> tuple[str, ...]:

@@ -46,7 +46,13 @@ from station.lifecycle import Status, WorkOrderFacts
 from station.roles import Role, require
 from station.service_plan import FOLLOW_UPS, next_service
 from station.store import Store, Transaction, timestamp
-from station.vehicles import Powertrain, check_mileage
+from station.vehicles import (
+    Powertrain,
+    check_mileage,
+    insert_vehicle,
+    plate_key,
+    plausible_year,
+)
 from station.vin import check_vin
 
 log = logging.getLogger(__name__)
@@ -188,34 +194,26 @@ class Workshop:
             normalised, warnings = checked.vin, checked.warnings
             if self.store.query_one("SELECT id FROM vehicles WHERE vin = ?", (normalised,)):
                 raise InvalidInput(f"a vehicle with VIN {normalised} is already registered")
-        plate = plate.strip().upper().replace(" ", "") if plate else None
+        plate = plate_key(plate) if plate else None
         if not normalised and not plate:
             raise InvalidInput("a vehicle needs a VIN or a plate")
-        if year is not None and not 1950 <= year <= 2100:
+        if year is not None and not plausible_year(year):
             raise InvalidInput(f"model year {year} is not plausible")
         if customer_id is not None:
             self._one(
                 "SELECT id FROM customers WHERE id = ?", (customer_id,), f"customer {customer_id}"
             )
         with self.store.transaction(actor.name) as tx:
-            row = {
-                "vin": normalised,
-                "vin_reversed": normalised[::-1] if normalised else None,
-                "plate": plate,
-                "make": make,
-                "model": model,
-                "year": year,
-                "powertrain": powertrain.value,
-                "customer_id": customer_id,
-                "vin_warning": "; ".join(warnings) or None,
-                "created_at": tx.at,
-            }
-            vehicle_id = tx.insert("vehicles", row)
-            tx.record(
-                "vehicle.added",
-                "vehicle",
-                vehicle_id,
-                {k: v for k, v in row.items() if k != "vin_reversed"},
+            vehicle_id = insert_vehicle(
+                tx,
+                vin=normalised,
+                plate=plate,
+                make=make,
+                model=model,
+                year=year,
+                powertrain=powertrain,
+                customer_id=customer_id,
+                vin_warning="; ".join(warnings) or None,
             )
         return Created(vehicle_id, warnings)
 
@@ -232,9 +230,7 @@ class Workshop:
                 (reversed_suffix, reversed_suffix + "\uffff"),
             )
         if plate:
-            return self.store.query(
-                "SELECT * FROM vehicles WHERE plate = ?", (plate.strip().upper().replace(" ", ""),)
-            )
+            return self.store.query("SELECT * FROM vehicles WHERE plate = ?", (plate_key(plate),))
         raise InvalidInput("search by VIN, VIN suffix or plate")
 
     def work_orders_for_vehicle(self, vehicle_id: int) -> list[dict[str, Any]]:
