@@ -15,6 +15,7 @@ import contextlib
 import logging
 import random
 import threading
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
@@ -45,16 +46,19 @@ class Counters:
 
 
 class FaultProxy:
+    """The proxy's event loop runs in its own thread; leaving the `with` block ends every
+    connection and pending replay, waits for them, and closes the loop."""
+
     def __init__(self, upstream_port: int, faults: Faults, seed: int = 1) -> None:
         self.upstream_port = upstream_port
         self.faults = faults
         self.rng = random.Random(seed)
         self.counters = Counters()
         self.enabled = True
-        self._loop = asyncio.new_event_loop()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping: asyncio.Event | None = None
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="fault-proxy", daemon=True)
-        self._server: asyncio.AbstractServer | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.port = 0
 
@@ -65,47 +69,55 @@ class FaultProxy:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._loop.call_soon_threadsafe(self._stop)
-        self._thread.join(10)
+        assert self._loop is not None and self._stopping is not None
+        self._loop.call_soon_threadsafe(self._stopping.set)
+        self._thread.join(30)
+        if self._thread.is_alive():
+            raise RuntimeError("the fault proxy did not stop")
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        self._server = self._loop.run_until_complete(
-            asyncio.start_server(self._serve, "127.0.0.1", 0)
-        )
-        self.port = self._server.sockets[0].getsockname()[1]
+        asyncio.run(self._main())  # also cancels and awaits any task left, then closes the loop
+
+    async def _main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stopping = asyncio.Event()
+        server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.port = server.sockets[0].getsockname()[1]
         self._ready.set()
-        self._loop.run_forever()
-        self._loop.close()
+        try:
+            await self._stopping.wait()
+        finally:
+            server.close()
+            await server.wait_closed()
+            tasks = list(self._tasks)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
-    def _stop(self) -> None:
-        assert self._server is not None
-        self._server.close()
-        for task in self._tasks:
-            task.cancel()
-        self._loop.stop()
-
-    def _spawn(self, coro: object) -> None:
-        task: asyncio.Task[None] = self._loop.create_task(coro)  # type: ignore[arg-type]
+    def _track(self, task: asyncio.Task[None]) -> None:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def _spawn(self, coro: Coroutine[object, object, None]) -> None:
+        assert self._loop is not None
+        self._track(self._loop.create_task(coro))
 
     def _chance(self, p: float) -> bool:
         return self.enabled and self.rng.random() < p
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._track(task)  # the server starts this task: stopping must know of it too
+        done = asyncio.Event()
+        up_writer: asyncio.StreamWriter | None = None
         try:
             up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.upstream_port)
-        except OSError:
-            writer.close()
-            return
-        done = asyncio.Event()
-        self._spawn(self._responses(up_reader, writer, up_writer, done))
-        try:
+            self._spawn(self._responses(up_reader, writer, up_writer, done))
             while not done.is_set():
                 request = await _read_request(reader)
                 if request is None:
@@ -128,11 +140,13 @@ class FaultProxy:
                     )
         except (OSError, asyncio.IncompleteReadError, ValueError):
             pass
+        except asyncio.CancelledError:
+            # The proxy is stopping. The handler ends quietly: Python 3.11's stream server
+            # reports a connection handler that ends cancelled as an unhandled error.
+            pass
         finally:
             done.set()
-            for w in (writer, up_writer):
-                with contextlib.suppress(Exception):
-                    w.close()
+            _close(writer, up_writer)
 
     async def _responses(
         self,
@@ -160,21 +174,28 @@ class FaultProxy:
             pass
         finally:
             done.set()
-            for w in (writer, up_writer):
-                with contextlib.suppress(Exception):
-                    w.close()
+            _close(writer, up_writer)
 
     async def _replay(self, request: bytes, after: float) -> None:
         await asyncio.sleep(after)
+        writer: asyncio.StreamWriter | None = None
         try:
             reader, writer = await asyncio.open_connection("127.0.0.1", self.upstream_port)
             writer.write(request)
             await writer.drain()
             head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
             self.counters.replayed.append(head.split(b"\r\n", 1)[0].decode())
-            writer.close()
         except (TimeoutError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
+        finally:
+            _close(writer)
+
+
+def _close(*writers: asyncio.StreamWriter | None) -> None:
+    for writer in writers:
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.close()
 
 
 async def _read_request(reader: asyncio.StreamReader) -> bytes | None:
