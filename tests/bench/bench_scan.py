@@ -96,21 +96,27 @@ def python_obd_on_elm() -> float:
         _stop(process)
 
 
+def _median(times: list[float]) -> float:
+    return sorted(times)[len(times) // 2]
+
+
+def _connect_and_scan(interface: str, channel: str, profile: str, runs: int) -> None:
+    """Connect once and scan `runs` times; the simulator is already answering on `channel`."""
+    started = time.perf_counter()
+    with connect_can(interface, channel) as link:
+        connect_ms = (time.perf_counter() - started) * 1000
+        results = [scan_vehicle(link) for _ in range(runs)]
+    times = [result.elapsed_ms for result in results]
+    print(
+        f"  {interface:<7} {profile:<15} connect {connect_ms:6.1f} ms, scan best {min(times):6.1f} ms, "
+        f"median {_median(times):6.1f} ms ({len(results[-1].ecus)} ECUs)"
+    )
+
+
 def native_virtual(profile: str, runs: int = 5) -> None:
     channel = f"bench-{profile}"
     with EcuSimulator(can.Bus(interface="virtual", channel=channel), profile, own_bus=True):
-        started = time.perf_counter()
-        link = connect_can("virtual", channel)
-        connect_ms = (time.perf_counter() - started) * 1000
-        times = []
-        for _ in range(runs):
-            result = scan_vehicle(link)
-            times.append(result.elapsed_ms)
-        link.close()
-    print(
-        f"  virtual {profile:<15} connect {connect_ms:6.1f} ms, scan best {min(times):6.1f} ms, "
-        f"median {sorted(times)[len(times) // 2]:6.1f} ms ({len(result.ecus)} ECUs)"
-    )
+        _connect_and_scan("virtual", channel, profile, runs)
 
 
 @contextmanager
@@ -142,18 +148,7 @@ def native_slcan(profile: str, runs: int = 5) -> None:
             return
         ours, theirs = ends
         with EcuSimulator.open("slcan", theirs, profile):
-            started = time.perf_counter()
-            link = connect_can("slcan", ours)
-            connect_ms = (time.perf_counter() - started) * 1000
-            times = []
-            for _ in range(runs):
-                result = scan_vehicle(link)
-                times.append(result.elapsed_ms)
-            link.close()
-    print(
-        f"  slcan   {profile:<15} connect {connect_ms:6.1f} ms, scan best {min(times):6.1f} ms, "
-        f"median {sorted(times)[len(times) // 2]:6.1f} ms ({len(result.ecus)} ECUs)"
-    )
+            _connect_and_scan("slcan", ours, profile, runs)
 
 
 def emulator_slcan() -> None:
@@ -231,7 +226,7 @@ def broadcast_during_scans(profile: str = "hybrid", runs: int = 20) -> None:
     notifier.stop()
     listener.shutdown()
     print(
-        f"  broadcasting {profile}: scan median {sorted(times)[len(times) // 2]:6.1f} ms; "
+        f"  broadcasting {profile}: scan median {_median(times):6.1f} ms; "
         f"{decoded} broadcast frames decoded in {elapsed:.2f} s ({decoded / elapsed:.0f}/s), "
         f"frames received {frames.received}, dropped {frames.dropped}"
     )
