@@ -79,19 +79,14 @@ class PhotoCache:
         self.folder = Path(folder)
         self.read_original = read_original
         self.size_of = size_of
-        self.hits = 0
-        self.misses = 0
 
     def scaled(self, sha256: str, max_w: int, max_h: int) -> bytes:
         name = f"{sha256}-{max_w}x{max_h}-q{JPEG_QUALITY}.jpg"
         path = self.folder / sha256[:2] / name
         try:
-            data = path.read_bytes()
-            self.hits += 1
-            return data
+            return path.read_bytes()
         except FileNotFoundError:
             pass
-        self.misses += 1
         hint = self.size_of(sha256) if self.size_of else None
         data = scale_jpeg(self.read_original(sha256), max_w, max_h, size_hint=hint)
         self._keep(path, data)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from station.errors import InvalidInput, NotFound
+from station.errors import NotFound
 from station.fixtures import fixtures_dir, load_json
 from station.vehicles import Powertrain
 
@@ -170,10 +170,3 @@ def remaining_life_km(measurement: Measurement, value: float) -> int | None:
         return None
     left = (value - measurement.life_minimum) / measurement.wear_per_1000_km * 1000
     return max(0, int(left + 1e-6) // 1000 * 1000)
-
-
-def parse_rating(text: str) -> Rating:
-    try:
-        return Rating(text)
-    except ValueError:
-        raise InvalidInput(f"unknown rating {text!r}; use green, amber or red") from None

@@ -237,7 +237,7 @@ class CloudService:
             try:
                 with tx.savepoint():
                     detail = self._apply_change(
-                        tx, workshop, station_id, kind, entity, entity_id, payload, raw.get("user")
+                        tx, workshop, station_id, kind, entity_id, payload, raw.get("user")
                     )
                 status = Outcome.APPLIED
             except _Answer as answer:
@@ -270,7 +270,6 @@ class CloudService:
         workshop: str,
         station: str,
         kind: str,
-        entity: str,
         entity_id: str,
         p: Mapping[str, Any],
         user: Any,

@@ -39,10 +39,6 @@ class Outcome(StrEnum):
     REJECTED = "rejected"
 
 
-# A station's mutation is done (never resent) once the cloud gave any of these.
-FINAL_OUTCOMES = frozenset(Outcome)
-
-
 class Owner(StrEnum):
     """Who may change a field: the station (bay and desk) or the customer (app, approval link)."""
 

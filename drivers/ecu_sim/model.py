@@ -23,7 +23,6 @@ from station.fixtures import fixtures_dir
 log = logging.getLogger(__name__)
 
 NRC_SERVICE_NOT_SUPPORTED = 0x11
-NRC_SUBFUNCTION_NOT_SUPPORTED = 0x12
 
 
 def encode_value(pid: int, value: float) -> bytes:

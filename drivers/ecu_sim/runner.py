@@ -55,7 +55,6 @@ class EcuSimulator:
         self._threads: list[threading.Thread] = []
         self._timers: list[threading.Timer] = []
         self._running = threading.Event()
-        self.requests_answered = 0
 
     @classmethod
     def open(
@@ -176,7 +175,6 @@ class EcuSimulator:
             return
         if reply is None:
             return
-        self.requests_answered += 1
         delay = ecu.slow_services.get(payload[0])
         if delay and reply[0] != 0x7F:
             stack.send(bytes((0x7F, payload[0], 0x78)))

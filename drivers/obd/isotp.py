@@ -14,7 +14,6 @@ from drivers.errors import DecodeError
 
 log = logging.getLogger(__name__)
 
-FRAME_SIZE = 8
 PADDING = 0xAA
 FLOW_CONTROL_CONTINUE = bytes((0x30, 0x00, 0x00)) + bytes((PADDING,)) * 5
 

@@ -403,9 +403,7 @@ def test_bad_estimate_lines_are_refused_and_change_nothing(
     assert counts(workshop) == before
 
 
-def test_vehicle_search_by_vin_suffix_and_plate(
-    workshop: Workshop, advisor: Actor, vehicle_id: int
-) -> None:
+def test_vehicle_search_by_vin_suffix_and_plate(workshop: Workshop, vehicle_id: int) -> None:
     assert [v["id"] for v in workshop.find_vehicles(vin=VIN.lower())] == [vehicle_id]
     assert [v["id"] for v in workshop.find_vehicles(vin_suffix="004352")] == [vehicle_id]
     assert workshop.find_vehicles(vin_suffix="999999") == []

@@ -118,9 +118,7 @@ def test_a_desk_decision_after_a_remote_approval_is_a_visible_conflict(
     assert [a["decision"] for a in pads["approvals"]] == ["declined", "approved"]
 
 
-def test_without_enrolment_or_network_the_station_keeps_working(
-    station: Station, tmp_path: Path
-) -> None:
+def test_without_enrolment_or_network_the_station_keeps_working(station: Station) -> None:
     visit(station, "A1")
     with SyncClient(station.store) as client:
         with pytest.raises(NotEnrolled):
