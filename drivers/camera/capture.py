@@ -25,6 +25,7 @@ from drivers.camera.errors import CameraError, CameraNotStreaming, EndOfVideo
 from drivers.camera.imaging import Image
 from drivers.camera.sources import FrameSource
 from drivers.errors import DeviceTimeout, DriverError
+from drivers.running import Running
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ class _Subscribers(Generic[T]):
             return list(self._items)
 
 
-class Camera:
+class Camera(Running):
     """One camera, previewed and photographed from a thread of its own (a context manager)."""
 
     def __init__(
@@ -185,12 +186,6 @@ class Camera:
                 if thread.is_alive():
                     log.warning("%s did not stop within %.0f s", thread.name, timeout_s)
         self._thread = self._watchdog = None
-
-    def __enter__(self) -> Camera:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def still(self, timeout_s: float = STILL_TIMEOUT_S) -> Still:
         """The next frame at full resolution; raises `CameraNotStreaming` if none comes."""

@@ -15,12 +15,12 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from drivers.ecu_sim.model import VehicleProfile, wave
 from drivers.errors import AdapterVanished, DriverError, DriverUnavailable
 from drivers.obd.pids import decode_pid
+from drivers.running import Running
 from station.fixtures import fixtures_dir
 
 log = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ def encode_frame(message: Any, signals: Mapping[str, float]) -> bytes:
     return bytes(message.encode(held))
 
 
-class Broadcaster:
+class Broadcaster(Running):
     """Sends the profile's broadcast frames on `bus` at their rates, from one thread.
 
     `rates` (Hz by message name) overrides the DBC's cycle times, e.g. to load a
@@ -154,17 +154,6 @@ class Broadcaster:
         if self._thread is not None:
             self._thread.join(timeout=2)
             self._thread = None
-
-    def __enter__(self) -> Broadcaster:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def _run(self) -> None:
         import can

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from types import TracebackType
 from typing import Any
 
 from drivers.ecu_sim.broadcast import Broadcaster
 from drivers.ecu_sim.model import SimulatedEcu, VehicleProfile, load_profile
 from drivers.errors import DriverError, DriverUnavailable
+from drivers.running import Running
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ ISOTP_PARAMS = {
 }
 
 
-class EcuSimulator:
+class EcuSimulator(Running):
     """A simulated vehicle on `bus` (give it its own bus object on the shared channel).
 
     Use as a context manager or call start()/stop(); it runs in background threads.
@@ -131,17 +131,6 @@ class EcuSimulator:
         self._threads.clear()
         if self.own_bus:
             self.bus.shutdown()
-
-    def __enter__(self) -> EcuSimulator:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def _isotp_error(self, error: Exception) -> None:
         log.debug("simulator ISO-TP: %s", error)

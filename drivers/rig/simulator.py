@@ -13,8 +13,7 @@ import random
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 
 from drivers.errors import AdapterNotFound, DriverError
 from drivers.rig.protocol import (
@@ -26,6 +25,7 @@ from drivers.rig.protocol import (
     SetEnd,
     format_record,
 )
+from drivers.running import Running
 from station.alignment import Phase, Position, Quantity, thrust_angle
 
 log = logging.getLogger(__name__)
@@ -179,7 +179,7 @@ class CanOutput:
             self._bus.shutdown()
 
 
-class RigSimulator:
+class RigSimulator(Running):
     """Plays simulated sessions in a thread; a context manager (start on enter, stop on exit)."""
 
     def __init__(
@@ -261,15 +261,3 @@ class RigSimulator:
                 self.output.send_noise()
             self.output.send(record)
             self.sent += 1
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.stop()
