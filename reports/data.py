@@ -225,7 +225,7 @@ def assemble(
             "number": wo["number"],
             "bay": wo["bay"] or "",
             "complaint": texts.pick_language(wo["complaint"] or "", lang),
-            "checked_in": str(check_in["recorded_at"])[:16].replace("T", " ") if check_in else "",
+            "checked_in": _to_minute(check_in["recorded_at"]) if check_in else "",
         },
         vehicle={
             "vin": vehicle["vin"] or "",
@@ -257,6 +257,11 @@ def assemble(
 
 
 # -- sections -------------------------------------------------------------------
+
+
+def _to_minute(at: Any) -> str:
+    """A stored ISO timestamp as the customer reads it: "2024-05-06 14:05"."""
+    return str(at)[:16].replace("T", " ")
 
 
 def _photo_ref(photos: PhotoStore, photo: Photo) -> PhotoRef:
@@ -362,7 +367,7 @@ def _scans(workshop: Workshop, wo_id: int, lang: str) -> tuple[ScanSummary, ...]
             ),
             key=lambda c: (c.ecu, c.code, c.kind),
         )
-        summaries.append(ScanSummary(stage, str(scan["at"])[:16].replace("T", " "), tuple(codes)))
+        summaries.append(ScanSummary(stage, _to_minute(scan["at"]), tuple(codes)))
     return tuple(summaries)
 
 
@@ -374,8 +379,12 @@ def _code_comparison(workshop: Workshop, wo_id: int) -> CodeComparison | None:
     return CodeComparison(found.cleared, found.remaining, found.new)
 
 
-def _degrees(value: float | None) -> str:
-    return "" if value is None else f"{value:+.2f}°"
+def _degrees(reading: alignment_store.RatedReading | None) -> str:
+    return "" if reading is None else f"{reading.value_deg:+.2f}°"
+
+
+def _rating(reading: alignment_store.RatedReading | None) -> str | None:
+    return reading.rating.value if reading and reading.rating else None
 
 
 def _alignment(workshop: Workshop, wo_id: int, lang: str) -> tuple[AlignmentLine, ...]:
@@ -399,11 +408,11 @@ def _alignment(workshop: Workshop, wo_id: int, lang: str) -> tuple[AlignmentLine
                 position=texts.position(position_key, lang),
                 quantity=texts.alignment_quantity(quantity_key, lang),
                 spec=f"{spec.minimum:+.2f}° … {spec.maximum:+.2f}°" if spec else "",
-                before=_degrees(before.value_deg if before else None),
-                before_rating=before.rating.value if before and before.rating else None,
+                before=_degrees(before),
+                before_rating=_rating(before),
                 before_out=_beyond(before),
-                after=_degrees(after.value_deg if after else None),
-                after_rating=after.rating.value if after and after.rating else None,
+                after=_degrees(after),
+                after_rating=_rating(after),
                 after_out=_beyond(after),
             )
         )
@@ -470,7 +479,7 @@ def _approvals(findings: list[dict[str, Any]], lang: str) -> tuple[ApprovalLine,
                     decision=approval["decision"],
                     customer=approval["customer_name"],
                     channel=approval["channel"],
-                    at=str(approval["at"])[:16].replace("T", " "),
+                    at=_to_minute(approval["at"]),
                     signature_sha256=approval["signature_ref"],
                 )
             )
