@@ -28,6 +28,17 @@ def append(path: Path, data: bytes) -> None:
     _write(path, data, os.O_CREAT | os.O_APPEND, 0o644)
 
 
+def move_into_place(source: Path, target: Path) -> None:
+    """Rename a finished file to its final name in a shard folder (made when missing).
+
+    Both the name and the shard folder, which may be new, are durable when this returns.
+    """
+    target.parent.mkdir(exist_ok=True)
+    source.rename(target)
+    sync_folder(target.parent)
+    sync_folder(target.parent.parent)
+
+
 def sync_folder(folder: Path) -> None:
     """Make a new or renamed entry durable: fsync the folder that holds its name."""
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)

@@ -30,7 +30,7 @@ import sqlite_utils
 
 from station.checklists import load_template
 from station.errors import InvalidInput, NotFound, StoreError
-from station.files import sync_folder, write_new
+from station.files import move_into_place, write_new
 from station.roles import require
 
 if TYPE_CHECKING:
@@ -328,11 +328,8 @@ class PhotoStore:
             return sha
         temp = self.folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
         try:
-            final.parent.mkdir(exist_ok=True)
             write_new(temp, data, 0o444)
-            temp.rename(final)
-            sync_folder(final.parent)
-            sync_folder(self.folder)
+            move_into_place(temp, final)
         except OSError as err:
             temp.unlink(missing_ok=True)
             raise PhotoStoreError(f"cannot store the photo in {self.folder}: {err}") from err

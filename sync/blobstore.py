@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from station.files import append, sync_folder, write_new
+from station.files import append, move_into_place, write_new
 from sync.errors import SyncError
 from sync.protocol import checksum_matches, is_sha256
 
@@ -120,10 +120,7 @@ class BlobStore:
         if digest.hexdigest() != sha256:
             partial.unlink()
             raise BlobError("the uploaded file does not hash to its name: start again", 422, 0)
-        final = self.path(sha256)
-        final.parent.mkdir(exist_ok=True)
-        partial.rename(final)
-        sync_folder(final.parent)
+        move_into_place(partial, self.path(sha256))
         return BlobState(length, length, True)
 
     def read(self, sha256: str) -> bytes:
