@@ -20,7 +20,7 @@ from reports.photo_cache import PhotoCache
 from reports.render import PhotoLoader, render_pdf
 from reports.signing import sign_pdf
 from station.config import Config
-from station.files import write_new
+from station.files import sync_folder, write_new
 from station.roles import require
 from station.workshop import Actor, Workshop
 
@@ -154,3 +154,4 @@ def _write_once(path: Path, data: bytes) -> None:
         write_new(path, data, 0o444)
     except FileExistsError as err:
         raise ReportExists(f"{path} exists: an issued report is never replaced") from err
+    sync_folder(path.parent)

@@ -24,7 +24,7 @@ from cryptography.x509.oid import NameOID
 
 from reports.errors import KeysInvalid, KeysMissing
 from station.config import Config
-from station.files import write_new
+from station.files import sync_folder, write_new
 from station.workshop import Workshop
 
 log = logging.getLogger(__name__)
@@ -168,6 +168,7 @@ def create_station_keys(
     write_new(keys.ca_cert, ca_cert.public_bytes(serialization.Encoding.PEM), CERT_MODE)
     write_new(keys.station_key, _key_pem(station_key), KEY_MODE)
     write_new(keys.station_cert, station_cert.public_bytes(serialization.Encoding.PEM), CERT_MODE)
+    sync_folder(keys.folder)
     log.info("created station CA and signing key in %s", keys.folder)
     return keys
 
@@ -210,6 +211,7 @@ def import_station_keys(
     write_new(keys.station_key, key_pem, KEY_MODE)
     write_new(keys.station_cert, cert_pem, CERT_MODE)
     write_new(keys.ca_cert, ca_pem, CERT_MODE)
+    sync_folder(keys.folder)
     log.info("imported station signing key into %s", keys.folder)
     return keys
 
