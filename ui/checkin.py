@@ -24,6 +24,7 @@ from station.lifecycle import Status
 from station.photos import Stage
 from ui.context import AppContext
 from ui.photo_capture import take_photo
+from ui.texts import prediagnosis_lines
 from ui.widgets.base import View, push_button
 from ui.widgets.car_outline import CarOutline
 from ui.widgets.keypad import NumericKeypad
@@ -180,16 +181,7 @@ class CheckInView(View):
                 "SELECT prediagnosis FROM appointments WHERE id = ?", (wo["appointment_id"],)
             )
             pre = json.loads(appointment["prediagnosis"]) if appointment else {}
-            if pre.get("codes_seen"):
-                lines.append(
-                    self.tr("Codes seen remotely: %1").replace("%1", ", ".join(pre["codes_seen"]))
-                )
-            if pre.get("parts_reserved"):
-                lines.append(
-                    self.tr("Parts reserved: %1").replace("%1", ", ".join(pre["parts_reserved"]))
-                )
-            if pre.get("note"):
-                lines.append(self.tr("Pre-diagnosis: %1").replace("%1", str(pre["note"])))
+            lines.extend(prediagnosis_lines(pre))
         return " · ".join(lines)
 
     def take_photo(self) -> None:

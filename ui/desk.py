@@ -15,7 +15,7 @@ from station.lifecycle import FINAL, Status
 from ui.cadence import update_due_at
 from ui.context import AppContext
 from ui.tables import fill, make_table, select_key, selected_key
-from ui.texts import duration, follow_up_name, status_name
+from ui.texts import duration, follow_up_name, prediagnosis_lines, status_name
 from ui.widgets.base import View, heading, push_button
 
 log = logging.getLogger(__name__)
@@ -243,16 +243,7 @@ class AppointmentsView(View):
             f"{chosen['customer_name']} · {chosen['plate']} · {chosen['make'] or ''} {chosen['model'] or ''}"
         ]
         lines.append(self.tr("Complaint: %1").replace("%1", chosen["complaint"] or "—"))
-        if pre.get("codes_seen"):
-            lines.append(
-                self.tr("Codes seen remotely: %1").replace("%1", ", ".join(pre["codes_seen"]))
-            )
-        if pre.get("parts_reserved"):
-            lines.append(
-                self.tr("Parts reserved: %1").replace("%1", ", ".join(pre["parts_reserved"]))
-            )
-        if pre.get("note"):
-            lines.append(self.tr("Pre-diagnosis: %1").replace("%1", str(pre["note"])))
+        lines.extend(prediagnosis_lines(pre))
         self.detail.setText("\n".join(lines))
 
     def open_work_order(self) -> None:

@@ -42,6 +42,22 @@ def severity_name(severity: str) -> str:
     }[severity]
 
 
+def prediagnosis_lines(pre: dict[str, object]) -> list[str]:
+    """What the cloud's remote pre-diagnosis says: codes seen, parts reserved, a note."""
+    lines = []
+    codes, parts, note = pre.get("codes_seen"), pre.get("parts_reserved"), pre.get("note")
+    if isinstance(codes, list) and codes:
+        text = QCoreApplication.translate("Prediagnosis", "Codes seen remotely: %1")
+        lines.append(text.replace("%1", ", ".join(map(str, codes))))
+    if isinstance(parts, list) and parts:
+        text = QCoreApplication.translate("Prediagnosis", "Parts reserved: %1")
+        lines.append(text.replace("%1", ", ".join(map(str, parts))))
+    if note:
+        text = QCoreApplication.translate("Prediagnosis", "Pre-diagnosis: %1")
+        lines.append(text.replace("%1", str(note)))
+    return lines
+
+
 def follow_up_name(kind: str) -> str:
     names = {
         "day1": QCoreApplication.translate("FollowUp", "call after 1 day"),

@@ -182,22 +182,7 @@
         <translation>客户描述：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="248"/>
-        <source>Codes seen remotely: %1</source>
-        <translation>远程发现的故障码：%1</translation>
-    </message>
-    <message>
-        <location filename="../desk.py" line="252"/>
-        <source>Parts reserved: %1</source>
-        <translation>已预留配件：%1</translation>
-    </message>
-    <message>
-        <location filename="../desk.py" line="255"/>
-        <source>Pre-diagnosis: %1</source>
-        <translation>预诊断：%1</translation>
-    </message>
-    <message>
-        <location filename="../desk.py" line="262"/>
+        <location filename="../desk.py" line="253"/>
         <source>Choose an appointment first</source>
         <translation>请先选择预约</translation>
     </message>
@@ -205,17 +190,17 @@
 <context>
     <name>Approval</name>
     <message>
-        <location filename="../texts.py" line="55"/>
+        <location filename="../texts.py" line="71"/>
         <source>waiting</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="56"/>
+        <location filename="../texts.py" line="72"/>
         <source>approved</source>
         <translation>已同意</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="57"/>
+        <location filename="../texts.py" line="73"/>
         <source>declined</source>
         <translation>已拒绝</translation>
     </message>
@@ -369,114 +354,99 @@
 <context>
     <name>CheckInView</name>
     <message>
-        <location filename="../checkin.py" line="121"/>
+        <location filename="../checkin.py" line="122"/>
         <source>Tap the car where it is damaged</source>
         <translation>点击车身受损位置</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="122"/>
+        <location filename="../checkin.py" line="123"/>
         <source>Clear marks</source>
         <translation>清除标记</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="123"/>
+        <location filename="../checkin.py" line="124"/>
         <source>Mileage (km)</source>
         <translation>里程（公里）</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="126"/>
+        <location filename="../checkin.py" line="127"/>
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="127"/>
+        <location filename="../checkin.py" line="128"/>
         <source>ABS</source>
         <translation>ABS</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="128"/>
+        <location filename="../checkin.py" line="129"/>
         <source>Airbag</source>
         <translation>安全气囊</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="129"/>
+        <location filename="../checkin.py" line="130"/>
         <source>Battery</source>
         <translation>蓄电池</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="130"/>
+        <location filename="../checkin.py" line="131"/>
         <source>Oil</source>
         <translation>机油</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="131"/>
+        <location filename="../checkin.py" line="132"/>
         <source>Tyres</source>
         <translation>轮胎</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="132"/>
+        <location filename="../checkin.py" line="133"/>
         <source>EV system</source>
         <translation>电动系统</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="136"/>
+        <location filename="../checkin.py" line="137"/>
         <source>Valuables left in the car</source>
         <translation>车内贵重物品</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="137"/>
+        <location filename="../checkin.py" line="138"/>
         <source>Take walk-around photo</source>
         <translation>拍环车照片</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="138"/>
+        <location filename="../checkin.py" line="139"/>
         <source>Customer confirmed</source>
         <translation>客户已确认</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="139"/>
+        <location filename="../checkin.py" line="140"/>
         <source>Check in</source>
         <translation>到店登记</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="143"/>
+        <location filename="../checkin.py" line="144"/>
         <source>Fuel or charge level: %1 %</source>
         <translation>燃油或电量：%1 %</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="151"/>
+        <location filename="../checkin.py" line="152"/>
         <source>No work order open</source>
         <translation>未打开工单</translation>
     </message>
     <message numerus="yes">
-        <location filename="../checkin.py" line="161"/>
+        <location filename="../checkin.py" line="162"/>
         <source>%n photo(s)</source>
         <translation>
             <numerusform>%n 张照片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="177"/>
+        <location filename="../checkin.py" line="178"/>
         <source>Complaint: %1</source>
         <translation>客户描述：%1</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="185"/>
-        <source>Codes seen remotely: %1</source>
-        <translation>远程发现的故障码：%1</translation>
-    </message>
-    <message>
-        <location filename="../checkin.py" line="189"/>
-        <source>Parts reserved: %1</source>
-        <translation>已预留配件：%1</translation>
-    </message>
-    <message>
-        <location filename="../checkin.py" line="192"/>
-        <source>Pre-diagnosis: %1</source>
-        <translation>预诊断：%1</translation>
-    </message>
-    <message>
-        <location filename="../checkin.py" line="212"/>
+        <location filename="../checkin.py" line="204"/>
         <source>Enter the mileage first</source>
         <translation>请先输入里程</translation>
     </message>
@@ -484,77 +454,77 @@
 <context>
     <name>DeliveryView</name>
     <message>
-        <location filename="../desk.py" line="311"/>
+        <location filename="../desk.py" line="302"/>
         <source>Delivery</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="312"/>
+        <location filename="../desk.py" line="303"/>
         <source>Hand the car over to the customer</source>
         <translation>向客户交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="313"/>
+        <location filename="../desk.py" line="304"/>
         <source>Follow-ups due today</source>
         <translation>今日待回访</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="314"/>
+        <location filename="../desk.py" line="305"/>
         <source>What the customer said</source>
         <translation>客户反馈</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="315"/>
+        <location filename="../desk.py" line="306"/>
         <source>Follow-up done</source>
         <translation>回访完成</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="323"/>
+        <location filename="../desk.py" line="314"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="337"/>
+        <location filename="../desk.py" line="328"/>
         <source>quality check passed</source>
         <translation>质检合格</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="339"/>
+        <location filename="../desk.py" line="330"/>
         <source>health report issued</source>
         <translation>健康报告已出具</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="345"/>
+        <location filename="../desk.py" line="336"/>
         <source>Next service: %1 km or %2</source>
         <translation>下次保养：%1 公里或 %2</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="360"/>
+        <location filename="../desk.py" line="351"/>
         <source>Due</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="361"/>
+        <location filename="../desk.py" line="352"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="362"/>
+        <location filename="../desk.py" line="353"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="363"/>
+        <location filename="../desk.py" line="354"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="364"/>
+        <location filename="../desk.py" line="355"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="393"/>
+        <location filename="../desk.py" line="384"/>
         <source>Choose a follow-up first</source>
         <translation>请先选择回访</translation>
     </message>
@@ -898,12 +868,12 @@
 <context>
     <name>FollowUp</name>
     <message>
-        <location filename="../texts.py" line="47"/>
+        <location filename="../texts.py" line="63"/>
         <source>call after 1 day</source>
         <translation>1 天后回访</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="48"/>
+        <location filename="../texts.py" line="64"/>
         <source>call after 7 days</source>
         <translation>7 天后回访</translation>
     </message>
@@ -1081,6 +1051,24 @@
         <location filename="../photo_capture.py" line="68"/>
         <source>No camera is connected</source>
         <translation>未连接相机</translation>
+    </message>
+</context>
+<context>
+    <name>Prediagnosis</name>
+    <message>
+        <location filename="../texts.py" line="50"/>
+        <source>Codes seen remotely: %1</source>
+        <translation>远程发现的故障码：%1</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="53"/>
+        <source>Parts reserved: %1</source>
+        <translation>已预留配件：%1</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="56"/>
+        <source>Pre-diagnosis: %1</source>
+        <translation>预诊断：%1</translation>
     </message>
 </context>
 <context>
@@ -1507,12 +1495,12 @@
 <context>
     <name>Time</name>
     <message>
-        <location filename="../texts.py" line="64"/>
+        <location filename="../texts.py" line="80"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="66"/>
+        <location filename="../texts.py" line="82"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
