@@ -257,13 +257,17 @@ class DemoVisit:
         self.workshop.change_status(technician, self.wo_id, Status.AWAITING_APPROVAL)
         self.narrate(f"{len(self.finding_ids)} findings sent to the customer for approval")
 
-    def customer_decides(self, declined: tuple[str, ...] = ("tread_rr",)) -> None:
-        advisor = self.advisor
+    @property
+    def customer_name(self) -> str:
         customer = self.workshop.store.query_one(
             "SELECT c.name FROM customers c JOIN work_orders w ON w.customer_id = c.id WHERE w.id = ?",
             (self.wo_id,),
         )
-        name = customer["name"] if customer else "customer"
+        return customer["name"] if customer else "customer"
+
+    def customer_decides(self, declined: tuple[str, ...] = ("tread_rr",)) -> None:
+        advisor = self.advisor
+        name = self.customer_name
         signature = self.workshop.record_signature(advisor, demo_signature_strokes(), 600, 200)
         for key, finding_id in self.finding_ids.items():
             decision = Decision.DECLINED if key in declined else Decision.APPROVED
@@ -291,13 +295,17 @@ class DemoVisit:
         self.narrate("quality check passed; the car is ready")
 
     def deliver(self) -> None:
-        self.workshop.change_status(self.advisor, self.wo_id, Status.DELIVERED)
+        """The customer signs for the car and the report; the signature is not the approval's."""
+        advisor = self.advisor
+        receipt = [[(x, y + 10) for x, y in stroke] for stroke in demo_signature_strokes()]
+        signature = self.workshop.record_signature(advisor, receipt, 600, 200)
+        self.workshop.hand_over(advisor, self.wo_id, self.customer_name, signature)
         follow_ups = self.workshop.store.query(
             "SELECT kind FROM follow_ups WHERE work_order_id = ?", (self.wo_id,)
         )
         due = self.workshop.next_service_due(self.vehicle["id"])
         self.narrate(
-            f"delivered; follow-ups {', '.join(f['kind'] for f in follow_ups)}; "
+            f"delivered against the customer's signature; follow-ups {', '.join(f['kind'] for f in follow_ups)}; "
             f"next service at {due['due_km'] if due else '?'} km or {due['due_date'] if due else '?'}"
         )
 

@@ -173,6 +173,17 @@ def _outbox_actor(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE outbox ADD COLUMN actor TEXT")
 
 
+def _handovers(db: sqlite_utils.Database) -> None:
+    """The customer's signature that they took the car back, with the report they were given."""
+    db.execute(
+        "CREATE TABLE handovers (id INTEGER PRIMARY KEY, "
+        "work_order_id INTEGER NOT NULL UNIQUE REFERENCES work_orders(id), "
+        "customer_name TEXT NOT NULL, signature_ref TEXT NOT NULL REFERENCES signatures(sha256), "
+        "report_id INTEGER NOT NULL REFERENCES reports(id), at TEXT NOT NULL, recorded_by INTEGER NOT NULL)"
+    )
+    _immutable(db, "handovers", "handovers")
+
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", _core),
     Migration("0002_diagnostics", diagnostics.migrate),
@@ -180,4 +191,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0004_alignment", alignment.migrate),
     Migration("0005_sync", inbox.migrate),
     Migration("0006_outbox_actor", _outbox_actor),
+    Migration("0007_handovers", _handovers),
 ]

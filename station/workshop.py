@@ -434,6 +434,44 @@ class Workshop:
             if target is Status.DELIVERED:
                 self._on_delivery(tx, wo)
 
+    def hand_over(
+        self, actor: Actor, wo_id: int, customer_name: str, signature_ref: str
+    ) -> Created:
+        """Delivery at the desk: the customer signs for the car and the health report.
+
+        The signature, the report version handed over and the move to delivered are
+        one transaction, so a delivered car always has its signed receipt.
+        """
+        require(actor.role, "work_order.deliver")
+        if not customer_name.strip():
+            raise InvalidInput("a handover records who took the car")
+        self.signature(signature_ref)
+        with self.store.transaction(actor.name) as tx:
+            wo = self._one_tx(
+                tx, "SELECT * FROM work_orders WHERE id = ?", (wo_id,), f"work order {wo_id}"
+            )
+            lifecycle.check_transition(Status(wo["status"]), Status.DELIVERED, self._facts(wo_id))
+            report = tx.execute(
+                "SELECT id FROM reports WHERE work_order_id = ? ORDER BY version DESC LIMIT 1",
+                (wo_id,),
+            ).fetchone()
+            row = {
+                "work_order_id": wo_id,
+                "customer_name": customer_name.strip(),
+                "signature_ref": signature_ref,
+                "report_id": report[0],
+                "at": tx.at,
+                "recorded_by": actor.user_id,
+            }
+            handover_id = tx.insert("handovers", row)
+            tx.record("work_order.handed_over", "handover", handover_id, row)
+            self._move(tx, actor, wo, Status.DELIVERED, None)
+            self._on_delivery(tx, wo)
+        return Created(handover_id)
+
+    def handover(self, wo_id: int) -> dict[str, Any] | None:
+        return self.store.query_one("SELECT * FROM handovers WHERE work_order_id = ?", (wo_id,))
+
     def post_update(self, actor: Actor, wo_id: int, note: str) -> Created:
         """A progress message to the customer without a status change ("waiting for the part").
 

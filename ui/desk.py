@@ -17,6 +17,7 @@ from ui.context import AppContext
 from ui.tables import fill, make_table, select_key, selected_key
 from ui.texts import duration, follow_up_name, prediagnosis_lines, status_name
 from ui.widgets.base import View, heading, push_button
+from ui.widgets.signature import SignaturePad
 
 log = logging.getLogger(__name__)
 
@@ -278,8 +279,16 @@ class DeliveryView(View):
         self.checks = QLabel()
         self.checks.setObjectName("delivery_checks")
         self.checks.setWordWrap(True)
+        self.receiver = QLineEdit()
+        self.receiver.setObjectName("delivery_customer")
+        self.receiver.textChanged.connect(self._enable_deliver)
+        self.pad = SignaturePad()
+        self.pad.changed.connect(self._enable_deliver)
+        self.clear_pad = push_button("delivery_clear_signature")
+        self.clear_pad.clicked.connect(self.pad.clear)
         self.deliver = push_button("deliver", accent=True)
         self.deliver.clicked.connect(self.hand_over)
+        self.ready_to_hand_over = False
         self.follow_title = heading()
         self.follow_table = make_table("follow_ups_table")
         self.outcome = QLineEdit()
@@ -292,7 +301,14 @@ class DeliveryView(View):
         box = QVBoxLayout(self)
         box.addWidget(self.title)
         box.addWidget(self.checks)
-        box.addWidget(self.deliver)
+        box.addWidget(self.receiver)
+        signing = QHBoxLayout()
+        signing.addWidget(self.pad, 1)
+        signing_buttons = QVBoxLayout()
+        signing_buttons.addWidget(self.clear_pad)
+        signing_buttons.addWidget(self.deliver)
+        signing.addLayout(signing_buttons)
+        box.addLayout(signing)
         box.addWidget(self.follow_title)
         box.addWidget(self.follow_table, 1)
         box.addLayout(row)
@@ -300,7 +316,9 @@ class DeliveryView(View):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Delivery"))
-        self.deliver.setText(self.tr("Hand the car over to the customer"))
+        self.deliver.setText(self.tr("Hand over"))
+        self.clear_pad.setText(self.tr("Clear"))
+        self.receiver.setPlaceholderText(self.tr("Who takes the car (signs below)"))
         self.follow_title.setText(self.tr("Follow-ups due today"))
         self.outcome.setPlaceholderText(self.tr("What the customer said"))
         self.follow_done.setText(self.tr("Follow-up done"))
@@ -309,7 +327,7 @@ class DeliveryView(View):
         super().refresh()
         wo_id = self.model.work_order_id
         workshop = self.model.workshop
-        self.deliver.setEnabled(False)
+        self.ready_to_hand_over = False
         if wo_id is None:
             self.checks.setText(self.tr("Choose a work order on the board"))
         else:
@@ -338,9 +356,15 @@ class DeliveryView(View):
                     .replace("%2", due["due_date"])
                 )
             self.checks.setText("\n".join(lines))
-            self.deliver.setEnabled(
-                wo["status"] == Status.READY.value and self.model.may("work_order.deliver")
+            self.ready_to_hand_over = wo["status"] == Status.READY.value and self.model.may(
+                "work_order.deliver"
             )
+            if self.ready_to_hand_over and not self.receiver.text():
+                customer = workshop.store.query_one(
+                    "SELECT name FROM customers WHERE id = ?", (wo["customer_id"],)
+                )
+                self.receiver.setText(customer["name"] if customer else "")
+        self._enable_deliver()
         end_of_today = datetime.combine(
             self.model.clock().astimezone().date() + timedelta(days=1), time()
         )
@@ -368,15 +392,31 @@ class DeliveryView(View):
         )
         self.follow_done.setEnabled(bool(due_rows) and self.model.may("follow_up.record"))
 
+    def _enable_deliver(self) -> None:
+        self.deliver.setEnabled(
+            self.ready_to_hand_over and self.pad.is_signed() and bool(self.receiver.text().strip())
+        )
+
     def hand_over(self) -> None:
+        """The customer signs for the car and the report; delivery and receipt are one record."""
         wo_id = self.model.work_order_id
-        if wo_id is not None:
-            self.model.act(
-                self.model.workshop.change_status,
-                self.model.require_actor(),
-                wo_id,
-                Status.DELIVERED,
-            )
+        if wo_id is None:
+            return
+        actor = self.model.require_actor()
+        workshop = self.model.workshop
+        signature = self.model.act(
+            workshop.record_signature,
+            actor,
+            self.pad.strokes(),
+            self.pad.width(),
+            self.pad.height(),
+            announce=False,
+        )
+        if signature is None:
+            return
+        if self.model.act(workshop.hand_over, actor, wo_id, self.receiver.text(), signature):
+            self.pad.clear()
+            self.receiver.clear()
 
     def record_follow_up(self) -> None:
         key = selected_key(self.follow_table)

@@ -433,3 +433,43 @@ def test_an_update_to_the_customer_without_a_status_change(
     workshop.change_status(advisor, wo, Status.CANCELLED)
     with pytest.raises(TransitionRefused):
         workshop.post_update(advisor, wo, "too late")
+
+
+def test_handover_signed_by_the_customer_delivers_in_one_step(
+    workshop: Workshop, technician: Actor, advisor: Actor, vehicle_id: int
+) -> None:
+    wo = workshop.create_work_order(technician, vehicle_id, booked_jobs=["service"]).id
+    workshop.check_in(technician, wo, 100)
+    workshop.change_status(technician, wo, Status.DIAGNOSING)
+    workshop.change_status(technician, wo, Status.IN_REPAIR)
+    workshop.change_status(technician, wo, Status.QUALITY_CHECK)
+    workshop.record_quality_check(technician, wo, passed=True)
+    workshop.change_status(advisor, wo, Status.READY)
+    signature = workshop.record_signature(advisor, SIGNATURE, 300, 100)
+    before = counts(workshop)
+    with pytest.raises(TransitionRefused, match="health report"):
+        workshop.hand_over(advisor, wo, "王芳", signature)
+    assert counts(workshop) == before and workshop.handover(wo) is None
+    report = workshop.record_report_issued(advisor, wo, "ef" * 32, "r.pdf", "zh").id
+    with pytest.raises(PermissionDenied):
+        workshop.hand_over(technician, wo, "王芳", signature)
+    with pytest.raises(NotFound):
+        workshop.hand_over(advisor, wo, "王芳", "00" * 32)
+    with pytest.raises(InvalidInput):
+        workshop.hand_over(advisor, wo, " ", signature)
+    workshop.hand_over(advisor, wo, "王芳", signature)
+    handover = workshop.handover(wo)
+    assert handover is not None and (
+        handover["customer_name"],
+        handover["signature_ref"],
+        handover["report_id"],
+    ) == ("王芳", signature, report)
+    assert workshop.work_order(wo)["status"] == "delivered"
+    assert [
+        f["kind"]
+        for f in workshop.store.query("SELECT kind FROM follow_ups WHERE work_order_id = ?", (wo,))
+    ] == ["day1", "day7"]
+    with pytest.raises(TransitionRefused):
+        workshop.hand_over(advisor, wo, "王芳", signature)
+    with pytest.raises(sqlite3.IntegrityError):
+        workshop.store.db.conn.execute("UPDATE handovers SET customer_name = 'x'")

@@ -32,7 +32,7 @@ def test_demo_walks_the_whole_visit_and_can_run_again(tmp_path: Path) -> None:
         "alignment: right-rear toe 1.50° (red) → 0.16° (green)",
         "post-repair scan: cleared P0301, P0420",
         "health report v1 issued and signed: valid",
-        "delivered; follow-ups day1, day7",
+        "delivered against the customer's signature; follow-ups day1, day7",
         "0 mutations and 0 files pending, 0 conflicts",
         "audit chain: intact",
     ):

@@ -290,8 +290,15 @@ def test_a_whole_visit_through_the_widgets(qtbot: QtBot, demo_app: StationApp) -
     assert report.rendered is not None and report.rendered.valid
     click(qtbot, window.nav_buttons["delivery"])
     delivery = window.pages["delivery"]
+    assert delivery.receiver.text() == "王芳"
+    assert not delivery.deliver.isEnabled(), "nobody has signed for the car yet"
+    sign(qtbot, delivery.pad)
     click(qtbot, delivery.deliver)
     assert status(app, wo_id) == "delivered"
+    handover = workshop.handover(wo_id)
+    assert handover is not None and handover["customer_name"] == "王芳"
+    assert handover["report_id"] == issued["id"]
+    assert workshop.signature(handover["signature_ref"])["strokes"]
     kinds = [
         f["kind"]
         for f in workshop.store.query(
