@@ -24,7 +24,7 @@ from reports import texts
 from station import alignment as alignment_store
 from station.audit import canonical_json
 from station.checklists import load_template, remaining_life_km
-from station.diagnostics import compare_scans, latest_scan
+from station.diagnostics import CodeComparison, compare_scans, latest_scan
 from station.errors import InvalidInput
 from station.findings import format_money
 from station.fixtures import load_json
@@ -85,13 +85,6 @@ class ScanSummary:
     stage: str
     at: str
     codes: tuple[CodeLine, ...]
-
-
-@dataclass(frozen=True)
-class CodeComparison:
-    cleared: tuple[str, ...]
-    remaining: tuple[str, ...]
-    new: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -375,8 +368,7 @@ def _code_comparison(workshop: Workshop, wo_id: int) -> CodeComparison | None:
     pre, post = latest_scan(workshop, wo_id, "pre"), latest_scan(workshop, wo_id, "post")
     if pre is None or post is None:
         return None
-    found = compare_scans(pre["result"], post["result"])
-    return CodeComparison(found.cleared, found.remaining, found.new)
+    return compare_scans(pre["result"], post["result"])
 
 
 def _degrees(reading: alignment_store.RatedReading | None) -> str:

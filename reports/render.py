@@ -358,6 +358,7 @@ def _codes(data: ReportData, s: _Styles) -> list[Flowable]:
             ("cleared", comparison.cleared, RATING_COLOURS["green"]),
             ("remaining", comparison.remaining, RATING_COLOURS["amber"]),
             ("new", comparison.new, RATING_COLOURS["red"]),
+            ("permanent_only", comparison.permanent_only, RATING_COLOURS["amber"]),
         ):
             if codes:
                 out.append(s.p(f"{s.t(key)}: {', '.join(codes)}", s.head, colour))

@@ -67,6 +67,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "cleared": ("Cleared and not returned", "已清除且未再出现"),
     "remaining": ("Still present", "仍然存在"),
     "new": ("New after repair", "维修后新出现"),
+    "permanent_only": (
+        "Repaired; the car's permanent record of it clears itself after normal driving",
+        "已修复；车辆中的永久故障记录会在正常行驶后自动消除",
+    ),
     "unknown_code": ("no description available", "暂无说明"),
     "alignment": ("Wheel alignment", "四轮定位"),
     "position": ("Position", "位置"),

@@ -58,6 +58,9 @@ class CodeComparison:
     cleared: tuple[str, ...]
     remaining: tuple[str, ...]
     new: tuple[str, ...]
+    # Kept by the car as permanent codes although no longer active: a clear cannot
+    # erase them, they go by themselves after the car has driven without the fault.
+    permanent_only: tuple[str, ...] = ()
 
 
 def scan_codes(
@@ -72,12 +75,14 @@ def scan_codes(
 
 
 def compare_scans(before: Mapping[str, Any], after: Mapping[str, Any]) -> CodeComparison:
-    """Codes gone, codes still there, codes that came back or appeared (stored and pending)."""
+    """Codes gone, codes still there, codes that came back or appeared (stored and pending),
+    and the permanent records the car keeps until it has driven without the fault."""
     pre, post = scan_codes(before), scan_codes(after)
     return CodeComparison(
         cleared=tuple(sorted(pre - post)),
         remaining=tuple(sorted(pre & post)),
         new=tuple(sorted(post - pre)),
+        permanent_only=tuple(sorted(scan_codes(after, ("permanent",)) - post)),
     )
 
 

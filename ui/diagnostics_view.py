@@ -159,10 +159,13 @@ class DiagnosticsView(View):
         text = self._summary_text(shown["result"], shown["stage"])
         if pre is not None and post is not None:
             comparison = compare_scans(pre["result"], post["result"])
-            text += "\n" + self.tr("After repair: cleared %1; still there %2; new %3").replace(
-                "%1", ", ".join(comparison.cleared) or "—"
-            ).replace("%2", ", ".join(comparison.remaining) or "—").replace(
-                "%3", ", ".join(comparison.new) or "—"
+            text += "\n" + self.tr(
+                "After repair: cleared %1; still there %2; new %3; "
+                "kept as permanent until the car has driven %4"
+            ).replace("%1", ", ".join(comparison.cleared) or "—").replace(
+                "%2", ", ".join(comparison.remaining) or "—"
+            ).replace("%3", ", ".join(comparison.new) or "—").replace(
+                "%4", ", ".join(comparison.permanent_only) or "—"
             )
         self.summary.setText(text)
 

@@ -129,7 +129,8 @@ def walk_the_visit(
     post = scan(visit, vehicle, "post")
     comparison = diagnostics.compare_scans(pre, post)
     narrate(
-        f"post-repair scan: cleared {', '.join(comparison.cleared) or 'none'}; still there {', '.join(comparison.remaining) or 'none'}"
+        f"post-repair scan: cleared {', '.join(comparison.cleared) or 'none'}; still there {', '.join(comparison.remaining) or 'none'}; "
+        f"permanent record until driven {', '.join(comparison.permanent_only) or 'none'}"
     )
     measure_alignment(visit)
 

@@ -80,8 +80,10 @@ def test_clearing_codes_leaves_only_the_permanent_one_which_the_rescan_does_not_
     assert comparison.cleared == ("P0301", "P0420")
     assert comparison.remaining == ()
     assert comparison.new == ()
+    assert comparison.permanent_only == ("P0301",)
     relapse = compare_scans(after.to_json(), before.to_json())
     assert relapse.new == ("P0301", "P0420")
+    assert relapse.permanent_only == ()
 
 
 def test_ev_isolation_fault_waits_out_response_pending() -> None:

@@ -122,6 +122,7 @@ def test_chinese_text_vin_findings_and_codes_are_in_the_text(issued: Issued) -> 
         "约可再行驶 10,000 公里",
         "已批准",
         "已清除且未再出现",
+        "永久故障记录会在正常行驶后自动消除",
         "四轮定位",
         "超出标准",
     ):
@@ -141,6 +142,7 @@ def test_english_text_vin_findings_and_codes_are_in_the_text(issued: Issued) -> 
         "approved",
         "declined",
         "Cleared and not returned",
+        "permanent record of it clears itself after normal driving",
         "Wheel alignment",
         "out of specification by 1.00°",
         "王芳",  # a Chinese name in an English report is set in the CJK face, not boxes

@@ -85,7 +85,12 @@ SCAN_PRE: dict[str, Any] = {
 }
 SCAN_POST: dict[str, Any] = {
     **SCAN_PRE,
-    "ecus": [{**SCAN_PRE["ecus"][0], "dtcs": [{"code": "P0171", "kind": "pending"}]}],
+    "ecus": [
+        {
+            **SCAN_PRE["ecus"][0],
+            "dtcs": [{"code": "P0171", "kind": "pending"}, {"code": "P0301", "kind": "permanent"}],
+        }
+    ],
 }
 
 

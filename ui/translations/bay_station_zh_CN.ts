@@ -697,67 +697,67 @@
         <translation>尚未扫描</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="162"/>
-        <source>After repair: cleared %1; still there %2; new %3</source>
-        <translation>维修后：已清除 %1；仍存在 %2；新出现 %3</translation>
+        <location filename="../diagnostics_view.py" line="163"/>
+        <source>After repair: cleared %1; still there %2; new %3; kept as permanent until the car has driven %4</source>
+        <translation>维修后：已清除 %1；仍存在 %2；新出现 %3；永久记录待正常行驶后消除 %4</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="171"/>
+        <location filename="../diagnostics_view.py" line="174"/>
         <source>%1 scan: VIN %2, %3 ECU(s), %4 code(s), %5 ms</source>
         <translation>%1扫描：VIN %2，%3 个控制单元，%4 个故障码，%5 毫秒</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="172"/>
+        <location filename="../diagnostics_view.py" line="175"/>
         <source>Post-repair</source>
         <translation>修后</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="172"/>
+        <location filename="../diagnostics_view.py" line="175"/>
         <source>Pre-repair</source>
         <translation>修前</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="186"/>
+        <location filename="../diagnostics_view.py" line="189"/>
         <source>Warning: the car&apos;s VIN differs from the work order&apos;s</source>
         <translation>警告：车辆 VIN 与工单不一致</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="188"/>
+        <location filename="../diagnostics_view.py" line="191"/>
         <source>Scan incomplete: %1</source>
         <translation>扫描未完成：%1</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="193"/>
+        <location filename="../diagnostics_view.py" line="196"/>
         <source>stored</source>
         <translation>已存储</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="194"/>
+        <location filename="../diagnostics_view.py" line="197"/>
         <source>pending</source>
         <translation>待定</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="195"/>
+        <location filename="../diagnostics_view.py" line="198"/>
         <source>permanent</source>
         <translation>永久</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="207"/>
+        <location filename="../diagnostics_view.py" line="210"/>
         <source>Freeze frame</source>
         <translation>冻结帧</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="215"/>
+        <location filename="../diagnostics_view.py" line="218"/>
         <source>Readiness</source>
         <translation>就绪状态</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="228"/>
+        <location filename="../diagnostics_view.py" line="231"/>
         <source>No vehicle interface is connected</source>
         <translation>未连接车辆诊断接口</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="283"/>
+        <location filename="../diagnostics_view.py" line="286"/>
         <source>Codes cleared in %1</source>
         <translation>已清除故障码：%1</translation>
     </message>
