@@ -259,11 +259,7 @@ class DemoVisit:
 
     @property
     def customer_name(self) -> str:
-        customer = self.workshop.store.query_one(
-            "SELECT c.name FROM customers c JOIN work_orders w ON w.customer_id = c.id WHERE w.id = ?",
-            (self.wo_id,),
-        )
-        return customer["name"] if customer else "customer"
+        return self.workshop.customer_name(self.wo_id) or "customer"
 
     def customer_decides(self, declined: tuple[str, ...] = ("tread_rr",)) -> None:
         advisor = self.advisor

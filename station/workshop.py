@@ -340,6 +340,14 @@ class Workshop:
     def work_order(self, wo_id: int) -> dict[str, Any]:
         return self._one("SELECT * FROM work_orders WHERE id = ?", (wo_id,), f"work order {wo_id}")
 
+    def customer_name(self, wo_id: int) -> str | None:
+        """Who the work order is for: the name an approval or a handover is signed under."""
+        row = self.store.query_one(
+            "SELECT c.name FROM customers c JOIN work_orders w ON w.customer_id = c.id WHERE w.id = ?",
+            (wo_id,),
+        )
+        return None if row is None else str(row["name"])
+
     def work_order_by_number(self, number: str) -> dict[str, Any]:
         return self._one(
             "SELECT * FROM work_orders WHERE number = ?", (number,), f"work order {number}"

@@ -25,7 +25,7 @@ from station.photos import Photo
 from ui.context import AppContext
 from ui.texts import money, state_name
 from ui.widgets.base import View, heading, push_button
-from ui.widgets.signature import SignaturePad
+from ui.widgets.signature import SignaturePad, keep_signature
 
 log = logging.getLogger(__name__)
 
@@ -103,13 +103,8 @@ class ApprovalsView(View):
             self.record.setEnabled(False)
             return
         workshop = self.model.workshop
-        wo = workshop.work_order(wo_id)
-        if wo["customer_id"] is not None and not self.customer.text():
-            row = workshop.store.query_one(
-                "SELECT name FROM customers WHERE id = ?", (wo["customer_id"],)
-            )
-            if row is not None:
-                self.customer.setText(row["name"])
+        if not self.customer.text():
+            self.customer.setText(workshop.customer_name(wo_id) or "")
         pending_total = 0
         for finding in workshop.findings(wo_id):
             card = self._card(finding, allowed)
@@ -193,14 +188,7 @@ class ApprovalsView(View):
         workshop = self.model.workshop
         signature = None
         if self.pad.is_signed():
-            signature = self.model.act(
-                workshop.record_signature,
-                actor,
-                self.pad.strokes(),
-                self.pad.width(),
-                self.pad.height(),
-                announce=False,
-            )
+            signature = keep_signature(self.model, self.pad)
             if signature is None:
                 return
         for finding_id, decision in decisions.items():

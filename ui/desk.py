@@ -17,7 +17,7 @@ from ui.context import AppContext
 from ui.tables import fill, make_table, select_key, selected_key
 from ui.texts import duration, follow_up_name, prediagnosis_lines, status_name
 from ui.widgets.base import View, heading, push_button
-from ui.widgets.signature import SignaturePad
+from ui.widgets.signature import SignaturePad, keep_signature
 
 log = logging.getLogger(__name__)
 
@@ -360,10 +360,7 @@ class DeliveryView(View):
                 "work_order.deliver"
             )
             if self.ready_to_hand_over and not self.receiver.text():
-                customer = workshop.store.query_one(
-                    "SELECT name FROM customers WHERE id = ?", (wo["customer_id"],)
-                )
-                self.receiver.setText(customer["name"] if customer else "")
+                self.receiver.setText(workshop.customer_name(wo_id) or "")
         self._enable_deliver()
         end_of_today = datetime.combine(
             self.model.clock().astimezone().date() + timedelta(days=1), time()
@@ -402,18 +399,10 @@ class DeliveryView(View):
         wo_id = self.model.work_order_id
         if wo_id is None:
             return
-        actor = self.model.require_actor()
-        workshop = self.model.workshop
-        signature = self.model.act(
-            workshop.record_signature,
-            actor,
-            self.pad.strokes(),
-            self.pad.width(),
-            self.pad.height(),
-            announce=False,
-        )
+        signature = keep_signature(self.model, self.pad)
         if signature is None:
             return
+        workshop, actor = self.model.workshop, self.model.require_actor()
         if self.model.act(workshop.hand_over, actor, wo_id, self.receiver.text(), signature):
             self.pad.clear()
             self.receiver.clear()

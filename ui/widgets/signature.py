@@ -9,6 +9,8 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ui.model import StationModel
+
 log = logging.getLogger(__name__)
 
 Stroke = list[tuple[float, float]]
@@ -75,3 +77,15 @@ class SignaturePad(QWidget):
                 painter.drawLine(QPointF(*a), QPointF(*b))
         painter.setPen(QPen(Qt.GlobalColor.gray, 1))
         painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
+
+
+def keep_signature(model: StationModel, pad: SignaturePad) -> str | None:
+    """Record what was drawn on `pad` in the core; its SHA-256, or None when refused."""
+    return model.act(
+        model.workshop.record_signature,
+        model.require_actor(),
+        pad.strokes(),
+        pad.width(),
+        pad.height(),
+        announce=False,
+    )
