@@ -459,22 +459,16 @@ class CloudService:
                     version - 1,
                 ),
             )
-        self._insert_once(
+        self._progress_event(
             tx,
-            "progress_events",
             station,
             event_id,
-            {
-                "work_order_id": wo["local_id"],
-                "from_status": source.value if source else None,
-                "to_status": target.value,
-                "version": version,
-                "text_en": p.get("text_en", ""),
-                "text_zh": p.get("text_zh", ""),
-                "note": p.get("note"),
-                "at": p.get("at", ""),
-                "user_name": user if isinstance(user, str) else None,
-            },
+            wo,
+            source.value if source else None,
+            target.value,
+            version,
+            p,
+            user,
         )
         return None
 
@@ -485,6 +479,22 @@ class CloudService:
         if event_id is None:
             raise _rejected("a progress event needs a numeric id")
         wo = self._need_work_order(tx, station, p.get("work_order_id"))
+        status = str(wo["status"])
+        self._progress_event(tx, station, event_id, wo, status, status, int(wo["version"]), p, user)
+
+    def _progress_event(
+        self,
+        tx: CloudTx,
+        station: str,
+        event_id: int,
+        wo: Mapping[str, Any],
+        from_status: str | None,
+        to_status: str,
+        version: int,
+        p: Mapping[str, Any],
+        user: Any,
+    ) -> None:
+        """What the customer's tracker shows: one line per status change or update."""
         self._insert_once(
             tx,
             "progress_events",
@@ -492,9 +502,9 @@ class CloudService:
             event_id,
             {
                 "work_order_id": wo["local_id"],
-                "from_status": wo["status"],
-                "to_status": wo["status"],
-                "version": int(wo["version"]),
+                "from_status": from_status,
+                "to_status": to_status,
+                "version": version,
                 "text_en": p.get("text_en", ""),
                 "text_zh": p.get("text_zh", ""),
                 "note": p.get("note"),
