@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from station import diagnostics
-from station.alignment import Phase, Position, Quantity, spec_for, store_alignment
+from station.alignment import (
+    Phase,
+    Position,
+    Quantity,
+    load_alignment,
+    spec_for,
+    store_alignment,
+)
 from station.cli import EXIT_OK, config_from_args
 from station.config import Config
 from station.demo import DemoVisit, open_demo_station
@@ -132,7 +139,6 @@ def walk_the_visit(
         f"post-repair scan: cleared {', '.join(comparison.cleared) or 'none'}; still there {', '.join(comparison.remaining) or 'none'}; "
         f"permanent record until driven {', '.join(comparison.permanent_only) or 'none'}"
     )
-    measure_alignment(visit)
 
     visit.quality_check()
     advisor = visit.advisor
@@ -158,11 +164,7 @@ def scan(visit: DemoVisit, vehicle: VehicleInterface, stage: str) -> dict[str, A
 
 
 def measure_alignment(visit: DemoVisit) -> None:
-    """The rig session (before, adjustment, after) stored once, after the repair."""
-    if visit.workshop.store.query_one(
-        "SELECT id FROM alignment_sessions WHERE work_order_id = ?", (visit.wo_id,)
-    ):
-        return
+    """One rig session: the before set, the simulated technician's adjustment, the after set."""
     rig = simulated_rig(fast=True)
     try:
         session = rig.measure(lambda _value: None, timeout=60)
@@ -171,8 +173,6 @@ def measure_alignment(visit: DemoVisit) -> None:
     vehicle = visit.vehicle
     spec = spec_for(vehicle["make"], vehicle["model"], vehicle["year"])
     store_alignment(visit.workshop, visit.technician, visit.wo_id, session, spec)
-    from station.alignment import load_alignment
-
     rated = load_alignment(visit.workshop, visit.wo_id)
     if rated is None:
         return
