@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
-from station import lifecycle
+from station import lifecycle, limits
 from station.errors import InvalidInput, StationError, TransitionRefused
 from station.findings import ApprovalState, Decision, parse_enum, state_after
 from station.lifecycle import Status, WorkOrderFacts
@@ -158,9 +158,10 @@ def _appointment(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:
         return "duplicate", "appointment already received"
     customer = p.get("customer") or {}
     vehicle = p.get("vehicle") or {}
-    name = str(customer.get("name") or "").strip()
+    name = limits.check(limits.NAME, str(customer.get("name") or "").strip())
     if not name:
         raise InvalidInput("the appointment names no customer")
+    complaint = limits.check(limits.COMPLAINT, str(p.get("complaint") or ""))
     language = customer.get("language") if customer.get("language") in ("zh", "en") else "zh"
     vin = check_vin(str(vehicle["vin"])).vin if vehicle.get("vin") else None
     plate = plate_key(str(vehicle.get("plate") or "")) or None
@@ -171,7 +172,7 @@ def _appointment(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:
         if vin
         else _one(tx, "SELECT id, customer_id FROM vehicles WHERE plate = ? ORDER BY id", (plate,))
     )
-    phone = customer.get("phone")
+    phone = limits.check_optional(limits.PHONE, customer.get("phone"))
     known = (
         _one(tx, "SELECT id FROM customers WHERE name = ? AND phone = ?", (name, phone))
         if phone
@@ -193,8 +194,8 @@ def _appointment(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:
             tx,
             vin=vin,
             plate=plate,
-            make=vehicle.get("make"),
-            model=vehicle.get("model"),
+            make=limits.check_optional(limits.MAKE_MODEL, vehicle.get("make")),
+            model=limits.check_optional(limits.MAKE_MODEL, vehicle.get("model")),
             year=int(year) if isinstance(year, int) and plausible_year(year) else None,
             powertrain=parse_powertrain(str(vehicle.get("powertrain") or "ICE")),
             customer_id=customer_id,
@@ -204,7 +205,7 @@ def _appointment(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:
         "customer_id": customer_id,
         "vehicle_id": vehicle_id,
         "scheduled_at": str(p.get("scheduled_at") or tx.at),
-        "complaint": str(p.get("complaint") or ""),
+        "complaint": complaint,
         "prediagnosis": json.dumps(p.get("prediagnosis") or {}, ensure_ascii=False),
         "cloud_id": cloud_id,
         "created_at": tx.at,
@@ -239,7 +240,8 @@ def _remote_approval(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:
     row = {
         "finding_id": finding["id"],
         "decision": decision.value,
-        "customer_name": str(p.get("customer_name") or "").strip() or "customer",
+        "customer_name": limits.check(limits.NAME, str(p.get("customer_name") or "").strip())
+        or "customer",
         "channel": "remote",
         "signature_ref": None,
         "total_cents": int(total),

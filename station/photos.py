@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
+from station import limits
 from station.checklists import load_template
 from station.errors import InvalidInput, NotFound, StoreError
 from station.files import move_into_place, write_new
@@ -42,7 +43,6 @@ log = logging.getLogger(__name__)
 TEMP_PREFIX = ".incoming-"
 SUFFIX = ".jpg"
 FOLDER_NAME = "photos"
-CAPTION_MAX = 200
 # A leftover newer than this may belong to a save still in progress in another process.
 SWEEP_GRACE_S = 3600.0
 
@@ -230,9 +230,8 @@ class PhotoStore:
         require(actor.role, "photo.record")
         subject = self._subject(checklist_id, item_key, finding_id)
         self._check_files(files)
-        caption = caption.strip()
-        if len(caption) > CAPTION_MAX:
-            raise InvalidInput(f"a caption has at most {CAPTION_MAX} characters")
+        caption = limits.check(limits.CAPTION, caption.strip())
+        limits.check_optional(limits.BAY, bay)
         wo = self.store.query_one("SELECT id, bay FROM work_orders WHERE id = ?", (work_order_id,))
         if wo is None:
             raise NotFound(f"work order {work_order_id} does not exist")
@@ -273,9 +272,9 @@ class PhotoStore:
         original = self.photo(original_id)
         if original.original_id is not None:
             original = self.photo(original.original_id)
-        text = original.caption if caption is None else caption.strip()
-        if len(text) > CAPTION_MAX:
-            raise InvalidInput(f"a caption has at most {CAPTION_MAX} characters")
+        text = (
+            original.caption if caption is None else limits.check(limits.CAPTION, caption.strip())
+        )
         return self._save(
             actor,
             files,

@@ -1,0 +1,66 @@
+"""Text limits: refused with the limit and the length, never cut silently."""
+
+from __future__ import annotations
+
+import pytest
+
+from station import inbox, limits
+from station.errors import InvalidInput
+from station.store import Store
+
+
+def test_text_at_the_limit_is_returned_unchanged() -> None:
+    text = "刹" * limits.COMPLAINT.max_chars
+    assert limits.check(limits.COMPLAINT, text) is text
+    assert limits.check(limits.TITLE, "") == ""
+
+
+def test_one_character_over_is_refused_with_the_limit_and_the_length() -> None:
+    with pytest.raises(
+        InvalidInput, match=r"a title has at most 200 characters \(this one has 201\)"
+    ):
+        limits.check(limits.TITLE, "x" * 201)
+
+
+def test_a_huge_complaint_is_refused() -> None:
+    with pytest.raises(InvalidInput, match=r"at most 2,000 characters \(this one has 2,000,000\)"):
+        limits.check(limits.COMPLAINT, "x" * 2_000_000)
+
+
+def test_a_missing_optional_text_passes_and_a_long_one_does_not() -> None:
+    assert limits.check_optional(limits.PHONE, None) is None
+    assert limits.check_optional(limits.PHONE, "+86 21 5555 0100") == "+86 21 5555 0100"
+    with pytest.raises(InvalidInput, match="a phone number"):
+        limits.check_optional(limits.PHONE, "1" * 41)
+
+
+def test_the_limits_the_issue_asks_for() -> None:
+    assert (limits.COMPLAINT.max_chars, limits.TITLE.max_chars, limits.NAME.max_chars) == (
+        2000,
+        200,
+        100,
+    )
+    assert limits.NOTE.max_chars == 2000
+
+
+def test_a_cloud_appointment_with_a_huge_complaint_is_refused_and_leaves_nothing(
+    store: Store,
+) -> None:
+    booking = {
+        "id": "c1",
+        "customer": {"name": "Wang Fang", "phone": "138 0000 0000"},
+        "vehicle": {"plate": "沪A12345"},
+        "complaint": "noise " * 400_000,
+    }
+    changes = [
+        {"seq": 1, "kind": "appointment.booked", "payload": booking},
+        {
+            "seq": 2,
+            "kind": "appointment.booked",
+            "payload": {**booking, "id": "c2", "complaint": "noise"},
+        },
+    ]
+    applied = inbox.apply_changes(store, changes, 2)
+    assert [a.outcome for a in applied] == ["refused", "applied"]
+    assert "a complaint has at most 2,000 characters" in applied[0].detail
+    assert [r["cloud_id"] for r in store.query("SELECT cloud_id FROM appointments")] == ["c2"]
