@@ -16,6 +16,7 @@ an after photo points to the before photo it was framed on.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import secrets
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
+from PIL import Image
 
 from station import limits
 from station.checklists import load_template
@@ -173,6 +175,22 @@ def migrate(db: sqlite_utils.Database) -> None:
 def is_jpeg(data: bytes) -> bool:
     """A JPEG starts with SOI and a marker (phones append data after EOI, so the end is not checked)."""
     return len(data) > 4 and data[:3] == b"\xff\xd8\xff"
+
+
+def jpeg_problem(data: bytes) -> str | None:
+    """Why `data` is no usable JPEG, or None when every byte of its picture decodes.
+
+    The report prints each photo, so a file that merely starts like a JPEG would
+    make the report fail for good; the whole entropy-coded data is decoded here.
+    """
+    if not is_jpeg(data):
+        return "is not a JPEG"
+    try:
+        with Image.open(io.BytesIO(data), formats=["JPEG"]) as image:
+            image.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as err:
+        return f"does not decode as a picture: {err}"
+    return None
 
 
 def sha256_hex(data: bytes) -> str:
@@ -351,8 +369,9 @@ class PhotoStore:
     @staticmethod
     def _check_files(files: PhotoFiles) -> None:
         for name in ("original", "thumbnail", "print_copy"):
-            if not is_jpeg(getattr(files, name)):
-                raise InvalidInput(f"the photo's {name.replace('_', ' ')} is not a JPEG")
+            problem = jpeg_problem(getattr(files, name))
+            if problem:
+                raise InvalidInput(f"the photo's {name.replace('_', ' ')} {problem}")
         if files.width <= 0 or files.height <= 0:
             raise InvalidInput("the photo has no size")
 

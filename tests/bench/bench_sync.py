@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import os
 import sys
 import tempfile
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 
 import httpx
+from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -28,7 +30,11 @@ from sync.server import start_cloud_in_thread
 
 
 def _jpeg(size: int) -> bytes:
-    return b"\xff\xd8\xff" + os.urandom(max(size - 6, 1)) + b"\x00\xff\xd9"
+    """A small real picture followed by random filler up to `size` (the store decodes the picture)."""
+    encoded = io.BytesIO()
+    Image.frombytes("RGB", (16, 16), os.urandom(16 * 16 * 3)).save(encoded, "JPEG")
+    picture = encoded.getvalue()
+    return picture + os.urandom(max(size - len(picture), 0))
 
 
 def seed(data_dir: Path, mutations: int, photos: int, photo_bytes: int) -> tuple[int, int]:

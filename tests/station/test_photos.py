@@ -7,6 +7,7 @@ import json
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from station.photos import (
     Stage,
     Subject,
     is_jpeg,
+    jpeg_problem,
 )
 from station.store import Store
 from station.vehicles import Powertrain
@@ -283,6 +285,33 @@ def test_a_shard_folder_blocked_by_a_file_records_nothing(
         photos.record(technician, files, visit.wo_id, Stage.BEFORE)
     assert store.query("SELECT id FROM photos") == []
     assert [p.name for p in photos.folder.iterdir()] == [shard.name]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: b"\xff\xd8\xff" + bytes(len(data)), id="jpeg-start-then-zeros"),
+        pytest.param(lambda data: data[: len(data) // 2], id="cut-in-half"),
+        pytest.param(lambda data: data[:200] + bytes(len(data) - 200), id="picture-zeroed"),
+    ],
+)
+def test_a_photo_that_does_not_decode_is_refused_and_nothing_is_kept(
+    photos: PhotoStore,
+    visit: Visit,
+    technician: Actor,
+    store: Store,
+    damage: Callable[[bytes], bytes],
+) -> None:
+    good = snapshot(7)
+    for broken in (
+        replace(good, original=damage(good.original)),
+        replace(good, print_copy=damage(good.print_copy)),
+    ):
+        with pytest.raises(InvalidInput, match="does not decode as a picture"):
+            photos.record(technician, broken, visit.wo_id, Stage.BEFORE)
+    assert store.query("SELECT id FROM photos") == []
+    assert files_in(photos.folder) == []
+    assert jpeg_problem(good.original) is None
 
 
 def test_is_jpeg() -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from PIL import Image
 
 from station.commands import init_station
 from station.findings import Channel, Decision, Severity, labour, part
@@ -47,9 +50,13 @@ def make_station(
 
 
 def jpeg(size: int, seed: int) -> bytes:
-    """JPEG-framed bytes of `size` (SOI ... EOI): the photo store checks the framing only."""
-    body = hashlib.shake_256(seed.to_bytes(8, "big")).digest(max(size - 6, 1))
-    return b"\xff\xd8\xff" + body + b"\x00\xff\xd9"
+    """A distinct real JPEG of about `size` bytes: a small picture, then filler after its end
+    (as phones append data); the photo store decodes the picture."""
+    noise = hashlib.shake_256(seed.to_bytes(8, "big")).digest(16 * 16 * 3 + size)
+    encoded = io.BytesIO()
+    Image.frombytes("RGB", (16, 16), noise[: 16 * 16 * 3]).save(encoded, "JPEG")
+    picture = encoded.getvalue()
+    return picture + noise[16 * 16 * 3 :][: max(size - len(picture), 0)]
 
 
 def add_photo(station: Station, wo_id: int, size: int, seed: int) -> Any:
