@@ -22,6 +22,7 @@ from typing import Any
 
 from reports import texts
 from station import alignment as alignment_store
+from station import profile
 from station.audit import canonical_json
 from station.checklists import load_template, remaining_life_km
 from station.diagnostics import CodeComparison, compare_scans, latest_scan
@@ -212,7 +213,7 @@ def assemble(
         language=lang,
         issued_on=issued_on,
         public_url=f"{public_url.rstrip('/')}/v1/reports/{rid}",
-        workshop_name=workshop.store.meta("workshop_name") or "",
+        workshop_name=profile.current(workshop.store).name,
         station_id=station_id,
         work_order={
             "number": wo["number"],

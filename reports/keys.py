@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.x509.oid import NameOID
 
 from reports.errors import KeysInvalid, KeysMissing
+from station import profile
 from station.config import Config
 from station.files import sync_folder, write_new
 from station.workshop import Workshop
@@ -241,7 +242,7 @@ def certificate_summary(path: Path) -> dict[str, Any]:
 def init_hook(config: Config, workshop: Workshop) -> None:
     """`station init` step: the station CA and signing key in `<data_dir>/keys/`."""
     station_id = workshop.store.meta("station_id") or "station"
-    name = workshop.store.meta("workshop_name") or "Bay Station"
+    name = profile.current(workshop.store).name or "Bay Station"
     keys = StationKeys(keys_folder(config.data_dir))
     if keys.exists():
         log.info("station keys already in %s", keys.folder)

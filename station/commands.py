@@ -1,4 +1,4 @@
-"""The core's subcommands: init, user, wo, audit."""
+"""The core's subcommands: init, user, profile, wo, audit."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
+from station import profile
 from station.cli import (
     EXIT_OK,
     UsageError,
@@ -58,6 +59,25 @@ def register(
     unlock.add_argument("name")
     actor_options(unlock)
     unlock.set_defaults(handler=run_user_unlock)
+
+    prof = commands.add_parser("profile", parents=[common], help="the workshop's profile")
+    prof_sub = prof.add_subparsers(dest="profile_command", required=True, metavar="ACTION")
+    prof_show = prof_sub.add_parser("show", parents=[common], help="show the workshop profile")
+    prof_show.add_argument("--json", action="store_true")
+    prof_show.set_defaults(handler=run_profile_show)
+    prof_set = prof_sub.add_parser("set", parents=[common], help="change the workshop profile")
+    prof_set.add_argument("--name", help="the workshop's name")
+    prof_set.add_argument("--address")
+    prof_set.add_argument("--phone")
+    prof_set.add_argument("--tax-id", help="the workshop's tax registration number")
+    prof_set.add_argument("--logo", type=Path, help="a PNG or JPEG image to print on reports")
+    prof_set.add_argument("--no-logo", action="store_true", help="print reports without a logo")
+    prof_set.add_argument("--currency", help="three-letter code, such as CNY")
+    prof_set.add_argument("--tax-rate", help="percent, such as 13 or 6.5")
+    prof_set.add_argument("--language", choices=list(profile.LANGUAGES), help="default language")
+    prof_set.add_argument("--json", action="store_true")
+    actor_options(prof_set)
+    prof_set.set_defaults(handler=run_profile_set)
 
     wo = commands.add_parser("wo", parents=[common], help="work orders")
     wo_sub = wo.add_subparsers(dest="wo_command", required=True, metavar="ACTION")
@@ -125,12 +145,15 @@ def init_station(
     other layers' init steps (the signing key...) from the `bay_station.init` group."""
     workshop = Workshop(Store.open(db_path))
     with workshop.store.transaction(admin) as tx:
-        for key, value in (
-            ("station_id", station_id or str(uuid.uuid4())),
-            ("workshop_name", workshop_name),
-        ):
-            tx.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('station_id', ?)",
+            (station_id or str(uuid.uuid4()),),
+        )
         tx.audit("station.initialised", "station", {"workshop": workshop_name})
+        named, diff = profile.decide(
+            profile.load(tx), profile.parse_changes({"name": workshop_name})
+        )
+        profile.write(tx, named, diff)
     workshop.add_user(None, admin, Role.ADMIN, pin)
     config = config or load_config(data_dir=Path(db_path).parent)
     for ep in entry_points(group=INIT_HOOK_GROUP):
@@ -155,6 +178,60 @@ def run_user_unlock(args: argparse.Namespace) -> int:
     workshop.unlock_user(login_from_args(args, config, workshop), args.name)
     print(f"user {args.name} unlocked")
     return EXIT_OK
+
+
+def run_profile_show(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    shown = profile.current(open_workshop(config).store)
+    _print_profile(shown, config, args.json)
+    return EXIT_OK
+
+
+def run_profile_set(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    workshop = open_workshop(config)
+    actor = login_from_args(args, config, workshop)
+    if args.logo and args.no_logo:
+        raise UsageError("give --logo FILE or --no-logo, not both")
+    values: dict[str, str | None] = {
+        "name": args.name,
+        "address": args.address,
+        "phone": args.phone,
+        "tax_id": args.tax_id,
+        "currency": args.currency,
+        "tax_rate": args.tax_rate,
+        "language": args.language,
+    }
+    profile.parse_changes(values)  # refuse bad input before the logo is copied in
+    if args.no_logo:
+        values["logo"] = ""
+    elif args.logo:
+        try:
+            image = args.logo.read_bytes()
+        except OSError as err:
+            raise UsageError(f"cannot read the logo {args.logo}: {err}") from err
+        values["logo"] = profile.import_logo(config.data_dir, image)
+    changed = profile.change(workshop.store, actor, values)
+    _print_profile(changed, config, args.json)
+    return EXIT_OK
+
+
+def _print_profile(shown: profile.Profile, config: Config, as_json: bool) -> None:
+    if as_json:
+        print_json(shown.as_dict() | {"tax_rate": shown.tax_rate_text})
+        return
+    logo = profile.logo_path(config.data_dir, shown)
+    for label, value in (
+        ("name", shown.name),
+        ("address", shown.address),
+        ("phone", shown.phone),
+        ("tax id", shown.tax_id),
+        ("logo", str(logo) if logo else "-"),
+        ("currency", shown.currency),
+        ("tax rate", shown.tax_rate_text),
+        ("language", shown.language),
+    ):
+        print(f"{label:<9} {value or '-'}")
 
 
 def resolve_work_order(workshop: Workshop, reference: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ T, A, ADM = Role.TECHNICIAN, Role.ADVISOR, Role.ADMIN
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "user.manage": frozenset({ADM}),
+    "profile.manage": frozenset({ADM}),
     "customer.manage": frozenset({A, ADM}),
     "vehicle.manage": frozenset({T, A, ADM}),
     "appointment.manage": frozenset({A, ADM}),

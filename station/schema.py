@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from station import alignment, diagnostics, inbox, photos
+from station import alignment, diagnostics, inbox, photos, profile
 
 
 @dataclass(frozen=True)
@@ -192,4 +192,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0005_sync", inbox.migrate),
     Migration("0006_outbox_actor", _outbox_actor),
     Migration("0007_handovers", _handovers),
+    Migration("0130_i13_profile", profile.migrate),
 ]

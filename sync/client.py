@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from station import inbox
+from station import inbox, profile
 from station.photos import photo_path, photos_folder
 from station.store import Store, timestamp
 from sync.errors import AuthRefused, NotEnrolled, Offline, ProtocolViolation, SyncError
@@ -473,7 +473,7 @@ def enrol(
     try:
         response = httpx.post(
             base_url.rstrip("/") + f"{API}/enrol",
-            json={"station_id": station_id, "name": name or store.meta("workshop_name") or ""},
+            json={"station_id": station_id, "name": name or profile.current(store).name},
             headers={"Authorization": f"Bearer {token}"},
             verify=_tls(ca or True),
             timeout=30,

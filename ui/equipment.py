@@ -253,6 +253,7 @@ def simulated_rig(fast: bool = False) -> RigDevice:
 
 def start_demo_cloud(database: Path, data_dir: Path) -> Any:
     """The reference cloud on a free loopback port, with this station enrolled; its handle."""
+    from station import profile
     from station.store import Store
     from sync.client import enrol
     from sync.server import start_cloud_in_thread
@@ -262,7 +263,7 @@ def start_demo_cloud(database: Path, data_dir: Path) -> Any:
     cloud = start_cloud_in_thread(folder / "cloud.db", folder / "blobs")
     store = Store.open(database)
     try:
-        _token_id, secret = cloud.service.issue_token(store.meta("workshop_name") or "demo")
+        _token_id, secret = cloud.service.issue_token(profile.current(store).name or "demo")
         enrol(store, cloud.url, secret)
     finally:
         store.close()

@@ -13,6 +13,7 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from station import profile
 from station.store import Store
 from station.workshop import Actor, Workshop
 
@@ -45,7 +46,7 @@ def issue_signed(
             create_station_keys(
                 data_dir,
                 workshop.store.meta("station_id") or "station",
-                workshop.store.meta("workshop_name") or "Bay Station",
+                profile.current(workshop.store).name or "Bay Station",
             )
         issued = issue_report(workshop, actor, wo_id, data_dir, language)
     finally:

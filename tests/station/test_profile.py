@@ -1,0 +1,139 @@
+"""The workshop profile: pure checks with literals, the admin-only change and its audit event,
+and the `station profile` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from station import profile
+from station.errors import InvalidInput, PermissionDenied
+from station.profile import Profile, decide, logo_kind, parse_changes, parse_tax_rate
+from station.store import Store
+from station.workshop import Actor
+
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cf00000301010018dd8db00000000049454e44ae426082"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "basis_points"),
+    [("13", 1300), ("13 %", 1300), ("6.5%", 650), ("0", 0), ("100", 10_000), ("0.01", 1)],
+)
+def test_tax_rate_is_read_as_a_percentage(text: str, basis_points: int) -> None:
+    assert parse_tax_rate(text) == basis_points
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [("thirteen", "percentage"), ("0.125", "two decimals"), ("101", "between"), ("-1", "between")],
+)
+def test_tax_rate_refuses_what_is_not_a_rate(text: str, why: str) -> None:
+    with pytest.raises(InvalidInput, match=why):
+        parse_tax_rate(text)
+
+
+def test_rate_is_written_as_people_write_it() -> None:
+    assert Profile(tax_rate_bp=1300).tax_rate_text == "13 %"
+    assert Profile(tax_rate_bp=650).tax_rate_text == "6.5 %"
+    assert Profile(tax_rate_bp=0).tax_rate_text == "0 %"
+
+
+def test_changes_are_checked_field_by_field() -> None:
+    assert parse_changes(
+        {"name": " Harbour Motors ", "currency": "eur", "tax_rate": "20", "phone": None}
+    ) == {"name": "Harbour Motors", "currency": "EUR", "tax_rate_bp": 2000}
+    for values, why in (
+        ({"name": "  "}, "needs a name"),
+        ({"colour": "red"}, "no field 'colour'"),
+        ({"currency": "yuan"}, "three-letter"),
+        ({"language": "fr"}, "unknown language"),
+        ({"phone": "call me"}, "cannot dial"),
+        ({"logo": "../station.db"}, "branding folder"),
+        ({"address": "x" * 301}, "longer than 300"),
+    ):
+        with pytest.raises(InvalidInput, match=why):
+            parse_changes(values)
+
+
+def test_decide_names_every_field_changed_old_and_new() -> None:
+    before = Profile(name="Harbour Motors", tax_rate_bp=1300)
+    after, diff = decide(before, {"name": "Harbour Motors", "phone": "021 5555 0101"})
+    assert after.phone == "021 5555 0101"
+    assert diff == {"phone": ["", "021 5555 0101"]}
+    with pytest.raises(InvalidInput, match="needs a name"):
+        decide(Profile(), {"phone": "1"})
+
+
+def test_logo_must_be_an_image() -> None:
+    assert logo_kind(PNG_1PX) == "png"
+    assert logo_kind(b"\xff\xd8\xff\xe0rest") == "jpg"
+    with pytest.raises(InvalidInput, match="PNG or JPEG"):
+        logo_kind(b"%PDF-1.7")
+
+
+def test_only_an_admin_changes_it_and_the_change_is_audited(
+    store: Store, admin: Actor, advisor: Actor
+) -> None:
+    with pytest.raises(PermissionDenied):
+        profile.change(store, advisor, {"name": "Mine now"})
+    changed = profile.change(store, admin, {"name": "Harbour Motors", "tax_rate": "13"})
+    assert profile.current(store) == changed
+    assert (changed.name, changed.tax_rate_bp, changed.currency) == ("Harbour Motors", 1300, "CNY")
+    events = store.query("SELECT actor, data FROM audit_events WHERE kind = 'profile.changed'")
+    assert [e["actor"] for e in events] == ["admin"]
+    assert json.loads(events[0]["data"])["tax_rate_bp"] == [0, 1300]
+    profile.change(store, admin, {"tax_rate": "13 %"})  # the same value: nothing to record
+    assert len(store.query("SELECT 1 FROM audit_events WHERE kind = 'profile.changed'")) == 1
+    assert store.verify_audit_chain().ok
+
+
+def test_bad_input_loses_nothing(store: Store, admin: Actor) -> None:
+    profile.change(store, admin, {"name": "Harbour Motors", "phone": "021 5555 0101"})
+    with pytest.raises(InvalidInput):
+        profile.change(store, admin, {"phone": "021 5555 0199", "tax_rate": "lots"})
+    assert profile.current(store).phone == "021 5555 0101"
+
+
+def station(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "station.cli", *args, "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        timeout=120,
+    )
+
+
+def test_profile_command_shows_and_sets(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert (
+        station("init", "--admin-pin", "1234", "--workshop", "Harbour", data_dir=data).returncode
+        == 0
+    )
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(PNG_1PX)
+    admin = ("--user", "admin", "--pin", "1234")
+    changed = station(
+        "profile", "set", "--address", "12 Quay Road", "--tax-rate", "13", "--logo", str(logo),
+        "--json", *admin, data_dir=data,
+    )  # fmt: skip
+    assert changed.returncode == 0, changed.stderr
+    shown = json.loads(changed.stdout)
+    assert shown["name"] == "Harbour" and shown["tax_rate"] == "13 %"
+    assert (data / "branding" / shown["logo"]).read_bytes() == PNG_1PX
+    text = station("profile", "show", data_dir=data)
+    assert "12 Quay Road" in text.stdout and "13 %" in text.stdout
+    refused = station("profile", "set", "--currency", "yuan", *admin, data_dir=data)
+    assert refused.returncode == 2 and "three-letter" in refused.stderr
+    not_a_logo = station(
+        "profile", "set", "--logo", str(data / "station.db"), *admin, data_dir=data
+    )
+    assert not_a_logo.returncode == 2 and "PNG or JPEG" in not_a_logo.stderr
