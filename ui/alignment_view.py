@@ -46,6 +46,7 @@ class AlignmentView(View):
         self.title = heading()
         self.state = QLabel()
         self.state.setObjectName("alignment_state")
+        self.state.setProperty("data", "true")
         self.state.setWordWrap(True)
         self.measure_button = push_button("alignment_measure", accent=True)
         self.measure_button.clicked.connect(self.measure)

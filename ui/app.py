@@ -125,9 +125,9 @@ def build_app(
     return StationApp(qt, ctx, window, translations, link, cast)
 
 
-def run(config: Config, demo: bool, fresh: bool, bay: str | None) -> int:
+def run(config: Config, demo: bool, fresh: bool, bay: str | None, windowed: bool = False) -> int:
     app = build_app(config.data_dir, demo=demo, fresh=fresh, bay=bay, config=config)
-    app.window.show()
+    app.window.present(windowed=windowed)
     try:
         return app.qt.exec()
     finally:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from station.findings import Channel, Decision
 from station.photos import Photo
 from ui.context import AppContext
-from ui.texts import money, state_name
+from ui.texts import in_language, money, state_name
 from ui.widgets.base import View, heading, push_button
 from ui.widgets.signature import SignaturePad, keep_signature
 
@@ -124,16 +124,19 @@ class ApprovalsView(View):
         frame = QFrame()
         frame.setObjectName(f"finding_card_{finding['id']}")
         frame.setFrameShape(QFrame.Shape.StyledPanel)
-        title = QLabel(f"<b>{finding['title']}</b>")
+        language = self.model.language
+        title = QLabel(f"<b>{in_language(finding['title'], language)}</b>")
+        title.setProperty("data", "true")
         title.setWordWrap(True)
         lines = "<br>".join(
-            f"{line['description']} × {line['quantity']:g} — {money(round(line['quantity'] * line['unit_price_cents']))}"
+            f"{in_language(line['description'], language)} × {line['quantity']:g} — {money(round(line['quantity'] * line['unit_price_cents']))}"
             for line in finding["lines"]
         )
         detail = QLabel(
             f"{lines}<br><b>{money(finding['total_cents'])}</b> · {state_name(finding['state'])}"
         )
         detail.setWordWrap(True)
+        detail.setProperty("data", "true")
         if finding["remaining_life_km"] is not None:
             detail.setText(
                 detail.text()

@@ -24,7 +24,7 @@ from station.lifecycle import Status
 from station.photos import Stage
 from ui.context import AppContext
 from ui.photo_capture import take_photo
-from ui.texts import prediagnosis_lines
+from ui.texts import in_language, prediagnosis_lines
 from ui.widgets.base import View, push_button
 from ui.widgets.car_outline import CarOutline
 from ui.widgets.keypad import NumericKeypad
@@ -51,7 +51,7 @@ class CheckInView(View):
         self.prediagnosis.setObjectName("prediagnosis")
         self.prediagnosis.setWordWrap(True)
         self.prediagnosis.setProperty("notice", "info")
-        self.prediagnosis.setMaximumHeight(64)
+        self.prediagnosis.setProperty("data", "true")
         self.outline = CarOutline()
         self.outline_hint = QLabel()
         self.outline_hint.setWordWrap(True)
@@ -74,7 +74,7 @@ class CheckInView(View):
         for index, key in enumerate(WARNING_LIGHTS):
             button = push_button(f"light_{key}")
             button.setCheckable(True)
-            lights.addWidget(button, index // 4, index % 4)
+            lights.addWidget(button, index // 3, index % 3)
             self.lights[key] = button
         self.valuables = QLineEdit()
         self.valuables.setObjectName("valuables")
@@ -92,8 +92,10 @@ class CheckInView(View):
         left.addWidget(self.outline_hint)
         left.addWidget(self.clear_marks)
         middle = QVBoxLayout()
-        middle.addWidget(self.energy_label)
-        middle.addWidget(self.energy)
+        energy_row = QHBoxLayout()
+        energy_row.addWidget(self.energy_label)
+        energy_row.addWidget(self.energy, 1)
+        middle.addLayout(energy_row)
         middle.addLayout(lights)
         middle.addWidget(self.valuables)
         photo_row = QHBoxLayout()
@@ -141,7 +143,7 @@ class CheckInView(View):
 
     def _energy_text(self) -> None:
         self.energy_label.setText(
-            self.tr("Fuel or charge level: %1 %").replace("%1", str(self.energy.value()))
+            self.tr("Fuel or charge: %1 %").replace("%1", str(self.energy.value()))
         )
 
     def refresh(self) -> None:
@@ -175,7 +177,8 @@ class CheckInView(View):
             self.confirmed.setChecked(bool(record["customer_confirmed"]))
 
     def _prediagnosis_text(self, wo: dict[str, object]) -> str:
-        lines = [self.tr("Complaint: %1").replace("%1", str(wo["complaint"] or "—"))]
+        complaint = in_language(str(wo["complaint"] or ""), self.model.language)
+        lines = [self.tr("Complaint: %1").replace("%1", complaint or "—")]
         if wo["appointment_id"] is not None:
             appointment = self.model.workshop.store.query_one(
                 "SELECT prediagnosis FROM appointments WHERE id = ?", (wo["appointment_id"],)

@@ -21,6 +21,12 @@ def register(
     parser.add_argument("--fresh", action="store_true", help="with --demo: start from a new seed")
     parser.add_argument("--bay", default=None, help="this terminal's bay name")
     parser.add_argument(
+        "--windowed",
+        action="store_true",
+        default=None,
+        help="open in a window instead of full screen (also `ui.windowed = true` in station.toml)",
+    )
+    parser.add_argument(
         "--screenshots",
         type=Path,
         default=None,
@@ -45,4 +51,5 @@ def run_app(args: argparse.Namespace) -> int:
     if not args.demo and not config.database_path.exists():
         print(f"no station in {config.data_dir}: run `station init`, or try `station app --demo`")
         return 2
-    return run(config, args.demo, args.fresh, args.bay or config.get("bay"))
+    windowed = bool(args.windowed) or str(config.get("ui.windowed") or "").lower() in ("1", "true")
+    return run(config, args.demo, args.fresh, args.bay or config.get("bay"), windowed)

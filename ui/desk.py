@@ -15,7 +15,7 @@ from station.lifecycle import FINAL, Status
 from ui.cadence import update_due_at
 from ui.context import AppContext
 from ui.tables import fill, make_table, select_key, selected_key
-from ui.texts import duration, follow_up_name, prediagnosis_lines, status_name
+from ui.texts import duration, follow_up_name, in_language, prediagnosis_lines, status_name
 from ui.widgets.base import View, heading, push_button
 from ui.widgets.signature import SignaturePad, keep_signature
 
@@ -195,6 +195,7 @@ class AppointmentsView(View):
         self.detail.setObjectName("appointment_detail")
         self.detail.setWordWrap(True)
         self.detail.setProperty("notice", "info")
+        self.detail.setProperty("data", "true")
         self.open = push_button("appointment_open", accent=True)
         self.open.clicked.connect(self.open_work_order)
         box = QVBoxLayout(self)
@@ -224,7 +225,7 @@ class AppointmentsView(View):
                     datetime.fromisoformat(a["scheduled_at"]).astimezone().strftime("%H:%M"),
                     a["customer_name"],
                     a["plate"],
-                    a["complaint"],
+                    in_language(a["complaint"], self.model.language),
                 )
                 for a in self.appointments
             ],
@@ -243,7 +244,8 @@ class AppointmentsView(View):
         lines = [
             f"{chosen['customer_name']} · {chosen['plate']} · {chosen['make'] or ''} {chosen['model'] or ''}"
         ]
-        lines.append(self.tr("Complaint: %1").replace("%1", chosen["complaint"] or "—"))
+        complaint = in_language(chosen["complaint"], self.model.language)
+        lines.append(self.tr("Complaint: %1").replace("%1", complaint or "—"))
         lines.extend(prediagnosis_lines(pre))
         self.detail.setText("\n".join(lines))
 
@@ -291,6 +293,7 @@ class DeliveryView(View):
         self.ready_to_hand_over = False
         self.follow_title = heading()
         self.follow_table = make_table("follow_ups_table")
+        self.follow_table.setMinimumHeight(110)
         self.outcome = QLineEdit()
         self.outcome.setObjectName("follow_up_outcome")
         self.follow_done = push_button("follow_up_done")
@@ -303,6 +306,7 @@ class DeliveryView(View):
         box.addWidget(self.checks)
         box.addWidget(self.receiver)
         signing = QHBoxLayout()
+        self.pad.setFixedHeight(170)
         signing.addWidget(self.pad, 1)
         signing_buttons = QVBoxLayout()
         signing_buttons.addWidget(self.clear_pad)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QStackedWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -26,6 +27,7 @@ from station.lifecycle import Status
 from ui.context import AppContext
 from ui.equipment import LIVE_PIDS, LiveValue, Progress
 from ui.model import DeviceState
+from ui.texts import readiness_lines
 from ui.widgets.base import View, push_button
 from ui.widgets.chart import LiveChart
 from ui.workers import Job
@@ -79,20 +81,33 @@ class DiagnosticsView(View):
         self.live_job: Job | None = None
         self.scan_job: Job | None = None
 
+        live_row.removeWidget(self.live_toggle)
         top = QHBoxLayout()
         top.addWidget(self.scan_button)
         top.addWidget(self.progress, 1)
         top.addWidget(self.progress_text)
+        top.addWidget(self.live_toggle)
         clear_row = QHBoxLayout()
         clear_row.addWidget(self.confirm_clear, 1)
         clear_row.addWidget(self.clear_button)
+        # The codes or the live values fill the pane, one at a time: each gets the height.
+        codes = QWidget()
+        codes_box = QVBoxLayout(codes)
+        codes_box.setContentsMargins(0, 0, 0, 0)
+        codes_box.addWidget(self.tree, 1)
+        codes_box.addLayout(clear_row)
+        live = QWidget()
+        live_box = QVBoxLayout(live)
+        live_box.setContentsMargins(0, 0, 0, 0)
+        live_box.addLayout(live_row)
+        live_box.addWidget(self.chart, 1)
+        self.panes = QStackedWidget()
+        self.panes.addWidget(codes)
+        self.panes.addWidget(live)
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addWidget(self.summary)
-        box.addWidget(self.tree, 2)
-        box.addLayout(clear_row)
-        box.addLayout(live_row)
-        box.addWidget(self.chart, 1)
+        box.addWidget(self.panes, 1)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -216,8 +231,8 @@ class DiagnosticsView(View):
             readiness = ecu.get("readiness") or {}
             if readiness:
                 rd = QTreeWidgetItem(node, [self.tr("Readiness"), "", ""])
-                for key, value in readiness.items():
-                    QTreeWidgetItem(rd, [str(key), "", str(value)])
+                for name, value in readiness_lines(readiness):
+                    QTreeWidgetItem(rd, [name, "", value])
             node.setExpanded(True)
         for column in (0, 1):
             self.tree.resizeColumnToContents(column)
@@ -290,6 +305,7 @@ class DiagnosticsView(View):
     # -- live values -------------------------------------------------------------------
 
     def _live_toggled(self, on: bool) -> None:
+        self.panes.setCurrentIndex(1 if on else 0)
         if on:
             self.chart.clear()
             self.live_timer.start()

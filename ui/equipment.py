@@ -137,7 +137,9 @@ def simulated_vehicle(profile: str) -> VehicleInterface:
 
         return connect_can("virtual", channel)
 
-    return VehicleInterface(f"CAN virtual ({profile})", link, simulator)
+    return VehicleInterface(
+        f"CAN virtual, simulated car {profile.replace('_', ' ')}", link, simulator
+    )
 
 
 def can_vehicle(interface: str, channel: str, bitrate: int | None) -> VehicleInterface:

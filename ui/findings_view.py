@@ -8,24 +8,24 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QSpinBox,
     QTableWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from drivers.obd.dtc import describe_dtc
 from station.checklists import load_template
 from station.diagnostics import latest_scan
 from station.findings import EstimateLine, Severity, labour, part
 from station.lifecycle import TRANSITIONS, Status
 from ui.context import AppContext
 from ui.tables import fill, make_table
-from ui.texts import money, severity_name, state_name
+from ui.texts import in_language, money, severity_name, state_name
 from ui.widgets.base import View, heading, push_button
+from ui.widgets.keypad import NumberField
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class FindingsView(View):
         self.ctx = ctx
         self.setObjectName("findings")
         self.table = make_table("findings_table")
-        self.table.setMinimumHeight(110)
+        self.table.setMinimumHeight(160)
         self.form_title = heading()
         self.source = QComboBox()
         self.source.setObjectName("finding_source")
@@ -49,20 +49,19 @@ class FindingsView(View):
         self.job.setObjectName("finding_job")
         self.line_description = QLineEdit()
         self.line_description.setObjectName("line_description")
-        self.line_quantity = QDoubleSpinBox()
+        self.line_quantity = NumberField(decimals=1, suffix=" ×")
         self.line_quantity.setObjectName("line_quantity")
         self.line_quantity.setRange(0.1, 100)
         self.line_quantity.setValue(1)
-        self.line_price = QSpinBox()
+        self.line_price = NumberField(decimals=0, suffix=" ¥")
         self.line_price.setObjectName("line_price")
         self.line_price.setRange(0, 1_000_000)
-        self.line_price.setSuffix(" ¥")
         self.add_part = push_button("add_part_line")
         self.add_part.clicked.connect(lambda: self._add_line(labour_line=False))
         self.add_labour = push_button("add_labour_line")
         self.add_labour.clicked.connect(lambda: self._add_line(labour_line=True))
         self.lines_table: QTableWidget = make_table("estimate_lines")
-        self.lines_table.setFixedHeight(90)
+        self.lines_table.setMinimumHeight(100)
         self.lines: list[EstimateLine] = []
         self.total = QLabel()
         self.add = push_button("add_finding", accent=True)
@@ -70,37 +69,44 @@ class FindingsView(View):
         self.send = push_button("send_for_approval", accent=True)
         self.send.clicked.connect(self.send_for_approval)
 
+        # Left: the findings so far and the way to the customer; right: the new finding.
+        left = QVBoxLayout()
+        left.addWidget(self.form_title)
+        left.addWidget(self.table, 1)
+        left.addWidget(self.send)
         line_row = QHBoxLayout()
-        line_row.addWidget(self.line_description, 3)
+        line_row.addWidget(self.line_description, 1)
         line_row.addWidget(self.line_quantity)
         line_row.addWidget(self.line_price)
-        line_row.addWidget(self.add_part)
-        line_row.addWidget(self.add_labour)
-        top_row = QHBoxLayout()
-        top_row.addWidget(self.source, 2)
-        top_row.addWidget(self.severity, 1)
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.add_part)
+        add_row.addWidget(self.add_labour)
         actions = QHBoxLayout()
         actions.addWidget(self.total, 1)
         actions.addWidget(self.add)
-        actions.addWidget(self.send)
-        box = QVBoxLayout(self)
-        box.addWidget(self.table, 1)
-        box.addWidget(self.form_title)
-        box.addLayout(top_row)
-        text_row = QHBoxLayout()
-        text_row.addWidget(self.title, 3)
-        text_row.addWidget(self.job, 2)
-        box.addLayout(text_row)
-        box.addLayout(line_row)
-        box.addWidget(self.lines_table)
-        box.addLayout(actions)
+        choose_row = QHBoxLayout()
+        choose_row.addWidget(self.source, 1)
+        choose_row.addWidget(self.severity)
+        right = QVBoxLayout()
+        right.addLayout(choose_row)
+        right.addWidget(self.title)
+        right.addWidget(self.job)
+        right.addLayout(line_row)
+        right.addLayout(add_row)
+        right.addWidget(self.lines_table, 1)
+        right.addLayout(actions)
+        box = QHBoxLayout(self)
+        box.addLayout(left, 2)
+        box.addLayout(right, 3)
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.form_title.setText(self.tr("New finding"))
+        self.form_title.setText(self.tr("Findings"))
         self.title.setPlaceholderText(self.tr("What was found (the customer reads this)"))
         self.job.setPlaceholderText(self.tr("Recommended job"))
         self.line_description.setPlaceholderText(self.tr("Part or labour"))
+        self.line_quantity.title = self.tr("Quantity")
+        self.line_price.title = self.tr("Unit price")
         self.add_part.setText(self.tr("Add part"))
         self.add_labour.setText(self.tr("Add labour (hours)"))
         self.add.setText(self.tr("Add finding"))
@@ -133,7 +139,7 @@ class FindingsView(View):
             [self.tr("Finding"), self.tr("Severity"), self.tr("Estimate"), self.tr("Customer")],
             [
                 (
-                    f["title"],
+                    in_language(f["title"], self.model.language),
                     severity_name(f["severity"]),
                     money(f["total_cents"]),
                     state_name(f["state"]),
@@ -179,7 +185,8 @@ class FindingsView(View):
                 for dtc in ecu.get("dtcs", []):
                     if ("dtc", dtc["code"]) in used:
                         continue
-                    label = f"{dtc['code']}: {dtc.get('description') or ''}"
+                    meaning = describe_dtc(dtc["code"], self.model.language)
+                    label = f"{dtc['code']}: {meaning or dtc.get('description') or ''}"
                     self.source.addItem(
                         f"⚠ {label}",
                         {"kind": "dtc", "code": dtc["code"], "title": label, "rating": "red"},
@@ -205,7 +212,7 @@ class FindingsView(View):
         if not description:
             self.model.notify(self.tr("Describe the part or labour first"), True)
             return
-        cents = self.line_price.value() * 100
+        cents = round(self.line_price.value() * 100)
         quantity = self.line_quantity.value()
         self.lines.append(
             labour(description, quantity, cents)

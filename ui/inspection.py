@@ -24,7 +24,7 @@ from ui.context import AppContext
 from ui.photo_capture import take_photo
 from ui.texts import rating_name
 from ui.widgets.base import View, push_button
-from ui.widgets.keypad import NumericKeypad
+from ui.widgets.keypad import KeypadPopup
 
 log = logging.getLogger(__name__)
 
@@ -57,23 +57,18 @@ class InspectionView(View):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.grid_host)
-        self.keypad_label = QLabel()
-        self.keypad_label.setObjectName("measure_label")
-        self.keypad_label.setWordWrap(True)
-        self.keypad = NumericKeypad(decimal=True)
+        self.hint = QLabel()
+        self.hint.setObjectName("measure_label")
+        self.hint.setWordWrap(True)
+        # The keypad floats over the list when "Measure" is tapped: the list keeps the width.
+        self.popup = KeypadPopup(self, decimal=True)
+        self.keypad = self.popup.keypad
         self.keypad.setObjectName("measure_keypad")
-        self.keypad.entered.connect(self._value_entered)
         self.measuring: str | None = None
-        right = QVBoxLayout()
-        right.addWidget(self.keypad_label)
-        right.addWidget(self.keypad)
-        right.addStretch(1)
-        row = QHBoxLayout()
-        row.addWidget(scroll, 3)
-        row.addLayout(right, 1)
         box = QVBoxLayout(self)
         box.addLayout(self.sections_row)
-        box.addLayout(row, 1)
+        box.addWidget(self.hint)
+        box.addWidget(scroll, 1)
         self._templates: list[str] = []
         self.retranslate()
 
@@ -92,8 +87,7 @@ class InspectionView(View):
         names = self.section_names()
         for key, button in self.section_buttons.items():
             button.setText(names.get(key, key))
-        if self.measuring is None:
-            self.keypad_label.setText(self.tr("Tap “Measure” on an item, type the value, press OK"))
+        self.hint.setText(self.tr("Tap “Measure” on an item, type the value, press OK"))
 
     # -- building -----------------------------------------------------------------
 
@@ -179,7 +173,7 @@ class InspectionView(View):
         r = len(self.rows)
         title = QLabel(item.title.in_language(self.model.language))
         title.setWordWrap(True)
-        title.setMinimumWidth(180)
+        title.setMinimumWidth(150)
         last = QLabel()
         last.setObjectName(f"last_{item.key}")
         previous = self.model.workshop.last_visit_value(vehicle_id, item.key, wo_id)
@@ -213,14 +207,20 @@ class InspectionView(View):
         photo.setText(self.tr("Photo"))
         photo.setEnabled(editable and self.ctx.devices.camera is not None)
         photo.clicked.connect(lambda _=False, k=item.key: self.photo(k))
+        readings = QWidget()
+        stacked = QVBoxLayout(readings)
+        stacked.setContentsMargins(0, 0, 0, 0)
+        stacked.setSpacing(0)
+        stacked.addWidget(value)
+        stacked.addWidget(last)
         self.grid.addWidget(title, r, 0)
-        self.grid.addWidget(last, r, 1)
-        self.grid.addWidget(value, r, 2)
+        self.grid.addWidget(readings, r, 1)
         if measure is not None:
-            self.grid.addWidget(measure, r, 3)
+            self.grid.addWidget(measure, r, 2)
         for c, rating in enumerate(Rating):
-            self.grid.addWidget(ratings[rating], r, 4 + c)
-        self.grid.addWidget(photo, r, 7)
+            self.grid.addWidget(ratings[rating], r, 3 + c)
+        self.grid.addWidget(photo, r, 6)
+        self.grid.setColumnStretch(0, 1)
         self.rows[item.key] = ItemRow(
             template_id, item, title, last, value, measure, ratings, photo
         )
@@ -244,8 +244,9 @@ class InspectionView(View):
         row = self.rows[key]
         self.measuring = key
         unit = row.item.measurement.unit if row.item.measurement else ""
-        self.keypad_label.setText(f"{row.item.title.in_language(self.model.language)} ({unit})")
-        self.keypad.clear()
+        self.popup.ask(
+            f"{row.item.title.in_language(self.model.language)} ({unit})", "", self._value_entered
+        )
 
     def measure(self, key: str, value: float) -> None:
         """Record a measured value; the template's thresholds suggest the rating."""
@@ -265,8 +266,6 @@ class InspectionView(View):
         if self.measuring is None or not text:
             return
         key, self.measuring = self.measuring, None
-        self.keypad.clear()
-        self.retranslate()
         self.measure(key, float(text))
 
     def rate(self, key: str, rating: Rating) -> None:

@@ -32,9 +32,9 @@ class LoginScreen(View):
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message = QLabel()
         self.message.setObjectName("login_message")
-        self.message.setProperty("notice", "error")
         self.message.setWordWrap(True)
-        self.message.hide()
+        # Always there at one height, empty or not: a wrong PIN must not move the keypad.
+        self.message.setFixedHeight(60)
         self.people = QGridLayout()
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
@@ -44,6 +44,7 @@ class LoginScreen(View):
         self.keypad.entered.connect(self.submit)
         self.language = QPushButton()
         self.language.setObjectName("login_language")
+        self.language.setProperty("data", "true")
         self.language.clicked.connect(self._toggle_language)
         left = QVBoxLayout()
         left.addWidget(self.hint)
@@ -80,6 +81,7 @@ class LoginScreen(View):
         for index, user in enumerate(users):
             button = QPushButton(user["display_name"])
             button.setObjectName(f"user_{user['name']}")
+            button.setProperty("data", "true")
             button.setCheckable(True)
             button.setMinimumHeight(64)
             self.group.addButton(button)
@@ -102,12 +104,17 @@ class LoginScreen(View):
             return
         self.keypad.clear()
         if self.model.login(name, pin):
-            self.message.hide()
+            self._on_notice("", False)
 
     def _on_notice(self, text: str, is_error: bool) -> None:
         if self.model.actor is None:
             self.message.setText(text)
-            self.message.setVisible(bool(text))
+            self.message.setProperty("notice", ("error" if is_error else "info") if text else "")
+            self.message.style().unpolish(self.message)
+            self.message.style().polish(self.message)
+
+    def message_shown(self) -> bool:
+        return bool(self.message.text())
 
     def _toggle_language(self) -> None:
         self.model.set_language("en" if self.model.language == "zh" else "zh")

@@ -93,6 +93,12 @@ class StationModel:
             "SELECT name, display_name, role, language FROM users WHERE active = 1 ORDER BY id"
         )
 
+    def display_name(self, actor: Actor) -> str:
+        row = self.workshop.store.query_one(
+            "SELECT display_name FROM users WHERE id = ?", (actor.user_id,)
+        )
+        return str(row["display_name"]) if row and row["display_name"] else actor.name
+
     def login(self, name: str, pin: str) -> bool:
         actor = self.act(self.workshop.login, name, pin, announce=False)
         if actor is None:

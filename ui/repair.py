@@ -8,11 +8,13 @@ import logging
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from station.checklists import load_template
 from station.lifecycle import Status
-from station.photos import Stage
+from station.photos import Photo, Stage
 from ui.context import AppContext
 from ui.photo_capture import take_photo
 from ui.tables import fill, make_table, selected_key
+from ui.texts import date_time, in_language
 from ui.widgets.base import View, heading, push_button
 from ui.widgets.preview import CameraPreview
 
@@ -117,7 +119,7 @@ class RepairView(View):
             [self.tr("Job"), self.tr("From"), self.tr("Clock"), self.tr("Minutes")],
             [
                 (
-                    job["description"],
+                    in_language(job["description"], self.model.language),
                     self.tr("finding") if job["finding_id"] else self.tr("booked"),
                     self.tr("on") if job["id"] in open_entries else "",
                     f"{minutes.get(job['id'], 0):.0f}",
@@ -148,13 +150,26 @@ class RepairView(View):
         self.before.clear()
         for photo in self.ctx.photos.for_work_order(wo_id, Stage.BEFORE):
             if photo.original_id is None:
-                self.before.addItem(f"#{photo.id} {photo.caption}", photo.id)
+                self.before.addItem(self._photo_name(photo), photo.id)
         if current is not None:
             index = self.before.findData(current)
             if index >= 0:
                 self.before.setCurrentIndex(index)
         self.before.blockSignals(False)
         self._ghost()
+
+    def _photo_name(self, photo: Photo) -> str:
+        """The inspection item the before photo shows, in the screen's language, and when."""
+        title = in_language(photo.caption, self.model.language)
+        if photo.checklist_id is not None and photo.item_key:
+            checklist = self.model.workshop.store.query_one(
+                "SELECT template_id, template_version FROM checklists WHERE id = ?",
+                (photo.checklist_id,),
+            )
+            if checklist is not None:
+                template = load_template(checklist["template_id"], checklist["template_version"])
+                title = template.item(photo.item_key).title.in_language(self.model.language)
+        return f"{title} · {date_time(photo.taken_at, self.model.language)}"
 
     def _ghost(self) -> None:
         device = self.ctx.devices.camera

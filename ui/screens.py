@@ -19,10 +19,10 @@ from ui.model import DeviceState
 
 log = logging.getLogger(__name__)
 
-SIZE = (1280, 800)
+SIZE = (1024, 768)
 
 
-def _settle(app: StationApp, rounds: int = 5) -> None:
+def settle(app: StationApp, rounds: int = 5) -> None:
     for _ in range(rounds):
         app.qt.processEvents()
         app.qt.sendPostedEvents()
@@ -35,15 +35,15 @@ def _wait_jobs(app: StationApp, timeout_s: float = 30.0) -> None:
     while app.ctx.workers.busy and time.monotonic() < deadline:
         app.qt.processEvents()
         time.sleep(0.01)
-    _settle(app)
+    settle(app)
 
 
-def _wait_devices(app: StationApp, timeout_s: float = 30.0) -> None:
+def wait_devices(app: StationApp, timeout_s: float = 30.0) -> None:
     import time
 
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        _settle(app, 1)
+        settle(app, 1)
         if all(s.state is DeviceState.CONNECTED for s in app.model.devices.values()):
             return
         time.sleep(0.02)
@@ -94,7 +94,7 @@ def _wait_frames(app: StationApp) -> None:
     preview = app.window.pages["work_order"].repair.preview  # type: ignore[attr-defined]
     start, deadline = preview.frames_shown, time.monotonic() + 5
     while preview.frames_shown < start + 2 and time.monotonic() < deadline:
-        _settle(app, 1)
+        settle(app, 1)
         time.sleep(0.02)
 
 
@@ -134,7 +134,7 @@ def render_all(folder: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="bay-screens-") as data:
         app = build_app(Path(data), demo=True, fresh=True, language="en", fast_rig=True, sync=False)
         try:
-            _wait_devices(app)
+            wait_devices(app)
             visit = prepare_visit(app)
             window = app.window
             window.resize(*SIZE)
@@ -143,7 +143,7 @@ def render_all(folder: Path) -> list[Path]:
                 app.model.set_language(language)
                 app.model.lock()
                 window.resize(*SIZE)
-                _settle(app)
+                settle(app)
                 path = folder / f"login-{language}.png"
                 window.grab().save(str(path))
                 written.append(path)
@@ -153,13 +153,13 @@ def render_all(folder: Path) -> list[Path]:
                 for name, show in screens(app).items():
                     show()
                     window.resize(*SIZE)
-                    _settle(app)
+                    settle(app)
                     if name == "report":
                         window.pages["report"].preview()  # type: ignore[attr-defined]
                         _wait_jobs(app, 120)
                     if name == "repair":
                         _wait_frames(app)
-                    window.notice.hide()
+                    window.hide_notice()
                     path = folder / f"{name}-{language}.png"
                     window.grab().save(str(path))
                     written.append(path)

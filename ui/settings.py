@@ -52,6 +52,7 @@ class SettingsView(View):
         self.title = heading()
         self.language = QComboBox()
         self.language.setObjectName("settings_language")
+        self.language.setProperty("data", "true")
         self.language.addItem("简体中文", "zh")
         self.language.addItem("English", "en")
         self.language.currentIndexChanged.connect(self._language_chosen)
@@ -62,6 +63,8 @@ class SettingsView(View):
         self.save.setProperty("accent", "true")
         self.save.clicked.connect(self._save)
         self.device_labels: dict[str, QLabel] = {name: QLabel() for name in DEVICE_NAMES}
+        for label in self.device_labels.values():
+            label.setProperty("data", "true")  # the device's own description
         self.reconnect = QPushButton()
         self.reconnect.setObjectName("settings_reconnect")
         self.reconnect.clicked.connect(reconnect)

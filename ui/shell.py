@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -28,6 +29,8 @@ from ui.widgets.base import View
 log = logging.getLogger(__name__)
 
 IDLE_LOCK_MS = 5 * 60 * 1000
+TOP_BAR_HEIGHT = 56  # fixed: a notice shows inside it, so nothing below ever moves
+NAV_WIDTH = 172
 
 # Which pages each role sees, in order; the first is the role's home.
 ROLE_PAGES: dict[Role, tuple[str, ...]] = {
@@ -89,7 +92,6 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.model = ctx.model
         self.setObjectName("main_window")
-        self.resize(1280, 800)
         self.stack = QStackedWidget()
         self.login = LoginScreen(self.model)
         self.stack.addWidget(self.login)
@@ -99,30 +101,46 @@ class MainWindow(QMainWindow):
 
         self.station_label = QLabel()
         self.station_label.setObjectName("station_label")
+        self.station_label.setProperty("data", "true")
         self.work_order_label = QLabel()
         self.work_order_label.setObjectName("work_order_label")
         self.user_label = QLabel()
         self.user_label.setObjectName("user_label")
+        self.user_label.setProperty("data", "true")
         self.language_button = QPushButton()
         self.language_button.setObjectName("language_toggle")
+        self.language_button.setProperty("data", "true")  # the other language, in its own words
         self.language_button.clicked.connect(self._toggle_language)
         self.lock_button = QPushButton()
         self.lock_button.setObjectName("lock")
         self.lock_button.clicked.connect(self.model.lock)
-        top = QHBoxLayout()
-        top.addWidget(self.station_label)
-        top.addWidget(self.work_order_label, 1)
-        top.addWidget(self.user_label)
-        top.addWidget(self.language_button)
-        top.addWidget(self.lock_button)
-
+        # The notice takes the place of the work order line for a few seconds: the bar keeps
+        # its height, so no button below it moves under a finger on its way down.
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
-        self.notice.hide()
+        self.notice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.middle_of_top = QStackedWidget()
+        self.middle_of_top.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.work_order_label.setSizePolicy(
+            QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
+        )
+        self.work_order_label.setProperty("data", "true")
+        self.middle_of_top.addWidget(self.work_order_label)
+        self.middle_of_top.addWidget(self.notice)
+        self.top_bar = QWidget()
+        self.top_bar.setObjectName("top_bar")
+        self.top_bar.setFixedHeight(TOP_BAR_HEIGHT)
+        top = QHBoxLayout(self.top_bar)
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.station_label)
+        top.addWidget(self.middle_of_top, 1)
+        top.addWidget(self.user_label)
+        top.addWidget(self.language_button)
+        top.addWidget(self.lock_button)
         self.notice_timer = QTimer(self)
         self.notice_timer.setSingleShot(True)
-        self.notice_timer.timeout.connect(self.notice.hide)
+        self.notice_timer.timeout.connect(self.hide_notice)
 
         self.nav = QVBoxLayout()
         self.nav_buttons: dict[str, QPushButton] = {}
@@ -136,7 +154,7 @@ class MainWindow(QMainWindow):
             button.setObjectName(f"nav_{key}")
             button.setProperty("nav", "true")
             button.setCheckable(True)
-            button.setMinimumWidth(190)
+            button.setFixedWidth(NAV_WIDTH)
             button.clicked.connect(lambda _=False, k=key: self.show_page(k))
             self.nav.addWidget(button)
             self.nav_buttons[key] = button
@@ -150,8 +168,7 @@ class MainWindow(QMainWindow):
         box = QVBoxLayout(workspace)
         box.setContentsMargins(6, 4, 6, 2)
         box.setSpacing(4)
-        box.addLayout(top)
-        box.addWidget(self.notice)
+        box.addWidget(self.top_bar)
         box.addLayout(middle, 1)
         box.addWidget(self.device_bar)
 
@@ -178,7 +195,7 @@ class MainWindow(QMainWindow):
             "board": self.tr("Workshop board"),
             "approvals": self.tr("Approvals"),
             "report": self.tr("Health report"),
-            "delivery": self.tr("Delivery and follow-ups"),
+            "delivery": self.tr("Delivery"),
             "appointments": self.tr("Appointments"),
             "settings": self.tr("Settings"),
         }
@@ -232,7 +249,7 @@ class MainWindow(QMainWindow):
             "admin": self.tr("admin"),
         }
         self.user_label.setText(
-            "" if actor is None else f"{actor.name} · {roles[actor.role.value]}"
+            "" if actor is None else f"{self.model.display_name(actor)} · {roles[actor.role.value]}"
         )
         wo_id = self.model.work_order_id
         if wo_id is None:
@@ -251,8 +268,26 @@ class MainWindow(QMainWindow):
         self.notice.style().unpolish(self.notice)
         self.notice.style().polish(self.notice)
         self.notice.setText(text)
-        self.notice.show()
+        self.notice.setToolTip(text)
+        self.middle_of_top.setCurrentWidget(self.notice)
         self.notice_timer.start(8000 if is_error else 4000)
+
+    def notice_shown(self) -> bool:
+        return self.middle_of_top.currentWidget() is self.notice
+
+    def hide_notice(self) -> None:
+        self.notice_timer.stop()
+        self.middle_of_top.setCurrentWidget(self.work_order_label)
+
+    # -- presenting -----------------------------------------------------------------------
+
+    def present(self, windowed: bool = False) -> None:
+        """Full screen on a bay terminal (a kiosk); windowed when asked, e.g. on a desk PC."""
+        if windowed:
+            self.resize(1280, 800)
+            self.show()
+        else:
+            self.showFullScreen()
 
     def _toggle_language(self) -> None:
         self.model.set_language("en" if self.model.language == "zh" else "zh")

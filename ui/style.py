@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import logging
 
+from PySide6.QtCore import QEvent, QModelIndex, QObject
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QApplication,
+    QComboBox,
+    QListView,
+    QScroller,
+    QTreeView,
+    QWidget,
+)
 
 log = logging.getLogger(__name__)
 
 TOUCH = 46  # px of content: with padding and border every button is 56 px tall (44 px is the floor)
+MIN_TARGET = 44  # the smallest thing a gloved finger is asked to hit, in px
 RATING_COLOURS = {"green": "#2e7d32", "amber": "#f9a825", "red": "#c62828"}
 STATE_COLOURS = {
     "connected": "#2e7d32",
@@ -36,12 +47,23 @@ QPushButton[rating="green"]:disabled {{ background: #c8e6c9; color: #607d8b; }}
 QPushButton[rating="amber"]:disabled {{ background: #ffecb3; color: #607d8b; }}
 QPushButton[rating="red"]:disabled {{ background: #ffcdd2; color: #607d8b; }}
 QPushButton[rating]:checked {{ border: 4px solid #0d47a1; }}
-QPushButton[compact="true"] {{ min-height: 36px; }}
+QPushButton[compact="true"] {{ min-height: {MIN_TARGET}px; padding: 0px 10px; }}
 QPushButton[nav="true"] {{ text-align: left; padding-left: 18px; }}
-QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox {{ min-height: 44px; padding: 2px 8px; }}
-QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ width: 40px; }}
-QComboBox::drop-down {{ width: 44px; }}
-QTabBar::tab {{ min-height: 48px; min-width: 110px; padding: 4px 14px; }}
+QLineEdit, QComboBox {{ min-height: {MIN_TARGET}px; padding: 2px 8px; }}
+QComboBox::drop-down {{ width: {MIN_TARGET}px; }}
+QComboBox QAbstractItemView::item {{ min-height: 52px; padding: 0px 8px; }}
+QTabBar::tab {{ min-height: 48px; min-width: 64px; padding: 4px 10px; }}
+QCheckBox {{ min-height: 52px; spacing: 14px; }}
+QCheckBox::indicator {{ width: 40px; height: 40px; }}
+QTreeView::item, QListView::item {{ min-height: 48px; }}
+QScrollBar:vertical {{ width: {MIN_TARGET}px; background: #eceff1; margin: 0px; }}
+QScrollBar:horizontal {{ height: {MIN_TARGET}px; background: #eceff1; margin: 0px; }}
+QScrollBar::handle {{ background: #90a4ae; border-radius: 8px; margin: 4px; }}
+QScrollBar::handle:vertical {{ min-height: 64px; }}
+QScrollBar::handle:horizontal {{ min-width: 64px; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0px; height: 0px; border: none; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
+QLabel#notice {{ padding: 2px 8px; border-radius: 6px; }}
 QHeaderView::section {{ padding: 6px; font-weight: bold; }}
 QTableWidget {{ gridline-color: #cfd8dc; }}
 QLabel[heading="true"] {{ font-size: 22px; font-weight: bold; }}
@@ -51,12 +73,54 @@ QProgressBar {{ min-height: 28px; }}
 """
 
 
+class TouchPolish(QObject):
+    """Makes every widget the app ever creates fit for a finger, when Qt first polishes it:
+    lists and panes scroll by dragging (kinetic), a tree row opens or closes with one tap
+    anywhere on it, and a drop-down list has rows as tall as a button."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Polish and isinstance(watched, QWidget):
+            make_touch_friendly(watched)
+        return False
+
+
+def make_touch_friendly(widget: QWidget) -> None:
+    if widget.property("touch_ready"):
+        return
+    widget.setProperty("touch_ready", True)
+    if isinstance(widget, QComboBox) and not isinstance(widget.view(), QListView):
+        widget.setView(QListView())
+    if isinstance(widget, QAbstractItemView):
+        widget.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        widget.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    if isinstance(widget, QTreeView):
+        tree = widget
+        tree.setIndentation(28)
+        tree.setExpandsOnDoubleClick(False)
+        tree.clicked.connect(lambda index: _toggle(tree, index))
+    if isinstance(widget, QAbstractScrollArea) and widget.property("kinetic") is not False:
+        QScroller.grabGesture(
+            widget.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
+        )
+
+
+def _toggle(tree: QTreeView, index: QModelIndex) -> None:
+    first = index.siblingAtColumn(0)
+    if tree.model().hasChildren(first):
+        tree.setExpanded(first, not tree.isExpanded(first))
+
+
+_polish = TouchPolish()
+
+
 def apply_style(app: QApplication) -> None:
     font = QFont()
     font.setFamilies(["Noto Sans CJK SC", "Noto Sans", "WenQuanYi Micro Hei", "DejaVu Sans"])
     font.setPixelSize(17)
     app.setFont(font)
     app.setStyleSheet(STYLE)
+    app.removeEventFilter(_polish)
+    app.installEventFilter(_polish)
 
 
 def rating_colour(rating: str | None) -> QColor:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QDateTime, QLocale, QTime
 
+from reports.texts import pick_language
 from station.lifecycle import Status
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,11 @@ def status_name(status: str) -> str:
         Status.DELIVERED: QCoreApplication.translate("Status", "delivered"),
         Status.CANCELLED: QCoreApplication.translate("Status", "cancelled"),
     }[Status(status)]
+
+
+def in_language(text: str | None, language: str) -> str:
+    """Data written in both languages ("English / 中文") shows only the screen's side."""
+    return pick_language(text or "", language)
 
 
 def rating_name(rating: str) -> str:
@@ -58,6 +65,55 @@ def prediagnosis_lines(pre: dict[str, object]) -> list[str]:
     return lines
 
 
+MONITOR_NAMES = {
+    "misfire": QT_TRANSLATE_NOOP("Readiness", "Misfire"),
+    "fuel_system": QT_TRANSLATE_NOOP("Readiness", "Fuel system"),
+    "components": QT_TRANSLATE_NOOP("Readiness", "Components"),
+    "catalyst": QT_TRANSLATE_NOOP("Readiness", "Catalyst"),
+    "heated_catalyst": QT_TRANSLATE_NOOP("Readiness", "Heated catalyst"),
+    "evaporative_system": QT_TRANSLATE_NOOP("Readiness", "Evaporative system"),
+    "secondary_air": QT_TRANSLATE_NOOP("Readiness", "Secondary air"),
+    "ac_refrigerant": QT_TRANSLATE_NOOP("Readiness", "A/C refrigerant"),
+    "oxygen_sensor": QT_TRANSLATE_NOOP("Readiness", "Oxygen sensor"),
+    "oxygen_sensor_heater": QT_TRANSLATE_NOOP("Readiness", "Oxygen sensor heater"),
+    "egr_system": QT_TRANSLATE_NOOP("Readiness", "EGR system"),
+    "nmhc_catalyst": QT_TRANSLATE_NOOP("Readiness", "NMHC catalyst"),
+    "nox_scr": QT_TRANSLATE_NOOP("Readiness", "NOx / SCR"),
+    "boost_pressure": QT_TRANSLATE_NOOP("Readiness", "Boost pressure"),
+    "exhaust_gas_sensor": QT_TRANSLATE_NOOP("Readiness", "Exhaust gas sensor"),
+    "pm_filter": QT_TRANSLATE_NOOP("Readiness", "Particulate filter"),
+    "egr_vvt": QT_TRANSLATE_NOOP("Readiness", "EGR / VVT"),
+}
+
+
+def readiness_lines(readiness: dict[str, Any]) -> list[tuple[str, str]]:
+    """The readiness of one ECU as (name, value) lines in the screen's language."""
+    translate = QCoreApplication.translate
+    lines = []
+    if "mil" in readiness:
+        on = translate("Readiness", "on") if readiness["mil"] else translate("Readiness", "off")
+        lines.append((translate("Readiness", "Check-engine light"), on))
+    if "dtc_count" in readiness:
+        lines.append((translate("Readiness", "Codes the ECU counts"), str(readiness["dtc_count"])))
+    if "ignition" in readiness:
+        kinds = {
+            "spark": translate("Readiness", "spark"),
+            "compression": translate("Readiness", "compression (diesel)"),
+        }
+        lines.append(
+            (translate("Readiness", "Ignition"), kinds.get(str(readiness["ignition"]), "—"))
+        )
+    states = {
+        "complete": translate("Readiness", "complete"),
+        "incomplete": translate("Readiness", "not yet complete"),
+    }
+    for key, state in dict(readiness.get("monitors") or {}).items():
+        name = MONITOR_NAMES.get(key)
+        shown = translate("Readiness", str(name)) if name else key
+        lines.append((shown, states.get(str(state), "—")))
+    return lines
+
+
 def follow_up_name(kind: str) -> str:
     names = {
         "day1": QCoreApplication.translate("FollowUp", "call after 1 day"),
@@ -83,6 +139,27 @@ def duration(span: timedelta) -> str:
         .replace("%1", str(minutes // 60))
         .replace("%2", f"{minutes % 60:02d}")
     )
+
+
+def locale(language: str) -> QLocale:
+    if language == "zh":
+        return QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    return QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+
+
+def date_time(moment: datetime | str, language: str) -> str:
+    """A moment as people in that language write it, in the station's time zone."""
+    when = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    when = when.astimezone() if when.tzinfo else when
+    fmt = "yyyy年M月d日 HH:mm" if language == "zh" else "d MMM yyyy, HH:mm"
+    qt = QDateTime(QDate(when.year, when.month, when.day), QTime(when.hour, when.minute))
+    return str(locale(language).toString(qt, fmt))
+
+
+def day(moment: date | str, language: str) -> str:
+    when = date.fromisoformat(moment[:10]) if isinstance(moment, str) else moment
+    fmt = "yyyy年M月d日" if language == "zh" else "d MMM yyyy"
+    return str(locale(language).toString(QDate(when.year, when.month, when.day), fmt))
 
 
 def money(cents: int) -> str:

@@ -50,12 +50,10 @@ class StatusBar(View):
             button.clicked.connect(lambda _=False, t=target: self.move_to(t))
             row.addWidget(button)
             self.moves[target] = button
-        heading_row = QHBoxLayout()
-        heading_row.addWidget(self.title)
-        heading_row.addWidget(self.progress, 1)
+        row.addWidget(self.progress, 1)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
-        box.addLayout(heading_row)
+        box.addWidget(self.title)
         box.addLayout(row)
         self.retranslate()
 
@@ -78,7 +76,7 @@ class StatusBar(View):
             self.title.setText(self.tr("No work order open: choose one in the queue"))
             self.progress.clear()
             for button in self.moves.values():
-                button.setEnabled(False)
+                button.setVisible(False)
             return
         wo = self.model.workshop.work_order(wo_id)
         current = Status(wo["status"])
@@ -90,9 +88,10 @@ class StatusBar(View):
                 last["text_zh"] if self.model.language == "zh" else last["text_en"]
             )
         for target, button in self.moves.items():
-            button.setEnabled(
-                target in TRANSITIONS[current] and self.model.may(PERMISSION_FOR[target])
-            )
+            # Only the moves the lifecycle allows from here are shown; the role may still
+            # leave one greyed out (a technician sees "Deliver" but cannot press it).
+            button.setVisible(target in TRANSITIONS[current])
+            button.setEnabled(self.model.may(PERMISSION_FOR[target]))
 
     def move_to(self, target: Status) -> None:
         wo_id = self.model.work_order_id

@@ -20,7 +20,7 @@ from station.diagnostics import record_scan
 from station.errors import PermissionDenied
 from ui.app import StationApp, build_app
 from ui.model import DeviceState
-from ui.screens import render_all
+from ui.screens import SIZE, render_all
 
 from .conftest import log_in
 
@@ -98,7 +98,7 @@ def test_every_main_screen_renders_in_both_languages(qapp: QApplication, tmp_pat
         assert {f"{screen}-en", f"{screen}-zh"} <= names
     for path in written:
         image = QImage(str(path))
-        assert (image.width(), image.height()) == (1280, 800), path.name
+        assert (image.width(), image.height()) == SIZE, path.name
 
 
 def test_the_board_flags_a_customer_owed_an_update(qtbot: QtBot, demo_app: StationApp) -> None:

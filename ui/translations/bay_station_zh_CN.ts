@@ -4,137 +4,137 @@
 <context>
     <name>AlignmentView</name>
     <message>
-        <location filename="../alignment_view.py" line="83"/>
+        <location filename="../alignment_view.py" line="84"/>
         <source>Wheel alignment: before and after</source>
         <translation>四轮定位：修前与修后</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="84"/>
+        <location filename="../alignment_view.py" line="85"/>
         <source>Measure on the rig</source>
         <translation>在定位仪上测量</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="85"/>
+        <location filename="../alignment_view.py" line="86"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="90"/>
+        <location filename="../alignment_view.py" line="91"/>
         <source>Front left</source>
         <translation>左前</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="91"/>
+        <location filename="../alignment_view.py" line="92"/>
         <source>Front right</source>
         <translation>右前</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="92"/>
+        <location filename="../alignment_view.py" line="93"/>
         <source>Rear left</source>
         <translation>左后</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="93"/>
+        <location filename="../alignment_view.py" line="94"/>
         <source>Rear right</source>
         <translation>右后</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="94"/>
+        <location filename="../alignment_view.py" line="95"/>
         <source>Front axle</source>
         <translation>前轴</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="95"/>
+        <location filename="../alignment_view.py" line="96"/>
         <source>Rear axle</source>
         <translation>后轴</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="96"/>
+        <location filename="../alignment_view.py" line="97"/>
         <source>Vehicle</source>
         <translation>整车</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="101"/>
+        <location filename="../alignment_view.py" line="102"/>
         <source>toe</source>
         <translation>前束</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="102"/>
+        <location filename="../alignment_view.py" line="103"/>
         <source>camber</source>
         <translation>外倾</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="103"/>
+        <location filename="../alignment_view.py" line="104"/>
         <source>caster</source>
         <translation>主销后倾角</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="104"/>
+        <location filename="../alignment_view.py" line="105"/>
         <source>steering axis inclination</source>
         <translation>主销内倾角</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="105"/>
+        <location filename="../alignment_view.py" line="106"/>
         <source>included angle</source>
         <translation>包容角</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="106"/>
+        <location filename="../alignment_view.py" line="107"/>
         <source>total toe</source>
         <translation>总前束</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="107"/>
+        <location filename="../alignment_view.py" line="108"/>
         <source>thrust angle</source>
         <translation>推力角</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="108"/>
+        <location filename="../alignment_view.py" line="109"/>
         <source>setback</source>
         <translation>退缩角</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="153"/>
+        <location filename="../alignment_view.py" line="154"/>
         <source>Measuring: adjust the car, the rig sends the after set when done</source>
         <translation>测量中：请调整车辆，完成后定位仪会发送调整后的数据</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="157"/>
+        <location filename="../alignment_view.py" line="158"/>
         <source>No alignment measured on this work order</source>
         <translation>本工单尚未测量四轮定位</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="159"/>
+        <location filename="../alignment_view.py" line="160"/>
         <source>No alignment rig is connected</source>
         <translation>未连接四轮定位仪</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="162"/>
+        <location filename="../alignment_view.py" line="163"/>
         <source>Specification: %1</source>
         <translation>标准：%1</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="188"/>
+        <location filename="../alignment_view.py" line="189"/>
         <source>Wheel</source>
         <translation>车轮</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="189"/>
+        <location filename="../alignment_view.py" line="190"/>
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="190"/>
+        <location filename="../alignment_view.py" line="191"/>
         <source>Specification</source>
         <translation>标准范围</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="191"/>
+        <location filename="../alignment_view.py" line="192"/>
         <source>Before</source>
         <translation>修前</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="193"/>
+        <location filename="../alignment_view.py" line="194"/>
         <source>After</source>
         <translation>修后</translation>
     </message>
@@ -142,47 +142,47 @@
 <context>
     <name>AppointmentsView</name>
     <message>
-        <location filename="../desk.py" line="209"/>
+        <location filename="../desk.py" line="210"/>
         <source>Appointments</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="210"/>
+        <location filename="../desk.py" line="211"/>
         <source>Car arrived: open the work order</source>
         <translation>车辆已到店：开工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="221"/>
+        <location filename="../desk.py" line="222"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="221"/>
+        <location filename="../desk.py" line="222"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="221"/>
+        <location filename="../desk.py" line="222"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="221"/>
+        <location filename="../desk.py" line="222"/>
         <source>Complaint</source>
         <translation>客户描述</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="240"/>
+        <location filename="../desk.py" line="241"/>
         <source>Choose an appointment to see its pre-diagnosis</source>
         <translation>选择预约以查看预诊断</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="246"/>
+        <location filename="../desk.py" line="248"/>
         <source>Complaint: %1</source>
         <translation>客户描述：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="254"/>
+        <location filename="../desk.py" line="256"/>
         <source>Choose an appointment first</source>
         <translation>请先选择预约</translation>
     </message>
@@ -190,17 +190,17 @@
 <context>
     <name>Approval</name>
     <message>
-        <location filename="../texts.py" line="71"/>
+        <location filename="../texts.py" line="126"/>
         <source>waiting</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="72"/>
+        <location filename="../texts.py" line="127"/>
         <source>approved</source>
         <translation>已同意</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="73"/>
+        <location filename="../texts.py" line="128"/>
         <source>declined</source>
         <translation>已拒绝</translation>
     </message>
@@ -238,27 +238,27 @@
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="122"/>
+        <location filename="../approvals.py" line="117"/>
         <source>Waiting for a decision: %1</source>
         <translation>待客户决定：%1</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="146"/>
+        <location filename="../approvals.py" line="144"/>
         <source>about %1 km left</source>
         <translation>约可再用 %1 公里</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="156"/>
+        <location filename="../approvals.py" line="154"/>
         <source>Approve</source>
         <translation>同意</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="158"/>
+        <location filename="../approvals.py" line="156"/>
         <source>Decline</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="190"/>
+        <location filename="../approvals.py" line="188"/>
         <source>Tap approve or decline on at least one item</source>
         <translation>请至少对一项选择同意或拒绝</translation>
     </message>
@@ -354,99 +354,99 @@
 <context>
     <name>CheckInView</name>
     <message>
-        <location filename="../checkin.py" line="122"/>
+        <location filename="../checkin.py" line="124"/>
         <source>Tap the car where it is damaged</source>
         <translation>点击车身受损位置</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="123"/>
+        <location filename="../checkin.py" line="125"/>
         <source>Clear marks</source>
         <translation>清除标记</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="124"/>
+        <location filename="../checkin.py" line="126"/>
         <source>Mileage (km)</source>
         <translation>里程（公里）</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="127"/>
+        <location filename="../checkin.py" line="129"/>
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="128"/>
+        <location filename="../checkin.py" line="130"/>
         <source>ABS</source>
         <translation>ABS</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="129"/>
+        <location filename="../checkin.py" line="131"/>
         <source>Airbag</source>
         <translation>安全气囊</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="130"/>
+        <location filename="../checkin.py" line="132"/>
         <source>Battery</source>
         <translation>蓄电池</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="131"/>
+        <location filename="../checkin.py" line="133"/>
         <source>Oil</source>
         <translation>机油</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="132"/>
+        <location filename="../checkin.py" line="134"/>
         <source>Tyres</source>
         <translation>轮胎</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="133"/>
+        <location filename="../checkin.py" line="135"/>
         <source>EV system</source>
         <translation>电动系统</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="137"/>
+        <location filename="../checkin.py" line="139"/>
         <source>Valuables left in the car</source>
         <translation>车内贵重物品</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="138"/>
+        <location filename="../checkin.py" line="140"/>
         <source>Take walk-around photo</source>
         <translation>拍环车照片</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="139"/>
+        <location filename="../checkin.py" line="141"/>
         <source>Customer confirmed</source>
         <translation>客户已确认</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="140"/>
+        <location filename="../checkin.py" line="142"/>
         <source>Check in</source>
         <translation>到店登记</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="144"/>
-        <source>Fuel or charge level: %1 %</source>
-        <translation>燃油或电量：%1 %</translation>
+        <location filename="../checkin.py" line="146"/>
+        <source>Fuel or charge: %1 %</source>
+        <translation>油量或电量：%1 %</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="152"/>
+        <location filename="../checkin.py" line="154"/>
         <source>No work order open</source>
         <translation>未打开工单</translation>
     </message>
     <message numerus="yes">
-        <location filename="../checkin.py" line="162"/>
+        <location filename="../checkin.py" line="164"/>
         <source>%n photo(s)</source>
         <translation>
             <numerusform>%n 张照片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="178"/>
+        <location filename="../checkin.py" line="181"/>
         <source>Complaint: %1</source>
         <translation>客户描述：%1</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="204"/>
+        <location filename="../checkin.py" line="207"/>
         <source>Enter the mileage first</source>
         <translation>请先输入里程</translation>
     </message>
@@ -454,87 +454,87 @@
 <context>
     <name>DeliveryView</name>
     <message>
-        <location filename="../desk.py" line="318"/>
+        <location filename="../desk.py" line="322"/>
         <source>Delivery</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="319"/>
+        <location filename="../desk.py" line="323"/>
         <source>Hand over</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="320"/>
+        <location filename="../desk.py" line="324"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="321"/>
+        <location filename="../desk.py" line="325"/>
         <source>Who takes the car (signs below)</source>
         <translation>取车人（请在下方签名）</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="322"/>
+        <location filename="../desk.py" line="326"/>
         <source>Follow-ups due today</source>
         <translation>今日待回访</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="323"/>
+        <location filename="../desk.py" line="327"/>
         <source>What the customer said</source>
         <translation>客户反馈</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="324"/>
+        <location filename="../desk.py" line="328"/>
         <source>Follow-up done</source>
         <translation>回访完成</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="332"/>
+        <location filename="../desk.py" line="336"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="346"/>
+        <location filename="../desk.py" line="350"/>
         <source>quality check passed</source>
         <translation>质检合格</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="348"/>
+        <location filename="../desk.py" line="352"/>
         <source>health report issued</source>
         <translation>健康报告已出具</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="354"/>
+        <location filename="../desk.py" line="358"/>
         <source>Next service: %1 km or %2</source>
         <translation>下次保养：%1 公里或 %2</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="375"/>
+        <location filename="../desk.py" line="376"/>
         <source>Due</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="376"/>
+        <location filename="../desk.py" line="377"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="377"/>
+        <location filename="../desk.py" line="378"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="378"/>
+        <location filename="../desk.py" line="379"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="379"/>
+        <location filename="../desk.py" line="380"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="424"/>
+        <location filename="../desk.py" line="417"/>
         <source>Choose a follow-up first</source>
         <translation>请先选择回访</translation>
     </message>
@@ -622,142 +622,142 @@
 <context>
     <name>DiagnosticsView</name>
     <message>
-        <location filename="../diagnostics_view.py" line="100"/>
+        <location filename="../diagnostics_view.py" line="115"/>
         <source>ECU / code</source>
         <translation>控制单元 / 故障码</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="100"/>
+        <location filename="../diagnostics_view.py" line="115"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="100"/>
+        <location filename="../diagnostics_view.py" line="115"/>
         <source>What it means</source>
         <translation>含义</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="103"/>
+        <location filename="../diagnostics_view.py" line="118"/>
         <source>I have recorded the codes and want to clear them in the car</source>
         <translation>我已记录故障码，确认在车上清除</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="105"/>
+        <location filename="../diagnostics_view.py" line="120"/>
         <source>Clear codes</source>
         <translation>清除故障码</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="106"/>
+        <location filename="../diagnostics_view.py" line="121"/>
         <source>Live values</source>
         <translation>实时数据</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="108"/>
+        <location filename="../diagnostics_view.py" line="123"/>
         <source>Engine speed</source>
         <translation>发动机转速</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="109"/>
+        <location filename="../diagnostics_view.py" line="124"/>
         <source>Speed</source>
         <translation>车速</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="110"/>
+        <location filename="../diagnostics_view.py" line="125"/>
         <source>Coolant</source>
         <translation>冷却液</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="111"/>
+        <location filename="../diagnostics_view.py" line="126"/>
         <source>Load</source>
         <translation>负荷</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="112"/>
+        <location filename="../diagnostics_view.py" line="127"/>
         <source>Throttle</source>
         <translation>节气门</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="134"/>
+        <location filename="../diagnostics_view.py" line="149"/>
         <source>Scan after repair</source>
         <translation>修后扫描</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="134"/>
+        <location filename="../diagnostics_view.py" line="149"/>
         <source>Scan the car</source>
         <translation>扫描车辆</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="150"/>
+        <location filename="../diagnostics_view.py" line="165"/>
         <source>No work order open</source>
         <translation>未打开工单</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="156"/>
+        <location filename="../diagnostics_view.py" line="171"/>
         <source>Not scanned yet</source>
         <translation>尚未扫描</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="163"/>
+        <location filename="../diagnostics_view.py" line="178"/>
         <source>After repair: cleared %1; still there %2; new %3; kept as permanent until the car has driven %4</source>
         <translation>维修后：已清除 %1；仍存在 %2；新出现 %3；永久记录待正常行驶后消除 %4</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="174"/>
+        <location filename="../diagnostics_view.py" line="189"/>
         <source>%1 scan: VIN %2, %3 ECU(s), %4 code(s), %5 ms</source>
         <translation>%1扫描：VIN %2，%3 个控制单元，%4 个故障码，%5 毫秒</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="175"/>
+        <location filename="../diagnostics_view.py" line="190"/>
         <source>Post-repair</source>
         <translation>修后</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="175"/>
+        <location filename="../diagnostics_view.py" line="190"/>
         <source>Pre-repair</source>
         <translation>修前</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="189"/>
+        <location filename="../diagnostics_view.py" line="204"/>
         <source>Warning: the car&apos;s VIN differs from the work order&apos;s</source>
         <translation>警告：车辆 VIN 与工单不一致</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="191"/>
+        <location filename="../diagnostics_view.py" line="206"/>
         <source>Scan incomplete: %1</source>
         <translation>扫描未完成：%1</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="196"/>
+        <location filename="../diagnostics_view.py" line="211"/>
         <source>stored</source>
         <translation>已存储</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="197"/>
+        <location filename="../diagnostics_view.py" line="212"/>
         <source>pending</source>
         <translation>待定</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="198"/>
+        <location filename="../diagnostics_view.py" line="213"/>
         <source>permanent</source>
         <translation>永久</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="210"/>
+        <location filename="../diagnostics_view.py" line="225"/>
         <source>Freeze frame</source>
         <translation>冻结帧</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="218"/>
+        <location filename="../diagnostics_view.py" line="233"/>
         <source>Readiness</source>
         <translation>就绪状态</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="231"/>
+        <location filename="../diagnostics_view.py" line="246"/>
         <source>No vehicle interface is connected</source>
         <translation>未连接车辆诊断接口</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="286"/>
+        <location filename="../diagnostics_view.py" line="301"/>
         <source>Codes cleared in %1</source>
         <translation>已清除故障码：%1</translation>
     </message>
@@ -765,112 +765,114 @@
 <context>
     <name>FindingsView</name>
     <message>
-        <location filename="../findings_view.py" line="100"/>
-        <source>New finding</source>
-        <translation>新的检查发现</translation>
-    </message>
-    <message>
-        <location filename="../findings_view.py" line="101"/>
+        <location filename="../findings_view.py" line="105"/>
         <source>What was found (the customer reads this)</source>
         <translation>发现的问题（客户可见）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="102"/>
+        <location filename="../findings_view.py" line="106"/>
         <source>Recommended job</source>
         <translation>建议作业</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="103"/>
+        <location filename="../findings_view.py" line="107"/>
         <source>Part or labour</source>
         <translation>配件或工时</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="104"/>
+        <location filename="../findings_view.py" line="110"/>
         <source>Add part</source>
         <translation>添加配件</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="105"/>
+        <location filename="../findings_view.py" line="111"/>
         <source>Add labour (hours)</source>
         <translation>添加工时（小时）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="106"/>
+        <location filename="../findings_view.py" line="112"/>
         <source>Add finding</source>
         <translation>添加检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="107"/>
+        <location filename="../findings_view.py" line="113"/>
         <source>Send for approval</source>
         <translation>提交客户确认</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="110"/>
+        <location filename="../findings_view.py" line="116"/>
         <source>Urgent (safety)</source>
         <translation>紧急（安全）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="111"/>
+        <location filename="../findings_view.py" line="117"/>
         <source>Soon</source>
         <translation>尽快</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="112"/>
+        <location filename="../findings_view.py" line="118"/>
         <source>Advisory</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="133"/>
+        <location filename="../findings_view.py" line="139"/>
         <source>Finding</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="133"/>
+        <location filename="../findings_view.py" line="139"/>
         <source>Severity</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="133"/>
+        <location filename="../findings_view.py" line="139"/>
         <source>Estimate</source>
         <translation>报价</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="133"/>
+        <location filename="../findings_view.py" line="139"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="151"/>
+        <location filename="../findings_view.py" line="157"/>
         <source>Other (typed by hand)</source>
         <translation>其他（手工填写）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="206"/>
+        <location filename="../findings_view.py" line="213"/>
         <source>Describe the part or labour first</source>
         <translation>请先填写配件或工时说明</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="222"/>
+        <location filename="../findings_view.py" line="229"/>
         <source>Line</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="222"/>
+        <location filename="../findings_view.py" line="108"/>
+        <location filename="../findings_view.py" line="229"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="222"/>
+        <location filename="../findings_view.py" line="104"/>
+        <source>Findings</source>
+        <translation>检查发现</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="109"/>
+        <location filename="../findings_view.py" line="229"/>
         <source>Unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="222"/>
+        <location filename="../findings_view.py" line="229"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="234"/>
+        <location filename="../findings_view.py" line="241"/>
         <source>Estimate: %1</source>
         <translation>报价：%1</translation>
     </message>
@@ -878,12 +880,12 @@
 <context>
     <name>FollowUp</name>
     <message>
-        <location filename="../texts.py" line="63"/>
+        <location filename="../texts.py" line="118"/>
         <source>call after 1 day</source>
         <translation>1 天后回访</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="64"/>
+        <location filename="../texts.py" line="119"/>
         <source>call after 7 days</source>
         <translation>7 天后回访</translation>
     </message>
@@ -891,75 +893,83 @@
 <context>
     <name>InspectionView</name>
     <message>
-        <location filename="../inspection.py" line="82"/>
+        <location filename="../inspection.py" line="77"/>
         <source>Tyres</source>
         <translation>轮胎</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="83"/>
+        <location filename="../inspection.py" line="78"/>
         <source>Brakes</source>
         <translation>制动</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="84"/>
+        <location filename="../inspection.py" line="79"/>
         <source>12 V battery</source>
         <translation>12V 蓄电池</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="85"/>
+        <location filename="../inspection.py" line="80"/>
         <source>Fluids</source>
         <translation>油液</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="86"/>
+        <location filename="../inspection.py" line="81"/>
         <source>Lights and wipers</source>
         <translation>灯光与雨刮</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="87"/>
+        <location filename="../inspection.py" line="82"/>
         <source>Underbody</source>
         <translation>底盘</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="88"/>
+        <location filename="../inspection.py" line="83"/>
         <source>High voltage</source>
         <translation>高压系统</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="96"/>
+        <location filename="../inspection.py" line="90"/>
         <source>Tap “Measure” on an item, type the value, press OK</source>
         <translation>点击项目的“测量”，输入数值，按确定</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="188"/>
+        <location filename="../inspection.py" line="182"/>
         <source>last: %1</source>
         <translation>上次：%1</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="200"/>
+        <location filename="../inspection.py" line="194"/>
         <source>Measure</source>
         <translation>测量</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="213"/>
+        <location filename="../inspection.py" line="207"/>
         <source>Photo</source>
         <translation>拍照</translation>
     </message>
 </context>
 <context>
+    <name>KeypadPopup</name>
+    <message>
+        <location filename="../widgets/keypad.py" line="131"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../login.py" line="67"/>
+        <location filename="../login.py" line="68"/>
         <source>Bay Station — log in</source>
         <translation>工位终端 — 登录</translation>
     </message>
     <message>
-        <location filename="../login.py" line="68"/>
+        <location filename="../login.py" line="69"/>
         <source>Tap your name, then enter your PIN</source>
         <translation>点击您的名字，然后输入 PIN 码</translation>
     </message>
     <message>
-        <location filename="../login.py" line="101"/>
+        <location filename="../login.py" line="103"/>
         <source>Tap your name first</source>
         <translation>请先点击您的名字</translation>
     </message>
@@ -967,77 +977,77 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../shell.py" line="176"/>
+        <location filename="../shell.py" line="193"/>
         <source>My queue</source>
         <translation>我的队列</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="177"/>
+        <location filename="../shell.py" line="194"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="178"/>
+        <location filename="../shell.py" line="195"/>
         <source>Workshop board</source>
         <translation>车间看板</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="179"/>
+        <location filename="../shell.py" line="196"/>
         <source>Approvals</source>
         <translation>客户确认</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="180"/>
+        <location filename="../shell.py" line="197"/>
         <source>Health report</source>
         <translation>健康报告</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="181"/>
-        <source>Delivery and follow-ups</source>
+        <location filename="../shell.py" line="198"/>
+        <source>Delivery</source>
         <translation>交车与回访</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="182"/>
+        <location filename="../shell.py" line="199"/>
         <source>Appointments</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="183"/>
+        <location filename="../shell.py" line="200"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="218"/>
+        <location filename="../shell.py" line="235"/>
         <source>Bay Station</source>
         <translation>工位终端</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="222"/>
+        <location filename="../shell.py" line="239"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="230"/>
+        <location filename="../shell.py" line="247"/>
         <source>technician</source>
         <translation>技师</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="231"/>
+        <location filename="../shell.py" line="248"/>
         <source>advisor</source>
         <translation>服务顾问</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="232"/>
+        <location filename="../shell.py" line="249"/>
         <source>admin</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="239"/>
+        <location filename="../shell.py" line="256"/>
         <source>No work order open</source>
         <translation>未打开工单</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="262"/>
+        <location filename="../shell.py" line="297"/>
         <source>Sync is not configured on this station</source>
         <translation>本终端未配置同步</translation>
     </message>
@@ -1045,12 +1055,12 @@
 <context>
     <name>NumericKeypad</name>
     <message>
-        <location filename="../widgets/keypad.py" line="66"/>
+        <location filename="../widgets/keypad.py" line="71"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../widgets/keypad.py" line="67"/>
+        <location filename="../widgets/keypad.py" line="72"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
@@ -1066,17 +1076,17 @@
 <context>
     <name>Prediagnosis</name>
     <message>
-        <location filename="../texts.py" line="50"/>
+        <location filename="../texts.py" line="57"/>
         <source>Codes seen remotely: %1</source>
         <translation>远程发现的故障码：%1</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="53"/>
+        <location filename="../texts.py" line="60"/>
         <source>Parts reserved: %1</source>
         <translation>已预留配件：%1</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="56"/>
+        <location filename="../texts.py" line="63"/>
         <source>Pre-diagnosis: %1</source>
         <translation>预诊断：%1</translation>
     </message>
@@ -1167,117 +1177,250 @@
 <context>
     <name>Rating</name>
     <message>
-        <location filename="../texts.py" line="31"/>
+        <location filename="../texts.py" line="38"/>
         <source>OK</source>
         <translation>良好</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="32"/>
+        <location filename="../texts.py" line="39"/>
         <source>soon</source>
         <translation>尽快</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="33"/>
+        <location filename="../texts.py" line="40"/>
         <source>urgent</source>
         <translation>紧急</translation>
     </message>
 </context>
 <context>
+    <name>Readiness</name>
+    <message>
+        <location filename="../texts.py" line="69"/>
+        <source>Misfire</source>
+        <translation>失火</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="70"/>
+        <source>Fuel system</source>
+        <translation>燃油系统</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="71"/>
+        <source>Components</source>
+        <translation>综合部件</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="72"/>
+        <source>Catalyst</source>
+        <translation>催化器</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="73"/>
+        <source>Heated catalyst</source>
+        <translation>加热型催化器</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="74"/>
+        <source>Evaporative system</source>
+        <translation>蒸发排放系统</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="75"/>
+        <source>Secondary air</source>
+        <translation>二次空气</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="76"/>
+        <source>A/C refrigerant</source>
+        <translation>空调制冷剂</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="77"/>
+        <source>Oxygen sensor</source>
+        <translation>氧传感器</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="78"/>
+        <source>Oxygen sensor heater</source>
+        <translation>氧传感器加热器</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="79"/>
+        <source>EGR system</source>
+        <translation>废气再循环系统</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="80"/>
+        <source>NMHC catalyst</source>
+        <translation>非甲烷烃催化器</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="81"/>
+        <source>NOx / SCR</source>
+        <translation>氮氧化物 / SCR</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="82"/>
+        <source>Boost pressure</source>
+        <translation>增压压力</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="83"/>
+        <source>Exhaust gas sensor</source>
+        <translation>排气传感器</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="84"/>
+        <source>Particulate filter</source>
+        <translation>颗粒捕集器</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="85"/>
+        <source>EGR / VVT</source>
+        <translation>废气再循环 / 可变气门</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="94"/>
+        <source>on</source>
+        <translation>亮</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="94"/>
+        <source>off</source>
+        <translation>灭</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="95"/>
+        <source>Check-engine light</source>
+        <translation>故障指示灯</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="97"/>
+        <source>Codes the ECU counts</source>
+        <translation>控制单元记录的故障码数</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="100"/>
+        <source>spark</source>
+        <translation>点燃式</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="101"/>
+        <source>compression (diesel)</source>
+        <translation>压燃式（柴油）</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="104"/>
+        <source>Ignition</source>
+        <translation>点火方式</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="107"/>
+        <source>complete</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="108"/>
+        <source>not yet complete</source>
+        <translation>尚未完成</translation>
+    </message>
+</context>
+<context>
     <name>RepairView</name>
     <message>
-        <location filename="../repair.py" line="76"/>
+        <location filename="../repair.py" line="78"/>
         <source>Jobs</source>
         <translation>作业</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="77"/>
+        <location filename="../repair.py" line="79"/>
         <source>Clock on</source>
         <translation>开始计时</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="78"/>
+        <location filename="../repair.py" line="80"/>
         <source>Clock off</source>
         <translation>停止计时</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="79"/>
+        <location filename="../repair.py" line="81"/>
         <source>After photo (the before photo shows as a ghost)</source>
         <translation>修后照片（修前照片以半透明叠加显示）</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="80"/>
+        <location filename="../repair.py" line="82"/>
         <source>Take after photo</source>
         <translation>拍修后照片</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="81"/>
+        <location filename="../repair.py" line="83"/>
         <source>Quality check</source>
         <translation>质检</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="82"/>
+        <location filename="../repair.py" line="84"/>
         <source>Road test, codes, torque…</source>
         <translation>路试、故障码、扭矩…</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="83"/>
+        <location filename="../repair.py" line="85"/>
         <source>Passed</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="84"/>
+        <location filename="../repair.py" line="86"/>
         <source>Failed</source>
         <translation>不合格</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="85"/>
+        <location filename="../repair.py" line="87"/>
         <source>No camera</source>
         <translation>无相机</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="117"/>
+        <location filename="../repair.py" line="119"/>
         <source>Job</source>
         <translation>作业</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="117"/>
+        <location filename="../repair.py" line="119"/>
         <source>From</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="117"/>
+        <location filename="../repair.py" line="119"/>
         <source>Clock</source>
         <translation>计时</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="117"/>
+        <location filename="../repair.py" line="119"/>
         <source>Minutes</source>
         <translation>分钟</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="121"/>
+        <location filename="../repair.py" line="123"/>
         <source>finding</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="121"/>
+        <location filename="../repair.py" line="123"/>
         <source>booked</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="122"/>
+        <location filename="../repair.py" line="124"/>
         <source>on</source>
         <translation>计时中</translation>
     </message>
     <message numerus="yes">
-        <location filename="../repair.py" line="143"/>
+        <location filename="../repair.py" line="145"/>
         <source>%n after photo(s)</source>
         <translation>
             <numerusform>%n 张修后照片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../repair.py" line="188"/>
+        <location filename="../repair.py" line="203"/>
         <source>Choose a job first</source>
         <translation>请先选择作业</translation>
     </message>
@@ -1368,32 +1511,32 @@
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../settings.py" line="84"/>
+        <location filename="../settings.py" line="87"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="85"/>
+        <location filename="../settings.py" line="88"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="85"/>
+        <location filename="../settings.py" line="88"/>
         <source>Bay name</source>
         <translation>工位名称</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="88"/>
+        <location filename="../settings.py" line="91"/>
         <source>Save bay name</source>
         <translation>保存工位名称</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="89"/>
+        <location filename="../settings.py" line="92"/>
         <source>Reconnect devices</source>
         <translation>重新连接设备</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="111"/>
+        <location filename="../settings.py" line="114"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
@@ -1401,17 +1544,17 @@
 <context>
     <name>Severity</name>
     <message>
-        <location filename="../texts.py" line="39"/>
+        <location filename="../texts.py" line="46"/>
         <source>urgent</source>
         <translation>紧急</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="40"/>
+        <location filename="../texts.py" line="47"/>
         <source>soon</source>
         <translation>尽快</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="41"/>
+        <location filename="../texts.py" line="48"/>
         <source>advisory</source>
         <translation>建议</translation>
     </message>
@@ -1419,47 +1562,47 @@
 <context>
     <name>Status</name>
     <message>
-        <location filename="../texts.py" line="17"/>
+        <location filename="../texts.py" line="19"/>
         <source>booked</source>
         <translation>已预约</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="18"/>
+        <location filename="../texts.py" line="20"/>
         <source>checked in</source>
         <translation>已到店</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="19"/>
+        <location filename="../texts.py" line="21"/>
         <source>diagnosing</source>
         <translation>诊断中</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="20"/>
+        <location filename="../texts.py" line="22"/>
         <source>awaiting approval</source>
         <translation>等待客户确认</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="21"/>
+        <location filename="../texts.py" line="23"/>
         <source>in repair</source>
         <translation>维修中</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="22"/>
+        <location filename="../texts.py" line="24"/>
         <source>quality check</source>
         <translation>质检中</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="23"/>
+        <location filename="../texts.py" line="25"/>
         <source>ready</source>
         <translation>可取车</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="24"/>
+        <location filename="../texts.py" line="26"/>
         <source>delivered</source>
         <translation>已交车</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="25"/>
+        <location filename="../texts.py" line="27"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -1467,37 +1610,37 @@
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../workorder.py" line="64"/>
+        <location filename="../workorder.py" line="62"/>
         <source>Start diagnosis</source>
         <translation>开始诊断</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="65"/>
+        <location filename="../workorder.py" line="63"/>
         <source>Send for approval</source>
         <translation>提交客户确认</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="66"/>
+        <location filename="../workorder.py" line="64"/>
         <source>Start repair</source>
         <translation>开始维修</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="67"/>
+        <location filename="../workorder.py" line="65"/>
         <source>Repair done</source>
         <translation>维修完成</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="68"/>
+        <location filename="../workorder.py" line="66"/>
         <source>Ready for pick-up</source>
         <translation>可取车</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="69"/>
+        <location filename="../workorder.py" line="67"/>
         <source>Deliver</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="78"/>
+        <location filename="../workorder.py" line="76"/>
         <source>No work order open: choose one in the queue</source>
         <translation>未打开工单：请在队列中选择</translation>
     </message>
@@ -1505,12 +1648,12 @@
 <context>
     <name>Time</name>
     <message>
-        <location filename="../texts.py" line="80"/>
+        <location filename="../texts.py" line="135"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="82"/>
+        <location filename="../texts.py" line="137"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
@@ -1518,32 +1661,32 @@
 <context>
     <name>WorkOrderView</name>
     <message>
-        <location filename="../workorder.py" line="135"/>
+        <location filename="../workorder.py" line="134"/>
         <source>Check-in</source>
         <translation>接车</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="136"/>
+        <location filename="../workorder.py" line="135"/>
         <source>Diagnostics</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="137"/>
+        <location filename="../workorder.py" line="136"/>
         <source>Inspection</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="138"/>
+        <location filename="../workorder.py" line="137"/>
         <source>Alignment</source>
         <translation>四轮定位</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="139"/>
+        <location filename="../workorder.py" line="138"/>
         <source>Findings</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../workorder.py" line="140"/>
+        <location filename="../workorder.py" line="139"/>
         <source>Repair</source>
         <translation>维修</translation>
     </message>

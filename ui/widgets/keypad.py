@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QGridLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSizePolicy,
@@ -16,7 +19,7 @@ from PySide6.QtWidgets import (
 
 log = logging.getLogger(__name__)
 
-KEY_SIZE = 60
+KEY_SIZE = 52
 
 
 class NumericKeypad(QWidget):
@@ -32,7 +35,7 @@ class NumericKeypad(QWidget):
         self.display.setObjectName("keypad_display")
         self.display.setReadOnly(True)
         self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.display.setMinimumHeight(52)
+        self.display.setMinimumHeight(48)
         self.display.setStyleSheet("font-size: 28px;")
         if secret:
             self.display.setEchoMode(QLineEdit.EchoMode.Password)
@@ -44,7 +47,9 @@ class NumericKeypad(QWidget):
             button = QPushButton()
             button.setObjectName(f"key_{key}")
             button.setMinimumSize(KEY_SIZE + 12, KEY_SIZE)
-            button.setStyleSheet("font-size: 28px;")
+            button.setStyleSheet(
+                "font-size: 28px; padding: 0px;" if key != "C" else "padding: 0px;"
+            )
             button.clicked.connect(lambda _=False, k=key: self.press(k))
             grid.addWidget(button, index // 3, index % 3)
             self.keys[key] = button
@@ -91,3 +96,100 @@ class NumericKeypad(QWidget):
 
     def clear(self) -> None:
         self.display.clear()
+
+
+class KeypadPopup(QFrame):
+    """The keypad over the screen for one number (a measurement, a price, a quantity):
+    it floats above the page, so the page itself never gives room to it; OK hands the
+    value to whoever asked, Cancel just closes."""
+
+    def __init__(self, host: QWidget, decimal: bool = True) -> None:
+        super().__init__(host.window())
+        self.setObjectName("keypad_popup")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setStyleSheet(
+            "QFrame#keypad_popup { border: 2px solid #1565c0; border-radius: 10px; }"
+        )
+        self.title = QLabel()
+        self.title.setObjectName("keypad_title")
+        self.title.setWordWrap(True)
+        self.keypad = NumericKeypad(decimal=decimal)
+        self.keypad.entered.connect(self._entered)
+        self.cancel = QPushButton()
+        self.cancel.setObjectName("keypad_cancel")
+        self.cancel.clicked.connect(self.hide)
+        box = QVBoxLayout(self)
+        box.addWidget(self.title)
+        box.addWidget(self.keypad)
+        box.addWidget(self.cancel)
+        self._take: Callable[[str], None] | None = None
+        self.hide()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.cancel.setText(self.tr("Cancel"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def ask(self, title: str, current: str, take: Callable[[str], None]) -> None:
+        self.title.setText(title)
+        self.keypad.set_text(current)
+        self._take = take
+        window = self.parentWidget()
+        if window is not None:
+            self.setFixedWidth(300)
+            self.adjustSize()
+            self.move(
+                window.width() - self.width() - 12, max(0, (window.height() - self.height()) // 2)
+            )
+        self.show()
+        self.raise_()
+
+    def _entered(self, text: str) -> None:
+        take, self._take = self._take, None
+        self.hide()
+        if take is not None and text:
+            take(text)
+
+
+class NumberField(QPushButton):
+    """A number typed on the app's keypad instead of a spin box with tiny arrows: it shows
+    the value and opens the keypad when tapped; `value`/`setValue` as on a spin box."""
+
+    valueChanged = Signal(float)  # noqa: N815 (Qt naming)
+
+    def __init__(
+        self, title: str = "", decimals: int = 2, suffix: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.decimals = decimals
+        self.suffix = suffix
+        self._value = 0.0
+        self.minimum, self.maximum = 0.0, 1_000_000.0
+        self.popup: KeypadPopup | None = None
+        self.clicked.connect(self.open_keypad)
+        self._show()
+
+    def setRange(self, minimum: float, maximum: float) -> None:  # noqa: N802 (spin box naming)
+        self.minimum, self.maximum = minimum, maximum
+
+    def value(self) -> float:
+        return self._value
+
+    def setValue(self, value: float) -> None:  # noqa: N802 (spin box naming)
+        self._value = min(max(float(value), self.minimum), self.maximum)
+        self._show()
+        self.valueChanged.emit(self._value)
+
+    def _show(self) -> None:
+        self.setText(f"{self._value:.{self.decimals}f}{self.suffix}")
+
+    def open_keypad(self) -> None:
+        if self.popup is None:
+            self.popup = KeypadPopup(self, decimal=self.decimals > 0)
+        self.popup.ask(self.title, "", lambda text: self.setValue(float(text)))
