@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
-from station import lifecycle, limits
+from station import lifecycle, limits, replica
 from station.errors import InvalidInput, StationError, TransitionRefused
 from station.findings import ApprovalState, Decision, parse_enum, state_after
 from station.lifecycle import Status, WorkOrderFacts
@@ -109,7 +109,9 @@ def apply_changes(
                 },
             )
             done.append(Applied(seq, kind, outcome, detail))
-        set_meta(tx, CURSOR_KEY, str(new_cursor))
+        # Never backwards: a feed answer that raced a newer one is only duplicates.
+        current = tx.execute("SELECT value FROM meta WHERE key = ?", (CURSOR_KEY,)).fetchone()
+        set_meta(tx, CURSOR_KEY, str(max(new_cursor, int(current[0]) if current else 0)))
     for item in done:
         if item.outcome == "refused":
             log.warning("cloud change %d (%s) refused: %s", item.seq, item.kind, item.detail)
@@ -124,6 +126,8 @@ def _apply(
         and p.get("station_id") != own_station
     ):
         return "ignored", "another station's work order"
+    if kind == replica.ROWS_CHANGED:
+        return "applied", f"{replica.apply_rows(tx, p.get('rows') or [])} row(s)"
     if kind == "appointment.booked":
         return _appointment(tx, p)
     if kind == "appointment.cancelled":

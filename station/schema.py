@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from station import alignment, diagnostics, inbox, photos, profile
+from station import alignment, diagnostics, inbox, photos, profile, replica
 
 
 @dataclass(frozen=True)
@@ -193,4 +193,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0006_outbox_actor", _outbox_actor),
     Migration("0007_handovers", _handovers),
     Migration("0130_i13_profile", profile.migrate),
+    Migration("0120_i12_replica", replica.migrate),
 ]

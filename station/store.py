@@ -24,6 +24,7 @@ import sqlite_utils
 
 from station.audit import GENESIS_HASH, ChainCheck, canonical_json, chain_hash, verify_chain
 from station.errors import StoreError
+from station.identity import next_id
 
 if TYPE_CHECKING:
     from station.schema import Migration
@@ -56,6 +57,9 @@ class Transaction:
         return self.db.conn.execute(sql, params)
 
     def insert(self, table: str, row: Mapping[str, Any]) -> int:
+        if self.store.id_base is not None and table in self.store.id_tables and "id" not in row:
+            # A workshop terminal: the row takes the next id of this terminal's own block.
+            row = {"id": next_id(self.db.conn, table, self.store.id_base), **row}
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         cursor = self.db.conn.execute(
@@ -143,6 +147,12 @@ class Store:
     clock: Clock = utc_now
     _writer: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _writer_thread: int | None = field(default=None, repr=False)
+    # Set on a workshop terminal (see station.replica): its id block, the tables whose
+    # ids come from it, what runs just before each COMMIT and what hears of each commit.
+    id_base: int | None = None
+    id_tables: frozenset[str] = frozenset()
+    sealers: list[Callable[[Transaction], None]] = field(default_factory=list, repr=False)
+    listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     @classmethod
     def open(
@@ -153,6 +163,7 @@ class Store:
     ) -> Store:
         """Open (creating if needed) and migrate the database at `path`."""
         # Imported here: the schema gathers the migrations of modules that use the store.
+        from station.replica import attach
         from station.schema import MIGRATIONS
 
         path = Path(path)
@@ -164,6 +175,8 @@ class Store:
         store = cls(db=sqlite_utils.Database(conn), path=path, clock=clock)
         store._configure()
         store.migrate(MIGRATIONS if migrations is None else migrations)
+        if migrations is None:
+            attach(store)
         return store
 
     def _configure(self) -> None:
@@ -220,9 +233,13 @@ class Store:
                     conn.rollback()
                     raise
                 else:
+                    for seal in self.sealers:
+                        seal(tx)
                     conn.execute("COMMIT")
             finally:
                 self._writer_thread = None
+        for listener in self.listeners:
+            listener()
 
     def query(
         self, sql: str, params: tuple[Any, ...] | Mapping[str, Any] = ()

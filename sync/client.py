@@ -12,12 +12,14 @@ one transaction per batch, with the files the batch refers to queued for upload.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import random
 import ssl
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,9 +27,10 @@ from typing import Any
 
 import httpx
 
-from station import inbox, profile
+from station import inbox, profile, replica
+from station.identity import TERMINAL_CODE_KEY, TERMINAL_NAME_KEY, TERMINAL_NUMBER_KEY
 from station.photos import photo_path, photos_folder
-from station.store import Store, timestamp
+from station.store import Store, Transaction, timestamp
 from sync.errors import AuthRefused, NotEnrolled, Offline, ProtocolViolation, SyncError
 from sync.protocol import (
     API,
@@ -73,6 +76,7 @@ class RunReport:
     blobs_uploaded: int = 0
     bytes_uploaded: int = 0
     changes_applied: int = 0
+    set_aside: int = 0
 
 
 class BlobSource:
@@ -90,6 +94,10 @@ class BlobSource:
             path = photo_path(photos_folder(self.data_dir), sha256)
         if not path.exists():
             raise SyncError(f"the {source} file {sha256[:12]} is missing at {path}")
+        with path.open("rb") as handle:
+            actual = hashlib.file_digest(handle, "sha256").hexdigest()
+        if actual != sha256:
+            raise SyncError(f"the {source} file {sha256[:12]} at {path} is damaged")
         return path
 
 
@@ -137,6 +145,7 @@ class SyncClient:
         self._bytes_uploaded = 0
         self._bytes_resent = 0
         self._http: httpx.Client | None = None
+        self._feed_http: httpx.Client | None = None
         self._path = path
         # `status()` reads on its own connection: the UI thread never waits for a sync batch.
         self._status_lock = threading.Lock()
@@ -164,6 +173,112 @@ class SyncClient:
                 raise
             self._set(state="idle", success=timestamp(self.store.clock()))
             return report
+
+    def push_once(self) -> RunReport:
+        """Push the outbox and upload queued files (the feed is pulled by the listener)."""
+        with self._run_lock:
+            self._set(state="syncing")
+            report = RunReport()
+            try:
+                self._push(report)
+                self._upload(report)
+            except Offline as err:
+                self._set(state="offline", error=str(err))
+                raise
+            except SyncError as err:
+                self._set(state="error", error=str(err))
+                raise
+            self._set(state="idle", success=timestamp(self.store.clock()))
+            return report
+
+    def run_live(
+        self,
+        stop: threading.Event,
+        wake: threading.Event,
+        on_applied: Callable[[RunReport], None] | None = None,
+        wait: float = 20.0,
+    ) -> None:
+        """A terminal's live sync: push on every commit (`wake`), listen on the feed meanwhile.
+
+        Two threads: this one pushes and uploads whenever `wake` is set (or every
+        `wait` seconds); a second one long-polls the feed. `on_applied` hears of
+        every run that brought changes in, so the screens can refresh.
+        """
+        listener = threading.Thread(
+            target=self._listen_loop, args=(stop, on_applied, wait), name="sync-feed", daemon=True
+        )
+        listener.start()
+        failures = 0
+        while not stop.is_set():
+            wake.wait(wait)
+            wake.clear()
+            if stop.is_set():
+                break
+            try:
+                report = self.push_once()
+                failures = 0
+                if report.outcomes.keys() - {"applied", "duplicate"} and on_applied is not None:
+                    on_applied(report)  # a refused change corrected the replica
+            except AuthRefused:
+                stop.set()
+                raise
+            except SyncError as err:
+                log.info("sync failed (%s); retrying", err)
+                failures += 1
+                stop.wait(backoff_delay(failures, self.backoff_base, self.backoff_cap, self.rng))
+                wake.set()
+        listener.join(timeout=wait + self.timeout)
+
+    def _listen_loop(
+        self,
+        stop: threading.Event,
+        on_applied: Callable[[RunReport], None] | None,
+        wait: float,
+    ) -> None:
+        failures = 0
+        while not stop.is_set():
+            try:
+                report = self._listen_once(wait)
+                failures = 0
+            except AuthRefused:
+                stop.set()
+                return
+            except SyncError as err:
+                log.info("the feed is unreachable (%s)", err)
+                failures += 1
+                stop.wait(backoff_delay(failures, self.backoff_base, self.backoff_cap, self.rng))
+                continue
+            if report.changes_applied and on_applied is not None:
+                on_applied(report)
+
+    def _listen_once(self, wait: float) -> RunReport:
+        """One long-poll on a connection of its own: a push never waits behind it."""
+        if self._feed_http is None:
+            base = self._client()
+            self._feed_http = httpx.Client(
+                base_url=self.base_url or "",
+                headers=dict(base.headers),
+                timeout=wait + self.timeout,
+                verify=self.verify,
+            )
+        report = RunReport()
+        try:
+            response = self._feed_http.get(
+                f"{API}/changes", params={"since": inbox.cursor(self.store), "wait": wait}
+            )
+        except httpx.TransportError as err:
+            raise Offline(f"the feed did not answer: {err}") from err
+        if response.status_code in (401, 403):
+            raise AuthRefused(f"the hub refused this terminal: {_reason(response)}")
+        if response.status_code != 200:
+            raise ProtocolViolation(f"changes refused: {_reason(response)}")
+        body = response.json()
+        if body.get("changes"):
+            # Applied under the run lock: a push's acks and the feed never interleave.
+            with self._run_lock:
+                applied = inbox.apply_changes(self.store, body["changes"], int(body["cursor"]))
+            report.changes_applied = sum(1 for a in applied if a.outcome == "applied")
+        return report
 
     def run_forever(self, stop: threading.Event, interval: float = 10.0) -> None:
         """Sync until `stop` is set; after failures wait longer (backoff with jitter)."""
@@ -221,6 +336,9 @@ class SyncClient:
         if self._http is not None:
             self._http.close()
             self._http = None
+        if self._feed_http is not None:
+            self._feed_http.close()
+            self._feed_http = None
         self.store.close()
         with self._status_lock:
             if self._status_store is not None:
@@ -320,6 +438,8 @@ class SyncClient:
                 if answer.get("mutation_id") != sent["mutation_id"]:
                     raise ProtocolViolation("the cloud answered mutations out of order")
                 status = Outcome(answer["status"])
+                if sent["kind"] == replica.ROWS_CHANGED:
+                    self._changeset_answered(tx, sent, status, answer.get("detail") or {})
                 tx.execute(
                     "UPDATE outbox SET acked_at = ?, result = ? WHERE mutation_id = ? AND acked_at IS NULL",
                     (
@@ -344,26 +464,41 @@ class SyncClient:
                         (ref.sha256, ref.source, ref.file_name, tx.at),
                     )
 
+    @staticmethod
+    def _changeset_answered(
+        tx: Transaction, sent: dict[str, Any], status: Outcome, detail: dict[str, Any]
+    ) -> None:
+        """A refused changeset: the hub's rows replace ours, and the person is told."""
+        replica.acked(tx, sent["mutation_id"])
+        if status not in (Outcome.CONFLICT, Outcome.REJECTED):
+            return
+        replica.correct(
+            tx,
+            sent["mutation_id"],
+            sent["payload"].get("rows") or [],
+            list(detail.get("current") or []),
+            str(detail.get("reason") or status.value),
+        )
+
     # -- files -------------------------------------------------------------------
 
     def _upload(self, report: RunReport) -> None:
         queued = self.store.query(
             "SELECT sha256, source, file_name FROM sync_blobs WHERE uploaded_at IS NULL ORDER BY queued_at, sha256"
         )
-        missing: list[str] = []
         for row in queued:
             ref = BlobRef(row["sha256"], row["source"], row["file_name"])
             try:
                 path = self.blobs.locate(ref.sha256, ref.source, ref.file_name)
             except SyncError as err:
-                missing.append(str(err))
+                # Set aside and reported; the other files and the changes still flow.
+                log.warning("file set aside: %s", err)
                 self._blob_note(ref.sha256, error=str(err))
+                report.set_aside += 1
                 continue
             self._upload_one(ref, path, report)
             self._blob_note(ref.sha256, size=path.stat().st_size, done=True)
             report.blobs_uploaded += 1
-        if missing:
-            raise SyncError(f"{len(missing)} file(s) cannot be uploaded: {missing[0]}")
 
     def _blob_note(
         self, sha256: str, size: int | None = None, done: bool = False, error: str | None = None
@@ -436,10 +571,14 @@ class SyncClient:
 
     # -- changes -----------------------------------------------------------------
 
-    def _pull(self, report: RunReport) -> None:
+    def _pull(self, report: RunReport, wait: float = 0.0) -> None:
         while True:
             since = inbox.cursor(self.store)
-            response = self._request("GET", f"{API}/changes", params={"since": since})
+            params: dict[str, Any] = {"since": since}
+            if wait:
+                params["wait"] = wait
+            response = self._request("GET", f"{API}/changes", params=params)
+            wait = 0.0
             if response.status_code != 200:
                 raise ProtocolViolation(f"changes refused: {_reason(response)}")
             body = response.json()
@@ -484,14 +623,51 @@ def enrol(
         raise AuthRefused(f"enrolment refused: {_reason(response)}")
     if response.status_code != 200:
         raise ProtocolViolation(f"enrolment failed: {_reason(response)}")
+    answer = dict(response.json())
+    terminal = answer.get("terminal")
+    if terminal is not None and store.query_one("SELECT id FROM users LIMIT 1") is not None:
+        raise SyncError(
+            "a terminal joins its workshop with a fresh data folder: use `station hub join`"
+        )
     with store.transaction("sync") as tx:
         inbox.set_meta(tx, inbox.URL_KEY, base_url.rstrip("/"))
         inbox.set_meta(tx, inbox.TOKEN_KEY, token)
         if ca:
             inbox.set_meta(tx, inbox.CA_KEY, ca)
+        if terminal is not None:
+            inbox.set_meta(tx, "workshop_name", str(answer["workshop"]))
+            inbox.set_meta(tx, TERMINAL_NUMBER_KEY, str(int(terminal["number"])))
+            inbox.set_meta(tx, TERMINAL_CODE_KEY, str(terminal["code"]))
+            inbox.set_meta(tx, TERMINAL_NAME_KEY, str(terminal["name"]))
         tx.audit(
             "sync.enrolled",
             "station",
-            {"url": base_url, "workshop": response.json().get("workshop")},
+            {"url": base_url, "workshop": answer.get("workshop"), "terminal": terminal},
         )
-    return dict(response.json())
+    replica.attach(store)
+    return answer
+
+
+def join_workshop(
+    db_path: Path, base_url: str, token: str, ca: str | None = None
+) -> tuple[Store, dict[str, Any]]:
+    """Make a new terminal: a fresh replica enrolled with the hub, the workshop pulled in."""
+    if db_path.exists():
+        raise SyncError(f"{db_path} exists: a terminal joins with a fresh data folder")
+    store = Store.open(db_path)
+    try:
+        with store.transaction("sync") as tx:
+            inbox.set_meta(tx, "station_id", str(uuid.uuid4()))
+            inbox.set_meta(tx, "workshop_name", "")
+            tx.audit("station.initialised", "station", {"as": "terminal"})
+        answer = enrol(store, base_url, token, ca)
+        if "terminal" not in answer:
+            raise SyncError(
+                "this token is not a terminal's: add one with `station hub terminal add`"
+            )
+        with SyncClient(store, data_dir=db_path.parent) as client:
+            answer["pulled"] = client.run_once().changes_applied
+    except BaseException:
+        store.close()
+        raise
+    return store, answer

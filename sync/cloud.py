@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from station import lifecycle
+from station import lifecycle, replica
+from station.auth import hash_pin
 from station.findings import ApprovalState, Decision, state_after
 from station.lifecycle import Status
+from sync import hub
 from sync.cloud_db import CloudDatabase, CloudTx
 from sync.errors import AuthRefused, SyncError, WrongStation
 from sync.protocol import MAX_BATCH, Outcome, Owner, fields_owned_by
@@ -124,6 +126,58 @@ class CloudService:
         if not changed:
             raise Refused(f"no active token {token_id}", 404)
 
+    def add_terminal(self, workshop: str, name: str) -> tuple[str, dict[str, Any]]:
+        """A bay or desk terminal of `workshop`: its number, short code and own token."""
+        token_id, secret = self.issue_token(workshop)
+        try:
+            with self.db.transaction() as tx:
+                terminal = hub.add_terminal(tx, workshop, token_id, name, _stamp(self.clock()))
+        except ValueError as err:
+            self.revoke_token(token_id)
+            raise Refused(str(err), 409) from err
+        return secret, terminal
+
+    def add_first_admin(self, workshop: str, name: str, pin: str) -> None:
+        """The workshop's first admin, made at the hub: every terminal gets it when it joins."""
+        digest = hash_pin(pin)
+        at = _stamp(self.clock())
+        with self.db.transaction() as tx:
+            tx.run(
+                "INSERT INTO workshops (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                (workshop, at),
+            )
+            if tx.one(
+                "SELECT 1 AS x FROM records WHERE workshop = ? AND tbl = 'users' LIMIT 1",
+                (workshop,),
+            ):
+                raise Refused(f"{workshop} has users already", 409)
+            row = hub.add_hub_row(
+                tx,
+                workshop,
+                "users",
+                {
+                    "name": name,
+                    "display_name": name,
+                    "role": "admin",
+                    "language": "zh",
+                    "pin_salt": {"hex": digest.salt.hex()},
+                    "pin_hash": {"hex": digest.digest.hex()},
+                    "failed_attempts": 0,
+                    "active": 1,
+                    "created_at": at,
+                },
+            )
+            self._add_change(tx, workshop, replica.ROWS_CHANGED, {"rows": [row]})
+
+    def terminals(self, workshop: str) -> list[dict[str, Any]]:
+        with self.db.transaction() as tx:
+            return tx.all(
+                "SELECT t.number, t.name, t.code, t.token_id, t.added_at, k.station_id, "
+                "k.revoked_at FROM terminals t JOIN tokens k ON k.id = t.token_id "
+                "WHERE t.workshop = ? ORDER BY t.number",
+                (workshop,),
+            )
+
     def tokens(self) -> list[dict[str, Any]]:
         with self.db.transaction() as tx:
             return tx.all(
@@ -163,7 +217,11 @@ class CloudService:
                 "UPDATE tokens SET station_id = ?, enrolled_at = COALESCE(enrolled_at, ?) WHERE id = ?",
                 (station_id, at, auth.token_id),
             )
-        return {"station_id": station_id, "workshop": auth.workshop}
+            terminal = hub.terminal(tx, auth.token_id)
+        answer: dict[str, Any] = {"station_id": station_id, "workshop": auth.workshop}
+        if terminal is not None:
+            answer["terminal"] = terminal
+        return answer
 
     @staticmethod
     def _station(auth: StationAuth) -> str:
@@ -190,8 +248,17 @@ class CloudService:
             station = tx.one("SELECT last_seq FROM stations WHERE id = ?", (own,))
             assert station is not None
             last_seq = int(station["last_seq"])
+            # A workshop's terminals file their work orders under the workshop, so a
+            # work order opened at one bay is moved on at the desk.
+            records = (
+                hub.workshop_key(auth.workshop)
+                if hub.terminal(tx, auth.token_id) is not None
+                else own
+            )
             for raw in mutations:
-                result, last_seq = self._apply_one(tx, auth.workshop, own, raw, last_seq, at)
+                result, last_seq = self._apply_one(
+                    tx, auth.workshop, own, raw, last_seq, at, records
+                )
                 results.append(result)
             tx.run("UPDATE stations SET last_seq = ? WHERE id = ?", (last_seq, own))
         return results
@@ -204,6 +271,7 @@ class CloudService:
         raw: Mapping[str, Any],
         last_seq: int,
         at: str,
+        records: str,
     ) -> tuple[Result, int]:
         mutation_id = str(raw.get("mutation_id") or "")
         seq = raw.get("seq")
@@ -237,7 +305,7 @@ class CloudService:
             try:
                 with tx.savepoint():
                     detail = self._apply_change(
-                        tx, workshop, station_id, kind, entity_id, payload, raw.get("user")
+                        tx, workshop, records, kind, entity_id, payload, raw.get("user")
                     )
                 status = Outcome.APPLIED
             except _Answer as answer:
@@ -276,6 +344,8 @@ class CloudService:
     ) -> dict[str, Any] | None:
         """The change a mutation makes to the cloud's records; unknown kinds are only logged."""
         local_id = int(entity_id) if entity_id.isdigit() else None
+        if kind == replica.ROWS_CHANGED:
+            return self._rows_changed(tx, workshop, station, p)
         if kind == "work_order.created":
             return self._work_order_created(tx, workshop, station, local_id, p)
         if kind == "work_order.status_changed":
@@ -342,6 +412,24 @@ class CloudService:
             )
             return None
         return None
+
+    def _rows_changed(
+        self, tx: CloudTx, workshop: str, station: str, p: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """A terminal's changeset: checked and stored as one unit, then fanned out."""
+        changes = p.get("rows")
+        if not isinstance(changes, list) or not changes:
+            raise _rejected("a changeset lists its rows")
+        try:
+            stored = hub.apply_changeset(tx, workshop, changes)
+        except replica.RowRefused as refused:
+            raise _Answer(
+                Outcome.CONFLICT, {"reason": refused.reason, "current": refused.current}
+            ) from refused
+        if not stored:
+            return {"stored": 0}
+        seq = self._add_change(tx, workshop, replica.ROWS_CHANGED, {"rows": stored})
+        return {"stored": len(stored), "change": seq}
 
     def _insert_once(
         self, tx: CloudTx, table: str, station: str, local_id: int | None, row: Mapping[str, Any]
@@ -792,6 +880,8 @@ class CloudService:
                     at,
                 ),
             )
+            if wo["station_id"] == hub.workshop_key(wo["workshop"]):
+                self._remote_rows(tx, wo, finding_id, decision, customer_name.strip(), at)
             change = {
                 "approval_id": approval_id,
                 "station_id": wo["station_id"],
@@ -801,8 +891,64 @@ class CloudService:
                 "customer_name": customer_name.strip(),
                 "at": at,
             }
-            self._add_change(tx, wo["workshop"], "approval.remote", change)
+            if wo["station_id"] != hub.workshop_key(wo["workshop"]):
+                self._add_change(tx, wo["workshop"], "approval.remote", change)
         return change
+
+    def _remote_rows(
+        self,
+        tx: CloudTx,
+        wo: Mapping[str, Any],
+        finding_id: int,
+        decision: Decision,
+        customer_name: str,
+        at: str,
+    ) -> None:
+        """A workshop with terminals: the hub writes the approval (and its job) as shared rows."""
+        workshop = str(wo["workshop"])
+        finding = hub.record(tx, workshop, "findings", str(finding_id))
+        if finding is None:
+            raise Refused("the finding has not reached the workshop hub yet", 409)
+        lines = tx.all(
+            "SELECT row FROM records WHERE workshop = ? AND tbl = 'estimate_lines'", (workshop,)
+        )
+        total = sum(
+            round(line["quantity"] * line["unit_price_cents"])
+            for line in (json.loads(r["row"]) for r in lines)
+            if line["finding_id"] == finding_id
+        )
+        rows = [
+            hub.add_hub_row(
+                tx,
+                workshop,
+                "approvals",
+                {
+                    "finding_id": finding_id,
+                    "decision": decision.value,
+                    "customer_name": customer_name,
+                    "channel": "remote",
+                    "signature_ref": None,
+                    "total_cents": int(total),
+                    "at": at,
+                    "recorded_by": None,
+                },
+            )
+        ]
+        if decision is Decision.APPROVED:
+            rows.append(
+                hub.add_hub_row(
+                    tx,
+                    workshop,
+                    "jobs",
+                    {
+                        "work_order_id": int(wo["local_id"]),
+                        "finding_id": finding_id,
+                        "description": finding["recommended_job"] or finding["title"],
+                        "created_at": at,
+                    },
+                )
+            )
+        self._add_change(tx, workshop, replica.ROWS_CHANGED, {"rows": rows})
 
     def request_cancel(self, public_id: str) -> None:
         """The customer cancels: a request to the station, which owns the status."""
@@ -831,6 +977,8 @@ class CloudService:
         """A station reads back its own work order (its customer link, the cloud's version)."""
         station = self._station(auth)
         with self.db.transaction() as tx:
+            if hub.terminal(tx, auth.token_id) is not None:
+                station = hub.workshop_key(auth.workshop)
             wo = tx.one(
                 "SELECT * FROM work_orders WHERE station_id = ? AND local_id = ? AND workshop = ?",
                 (station, local_id, auth.workshop),

@@ -76,6 +76,13 @@ CREATE TABLE IF NOT EXISTS appointments (
 CREATE TABLE IF NOT EXISTS changes (
     workshop TEXT NOT NULL, seq BIGINT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL,
     at TEXT NOT NULL, PRIMARY KEY (workshop, seq));
+CREATE TABLE IF NOT EXISTS records (
+    workshop TEXT NOT NULL, tbl TEXT NOT NULL, key TEXT NOT NULL, row TEXT NOT NULL,
+    PRIMARY KEY (workshop, tbl, key));
+CREATE TABLE IF NOT EXISTS terminals (
+    token_id TEXT PRIMARY KEY, workshop TEXT NOT NULL, number BIGINT NOT NULL,
+    name TEXT NOT NULL, code TEXT NOT NULL, added_at TEXT NOT NULL,
+    UNIQUE (workshop, number), UNIQUE (workshop, name));
 CREATE TABLE IF NOT EXISTS blobs (
     sha256 TEXT PRIMARY KEY, size BIGINT NOT NULL, completed_at TEXT NOT NULL,
     station_id TEXT NOT NULL);

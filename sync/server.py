@@ -7,6 +7,8 @@ Database work runs in the thread pool so a slow disk never stalls the event loop
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import ipaddress
 import json
 import logging
@@ -31,6 +33,8 @@ from sync.errors import AuthRefused, SyncError, WrongStation
 from sync.protocol import API, MAX_CHUNK_BYTES, OFFSET_CONTENT_TYPE, TUS_VERSION
 
 log = logging.getLogger(__name__)
+
+MAX_WAIT_S = 25.0
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -59,7 +63,24 @@ def _guarded(handler: Endpoint) -> Endpoint:
     return endpoint
 
 
+class _Bell:
+    """Wakes the feed's long-polls when a change is committed (rung on the event loop)."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    def ring(self) -> None:
+        self._event.set()
+        self._event = asyncio.Event()
+
+    async def wait(self, timeout: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._event.wait(), timeout)
+
+
 def create_app(service: CloudService, blobs: BlobStore) -> Starlette:
+    bell = _Bell()
+
     async def auth(request: Request) -> Any:
         return await run_in_threadpool(service.authenticate, request.headers.get("authorization"))
 
@@ -89,16 +110,27 @@ def create_app(service: CloudService, blobs: BlobStore) -> Starlette:
         results = await run_in_threadpool(
             service.apply_batch, who, str(body.get("station") or ""), batch
         )
+        bell.ring()
         return JSONResponse({"results": [r.wire() for r in results]})
 
     async def changes(request: Request) -> Response:
+        """The workshop's feed; with `wait`, held open until a change arrives (long-poll)."""
         who = await auth(request)
         try:
             since = int(request.query_params.get("since", "0"))
             limit = min(int(request.query_params.get("limit", "500")), 1000)
+            wait = min(float(request.query_params.get("wait", "0")), MAX_WAIT_S)
         except ValueError as err:
-            raise Refused("since and limit are numbers") from err
-        return JSONResponse(await run_in_threadpool(service.changes_since, who, since, limit))
+            raise Refused("since, limit and wait are numbers") from err
+        deadline = time.monotonic() + wait
+        while True:
+            answer = await run_in_threadpool(service.changes_since, who, since, limit)
+            left = deadline - time.monotonic()
+            if answer["changes"] or left <= 0:
+                return JSONResponse(answer)
+            # Woken by a change made through this process; another instance's (several
+            # behind a load balancer) is seen by the next look, within a second.
+            await bell.wait(min(left, 1.0))
 
     async def station_work_order(request: Request) -> Response:
         who = await auth(request)
@@ -122,6 +154,9 @@ def create_app(service: CloudService, blobs: BlobStore) -> Starlette:
         station = service._station(who)
         sha = request.path_params["sha256"]
         try:
+            if request.method == "GET":
+                # A terminal fetching a photo another terminal took (the workshop's own files).
+                return await _file(sha, "application/octet-stream")
             if request.method == "HEAD":
                 state = await run_in_threadpool(blobs.state, sha)
                 return Response(status_code=200, headers=tus_headers(state.offset, state.length))
@@ -154,10 +189,12 @@ def create_app(service: CloudService, blobs: BlobStore) -> Starlette:
         appointment_id = await run_in_threadpool(
             service.book_appointment, request.path_params["workshop"], body
         )
+        bell.ring()
         return JSONResponse({"id": appointment_id}, status_code=201)
 
     async def cancel_appointment(request: Request) -> Response:
         await run_in_threadpool(service.cancel_appointment, request.path_params["appointment_id"])
+        bell.ring()
         return JSONResponse({"status": "cancelled"})
 
     async def track(request: Request) -> Response:
@@ -205,10 +242,12 @@ def create_app(service: CloudService, blobs: BlobStore) -> Starlette:
             decision,
             str(body.get("customer_name") or ""),
         )
+        bell.ring()
         return JSONResponse(change, status_code=201)
 
     async def cancel(request: Request) -> Response:
         await run_in_threadpool(service.request_cancel, request.path_params["public_id"])
+        bell.ring()
         return JSONResponse({"status": "cancel_requested"}, status_code=202)
 
     async def health(request: Request) -> Response:
@@ -224,7 +263,7 @@ def create_app(service: CloudService, blobs: BlobStore) -> Starlette:
             route("/mutations", mutations, ["POST"]),
             route("/changes", changes, ["GET"]),
             route("/work-orders/{local_id:int}", station_work_order, ["GET"]),
-            route("/blobs/{sha256}", blob, ["HEAD", "PATCH", "POST"]),
+            route("/blobs/{sha256}", blob, ["GET", "HEAD", "PATCH", "POST"]),
             route("/workshops/{workshop}/appointments", book, ["POST"]),
             route("/appointments/{appointment_id}/cancel", cancel_appointment, ["POST"]),
             route("/track/{public_id}", track, ["GET"]),

@@ -1,0 +1,145 @@
+"""The workshop's own records in the cloud service: what makes it a hub for many terminals.
+
+Every row a terminal shares (see `station.replica`) is kept here once per
+workshop, keyed by table and id, whichever terminal made it. A terminal's
+`rows.changed` changeset is checked and stored as one unit, in the order the
+hub receives it, with the core's own rules (`replica.check_change`); then it
+goes into the workshop's change feed for every terminal. Rows the hub makes
+itself (a remote approval and the job it opens) take ids in block 0.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from station import replica
+from station.identity import BLOCK, check_terminal_name, terminal_code
+from sync.cloud_db import CloudTx
+
+log = logging.getLogger(__name__)
+
+
+def workshop_key(workshop: str) -> str:
+    """The station key the workshop's shared work orders are filed under in the cloud's tables."""
+    return f"workshop:{workshop}"
+
+
+def add_terminal(tx: CloudTx, workshop: str, token_id: str, name: str, at: str) -> dict[str, Any]:
+    name = check_terminal_name(name)
+    if tx.one("SELECT 1 AS x FROM terminals WHERE workshop = ? AND name = ?", (workshop, name)):
+        raise ValueError(f"the workshop already has a terminal named {name}")
+    last = tx.one("SELECT MAX(number) AS n FROM terminals WHERE workshop = ?", (workshop,))
+    number = int(last["n"] or 0) + 1 if last else 1
+    code = terminal_code(name, number)
+    tx.run(
+        "INSERT INTO terminals (token_id, workshop, number, name, code, added_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (token_id, workshop, number, name, code, at),
+    )
+    return {"name": name, "number": number, "code": code, "token_id": token_id}
+
+
+def terminal(tx: CloudTx, token_id: str) -> dict[str, Any] | None:
+    return tx.one("SELECT number, name, code FROM terminals WHERE token_id = ?", (token_id,))
+
+
+def record(tx: CloudTx, workshop: str, table: str, key: str) -> dict[str, Any] | None:
+    found = tx.one(
+        "SELECT row FROM records WHERE workshop = ? AND tbl = ? AND key = ?",
+        (workshop, table, key),
+    )
+    return None if found is None else dict(json.loads(found["row"]))
+
+
+def _store(tx: CloudTx, workshop: str, table: str, key: str, row: Mapping[str, Any]) -> None:
+    text = json.dumps(row, ensure_ascii=False, sort_keys=True)
+    tx.run(
+        "INSERT INTO records (workshop, tbl, key, row) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (workshop, tbl, key) DO UPDATE SET row = excluded.row",
+        (workshop, table, key, text),
+    )
+
+
+def apply_changeset(
+    tx: CloudTx, workshop: str, changes: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Check a terminal's changeset as one unit and store it; returns the rows to fan out.
+
+    Raises `replica.RowRefused` carrying the hub's current rows of everything the
+    changeset touched, so the terminal can put them in place of its own.
+    """
+    incoming = {(str(c["table"]), str(c["key"])) for c in changes}
+    stored: list[dict[str, Any]] = []
+    try:
+        for change in changes:
+            table, key, row = str(change["table"]), str(change["key"]), change["row"]
+            if not isinstance(row, Mapping):
+                raise replica.RowRefused(f"{table} {key}: a row is an object", [])
+            base = change.get("base")
+            current = record(tx, workshop, table, key)
+            if not replica.check_change(table, row, None if base is None else str(base), current):
+                continue
+            known = {
+                (parent, value): (parent, value) in incoming
+                or record(tx, workshop, parent, value) is not None
+                for parent, value in _references(table, row)
+            }
+            gaps = replica.missing_parents(table, row, known)
+            if gaps:
+                parent, value = gaps[0]
+                raise replica.RowRefused(
+                    f"{table} {key} refers to {parent} {value}, which the workshop does not have",
+                    [],
+                )
+            _store(tx, workshop, table, key, row)
+            stored.append({"table": table, "key": key, "row": dict(row)})
+    except replica.RowRefused as refused:
+        refused.current = [
+            {"table": t, "key": k, "row": found}
+            for t, k in sorted(incoming)
+            if (found := record(tx, workshop, t, k)) is not None
+        ]
+        raise
+    return stored
+
+
+def _references(table: str, row: Mapping[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (parent, str(row[column]))
+        for column, parent in replica.PARENTS.items()
+        if row.get(column) is not None and not (table == parent and row[column] == row.get("id"))
+    ]
+
+
+def next_hub_id(tx: CloudTx, workshop: str, table: str) -> int:
+    """The next id in the hub's own block (0) of `table`."""
+    row = tx.one(
+        "SELECT MAX(CAST(key AS BIGINT)) AS n FROM records WHERE workshop = ? AND tbl = ? "
+        "AND CAST(key AS BIGINT) < ?",
+        (workshop, table, BLOCK),
+    )
+    return int(row["n"] or 0) + 1 if row else 1
+
+
+def add_hub_row(tx: CloudTx, workshop: str, table: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row the hub itself makes (block 0 id); returns it as a feed change."""
+    row_id = next_hub_id(tx, workshop, table)
+    full = {"id": row_id, **row}
+    _store(tx, workshop, table, str(row_id), full)
+    return {"table": table, "key": str(row_id), "row": full}
+
+
+def uses_records(tx: CloudTx, workshop: str) -> bool:
+    """Whether the workshop runs terminals (then the hub, not each station, makes shared rows)."""
+    return (
+        tx.one("SELECT 1 AS x FROM terminals WHERE workshop = ? LIMIT 1", (workshop,)) is not None
+    )
+
+
+def digest(tx: CloudTx, workshop: str) -> str:
+    """The same hash `replica.digest` gives on a converged terminal."""
+    rows = tx.all("SELECT tbl, key, row FROM records WHERE workshop = ?", (workshop,))
+    return replica.digest_rows((r["tbl"], r["key"], json.loads(r["row"])) for r in rows)
