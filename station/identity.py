@@ -36,11 +36,17 @@ def check_terminal_name(name: str) -> str:
     return name
 
 
-def terminal_code(name: str, number: int) -> str:
-    """The short code printed in work-order numbers: the name's initial and the terminal number."""
-    if not 1 <= number <= MAX_TERMINALS:
-        raise InvalidInput(f"terminal number {number} is outside 1..{MAX_TERMINALS}")
-    return f"{check_terminal_name(name)[0].upper()}{number}"
+def terminal_code(name: str, taken: set[str]) -> str:
+    """The short code printed in work-order numbers: `bay-3` is B3, `desk` the first free D1, D2..."""
+    name = check_terminal_name(name)
+    initial = name[0].upper()
+    digits = re.search(r"([0-9]+)$", name)
+    if digits and f"{initial}{int(digits.group(1))}" not in taken:
+        return f"{initial}{int(digits.group(1))}"
+    for n in range(1, MAX_TERMINALS + 1):
+        if f"{initial}{n}" not in taken:
+            return f"{initial}{n}"
+    raise InvalidInput("no short code is left for this terminal")
 
 
 def id_base(number: int) -> int:

@@ -65,6 +65,7 @@ class SyncStatus:
     cursor: int
     bytes_uploaded: int = 0
     bytes_resent: int = 0
+    set_aside: int = 0  # files missing or damaged here: reported, not blocking the rest
 
 
 @dataclass
@@ -309,6 +310,9 @@ class SyncClient:
                 "WHERE uploaded_at IS NULL"
             )[0]
             conflicts = len(inbox.conflicts(store))
+            set_aside = store.query(
+                "SELECT COUNT(*) AS n FROM sync_blobs WHERE uploaded_at IS NULL AND last_error IS NOT NULL"
+            )[0]["n"]
             cursor = inbox.cursor(store)
         with self._state_lock:
             state = self._state if self.base_url and self.token else "not_enrolled"
@@ -323,6 +327,7 @@ class SyncClient:
                 cursor=cursor,
                 bytes_uploaded=self._bytes_uploaded,
                 bytes_resent=self._bytes_resent,
+                set_aside=int(set_aside),
             )
 
     def cloud_work_order(self, wo_id: int) -> dict[str, Any]:

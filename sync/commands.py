@@ -76,6 +76,51 @@ def register(
     )
     conflicts.add_argument("--json", action="store_true")
     conflicts.set_defaults(handler=run_conflicts)
+    _register_hub(commands, common)
+
+
+def _register_hub(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    hub = commands.add_parser(
+        "hub", parents=[common], help="run the workshop hub that every terminal syncs with"
+    )
+    hub.add_argument("--host", default="0.0.0.0", help="address to bind (the workshop's LAN)")
+    hub.add_argument("--port", type=int, default=8444)
+    hub.set_defaults(handler=run_hub)
+    hub_sub = hub.add_subparsers(dest="hub_command", metavar="ACTION")
+    init = hub_sub.add_parser(
+        "init", parents=[common], help="create the hub: its database, workshop CA and certificate"
+    )
+    init.add_argument("--workshop", required=True)
+    init.add_argument("--admin", default="admin", help="the first admin's user name")
+    init.add_argument("--admin-pin", help="the first admin's PIN (or STATION_ADMIN_PIN)")
+    init.add_argument(
+        "--address",
+        action="append",
+        default=[],
+        help="an address or name terminals reach the hub by (repeat; 127.0.0.1 is always added)",
+    )
+    init.add_argument("--db", help="postgresql:// URL (default: SQLite in DATA_DIR/hub)")
+    init.set_defaults(handler=run_hub_init)
+    terminal = hub_sub.add_parser("terminal", parents=[common], help="the workshop's terminals")
+    terminal_sub = terminal.add_subparsers(dest="terminal_command", required=True, metavar="ACTION")
+    add = terminal_sub.add_parser("add", parents=[common], help="admit a terminal: its token")
+    add.add_argument("name", help="bay-1, bay-2, desk ...")
+    add.set_defaults(handler=run_terminal_add)
+    revoke = terminal_sub.add_parser("revoke", parents=[common], help="shut a terminal out")
+    revoke.add_argument("name")
+    revoke.set_defaults(handler=run_terminal_revoke)
+    listing = terminal_sub.add_parser("list", parents=[common], help="the workshop's terminals")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=run_terminal_list)
+    join = hub_sub.add_parser(
+        "join", parents=[common], help="make this data folder a terminal of the hub's workshop"
+    )
+    join.add_argument("--url", required=True, help="the hub's address, https://HOST:8444")
+    join.add_argument("--token", required=True, help="from `station hub terminal add`")
+    join.add_argument("--ca", help="the workshop CA (workshop-ca.pem from the hub's folder)")
+    join.set_defaults(handler=run_hub_join)
 
 
 def _cloud_db(args: argparse.Namespace) -> str:
@@ -208,8 +253,11 @@ def run_status(args: argparse.Namespace) -> int:
 def run_conflicts(args: argparse.Namespace) -> int:
     from station.cli import print_json
     from station.inbox import conflicts
+    from station.replica import conflict_notes
 
     _config, store = _store(args)
+    for note in [] if args.json else conflict_notes(store):
+        print(f"{note.at}  {note.summary()}")
     rows = conflicts(store)
     if args.json:
         print_json(rows)
@@ -218,4 +266,145 @@ def run_conflicts(args: argparse.Namespace) -> int:
         print(
             f"#{row['seq']} {row['kind']} {row['entity']}:{row['entity_id']}  {row['result']['status']}: {detail.get('reason', '')}"
         )
+    return EXIT_OK
+
+
+# -- the workshop hub ---------------------------------------------------------------
+
+HUB_SETTINGS = "hub.json"
+
+
+def _hub_folder(args: argparse.Namespace) -> Path:
+    from station.cli import config_from_args
+
+    return config_from_args(args).data_dir / "hub"
+
+
+def _hub_settings(folder: Path) -> dict[str, str]:
+    import json
+
+    from station.cli import UsageError
+
+    path = folder / HUB_SETTINGS
+    if not path.exists():
+        raise UsageError(f"no hub in {folder.parent}: run `station hub init` first")
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _hub_service(folder: Path):  # type: ignore[no-untyped-def]
+    from sync.cloud import CloudService
+    from sync.cloud_db import CloudDatabase
+
+    settings = _hub_settings(folder)
+    return settings, CloudService(CloudDatabase(settings["db"]))
+
+
+def run_hub_init(args: argparse.Namespace) -> int:
+    import json
+    import os
+
+    from station.cli import UsageError
+    from sync.cloud import CloudService
+    from sync.cloud_db import CloudDatabase
+    from sync.tls import make_hub_tls
+
+    folder = _hub_folder(args)
+    pin = args.admin_pin or os.environ.get("STATION_ADMIN_PIN")
+    if not pin:
+        raise UsageError("give the first admin's PIN: --admin-pin PIN (or STATION_ADMIN_PIN)")
+    if (folder / HUB_SETTINGS).exists():
+        raise UsageError(f"a hub already exists in {folder}")
+    db = args.db or str(folder / "hub.db")
+    hosts = list(dict.fromkeys(["127.0.0.1", "localhost", *args.address]))
+    folder.mkdir(parents=True, exist_ok=True)
+    service = CloudService(CloudDatabase(db))
+    service.add_first_admin(args.workshop, args.admin, pin)
+    make_hub_tls(folder, args.workshop, hosts)
+    (folder / HUB_SETTINGS).write_text(
+        json.dumps({"workshop": args.workshop, "db": db}, indent=2), encoding="utf-8"
+    )
+    print(f"hub for {args.workshop} ready in {folder}")
+    print(f"terminals trust {folder / 'workshop-ca.pem'}")
+    return EXIT_OK
+
+
+def run_hub(args: argparse.Namespace) -> int:
+    from sync.server import serve
+    from sync.tls import CERT_FILE, KEY_FILE
+
+    folder = _hub_folder(args)
+    settings = _hub_settings(folder)
+    print(
+        f"workshop hub for {settings['workshop']} on https://{args.host}:{args.port}",
+        file=sys.stderr,
+    )
+    serve(
+        settings["db"],
+        folder / "blobs",
+        args.host,
+        args.port,
+        folder / CERT_FILE,
+        folder / KEY_FILE,
+    )
+    return EXIT_OK
+
+
+def run_terminal_add(args: argparse.Namespace) -> int:
+    folder = _hub_folder(args)
+    settings, service = _hub_service(folder)
+    secret, terminal = service.add_terminal(settings["workshop"], args.name)
+    print(f"terminal {terminal['name']} (code {terminal['code']}) of {settings['workshop']}")
+    print(f"token: {secret}")
+    print(
+        "on the terminal: station hub join --url https://HUB:8444 "
+        f"--token {secret} --ca workshop-ca.pem"
+    )
+    return EXIT_OK
+
+
+def run_terminal_revoke(args: argparse.Namespace) -> int:
+    from station.cli import UsageError
+
+    settings, service = _hub_service(_hub_folder(args))
+    found = [t for t in service.terminals(settings["workshop"]) if t["name"] == args.name]
+    if not found:
+        raise UsageError(f"no terminal named {args.name}")
+    service.revoke_token(found[0]["token_id"])
+    print(f"terminal {args.name} revoked: the hub refuses its token from now on")
+    return EXIT_OK
+
+
+def run_terminal_list(args: argparse.Namespace) -> int:
+    from station.cli import print_json
+
+    settings, service = _hub_service(_hub_folder(args))
+    rows = service.terminals(settings["workshop"])
+    if args.json:
+        print_json(rows)
+    for row in [] if args.json else rows:
+        state = "revoked" if row["revoked_at"] else ("joined" if row["station_id"] else "new")
+        print(f"{row['code']:<6} {row['name']:<12} {state}")
+    return EXIT_OK
+
+
+def run_hub_join(args: argparse.Namespace) -> int:
+    from importlib.metadata import entry_points
+
+    from station.cli import config_from_args
+    from station.commands import INIT_HOOK_GROUP
+    from station.workshop import Workshop
+    from sync.client import join_workshop
+
+    config = config_from_args(args)
+    ca = str(Path(args.ca).resolve()) if args.ca else None
+    store, answer = join_workshop(config.database_path, args.url, args.token, ca)
+    workshop = Workshop(store)
+    for ep in entry_points(group=INIT_HOOK_GROUP):
+        ep.load()(config, workshop)
+    terminal = answer["terminal"]
+    print(
+        f"terminal {terminal['name']} ({terminal['code']}) joined {answer['workshop']}: "
+        f"{answer['pulled']} change(s) pulled"
+    )
+    store.close()
     return EXIT_OK

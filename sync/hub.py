@@ -33,7 +33,10 @@ def add_terminal(tx: CloudTx, workshop: str, token_id: str, name: str, at: str) 
         raise ValueError(f"the workshop already has a terminal named {name}")
     last = tx.one("SELECT MAX(number) AS n FROM terminals WHERE workshop = ?", (workshop,))
     number = int(last["n"] or 0) + 1 if last else 1
-    code = terminal_code(name, number)
+    taken = {
+        r["code"] for r in tx.all("SELECT code FROM terminals WHERE workshop = ?", (workshop,))
+    }
+    code = terminal_code(name, taken)
     tx.run(
         "INSERT INTO terminals (token_id, workshop, number, name, code, added_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
