@@ -15,7 +15,15 @@ from station.lifecycle import FINAL, Status
 from ui.cadence import update_due_at
 from ui.context import AppContext
 from ui.tables import fill, make_table, select_key, selected_key
-from ui.texts import duration, follow_up_name, in_language, prediagnosis_lines, status_name
+from ui.texts import (
+    date_time,
+    day,
+    duration,
+    follow_up_name,
+    in_language,
+    prediagnosis_lines,
+    status_name,
+)
 from ui.widgets.base import View, heading, push_button
 from ui.widgets.signature import SignaturePad, keep_signature
 
@@ -357,7 +365,7 @@ class DeliveryView(View):
                 lines.append(
                     self.tr("Next service: %1 km or %2")
                     .replace("%1", str(due["due_km"]))
-                    .replace("%2", due["due_date"])
+                    .replace("%2", day(due["due_date"], self.model.language))
                 )
             self.checks.setText("\n".join(lines))
             self.ready_to_hand_over = wo["status"] == Status.READY.value and self.model.may(
@@ -381,7 +389,7 @@ class DeliveryView(View):
             ],
             [
                 (
-                    datetime.fromisoformat(f["due_at"]).astimezone().strftime("%m-%d %H:%M"),
+                    date_time(f["due_at"], self.model.language),
                     follow_up_name(f["kind"]),
                     f["number"],
                     f["customer_name"],

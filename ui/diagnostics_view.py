@@ -27,7 +27,7 @@ from station.lifecycle import Status
 from ui.context import AppContext
 from ui.equipment import LIVE_PIDS, LiveValue, Progress
 from ui.model import DeviceState
-from ui.texts import readiness_lines
+from ui.texts import readiness_lines, scan_step
 from ui.widgets.base import View, push_button
 from ui.widgets.chart import LiveChart
 from ui.workers import Job
@@ -128,6 +128,8 @@ class DiagnosticsView(View):
         }
         for pid, button in self.live_buttons.items():
             button.setText(names[pid])
+        self.chart.clear()  # its series are named in the language they were drawn in
+        self.progress_text.clear()
         self._update_buttons()
 
     def stage(self) -> str:
@@ -267,7 +269,7 @@ class DiagnosticsView(View):
 
         def step(value: int, steps: int, text: str) -> None:
             self.progress.setValue(int(value * 100 / max(steps, 1)))
-            self.progress_text.setText(text)
+            self.progress_text.setText(scan_step(text))
 
         self.scan_job = self.ctx.workers.start(work, done, failed, step)
         self._update_buttons()
@@ -296,8 +298,13 @@ class DiagnosticsView(View):
         def work(_progress: Progress) -> dict[str, bool]:
             return vehicle.clear_codes()
 
+        names = {
+            ecu["id"]: ecu.get("name") or ecu["id"]
+            for ecu in (pre["result"]["ecus"] if pre else [])
+        }
+
         def done(cleared: dict[str, bool]) -> None:
-            ok = [ecu for ecu, yes in cleared.items() if yes]
+            ok = [names.get(ecu, ecu) for ecu, yes in cleared.items() if yes]
             self.model.notify(self.tr("Codes cleared in %1").replace("%1", ", ".join(ok) or "—"))
 
         self.ctx.workers.start(work, done, lambda m: self.model.notify(m, True))

@@ -19,6 +19,7 @@ from typing import TypeVar
 from station.errors import StationError
 from station.roles import Role, may
 from station.workshop import Actor, Workshop
+from ui.errors import error_text
 from ui.events import Event
 
 log = logging.getLogger(__name__)
@@ -139,7 +140,7 @@ class StationModel:
             result = command(*args)
         except StationError as err:
             log.info("refused: %s", err)
-            self.events.notice.emit(str(err), True)
+            self.events.notice.emit(error_text(err), True)
             return None
         if announce:
             self.events.changed.emit()

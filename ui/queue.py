@@ -13,6 +13,7 @@ from station.errors import StationError
 from station.lifecycle import FINAL, Status
 from ui.context import AppContext
 from ui.equipment import Progress
+from ui.errors import error_text
 from ui.tables import fill, make_table, select_key, selected_key
 from ui.texts import duration, status_name
 from ui.widgets.base import View, heading, push_button
@@ -130,7 +131,7 @@ class QueueView(View):
             found = workshop.find_vehicles(vin=text) if len(text) == 17 else []
             found = found or workshop.find_vehicles(plate=text)
         except StationError as err:
-            self.model.notify(str(err), True)
+            self.model.notify(error_text(err), True)
             return
         if not found:
             self.model.notify(

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.equipment import Progress
 from ui.report_jobs import issue_signed, render_preview, verify_issued
+from ui.texts import date_time
 from ui.widgets.base import View, heading, push_button
 from ui.workers import Job
 
@@ -143,7 +144,7 @@ class ReportView(View):
             text = (
                 self.tr("Version %1 issued at %2")
                 .replace("%1", str(issued["version"]))
-                .replace("%2", str(issued["issued_at"])[:16])
+                .replace("%2", date_time(str(issued["issued_at"]), self.model.language))
             )
             if self.rendered is not None and self.rendered.verdict:
                 text += "\n" + self.rendered.verdict

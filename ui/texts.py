@@ -28,6 +28,23 @@ def status_name(status: str) -> str:
     }[Status(status)]
 
 
+SCAN_STEPS = {
+    "finding ECUs": QT_TRANSLATE_NOOP("Scan", "finding the control units"),
+    "supported values": QT_TRANSLATE_NOOP("Scan", "asking which values they have"),
+    "vehicle identity": QT_TRANSLATE_NOOP("Scan", "reading the VIN"),
+    "trouble codes": QT_TRANSLATE_NOOP("Scan", "reading trouble codes"),
+    "live values": QT_TRANSLATE_NOOP("Scan", "reading live values"),
+    "freeze frames": QT_TRANSLATE_NOOP("Scan", "reading freeze frames"),
+    "done": QT_TRANSLATE_NOOP("Scan", "finished"),
+}
+
+
+def scan_step(step: str) -> str:
+    """A scan's progress step, as the scan names it, in the screen's language."""
+    known = SCAN_STEPS.get(step)
+    return QCoreApplication.translate("Scan", str(known)) if known else ""
+
+
 def in_language(text: str | None, language: str) -> str:
     """Data written in both languages ("English / 中文") shows only the screen's side."""
     return pick_language(text or "", language)

@@ -142,47 +142,47 @@
 <context>
     <name>AppointmentsView</name>
     <message>
-        <location filename="../desk.py" line="210"/>
+        <location filename="../desk.py" line="218"/>
         <source>Appointments</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="211"/>
+        <location filename="../desk.py" line="219"/>
         <source>Car arrived: open the work order</source>
         <translation>车辆已到店：开工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="222"/>
+        <location filename="../desk.py" line="230"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="222"/>
+        <location filename="../desk.py" line="230"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="222"/>
+        <location filename="../desk.py" line="230"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="222"/>
+        <location filename="../desk.py" line="230"/>
         <source>Complaint</source>
         <translation>客户描述</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="241"/>
+        <location filename="../desk.py" line="249"/>
         <source>Choose an appointment to see its pre-diagnosis</source>
         <translation>选择预约以查看预诊断</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="248"/>
+        <location filename="../desk.py" line="256"/>
         <source>Complaint: %1</source>
         <translation>客户描述：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="256"/>
+        <location filename="../desk.py" line="264"/>
         <source>Choose an appointment first</source>
         <translation>请先选择预约</translation>
     </message>
@@ -190,17 +190,17 @@
 <context>
     <name>Approval</name>
     <message>
-        <location filename="../texts.py" line="126"/>
+        <location filename="../texts.py" line="144"/>
         <source>waiting</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="127"/>
+        <location filename="../texts.py" line="145"/>
         <source>approved</source>
         <translation>已同意</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="128"/>
+        <location filename="../texts.py" line="146"/>
         <source>declined</source>
         <translation>已拒绝</translation>
     </message>
@@ -266,87 +266,87 @@
 <context>
     <name>BoardView</name>
     <message>
-        <location filename="../desk.py" line="93"/>
+        <location filename="../desk.py" line="101"/>
         <source>Workshop board</source>
         <translation>车间看板</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="96"/>
+        <location filename="../desk.py" line="104"/>
         <source>A red row owes the customer an update: the first within 30 minutes of check-in, then at least hourly.</source>
         <translation>红色行表示应通知客户进度：到店登记后 30 分钟内首次通知，之后至少每小时一次。</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="99"/>
+        <location filename="../desk.py" line="107"/>
         <source>Approvals</source>
         <translation>客户确认</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="100"/>
+        <location filename="../desk.py" line="108"/>
         <source>Open work order</source>
         <translation>打开工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="101"/>
+        <location filename="../desk.py" line="109"/>
         <source>Health report</source>
         <translation>健康报告</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="103"/>
+        <location filename="../desk.py" line="111"/>
         <source>Message to the customer, e.g. the part arrives at 3 pm</source>
         <translation>给客户的消息，例如：配件下午3点到</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="105"/>
+        <location filename="../desk.py" line="113"/>
         <source>Send update</source>
         <translation>发送进度</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="117"/>
+        <location filename="../desk.py" line="125"/>
         <source>overdue %1</source>
         <translation>已超时 %1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="119"/>
+        <location filename="../desk.py" line="127"/>
         <source>due in %1</source>
         <translation>%1 后到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="135"/>
+        <location filename="../desk.py" line="143"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="136"/>
+        <location filename="../desk.py" line="144"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="137"/>
+        <location filename="../desk.py" line="145"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="138"/>
+        <location filename="../desk.py" line="146"/>
         <source>Bay</source>
         <translation>工位</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="139"/>
+        <location filename="../desk.py" line="147"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="140"/>
+        <location filename="../desk.py" line="148"/>
         <source>In stage</source>
         <translation>本阶段用时</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="141"/>
+        <location filename="../desk.py" line="149"/>
         <source>Customer update</source>
         <translation>客户通知</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="183"/>
+        <location filename="../desk.py" line="191"/>
         <source>Update sent to the customer</source>
         <translation>已向客户发送进度</translation>
     </message>
@@ -454,87 +454,87 @@
 <context>
     <name>DeliveryView</name>
     <message>
-        <location filename="../desk.py" line="322"/>
+        <location filename="../desk.py" line="330"/>
         <source>Delivery</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="323"/>
+        <location filename="../desk.py" line="331"/>
         <source>Hand over</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="324"/>
+        <location filename="../desk.py" line="332"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="325"/>
+        <location filename="../desk.py" line="333"/>
         <source>Who takes the car (signs below)</source>
         <translation>取车人（请在下方签名）</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="326"/>
+        <location filename="../desk.py" line="334"/>
         <source>Follow-ups due today</source>
         <translation>今日待回访</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="327"/>
+        <location filename="../desk.py" line="335"/>
         <source>What the customer said</source>
         <translation>客户反馈</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="328"/>
+        <location filename="../desk.py" line="336"/>
         <source>Follow-up done</source>
         <translation>回访完成</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="336"/>
+        <location filename="../desk.py" line="344"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="350"/>
+        <location filename="../desk.py" line="358"/>
         <source>quality check passed</source>
         <translation>质检合格</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="352"/>
+        <location filename="../desk.py" line="360"/>
         <source>health report issued</source>
         <translation>健康报告已出具</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="358"/>
+        <location filename="../desk.py" line="366"/>
         <source>Next service: %1 km or %2</source>
         <translation>下次保养：%1 公里或 %2</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="376"/>
+        <location filename="../desk.py" line="384"/>
         <source>Due</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="377"/>
+        <location filename="../desk.py" line="385"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="378"/>
+        <location filename="../desk.py" line="386"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="379"/>
+        <location filename="../desk.py" line="387"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="380"/>
+        <location filename="../desk.py" line="388"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="417"/>
+        <location filename="../desk.py" line="425"/>
         <source>Choose a follow-up first</source>
         <translation>请先选择回访</translation>
     </message>
@@ -677,89 +677,227 @@
         <translation>节气门</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="149"/>
+        <location filename="../diagnostics_view.py" line="151"/>
         <source>Scan after repair</source>
         <translation>修后扫描</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="149"/>
+        <location filename="../diagnostics_view.py" line="151"/>
         <source>Scan the car</source>
         <translation>扫描车辆</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="165"/>
+        <location filename="../diagnostics_view.py" line="167"/>
         <source>No work order open</source>
         <translation>未打开工单</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="171"/>
+        <location filename="../diagnostics_view.py" line="173"/>
         <source>Not scanned yet</source>
         <translation>尚未扫描</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="178"/>
+        <location filename="../diagnostics_view.py" line="180"/>
         <source>After repair: cleared %1; still there %2; new %3; kept as permanent until the car has driven %4</source>
         <translation>维修后：已清除 %1；仍存在 %2；新出现 %3；永久记录待正常行驶后消除 %4</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="189"/>
+        <location filename="../diagnostics_view.py" line="191"/>
         <source>%1 scan: VIN %2, %3 ECU(s), %4 code(s), %5 ms</source>
         <translation>%1扫描：VIN %2，%3 个控制单元，%4 个故障码，%5 毫秒</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="190"/>
+        <location filename="../diagnostics_view.py" line="192"/>
         <source>Post-repair</source>
         <translation>修后</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="190"/>
+        <location filename="../diagnostics_view.py" line="192"/>
         <source>Pre-repair</source>
         <translation>修前</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="204"/>
+        <location filename="../diagnostics_view.py" line="206"/>
         <source>Warning: the car&apos;s VIN differs from the work order&apos;s</source>
         <translation>警告：车辆 VIN 与工单不一致</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="206"/>
+        <location filename="../diagnostics_view.py" line="208"/>
         <source>Scan incomplete: %1</source>
         <translation>扫描未完成：%1</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="211"/>
+        <location filename="../diagnostics_view.py" line="213"/>
         <source>stored</source>
         <translation>已存储</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="212"/>
+        <location filename="../diagnostics_view.py" line="214"/>
         <source>pending</source>
         <translation>待定</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="213"/>
+        <location filename="../diagnostics_view.py" line="215"/>
         <source>permanent</source>
         <translation>永久</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="225"/>
+        <location filename="../diagnostics_view.py" line="227"/>
         <source>Freeze frame</source>
         <translation>冻结帧</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="233"/>
+        <location filename="../diagnostics_view.py" line="235"/>
         <source>Readiness</source>
         <translation>就绪状态</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="246"/>
+        <location filename="../diagnostics_view.py" line="248"/>
         <source>No vehicle interface is connected</source>
         <translation>未连接车辆诊断接口</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="301"/>
+        <location filename="../diagnostics_view.py" line="308"/>
         <source>Codes cleared in %1</source>
         <translation>已清除故障码：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <location filename="../errors.py" line="25"/>
+        <source>Unknown user or wrong PIN</source>
+        <translation>用户不存在或 PIN 码错误</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="27"/>
+        <source>Unknown user or wrong PIN (%1 attempts left)</source>
+        <translation>用户不存在或 PIN 码错误（还可尝试 %1 次）</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="31"/>
+        <source>%1 is locked after too many wrong PINs: ask an admin</source>
+        <translation>%1 因多次输错 PIN 码已被锁定：请联系管理员</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="35"/>
+        <source>Wrong PIN: %1 is now locked, ask an admin</source>
+        <translation>PIN 码错误：%1 已被锁定，请联系管理员</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="39"/>
+        <source>Your role may not do this (%1)</source>
+        <translation>您的角色无权执行此操作（%1）</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="43"/>
+        <source>A work order cannot go from “%1” to “%2”</source>
+        <translation>工单不能从“%1”改为“%2”</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="47"/>
+        <source>The car cannot be delivered before the health report is issued</source>
+        <translation>健康报告签发前不能交车</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="53"/>
+        <source>The car cannot be delivered before the quality check passed</source>
+        <translation>质检通过前不能交车</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="57"/>
+        <source>Findings are waiting for approval: send them to the customer first</source>
+        <translation>有检查发现待确认：请先提交客户确认</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="63"/>
+        <source>No approved finding and no booked job: nothing to repair</source>
+        <translation>没有已同意的检查发现或预约作业：无可维修项目</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="67"/>
+        <source>Malformed VIN %1: a VIN has 17 letters or digits, without I, O or Q</source>
+        <translation>VIN %1 格式错误：VIN 为 17 位字母或数字，不含 I、O、Q</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="73"/>
+        <source>A vehicle with VIN %1 is already registered</source>
+        <translation>VIN 为 %1 的车辆已登记</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="77"/>
+        <source>Mileage went down from %1 km to %2 km: check the odometer, or confirm the lower reading</source>
+        <translation>里程从 %1 公里降到 %2 公里：请核对里程表，或确认较低的读数</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="84"/>
+        <source>Mileage %1 km is not plausible</source>
+        <translation>里程 %1 公里不合理</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="87"/>
+        <source>A vehicle needs a VIN or a plate</source>
+        <translation>车辆需要 VIN 或车牌</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="88"/>
+        <source>A customer needs a name</source>
+        <translation>客户需要姓名</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="89"/>
+        <source>A user needs a name</source>
+        <translation>用户需要名称</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="90"/>
+        <source>User %1 already exists</source>
+        <translation>用户 %1 已存在</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="91"/>
+        <source>A finding needs a title</source>
+        <translation>检查发现需要标题</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="93"/>
+        <source>An estimate line needs a description</source>
+        <translation>报价项目需要说明</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="97"/>
+        <source>The signature is empty: ask the customer to sign</source>
+        <translation>签名为空：请客户签名</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="101"/>
+        <source>An approval at the desk or bay needs the customer&apos;s signature</source>
+        <translation>在前台或工位确认需要客户签名</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="107"/>
+        <source>An update needs a message for the customer</source>
+        <translation>进度通知需要给客户的消息</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="110"/>
+        <source>You are already clocked on this job</source>
+        <translation>您已在此作业上开工计时</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="111"/>
+        <source>You are not clocked on this job</source>
+        <translation>您未在此作业上计时</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="112"/>
+        <source>The quality check has not passed</source>
+        <translation>质检未通过</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="114"/>
+        <source>A handover records who took the car</source>
+        <translation>交车需记录提车人</translation>
     </message>
 </context>
 <context>
@@ -880,12 +1018,12 @@
 <context>
     <name>FollowUp</name>
     <message>
-        <location filename="../texts.py" line="118"/>
+        <location filename="../texts.py" line="136"/>
         <source>call after 1 day</source>
         <translation>1 天后回访</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="119"/>
+        <location filename="../texts.py" line="137"/>
         <source>call after 7 days</source>
         <translation>7 天后回访</translation>
     </message>
@@ -1076,17 +1214,17 @@
 <context>
     <name>Prediagnosis</name>
     <message>
-        <location filename="../texts.py" line="57"/>
+        <location filename="../texts.py" line="74"/>
         <source>Codes seen remotely: %1</source>
         <translation>远程发现的故障码：%1</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="60"/>
+        <location filename="../texts.py" line="77"/>
         <source>Parts reserved: %1</source>
         <translation>已预留配件：%1</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="63"/>
+        <location filename="../texts.py" line="80"/>
         <source>Pre-diagnosis: %1</source>
         <translation>预诊断：%1</translation>
     </message>
@@ -1094,82 +1232,82 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../queue.py" line="55"/>
+        <location filename="../queue.py" line="56"/>
         <source>Cars in the workshop</source>
         <translation>在店车辆</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="56"/>
+        <location filename="../queue.py" line="57"/>
         <source>VIN or plate</source>
         <translation>VIN 或车牌</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="57"/>
+        <location filename="../queue.py" line="58"/>
         <source>Read VIN from the car</source>
         <translation>从车辆读取 VIN</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="58"/>
+        <location filename="../queue.py" line="59"/>
         <source>Open or start work order</source>
         <translation>打开或新建工单</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="59"/>
+        <location filename="../queue.py" line="60"/>
         <source>Open the selected work order</source>
         <translation>打开所选工单</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="68"/>
+        <location filename="../queue.py" line="69"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="69"/>
+        <location filename="../queue.py" line="70"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="70"/>
+        <location filename="../queue.py" line="71"/>
         <source>Car</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="71"/>
+        <location filename="../queue.py" line="72"/>
         <source>Bay</source>
         <translation>工位</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="72"/>
+        <location filename="../queue.py" line="73"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="73"/>
+        <location filename="../queue.py" line="74"/>
         <source>In stage</source>
         <translation>本阶段用时</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="95"/>
+        <location filename="../queue.py" line="96"/>
         <source>Choose a work order first</source>
         <translation>请先选择工单</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="103"/>
+        <location filename="../queue.py" line="104"/>
         <source>No vehicle interface is connected</source>
         <translation>未连接车辆诊断接口</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="115"/>
+        <location filename="../queue.py" line="116"/>
         <source>The car did not give its VIN</source>
         <translation>车辆未返回 VIN</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="126"/>
+        <location filename="../queue.py" line="127"/>
         <source>Type or read a VIN or plate first</source>
         <translation>请先输入或读取 VIN 或车牌</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="137"/>
+        <location filename="../queue.py" line="138"/>
         <source>No car with this VIN or plate: the desk registers new cars</source>
         <translation>没有此 VIN 或车牌的车辆：新车请在前台登记</translation>
     </message>
@@ -1177,17 +1315,17 @@
 <context>
     <name>Rating</name>
     <message>
-        <location filename="../texts.py" line="38"/>
+        <location filename="../texts.py" line="55"/>
         <source>OK</source>
         <translation>良好</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="39"/>
+        <location filename="../texts.py" line="56"/>
         <source>soon</source>
         <translation>尽快</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="40"/>
+        <location filename="../texts.py" line="57"/>
         <source>urgent</source>
         <translation>紧急</translation>
     </message>
@@ -1195,132 +1333,132 @@
 <context>
     <name>Readiness</name>
     <message>
-        <location filename="../texts.py" line="69"/>
+        <location filename="../texts.py" line="86"/>
         <source>Misfire</source>
         <translation>失火</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="70"/>
+        <location filename="../texts.py" line="87"/>
         <source>Fuel system</source>
         <translation>燃油系统</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="71"/>
+        <location filename="../texts.py" line="88"/>
         <source>Components</source>
         <translation>综合部件</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="72"/>
+        <location filename="../texts.py" line="89"/>
         <source>Catalyst</source>
         <translation>催化器</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="73"/>
+        <location filename="../texts.py" line="90"/>
         <source>Heated catalyst</source>
         <translation>加热型催化器</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="74"/>
+        <location filename="../texts.py" line="91"/>
         <source>Evaporative system</source>
         <translation>蒸发排放系统</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="75"/>
+        <location filename="../texts.py" line="92"/>
         <source>Secondary air</source>
         <translation>二次空气</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="76"/>
+        <location filename="../texts.py" line="93"/>
         <source>A/C refrigerant</source>
         <translation>空调制冷剂</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="77"/>
+        <location filename="../texts.py" line="94"/>
         <source>Oxygen sensor</source>
         <translation>氧传感器</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="78"/>
+        <location filename="../texts.py" line="95"/>
         <source>Oxygen sensor heater</source>
         <translation>氧传感器加热器</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="79"/>
+        <location filename="../texts.py" line="96"/>
         <source>EGR system</source>
         <translation>废气再循环系统</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="80"/>
+        <location filename="../texts.py" line="97"/>
         <source>NMHC catalyst</source>
         <translation>非甲烷烃催化器</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="81"/>
+        <location filename="../texts.py" line="98"/>
         <source>NOx / SCR</source>
         <translation>氮氧化物 / SCR</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="82"/>
+        <location filename="../texts.py" line="99"/>
         <source>Boost pressure</source>
         <translation>增压压力</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="83"/>
+        <location filename="../texts.py" line="100"/>
         <source>Exhaust gas sensor</source>
         <translation>排气传感器</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="84"/>
+        <location filename="../texts.py" line="101"/>
         <source>Particulate filter</source>
         <translation>颗粒捕集器</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="85"/>
+        <location filename="../texts.py" line="102"/>
         <source>EGR / VVT</source>
         <translation>废气再循环 / 可变气门</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="94"/>
+        <location filename="../texts.py" line="111"/>
         <source>on</source>
         <translation>亮</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="94"/>
+        <location filename="../texts.py" line="111"/>
         <source>off</source>
         <translation>灭</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="95"/>
+        <location filename="../texts.py" line="112"/>
         <source>Check-engine light</source>
         <translation>故障指示灯</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="97"/>
+        <location filename="../texts.py" line="114"/>
         <source>Codes the ECU counts</source>
         <translation>控制单元记录的故障码数</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="100"/>
+        <location filename="../texts.py" line="117"/>
         <source>spark</source>
         <translation>点燃式</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="101"/>
+        <location filename="../texts.py" line="118"/>
         <source>compression (diesel)</source>
         <translation>压燃式（柴油）</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="104"/>
+        <location filename="../texts.py" line="121"/>
         <source>Ignition</source>
         <translation>点火方式</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="107"/>
+        <location filename="../texts.py" line="124"/>
         <source>complete</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="108"/>
+        <location filename="../texts.py" line="125"/>
         <source>not yet complete</source>
         <translation>尚未完成</translation>
     </message>
@@ -1428,84 +1566,122 @@
 <context>
     <name>ReportView</name>
     <message>
-        <location filename="../report_view.py" line="106"/>
+        <location filename="../report_view.py" line="107"/>
         <source>Health report</source>
         <translation>健康报告</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="107"/>
+        <location filename="../report_view.py" line="108"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="108"/>
+        <location filename="../report_view.py" line="109"/>
         <source>Issue and sign</source>
         <translation>出具并签名</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="109"/>
+        <location filename="../report_view.py" line="110"/>
         <source>Verify signature</source>
         <translation>验证签名</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="110"/>
+        <location filename="../report_view.py" line="111"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="111"/>
+        <location filename="../report_view.py" line="112"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="139"/>
+        <location filename="../report_view.py" line="140"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="141"/>
+        <location filename="../report_view.py" line="142"/>
         <source>Not issued yet</source>
         <translation>尚未出具</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="144"/>
+        <location filename="../report_view.py" line="145"/>
         <source>Version %1 issued at %2</source>
         <translation>第 %1 版，出具于 %2</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="216"/>
+        <location filename="../report_view.py" line="217"/>
         <source>Preview ready</source>
         <translation>预览已生成</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="237"/>
+        <location filename="../report_view.py" line="238"/>
         <source>Report issued and signed</source>
         <translation>报告已出具并签名</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="244"/>
+        <location filename="../report_view.py" line="245"/>
         <source>Signature valid: %1</source>
         <translation>签名有效：%1</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="245"/>
+        <location filename="../report_view.py" line="246"/>
         <source>Signature NOT valid: %1</source>
         <translation>签名无效：%1</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="254"/>
+        <location filename="../report_view.py" line="255"/>
         <source>Verified</source>
         <translation>已验证</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="260"/>
+        <location filename="../report_view.py" line="261"/>
         <source>Export the report to</source>
         <translation>导出报告到</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="264"/>
+        <location filename="../report_view.py" line="265"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
+    </message>
+</context>
+<context>
+    <name>Scan</name>
+    <message>
+        <location filename="../texts.py" line="32"/>
+        <source>finding the control units</source>
+        <translation>正在查找控制单元</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="33"/>
+        <source>asking which values they have</source>
+        <translation>正在查询支持的数据</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="34"/>
+        <source>reading the VIN</source>
+        <translation>正在读取 VIN</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="35"/>
+        <source>reading trouble codes</source>
+        <translation>正在读取故障码</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="36"/>
+        <source>reading live values</source>
+        <translation>正在读取实时数据</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="37"/>
+        <source>reading freeze frames</source>
+        <translation>正在读取冻结帧</translation>
+    </message>
+    <message>
+        <location filename="../texts.py" line="38"/>
+        <source>finished</source>
+        <translation>完成</translation>
     </message>
 </context>
 <context>
@@ -1544,17 +1720,17 @@
 <context>
     <name>Severity</name>
     <message>
-        <location filename="../texts.py" line="46"/>
+        <location filename="../texts.py" line="63"/>
         <source>urgent</source>
         <translation>紧急</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="47"/>
+        <location filename="../texts.py" line="64"/>
         <source>soon</source>
         <translation>尽快</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="48"/>
+        <location filename="../texts.py" line="65"/>
         <source>advisory</source>
         <translation>建议</translation>
     </message>
@@ -1648,12 +1824,12 @@
 <context>
     <name>Time</name>
     <message>
-        <location filename="../texts.py" line="135"/>
+        <location filename="../texts.py" line="153"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="137"/>
+        <location filename="../texts.py" line="155"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
