@@ -29,19 +29,18 @@ def register_scan(commands: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="read every responding ECU: VIN, trouble codes, readiness, live values",
         description="Scan the vehicle over native CAN (python-can) or an ELM327 adapter. "
-        "Exit 0 on success, 2 on bad arguments, 3 when no vehicle answers.",
+        "Exit 0 when the scan ran (an incomplete scan says why on stderr and in the JSON), "
+        "2 on bad arguments, 3 when no vehicle answers.",
     )
     parser.add_argument(
         "--interface", help="python-can interface: socketcan, slcan, pcan, kvaser, virtual ..."
     )
     parser.add_argument("--channel", help="python-can channel, e.g. vcan0, can0, /dev/ttyACM0")
-    parser.add_argument(
-        "--bitrate", type=int, default=None, help="CAN bitrate (default: try 500k then 250k)"
-    )
+    parser.add_argument("--bitrate", default=None, help="CAN bitrate (default: try 500k then 250k)")
     parser.add_argument(
         "--elm", metavar="PORT", help="ELM327/STN adapter serial port instead of native CAN"
     )
-    parser.add_argument("--baud", type=int, default=None, help="ELM327 baud rate (default: probed)")
+    parser.add_argument("--baud", default=None, help="ELM327 baud rate (default: probed)")
     parser.add_argument("--json", action="store_true", help="print the scan as one JSON object")
     parser.add_argument(
         "--language", choices=("en", "zh"), default=None, help="language of code descriptions"
@@ -96,7 +95,6 @@ def run_scan(args: argparse.Namespace) -> int:
     elm_port = config.get("obd.elm_port")
     interface = config.get("can.interface")
     channel = config.get("can.channel")
-    bitrate = config.get("can.bitrate")
     language = config.get("obd.language", "en")
     if elm_port and (args.interface or args.channel):
         return _error("scan: give either --elm or --interface/--channel, not both", EXIT_BAD_ARGS)
@@ -104,6 +102,15 @@ def run_scan(args: argparse.Namespace) -> int:
         return _error("scan: give --interface and --channel, or --elm PORT", EXIT_BAD_ARGS)
     if language not in ("en", "zh"):
         return _error(f"scan: language must be en or zh, not {language!r}", EXIT_BAD_ARGS)
+    try:
+        bitrate = positive_number(config.get("can.bitrate"), "CAN bitrate")
+        baud = positive_number(args.baud, "baud rate")
+    except ValueError as err:
+        return _error(f"scan: {err}", EXIT_BAD_ARGS)
+    if not elm_port:
+        unknown = unknown_interface(str(interface))
+        if unknown:
+            return _error(f"scan: {unknown}", EXIT_BAD_ARGS)
 
     from drivers.errors import AdapterNotFound, DriverError, NoVehicleResponse
     from drivers.obd.scan import scan_vehicle
@@ -113,11 +120,11 @@ def run_scan(args: argparse.Namespace) -> int:
         if elm_port:
             from drivers.obd.elm import connect_elm
 
-            link: Any = connect_elm(str(elm_port), args.baud)
+            link: Any = connect_elm(str(elm_port), baud)
         else:
             from drivers.obd.can_link import connect_can
 
-            link = connect_can(str(interface), str(channel), int(bitrate) if bitrate else None)
+            link = connect_can(str(interface), str(channel), bitrate)
         with link:
             result = scan_vehicle(link, language=str(language))
     except (NoVehicleResponse, AdapterNotFound) as err:
@@ -131,12 +138,41 @@ def run_scan(args: argparse.Namespace) -> int:
     else:
         _print_text(result)
     if result.incomplete:
-        print(f"station: scan incomplete: {result.error}", file=sys.stderr)
+        print("station: scan incomplete:", file=sys.stderr)
+        for reason in result.reasons or [{"reason": result.error}]:
+            print(f"  {reason['reason']}", file=sys.stderr)
     return EXIT_OK
+
+
+def positive_number(value: object, what: str) -> int | None:
+    """A whole positive number from a flag, variable or file value; None when not given."""
+    if value is None or value == "":
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{what} must be a whole number, not {value!r}") from None
+    if number <= 0:
+        raise ValueError(f"{what} must be positive, not {number}")
+    return number
+
+
+def unknown_interface(interface: str) -> str | None:
+    """Why python-can would not know `interface`, or None when it does."""
+    try:
+        import can
+    except ImportError:
+        return "python-can is not installed"
+    known = sorted(can.VALID_INTERFACES)
+    if interface in known:
+        return None
+    return f"unknown CAN interface {interface!r}; python-can knows {', '.join(known)}"
 
 
 def _print_text(result: Any) -> None:
     print(f"VIN {result.vin or '-'}  {result.protocol}  {result.elapsed_ms:.0f} ms")
+    if result.adapter_voltage is not None:
+        print(f"adapter voltage {result.adapter_voltage:.1f} V")
     for ecu in result.ecus:
         print(f"ECU {ecu.id} {ecu.name or ''}")
         for code in ecu.dtcs:

@@ -23,6 +23,11 @@ log = logging.getLogger(__name__)
 
 STAGES = ("pre", "post")
 DTC_KINDS = ("stored", "pending", "permanent")
+# How the scan read one service of one ECU (the "reads" of each ECU in the scan JSON).
+READ_STATUSES = ("read", "no_data", "refused", "no_answer", "adapter_error")
+# The services whose complete read says which codes an ECU holds: stored, pending, permanent.
+CODE_SERVICES = {"03": "stored", "07": "pending", "0A": "permanent"}
+NOT_SUPPORTED_NRCS = ("11", "12", "31")
 
 
 def migrate(db: sqlite_utils.Database) -> None:
@@ -49,6 +54,41 @@ def migrate(db: sqlite_utils.Database) -> None:
                 f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
                 f"BEGIN SELECT RAISE(ABORT, 'scan records are immutable'); END"
             )
+
+
+def migrate_scan_reads(db: sqlite_utils.Database) -> None:
+    """Per ECU and service, how each kept scan read it, so what was not read can be asked."""
+    db.executescript(
+        """
+        CREATE TABLE scan_reads (
+            id INTEGER PRIMARY KEY, scan_id INTEGER NOT NULL REFERENCES scans(id),
+            ecu TEXT NOT NULL, service TEXT NOT NULL, status TEXT NOT NULL,
+            nrc TEXT, detail TEXT);
+        CREATE INDEX scan_reads_scan ON scan_reads(scan_id);
+        """
+    )
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER scan_reads_no_{action.lower()} BEFORE {action} ON scan_reads "
+            f"BEGIN SELECT RAISE(ABORT, 'scan records are immutable'); END"
+        )
+
+
+def read_complete(read: Mapping[str, Any]) -> bool:
+    """One service's read left nothing unread: read, no data, or "not supported"."""
+    status = read.get("status")
+    if status == "refused":
+        return read.get("nrc") in NOT_SUPPORTED_NRCS
+    return status in ("read", "no_data")
+
+
+def codes_read_completely(ecu: Mapping[str, Any]) -> bool | None:
+    """Whether a scan read all of one ECU's stored, pending and permanent codes; None for
+    a scan kept before reads were recorded (its `incomplete` flag is all there is)."""
+    reads = ecu.get("reads")
+    if not isinstance(reads, Mapping):
+        return None
+    return all(service in reads and read_complete(reads[service]) for service in CODE_SERVICES)
 
 
 @dataclass(frozen=True)
@@ -123,6 +163,20 @@ def record_scan(
                 }
                 tx.insert("scan_dtcs", code_row)
                 codes.append(code_row)
+            for service, read in sorted((ecu.get("reads") or {}).items()):
+                if read.get("status") not in READ_STATUSES:
+                    raise InvalidInput(f"unknown read status {read.get('status')!r}")
+                tx.insert(
+                    "scan_reads",
+                    {
+                        "scan_id": scan_id,
+                        "ecu": str(ecu.get("id")),
+                        "service": str(service),
+                        "status": read["status"],
+                        "nrc": read.get("nrc"),
+                        "detail": read.get("detail"),
+                    },
+                )
         tx.record(
             "diagnostics.scan_recorded",
             "scan",

@@ -205,7 +205,10 @@ class DiagnosticsView(View):
             if vehicle["vin"] and vehicle["vin"] != result["vin"]:
                 text += "\n" + self.tr("Warning: the car's VIN differs from the work order's")
         if result.get("incomplete"):
-            text += "\n" + self.tr("Scan incomplete: %1").replace("%1", str(result.get("error")))
+            # the scan words its reasons in the language it was run in
+            reasons = [str(r.get("reason")) for r in result.get("incomplete_reasons") or []]
+            said = "\n".join(reasons) if reasons else str(result.get("error"))
+            text += "\n" + self.tr("Scan incomplete: %1").replace("%1", said)
         return text
 
     def _show(self, result: dict[str, Any]) -> None:

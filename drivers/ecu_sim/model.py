@@ -23,6 +23,7 @@ from station.fixtures import fixtures_dir
 log = logging.getLogger(__name__)
 
 NRC_SERVICE_NOT_SUPPORTED = 0x11
+NRC_BUSY_REPEAT_REQUEST = 0x21
 
 
 def encode_value(pid: int, value: float) -> bytes:
@@ -122,6 +123,13 @@ class SimulatedEcu:
     freeze_frame: dict[int, LiveValue] = field(default_factory=dict)
     freeze_dtc: str | None = None
     slow_services: dict[int, float] = field(default_factory=dict)
+    # Habits of real ECUs the scan must survive: services it never answers, services it
+    # first answers "busy, repeat request" (NRC 21), silence on several PIDs at once,
+    # and a reply later than the 50 ms P2 (seconds).
+    silent_services: set[int] = field(default_factory=set)
+    busy_services: set[int] = field(default_factory=set)
+    single_pid_only: bool = False
+    reply_delay: float = 0.0
     started: float = field(default_factory=time.monotonic)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -150,6 +158,13 @@ class SimulatedEcu:
         if not request:
             return None
         service = request[0]
+        if service in self.silent_services:
+            return None
+        if self.single_pid_only and service in (0x01, 0x02) and len(request) > 3:
+            return None
+        if service in self.busy_services:
+            self.busy_services.discard(service)
+            return bytes((0x7F, service, NRC_BUSY_REPEAT_REQUEST))
         with self._lock:
             reply = self._answer(service, request[1:])
         if reply is None and not functional:
@@ -288,6 +303,10 @@ def load_profile(name_or_path: str) -> VehicleProfile:
                 slow_services={
                     int(k, 16): float(v) for k, v in item.get("slow_services", {}).items()
                 },
+                silent_services={int(k, 16) for k in item.get("silent_services", [])},
+                busy_services={int(k, 16) for k in item.get("busy_services", [])},
+                single_pid_only=bool(item.get("single_pid_only", False)),
+                reply_delay=float(item.get("reply_delay_ms", 0)) / 1000,
             )
         )
     return VehicleProfile(

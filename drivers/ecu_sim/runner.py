@@ -164,15 +164,22 @@ class EcuSimulator(Running):
             return
         if reply is None:
             return
+        if ecu.reply_delay:
+            self._later(ecu.reply_delay, stack, reply)
+            return
         delay = ecu.slow_services.get(payload[0])
         if delay and reply[0] != 0x7F:
             stack.send(bytes((0x7F, payload[0], 0x78)))
-            timer = threading.Timer(delay, self._send_late, args=(stack, reply))
-            timer.daemon = True
-            self._timers.append(timer)
-            timer.start()
+            self._later(delay, stack, reply)
             return
         stack.send(reply)
+
+    def _later(self, delay: float, stack: Any, reply: bytes) -> None:
+        self._timers = [timer for timer in self._timers if timer.is_alive()]
+        timer = threading.Timer(delay, self._send_late, args=(stack, reply))
+        timer.daemon = True
+        self._timers.append(timer)
+        timer.start()
 
     def _send_late(self, stack: Any, reply: bytes) -> None:
         if self._running.is_set():

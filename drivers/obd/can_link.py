@@ -52,8 +52,9 @@ TWENTY_NINE_BIT = CanAddressing(extended=True, functional_id=0x18DB33F1)
 class CanObdLink(ObdLink):
     """ISO 15765-4 tester on a python-can bus.
 
-    A functional request waits the whole response window (P2, 50 ms) because any
-    ECU may answer; physical requests end as soon as every addressed ECU
+    A functional request waits the whole response window because any ECU may
+    answer: P2 (50 ms) plus 50 ms for the bus and the adapter, so an ECU at the
+    edge of its P2 is still heard; physical requests end as soon as every addressed ECU
     answered. Multi-frame replies get a flow control to the ECU's own request id,
     and "response pending" (NRC 0x78) extends that ECU's wait to P2*.
     """
@@ -64,7 +65,7 @@ class CanObdLink(ObdLink):
         addressing: CanAddressing = ELEVEN_BIT,
         *,
         bitrate: int | None = None,
-        p2: float = 0.05,
+        p2: float = 0.1,
         p2_star: float = 5.0,
         physical_timeout: float = 0.25,
         consecutive_timeout: float = 1.0,
@@ -83,6 +84,7 @@ class CanObdLink(ObdLink):
         bits = "29" if addressing.extended else "11"
         self.protocol = f"ISO 15765-4 CAN {bits}-bit{rate}"
         self._lock = threading.Lock()
+        self.last_faults: dict[str, str] = {}
 
     # --- I/O edges -------------------------------------------------------------
     def _send(self, arbitration_id: int, data: bytes) -> None:
@@ -144,6 +146,7 @@ class CanObdLink(ObdLink):
         answers: dict[str, bytes] = {}
         partial: dict[str, Reassembler] = {}
         ecu_deadline: dict[str, float] = {}
+        self.last_faults = {}
         while True:
             now = time.monotonic()
             waiting_for = [ecu for ecu in expected if ecu not in answers]
@@ -174,6 +177,7 @@ class CanObdLink(ObdLink):
                 status, data = reassembler.feed(bytes(message.data))
             except DecodeError as err:
                 log.warning("ECU %s sent a broken reply: %s", ecu, err)
+                self.last_faults[ecu] = f"broken reply: {err}"
                 ecu_deadline.pop(ecu, None)
                 continue
             if status == "flow_control":
@@ -188,6 +192,7 @@ class CanObdLink(ObdLink):
                     ecu_deadline[ecu] = time.monotonic() + self.p2_star
                     continue
                 answers[ecu] = data
+                self.last_faults.pop(ecu, None)
         return answers
 
     def close(self) -> None:

@@ -1,10 +1,16 @@
 """ELM327 / STN serial adapters: the same `ObdLink` as native CAN, over AT commands.
 
 `parse_elm_reply` is pure: the text between a command and the `>` prompt, to
-CAN frames per ECU header or a status ("NO DATA" ...). Headers are kept on
-(ATH1) so replies from several ECUs can be told apart and reassembled with the
-same ISO-TP state machine the CAN link uses. `plan_requests` is pure too: which
-lines a request becomes, functional or physically addressed (ATSH/ATCRA).
+frames per ECU header, the adapter's status messages and the lines it could not
+make sense of. Headers are kept on (ATH1) so replies from several ECUs can be
+told apart; CAN replies are reassembled with the same ISO-TP state machine the
+CAN link uses. `plan_requests` is pure too: which lines a request becomes.
+
+Real adapters and their clones differ: some echo or add linefeeds whatever they
+are told, some refuse the reply-count digit or a command newer than their
+firmware, and any of them may print BUS BUSY, a truncated line or a reset
+banner in the middle of a reply. A bad line costs that line (and the ECU it
+came from is told as such in `last_faults`), never the whole request.
 """
 
 from __future__ import annotations
@@ -32,55 +38,130 @@ log = logging.getLogger(__name__)
 
 PROMPT = b">"
 BAUD_RATES = (38400, 9600, 115200, 230400, 57600, 500000)
-SETUP_COMMANDS = ("ATE0", "ATL0", "ATS0", "ATH1", "ATCAF1", "ATAT1")
+# (setting, needed): adapters older than the command's firmware refuse the optional ones.
+SETUP_COMMANDS = (
+    ("ATE0", False),
+    ("ATL0", False),
+    ("ATS0", False),
+    ("ATH1", True),
+    ("ATAT1", False),
+    ("ATAR", False),
+)
 # Lines an adapter prints while working that carry no data.
-NOISE = ("SEARCHING...", "BUS INIT: ...", "BUS INIT: ...OK", "OK", "STOPPED")
-NO_ANSWER = ("NO DATA",)
-NO_VEHICLE = (
+NOISE = ("OK", "SEARCHING...", "BUS INIT: ...", "BUS INIT: ...OK", "BUS INIT...OK")
+NO_ANSWER = "NO DATA"
+# Passing trouble on the bus or in the adapter: worth asking once more.
+TRANSIENT = (
+    "BUS BUSY",
     "CAN ERROR",
+    "BUS ERROR",
+    "DATA ERROR",
+    "<DATA ERROR",
+    "<RX ERROR",
+    "RX ERROR",
+    "BUFFER FULL",
+    "FB ERROR",
+    "STOPPED",
+    "OUT OF MEMORY",
+    "LP ALERT",
+    "ACT ALERT",
     "UNABLE TO CONNECT",
     "BUS INIT: ...ERROR",
     "BUS INIT:ERROR",
-    "BUS ERROR",
-    "FB ERROR",
+    "BUS INIT: ERROR",
 )
-ADAPTER_FAULTS = ("BUFFER FULL", "LV RESET", "ACT ALERT", "ERR94", "ELM327 V")
+# The adapter restarted (low voltage, internal error): its settings are gone.
+RESET = ("LV RESET", "ELM327", "STN1", "STN2", "ERR9", "OBDLINK", "OBDII")
 PROTOCOLS = {
+    "1": "SAE J1850 PWM",
+    "2": "SAE J1850 VPW",
+    "3": "ISO 9141-2",
+    "4": "ISO 14230-4 KWP (5 baud init)",
+    "5": "ISO 14230-4 KWP (fast init)",
     "6": "ISO 15765-4 CAN 11-bit/500",
     "7": "ISO 15765-4 CAN 29-bit/500",
     "8": "ISO 15765-4 CAN 11-bit/250",
     "9": "ISO 15765-4 CAN 29-bit/250",
 }
 EXTENDED_PROTOCOLS = ("7", "9")
+LEGACY_PROTOCOLS = ("1", "2", "3", "4", "5")
+FUNCTIONAL_11 = "7DF"
+FUNCTIONAL_29 = "DB33F1"
 
 
 @dataclass
 class ElmReply:
-    """One reply: CAN frames in arrival order as (header, frame bytes), and a status."""
+    """One reply: frames in arrival order as (header, data bytes), the adapter's status
+    messages, and the lines that were neither (with their header when it was readable)."""
 
     frames: list[tuple[str, bytes]] = field(default_factory=list)
-    status: str | None = None
+    statuses: list[str] = field(default_factory=list)
+    garbled: list[tuple[str | None, str]] = field(default_factory=list)
     searched: bool = False
 
+    @property
+    def status(self) -> str | None:
+        """The last status message, if any (the one that ended the reply)."""
+        return self.statuses[-1] if self.statuses else None
 
-def _frame_line(line: str) -> tuple[str, bytes]:
+
+def _header_digits(compact: str) -> int:
+    """Without knowing the protocol: 11-bit CAN headers make the line's length odd."""
+    return 3 if len(compact) % 2 else 8
+
+
+def _frame_line(line: str, digits: int | None, legacy: bool) -> tuple[str, bytes]:
     compact = line.replace(" ", "")
-    if len(compact) % 2:
-        header, body = compact[:3], compact[3:]
-    else:
-        header, body = compact[:8], compact[8:]
+    width = digits or _header_digits(compact)
+    header, body = compact[:width], compact[width:]
     try:
-        data = bytes.fromhex(body)
         int(header, 16)
     except ValueError as err:
-        raise DecodeError(f"adapter line is not a CAN frame: {line!r}") from err
+        raise DecodeError(f"adapter line is not a frame: {line!r}") from err
+    try:
+        data = bytes.fromhex(body)
+    except ValueError as err:
+        raise DecodeError(f"frame from {header} is cut or garbled: {line!r}") from err
+    if legacy:
+        data = data[:-1]  # the checksum byte the adapter shows with headers on
+        header = header[-2:]  # the ECU's own address is the header's last byte
     if not data or len(data) > 8:
-        raise DecodeError(f"adapter line has {len(data)} data bytes: {line!r}")
+        raise DecodeError(f"frame from {header} has {len(data)} data bytes: {line!r}")
     return header.upper(), data
 
 
-def parse_elm_reply(text: str, command: str | None = None) -> ElmReply:
-    """The adapter's text for one command (headers on) to frames or a status; pure."""
+def _readable_header(line: str, digits: int | None, legacy: bool) -> str | None:
+    compact = line.replace(" ", "")
+    width = digits or _header_digits(compact)
+    header = compact[:width]
+    if len(header) != width or any(c not in "0123456789ABCDEF" for c in header):
+        return None
+    return header[-2:] if legacy else header
+
+
+def _status_of(line: str) -> str | None:
+    if line == "?" or line == NO_ANSWER:
+        return line
+    for status in TRANSIENT:
+        if line.startswith(status):
+            return status
+    if "ERROR" in line:
+        return line
+    for banner in RESET:
+        if line.startswith(banner):
+            return "LV RESET"
+    return None
+
+
+def parse_elm_reply(
+    text: str, command: str | None = None, *, header_digits: int | None = None, legacy: bool = False
+) -> ElmReply:
+    """The adapter's text for one command (headers on) to frames and statuses; pure.
+
+    `header_digits` is 3 or 8 for 11- or 29-bit CAN (guessed per line when not
+    given) and 6 for the three header bytes of J1850 and K-line (`legacy`), whose
+    lines also end in a checksum byte. Echo, linefeeds and spaces are tolerated.
+    """
     reply = ElmReply()
     cleaned = text.replace("\x00", "").replace("\n", "\r").replace(">", "")
     echo = command.replace(" ", "").upper() if command else None
@@ -95,77 +176,140 @@ def parse_elm_reply(text: str, command: str | None = None) -> ElmReply:
             continue
         if line in NOISE or (line.startswith("BUS INIT") and "ERROR" not in line):
             continue
-        if line == "?":
-            reply.status = "?"
-            continue
-        status = next(
-            (s for s in NO_ANSWER + NO_VEHICLE + ADAPTER_FAULTS if line.startswith(s)), None
-        )
+        status = _status_of(line)
         if status is not None:
-            reply.status = status
+            reply.statuses.append(status)
+            if status in ("<DATA ERROR", "<RX ERROR") or line.endswith(status):
+                # the adapter marks a bad line by appending the message to it
+                header = _readable_header(line, header_digits, legacy)
+                if header is not None:
+                    reply.garbled.append((header, line))
             continue
-        if line.startswith("<") or "ERROR" in line:
-            reply.status = line
-            continue
-        reply.frames.append(_frame_line(line))
+        try:
+            reply.frames.append(_frame_line(line, header_digits, legacy))
+        except DecodeError:
+            reply.garbled.append((_readable_header(line, header_digits, legacy), line))
     return reply
 
 
 def assemble(frames: list[tuple[str, bytes]]) -> dict[str, bytes]:
-    """Complete ISO-TP messages per ECU header; "response pending" replies are left out."""
-    partial: dict[str, Reassembler] = {}
-    answers: dict[str, bytes] = {}
-    for header, frame in frames:
-        status, payload = partial.setdefault(header, Reassembler()).feed(frame)
-        if status == "complete" and not is_response_pending(payload):
-            answers[header] = payload
+    """Complete ISO-TP messages per ECU header; raises DecodeError on a broken frame.
+    `assemble_tolerant` is the scan's version, which keeps the other ECUs' replies."""
+    answers, broken = assemble_tolerant(frames)
+    if broken:
+        raise DecodeError(next(iter(broken.values())))
     return answers
 
 
+def assemble_tolerant(frames: list[tuple[str, bytes]]) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Complete ISO-TP messages per ECU header, and what was broken per header.
+
+    "Response pending" replies are left out; a broken frame costs only its ECU's
+    reply, and a reply whose frames stopped before the announced length is broken too.
+    """
+    partial: dict[str, Reassembler] = {}
+    answers: dict[str, bytes] = {}
+    broken: dict[str, str] = {}
+    for header, frame in frames:
+        reassembler = partial.setdefault(header, Reassembler())
+        try:
+            status, payload = reassembler.feed(frame)
+        except DecodeError as err:
+            broken[header] = str(err)
+            continue
+        if status == "complete" and not is_response_pending(payload):
+            answers[header] = payload
+            broken.pop(header, None)
+    for header, reassembler in partial.items():
+        if reassembler.in_progress:
+            broken[header] = "multi-frame reply stopped before its end"
+    return answers, broken
+
+
+def assemble_legacy(frames: list[tuple[str, bytes]]) -> dict[str, bytes]:
+    """J1850 and K-line messages per ECU: one line each, or several for codes and
+    vehicle information, joined into the payload a CAN reply would have had
+    (services 03/07/0A without a count byte, service 09 with its item count 0)."""
+    lines: dict[str, list[bytes]] = {}
+    for header, data in frames:
+        lines.setdefault(header, []).append(data)
+    answers: dict[str, bytes] = {}
+    for header, parts in lines.items():
+        first = parts[0]
+        if len(parts) == 1 and first[:1] != b"\x49":
+            answers[header] = first
+        elif first[:1] in (b"\x43", b"\x47", b"\x4a"):
+            answers[header] = first[:1] + b"".join(part[1:] for part in parts)
+        elif first[:1] == b"\x49" and len(first) >= 3 and first[1] not in (0x00, 0x20, 0x40):
+            answers[header] = first[:2] + b"\x00" + b"".join(part[3:] for part in parts)
+        else:
+            answers[header] = first
+    return answers
+
+
+def single_frame_reply(payload: bytes) -> bool:
+    """Whether every ECU answers `payload` in one frame: one PID, one freeze-frame PID,
+    or a support bitmap. Only then may the reply count go after the request, as the
+    ELM327 counts response lines, not messages."""
+    if payload[:1] == b"\x01":
+        return len(payload) == 2
+    if payload[:1] == b"\x02":
+        return len(payload) == 3
+    if payload[:1] in (b"\x06", b"\x09"):
+        return len(payload) == 2 and payload[1] % 0x20 == 0
+    return False
+
+
 def request_line(payload: bytes, replies: int | None) -> str:
-    """The hex request, with the number of replies to wait for when known (saves the
-    adapter's whole timeout). Adapters refuse the digit after a multi-PID request."""
+    """The hex request, with the number of replies to wait for when every reply is one
+    line (saves the adapter's timeout). Without the digit the hex is even in length."""
     text = payload.hex().upper()
-    multi_pid = payload[:1] == b"\x01" and len(payload) > 2
-    if replies and replies <= 9 and not multi_pid:
+    if replies and replies <= 9 and single_frame_reply(payload):
         text += str(replies)
     return text
 
 
-def physical_addressing(ecu: str) -> tuple[str, ...]:
-    """Point the adapter at one ECU: its request id as header, and only its reply id let in."""
+def request_header(ecu: str) -> str:
+    """The header an ECU listens on, from the id it answers with (ATSH takes 3 or 6 digits)."""
     if len(ecu) == 8:
-        # 29-bit: the adapter keeps priority 18 (ATCP default) and takes the other 3 bytes.
-        return (f"ATSHDA{ecu[6:8]}F1", f"ATCRA{ecu}")
-    return (f"ATSH{int(ecu, 16) - 8:03X}", f"ATCRA{ecu}")
-
-
-def functional_addressing(extended: bool) -> tuple[str, ...]:
-    """Back to every ECU: the functional header and the default receive filters."""
-    return ("ATSHDB33F1" if extended else "ATSH7DF", "ATCRA")
+        # 29-bit: the adapter keeps priority 18 (ATCP) and takes the other 3 bytes.
+        return f"DA{ecu[6:8]}F1"
+    return f"{int(ecu, 16) - 8:03X}"
 
 
 def plan_requests(
-    payloads: Mapping[str | None, bytes], responders: Collection[str], extended: bool
-) -> list[str]:
-    """The lines one request (or one batch of per-ECU requests) is sent as; pure.
+    payloads: Mapping[str | None, bytes],
+    responders: Collection[str],
+    extended: bool,
+    *,
+    count_digit: bool = True,
+    physical: bool = True,
+) -> list[tuple[str, str]]:
+    """The (header, request line) pairs one request (or batch) is sent as; pure.
 
     `None` as the only key asks every ECU for the whole response window. The same
-    payload for exactly the ECUs that answer is one functional request that ends
-    after that many replies. Anything else (a subset, an ECU not seen yet, different
-    payloads) is addressed physically, ECU by ECU, and ends back on functional
-    addressing, so the adapter is always left as the next caller expects it.
+    payload for exactly the ECUs that answer is one functional request, ending
+    after that many single-line replies. Anything else is addressed to each ECU
+    on its own header, so another ECU's reply cannot end it early; without
+    physical addressing (J1850, K-line) it is functional and filtered afterwards.
     """
+    functional = FUNCTIONAL_29 if extended else FUNCTIONAL_11
     if None in payloads:
-        return [request_line(payloads[None], None)]
+        return [(functional, request_line(payloads[None], None))]
     asked = {ecu for ecu in payloads if ecu is not None}
-    if asked and asked == set(responders) and len(set(payloads.values())) == 1:
-        return [request_line(next(iter(payloads.values())), len(asked))]
-    lines: list[str] = []
-    for ecu, payload in payloads.items():
-        if ecu is not None:
-            lines += [*physical_addressing(ecu), request_line(payload, 1)]
-    return [*lines, *functional_addressing(extended)] if lines else []
+    if not asked:
+        return []
+    same = len(set(payloads.values())) == 1
+    if same and (asked == set(responders) or not physical):
+        count = len(asked) if count_digit and asked == set(responders) else None
+        return [(functional, request_line(next(iter(payloads.values())), count))]
+    if not physical:
+        return [(functional, request_line(payload, None)) for payload in set(payloads.values())]
+    return [
+        (request_header(ecu), request_line(payload, 1 if count_digit else None))
+        for ecu, payload in payloads.items()
+        if ecu is not None
+    ]
 
 
 def _port_errors() -> tuple[type[BaseException], ...]:
@@ -185,21 +329,36 @@ def _port_errors() -> tuple[type[BaseException], ...]:
     return (*errors, termios.error)
 
 
+def _voltage(text: str) -> float | None:
+    value = text.replace(">", "").strip().upper().rstrip("V").strip()
+    try:
+        return round(float(value.splitlines()[-1] if value else ""), 1)
+    except (ValueError, IndexError):
+        return None
+
+
 class ElmObdLink(ObdLink):
-    """An ELM327-compatible adapter on a serial port (USB, Bluetooth SPP, pty).
+    """An ELM327-compatible adapter on a serial port (USB, Bluetooth SPP, pty)."""
 
-    A request to every ECU that answers goes to the functional address with the
-    number of replies to wait for; a request to some of them is addressed to each
-    physically (ATSH, ATCRA), so another ECU's reply cannot end it early.
-    """
-
-    def __init__(self, port: Any, *, timeout: float = 5.0) -> None:
+    def __init__(self, port: Any, *, timeout: float = 5.0, retries: int = 2) -> None:
         self.port = port
         self.timeout = timeout
+        self.retries = retries
         self.protocol = "ELM327"
+        self.protocol_number = ""
         self.extended = False
+        self.legacy = False
+        self.count_digit = True
         self.responders: set[str] = set()
+        self.last_faults: dict[str, str] = {}
+        self.counted_dtcs = True
+        self.identity = ""
+        self._header: str | None = None
         self._lock = threading.Lock()
+
+    @property
+    def header_digits(self) -> int:
+        return 6 if self.legacy else 8 if self.extended else 3
 
     def command(self, text: str, timeout: float | None = None) -> str:
         """Send one line and read up to the prompt."""
@@ -217,32 +376,69 @@ class ElmObdLink(ObdLink):
                     raise DeviceTimeout(
                         f"adapter gave no prompt after {text!r} within {timeout:.1f} s"
                     )
-                chunk = self.port.read(self.port.in_waiting or 1)
-                buffer += chunk
+                buffer += self.port.read(self.port.in_waiting or 1)
         except _port_errors() as err:
             raise AdapterVanished(f"ELM327 adapter went away: {err}") from err
         return buffer.decode("ascii", errors="replace")
 
-    def setup(self) -> None:
-        """Reset, quiet the adapter, headers on, then find the vehicle's protocol."""
-        self.command("ATZ", timeout=5.0)
-        for setting in SETUP_COMMANDS:
-            answer = self.command(setting)
-            if "?" in answer and setting != "ATAT1":
-                raise AdapterError(f"adapter refused {setting}: {answer.strip()!r}")
-        for number in ("6", "7", "8", "9"):
-            self.command(f"ATTP{number}")
-            reply = parse_elm_reply(self.command("0100", timeout=10.0), "0100")
-            if reply.frames:
-                if reply.searched:
-                    number = self.command("ATDPN").replace(">", "").strip().lstrip("A")[-1:]
-                self.protocol = PROTOCOLS.get(number, f"ELM327 protocol {number}")
-                self.extended = number in EXTENDED_PROTOCOLS
-                self.responders = set(assemble(reply.frames))
-                log.info("ELM327 talks to the vehicle on %s", self.protocol)
-                return
-        raise NoVehicleResponse("the adapter found no vehicle on any CAN protocol (6-9)")
+    # --- setup -------------------------------------------------------------------
+    def _settings(self) -> None:
+        for setting, needed in SETUP_COMMANDS:
+            answer = self._command(setting, self.timeout)
+            if "?" in answer.replace(setting, ""):
+                if needed:
+                    raise AdapterError(f"adapter refused {setting}: {answer.strip()!r}")
+                log.info("adapter refused %s; working without it", setting)
+        if self.extended:
+            self._command("ATCP18", self.timeout)
+        self._header = None
 
+    def setup(self) -> None:
+        """Reset, quiet the adapter, headers on, then find the vehicle's protocol:
+        automatic search first (older cars on J1850 or K-line too), then each CAN one."""
+        with self._lock:
+            self.identity = self._command("ATZ", 5.0).replace(">", "").strip()
+            self._settings()
+            for protocol in ("0", "6", "7", "8", "9"):
+                self._command(f"ATSP{protocol}" if protocol == "0" else f"ATTP{protocol}", 5.0)
+                text = self._command("0100", 15.0)
+                number = protocol
+                if protocol == "0":
+                    described = self._command("ATDPN", self.timeout).replace(">", "").strip()
+                    number = described.upper().lstrip("A")[-1:]
+                    if number not in PROTOCOLS:
+                        continue
+                self._use_protocol(number)
+                reply = parse_elm_reply(
+                    text, "0100", header_digits=self.header_digits, legacy=self.legacy
+                )
+                answers = self._assemble(reply.frames)[0]
+                if answers:
+                    self.responders = set(answers)
+                    log.info("ELM327 talks to the vehicle on %s", self.protocol)
+                    return
+        raise NoVehicleResponse("the adapter found no vehicle on any protocol")
+
+    def _use_protocol(self, number: str) -> None:
+        self.protocol_number = number
+        self.protocol = PROTOCOLS.get(number, f"ELM327 protocol {number}")
+        self.extended = number in EXTENDED_PROTOCOLS
+        self.legacy = number in LEGACY_PROTOCOLS
+        self.counted_dtcs = not self.legacy
+        if self.extended:
+            self._command("ATCP18", self.timeout)
+        self._header = None
+
+    def adapter_voltage(self) -> float | None:
+        try:
+            return _voltage(self.command("ATRV"))
+        except (DeviceTimeout, AdapterVanished):
+            raise
+        except AdapterError as err:
+            log.info("adapter voltage unreadable: %s", err)
+            return None
+
+    # --- requests ------------------------------------------------------------------
     def request(self, payload: bytes, ecus: Collection[str] | None = None) -> dict[str, bytes]:
         targets: dict[str | None, bytes] = (
             {None: payload} if ecus is None else dict.fromkeys(ecus, payload)
@@ -254,45 +450,87 @@ class ElmObdLink(ObdLink):
 
     def _run(self, payloads: Mapping[str | None, bytes]) -> dict[str, bytes]:
         with self._lock:
-            lines = plan_requests(payloads, self.responders, self.extended)
+            plan = plan_requests(
+                payloads,
+                self.responders,
+                self.extended,
+                count_digit=self.count_digit,
+                physical=not self.legacy,
+            )
             answers: dict[str, bytes] = {}
-            try:
-                for line in lines:
-                    if line.startswith("AT"):
-                        self._setting(line)
-                    else:
-                        answers.update(self._ask(line))
-            except (AdapterVanished, DeviceTimeout):
-                raise
-            except AdapterError:
-                if lines[-1].startswith("AT"):  # it was addressed physically: undo that first
-                    for line in functional_addressing(self.extended):
-                        self._setting(line)
-                raise
+            faults: dict[str, str] = {}
+            for header, line in plan:
+                got, trouble = self._ask(header, line)
+                answers.update(got)
+                faults.update(trouble)
         if None in payloads:
             self.responders |= set(answers)
+            self.last_faults = faults
             return answers
+        self.last_faults = {e: t for e, t in faults.items() if e in payloads or e == ""}
         return {ecu: data for ecu, data in answers.items() if ecu in payloads}
 
-    def _setting(self, line: str) -> None:
-        answer = self._command(line, self.timeout)
-        if "?" in answer:
-            refused = answer.strip(" \r\n>")
-            raise AdapterError(f"adapter refused {line}: {refused!r}")
+    def _use_header(self, header: str) -> None:
+        if self.legacy or header == self._header:
+            return
+        answer = self._command(f"ATSH{header}", self.timeout)
+        if "?" in answer.replace(f"ATSH{header}", ""):
+            raise AdapterError(f"adapter refused ATSH{header}")
+        self._header = header
 
-    def _ask(self, line: str) -> dict[str, bytes]:
-        reply = parse_elm_reply(self._command(line, self.timeout), line)
-        if reply.status == "?":
-            raise AdapterError(f"adapter did not understand {line}")
-        if reply.status in NO_VEHICLE:
-            raise NoVehicleResponse(f"adapter says {reply.status} for {line}")
-        if reply.status in ADAPTER_FAULTS:
-            raise AdapterError(f"adapter fault {reply.status} on {line}")
-        try:
-            return assemble(reply.frames)
-        except DecodeError as err:
-            log.warning("garbled reply to %s: %s", line, err)
-            return {}
+    def _assemble(self, frames: list[tuple[str, bytes]]) -> tuple[dict[str, bytes], dict[str, str]]:
+        if self.legacy:
+            return assemble_legacy(frames), {}
+        return assemble_tolerant(frames)
+
+    def _ask(self, header: str, line: str) -> tuple[dict[str, bytes], dict[str, str]]:
+        """One request line, asked again on a passing fault, or without the count digit
+        on `?`. Returns the replies and, per ECU header ("" for all), what went wrong."""
+        answers: dict[str, bytes] = {}
+        faults: dict[str, str] = {}
+        attempt = 0
+        while True:
+            faults = {}
+            try:
+                self._use_header(header)
+            except (DeviceTimeout, AdapterVanished):
+                raise
+            except AdapterError as err:
+                return answers, {"": str(err)}
+            text = self._command(line, self.timeout)
+            reply = parse_elm_reply(
+                text, line, header_digits=self.header_digits, legacy=self.legacy
+            )
+            got, broken = self._assemble(reply.frames)
+            answers.update(got)
+            for ecu, why in broken.items():
+                faults[ecu] = f"unreadable reply: {why}"
+            for ecu_header, garbled in reply.garbled:
+                faults.setdefault(ecu_header or "", f"unreadable line {garbled!r}")
+            if "?" in reply.statuses and len(line) % 2:
+                # an odd length is the count digit: this adapter does not take it
+                log.info("adapter refused the reply count after %s; asking without", line)
+                self.count_digit = False
+                line = line[:-1]
+                continue
+            if "?" in reply.statuses:
+                faults[""] = f"adapter did not understand {line}"
+                break
+            if "LV RESET" in reply.statuses and attempt < self.retries:
+                log.warning("adapter restarted during %s; setting it up again", line)
+                self._settings()
+                self._command(f"ATSP{self.protocol_number}", self.timeout)
+                attempt += 1
+                continue
+            trouble = [status for status in reply.statuses if status != NO_ANSWER]
+            if trouble:
+                faults.setdefault("", f"adapter said {trouble[-1]}")
+            if not (trouble or set(faults) - set(answers)) or attempt >= self.retries:
+                break
+            log.info("trouble on %s (%s); asking again", line, trouble or faults)
+            attempt += 1
+            time.sleep(0.02 * attempt)
+        return answers, {ecu: why for ecu, why in faults.items() if ecu not in answers}
 
     def close(self) -> None:
         try:
@@ -331,6 +569,8 @@ def probe_baudrate(port_name: str, rates: tuple[int, ...] = BAUD_RATES) -> int:
 
 def connect_elm(port_name: str, baudrate: int | None = None, *, timeout: float = 5.0) -> ElmObdLink:
     """Open, reset and set up the adapter; the baud rate is probed when not given."""
+    if baudrate is not None and baudrate <= 0:
+        raise ValueError(f"baud rate must be positive, not {baudrate}")
     rate = baudrate or probe_baudrate(port_name)
     link = ElmObdLink(_open_serial(port_name, rate, 0.05), timeout=timeout)
     try:

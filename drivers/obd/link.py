@@ -21,6 +21,16 @@ class ObdLink(ABC):
     """
 
     protocol: str = "unknown"
+    # What went wrong on the adapter during the last request, per ECU id; the key ""
+    # is a fault of the adapter itself that concerns every ECU asked. An ECU missing
+    # from the replies and from here simply did not answer.
+    last_faults: dict[str, str]
+    # Whether trouble-code replies lead with their count byte (always so on CAN).
+    counted_dtcs: bool = True
+
+    def adapter_voltage(self) -> float | None:
+        """The supply voltage the adapter measures on the OBD socket, when it can."""
+        return None
 
     @abstractmethod
     def request(self, payload: bytes, ecus: Collection[str] | None = None) -> dict[str, bytes]:
@@ -30,9 +40,18 @@ class ObdLink(ABC):
     def request_each(self, payloads: Mapping[str, bytes]) -> dict[str, bytes]:
         """Different requests to different ECUs; links that can, send them in parallel."""
         replies: dict[str, bytes] = {}
+        faults: dict[str, str] = {}
         for ecu, payload in payloads.items():
             replies.update(self.request(payload, [ecu]))
+            faults.update(self.fault_for(ecu))
+        self.last_faults = faults
         return replies
+
+    def fault_for(self, ecu: str) -> dict[str, str]:
+        """The last request's fault concerning `ecu`, as {ecu: text} or nothing."""
+        faults = getattr(self, "last_faults", {})
+        text = faults.get(ecu) or faults.get("")
+        return {ecu: text} if text else {}
 
     @abstractmethod
     def close(self) -> None:

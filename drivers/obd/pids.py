@@ -176,6 +176,11 @@ def _emission_requirements(d: bytes) -> str:
     )
 
 
+def _actual_gear(d: bytes) -> Value:
+    """PID A4 (J1979-DA): A bit 1 says the gear is given, in bits 7-4 of byte B (0 = neutral)."""
+    return d[1] >> 4 if d[0] & 0x02 else "not available"
+
+
 def _specs() -> dict[int, PidSpec]:
     specs: list[PidSpec] = []
 
@@ -295,6 +300,8 @@ def _specs() -> dict[int, PidSpec]:
     add(0x51, "Fuel type", 1, None, _enum(FUEL_TYPES))
     add(0x52, "Ethanol fuel share", 1, "%", _percent)
     add(0x53, "Absolute evaporative system vapour pressure", 2, "kPa", lambda d: _u16(d) / 200)
+    # SAE J1979-DA, PID 54 (EVAP_VP, wide range): bytes A-B are one signed value in two's
+    # complement, 1 Pa per bit, -32,768 to 32,767 Pa; not the A*256+B-32767 some tools use.
     add(0x54, "Evaporative system vapour pressure", 2, "Pa", lambda d: _s16(d))
     for pid, name in (
         (0x55, "Short term secondary oxygen sensor trim, bank 1/3"),
@@ -320,7 +327,7 @@ def _specs() -> dict[int, PidSpec]:
         "Transmission actual gear",
         4,
         None,
-        lambda d: d[2] >> 4 if d[0] & 0x02 else "not available",
+        _actual_gear,
     )
     add(0xA6, "Odometer", 4, "km", lambda d: ((_u16(d) << 16) | _u16(d, 2)) / 10)
     return {spec.pid: spec for spec in specs}

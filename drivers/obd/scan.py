@@ -4,6 +4,11 @@
 functional request it knows the responding ECUs and speaks to them physically,
 so each later request ends as soon as every ECU that should answer has answered.
 
+The scan knows what it did not read: every ECU carries one `ServiceRead` per
+service (read, no data, refused with its code, did not answer, adapter error),
+and anything unread marks the result incomplete with the reason. A bad line or
+frame costs that ECU's reply to that request, never the scan.
+
 Clearing codes (service 04) is offered as `clear_codes(link)`; whether the
 acting user may clear, the technician's confirmation and the audit record are
 the caller's job (the core and the UI), never the driver's. Comparing the
@@ -15,11 +20,18 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from drivers.errors import AdapterError, DecodeError, NegativeResponse, NoVehicleResponse
+from drivers.errors import (
+    AdapterError,
+    AdapterVanished,
+    DecodeError,
+    DeviceTimeout,
+    NegativeResponse,
+    NoVehicleResponse,
+)
 from drivers.obd.dtc import describe_dtc
 from drivers.obd.link import ObdLink
 from drivers.obd.pids import PIDS, SUPPORT_PIDS, Reading, decode_readiness, supported_pids
@@ -27,6 +39,7 @@ from drivers.obd.services import (
     DTC_SERVICES,
     MAX_PIDS_PER_REQUEST,
     decode_values,
+    freeze_frame_cause,
     hex_items,
     parse_current_data,
     parse_dtc_reply,
@@ -41,6 +54,77 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, float], None]
 
+READ = "read"
+NO_DATA = "no_data"
+REFUSED = "refused"
+NO_ANSWER = "no_answer"
+ADAPTER_ERROR = "adapter_error"
+# Negative replies that mean "this ECU has no such service or item": nothing left unread.
+NOT_SUPPORTED = {0x11, 0x12, 0x31}
+BUSY_REPEAT_REQUEST = 0x21
+BUSY_RETRIES = 3
+# What the technician reads when something was not: in the scan's language, as the codes.
+SERVICE_NAMES = {
+    "en": {
+        "01": "current data",
+        "02": "freeze frame",
+        "03": "stored trouble codes",
+        "06": "on-board test results",
+        "07": "pending trouble codes",
+        "09": "vehicle information",
+        "0A": "permanent trouble codes",
+        "19": "manufacturer trouble codes (UDS)",
+        "22": "battery data",
+    },
+    "zh": {
+        "01": "当前数据",
+        "02": "冻结帧",
+        "03": "已存储故障码",
+        "06": "车载监测结果",
+        "07": "待定故障码",
+        "09": "车辆信息",
+        "0A": "永久故障码",
+        "19": "制造商故障码（UDS）",
+        "22": "电池数据",
+    },
+}
+STATUS_TEXT = {
+    "en": {
+        NO_DATA: "had no data",
+        REFUSED: "refused",
+        NO_ANSWER: "did not answer",
+        ADAPTER_ERROR: "was not read (adapter error)",
+    },
+    "zh": {
+        NO_DATA: "无数据",
+        REFUSED: "拒绝了请求",
+        NO_ANSWER: "未应答",
+        ADAPTER_ERROR: "未读取（适配器错误）",
+    },
+}
+
+
+@dataclass(frozen=True)
+class ServiceRead:
+    """How one service of one ECU was read; `complete` when nothing was left unread."""
+
+    status: str
+    nrc: int | None = None
+    detail: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        if self.status == REFUSED:
+            return self.nrc in NOT_SUPPORTED
+        return self.status in (READ, NO_DATA)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "status": self.status,
+            "nrc": None if self.nrc is None else f"{self.nrc:02X}",
+            "detail": self.detail,
+        }
+
 
 @dataclass(frozen=True)
 class TroubleCode:
@@ -54,7 +138,7 @@ class TroubleCode:
 
 @dataclass
 class EcuReport:
-    """What one ECU told the scan."""
+    """What one ECU told the scan, and how each of its services was read."""
 
     id: str
     name: str | None = None
@@ -65,6 +149,14 @@ class EcuReport:
     freeze_frame: dict[str, Any] | None = None
     calibration_ids: list[str] = field(default_factory=list)
     cvns: list[str] = field(default_factory=list)
+    reads: dict[str, ServiceRead] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def note(self, service: str, read: ServiceRead) -> None:
+        """Keep the first unread outcome of a service; otherwise "read" beats "no data"."""
+        known = self.reads.get(service)
+        if known is None or (known.complete and (not read.complete or read.status == READ)):
+            self.reads[service] = read
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -76,12 +168,14 @@ class EcuReport:
             "freeze_frame": self.freeze_frame,
             "calibration_ids": self.calibration_ids,
             "cvns": self.cvns,
+            "reads": {service: read.to_json() for service, read in sorted(self.reads.items())},
         }
 
 
 @dataclass
 class ScanResult:
-    """The scan as the station keeps it; `incomplete` with `error` when the link failed midway."""
+    """The scan as the station keeps it; `incomplete` with its reasons when anything
+    was not read, and `error` when the link failed midway."""
 
     vin: str | None
     protocol: str
@@ -89,27 +183,87 @@ class ScanResult:
     elapsed_ms: float
     incomplete: bool = False
     error: str | None = None
+    reasons: list[dict[str, object]] = field(default_factory=list)
+    adapter_voltage: float | None = None
 
     def codes(self) -> set[tuple[str, str]]:
         """(ECU id, code) pairs of stored, pending and permanent codes."""
         return {(ecu.id, code.code) for ecu in self.ecus for code in ecu.dtcs}
 
     def to_json(self) -> dict[str, object]:
-        out: dict[str, object] = {
+        return {
             "vin": self.vin,
             "protocol": self.protocol,
             "ecus": [ecu.to_json() for ecu in self.ecus],
             "elapsed_ms": round(self.elapsed_ms, 1),
+            "incomplete": self.incomplete,
+            "incomplete_reasons": self.reasons,
+            "error": self.error,
+            "adapter_voltage": self.adapter_voltage,
         }
-        if self.incomplete:
-            out["incomplete"] = True
-            out["error"] = self.error
-        return out
 
 
 def _chunks(items: list[int], size: int) -> Iterable[list[int]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def reason_text(ecu: str, service: str, read: ServiceRead, language: str = "en") -> str:
+    """One line saying what was not read, in English or Chinese."""
+    zh = language == "zh"
+    what = SERVICE_NAMES["zh" if zh else "en"].get(service, f"service {service}")
+    status = STATUS_TEXT["zh" if zh else "en"].get(read.status, read.status)
+    text = (
+        f"ECU {ecu} {status}：{what}（{service}）"
+        if zh
+        else f"ECU {ecu} {status}: {what} ({service})"
+    )
+    if read.nrc is not None:
+        text += f"，否定响应 {read.nrc:02X}" if zh else f", negative response {read.nrc:02X}"
+    if read.detail:
+        text += f"：{read.detail}" if zh else f": {read.detail}"
+    return text
+
+
+def stored_count_problem(ecu: EcuReport, language: str = "en") -> str | None:
+    """PID 01 says how many stored codes the ECU has; fewer read means some were lost."""
+    said = ecu.readiness.get("dtc_count")
+    read = sum(1 for code in ecu.dtcs if code.kind == "stored")
+    if not isinstance(said, int) or said <= read:
+        return None
+    if not ecu.reads.get("03", ServiceRead(READ)).complete:
+        return None  # already said: the codes were not read at all
+    if language == "zh":
+        return f"ECU {ecu.id} 在 PID 01 中报告 {said} 个已存储故障码，但只读取到 {read} 个"
+    return f"ECU {ecu.id} reports {said} stored codes in PID 01 but {read} were read"
+
+
+def incomplete_reasons(ecus: Iterable[EcuReport], language: str = "en") -> list[dict[str, object]]:
+    """Every unread service and every failed cross-check, one entry each; pure."""
+    reasons: list[dict[str, object]] = []
+    for ecu in ecus:
+        for service, read in sorted(ecu.reads.items()):
+            if not read.complete:
+                reasons.append(
+                    {
+                        "ecu": ecu.id,
+                        "service": service,
+                        "status": read.status,
+                        "nrc": None if read.nrc is None else f"{read.nrc:02X}",
+                        "reason": reason_text(ecu.id, service, read, language),
+                    }
+                )
+        for problem in ecu.problems:
+            reasons.append(
+                {
+                    "ecu": ecu.id,
+                    "service": "03",
+                    "status": "mismatch",
+                    "nrc": None,
+                    "reason": problem,
+                }
+            )
+    return reasons
 
 
 class _Scan:
@@ -122,11 +276,56 @@ class _Scan:
         self.wanted = pids
         self.ecus: dict[str, EcuReport] = {}
         self.vin: str | None = None
+        self.single_pid_only: set[str] = set()
+        self.silent_pids: dict[str, set[int]] = {}
+        self.silence: dict[str, int] = {}
 
     def step(self, what: str, fraction: float) -> None:
         if self.progress is not None:
             self.progress(what, fraction)
 
+    # --- asking ----------------------------------------------------------------
+    def ask(self, requests: Mapping[str, bytes]) -> tuple[dict[str, bytes], dict[str, str]]:
+        """Per-ECU requests; "busy, repeat" (NRC 21) is asked again. Replies and faults."""
+        if not requests:
+            return {}, {}
+        payloads = set(requests.values())
+        try:
+            if len(payloads) == 1:
+                replies = self.link.request(next(iter(payloads)), list(requests))
+            else:
+                replies = self.link.request_each(requests)
+            faults = {ecu: text for e in requests for ecu, text in self.link.fault_for(e).items()}
+        except (AdapterVanished, DeviceTimeout, NoVehicleResponse):
+            raise
+        except AdapterError as err:
+            replies, faults = {}, dict.fromkeys(requests, str(err))
+        replies = {ecu: reply for ecu, reply in replies.items() if ecu in requests}
+        for attempt in range(BUSY_RETRIES):
+            busy = {
+                ecu: requests[ecu]
+                for ecu, reply in replies.items()
+                if len(reply) >= 3 and reply[0] == 0x7F and reply[2] == BUSY_REPEAT_REQUEST
+            }
+            if not busy:
+                break
+            time.sleep(0.02 * (attempt + 1))
+            again = self.link.request_each(busy)
+            replies.update({ecu: reply for ecu, reply in again.items() if ecu in busy})
+        return replies, faults
+
+    def outcome(
+        self, ecu: str, service: str, reply: bytes | None, faults: Mapping[str, str]
+    ) -> ServiceRead | None:
+        """The unread outcome of a reply (None when there is a positive reply to parse)."""
+        if reply is None:
+            fault = faults.get(ecu)
+            return ServiceRead(ADAPTER_ERROR, detail=fault) if fault else ServiceRead(NO_ANSWER)
+        if len(reply) >= 3 and reply[0] == 0x7F:
+            return ServiceRead(REFUSED, nrc=reply[2])
+        return None
+
+    # --- steps -----------------------------------------------------------------
     def run(self) -> None:
         self.step("finding ECUs", 0.0)
         first = self.link.request(b"\x01\x00")
@@ -138,8 +337,9 @@ class _Scan:
             report = self.ecus[ecu_id] = EcuReport(ecu_id)
             try:
                 report.supported = supported_pids(0, parse_current_data(first[ecu_id])[0])
-            except (DecodeError, KeyError) as err:
+            except (DecodeError, KeyError, NegativeResponse) as err:
                 log.warning("ECU %s gave no support bitmap: %s", ecu_id, err)
+                report.note("01", ServiceRead(ADAPTER_ERROR, detail=f"support bitmap: {err}"))
         self.step("supported values", 0.1)
         self._support_chain()
         self.step("vehicle identity", 0.25)
@@ -150,6 +350,10 @@ class _Scan:
         self._current_values()
         self.step("freeze frames", 0.85)
         self._freeze_frames()
+        for report in self.ecus.values():
+            problem = stored_count_problem(report, self.language)
+            if problem:
+                report.problems.append(problem)
         self.step("done", 1.0)
 
     def _support_chain(self) -> None:
@@ -162,67 +366,105 @@ class _Scan:
                     p for p in SUPPORT_PIDS if p in report.supported and p not in fetched[ecu_id]
                 ]
                 if ask:
-                    requests[ecu_id] = bytes((0x01, *ask[:MAX_PIDS_PER_REQUEST]))
-                    fetched[ecu_id].update(ask[:MAX_PIDS_PER_REQUEST])
+                    chunk = ask[: 1 if ecu_id in self.single_pid_only else MAX_PIDS_PER_REQUEST]
+                    requests[ecu_id] = bytes((0x01, *chunk))
+                    fetched[ecu_id].update(chunk)
             if not requests:
                 return
-            for ecu_id, reply in self.link.request_each(requests).items():
-                if ecu_id not in requests:
-                    continue
+            replies, faults = self.ask(requests)
+            for ecu_id, request in requests.items():
                 report = self.ecus[ecu_id]
+                reply = replies.get(ecu_id)
+                unread = self.outcome(ecu_id, "01", reply, faults)
+                if unread is not None or reply is None:
+                    if len(request) > 2:
+                        # maybe it does not take several PIDs at once: ask again one by one
+                        self.single_pid_only.add(ecu_id)
+                        fetched[ecu_id] -= set(request[1:])
+                    elif unread is not None:
+                        report.note("01", unread)
+                    continue
                 try:
                     for base, data in parse_current_data(reply).items():
                         if base in SUPPORT_PIDS:
                             report.supported = sorted(
                                 set(report.supported) | set(supported_pids(base, data))
                             )
-                except (DecodeError, NegativeResponse) as err:
+                except DecodeError as err:
                     log.warning("ECU %s support bitmaps unreadable: %s", ecu_id, err)
+                    if len(request) > 2:
+                        self.single_pid_only.add(ecu_id)
+                        fetched[ecu_id] -= set(request[1:])
+                    else:
+                        report.note("01", ServiceRead(ADAPTER_ERROR, detail=str(err)))
 
-    def _info(self, info: int, ecus: Iterable[str]) -> dict[str, tuple[int, bytes]]:
+    def _info(self, info: int, ecus: Iterable[str], claimed: bool) -> dict[str, tuple[int, bytes]]:
+        """Service 09 `info` from `ecus`; silence counts as unread when the ECU claimed it."""
         targets = list(ecus)
-        if not targets:
-            return {}
+        replies, faults = self.ask(dict.fromkeys(targets, bytes((0x09, info))))
         out = {}
-        for ecu_id, reply in self.link.request(bytes((0x09, info)), targets).items():
+        for ecu_id in targets:
+            reply = replies.get(ecu_id)
+            unread = self.outcome(ecu_id, "09", reply, faults)
+            if unread is not None:
+                if not claimed and unread.status == NO_ANSWER:
+                    unread = ServiceRead(NO_DATA, detail="vehicle information not offered")
+                self.ecus[ecu_id].note("09", unread)
+                continue
+            assert reply is not None
             try:
                 out[ecu_id] = parse_vehicle_info(reply, info)
-            except (DecodeError, NegativeResponse) as err:
-                log.info("ECU %s: no vehicle info %02X (%s)", ecu_id, info, err)
+                self.ecus[ecu_id].note("09", ServiceRead(READ))
+            except DecodeError as err:
+                log.info("ECU %s: vehicle info %02X unreadable (%s)", ecu_id, info, err)
+                self.ecus[ecu_id].note("09", ServiceRead(ADAPTER_ERROR, detail=str(err)))
         return out
 
     def _vehicle_info(self) -> None:
-        bitmaps = self._info(0x00, self.ecus)
-        offered = {ecu_id: set(supported_pids(0, data)) for ecu_id, (_n, data) in bitmaps.items()}
+        bitmaps = self._info(0x00, self.ecus, claimed=False)
+        offered: dict[str, set[int]] = {}
+        for ecu_id, (_n, data) in bitmaps.items():
+            try:
+                offered[ecu_id] = set(supported_pids(0, data))
+            except DecodeError as err:
+                self.ecus[ecu_id].note("09", ServiceRead(ADAPTER_ERROR, detail=str(err)))
 
         def who(info: int) -> list[str]:
             return [ecu_id for ecu_id, infos in offered.items() if info in infos]
 
-        for ecu_id, (_n, data) in self._info(0x02, who(0x02)).items():
+        for ecu_id, (_n, data) in self._info(0x02, who(0x02), claimed=True).items():
             try:
                 self.vin = self.vin or parse_vin(data)
             except DecodeError as err:
                 log.warning("ECU %s sent an unreadable VIN: %s", ecu_id, err)
-        for ecu_id, (count, data) in self._info(0x04, who(0x04)).items():
+                self.ecus[ecu_id].note("09", ServiceRead(ADAPTER_ERROR, detail=str(err)))
+        for ecu_id, (count, data) in self._info(0x04, who(0x04), claimed=True).items():
             self.ecus[ecu_id].calibration_ids = text_items(data, count, 16)
-        for ecu_id, (_count, data) in self._info(0x06, who(0x06)).items():
+        for ecu_id, (_count, data) in self._info(0x06, who(0x06), claimed=True).items():
             self.ecus[ecu_id].cvns = hex_items(data, 4)
-        for ecu_id, (count, data) in self._info(0x0A, who(0x0A)).items():
+        for ecu_id, (count, data) in self._info(0x0A, who(0x0A), claimed=True).items():
             names = text_items(data, count, 20)
             self.ecus[ecu_id].name = names[0] if names else None
 
     def _trouble_codes(self) -> None:
         for service, kind in DTC_SERVICES.items():
-            replies = self.link.request(bytes((service,)), list(self.ecus))
-            for ecu_id, reply in sorted(replies.items()):
-                if ecu_id not in self.ecus:
+            key = f"{service:02X}"
+            replies, faults = self.ask(dict.fromkeys(self.ecus, bytes((service,))))
+            for ecu_id, report in sorted(self.ecus.items()):
+                reply = replies.get(ecu_id)
+                unread = self.outcome(ecu_id, key, reply, faults)
+                if unread is not None:
+                    report.note(key, unread)
                     continue
+                assert reply is not None
                 try:
-                    codes = parse_dtc_reply(service, reply)
-                except (DecodeError, NegativeResponse) as err:
-                    log.info("ECU %s: no %s codes (%s)", ecu_id, kind, err)
+                    codes = parse_dtc_reply(service, reply, counted=self.link.counted_dtcs)
+                except DecodeError as err:
+                    log.warning("ECU %s: %s codes unreadable (%s)", ecu_id, kind, err)
+                    report.note(key, ServiceRead(ADAPTER_ERROR, detail=str(err)))
                     continue
-                self.ecus[ecu_id].dtcs += [
+                report.note(key, ServiceRead(READ))
+                report.dtcs += [
                     TroubleCode(code, kind, describe_dtc(code, self.language)) for code in codes
                 ]
 
@@ -236,40 +478,72 @@ class _Scan:
                 and p not in SUPPORT_PIDS
                 and (self.wanted is None or p in self.wanted or p == 0x01)
             ]
-            plans[ecu_id] = list(_chunks(wanted, MAX_PIDS_PER_REQUEST))
+            size = 1 if ecu_id in self.single_pid_only else MAX_PIDS_PER_REQUEST
+            plans[ecu_id] = list(_chunks(wanted, size))
         rounds = max((len(p) for p in plans.values()), default=0)
         for n in range(rounds):
             requests = {
-                ecu_id: bytes((0x01, *plan[n])) for ecu_id, plan in plans.items() if n < len(plan)
+                ecu_id: bytes((0x01, *plan[n]))
+                for ecu_id, plan in plans.items()
+                if n < len(plan) and not self._gone(ecu_id)
             }
-            replies = self.link.request_each(requests)
-            missing = [ecu_id for ecu_id in requests if ecu_id not in replies]
-            if missing and len(missing) == len(requests):
-                raise NoVehicleResponse(f"ECU {', '.join(sorted(missing))} stopped answering")
-            for ecu_id, reply in replies.items():
-                if ecu_id not in requests:
-                    continue
-                asked = list(requests[ecu_id][1:])
-                try:
-                    values = parse_current_data(reply)
-                except (DecodeError, NegativeResponse) as err:
-                    log.info(
-                        "ECU %s: multi-PID reply unreadable (%s), asking one by one", ecu_id, err
-                    )
-                    values = {}
+            replies, faults = self.ask(requests)
+            for ecu_id, request in requests.items():
+                asked = list(request[1:])
+                values = self._values_of(ecu_id, replies.get(ecu_id), faults, asked)
                 for pid in asked:
-                    if pid not in values and len(asked) > 1:
+                    if pid not in values and len(asked) > 1 and not self._gone(ecu_id):
                         values.update(self._single_pid(ecu_id, pid))
                 self._store_values(ecu_id, values)
+        for ecu_id, pids in self.silent_pids.items():
+            report = self.ecus[ecu_id]
+            listed = ", ".join(f"{pid:02X}" for pid in sorted(pids))
+            if report.reads.get("01", ServiceRead(NO_ANSWER)).status == READ:
+                # the ECU answers service 01, only not these: it claims them but has no value
+                report.note(
+                    "01", ServiceRead(NO_DATA, detail=f"PIDs claimed but not given: {listed}")
+                )
+            else:
+                report.note("01", ServiceRead(NO_ANSWER, detail=f"PIDs {listed}"))
+
+    def _gone(self, ecu_id: str) -> bool:
+        """An ECU that read nothing yet and was silent on one PID alone, or silent three
+        times running, is not asked more values: each question would wait out its timeout."""
+        silent = self.silence.get(ecu_id, 0)
+        answered = self.ecus[ecu_id].reads.get("01", ServiceRead(NO_ANSWER)).status == READ
+        return silent >= 3 or (silent >= 1 and not answered and ecu_id in self.silent_pids)
+
+    def _values_of(
+        self, ecu_id: str, reply: bytes | None, faults: Mapping[str, str], asked: list[int]
+    ) -> dict[int, bytes]:
+        """Values of a service 01 reply. A PID asked alone and not given is kept aside
+        (`silent_pids`); several PIDs not given are asked again one by one."""
+        unread = self.outcome(ecu_id, "01", reply, faults)
+        if unread is None and reply is not None:
+            try:
+                values = parse_current_data(reply)
+                self.ecus[ecu_id].note("01", ServiceRead(READ))
+                self.silence[ecu_id] = 0
+                return values
+            except DecodeError as err:
+                unread = ServiceRead(ADAPTER_ERROR, detail=str(err))
+        assert unread is not None
+        if unread.status == NO_ANSWER:
+            self.silence[ecu_id] = self.silence.get(ecu_id, 0) + 1
+        if len(asked) > 1:
+            log.info("ECU %s: several PIDs at once not read (%s), one by one", ecu_id, unread)
+        elif unread.status == NO_ANSWER or (unread.status == REFUSED and unread.complete):
+            self.silent_pids.setdefault(ecu_id, set()).update(asked)
+        else:
+            self.ecus[ecu_id].note("01", unread)
+        return {}
 
     def _single_pid(self, ecu_id: str, pid: int) -> dict[int, bytes]:
-        reply = self.link.request(bytes((0x01, pid)), [ecu_id]).get(ecu_id)
-        if reply is None:
-            return {}
-        try:
-            return parse_current_data(reply)
-        except (DecodeError, NegativeResponse):
-            return {}
+        replies, faults = self.ask({ecu_id: bytes((0x01, pid))})
+        values = self._values_of(ecu_id, replies.get(ecu_id), faults, [pid])
+        if values:
+            self.single_pid_only.add(ecu_id)
+        return values
 
     def _store_values(self, ecu_id: str, values: dict[int, bytes]) -> None:
         report = self.ecus[ecu_id]
@@ -282,33 +556,70 @@ class _Scan:
 
     def _freeze_frames(self) -> None:
         with_codes = [e for e, r in self.ecus.items() if any(c.kind == "stored" for c in r.dtcs)]
-        if not with_codes:
-            return
-        for ecu_id, reply in self.link.request(b"\x02\x00\x00", with_codes).items():
+        replies, faults = self.ask(dict.fromkeys(with_codes, b"\x02\x00\x00"))
+        for ecu_id in with_codes:
+            report = self.ecus[ecu_id]
+            reply = replies.get(ecu_id)
+            unread = self.outcome(ecu_id, "02", reply, faults)
+            if unread is not None:
+                report.note("02", unread)
+                continue
+            assert reply is not None
             try:
                 bitmap = parse_freeze_frame(reply).get(0x00)
-            except (DecodeError, NegativeResponse):
+            except DecodeError as err:
+                report.note("02", ServiceRead(ADAPTER_ERROR, detail=str(err)))
                 continue
             if bitmap is None:
+                report.note("02", ServiceRead(NO_DATA, detail="no freeze frame stored"))
                 continue
-            wanted = [p for p in supported_pids(0, bitmap) if p in PIDS and p not in SUPPORT_PIDS]
-            values: dict[int, bytes] = {}
-            for chunk in _chunks(wanted, 3):
-                request = bytes((0x02, *[b for p in chunk for b in (p, 0)]))
-                answer = self.link.request(request, [ecu_id]).get(ecu_id)
-                if answer is None:
-                    continue
+            report.note("02", ServiceRead(READ))
+            self._freeze_frame(report, bitmap)
+
+    def _freeze_frame(self, report: EcuReport, bitmap: bytes) -> None:
+        wanted = [p for p in supported_pids(0, bitmap) if p in PIDS and p not in SUPPORT_PIDS]
+        values: dict[int, bytes] = {}
+        size = 1 if report.id in self.single_pid_only else 3
+        pending = list(_chunks(wanted, size))
+        while pending:
+            chunk = pending.pop(0)
+            request = bytes((0x02, *[b for p in chunk for b in (p, 0)]))
+            replies, faults = self.ask({report.id: request})
+            reply = replies.get(report.id)
+            unread = self.outcome(report.id, "02", reply, faults)
+            got: dict[int, bytes] = {}
+            if unread is None and reply is not None:
                 try:
-                    values.update(parse_freeze_frame(answer))
-                except (DecodeError, NegativeResponse) as err:
-                    log.info("ECU %s freeze frame unreadable: %s", ecu_id, err)
-            cause = values.pop(0x02, None)
-            readings = decode_values(values)
-            self.ecus[ecu_id].freeze_frame = {
-                "dtc": decode_values({0x02: cause})[0x02].value if cause else None,
-                "frame": 0,
-                "pids": {f"{pid:02X}": reading_json(r) for pid, r in sorted(readings.items())},
-            }
+                    got = parse_freeze_frame(reply)
+                except DecodeError as err:
+                    unread = ServiceRead(ADAPTER_ERROR, detail=str(err))
+            if unread is not None and len(chunk) > 1:
+                pending[:0] = [[pid] for pid in chunk]  # one PID at a time instead
+                continue
+            if unread is not None and not unread.complete:
+                report.note("02", unread)
+            values.update(got)
+        cause_bytes = values.pop(0x02, None)
+        cause = None
+        if cause_bytes is not None:
+            try:
+                cause = freeze_frame_cause(cause_bytes)
+            except DecodeError as err:
+                log.warning("ECU %s freeze frame code unreadable: %s", report.id, err)
+        readings = decode_values(values)
+        report.freeze_frame = {
+            "dtc": cause,
+            "frame": 0,
+            "pids": {f"{pid:02X}": reading_json(r) for pid, r in sorted(readings.items())},
+        }
+
+
+def _cut_short(scan: _Scan, error: str) -> None:
+    """The link failed midway: every required service not yet asked is unread."""
+    for report in scan.ecus.values():
+        for service in ("01", "03", "07", "0A"):
+            if service not in report.reads:
+                report.note(service, ServiceRead(ADAPTER_ERROR, detail=f"scan cut short: {error}"))
 
 
 def scan_vehicle(
@@ -319,24 +630,36 @@ def scan_vehicle(
     pids: list[int] | None = None,
 ) -> ScanResult:
     """Scan every responding ECU. Raises NoVehicleResponse when nothing answers at all;
-    a link that fails later gives a partial result with `incomplete` set and the error."""
+    otherwise the result says per ECU and service what was read, and is `incomplete`
+    with its reasons when anything was not (a link that fails midway included)."""
     started = time.perf_counter()
     scan = _Scan(link, progress, language, pids)
-    incomplete, error = False, None
+    error = None
     try:
         scan.run()
     except AdapterError as err:
         if not scan.ecus:
             raise
         log.warning("scan cut short: %s", err)
-        incomplete, error = True, str(err)
+        error = str(err)
+        _cut_short(scan, error)
+    voltage = None
+    if error is None:
+        try:
+            voltage = link.adapter_voltage()
+        except AdapterError as err:
+            log.info("no adapter voltage: %s", err)
+    ecus = [scan.ecus[e] for e in sorted(scan.ecus)]
+    reasons = incomplete_reasons(ecus, language)
     return ScanResult(
         vin=scan.vin,
         protocol=link.protocol,
-        ecus=[scan.ecus[e] for e in sorted(scan.ecus)],
+        ecus=ecus,
         elapsed_ms=(time.perf_counter() - started) * 1000,
-        incomplete=incomplete,
-        error=error,
+        incomplete=bool(reasons) or error is not None,
+        error=error or (str(reasons[0]["reason"]) if reasons else None),
+        reasons=reasons,
+        adapter_voltage=voltage,
     )
 
 

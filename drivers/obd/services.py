@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from drivers.errors import DecodeError, NegativeResponse
-from drivers.obd.dtc import decode_dtcs
+from drivers.obd.dtc import decode_dtcs, dtc_from_bytes
 from drivers.obd.pids import Reading, decode_pid, pid_length
 
 log = logging.getLogger(__name__)
@@ -55,16 +55,31 @@ def parse_freeze_frame(reply: bytes) -> dict[int, bytes]:
     return values
 
 
-def parse_dtc_reply(service: int, reply: bytes) -> list[str]:
-    """Service 03/07/0A reply. On CAN a count byte leads (odd body length); older
-    emulations and K-line send code pairs only (even length): both are accepted."""
+def parse_dtc_reply(service: int, reply: bytes, *, counted: bool = True) -> list[str]:
+    """Service 03/07/0A reply. On CAN (ISO 15765-4) the count byte always leads and says
+    how many code pairs follow; bytes after them are padding. K-line and J1850 replies
+    (`counted=False`) are code pairs only, with zero pairs as padding. A reply holding
+    fewer codes than its count says is cut short and raises DecodeError."""
     body = check_positive(service, reply)
-    if len(body) % 2:
-        count, codes = body[0], decode_dtcs(body[1:])
-        if count != len(codes) and count != len(body[1:]) // 2:
-            log.debug("DTC count byte %d but %d codes", count, len(codes))
-        return codes
-    return decode_dtcs(body)
+    if not counted:
+        return decode_dtcs(body)
+    if not body:
+        raise DecodeError(f"reply {reply.hex()} lacks its code count")
+    count, pairs = body[0], body[1:]
+    if len(pairs) < 2 * count:
+        raise DecodeError(
+            f"reply {reply.hex()} announces {count} codes but carries {len(pairs) // 2}"
+        )
+    if any(pairs[2 * count :]):
+        log.debug("bytes after the %d announced codes ignored: %s", count, pairs.hex())
+    return [dtc_from_bytes(pairs[i], pairs[i + 1]) for i in range(0, 2 * count, 2)]
+
+
+def freeze_frame_cause(data: bytes) -> str | None:
+    """PID 02 of a freeze frame: the code that stored it; 0000 means no frame is stored."""
+    if len(data) < 2:
+        raise DecodeError("the freeze frame's code needs 2 bytes")
+    return dtc_from_bytes(data[0], data[1]) if data[0] or data[1] else None
 
 
 def parse_vehicle_info(reply: bytes, info: int) -> tuple[int, bytes]:

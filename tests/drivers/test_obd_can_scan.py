@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Iterator
 
 import can
@@ -126,11 +127,18 @@ def test_simulator_stopping_mid_scan_gives_an_incomplete_result() -> None:
         if what == "live values":
             sim.stop()
 
+    started = time.monotonic()
     result = scan_vehicle(link, progress=stop_at_codes)
     link.close()
+    assert time.monotonic() - started < 5
     assert result.incomplete
-    assert result.error and "stopped answering" in result.error
+    assert result.error and result.error.startswith("ECU 7E8 did not answer: current data (01)")
     assert result.vin == "LSVAU2180N2183741"
+    # the codes were read before the car went quiet; the values were not
+    ecm = result.to_json()["ecus"][0]
+    assert ecm["reads"]["03"]["status"] == "read"
+    assert ecm["reads"]["01"]["status"] == "no_answer"
+    assert {r["ecu"] for r in result.reasons} == {"7E8", "7E9"}
     assert result.to_json()["incomplete"] is True
 
 

@@ -16,6 +16,7 @@ from drivers.obd import (
 )
 from drivers.obd.dtc import dtc_to_bytes, known_dtc_count
 from drivers.obd.pids import PIDS, supported_pids
+from drivers.obd.services import freeze_frame_cause, parse_dtc_reply
 
 
 @pytest.mark.parametrize(
@@ -35,6 +36,13 @@ from drivers.obd.pids import PIDS, supported_pids
         (0x5B, b"\xcc", 80.0, "%"),
         (0x5E, b"\x00\x64", 5.0, "L/h"),
         (0x32, b"\xff\xfc", -1.0, "Pa"),
+        # J1979-DA: PID 54 is two's complement, 1 Pa per bit (not A*256+B-32767)
+        (0x54, b"\xff\xfe", -2, "Pa"),
+        (0x54, b"\x80\x00", -32768, "Pa"),
+        (0x54, b"\x7f\xff", 32767, "Pa"),
+        # PID A4: the gear is in bits 7-4 of byte B when bit 1 of A says it is given
+        (0xA4, b"\x02\x30\x0c\x80", 3, None),
+        (0xA4, b"\x00\x30\x0c\x80", "not available", None),
         (0xA6, b"\x00\x01\xe2\x40", 12345.6, "km"),
         (0x51, b"\x08", "electric", None),
         (0x1C, b"\x06", "EOBD", None),
@@ -149,3 +157,34 @@ def test_any_bytes_give_readiness_or_a_decode_error(data: bytes) -> None:
         assert len(data) < 4
         return
     assert isinstance(readiness["monitors"], dict)
+
+
+@pytest.mark.parametrize(
+    ("reply", "codes"),
+    [
+        # the count byte leads on CAN; what follows the announced codes is padding
+        ("4301014300", ["P0143"]),
+        ("430201430300", ["P0143", "P0300"]),
+        ("4300", []),
+        ("47010AA6AAAA", ["P0AA6"]),
+        ("4A00000000", []),
+    ],
+)
+def test_can_trouble_code_replies_are_read_by_their_count_byte(
+    reply: str, codes: list[str]
+) -> None:
+    assert parse_dtc_reply(int(reply[:2], 16) - 0x40, bytes.fromhex(reply)) == codes
+
+
+def test_a_code_reply_shorter_than_its_count_is_cut_short_not_a_smaller_list() -> None:
+    with pytest.raises(DecodeError, match="announces 3 codes but carries 2"):
+        parse_dtc_reply(3, bytes.fromhex("430301430300"))
+
+
+def test_k_line_code_replies_have_no_count_byte() -> None:
+    assert parse_dtc_reply(3, bytes.fromhex("43014303000000"), counted=False) == ["P0143", "P0300"]
+
+
+def test_a_freeze_frame_code_of_zero_means_none_stored() -> None:
+    assert freeze_frame_cause(b"\x00\x00") is None
+    assert freeze_frame_cause(b"\x03\x01") == "P0301"

@@ -22,8 +22,8 @@ _channels = itertools.count()
 def _comparable(result: ScanResult) -> dict[str, Any]:
     """Everything a scan found, without timings and the protocol's transport name."""
     doc = result.to_json()
-    doc.pop("elapsed_ms")
-    doc.pop("protocol")
+    for transport_only in ("elapsed_ms", "protocol", "adapter_voltage"):
+        doc.pop(transport_only)
     return doc
 
 
@@ -122,11 +122,11 @@ def test_elm_driver_asks_one_ecu_physically_and_returns_to_functional(
     port, _emulator = elm_pty
     with connect_elm(port, 38400) as link:
         assert link.responders == {"7E8"}
-        # ATSH 7E1 makes the emulator answer from 7E9 (header + 8), ATCRA 7E9 lets it in
+        # ATSH 7E1 makes the emulator answer from 7E9 (header + 8)
         vin = link.request(b"\x09\x02", ["7E9"])
         assert list(vin) == ["7E9"]
         assert vin["7E9"][3:].decode() == "WP0ZZZ99ZTS390000"
-        # with the 7E9 filter still on, the engine's 7E8 reply would be dropped (NO DATA)
+        # a functional request goes out on 7DF again
         assert list(link.request(b"\x01\x00")) == ["7E8"]
         assert list(link.request(b"\x01\x00", ["7E8"])) == ["7E8"]
 
@@ -175,7 +175,10 @@ def test_scan_command_prints_the_json_contract(elm_pty: tuple[str, Any], tmp_pat
     import json
 
     doc = json.loads(run.stdout)
-    assert set(doc) == {"vin", "protocol", "ecus", "elapsed_ms"}
+    assert {"vin", "protocol", "ecus", "elapsed_ms"} <= set(doc)
+    assert doc["incomplete"] is False and doc["incomplete_reasons"] == []
+    assert doc["adapter_voltage"] == 13.1
     ecu = doc["ecus"][0]
-    assert {"id", "name", "dtcs", "readiness", "pids", "freeze_frame"} <= set(ecu)
+    assert {"id", "name", "dtcs", "readiness", "pids", "freeze_frame", "reads"} <= set(ecu)
+    assert ecu["reads"]["03"] == {"status": "read", "nrc": None, "detail": None}
     assert ecu["pids"]["0C"]["unit"] == "rpm"
