@@ -334,13 +334,20 @@ def open_demo_station(config_db: Any, fresh: bool) -> tuple[Workshop, DemoCast]:
         workshop = init_station(config_db, seed["workshop"], None, admin["name"], admin["pin"])
         return workshop, seed_demo(workshop)
     workshop = Workshop(Store.open(config_db))
+    return workshop, recast(workshop)
+
+
+def recast(workshop: Workshop) -> DemoCast:
+    """The cast of a demo workshop seeded before, found again by VIN, with today's appointments."""
+    seed = load_json("demo_seed.json")
+    admin = next(u for u in seed["users"] if u["role"] == "admin")
     cast = DemoCast()
     for spec in seed["users"]:
         cast.pins[spec["name"]] = spec["pin"]
     for spec in seed["vehicles"]:
         found = workshop.find_vehicles(vin=spec["vin"])
         if not found:
-            raise NotFound(f"{config_db} is not a demo station: use --fresh")
+            raise NotFound(f"{workshop.store.path} is not a demo station: use --fresh")
         cast.vehicles[spec["key"]] = found[0]["id"]
         cast.profiles[spec["key"]] = spec["profile"]
     admin_actor = workshop.login(admin["name"], admin["pin"])
@@ -357,4 +364,4 @@ def open_demo_station(config_db: Any, fresh: bool) -> tuple[Workshop, DemoCast]:
             spec["prediagnosis"],
         ).id
         cast.booked_jobs[key] = spec["booked_jobs"]
-    return workshop, cast
+    return cast

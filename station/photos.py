@@ -336,6 +336,12 @@ class PhotoStore:
         log.info("photo %d recorded (%s)", photo_id, shas[0][:12])
         return self.photo(photo_id)
 
+    def keep_copy(self, data: bytes, sha256: str) -> None:
+        """Keep a file of a photo another terminal took (fetched from the hub), checked by hash."""
+        if sha256_hex(data) != sha256:
+            raise PhotoStoreError(f"the copy of {sha256[:12]} does not hash to its name")
+        self._put(data)
+
     def _put(self, data: bytes) -> str:
         """Write one file durably under its SHA-256; an existing file is kept as it is."""
         sha = sha256_hex(data)

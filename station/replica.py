@@ -285,21 +285,22 @@ class ConflictNote:
     theirs: list[dict[str, Any]]
     seen_at: str | None
 
-    def summary(self) -> str:
+    def summary(self, language: str = "en") -> str:
         """One line for the person who made the change: what they did, what won."""
-        for change in self.mine:
-            if change["table"] != "work_orders":
-                continue
-            row = change["row"]
-            won = next(
-                (t["row"] for t in self.theirs if t["table"] == "work_orders"),
-                None,
-            )
-            if won is not None:
+        mine = next((c["row"] for c in self.mine if c["table"] == "work_orders"), None)
+        won = next((t["row"] for t in self.theirs if t["table"] == "work_orders"), None)
+        if mine is not None and won is not None:
+            if language == "zh":
                 return (
-                    f"{row['number']}: your move to {row['status']} was not kept; "
-                    f"the work order is {won['status']} (version {won['version']})"
+                    f"{mine['number']}：您改为 {mine['status']} 的操作未被采用，"
+                    f"工单现为 {won['status']}（版本 {won['version']}）"
                 )
+            return (
+                f"{mine['number']}: your move to {mine['status']} was not kept; "
+                f"the work order is {won['status']} (version {won['version']})"
+            )
+        if language == "zh":
+            return f"一项更改未被采用：{self.reason}"
         return f"a change was not kept: {self.reason}"
 
 

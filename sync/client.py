@@ -28,8 +28,9 @@ from typing import Any
 import httpx
 
 from station import inbox, profile, replica
+from station.errors import StoreError
 from station.identity import TERMINAL_CODE_KEY, TERMINAL_NAME_KEY, TERMINAL_NUMBER_KEY
-from station.photos import photo_path, photos_folder
+from station.photos import PhotoStore, photo_path, photos_folder
 from station.store import Store, Transaction, timestamp
 from sync.errors import AuthRefused, NotEnrolled, Offline, ProtocolViolation, SyncError
 from sync.protocol import (
@@ -198,11 +199,12 @@ class SyncClient:
         wake: threading.Event,
         on_applied: Callable[[RunReport], None] | None = None,
         wait: float = 20.0,
+        push_every: float | None = None,
     ) -> None:
         """A terminal's live sync: push on every commit (`wake`), listen on the feed meanwhile.
 
         Two threads: this one pushes and uploads whenever `wake` is set (or every
-        `wait` seconds); a second one long-polls the feed. `on_applied` hears of
+        `push_every` seconds, else `wait`); a second one long-polls the feed. `on_applied` hears of
         every run that brought changes in, so the screens can refresh.
         """
         listener = threading.Thread(
@@ -211,12 +213,13 @@ class SyncClient:
         listener.start()
         failures = 0
         while not stop.is_set():
-            wake.wait(wait)
+            wake.wait(push_every or wait)
             wake.clear()
             if stop.is_set():
                 break
             try:
                 report = self.push_once()
+                self.fetch_photo_files()
                 failures = 0
                 if report.outcomes.keys() - {"applied", "duplicate"} and on_applied is not None:
                     on_applied(report)  # a refused change corrected the replica
@@ -228,7 +231,9 @@ class SyncClient:
                 failures += 1
                 stop.wait(backoff_delay(failures, self.backoff_base, self.backoff_cap, self.rng))
                 wake.set()
-        listener.join(timeout=wait + self.timeout)
+        if self._feed_http is not None:
+            self._feed_http.close()  # ends a long-poll in flight: the listener sees `stop`
+        listener.join(timeout=self.timeout)
 
     def _listen_loop(
         self,
@@ -573,6 +578,41 @@ class SyncClient:
             self._bytes_uploaded += length
             if offset < sent_until:
                 self._bytes_resent += min(length, sent_until - offset)
+
+    # -- other terminals' photos -----------------------------------------------------
+
+    def fetch_photo_files(self, originals: bool = False) -> int:
+        """Bring the thumbnails and print copies of open work's photos other terminals took
+        (and the originals when asked); a file the hub has not received yet waits for the
+        next time. Returns how many files arrived."""
+        rows = self.store.query(
+            "SELECT p.sha256, p.thumbnail_sha256, p.print_sha256 FROM photos p "
+            "JOIN work_orders w ON w.id = p.work_order_id "
+            "WHERE w.status NOT IN ('delivered', 'cancelled')"
+        )
+        photos = PhotoStore(self.store, photos_folder(self.blobs.data_dir))
+        fetched = 0
+        for row in rows:
+            wanted = [row["thumbnail_sha256"], row["print_sha256"]]
+            if originals:
+                wanted.append(row["sha256"])
+            for sha in wanted:
+                if photos.path(sha).exists() or not self.fetch_photo(photos, sha):
+                    continue
+                fetched += 1
+        return fetched
+
+    def fetch_photo(self, photos: PhotoStore, sha256: str) -> bool:
+        """One photo file from the hub into this terminal's photo folder (on demand)."""
+        response = self._request("GET", f"{API}/blobs/{sha256}")
+        if response.status_code != 200:
+            return False
+        try:
+            photos.keep_copy(response.content, sha256)
+        except StoreError as err:
+            log.warning("photo %s from the hub not kept: %s", sha256[:12], err)
+            return False
+        return True
 
     # -- changes -----------------------------------------------------------------
 

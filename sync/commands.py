@@ -212,7 +212,11 @@ def run_sync(args: argparse.Namespace) -> int:
         if args.loop:
             stop = threading.Event()
             try:
-                client.run_forever(stop, args.interval)
+                if client.store.id_base is not None:
+                    # A workshop terminal: listen on the hub's feed, push every interval.
+                    client.run_live(stop, threading.Event(), push_every=args.interval)
+                else:
+                    client.run_forever(stop, args.interval)
             except KeyboardInterrupt:
                 stop.set()
             return EXIT_OK

@@ -126,7 +126,7 @@ def create_app(service: CloudService, blobs: BlobStore) -> Starlette:
         while True:
             answer = await run_in_threadpool(service.changes_since, who, since, limit)
             left = deadline - time.monotonic()
-            if answer["changes"] or left <= 0:
+            if answer["changes"] or left <= 0 or await request.is_disconnected():
                 return JSONResponse(answer)
             # Woken by a change made through this process; another instance's (several
             # behind a load balancer) is seen by the next look, within a second.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,11 +52,18 @@ def register(
     )
     demo.add_argument("--fresh", action="store_true", help="start from an empty demo station")
     demo.add_argument("--no-sync", action="store_true", help="leave the outbox for a real cloud")
+    demo.add_argument(
+        "--terminals",
+        action="store_true",
+        help="a workshop of terminals: the visit crosses the desk and bay 2 through a hub",
+    )
     demo.set_defaults(handler=run_demo)
 
 
 def run_demo(args: argparse.Namespace) -> int:
     config = config_from_args(args)
+    if args.terminals:
+        return run_terminals_demo(config, args.fresh)
     workshop, cast = open_demo_station(config.database_path, args.fresh)
     visit = DemoVisit(workshop, cast)
     photos = PhotoStore.open(workshop.store, photos_folder(config.data_dir))
@@ -84,13 +92,24 @@ def walk_the_visit(
     vehicle: VehicleInterface,
     camera: CameraDevice,
     config: Config,
+    go: Callable[[str], tuple[PhotoStore, Config]] | None = None,
 ) -> Path:
-    """Every stage, in the order the bay and the desk live them; returns the signed report."""
+    """Every stage, in the order the bay and the desk live them; returns the signed report.
+
+    With `go`, the visit moves between terminals: `go(name)` hands it over and
+    answers that terminal's photo store and configuration.
+    """
     from reports.issue import ReportSettings, issue_report
     from reports.keys import StationKeys, keys_folder
     from reports.verify import verify_report
 
-    workshop, narrate = visit.workshop, visit.narrate
+    def at(terminal: str) -> None:
+        nonlocal photos, config
+        if go is not None:
+            photos, config = go(terminal)
+
+    narrate = visit.narrate
+    at("desk")
     visit.reception()
     technician = visit.technician
     photos.record(
@@ -102,6 +121,7 @@ def walk_the_visit(
     )
     narrate("walk-around photo taken")
 
+    at("bay-2")
     visit.start_diagnosis()
     pre = scan(visit, vehicle, "pre")
     stored = sorted({d["code"] for e in pre["ecus"] for d in e["dtcs"] if d["kind"] == "stored"})
@@ -117,8 +137,10 @@ def walk_the_visit(
         caption="rear pads",
     )
     measure_alignment(visit)
+    at("desk")
     visit.customer_decides()
 
+    at("bay-2")
     visit.repair()
     photos.record(
         technician,
@@ -131,7 +153,9 @@ def walk_the_visit(
     )
     narrate("before and after photos of the rear pads paired")
     ecus = [e["id"] for e in pre["ecus"]]
-    diagnostics.authorise_code_clear(workshop, technician, visit.wo_id, ecus, confirmed=True)
+    diagnostics.authorise_code_clear(
+        visit.workshop, visit.technician, visit.wo_id, ecus, confirmed=True
+    )
     vehicle.clear_codes()
     post = scan(visit, vehicle, "post")
     comparison = diagnostics.compare_scans(pre, post)
@@ -141,9 +165,14 @@ def walk_the_visit(
     )
 
     visit.quality_check()
+    at("desk")
     advisor = visit.advisor
     issued = issue_report(
-        workshop, advisor, visit.wo_id, config.data_dir, settings=ReportSettings.from_config(config)
+        visit.workshop,
+        advisor,
+        visit.wo_id,
+        config.data_dir,
+        settings=ReportSettings.from_config(config),
     )
     verdict = verify_report(issued.path, StationKeys(keys_folder(config.data_dir)).trust_roots())
     narrate(
@@ -201,3 +230,45 @@ def sync_to_demo_cloud(config: Config, visit: DemoVisit) -> None:
         )
     finally:
         cloud.stop()
+
+
+def run_terminals_demo(config: Config, fresh: bool) -> int:
+    """The visit crossing terminals: a hub on 127.0.0.1, the desk and bay 2 as replicas."""
+    from station import replica
+    from sync import hub as hub_records
+    from ui.demo_workshop import DemoWorkshop
+
+    started = time.perf_counter()
+    shop = DemoWorkshop.open(config.data_dir, fresh)
+    try:
+        desk = shop.terminals["desk"]
+        visit = DemoVisit(desk.workshop, shop.cast)
+        visit.narrate(f"workshop hub on {shop.hub.url}; terminals: {', '.join(shop.terminals)}")
+
+        def go(name: str) -> tuple[PhotoStore, Config]:
+            terminal = shop.go(name, visit)
+            return terminal.photos, terminal.config
+
+        vehicle = simulated_vehicle(shop.cast.profiles[visit.vehicle_key])
+        camera = synthetic_camera()
+        try:
+            vehicle.connect()
+            camera.connect(lambda state, error: log.info("camera %s %s", state, error))
+            report_path = walk_the_visit(visit, desk.photos, vehicle, camera, desk.config, go=go)
+        finally:
+            vehicle.close()
+            camera.close()
+        shop.settle()
+        with shop.hub.service.db.transaction() as tx:
+            expected = hub_records.digest(tx, desk.workshop.store.meta("workshop_name") or "")
+        equal = all(replica.digest(t.workshop.store) == expected for t in shop.terminals.values())
+        visit.narrate(
+            f"every terminal holds the workshop as the hub does: {'yes' if equal else 'NO'}"
+        )
+        check = desk.workshop.store.verify_audit_chain()
+    finally:
+        shop.close()
+    print(f"audit chain: {'intact' if check.ok else 'BROKEN'} ({check.events} events)")
+    print(f"health report: {report_path}")
+    print(f"whole visit in {time.perf_counter() - started:.1f} s")
+    return EXIT_OK if check.ok and equal else EXIT_DEMO_FAILED

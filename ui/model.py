@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from station.errors import StationError
+from station.replica import conflict_notes, mark_seen
 from station.roles import Role, may
 from station.workshop import Actor, Workshop
 from ui.errors import error_text
@@ -145,6 +146,16 @@ class StationModel:
         if announce:
             self.events.changed.emit()
         return result
+
+    def remote_changed(self) -> None:
+        """Another terminal's change came in through the hub: every view re-reads. A change
+        made here that the hub refused is told to the person here, with what won."""
+        notes = conflict_notes(self.workshop.store, unseen_only=True)
+        for note in notes:
+            self.events.notice.emit(note.summary(self.language), True)
+        if notes:
+            mark_seen(self.workshop.store, [n.id for n in notes])
+        self.events.changed.emit()
 
     def notify(self, text: str, is_error: bool = False) -> None:
         self.events.notice.emit(text, is_error)

@@ -9,9 +9,10 @@ the demo station is enrolled with it, so the pending count visibly drains.
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from ui.equipment import Progress, start_demo_cloud
 from ui.model import StationModel, SyncStatus
@@ -21,13 +22,27 @@ log = logging.getLogger(__name__)
 
 RUN_EVERY_MS = 30_000
 STATUS_EVERY_MS = 3_000
+# How long one look at the hub's feed waits when nothing happens (a change ends it at once);
+# also the most the app waits for the feed to let go when it closes.
+LIVE_WAIT_S = 3.0
 
 
 class SyncLink(QObject):
-    """Runs the sync client for the app; `run_now` for the device bar's button."""
+    """Runs the sync client for the app; `run_now` for the device bar's button.
+
+    On a workshop terminal it runs live instead: every commit here wakes a push,
+    and the hub's feed is listened to, so other terminals' changes show at once.
+    """
+
+    remote_change = Signal()
 
     def __init__(self, model: StationModel, workers: Workers, demo_cloud: bool = False) -> None:
         super().__init__()
+        self.live: threading.Thread | None = None
+        self.stop_live = threading.Event()
+        self.wake = threading.Event()
+        # A method of this QObject: the feed thread's emit is queued to the GUI thread.
+        self.remote_change.connect(self._remote_change)
         self.model = model
         self.workers = workers
         self.demo_cloud = demo_cloud
@@ -62,6 +77,9 @@ class SyncLink(QObject):
         def done(result: tuple[Any, Any]) -> None:
             self.client, self.cloud = result
             self.status_timer.start()
+            if self.client.store.id_base is not None:
+                self._go_live(self.client)
+                return
             self.run_timer.start()
             self.run_now()
 
@@ -70,7 +88,27 @@ class SyncLink(QObject):
 
         self.workers.start(work, done, failed)
 
+    def _go_live(self, client: Any) -> None:
+        self.model.workshop.store.listeners.append(self.wake.set)
+        self.wake.set()  # what waited while the app was closed goes first
+        self.live = threading.Thread(
+            target=client.run_live,
+            args=(self.stop_live, self.wake, lambda _report: self.remote_change.emit()),
+            kwargs={"wait": LIVE_WAIT_S},
+            name="sync-live",
+            daemon=True,
+        )
+        self.live.start()
+
+    @Slot()
+    def _remote_change(self) -> None:
+        if self.live is not None:  # not after `stop`: the store may be closed by then
+            self.model.remote_changed()
+
     def run_now(self) -> None:
+        if self.live is not None:
+            self.wake.set()
+            return
         client = self.client
         if client is None or (self.run_job is not None and self.run_job.running):
             return
@@ -110,6 +148,11 @@ class SyncLink(QObject):
     def stop(self) -> None:
         self.run_timer.stop()
         self.status_timer.stop()
+        if self.live is not None:
+            self.stop_live.set()
+            self.wake.set()
+            self.live.join(timeout=LIVE_WAIT_S + 5)
+            self.live = None
         self.workers.shutdown()
         client = self.client or self.client_started
         if client is not None:

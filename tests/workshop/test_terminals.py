@@ -153,6 +153,11 @@ def test_a_missing_photo_file_is_set_aside_and_everything_else_still_flows(
     bay2.sync()
     assert bay2.workshop.work_order(wo)["status"] == "diagnosing"
     assert desk.client.status().set_aside == 1
+    # Bay 2 shows the photo's thumbnail; the original is missing everywhere and says so.
+    assert bay2.client.fetch_photo_files(originals=True) == 2
+    bay_photos = PhotoStore(bay2.store, tmp_path / "bay-2" / "photos")
+    assert bay_photos.path(photo.thumbnail_sha256).exists()
+    assert not bay_photos.path(photo.sha256).exists()
     assert hub_digest(hub) == desk.digest() == bay2.digest()
 
 

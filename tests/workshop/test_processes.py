@@ -1,0 +1,207 @@
+"""A hub and three terminals as separate processes on 127.0.0.1: the hub is SIGKILLed mid-visit.
+
+The hub is `station hub` over TLS with the workshop CA made by `station hub init`;
+each terminal joined with `station hub join` and runs `station sync --loop` (live:
+it listens on the hub's feed). The people's work is done on each terminal's own
+database from this process, as the app would. While the hub is dead the
+terminals keep working; after its restart every replica converges on the hub's.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from station import replica
+from station.findings import Channel, Decision, Severity, labour, part
+from station.lifecycle import Status
+from station.store import Store
+from station.vehicles import Powertrain
+from station.workshop import Workshop
+from sync import hub as hub_records
+from sync.cloud import CloudService
+from sync.cloud_db import CloudDatabase
+
+WORKSHOP = "Harbour Motors"
+TERMINALS = ("desk", "bay-1", "bay-2")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _station(*args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "station.cli", *args], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _until(what: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not what():
+        if time.monotonic() > deadline:
+            raise AssertionError("the workshop did not converge in time")
+        time.sleep(0.05)
+
+
+class Workshop3:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.hub_dir = root / "hub"
+        self.port = _free_port()
+        self.url = f"https://127.0.0.1:{self.port}"
+        _station(
+            "hub", "init", "--data-dir", str(self.hub_dir), "--workshop", WORKSHOP,
+            "--admin-pin", "1234",
+        )  # fmt: skip
+        self.hub: subprocess.Popen[bytes] | None = None
+        self.start_hub()
+        ca = str(self.hub_dir / "hub" / "workshop-ca.pem")
+        self.syncs: list[subprocess.Popen[bytes]] = []
+        self.terminals: dict[str, Workshop] = {}
+        for name in TERMINALS:
+            out = _station("hub", "terminal", "add", name, "--data-dir", str(self.hub_dir))
+            token = next(line.split()[1] for line in out.splitlines() if line.startswith("token:"))
+            data = root / name
+            _station(
+                "hub",
+                "join",
+                "--data-dir",
+                str(data),
+                "--url",
+                self.url,
+                "--token",
+                token,
+                "--ca",
+                ca,
+            )
+            self.syncs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "station.cli", "sync", "--loop", "--interval", "0.2",
+                     "--timeout", "5", "--data-dir", str(data)],
+                    stderr=subprocess.DEVNULL,
+                )
+            )  # fmt: skip
+            self.terminals[name] = Workshop(Store.open(data / "station.db"))
+
+    def start_hub(self) -> None:
+        self.hub = subprocess.Popen(
+            [sys.executable, "-m", "station.cli", "hub", "--data-dir", str(self.hub_dir),
+             "--host", "127.0.0.1", "--port", str(self.port)],
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def kill_hub(self) -> None:
+        assert self.hub is not None
+        self.hub.send_signal(signal.SIGKILL)
+        self.hub.wait(10)
+
+    def hub_digest(self) -> str:
+        service = CloudService(CloudDatabase(str(self.hub_dir / "hub" / "hub.db")))
+        try:
+            with service.db.transaction() as tx:
+                return hub_records.digest(tx, WORKSHOP)
+        finally:
+            service.db.close()
+
+    def close(self) -> None:
+        for proc in [*self.syncs, self.hub]:
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(10)
+        for w in self.terminals.values():
+            w.store.close()
+
+
+@pytest.fixture
+def workshop(tmp_path: Path) -> Iterator[Workshop3]:
+    shop = Workshop3(tmp_path)
+    try:
+        yield shop
+    finally:
+        shop.close()
+
+
+def _status(w: Workshop, wo: int) -> str:
+    row = w.store.query_one("SELECT status FROM work_orders WHERE id = ?", (wo,))
+    return "" if row is None else str(row["status"])
+
+
+def test_the_visit_crosses_three_terminal_processes_and_survives_a_killed_hub(
+    workshop: Workshop3,
+) -> None:
+    desk, bay1, bay2 = (workshop.terminals[n] for n in TERMINALS)
+    admin_desk, admin_bay2 = desk.login("admin", "1234"), bay2.login("admin", "1234")
+    vehicle = desk.add_vehicle(admin_desk, None, "粤B12345", Powertrain.ICE, "BYD", "Qin").id
+    wo = desk.create_work_order(admin_desk, vehicle, "brakes squeal").id
+    desk.check_in(admin_desk, wo, 42_000)
+    _until(lambda: _status(bay2, wo) == "checked_in")
+    bay2.change_status(admin_bay2, wo, Status.DIAGNOSING)
+    pads = bay2.add_finding(
+        admin_bay2,
+        wo,
+        "Front brake pads worn",
+        Severity.URGENT,
+        [part("Brake pads", 1, 38000, "BP-1"), labour("Fit pads", 1.0, 20000)],
+    ).id
+    bay2.change_status(admin_bay2, wo, Status.AWAITING_APPROVAL)
+    _until(lambda: _status(desk, wo) == "awaiting_approval")
+
+    workshop.kill_hub()
+    # The desk takes the customer's approval with the hub dead; bay 1 opens another visit.
+    signature = desk.record_signature(admin_desk, [[(1.0, 1.0), (50.0, 20.0)]], 300, 100)
+    desk.record_approval(admin_desk, pads, Decision.APPROVED, "Ms Wang", Channel.DESK, signature)
+    admin_bay1 = bay1.login("admin", "1234")
+    other = bay1.add_vehicle(admin_bay1, None, "粤B99999", Powertrain.EV).id
+    wo2 = bay1.create_work_order(admin_bay1, other, "battery warning").id
+    time.sleep(1.0)
+    assert _status(bay2, wo) == "awaiting_approval" and bay2.jobs(wo) == []
+    workshop.start_hub()
+
+    _until(lambda: len(bay2.jobs(wo)) == 1)
+    job = bay2.jobs(wo)[0]["id"]
+    bay2.change_status(admin_bay2, wo, Status.IN_REPAIR)
+    bay2.clock_on(admin_bay2, job)
+    bay2.clock_off(admin_bay2, job)
+    bay2.change_status(admin_bay2, wo, Status.QUALITY_CHECK)
+    bay2.record_quality_check(admin_bay2, wo, True)
+    _until(lambda: desk.store.query_one("SELECT id FROM quality_checks") is not None)
+    desk.change_status(admin_desk, wo, Status.READY)
+
+    def converged() -> bool:
+        pending = sum(
+            w.store.query_one("SELECT COUNT(*) AS n FROM outbox WHERE acked_at IS NULL")["n"]
+            for w in (desk, bay1, bay2)
+        )
+        if pending:
+            return False
+        expected = workshop.hub_digest()
+        return all(replica.digest(w.store) == expected for w in (desk, bay1, bay2))
+
+    _until(converged)
+    assert {_status(w, wo) for w in (desk, bay1, bay2)} == {"ready"}
+    assert {_status(w, wo2) for w in (desk, bay1, bay2)} == {"booked"}
