@@ -514,8 +514,12 @@ class ElmObdLink(ObdLink):
                 line = line[:-1]
                 continue
             if "?" in reply.statuses:
+                # a line garbled on the serial link reads as `?` too: once more, then give up
                 faults[""] = f"adapter did not understand {line}"
-                break
+                if attempt >= self.retries:
+                    break
+                attempt += 1
+                continue
             if "LV RESET" in reply.statuses and attempt < self.retries:
                 log.warning("adapter restarted during %s; setting it up again", line)
                 self._settings()

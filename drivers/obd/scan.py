@@ -39,6 +39,7 @@ from drivers.obd.services import (
     DTC_SERVICES,
     MAX_PIDS_PER_REQUEST,
     decode_values,
+    dtc_readings,
     freeze_frame_cause,
     hex_items,
     parse_current_data,
@@ -447,7 +448,8 @@ class _Scan:
             self.ecus[ecu_id].name = names[0] if names else None
 
     def _trouble_codes(self) -> None:
-        for service, kind in DTC_SERVICES.items():
+        raw: dict[str, dict[int, bytes]] = {}
+        for service in DTC_SERVICES:
             key = f"{service:02X}"
             replies, faults = self.ask(dict.fromkeys(self.ecus, bytes((service,))))
             for ecu_id, report in sorted(self.ecus.items()):
@@ -458,7 +460,18 @@ class _Scan:
                     continue
                 assert reply is not None
                 try:
-                    codes = parse_dtc_reply(service, reply, counted=self.link.counted_dtcs)
+                    dtc_readings(service, reply)
+                except DecodeError as err:
+                    report.note(key, ServiceRead(ADAPTER_ERROR, detail=str(err)))
+                    continue
+                raw.setdefault(ecu_id, {})[service] = reply
+        for ecu_id, codes_replies in sorted(raw.items()):
+            report = self.ecus[ecu_id]
+            counted = self._counted_codes(ecu_id, codes_replies)
+            for service, code_reply in codes_replies.items():
+                key, kind = f"{service:02X}", DTC_SERVICES[service]
+                try:
+                    codes = parse_dtc_reply(service, code_reply, counted=counted)
                 except DecodeError as err:
                     log.warning("ECU %s: %s codes unreadable (%s)", ecu_id, kind, err)
                     report.note(key, ServiceRead(ADAPTER_ERROR, detail=str(err)))
@@ -467,6 +480,30 @@ class _Scan:
                 report.dtcs += [
                     TroubleCode(code, kind, describe_dtc(code, self.language)) for code in codes
                 ]
+
+    def _counted_codes(self, ecu_id: str, replies: Mapping[int, bytes]) -> bool | None:
+        """Whether this ECU's code replies lead with a count byte (CAN says they do, some
+        emulations do not). A reply that fits only one way settles it for all three; when
+        every reply fits both, the stored-code count of PID 01 decides; else the count."""
+        if not self.link.counted_dtcs:
+            return False
+        readings = {service: dtc_readings(service, reply) for service, reply in replies.items()}
+        only_counted = any(c is not None and p is None for c, p in readings.values())
+        only_pairs = any(p is not None and c is None for c, p in readings.values())
+        if only_counted != only_pairs:
+            return only_counted
+        if only_counted and only_pairs:
+            return None  # each reply the way it fits
+        with_count, pairs = readings.get(0x03, (None, None))
+        if with_count is None or pairs is None or len(with_count) == len(pairs):
+            return True
+        answer, _faults = self.ask({ecu_id: b"\x01\x01"})
+        try:
+            status = parse_current_data(answer[ecu_id])[0x01]
+        except (KeyError, DecodeError):
+            return True
+        said = status[0] & 0x7F
+        return not (len(pairs) == said and len(with_count) != said)
 
     def _current_values(self) -> None:
         plans: dict[str, list[list[int]]] = {}
@@ -561,6 +598,10 @@ class _Scan:
             report = self.ecus[ecu_id]
             reply = replies.get(ecu_id)
             unread = self.outcome(ecu_id, "02", reply, faults)
+            if unread is not None and unread.status == NO_ANSWER:
+                # ECUs stay silent when they keep no frame; the codes themselves were read
+                report.note("02", ServiceRead(NO_DATA, detail="no freeze frame given"))
+                continue
             if unread is not None:
                 report.note("02", unread)
                 continue

@@ -55,24 +55,43 @@ def parse_freeze_frame(reply: bytes) -> dict[int, bytes]:
     return values
 
 
-def parse_dtc_reply(service: int, reply: bytes, *, counted: bool = True) -> list[str]:
-    """Service 03/07/0A reply. On CAN (ISO 15765-4) the count byte always leads and says
-    how many code pairs follow; bytes after them are padding. K-line and J1850 replies
-    (`counted=False`) are code pairs only, with zero pairs as padding. A reply holding
-    fewer codes than its count says is cut short and raises DecodeError."""
+def dtc_readings(service: int, reply: bytes) -> tuple[list[str] | None, list[str] | None]:
+    """The two ways a service 03/07/0A reply can be read: (with its count byte, as code
+    pairs only), None where the bytes do not fit that way. Pure.
+
+    On CAN (ISO 15765-4) the count byte leads and says how many pairs follow; anything
+    after them is padding. Code pairs without a count are K-line and J1850, and some
+    CAN emulations. `43 01 01 43 00` fits both (P0143, or P0101 and C0300): the caller
+    settles it with what else it knows of the ECU (`parse_dtc_reply`).
+    """
     body = check_positive(service, reply)
-    if not counted:
-        return decode_dtcs(body)
-    if not body:
-        raise DecodeError(f"reply {reply.hex()} lacks its code count")
-    count, pairs = body[0], body[1:]
-    if len(pairs) < 2 * count:
-        raise DecodeError(
-            f"reply {reply.hex()} announces {count} codes but carries {len(pairs) // 2}"
-        )
-    if any(pairs[2 * count :]):
-        log.debug("bytes after the %d announced codes ignored: %s", count, pairs.hex())
-    return [dtc_from_bytes(pairs[i], pairs[i + 1]) for i in range(0, 2 * count, 2)]
+    counted: list[str] | None = None
+    if body:
+        count, pairs = body[0], body[1:]
+        padding = pairs[2 * count :]
+        if len(pairs) >= 2 * count and not any(b not in (0x00, 0xAA, 0x55) for b in padding):
+            counted = [dtc_from_bytes(pairs[i], pairs[i + 1]) for i in range(0, 2 * count, 2)]
+    paired = decode_dtcs(body) if len(body) % 2 == 0 and body != b"\x00" else None
+    return counted, paired
+
+
+def parse_dtc_reply(service: int, reply: bytes, *, counted: bool | None = True) -> list[str]:
+    """Codes of a service 03/07/0A reply. `counted` True reads the count byte (CAN),
+    False code pairs only (K-line, J1850), None whichever way the bytes fit, the count
+    byte first. Bytes that fit neither way raise DecodeError: fewer codes than the count
+    says is a reply cut short, never a shorter list."""
+    with_count, pairs_only = dtc_readings(service, reply)
+    if counted is None:
+        counted = with_count is not None
+    chosen = with_count if counted else pairs_only
+    if chosen is None:
+        if counted and reply[1:2]:
+            raise DecodeError(
+                f"reply {reply.hex()} announces {reply[1]} codes but carries "
+                f"{(len(reply) - 2) // 2}"
+            )
+        raise DecodeError(f"reply {reply.hex()} is not a list of trouble codes")
+    return chosen
 
 
 def freeze_frame_cause(data: bytes) -> str | None:

@@ -16,7 +16,7 @@ from drivers.obd import (
 )
 from drivers.obd.dtc import dtc_to_bytes, known_dtc_count
 from drivers.obd.pids import PIDS, supported_pids
-from drivers.obd.services import freeze_frame_cause, parse_dtc_reply
+from drivers.obd.services import dtc_readings, freeze_frame_cause, parse_dtc_reply
 
 
 @pytest.mark.parametrize(
@@ -179,6 +179,27 @@ def test_can_trouble_code_replies_are_read_by_their_count_byte(
 def test_a_code_reply_shorter_than_its_count_is_cut_short_not_a_smaller_list() -> None:
     with pytest.raises(DecodeError, match="announces 3 codes but carries 2"):
         parse_dtc_reply(3, bytes.fromhex("430301430300"))
+    with pytest.raises(DecodeError):
+        parse_dtc_reply(3, bytes.fromhex("430301430300"), counted=None)
+
+
+@pytest.mark.parametrize(
+    ("reply", "with_count", "pairs_only"),
+    [
+        ("4301014300", ["P0143"], ["P0101", "C0300"]),
+        ("430143", None, ["P0143"]),  # an emulation without the count byte
+        ("43014301960234", None, ["P0143", "P0196", "P0234"]),
+        ("430301430300", None, None),  # cut short: neither way fits
+        ("4300", [], None),
+        ("4302014303000000", ["P0143", "P0300"], None),
+        # fits both ways: the ECU's other replies or its PID 01 count settle it
+        ("4301430300", ["C0303"], ["P0143", "P0300"]),
+    ],
+)
+def test_both_readings_of_a_code_reply(
+    reply: str, with_count: list[str] | None, pairs_only: list[str] | None
+) -> None:
+    assert dtc_readings(3, bytes.fromhex(reply)) == (with_count, pairs_only)
 
 
 def test_k_line_code_replies_have_no_count_byte() -> None:
