@@ -140,6 +140,8 @@ def init_station(
     admin: str,
     pin: str,
     config: Config | None = None,
+    display_name: str | None = None,
+    language: str = "zh",
 ) -> Workshop:
     """Create the database, the station's identity and its first admin, then run the
     other layers' init steps (the signing key...) from the `bay_station.init` group."""
@@ -154,7 +156,7 @@ def init_station(
             profile.load(tx), profile.parse_changes({"name": workshop_name})
         )
         profile.write(tx, named, diff)
-    workshop.add_user(None, admin, Role.ADMIN, pin)
+    workshop.add_user(None, admin, Role.ADMIN, pin, display_name, language)
     config = config or load_config(data_dir=Path(db_path).parent)
     for ep in entry_points(group=INIT_HOOK_GROUP):
         ep.load()(config, workshop)

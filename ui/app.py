@@ -7,9 +7,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QLocale
 from PySide6.QtWidgets import QApplication
 
+from station import profile
 from station.config import Config
 from station.demo import DemoCast, open_demo_station
 from station.photos import PhotoStore, photos_folder
@@ -19,10 +20,11 @@ from ui.context import AppContext
 from ui.devices import DeviceHub
 from ui.equipment import simulated_rig, simulated_vehicle, synthetic_camera
 from ui.i18n import Translations
+from ui.local_settings import load_settings
 from ui.model import StationModel
 from ui.pages import PAGES
 from ui.report_jobs import ReportProcess
-from ui.settings import load_settings
+from ui.setup import SetupView
 from ui.shell import IDLE_LOCK_MS, MainWindow
 from ui.station_devices import configure_devices
 from ui.style import apply_style
@@ -68,6 +70,14 @@ def qt_application() -> QApplication:
     return QApplication(sys.argv[:1])
 
 
+def first_language(workshop: Workshop, new_station: bool) -> str:
+    """The workshop profile's language; on a new station, the machine's own."""
+    if new_station:
+        system = QLocale.system().language()
+        return "zh" if system == QLocale.Language.Chinese else "en"
+    return profile.current(workshop.store).language
+
+
 def build_app(
     data_dir: Path,
     demo: bool = False,
@@ -90,11 +100,12 @@ def build_app(
     else:
         workshop = Workshop(Store.open(database))
     saved = load_settings(data_dir)
+    new_station = not demo and workshop.store.meta("station_id") is None
     model = StationModel(
         workshop,
         data_dir,
         bay=bay or saved.get("bay", "Bay 1"),
-        language=language or saved.get("language", "zh"),
+        language=language or saved.get("language") or first_language(workshop, new_station),
     )
     if cast is not None:
         model.booked_jobs = {cast.appointments[key]: jobs for key, jobs in cast.booked_jobs.items()}
@@ -116,6 +127,8 @@ def build_app(
         ReportProcess(),
     )
     window = MainWindow(ctx, PAGES, idle_lock_ms)
+    if new_station:
+        window.show_setup(SetupView(ctx, window.setup_done))
     link = SyncLink(model, workers, demo_cloud=demo and sync)
     window.sync_action = link.run_now
     if sync and (demo or workshop.store.meta("sync.url")):

@@ -48,8 +48,6 @@ def run_app(args: argparse.Namespace) -> int:
         return 0
     from ui.app import run
 
-    if not args.demo and not config.database_path.exists():
-        print(f"no station in {config.data_dir}: run `station init`, or try `station app --demo`")
-        return 2
+    config.data_dir.mkdir(parents=True, exist_ok=True)  # a new folder: the app sets it up
     windowed = bool(args.windowed) or str(config.get("ui.windowed") or "").lower() in ("1", "true")
     return run(config, args.demo, args.fresh, args.bay or config.get("bay"), windowed)

@@ -5,20 +5,14 @@ from __future__ import annotations
 import logging
 
 from ui.approvals import ApprovalsView
-from ui.context import AppContext
 from ui.desk import AppointmentsView, BoardView, DeliveryView
 from ui.queue import QueueView
 from ui.report_view import ReportView
 from ui.settings import SettingsView
 from ui.shell import PageFactory
-from ui.widgets.base import View
 from ui.workorder import WorkOrderView
 
 log = logging.getLogger(__name__)
-
-
-def _settings(ctx: AppContext) -> View:
-    return SettingsView(ctx.model, ctx.devices.connect_all)
 
 
 PAGES: dict[str, PageFactory] = {
@@ -29,5 +23,5 @@ PAGES: dict[str, PageFactory] = {
     "report": ReportView,
     "delivery": DeliveryView,
     "appointments": AppointmentsView,
-    "settings": _settings,
+    "settings": SettingsView,
 }

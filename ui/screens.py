@@ -106,7 +106,7 @@ def screens(app: StationApp) -> dict[str, Callable[[], None]]:
         def show() -> None:
             window.show_page(key)
             if tab is not None:
-                window.pages["work_order"].tabs.setCurrentIndex(tab)  # type: ignore[attr-defined]
+                window.pages[key].tabs.setCurrentIndex(tab)  # type: ignore[attr-defined]
 
         return show
 
@@ -123,7 +123,10 @@ def screens(app: StationApp) -> dict[str, Callable[[], None]]:
         "approvals": page("approvals"),
         "report": page("report"),
         "delivery": page("delivery"),
-        "settings": page("settings"),
+        "settings": page("settings", 0),
+        "settings-workshop": page("settings", 1),
+        "settings-devices": page("settings", 2),
+        "settings-hub": page("settings", 3),
     }
 
 

@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
         box.addLayout(middle, 1)
         box.addWidget(self.device_bar)
 
+        self.setup: QWidget | None = None
         self.idle = IdleLock(self.model.lock, idle_lock_ms)
         app = QApplication.instance()
         if app is not None:
@@ -278,6 +279,20 @@ class MainWindow(QMainWindow):
     def hide_notice(self) -> None:
         self.notice_timer.stop()
         self.middle_of_top.setCurrentWidget(self.work_order_label)
+
+    def show_setup(self, setup: QWidget) -> None:
+        """A new data folder: the first-run set-up instead of the login."""
+        self.setup = setup
+        self.stack.addWidget(setup)
+        self.stack.setCurrentWidget(setup)
+
+    def setup_done(self) -> None:
+        if self.setup is not None:
+            self.stack.removeWidget(self.setup)
+            self.setup.deleteLater()
+            self.setup = None
+        self.login.refresh()
+        self.stack.setCurrentWidget(self.login)
 
     # -- presenting -----------------------------------------------------------------------
 

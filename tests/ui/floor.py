@@ -147,7 +147,7 @@ def visible_texts(window: QWidget) -> Iterator[tuple[QWidget, str, bool]]:
         if isinstance(widget, (QAbstractButton, QLabel)) and widget.text():
             yield widget, widget.text(), data
         elif isinstance(widget, QLineEdit) and widget.placeholderText() and not widget.text():
-            yield widget, widget.placeholderText(), False
+            yield widget, widget.placeholderText(), data
         elif isinstance(widget, QTabBar):
             for index in range(widget.count()):
                 yield widget, widget.tabText(index), False

@@ -620,6 +620,86 @@
     </message>
 </context>
 <context>
+    <name>DevicesForm</name>
+    <message>
+        <location filename="../setup.py" line="223"/>
+        <source>Vehicle bus</source>
+        <translation>车辆总线</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="224"/>
+        <source>Alignment rig</source>
+        <translation>四轮定位仪</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="225"/>
+        <source>Camera</source>
+        <translation>相机</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="228"/>
+        <source>Read VIN</source>
+        <translation>读取 VIN</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="229"/>
+        <source>Read rig</source>
+        <translation>读取定位仪</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="230"/>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="238"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="241"/>
+        <source>simulator (training)</source>
+        <translation>模拟器（培训）</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="245"/>
+        <source>No camera</source>
+        <translation>无相机</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="274"/>
+        <location filename="../setup.py" line="287"/>
+        <source>Nothing chosen</source>
+        <translation>未选择</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="280"/>
+        <location filename="../setup.py" line="315"/>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="283"/>
+        <source>Live picture below</source>
+        <translation>实时画面见下方</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="289"/>
+        <source>Testing…</source>
+        <translation>测试中…</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="299"/>
+        <source>VIN %1</source>
+        <translation>VIN %1</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="304"/>
+        <source>%1 live readings, %2 values measured</source>
+        <translation>%1 条实时读数，测得 %2 个数值</translation>
+    </message>
+</context>
+<context>
     <name>DiagnosticsView</name>
     <message>
         <location filename="../diagnostics_view.py" line="115"/>
@@ -1087,6 +1167,24 @@
     </message>
 </context>
 <context>
+    <name>JoinForm</name>
+    <message>
+        <location filename="../setup.py" line="360"/>
+        <source>Leave both empty to work on its own; join later in Settings.</source>
+        <translation>两项留空则单机使用；之后可在设置中加入。</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="361"/>
+        <source>Hub or cloud address</source>
+        <translation>车间服务器或云端地址</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="362"/>
+        <source>Enrolment code</source>
+        <translation>注册码</translation>
+    </message>
+</context>
+<context>
     <name>KeypadPopup</name>
     <message>
         <location filename="../widgets/keypad.py" line="131"/>
@@ -1115,77 +1213,77 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../shell.py" line="193"/>
+        <location filename="../shell.py" line="194"/>
         <source>My queue</source>
         <translation>我的队列</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="194"/>
+        <location filename="../shell.py" line="195"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="195"/>
+        <location filename="../shell.py" line="196"/>
         <source>Workshop board</source>
         <translation>车间看板</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="196"/>
+        <location filename="../shell.py" line="197"/>
         <source>Approvals</source>
         <translation>客户确认</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="197"/>
+        <location filename="../shell.py" line="198"/>
         <source>Health report</source>
         <translation>健康报告</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="198"/>
+        <location filename="../shell.py" line="199"/>
         <source>Delivery</source>
         <translation>交车与回访</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="199"/>
+        <location filename="../shell.py" line="200"/>
         <source>Appointments</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="200"/>
+        <location filename="../shell.py" line="201"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="235"/>
+        <location filename="../shell.py" line="236"/>
         <source>Bay Station</source>
         <translation>工位终端</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="239"/>
+        <location filename="../shell.py" line="240"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="247"/>
+        <location filename="../shell.py" line="248"/>
         <source>technician</source>
         <translation>技师</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="248"/>
+        <location filename="../shell.py" line="249"/>
         <source>advisor</source>
         <translation>服务顾问</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="249"/>
+        <location filename="../shell.py" line="250"/>
         <source>admin</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="256"/>
+        <location filename="../shell.py" line="257"/>
         <source>No work order open</source>
         <translation>未打开工单</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="297"/>
+        <location filename="../shell.py" line="312"/>
         <source>Sync is not configured on this station</source>
         <translation>本终端未配置同步</translation>
     </message>
@@ -1227,6 +1325,64 @@
         <location filename="../texts.py" line="80"/>
         <source>Pre-diagnosis: %1</source>
         <translation>预诊断：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileForm</name>
+    <message>
+        <location filename="../setup.py" line="124"/>
+        <source>Workshop name</source>
+        <translation>门店名称</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="125"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="126"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="127"/>
+        <source>Tax id</source>
+        <translation>税号</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="128"/>
+        <source>Currency</source>
+        <translation>货币</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="129"/>
+        <source>Tax rate</source>
+        <translation>税率</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="130"/>
+        <source>Customers&apos; language</source>
+        <translation>客户默认语言</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="134"/>
+        <source>Tax rate (%)</source>
+        <translation>税率（%）</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="136"/>
+        <source>Choose the logo (PNG or JPEG)</source>
+        <translation>选择标志（PNG 或 JPEG）</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="138"/>
+        <source>Logo chosen: tap to change</source>
+        <translation>已选标志：点击更换</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="154"/>
+        <source>The workshop&apos;s logo</source>
+        <translation>门店标志</translation>
     </message>
 </context>
 <context>
@@ -1687,34 +1843,209 @@
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../settings.py" line="87"/>
+        <location filename="../settings.py" line="103"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="88"/>
+        <location filename="../settings.py" line="104"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="88"/>
+        <location filename="../settings.py" line="104"/>
         <source>Bay name</source>
         <translation>工位名称</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="91"/>
+        <location filename="../settings.py" line="107"/>
         <source>Save bay name</source>
         <translation>保存工位名称</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="92"/>
+        <location filename="../settings.py" line="108"/>
         <source>Reconnect devices</source>
         <translation>重新连接设备</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="114"/>
+        <location filename="../settings.py" line="109"/>
+        <source>Save the workshop profile</source>
+        <translation>保存门店信息</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="110"/>
+        <source>Save and connect the devices</source>
+        <translation>保存并连接设备</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="111"/>
+        <source>Join</source>
+        <translation>加入</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="113"/>
+        <source>This terminal</source>
+        <translation>本终端</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="113"/>
+        <source>Workshop</source>
+        <translation>门店</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="113"/>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="113"/>
+        <source>Hub</source>
+        <translation>车间服务器</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="142"/>
+        <location filename="../settings.py" line="152"/>
+        <location filename="../settings.py" line="156"/>
         <source>Saved</source>
         <translation>已保存</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="162"/>
+        <source>Joining failed: %1</source>
+        <translation>加入失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="171"/>
+        <source>Joined the workshop hub</source>
+        <translation>已加入车间服务器</translation>
+    </message>
+</context>
+<context>
+    <name>SetupView</name>
+    <message>
+        <location filename="../setup.py" line="453"/>
+        <source>This terminal&apos;s bay (or desk)</source>
+        <translation>本终端所在工位（或前台）</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="457"/>
+        <source>Login name</source>
+        <translation>登录名</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="458"/>
+        <source>Name shown</source>
+        <translation>显示名称</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="459"/>
+        <source>PIN (4 to 8 digits)</source>
+        <translation>PIN 码（4 至 8 位数字）</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="460"/>
+        <source>PIN again</source>
+        <translation>再次输入 PIN 码</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="465"/>
+        <source>Back</source>
+        <translation>上一步</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="471"/>
+        <source>Language and bay</source>
+        <translation>语言与工位</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="472"/>
+        <source>The workshop</source>
+        <translation>门店信息</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="473"/>
+        <source>The first administrator</source>
+        <translation>首位管理员</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="474"/>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="475"/>
+        <source>Workshop hub or cloud</source>
+        <translation>车间服务器或云端</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="478"/>
+        <source>Choose the language of this screen and name this terminal.</source>
+        <translation>选择界面语言，并为本终端命名。</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="479"/>
+        <source>What the health report and the customers see.</source>
+        <translation>健康报告和客户看到的信息。</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="480"/>
+        <source>The administrator adds the other people later, in Settings.</source>
+        <translation>管理员之后可在设置中添加其他人员。</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="481"/>
+        <source>Choose each device this terminal has and test it.</source>
+        <translation>选择本终端连接的各个设备并测试。</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="482"/>
+        <source>Join the workshop hub so the bays share the work orders.</source>
+        <translation>加入车间服务器，各工位即可共享工单。</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="485"/>
+        <source>Setting up the station (%1 of %2): %3</source>
+        <translation>设置终端（第 %1 步，共 %2 步）：%3</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="492"/>
+        <source>Finish</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="492"/>
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="512"/>
+        <source>The workshop needs a name</source>
+        <translation>请填写门店名称</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="516"/>
+        <source>The administrator needs a login name</source>
+        <translation>请填写管理员登录名</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="518"/>
+        <source>The PIN is 4 to 8 digits</source>
+        <translation>PIN 码为 4 至 8 位数字</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="520"/>
+        <source>The two PINs differ</source>
+        <translation>两次输入的 PIN 码不一致</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="556"/>
+        <source>Joined the workshop hub</source>
+        <translation>已加入车间服务器</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="560"/>
+        <source>The station is ready, but joining failed: %1</source>
+        <translation>终端已就绪，但加入失败：%1</translation>
     </message>
 </context>
 <context>
