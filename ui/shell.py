@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -25,6 +26,7 @@ from ui.context import AppContext
 from ui.device_bar import DeviceBar
 from ui.login import LoginScreen
 from ui.widgets.base import View
+from ui.widgets.keyboard import OnScreenKeyboard
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +175,9 @@ class MainWindow(QMainWindow):
         box.addWidget(self.device_bar)
 
         self.setup: QWidget | None = None
+        self.keyboard = OnScreenKeyboard(self)
+        self.keyboard.chinese = self.model.language == "zh"  # pinyin first on a Chinese screen
+        self.model.events.language.connect(self._keyboard_language)
         self.idle = IdleLock(self.model.lock, idle_lock_ms)
         app = QApplication.instance()
         if app is not None:
@@ -279,6 +284,15 @@ class MainWindow(QMainWindow):
     def hide_notice(self) -> None:
         self.notice_timer.stop()
         self.middle_of_top.setCurrentWidget(self.work_order_label)
+
+    def _keyboard_language(self, language: str) -> None:
+        self.keyboard.chinese = language == "zh"
+        self.keyboard.retranslate()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if self.keyboard.isVisible() and self.keyboard.target is not None:
+            self.keyboard.attach(self.keyboard.target)
 
     def show_setup(self, setup: QWidget) -> None:
         """A new data folder: the first-run set-up instead of the login."""

@@ -802,42 +802,42 @@
         <translation>警告：车辆 VIN 与工单不一致</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="208"/>
+        <location filename="../diagnostics_view.py" line="211"/>
         <source>Scan incomplete: %1</source>
         <translation>扫描未完成：%1</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="213"/>
+        <location filename="../diagnostics_view.py" line="216"/>
         <source>stored</source>
         <translation>已存储</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="214"/>
+        <location filename="../diagnostics_view.py" line="217"/>
         <source>pending</source>
         <translation>待定</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="215"/>
+        <location filename="../diagnostics_view.py" line="218"/>
         <source>permanent</source>
         <translation>永久</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="227"/>
+        <location filename="../diagnostics_view.py" line="230"/>
         <source>Freeze frame</source>
         <translation>冻结帧</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="235"/>
+        <location filename="../diagnostics_view.py" line="238"/>
         <source>Readiness</source>
         <translation>就绪状态</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="248"/>
+        <location filename="../diagnostics_view.py" line="251"/>
         <source>No vehicle interface is connected</source>
         <translation>未连接车辆诊断接口</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="308"/>
+        <location filename="../diagnostics_view.py" line="311"/>
         <source>Codes cleared in %1</source>
         <translation>已清除故障码：%1</translation>
     </message>
@@ -1213,77 +1213,77 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../shell.py" line="194"/>
+        <location filename="../shell.py" line="199"/>
         <source>My queue</source>
         <translation>我的队列</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="195"/>
+        <location filename="../shell.py" line="200"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="196"/>
+        <location filename="../shell.py" line="201"/>
         <source>Workshop board</source>
         <translation>车间看板</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="197"/>
+        <location filename="../shell.py" line="202"/>
         <source>Approvals</source>
         <translation>客户确认</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="198"/>
+        <location filename="../shell.py" line="203"/>
         <source>Health report</source>
         <translation>健康报告</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="199"/>
+        <location filename="../shell.py" line="204"/>
         <source>Delivery</source>
         <translation>交车与回访</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="200"/>
+        <location filename="../shell.py" line="205"/>
         <source>Appointments</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="201"/>
+        <location filename="../shell.py" line="206"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="236"/>
+        <location filename="../shell.py" line="241"/>
         <source>Bay Station</source>
         <translation>工位终端</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="240"/>
+        <location filename="../shell.py" line="245"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="248"/>
+        <location filename="../shell.py" line="253"/>
         <source>technician</source>
         <translation>技师</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="249"/>
+        <location filename="../shell.py" line="254"/>
         <source>advisor</source>
         <translation>服务顾问</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="250"/>
+        <location filename="../shell.py" line="255"/>
         <source>admin</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="257"/>
+        <location filename="../shell.py" line="262"/>
         <source>No work order open</source>
         <translation>未打开工单</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="312"/>
+        <location filename="../shell.py" line="326"/>
         <source>Sync is not configured on this station</source>
         <translation>本终端未配置同步</translation>
     </message>
@@ -1299,6 +1299,19 @@
         <location filename="../widgets/keypad.py" line="72"/>
         <source>OK</source>
         <translation>确定</translation>
+    </message>
+</context>
+<context>
+    <name>OnScreenKeyboard</name>
+    <message>
+        <location filename="../widgets/keyboard.py" line="152"/>
+        <source>space</source>
+        <translation>空格</translation>
+    </message>
+    <message>
+        <location filename="../widgets/keyboard.py" line="153"/>
+        <source>Hide</source>
+        <translation>收起</translation>
     </message>
 </context>
 <context>
@@ -1843,79 +1856,79 @@
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../settings.py" line="103"/>
+        <location filename="../settings.py" line="110"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="104"/>
+        <location filename="../settings.py" line="111"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="104"/>
+        <location filename="../settings.py" line="111"/>
         <source>Bay name</source>
         <translation>工位名称</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="107"/>
+        <location filename="../settings.py" line="114"/>
         <source>Save bay name</source>
         <translation>保存工位名称</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="108"/>
+        <location filename="../settings.py" line="115"/>
         <source>Reconnect devices</source>
         <translation>重新连接设备</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="109"/>
+        <location filename="../settings.py" line="116"/>
         <source>Save the workshop profile</source>
         <translation>保存门店信息</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="110"/>
+        <location filename="../settings.py" line="117"/>
         <source>Save and connect the devices</source>
         <translation>保存并连接设备</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="111"/>
+        <location filename="../settings.py" line="118"/>
         <source>Join</source>
         <translation>加入</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="113"/>
+        <location filename="../settings.py" line="120"/>
         <source>This terminal</source>
         <translation>本终端</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="113"/>
+        <location filename="../settings.py" line="120"/>
         <source>Workshop</source>
         <translation>门店</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="113"/>
+        <location filename="../settings.py" line="120"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="113"/>
+        <location filename="../settings.py" line="120"/>
         <source>Hub</source>
         <translation>车间服务器</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="142"/>
-        <location filename="../settings.py" line="152"/>
-        <location filename="../settings.py" line="156"/>
+        <location filename="../settings.py" line="149"/>
+        <location filename="../settings.py" line="159"/>
+        <location filename="../settings.py" line="163"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="162"/>
+        <location filename="../settings.py" line="169"/>
         <source>Joining failed: %1</source>
         <translation>加入失败：%1</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="171"/>
+        <location filename="../settings.py" line="178"/>
         <source>Joined the workshop hub</source>
         <translation>已加入车间服务器</translation>
     </message>

@@ -1,0 +1,71 @@
+"""The on-screen keyboard: a tap on a text field brings it, pinyin turns into Chinese,
+every key is big enough and the field stays visible."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect, Qt
+from pytestqt.qtbot import QtBot
+
+from ui.app import StationApp
+from ui.widgets.keyboard import candidates
+
+from .conftest import log_in
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+def test_pinyin_candidates_come_from_the_table() -> None:
+    table = {"shache": ("刹车",), "shachepian": ("刹车片",), "sha": ("沙",)}
+    assert candidates("shache", table) == ["刹车", "刹车片"]
+    assert candidates("shach", table) == ["刹车", "刹车片"]
+    assert candidates("shaxyz", table) == ["沙"]
+    assert candidates("", table) == []
+    assert candidates("wang")[0] == "王"  # the shipped table has the common surnames
+
+
+def test_typing_a_finding_title_in_pinyin_and_letters(qtbot: QtBot, demo_app: StationApp) -> None:
+    app, window = demo_app, demo_app.window
+    assert app.cast is not None
+    window.resize(1024, 768)
+    log_in(qtbot, app, "li.wei", app.cast.pins["li.wei"])
+    app.model.select(app.model.workshop.list_work_orders()[0]["id"])
+    window.show_page("work_order")
+    view = window.pages["work_order"]
+    view.show_tab(view.findings)
+    field = view.findings.title
+    keyboard = window.keyboard
+    qtbot.mouseClick(field, LEFT)
+    assert keyboard.isVisible()
+    frame = window.rect()
+    keyboard_rect = QRect(keyboard.mapTo(window, QPoint(0, 0)), keyboard.size())
+    field_rect = QRect(field.mapTo(window, QPoint(0, 0)), field.size())
+    assert frame.contains(keyboard_rect)
+    assert not keyboard_rect.intersects(field_rect), "the field stays visible"
+    for button in [*keyboard.keys.values(), keyboard.space, keyboard.backspace, keyboard.mode]:
+        assert button.width() >= 44 and button.height() >= 44, button.objectName()
+
+    if not keyboard.chinese:
+        qtbot.mouseClick(keyboard.mode, LEFT)
+    for char in "shachepian":
+        qtbot.mouseClick(keyboard.keys[char], LEFT)
+    assert keyboard.candidate_buttons[0].text() == "刹车片"
+    qtbot.mouseClick(keyboard.candidate_buttons[0], LEFT)
+    for char in "mosun":
+        qtbot.mouseClick(keyboard.keys[char], LEFT)
+    qtbot.mouseClick(keyboard.space, LEFT)  # space takes the first candidate
+    qtbot.mouseClick(keyboard.mode, LEFT)  # back to letters and digits
+    qtbot.mouseClick(keyboard.space, LEFT)
+    for char in "26":
+        qtbot.mouseClick(keyboard.keys[char], LEFT)
+    qtbot.mouseClick(keyboard.dot, LEFT)
+    qtbot.mouseClick(keyboard.keys["5"], LEFT)
+    qtbot.mouseClick(keyboard.backspace, LEFT)
+    qtbot.mouseClick(keyboard.keys["4"], LEFT)
+    qtbot.mouseClick(keyboard.space, LEFT)
+    qtbot.mouseClick(keyboard.shift, LEFT)
+    qtbot.mouseClick(keyboard.keys["m"], LEFT)
+    qtbot.mouseClick(keyboard.keys["m"], LEFT)
+    assert field.text() == "刹车片磨损 26.4 Mm"
+
+    qtbot.mouseClick(keyboard.hide_button, LEFT)
+    assert not keyboard.isVisible()
