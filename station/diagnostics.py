@@ -101,6 +101,8 @@ class CodeComparison:
     # Kept by the car as permanent codes although no longer active: a clear cannot
     # erase them, they go by themselves after the car has driven without the fault.
     permanent_only: tuple[str, ...] = ()
+    # Gone from the rescan only because their control unit was not read completely.
+    not_checked: tuple[str, ...] = ()
 
 
 def scan_codes(
@@ -114,15 +116,43 @@ def scan_codes(
     }
 
 
+def codes_by_ecu(
+    result: Mapping[str, Any], kinds: tuple[str, ...] = ("stored", "pending")
+) -> dict[str, set[str]]:
+    """Code -> the control units that reported it."""
+    found: dict[str, set[str]] = {}
+    for ecu in result.get("ecus", []):
+        for dtc in ecu.get("dtcs", []):
+            if dtc.get("kind") in kinds:
+                found.setdefault(dtc["code"], set()).add(str(ecu.get("id")))
+    return found
+
+
+def ecus_read_completely(result: Mapping[str, Any]) -> set[str]:
+    """Control units whose stored, pending and permanent codes this scan read to the end.
+
+    A scan cut short (`incomplete`) read none of them for certain; a unit that did
+    not answer is not in the scan at all.
+    """
+    if result.get("incomplete"):
+        return set()
+    return {str(ecu.get("id")) for ecu in result.get("ecus", [])}
+
+
 def compare_scans(before: Mapping[str, Any], after: Mapping[str, Any]) -> CodeComparison:
     """Codes gone, codes still there, codes that came back or appeared (stored and pending),
-    and the permanent records the car keeps until it has driven without the fault."""
-    pre, post = scan_codes(before), scan_codes(after)
+    codes not checked because their unit was not read completely, and the permanent
+    records the car keeps until it has driven without the fault."""
+    pre, post = codes_by_ecu(before), scan_codes(after)
+    read = ecus_read_completely(after)
+    gone = set(pre) - post
+    cleared = {code for code in gone if pre[code] <= read}
     return CodeComparison(
-        cleared=tuple(sorted(pre - post)),
-        remaining=tuple(sorted(pre & post)),
-        new=tuple(sorted(post - pre)),
+        cleared=tuple(sorted(cleared)),
+        remaining=tuple(sorted(set(pre) & post)),
+        new=tuple(sorted(post - set(pre))),
         permanent_only=tuple(sorted(scan_codes(after, ("permanent",)) - post)),
+        not_checked=tuple(sorted(gone - cleared)),
     )
 
 

@@ -1,0 +1,221 @@
+"""What may be said to the customer: pure rules the report and every screen follow.
+
+A signed report makes every line a signed statement, so these rules decide from
+the records alone what is true: a code is "cleared" only when the rescan read
+its control unit completely and the code is gone; a repaired item is shown as
+it is after the repair, not with the rating that sold the repair; work is
+"done" only when someone clocked on it and finished; a declined repair is said
+to be declined, with its fault still there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from station.diagnostics import CodeComparison
+from station.findings import ApprovalState
+
+
+class CodeVerdict(StrEnum):
+    """In the order the customer reads them: what still needs attention first."""
+
+    STILL_PRESENT = "still_present"
+    NEW = "new"  # appeared after the repair
+    DECLINED = "declined"  # declined by the customer: the fault is still there
+    NOT_CHECKED = "not_checked"  # its control unit did not answer the rescan
+    PERMANENT_ONLY = "permanent_only"  # repaired; the car clears its permanent record itself
+    CLEARED = "cleared"  # read completely after the repair, and gone
+
+
+@dataclass(frozen=True)
+class CodeOutcome:
+    code: str
+    verdict: CodeVerdict
+
+
+def code_outcomes(
+    comparison: CodeComparison, declined: Iterable[str] = ()
+) -> tuple[CodeOutcome, ...]:
+    """One verdict per code, in the order the customer reads them.
+
+    A code whose finding the customer declined is never "cleared" nor "repaired":
+    a clear only erased it from the car's memory, the fault is still there.
+    """
+    declined_codes = set(declined)
+    outcomes: list[CodeOutcome] = []
+    for codes, verdict in (
+        (comparison.remaining, CodeVerdict.STILL_PRESENT),
+        (comparison.new, CodeVerdict.NEW),
+        (comparison.not_checked, CodeVerdict.NOT_CHECKED),
+        (comparison.permanent_only, CodeVerdict.PERMANENT_ONLY),
+        (comparison.cleared, CodeVerdict.CLEARED),
+    ):
+        for code in codes:
+            shown = verdict
+            if code in declined_codes and verdict is not CodeVerdict.NEW:
+                shown = CodeVerdict.DECLINED
+            outcomes.append(CodeOutcome(code, shown))
+    order = list(CodeVerdict)
+    return tuple(sorted(outcomes, key=lambda o: (order.index(o.verdict), o.code)))
+
+
+# -- jobs -----------------------------------------------------------------------
+
+
+class JobState(StrEnum):
+    DONE = "done"  # clocked on and every clock entry finished
+    IN_PROGRESS = "in_progress"  # someone is still clocked on
+    NOT_STARTED = "not_started"  # nobody ever clocked on
+
+
+@dataclass(frozen=True)
+class ClockSpan:
+    technician: str
+    started_at: str
+    ended_at: str | None
+
+
+def job_state(spans: Sequence[ClockSpan]) -> JobState:
+    if not spans:
+        return JobState.NOT_STARTED
+    if any(span.ended_at is None for span in spans):
+        return JobState.IN_PROGRESS
+    return JobState.DONE
+
+
+def minutes_worked(spans: Sequence[ClockSpan]) -> int:
+    """Whole minutes on the clock, finished spans only (an open one has no length yet)."""
+    total = sum(
+        (
+            datetime.fromisoformat(span.ended_at) - datetime.fromisoformat(span.started_at)
+        ).total_seconds()
+        for span in spans
+        if span.ended_at is not None
+    )
+    return round(total / 60)
+
+
+def technicians(spans: Sequence[ClockSpan]) -> tuple[str, ...]:
+    """Who worked on a job, each once, in the order they started."""
+    return tuple(dict.fromkeys(span.technician for span in spans))
+
+
+# -- items after a repair ------------------------------------------------------
+
+
+class ItemState(StrEnum):
+    AS_MEASURED = "as_measured"  # no repair: the inspection's rating stands
+    MEASURED_AFTER = "measured_after"  # repaired and measured again: the new value
+    REPLACED = "replaced"  # repaired, not measured again: "replaced", no rating
+
+
+def item_after_repair(repaired: bool, measured_again: bool) -> ItemState:
+    """The old rating is what sold the repair; after it, only a new reading or "replaced" is true."""
+    if not repaired:
+        return ItemState.AS_MEASURED
+    return ItemState.MEASURED_AFTER if measured_again else ItemState.REPLACED
+
+
+def rating_counts(ratings: Iterable[str], replaced: int = 0) -> dict[str, int]:
+    """The summary bar: the ratings that stand now, and the items replaced on this visit."""
+    counts = {"green": 0, "amber": 0, "red": 0}
+    for rating in ratings:
+        counts[rating] += 1
+    counts["replaced"] = replaced
+    return counts
+
+
+# -- findings, codes and what a clear would hide -----------------------------------
+
+
+class Standing(StrEnum):
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+    SUPERSEDED = "superseded"
+
+
+def finding_standing(corrections: Sequence[Mapping[str, Any]]) -> Standing:
+    """A finding stays on record; its latest correction says whether it still counts."""
+    if not corrections:
+        return Standing.ACTIVE
+    last = corrections[-1]
+    return Standing.SUPERSEDED if last.get("replaced_by") is not None else Standing.WITHDRAWN
+
+
+@dataclass(frozen=True)
+class CodeAtRisk:
+    code: str
+    reason: str  # "declined", "not_decided", "not_repaired"
+
+
+def codes_at_risk(
+    codes: Iterable[str], findings: Sequence[Mapping[str, Any]], done_findings: Iterable[int]
+) -> tuple[CodeAtRisk, ...]:
+    """Codes a clear would erase although their fault was not repaired.
+
+    `findings` are the active findings (id, source_kind, source_ref, state);
+    `done_findings` the ids whose repair job is done. A code with no finding at
+    all is evidence nobody has looked at: it is not repaired either.
+    """
+    done = set(done_findings)
+    by_code: dict[str, list[Mapping[str, Any]]] = {}
+    for finding in findings:
+        if finding["source_kind"] == "dtc" and finding["source_ref"]:
+            by_code.setdefault(str(finding["source_ref"]), []).append(finding)
+    risky = []
+    for code in sorted(set(codes)):
+        related = by_code.get(code, [])
+        if any(f["id"] in done for f in related):
+            continue
+        states = {f["state"] for f in related}
+        if ApprovalState.DECLINED.value in states:
+            reason = "declined"
+        elif ApprovalState.PENDING.value in states:
+            reason = "not_decided"
+        else:
+            reason = "not_repaired"
+        risky.append(CodeAtRisk(code, reason))
+    return tuple(risky)
+
+
+@dataclass(frozen=True)
+class Source:
+    code: str
+    descriptions: tuple[str, ...]
+    kinds: tuple[str, ...]
+    ecus: tuple[str, ...]
+
+
+def code_sources(result: Mapping[str, Any]) -> tuple[Source, ...]:
+    """A scan's codes as finding sources: one per code, however many units or kinds report it."""
+    merged: dict[str, dict[str, dict[str, None]]] = {}
+    for ecu in result.get("ecus", []):
+        for dtc in ecu.get("dtcs", []):
+            entry = merged.setdefault(
+                str(dtc["code"]), {"descriptions": {}, "kinds": {}, "ecus": {}}
+            )
+            if dtc.get("description"):
+                entry["descriptions"][str(dtc["description"])] = None
+            entry["kinds"][str(dtc.get("kind"))] = None
+            entry["ecus"][str(ecu.get("name") or ecu.get("id"))] = None
+    return tuple(
+        Source(code, tuple(e["descriptions"]), tuple(e["kinds"]), tuple(e["ecus"]))
+        for code, e in sorted(merged.items())
+    )
+
+
+# -- waiting approvals -------------------------------------------------------------
+
+
+def waiting_count(findings: Sequence[Mapping[str, Any]]) -> int:
+    """Findings still waiting for the customer's decision (withdrawn ones are not)."""
+    return sum(
+        1
+        for f in findings
+        if f["state"] == ApprovalState.PENDING.value
+        and f.get("standing", Standing.ACTIVE.value) == Standing.ACTIVE.value
+    )

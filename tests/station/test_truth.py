@@ -1,0 +1,166 @@
+"""The rules of what may be told to the customer, with literals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from station.diagnostics import CodeComparison, compare_scans
+from station.truth import (
+    ClockSpan,
+    CodeAtRisk,
+    CodeOutcome,
+    CodeVerdict,
+    ItemState,
+    JobState,
+    Standing,
+    code_outcomes,
+    code_sources,
+    codes_at_risk,
+    finding_standing,
+    item_after_repair,
+    job_state,
+    minutes_worked,
+    rating_counts,
+    technicians,
+    waiting_count,
+)
+
+
+def scan(*ecus: tuple[str, list[tuple[str, str]]], incomplete: bool = False) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "vin": "LSVAU2180N2183456",
+        "ecus": [
+            {"id": ecu, "dtcs": [{"code": c, "kind": k} for c, k in codes]} for ecu, codes in ecus
+        ],
+    }
+    if incomplete:
+        result["incomplete"] = True
+        result["error"] = "adapter stopped answering"
+    return result
+
+
+BEFORE = scan(("7E8", [("P0301", "stored"), ("P0420", "stored")]), ("7E9", [("U0100", "pending")]))
+
+
+def test_a_code_is_cleared_only_when_its_unit_was_read_again_and_it_is_gone() -> None:
+    after = scan(("7E8", [("P0420", "stored")]), ("7E9", []))
+    assert compare_scans(BEFORE, after) == CodeComparison(
+        cleared=("P0301", "U0100"), remaining=("P0420",), new=(), not_checked=()
+    )
+
+
+def test_a_unit_silent_on_the_rescan_leaves_its_codes_not_checked() -> None:
+    after = scan(("7E8", []))  # the transmission unit 7E9 did not answer
+    comparison = compare_scans(BEFORE, after)
+    assert comparison.cleared == ("P0301", "P0420")
+    assert comparison.not_checked == ("U0100",)
+
+
+def test_an_incomplete_rescan_clears_nothing() -> None:
+    after = scan(("7E8", []), ("7E9", []), incomplete=True)
+    comparison = compare_scans(BEFORE, after)
+    assert comparison.cleared == ()
+    assert comparison.not_checked == ("P0301", "P0420", "U0100")
+
+
+def test_a_code_seen_by_two_units_is_cleared_only_when_both_were_read() -> None:
+    before = scan(("7E8", [("P0700", "stored")]), ("7E9", [("P0700", "stored")]))
+    assert compare_scans(before, scan(("7E8", []))).not_checked == ("P0700",)
+    assert compare_scans(before, scan(("7E8", []), ("7E9", []))).cleared == ("P0700",)
+
+
+def test_a_declined_code_is_never_cleared_even_when_a_clear_erased_it() -> None:
+    comparison = compare_scans(BEFORE, scan(("7E8", []), ("7E9", [])))
+    assert code_outcomes(comparison, declined={"P0420"}) == (
+        CodeOutcome("P0420", CodeVerdict.DECLINED),
+        CodeOutcome("P0301", CodeVerdict.CLEARED),
+        CodeOutcome("U0100", CodeVerdict.CLEARED),
+    )
+
+
+def test_outcomes_put_what_needs_attention_first() -> None:
+    comparison = CodeComparison(
+        cleared=("P0301",), remaining=("P0171",), new=("P0455",), not_checked=("U0100",)
+    )
+    assert [o.verdict for o in code_outcomes(comparison)] == [
+        CodeVerdict.STILL_PRESENT,
+        CodeVerdict.NEW,
+        CodeVerdict.NOT_CHECKED,
+        CodeVerdict.CLEARED,
+    ]
+
+
+def test_work_is_done_only_when_clocked_and_finished() -> None:
+    assert job_state([]) is JobState.NOT_STARTED
+    open_span = ClockSpan("Li Wei", "2026-11-30T09:00:00.000Z", None)
+    assert job_state([open_span]) is JobState.IN_PROGRESS
+    spans = [
+        ClockSpan("Li Wei", "2026-11-30T09:00:00.000Z", "2026-11-30T09:40:00.000Z"),
+        ClockSpan("Zhang Min", "2026-11-30T09:10:00.000Z", "2026-11-30T09:25:40.000Z"),
+        ClockSpan("Li Wei", "2026-11-30T10:00:00.000Z", "2026-11-30T10:05:00.000Z"),
+    ]
+    assert job_state(spans) is JobState.DONE
+    assert minutes_worked(spans) == 61
+    assert technicians(spans) == ("Li Wei", "Zhang Min")
+    assert minutes_worked([*spans, open_span]) == 61
+
+
+def test_a_repaired_item_never_shows_its_old_rating() -> None:
+    assert item_after_repair(repaired=False, measured_again=False) is ItemState.AS_MEASURED
+    assert item_after_repair(repaired=True, measured_again=False) is ItemState.REPLACED
+    assert item_after_repair(repaired=True, measured_again=True) is ItemState.MEASURED_AFTER
+    assert rating_counts(["green", "green", "amber"], replaced=1) == {
+        "green": 2,
+        "amber": 1,
+        "red": 0,
+        "replaced": 1,
+    }
+
+
+def test_a_corrected_finding_stays_on_record_with_its_standing() -> None:
+    assert finding_standing([]) is Standing.ACTIVE
+    assert finding_standing([{"replaced_by": None}]) is Standing.WITHDRAWN
+    assert finding_standing([{"replaced_by": 12}]) is Standing.SUPERSEDED
+
+
+def test_a_clear_warns_about_codes_whose_fault_was_not_repaired() -> None:
+    findings = [
+        {"id": 1, "source_kind": "dtc", "source_ref": "P0301", "state": "approved"},
+        {"id": 2, "source_kind": "dtc", "source_ref": "P0420", "state": "declined"},
+        {"id": 3, "source_kind": "dtc", "source_ref": "P0171", "state": "pending"},
+        {"id": 4, "source_kind": "checklist", "source_ref": "9", "state": "approved"},
+    ]
+    codes = ["P0301", "P0420", "P0171", "U0100", "P0301"]
+    assert codes_at_risk(codes, findings, done_findings=[1, 4]) == (
+        CodeAtRisk("P0171", "not_decided"),
+        CodeAtRisk("P0420", "declined"),
+        CodeAtRisk("U0100", "not_repaired"),
+    )
+    assert CodeAtRisk("P0301", "not_repaired") in codes_at_risk(codes, findings, [])
+
+
+def test_a_code_reported_twice_is_one_source() -> None:
+    result = {
+        "ecus": [
+            {"id": "7E8", "name": "Engine", "dtcs": [
+                {"code": "P0301", "kind": "stored", "description": "Cylinder 1 misfire"},
+                {"code": "P0301", "kind": "pending", "description": "Cylinder 1 misfire"},
+            ]},
+            {"id": "7E9", "name": None, "dtcs": [{"code": "P0301", "kind": "permanent"}]},
+        ]
+    }  # fmt: skip
+    (source,) = code_sources(result)
+    assert source.code == "P0301"
+    assert source.descriptions == ("Cylinder 1 misfire",)
+    assert source.kinds == ("stored", "pending", "permanent")
+    assert source.ecus == ("Engine", "7E9")
+
+
+def test_waiting_counts_only_active_undecided_findings() -> None:
+    findings = [
+        {"state": "pending"},
+        {"state": "pending", "standing": "withdrawn"},
+        {"state": "approved"},
+        {"state": "pending", "standing": "active"},
+    ]
+    assert waiting_count(findings) == 2
