@@ -13,24 +13,26 @@ their stored originals, so the hash also binds the evidence.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from reports import texts
 from station import alignment as alignment_store
-from station import profile
+from station import profile, truth
 from station.audit import canonical_json
 from station.checklists import load_template, remaining_life_km
-from station.diagnostics import CodeComparison, compare_scans, latest_scan
+from station.diagnostics import compare_scans, latest_scan
 from station.errors import InvalidInput
-from station.findings import format_money
+from station.findings import ApprovalState, format_money
 from station.fixtures import load_json
 from station.photos import Photo, PhotoStore, Stage, photos_folder
 from station.service_plan import next_service
+from station.store import timestamp
 from station.vehicles import Powertrain
 from station.workshop import Workshop
 
@@ -44,7 +46,7 @@ REPORT_ID_NAMESPACE = uuid.UUID("6f1d3c52-8a0e-4b8e-9a53-2f6c1b7e4d10")
 class PhotoRef:
     sha256: str  # of the stored original (or annotated copy): what the hash binds
     stage: str
-    caption: str
+    caption: str  # in the report's language, from what the photo shows
     width: int
     height: int
 
@@ -57,8 +59,14 @@ class PhotoPair:
 
 @dataclass(frozen=True)
 class WorkItem:
+    """A job of this visit; only a `done` job is work done (see `station.truth.job_state`)."""
+
     description: str
     extra: bool
+    state: str  # done, in_progress, not_started
+    technicians: tuple[str, ...]
+    minutes: int
+    finished: str  # when the last clock entry ended, "" unless done
     photo_pairs: tuple[PhotoPair, ...]
 
 
@@ -70,7 +78,8 @@ class FindingLine:
     meaning: str
     action: str
     price: str
-    state: str
+    state: str  # pending, approved, declined, or repaired once its job is done
+    after: str  # after the repair: the new measurement or "replaced"; "" otherwise
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,13 @@ class ScanSummary:
     stage: str
     at: str
     codes: tuple[CodeLine, ...]
+    incomplete: bool = False
+
+
+@dataclass(frozen=True)
+class CodeVerdictLine:
+    verdict: str  # a `station.truth.CodeVerdict`
+    codes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -105,7 +121,7 @@ class AlignmentLine:
 class MeasurementLine:
     item: str
     value: str
-    rating: str
+    rating: str | None  # None once replaced and not measured again: no rating is true
     life: str
 
 
@@ -128,13 +144,27 @@ class SignatureDrawing:
 
 
 @dataclass(frozen=True)
+class Totals:
+    """Money of the extra work, already formatted in the workshop's currency."""
+
+    done: str
+    not_done: str | None
+    declined: str | None
+    waiting: str | None
+    tax_rate: str
+    tax: str
+    payable: str
+
+
+@dataclass(frozen=True)
 class ReportData:
     report_id: str
     version: int
     language: str
-    issued_on: str
-    public_url: str
-    workshop_name: str
+    issued_at: str  # "2026-11-30 14:05 UTC": when the report was issued
+    public_url: str  # the customer's page for this work order, "" before the cloud knows it
+    workshop: dict[str, str]  # name, address, phone, tax_id, logo_sha256
+    people: dict[str, str]  # advisor, technicians
     station_id: str
     work_order: dict[str, str]
     vehicle: dict[str, str]
@@ -142,15 +172,20 @@ class ReportData:
     summary: dict[str, int]
     work_done: tuple[WorkItem, ...]
     findings: tuple[FindingLine, ...]
+    totals: Totals
     scans: tuple[ScanSummary, ...]
-    code_comparison: CodeComparison | None
+    code_verdicts: tuple[CodeVerdictLine, ...]
     alignment: tuple[AlignmentLine, ...]
     measurements: tuple[MeasurementLine, ...]
-    extras: tuple[str, ...]
     next_service: str
     approvals: tuple[ApprovalLine, ...]
     signatures: tuple[SignatureDrawing, ...]
     photos: tuple[PhotoRef, ...]
+
+    @property
+    def number(self) -> str:
+        """The short report number printed on every page: work order and version."""
+        return f"{self.work_order['number']}-v{self.version}"
 
     def to_json(self) -> str:
         return canonical_json(asdict(self))
@@ -180,21 +215,83 @@ def photo_store(workshop: Workshop) -> PhotoStore:
     return PhotoStore(workshop.store, photos_folder(Path(workshop.store.path).parent))
 
 
+def customer_page_url(public_base_url: str, public_id: str | None) -> str:
+    """The customer's page for a work order at the workshop's public address ("" when unknown).
+
+    The cloud names a work order's page when it first receives it; until the
+    station has synced, there is no page to point at.
+    """
+    if not public_id or not public_base_url:
+        return ""
+    return f"{public_base_url.rstrip('/')}/v1/track/{public_id}"
+
+
+def public_id_of(workshop: Workshop, wo_id: int) -> str | None:
+    """The id the cloud gave the work order's page, from the cloud's answer to its creation."""
+    row = workshop.store.query_one(
+        "SELECT result FROM outbox WHERE kind = 'work_order.created' AND entity = 'work_order' "
+        "AND entity_id = ? AND result IS NOT NULL ORDER BY seq DESC LIMIT 1",
+        (str(wo_id),),
+    )
+    if row is None:
+        return None
+    detail = json.loads(row["result"]).get("detail") or {}
+    public_id = detail.get("public_id") if isinstance(detail, dict) else None
+    return str(public_id) if public_id else None
+
+
+@dataclass(frozen=True)
+class _Job:
+    row: dict[str, Any]
+    spans: tuple[truth.ClockSpan, ...]
+
+    @property
+    def state(self) -> truth.JobState:
+        return truth.job_state(self.spans)
+
+
+def _jobs(workshop: Workshop, wo_id: int) -> list[_Job]:
+    jobs = []
+    for job in workshop.jobs(wo_id):
+        spans = tuple(
+            truth.ClockSpan(e["display_name"], e["started_at"], e["ended_at"])
+            for e in workshop.store.query(
+                "SELECT c.started_at, c.ended_at, u.display_name FROM clock_entries c "
+                "JOIN users u ON u.id = c.technician_id WHERE c.job_id = ? ORDER BY c.id",
+                (job["id"],),
+            )
+        )
+        jobs.append(_Job(job, spans))
+    return jobs
+
+
+def _display_name(workshop: Workshop, user_id: int | None) -> str:
+    row = workshop.store.query_one("SELECT display_name FROM users WHERE id = ?", (user_id,))
+    return str(row["display_name"]) if row else ""
+
+
 def assemble(
     workshop: Workshop,
     wo_id: int,
     language: str | None = None,
     version: int | None = None,
-    public_url: str = DEFAULT_PUBLIC_URL,
-    currency: str = "CNY",
+    public_base_url: str = DEFAULT_PUBLIC_URL,
+    issued_at: datetime | None = None,
+    advisor_id: int | None = None,
 ) -> ReportData:
-    """Everything the report shows about one work order, in one language."""
+    """Everything the report shows about one work order, in one language.
+
+    The language is the customer's unless one is asked for, and the workshop's
+    default for a customer who never said. `advisor_id` is who issues the report;
+    a preview names the advisor who opened the work order.
+    """
     wo = workshop.work_order(wo_id)
     vehicle = workshop.vehicle(wo["vehicle_id"])
     customer = (
         workshop.store.query_one("SELECT * FROM customers WHERE id = ?", (wo["customer_id"],)) or {}
     )
-    lang = language or customer.get("language") or "zh"
+    shop = profile.current(workshop.store)
+    lang = language or customer.get("language") or shop.language
     if lang not in texts.LANGUAGES:
         raise InvalidInput(f"unknown report language {lang!r}; use zh or en")
     version = version or next_version(workshop, wo_id)
@@ -204,16 +301,45 @@ def assemble(
         "SELECT * FROM check_ins WHERE work_order_id = ? ORDER BY id DESC LIMIT 1", (wo_id,)
     )
     mileage = check_in["mileage_km"] if check_in else workshop.last_mileage(vehicle["id"])
-    issued_on = str(wo["status_since"])[:10]
-    findings = workshop.findings(wo_id)
+    moment = issued_at or workshop.store.clock()
+    issued_on = timestamp(moment)[:10]
+    jobs = _jobs(workshop, wo_id)
+    done_findings = {
+        j.row["finding_id"] for j in jobs if j.row["finding_id"] and j.state is truth.JobState.DONE
+    }
+    findings = [f for f in workshop.findings(wo_id) if _active(f)]
     photos = photo_store(workshop)
+    titles = _item_titles(workshop, wo_id, lang)
+    finding_titles = {f["id"]: texts.pick_language(f["title"], lang) for f in findings}
+    after_repair = _after_repair(workshop, findings, done_findings)
+    measurements, summary = _measurements(workshop, wo_id, lang, after_repair)
+    logo = (
+        profile.logo_path(Path(workshop.store.path).parent, shop) if workshop.store.path else None
+    )
     return ReportData(
         report_id=rid,
         version=version,
         language=lang,
-        issued_on=issued_on,
-        public_url=f"{public_url.rstrip('/')}/v1/reports/{rid}",
-        workshop_name=profile.current(workshop.store).name,
+        issued_at=_to_minute(timestamp(moment)) + " UTC",
+        public_url=customer_page_url(public_base_url, public_id_of(workshop, wo_id)),
+        workshop={
+            "name": shop.name,
+            "address": shop.address,
+            "phone": shop.phone,
+            "tax_id": shop.tax_id,
+            "logo_sha256": hashlib.sha256(logo.read_bytes()).hexdigest() if logo else "",
+        },
+        people={
+            "advisor": _display_name(workshop, advisor_id or wo["created_by"]),
+            "technicians": ", ".join(
+                dict.fromkeys(
+                    name
+                    for j in jobs
+                    if j.state is truth.JobState.DONE
+                    for name in truth.technicians(j.spans)
+                )
+            ),
+        },
         station_id=station_id,
         work_order={
             "number": wo["number"],
@@ -231,23 +357,27 @@ def assemble(
             "mileage": f"{texts.thousands(mileage)} km" if mileage is not None else "",
         },
         customer={"name": customer.get("name") or "", "phone": customer.get("phone") or ""},
-        summary=workshop.rating_summary(wo_id),
-        work_done=_work_done(workshop, wo_id, photos, lang),
-        findings=tuple(_finding_line(f, lang, currency) for f in findings),
-        scans=_scans(workshop, wo_id, lang),
-        code_comparison=_code_comparison(workshop, wo_id),
-        alignment=_alignment(workshop, wo_id, lang),
-        measurements=_measurements(workshop, wo_id, lang),
-        extras=tuple(
-            texts.pick_language(j["description"], lang)
-            for j in workshop.jobs(wo_id)
-            if j["finding_id"] is not None
+        summary=summary,
+        work_done=_work_done(jobs, photos, wo_id, lang, titles, finding_titles),
+        findings=tuple(
+            _finding_line(f, lang, shop.currency, f["id"] in done_findings, after_repair, workshop)
+            for f in findings
         ),
+        totals=_totals(findings, done_findings, shop),
+        scans=_scans(workshop, wo_id, lang),
+        code_verdicts=_code_verdicts(workshop, wo_id, findings),
+        alignment=_alignment(workshop, wo_id, lang),
+        measurements=measurements,
         next_service=_next_service(workshop, wo, vehicle, mileage, issued_on, lang),
         approvals=_approvals(findings, lang),
         signatures=_signatures(workshop, findings),
-        photos=_other_photos(photos, wo_id),
+        photos=_other_photos(photos, wo_id, lang, titles, finding_titles),
     )
+
+
+def _active(finding: dict[str, Any]) -> bool:
+    """Withdrawn and superseded findings stay on record but are no longer said to the customer."""
+    return str(finding.get("standing", truth.Standing.ACTIVE.value)) == truth.Standing.ACTIVE.value
 
 
 # -- sections -------------------------------------------------------------------
@@ -258,49 +388,165 @@ def _to_minute(at: Any) -> str:
     return str(at)[:16].replace("T", " ")
 
 
-def _photo_ref(photos: PhotoStore, photo: Photo) -> PhotoRef:
+def _item_titles(workshop: Workshop, wo_id: int, lang: str) -> dict[str, str]:
+    """Checklist item key -> its title in the report's language, for this visit's checklists."""
+    titles: dict[str, str] = {}
+    for checklist in workshop.store.query(
+        "SELECT template_id, template_version FROM checklists WHERE work_order_id = ? ORDER BY id",
+        (wo_id,),
+    ):
+        template = load_template(checklist["template_id"], checklist["template_version"])
+        for item in template.items:
+            titles.setdefault(item.key, item.title.in_language(lang))
+    return titles
+
+
+def _caption(
+    photo: Photo, lang: str, titles: dict[str, str], finding_titles: dict[int, str], paired: bool
+) -> str:
+    """What the photo shows, in the report's language.
+
+    A before/after pair sits under its job, so its caption is the item only: the
+    finding's title ("worn to 2.6 mm") would be false under the after photo. A
+    typed note is kept when it is written in the report's language and is not a key.
+    """
+    parts = []
+    if photo.item_key and photo.item_key in titles:
+        parts.append(titles[photo.item_key])
+    elif photo.finding_id in finding_titles and not paired:
+        parts.append(finding_titles[photo.finding_id])
+    elif photo.stage is Stage.WALK_AROUND:
+        parts.append(texts.label("walk_around", lang))
+    note = texts.pick_language(photo.caption.strip(), lang)
+    raw = note.lower().replace("-", "_").replace(" ", "_")
+    is_key = raw in titles or raw in {s.value for s in Stage}
+    if note and not is_key and texts.has_cjk(note) == (lang == "zh"):
+        parts.append(note)
+    return " · ".join(parts)
+
+
+def _photo_ref(
+    photos: PhotoStore,
+    photo: Photo,
+    lang: str,
+    titles: dict[str, str],
+    finding_titles: dict[int, str],
+    paired: bool = False,
+) -> PhotoRef:
     """The latest annotated copy of a photo where there is one: it shows what was marked."""
     shown = (photos.annotations_of(photo.id) or [photo])[-1]
-    return PhotoRef(shown.sha256, photo.stage.value, shown.caption, shown.width, shown.height)
+    caption = _caption(photo, lang, titles, finding_titles, paired)
+    return PhotoRef(shown.sha256, photo.stage.value, caption, shown.width, shown.height)
 
 
 def _work_done(
-    workshop: Workshop, wo_id: int, photos: PhotoStore, lang: str
+    jobs: list[_Job],
+    photos: PhotoStore,
+    wo_id: int,
+    lang: str,
+    titles: dict[str, str],
+    finding_titles: dict[int, str],
 ) -> tuple[WorkItem, ...]:
-    pairs_by_finding: dict[int | None, list[PhotoPair]] = {}
+    """Every job with its state; photos go with the job of their finding, never elsewhere."""
+    pairs_by_finding: dict[int, list[PhotoPair]] = {}
     for before, after in photos.before_after(wo_id):
-        pair = PhotoPair(_photo_ref(photos, before), _photo_ref(photos, after))
+        if before.finding_id is None:
+            continue
+        pair = PhotoPair(
+            _photo_ref(photos, before, lang, titles, finding_titles, paired=True),
+            _photo_ref(photos, after, lang, titles, finding_titles, paired=True),
+        )
         pairs_by_finding.setdefault(before.finding_id, []).append(pair)
     items = []
-    for job in workshop.jobs(wo_id):
-        pairs = pairs_by_finding.pop(job["finding_id"], []) if job["finding_id"] else []
+    for job in jobs:
+        finding_id = job.row["finding_id"]
+        done = job.state is truth.JobState.DONE
         items.append(
             WorkItem(
-                texts.pick_language(job["description"], lang),
-                job["finding_id"] is not None,
-                tuple(pairs),
+                description=texts.pick_language(job.row["description"], lang),
+                extra=finding_id is not None,
+                state=job.state.value,
+                technicians=truth.technicians(job.spans),
+                minutes=truth.minutes_worked(job.spans),
+                finished=_to_minute(max(str(sp.ended_at) for sp in job.spans)) if done else "",
+                photo_pairs=tuple(pairs_by_finding.get(finding_id, [])) if done else (),
             )
         )
-    leftover = tuple(p for key in sorted(pairs_by_finding, key=str) for p in pairs_by_finding[key])
-    if leftover:
-        if items and not items[0].extra:
-            items[0] = WorkItem(items[0].description, False, items[0].photo_pairs + leftover)
-        else:
-            items.append(WorkItem(texts.label("work_done", lang), False, leftover))
     return tuple(items)
 
 
-def _other_photos(photos: PhotoStore, wo_id: int) -> tuple[PhotoRef, ...]:
-    """Walk-around and unpaired photos (paired ones are shown with the work done)."""
-    paired = {p.id for pair in photos.before_after(wo_id) for p in pair}
+def _other_photos(
+    photos: PhotoStore,
+    wo_id: int,
+    lang: str,
+    titles: dict[str, str],
+    finding_titles: dict[int, str],
+) -> tuple[PhotoRef, ...]:
+    """Walk-around photos and photos not shown with a finished job."""
+    shown_with_jobs = {
+        p.id for pair in photos.before_after(wo_id) for p in pair if pair[0].finding_id is not None
+    }
     return tuple(
-        _photo_ref(photos, p)
+        _photo_ref(photos, p, lang, titles, finding_titles)
         for p in photos.for_work_order(wo_id)
-        if p.original_id is None and p.id not in paired and p.stage is not Stage.AFTER
+        if p.original_id is None and p.id not in shown_with_jobs
     )
 
 
-def _finding_line(finding: dict[str, Any], lang: str, currency: str) -> FindingLine:
+@dataclass(frozen=True)
+class _Repaired:
+    """A checklist item whose finding was repaired: its new reading, or none (replaced)."""
+
+    value: float | None
+    unit: str
+    rating: str | None
+    old_value: float | None
+
+
+def _after_repair(
+    workshop: Workshop,
+    findings: list[dict[str, Any]],
+    done_findings: set[int],
+) -> dict[tuple[int, str], _Repaired]:
+    """(checklist id, item key) -> the item after the repair, for items whose finding was done."""
+    repaired: dict[tuple[int, str], _Repaired] = {}
+    for finding in findings:
+        if finding["id"] not in done_findings or finding["source_kind"] != "checklist":
+            continue
+        source = workshop.store.query_one(
+            "SELECT * FROM checklist_results WHERE id = ?", (int(finding["source_ref"]),)
+        )
+        if source is None:
+            continue
+        latest = workshop.checklist_results(source["checklist_id"])[source["item_key"]]
+        state = truth.item_after_repair(
+            repaired=True,
+            measured_again=latest["id"] > source["id"] and latest["value"] is not None,
+        )
+        measured = state is truth.ItemState.MEASURED_AFTER
+        repaired[(source["checklist_id"], source["item_key"])] = _Repaired(
+            value=float(latest["value"]) if measured else None,
+            unit=str(latest["unit"] or source["unit"] or ""),
+            rating=str(latest["rating"]) if measured else None,
+            old_value=source["value"],
+        )
+    return repaired
+
+
+def _after_text(repaired: _Repaired, lang: str) -> str:
+    if repaired.value is None:
+        return texts.label("replaced", lang)
+    return f"{repaired.value:g} {repaired.unit}".strip()
+
+
+def _finding_line(
+    finding: dict[str, Any],
+    lang: str,
+    currency: str,
+    done: bool,
+    after_repair: dict[tuple[int, str], _Repaired],
+    workshop: Workshop,
+) -> FindingLine:
     measured = ""
     if finding["measurement_value"] is not None:
         measured = f"{finding['measurement_value']:g} {finding['measurement_unit'] or ''}".strip()
@@ -308,8 +554,17 @@ def _finding_line(finding: dict[str, Any], lang: str, currency: str) -> FindingL
     if finding["source_kind"] == "dtc" and finding["source_ref"]:
         code = finding["source_ref"]
         meaning.insert(0, texts.label("code_meaning", lang, code=code, text=code_text(code, lang)))
-    if finding["remaining_life_km"] is not None:
+    if finding["remaining_life_km"] is not None and not done:
         meaning.append(_life(finding["remaining_life_km"], lang))
+    after = ""
+    if done and finding["source_kind"] == "checklist":
+        source = workshop.store.query_one(
+            "SELECT checklist_id, item_key FROM checklist_results WHERE id = ?",
+            (int(finding["source_ref"]),),
+        )
+        item = after_repair.get((source["checklist_id"], source["item_key"])) if source else None
+        if item is not None:
+            after = _after_text(item, lang)
     return FindingLine(
         title=texts.pick_language(finding["title"], lang),
         severity=finding["severity"],
@@ -317,7 +572,30 @@ def _finding_line(finding: dict[str, Any], lang: str, currency: str) -> FindingL
         meaning=" ".join(meaning),
         action=texts.pick_language(finding["recommended_job"] or "", lang),
         price=format_money(finding["total_cents"], currency),
-        state=finding["state"],
+        state="repaired" if done else finding["state"],
+        after=after,
+    )
+
+
+def _totals(
+    findings: list[dict[str, Any]], done_findings: set[int], shop: profile.Profile
+) -> Totals:
+    money = truth.totals(
+        [(f["state"], f["total_cents"], f["id"] in done_findings) for f in findings],
+        shop.tax_rate_bp,
+    )
+
+    def shown(cents: int) -> str | None:
+        return format_money(cents, shop.currency) if cents else None
+
+    return Totals(
+        done=format_money(money.done_cents, shop.currency),
+        not_done=shown(money.not_done_cents),
+        declined=shown(money.declined_cents),
+        waiting=shown(money.waiting_cents),
+        tax_rate=shop.tax_rate_text,
+        tax=format_money(money.tax_cents, shop.currency),
+        payable=format_money(money.payable_cents, shop.currency),
     )
 
 
@@ -351,7 +629,7 @@ def _scans(workshop: Workshop, wo_id: int, lang: str) -> tuple[ScanSummary, ...]
         codes = sorted(
             (
                 CodeLine(
-                    ecu=str(ecu.get("name") or ecu.get("id")),
+                    ecu=texts.ecu_name(ecu.get("name"), str(ecu.get("id")), lang),
                     code=str(dtc["code"]),
                     kind=str(dtc.get("kind")),
                     text=code_text(str(dtc["code"]), lang, dtc.get("description")),
@@ -361,15 +639,29 @@ def _scans(workshop: Workshop, wo_id: int, lang: str) -> tuple[ScanSummary, ...]
             ),
             key=lambda c: (c.ecu, c.code, c.kind),
         )
-        summaries.append(ScanSummary(stage, _to_minute(scan["at"]), tuple(codes)))
+        summaries.append(
+            ScanSummary(stage, _to_minute(scan["at"]), tuple(codes), bool(scan["incomplete"]))
+        )
     return tuple(summaries)
 
 
-def _code_comparison(workshop: Workshop, wo_id: int) -> CodeComparison | None:
+def _code_verdicts(
+    workshop: Workshop, wo_id: int, findings: list[dict[str, Any]]
+) -> tuple[CodeVerdictLine, ...]:
+    """What became of each code of the first scan, by the rules of `station.truth`."""
     pre, post = latest_scan(workshop, wo_id, "pre"), latest_scan(workshop, wo_id, "post")
     if pre is None or post is None:
-        return None
-    return compare_scans(pre["result"], post["result"])
+        return ()
+    declined = {
+        str(f["source_ref"])
+        for f in findings
+        if f["source_kind"] == "dtc" and f["state"] == ApprovalState.DECLINED.value
+    }
+    outcomes = truth.code_outcomes(compare_scans(pre["result"], post["result"]), declined)
+    grouped: dict[str, list[str]] = {}
+    for outcome in outcomes:
+        grouped.setdefault(outcome.verdict.value, []).append(outcome.code)
+    return tuple(CodeVerdictLine(verdict, tuple(codes)) for verdict, codes in grouped.items())
 
 
 def _degrees(reading: alignment_store.RatedReading | None) -> str:
@@ -418,8 +710,16 @@ def _beyond(reading: alignment_store.RatedReading | None) -> str | None:
     return f"{reading.beyond_limit_deg:.2f}°"
 
 
-def _measurements(workshop: Workshop, wo_id: int, lang: str) -> tuple[MeasurementLine, ...]:
+def _measurements(
+    workshop: Workshop,
+    wo_id: int,
+    lang: str,
+    after_repair: dict[tuple[int, str], _Repaired],
+) -> tuple[tuple[MeasurementLine, ...], dict[str, int]]:
+    """Measured items as they stand now, and the summary bar counted the same way."""
     lines = []
+    ratings: list[str] = []
+    replaced = 0
     for checklist in workshop.store.query(
         "SELECT * FROM checklists WHERE work_order_id = ? ORDER BY id", (wo_id,)
     ):
@@ -427,19 +727,36 @@ def _measurements(workshop: Workshop, wo_id: int, lang: str) -> tuple[Measuremen
         results = workshop.checklist_results(checklist["id"])
         for item in template.items:
             result = results.get(item.key)
-            if result is None or result["value"] is None or item.measurement is None:
+            if result is None:
                 continue
-            value = float(result["value"])
-            life = remaining_life_km(item.measurement, value)
+            repaired = after_repair.get((checklist["id"], item.key))
+            if repaired is None:
+                ratings.append(result["rating"])
+            elif repaired.rating is None:
+                replaced += 1
+            else:
+                ratings.append(repaired.rating)
+            if item.measurement is None or (result["value"] is None and repaired is None):
+                continue
+            unit = result["unit"] or item.measurement.unit
+            reading: float | None
+            if repaired is None:
+                reading = float(result["value"])
+                shown, rating = f"{reading:g} {unit}", result["rating"]
+            else:
+                reading = repaired.value
+                old = "" if repaired.old_value is None else f"{repaired.old_value:g} {unit} → "
+                shown, rating = old + _after_text(repaired, lang), repaired.rating
+            life = None if reading is None else remaining_life_km(item.measurement, reading)
             lines.append(
                 MeasurementLine(
                     item=item.title.in_language(lang),
-                    value=f"{value:g} {result['unit'] or item.measurement.unit}",
-                    rating=result["rating"],
+                    value=shown,
+                    rating=rating,
                     life="" if life is None else _life(life, lang),
                 )
             )
-    return tuple(lines)
+    return tuple(lines), truth.rating_counts(ratings, replaced)
 
 
 def _next_service(

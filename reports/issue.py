@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from reports import fonts
@@ -19,6 +20,7 @@ from reports.keys import load_station_keys
 from reports.photo_cache import PhotoCache
 from reports.render import PhotoLoader, render_pdf
 from reports.signing import sign_pdf
+from station import profile
 from station.config import Config
 from station.files import sync_folder, write_new
 from station.roles import require
@@ -45,9 +47,8 @@ class IssuedReport:
 class ReportSettings:
     """What the configuration says about reports; defaults work offline."""
 
-    public_url: str = DEFAULT_PUBLIC_URL
+    public_url: str = DEFAULT_PUBLIC_URL  # the cloud's public address, where customers look
     timestamp_url: str | None = None
-    currency: str = "CNY"
     font_files: fonts.FontFiles | None = None
 
     @classmethod
@@ -55,7 +56,6 @@ class ReportSettings:
         return cls(
             public_url=str(config.get("cloud.public_url", DEFAULT_PUBLIC_URL)),
             timestamp_url=config.get("signing.timestamp_url") or None,
-            currency=str(config.get("report.currency", "CNY")),
             font_files=fonts.find_fonts(
                 config.get("report.cjk_font"),
                 config.get("report.latin_font"),
@@ -85,14 +85,18 @@ def render_report(
     language: str | None = None,
     version: int | None = None,
     settings: ReportSettings | None = None,
+    issued_at: datetime | None = None,
+    advisor_id: int | None = None,
 ) -> tuple[ReportData, bytes]:
-    """The report's data and its unsigned PDF (the same stored data gives the same bytes)."""
+    """The report's data and its unsigned PDF (the same stored data and time give the same bytes)."""
     settings = settings or ReportSettings()
-    data = assemble(
-        workshop, wo_id, language, version, settings.public_url, currency=settings.currency
-    )
+    data = assemble(workshop, wo_id, language, version, settings.public_url, issued_at, advisor_id)
+    logo = profile.logo_path(data_dir, profile.current(workshop.store))
     pdf = render_pdf(
-        data, photo_loader(workshop, data_dir), settings.font_files or fonts.find_fonts()
+        data,
+        photo_loader(workshop, data_dir),
+        settings.font_files or fonts.find_fonts(),
+        logo.read_bytes() if logo else None,
     )
     return data, pdf
 
@@ -109,11 +113,13 @@ def issue_report(
     require(actor.role, "report.issue")
     settings = settings or ReportSettings()
     keys = load_station_keys(data_dir)
-    data, pdf = render_report(workshop, wo_id, data_dir, language, None, settings)
+    data, pdf = render_report(
+        workshop, wo_id, data_dir, language, None, settings, workshop.store.clock(), actor.user_id
+    )
     signed = sign_pdf(
         pdf,
         keys,
-        location=data.workshop_name,
+        location=data.workshop["name"],
         timestamp_url=settings.timestamp_url,
     )
     folder = Path(data_dir) / REPORTS_FOLDER

@@ -56,6 +56,7 @@ RATING_COLOURS = {
     "red": colors.HexColor("#c62828"),
 }
 STATE_COLOURS = {
+    "repaired": colors.HexColor("#2e7d32"),
     "approved": colors.HexColor("#2e7d32"),
     "declined": colors.HexColor("#757575"),
     "pending": colors.HexColor("#e69b00"),
@@ -101,9 +102,24 @@ class _Styles:
     def t(self, key: str, **values: object) -> str:
         return texts.label(key, self.language, **values)
 
+    @property
+    def colon(self) -> str:
+        return "：" if self.language == "zh" else ": "
 
-def render_pdf(data: ReportData, load_photo: PhotoLoader, font_files: fonts.FontFiles) -> bytes:
-    """The report's PDF bytes; the same data, photos and fonts give the same bytes."""
+
+def pdf_date(issued_at: str) -> str:
+    """The PDF date of "2026-11-30 14:05 UTC": what readers show as the file's creation time."""
+    digits = "".join(ch for ch in issued_at if ch.isdigit())[:12]
+    return f"D:{digits}00+00'00'"
+
+
+def render_pdf(
+    data: ReportData,
+    load_photo: PhotoLoader,
+    font_files: fonts.FontFiles,
+    logo: bytes | None = None,
+) -> bytes:
+    """The report's PDF bytes; the same data, photos, logo and fonts give the same bytes."""
     fonts.register(font_files)
     s = _Styles(data.language)
     digest = data_sha256(data)
@@ -115,34 +131,36 @@ def render_pdf(data: ReportData, load_photo: PhotoLoader, font_files: fonts.Font
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN + 4 * mm,
-        title=f"{s.t('title')} {data.work_order['number']}",
-        author=data.workshop_name,
-        subject=f"report {data.report_id} data-sha256 {digest}",
+        title=f"{s.t('title')} {data.number}",
+        author=data.workshop["name"],
+        subject=f"report {data.report_id}",
         creator="Bay Station",
-        invariant=True,
+        invariant=True,  # no random document id; the date is the issue time, set below
         initialFontName=s.base,  # not Helvetica: every font in the file is embedded
         lang="zh-CN" if data.language == "zh" else "en",
     )
     story: list[Flowable] = []
-    story += _heading(data, s)
+    story += _heading(data, s, logo)
     story += _parties(data, s)
     story += _summary(data, s)
     story += _work_done(data, s, load_photo)
     story += _findings(data, s)
+    story += _totals(data, s)
     story += _codes(data, s)
     story += _alignment(data, s)
     story += _measurements(data, s)
-    story += _extras_and_service(data, s)
+    story += _next_service(data, s)
     story += _approvals(data, s)
     story += _photos(data, s, load_photo)
-    story.append(Spacer(1, 4 * mm))
-    story.append(s.p(s.t("hash_note"), s.small, colors.HexColor("#555555")))
+    story += _verification(data, s, digest)
+    issued = pdf_date(data.issued_at)
 
     def footer(canvas: Canvas, document: Any) -> None:
+        canvas.setDateFormatter(lambda *_date: issued)
         canvas.saveState()
-        canvas.setFont(s.base, 6.5)
+        canvas.setFont(s.base, 7)
         canvas.setFillColor(colors.HexColor("#555555"))
-        text = s.t("footer", id=data.report_id, hash=digest, page=document.page)
+        text = s.t("footer", number=data.number, page=document.page)
         canvas.drawString(MARGIN, MARGIN - 2 * mm, text)
         canvas.setStrokeColor(GRID_COLOUR)
         canvas.line(MARGIN, MARGIN + 1 * mm, A4[0] - MARGIN, MARGIN + 1 * mm)
@@ -193,23 +211,42 @@ def _qr(url: str, size_mm: float, font: str) -> Drawing:
     return drawing
 
 
-def _heading(data: ReportData, s: _Styles) -> list[Flowable]:
-    left = [
-        s.p(data.workshop_name, s.head),
+def _heading(data: ReportData, s: _Styles, logo: bytes | None) -> list[Flowable]:
+    shop = data.workshop
+    contact = " · ".join(
+        part
+        for part in (
+            shop["address"],
+            f"{s.t('phone')} {shop['phone']}" if shop["phone"] else "",
+            f"{s.t('tax_id')} {shop['tax_id']}" if shop["tax_id"] else "",
+        )
+        if part
+    )
+    left: list[Flowable] = [s.p(shop["name"], s.head)]
+    if contact:
+        left.append(s.p(contact, s.small))
+    left += [
         s.p(s.t("title"), s.title),
         s.p(
-            f"{s.t('work_order')} {data.work_order['number']} · {s.t('issued')} {data.issued_on}"
+            f"{s.t('report_number')} {data.number} · {s.t('issued')} {data.issued_at}"
             f" · {s.t('version')} {data.version}"
         ),
     ]
-    right = [_qr(data.public_url, 26, s.base), s.p(s.t("scan_qr"), s.small)]
-    table = Table([[left, right]], colWidths=[WIDTH - 34 * mm, 34 * mm])
+    right: list[Flowable] = []
+    if data.public_url:
+        right = [_qr(data.public_url, 26, s.base), s.p(s.t("scan_qr"), s.small)]
+    cells: list[Any] = [left, right]
+    widths = [WIDTH - 34 * mm, 34 * mm]
+    if logo is not None:
+        cells.insert(0, _logo(logo))
+        widths = [26 * mm, WIDTH - 60 * mm, 34 * mm]
+    table = Table([cells], colWidths=widths)
     table.setStyle(
         _style(
             s.base,
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("ALIGN", (1, 0), (1, 0), "CENTER"),
+                ("ALIGN", (-1, 0), (-1, 0), "CENTER"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ],
         )
@@ -217,15 +254,23 @@ def _heading(data: ReportData, s: _Styles) -> list[Flowable]:
     return [table, Spacer(1, 3 * mm)]
 
 
+def _logo(image: bytes) -> Image:
+    """The workshop's logo in a 24 mm square, its proportions kept."""
+    logo = Image(io.BytesIO(image))
+    ratio = min(24 * mm / max(logo.imageWidth, 1), 24 * mm / max(logo.imageHeight, 1))
+    logo.drawWidth, logo.drawHeight = logo.imageWidth * ratio, logo.imageHeight * ratio
+    return logo
+
+
 def _parties(data: ReportData, s: _Styles) -> list[Flowable]:
     def block(title: str, pairs: list[tuple[str, str]]) -> list[Flowable]:
         cells: list[Flowable] = [s.p(title, s.head)]
         for key, value in pairs:
             if value:
-                cells.append(s.p(f"{s.t(key)}: {value}", s.cell))
+                cells.append(s.p(f"{s.t(key)}{s.colon}{value}", s.cell))
         return cells
 
-    wo, v, c = data.work_order, data.vehicle, data.customer
+    wo, v, c, people = data.work_order, data.vehicle, data.customer, data.people
     row = [
         block(
             s.t("work_order"),
@@ -234,6 +279,8 @@ def _parties(data: ReportData, s: _Styles) -> list[Flowable]:
                 ("bay", wo["bay"]),
                 ("checked_in", wo["checked_in"]),
                 ("complaint", wo["complaint"]),
+                ("advisor", people["advisor"]),
+                ("technicians", people["technicians"]),
             ],
         ),
         block(
@@ -254,20 +301,21 @@ def _parties(data: ReportData, s: _Styles) -> list[Flowable]:
 def _summary(data: ReportData, s: _Styles) -> list[Flowable]:
     counts = data.summary
     total = sum(counts.values())
+    shown = [("green", "green"), ("amber", "amber"), ("red", "red")]
+    if counts.get("replaced"):
+        shown.append(("replaced", "replaced_count"))
+    fills = {**RATING_COLOURS, "replaced": colors.HexColor("#1a3d5c")}
     cells = []
-    for rating in ("green", "amber", "red"):
+    for key, label in shown:
         style = ParagraphStyle(
-            f"sum-{rating}", parent=s.head, fontSize=11, leading=14, textColor=colors.white
+            f"sum-{key}", parent=s.head, fontSize=11, leading=14, textColor=colors.white
         )
-        cells.append(s.p(f"{counts.get(rating, 0)} · {s.t(rating)}", style))
-    table = Table([cells], colWidths=[WIDTH / 3] * 3)
+        cells.append(s.p(f"{counts.get(key, 0)} · {s.t(label)}", style))
+    table = Table([cells], colWidths=[WIDTH / len(shown)] * len(shown))
     table.setStyle(
         _style(
             s.base,
-            [
-                ("BACKGROUND", (i, 0), (i, 0), RATING_COLOURS[r])
-                for i, r in enumerate(RATING_COLOURS)
-            ]
+            [("BACKGROUND", (i, 0), (i, 0), fills[key]) for i, (key, _label) in enumerate(shown)]
             + [("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)],
         )
     )
@@ -284,11 +332,13 @@ def _photo(ref: PhotoRef, load_photo: PhotoLoader, box_w: float, box_h: float) -
 
 def _work_done(data: ReportData, s: _Styles, load_photo: PhotoLoader) -> list[Flowable]:
     out = _section(s, "work_done")
-    if not data.work_done:
-        return [*out, s.p(s.t("no_work"))]
-    for item in data.work_done:
+    done = [item for item in data.work_done if item.state == "done"]
+    if not done:
+        out.append(s.p(s.t("no_work")))
+    for item in done:
         kind = s.t("extra") if item.extra else s.t("booked")
-        out.append(s.p(f"• {item.description} ({kind})"))
+        who = s.t("worked_by", names=", ".join(item.technicians), minutes=item.minutes)
+        out.append(s.p(f"• {item.description} · {kind} · {who} · {item.finished}"))
         for pair in item.photo_pairs:
             rows = [
                 [s.p(s.t("before"), s.head), s.p(s.t("after"), s.head)],
@@ -301,6 +351,13 @@ def _work_done(data: ReportData, s: _Styles, load_photo: PhotoLoader) -> list[Fl
             table = Table(rows, colWidths=[WIDTH / 2] * 2)
             table.setStyle(_style(s.base, [("VALIGN", (0, 0), (-1, -1), "TOP")]))
             out.append(KeepTogether([table, Spacer(1, 2 * mm)]))
+    not_done = [item for item in data.work_done if item.state != "done"]
+    if not_done:
+        out += _section(s, "not_done")
+        for item in not_done:
+            out.append(
+                s.p(f"• {item.description} · {s.t(item.state)}", colour=RATING_COLOURS["amber"])
+            )
     return out
 
 
@@ -315,10 +372,13 @@ def _findings(data: ReportData, s: _Styles) -> list[Flowable]:
         ]
     ]
     for f in data.findings:
+        measured = f.measured
+        if f.after:
+            measured = f"{measured} → {f.after}" if measured else f.after
         rows.append(
             [
                 s.p(f.title, s.cell, RATING_COLOURS["red"] if f.severity == "urgent" else None),
-                s.p(f.measured, s.cell),
+                s.p(measured, s.cell),
                 s.p(f.meaning, s.cell),
                 s.p(f.action, s.cell),
                 s.p(f.price, s.cell),
@@ -328,6 +388,24 @@ def _findings(data: ReportData, s: _Styles) -> list[Flowable]:
     return [*out, _grid(s, rows, [36, 21, 48, 35, 21, 19])]
 
 
+def _totals(data: ReportData, s: _Styles) -> list[Flowable]:
+    t = data.totals
+    lines = [
+        ("total_done", t.done, False),
+        ("total_not_done", t.not_done, False),
+        ("total_declined", t.declined, False),
+        ("total_waiting", t.waiting, False),
+    ]
+    rows: list[list[Any]] = [
+        [s.p(s.t(key), s.cell), s.p(value, s.cell)] for key, value, _bold in lines if value
+    ]
+    rows.append([s.p(s.t("tax", rate=t.tax_rate), s.cell), s.p(t.tax, s.cell)])
+    rows.append([s.p(s.t("payable"), s.head), s.p(t.payable, s.head)])
+    table = _grid(s, rows, [120, 60], header=False)
+    table.setStyle(TableStyle([("ALIGN", (1, 0), (1, -1), "RIGHT")]))
+    return [*_section(s, "totals"), table]
+
+
 def _codes(data: ReportData, s: _Styles) -> list[Flowable]:
     if not data.scans:
         return []
@@ -335,6 +413,8 @@ def _codes(data: ReportData, s: _Styles) -> list[Flowable]:
     kinds = {"stored": "stored", "pending": "pending_code", "permanent": "permanent"}
     for scan in data.scans:
         out.append(s.p(f"{s.t('scan_' + scan.stage)} · {scan.at}", s.head))
+        if scan.incomplete:
+            out.append(s.p(s.t("scan_incomplete"), colour=RATING_COLOURS["amber"]))
         if not scan.codes:
             out.append(s.p(s.t("no_codes")))
             continue
@@ -352,16 +432,22 @@ def _codes(data: ReportData, s: _Styles) -> list[Flowable]:
             )
         out.append(_grid(s, rows, [20, 100, 35, 25]))
         out.append(Spacer(1, 2 * mm))
-    comparison = data.code_comparison
-    if comparison is not None:
-        for key, codes, colour in (
-            ("cleared", comparison.cleared, RATING_COLOURS["green"]),
-            ("remaining", comparison.remaining, RATING_COLOURS["amber"]),
-            ("new", comparison.new, RATING_COLOURS["red"]),
-            ("permanent_only", comparison.permanent_only, RATING_COLOURS["amber"]),
-        ):
-            if codes:
-                out.append(s.p(f"{s.t(key)}: {', '.join(codes)}", s.head, colour))
+    colours = {
+        "still_present": RATING_COLOURS["amber"],
+        "new": RATING_COLOURS["red"],
+        "declined": RATING_COLOURS["red"],
+        "not_checked": RATING_COLOURS["amber"],
+        "permanent_only": RATING_COLOURS["amber"],
+        "cleared": RATING_COLOURS["green"],
+    }
+    for line in data.code_verdicts:
+        out.append(
+            s.p(
+                f"{s.t('verdict_' + line.verdict)}{s.colon}{', '.join(line.codes)}",
+                s.head,
+                colours[line.verdict],
+            )
+        )
     return out
 
 
@@ -401,22 +487,17 @@ def _measurements(data: ReportData, s: _Styles) -> list[Flowable]:
             [
                 s.p(m.item, s.cell),
                 s.p(m.value, s.cell),
-                s.p(s.t(m.rating), s.head, RATING_COLOURS[m.rating]),
+                s.p(s.t(m.rating), s.head, RATING_COLOURS[m.rating])
+                if m.rating
+                else s.p("—", s.cell),
                 s.p(m.life, s.cell),
             ]
         )
     return [*_section(s, "measurements"), _grid(s, rows, [62, 30, 38, 50])]
 
 
-def _extras_and_service(data: ReportData, s: _Styles) -> list[Flowable]:
-    out = _section(s, "extras")
-    if data.extras:
-        out += [s.p(f"• {extra}") for extra in data.extras]
-    else:
-        out.append(s.p(s.t("no_extras")))
-    out += _section(s, "next_service")
-    out.append(s.p(data.next_service))
-    return out
+def _next_service(data: ReportData, s: _Styles) -> list[Flowable]:
+    return [*_section(s, "next_service"), s.p(data.next_service)]
 
 
 def _signature_drawing(
@@ -459,7 +540,7 @@ def _approvals(data: ReportData, s: _Styles) -> list[Flowable]:
         out.append(
             KeepTogether(
                 [
-                    s.p(f"{s.t('signature')} ({signature.sha256[:12]})", s.small),
+                    s.p(s.t("your_signature"), s.small),
                     _signature_drawing(
                         signature, 70, 70 * signature.height / max(signature.width, 1), s.base
                     ),
@@ -481,3 +562,18 @@ def _photos(data: ReportData, s: _Styles, load_photo: PhotoLoader) -> list[Flowa
     table = Table(rows, colWidths=[WIDTH / 3] * 3)
     table.setStyle(_style(s.base, [("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return [*_section(s, "photos"), table]
+
+
+def _verification(data: ReportData, s: _Styles, digest: str) -> list[Flowable]:
+    """The long identifiers, once, for whoever checks the file; every page has the short number."""
+    rows = [
+        [s.p(s.t("report_number"), s.cell), s.p(data.number, s.cell)],
+        [s.p(s.t("report_id"), s.cell), s.p(data.report_id, s.cell)],
+        [s.p(s.t("fingerprint"), s.cell), s.p(digest, s.small)],
+    ]
+    text = s.t("verification_text", workshop=data.workshop["name"], station=data.station_id)
+    return [
+        *_section(s, "verification"),
+        s.p(text, s.small),
+        _grid(s, rows, [50, 130], header=False),
+    ]

@@ -10,7 +10,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "title": ("Vehicle health report", "车辆健康报告"),
     "issued": ("Issued", "出具日期"),
     "version": ("Version", "版本"),
-    "scan_qr": ("Scan for the online copy", "扫码查看在线报告"),
+    "scan_qr": ("Scan to follow your car online", "扫码在线查看您的爱车"),
     "work_order": ("Work order", "工单"),
     "vehicle": ("Vehicle", "车辆"),
     "customer": ("Customer", "客户"),
@@ -64,13 +64,26 @@ _LABELS: dict[str, tuple[str, str]] = {
     "pending_code": ("pending", "待定"),
     "permanent": ("permanent", "永久"),
     "no_codes": ("No trouble codes.", "无故障码。"),
-    "cleared": ("Cleared and not returned", "已清除且未再出现"),
-    "remaining": ("Still present", "仍然存在"),
-    "new": ("New after repair", "维修后新出现"),
-    "permanent_only": (
+    "verdict_still_present": ("Still present after the repair", "维修后仍然存在"),
+    "verdict_new": ("New after the repair", "维修后新出现"),
+    "verdict_declined": (
+        "Declined by you, still present (not repaired)",
+        "您已拒绝维修，故障仍然存在（未修复）",
+    ),
+    "verdict_not_checked": (
+        "Not checked: the control unit did not answer the rescan",
+        "未核实：复检时该控制单元未应答",
+    ),
+    "verdict_permanent_only": (
         "Repaired; the car's permanent record of it clears itself after normal driving",
         "已修复；车辆中的永久故障记录会在正常行驶后自动消除",
     ),
+    "verdict_cleared": ("Repaired, cleared and not returned", "已修复、已清除且未再出现"),
+    "scan_incomplete": (
+        "This scan was cut short: codes it did not read are not checked.",
+        "本次扫描未完整完成：未读取到的故障码视为未核实。",
+    ),
+    "control_unit": ("Control unit {id}", "控制单元 {id}"),
     "unknown_code": ("no description available", "暂无说明"),
     "alignment": ("Wheel alignment", "四轮定位"),
     "position": ("Position", "位置"),
@@ -82,8 +95,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     "value": ("Value", "数值"),
     "rating": ("Rating", "评级"),
     "life": ("Remaining life", "剩余寿命"),
-    "extras": ("Extras done", "追加完成的项目"),
-    "no_extras": ("No extra work.", "无追加项目。"),
     "next_service": ("Next service", "下次保养"),
     "next_service_text": (
         "at {km} km or on {date}, whichever comes first",
@@ -100,15 +111,37 @@ _LABELS: dict[str, tuple[str, str]] = {
     "signature": ("Signature", "签名"),
     "photos": ("Photos", "照片"),
     "walk_around": ("Walk-around", "环车检查"),
-    "footer": (
-        "Report {id} · data SHA-256 {hash} · page {page}",
-        "报告 {id} · 数据 SHA-256 {hash} · 第 {page} 页",
+    "footer": ("Report {number} · page {page}", "报告 {number} · 第 {page} 页"),
+    "verification": ("Verification", "报告核验"),
+    "verification_text": (
+        "This report is digitally signed by {workshop} (station {station}). "
+        "Any change to the file breaks the signature.",
+        "本报告由{workshop}（服务站 {station}）数字签名，对文件的任何改动都会使签名失效。",
     ),
-    "hash_note": (
-        "The data SHA-256 is the hash of this report's content (canonical JSON of the report data); "
-        "the file itself is signed by the station.",
-        "数据 SHA-256 为本报告内容（报告数据的规范 JSON）的哈希值；文件本身由服务站数字签名。",
-    ),
+    "report_number": ("Report number", "报告编号"),
+    "report_id": ("Report id", "报告标识"),
+    "fingerprint": ("Content fingerprint (SHA-256)", "内容指纹 (SHA-256)"),
+    "your_signature": ("Your signature", "您的签名"),
+    "address": ("Address", "地址"),
+    "tax_id": ("Tax ID", "税号"),
+    "advisor": ("Service advisor", "服务顾问"),
+    "technicians": ("Technicians", "维修技师"),
+    "replaced": ("replaced", "已更换"),
+    "done": ("done", "已完成"),
+    "repaired": ("repaired", "已维修"),
+    "after_repair": ("After the repair", "维修后"),
+    "not_done": ("Not done on this visit", "本次未完成的工作"),
+    "not_started": ("booked, not started", "已预约，未开始"),
+    "in_progress": ("started, not finished", "已开始，尚未完成"),
+    "worked_by": ("by {names}, {minutes} min", "{names}，{minutes} 分钟"),
+    "totals": ("Charges for extra work", "追加项目费用"),
+    "total_done": ("Approved and done", "已批准并完成"),
+    "total_not_done": ("Approved, not done: not charged", "已批准但未完成（不收费）"),
+    "total_declined": ("Declined by you: not charged", "您已拒绝（不收费）"),
+    "total_waiting": ("Waiting for your decision: not charged", "等待您决定（不收费）"),
+    "tax": ("Tax ({rate})", "税费（{rate}）"),
+    "payable": ("Amount payable for extra work", "追加项目应付金额"),
+    "replaced_count": ("replaced", "已更换"),
 }
 
 _ALIGNMENT_QUANTITIES: dict[str, tuple[str, str]] = {
@@ -132,6 +165,26 @@ _POSITIONS: dict[str, tuple[str, str]] = {
     "VH": ("vehicle", "整车"),
 }
 
+# What an ECU's own name (service 09 ECU name, "ECM-EngineControl") starts with.
+_CONTROL_UNITS: dict[str, tuple[str, str]] = {
+    "ECM": ("Engine", "发动机"),
+    "PCM": ("Engine and transmission", "动力总成"),
+    "ENGINE": ("Engine", "发动机"),
+    "TCM": ("Transmission", "变速箱"),
+    "ABS": ("Brakes (ABS)", "制动系统 (ABS)"),
+    "ESC": ("Stability control", "车身稳定系统"),
+    "BCM": ("Body", "车身"),
+    "SRS": ("Airbags", "安全气囊"),
+    "HPCM": ("Hybrid system", "混合动力系统"),
+    "HCU": ("Hybrid system", "混合动力系统"),
+    "VCU": ("Vehicle control", "整车控制器"),
+    "BMS": ("High-voltage battery", "高压电池"),
+    "BECM": ("High-voltage battery", "高压电池"),
+    "OBC": ("On-board charger", "车载充电机"),
+    "MCU": ("Electric motor", "驱动电机"),
+    "TPMS": ("Tyre pressure monitor", "胎压监测"),
+}
+
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
@@ -149,6 +202,15 @@ def alignment_quantity(key: str, language: str) -> str:
 def position(key: str, language: str) -> str:
     en, zh = _POSITIONS.get(key, (key, key))
     return zh if language == "zh" else en
+
+
+def ecu_name(name: str | None, ecu_id: str, language: str) -> str:
+    """A control unit as a customer reads it: "Engine", not "ECM-EngineControl"."""
+    prefix = (name or "").replace("_", "-").split("-")[0].strip().upper()
+    if prefix in _CONTROL_UNITS:
+        en, zh = _CONTROL_UNITS[prefix]
+        return zh if language == "zh" else en
+    return label("control_unit", language, id=ecu_id)
 
 
 def has_cjk(text: str) -> bool:

@@ -144,14 +144,15 @@ def compare_scans(before: Mapping[str, Any], after: Mapping[str, Any]) -> CodeCo
     codes not checked because their unit was not read completely, and the permanent
     records the car keeps until it has driven without the fault."""
     pre, post = codes_by_ecu(before), scan_codes(after)
+    permanent = scan_codes(after, ("permanent",)) - post
     read = ecus_read_completely(after)
-    gone = set(pre) - post
+    gone = set(pre) - post - permanent
     cleared = {code for code in gone if pre[code] <= read}
     return CodeComparison(
         cleared=tuple(sorted(cleared)),
         remaining=tuple(sorted(set(pre) & post)),
         new=tuple(sorted(post - set(pre))),
-        permanent_only=tuple(sorted(scan_codes(after, ("permanent",)) - post)),
+        permanent_only=tuple(sorted(permanent)),
         not_checked=tuple(sorted(gone - cleared)),
     )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import logging
 import re
 from collections.abc import Mapping
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
+from PIL import Image
 
 from station.errors import InvalidInput
 from station.files import sync_folder, write_new
@@ -150,14 +152,16 @@ def decide(current: Profile, changes: Mapping[str, Any]) -> tuple[Profile, dict[
 
 
 def logo_kind(data: bytes) -> str:
-    """The file suffix of a logo image (PNG or JPEG), refusing anything else."""
+    """The file suffix of a logo image (PNG or JPEG) that decodes, refusing anything else."""
     if len(data) > LOGO_MAX_BYTES:
         raise InvalidInput(f"the logo is larger than {LOGO_MAX_BYTES // (1024 * 1024)} MB")
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    raise InvalidInput("the logo must be a PNG or JPEG image")
+    try:
+        with Image.open(io.BytesIO(data), formats=["PNG", "JPEG"]) as image:
+            image.load()
+            kind = "png" if image.format == "PNG" else "jpg"
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as err:
+        raise InvalidInput(f"the logo must be a PNG or JPEG image that opens: {err}") from err
+    return kind
 
 
 # -- the store ----------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -127,6 +128,38 @@ def rating_counts(ratings: Iterable[str], replaced: int = 0) -> dict[str, int]:
         counts[rating] += 1
     counts["replaced"] = replaced
     return counts
+
+
+# -- money ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MoneyTotals:
+    """Extra work in cents: only work approved and done is charged, with its tax."""
+
+    done_cents: int
+    not_done_cents: int  # approved, not (yet) done: not charged
+    declined_cents: int
+    waiting_cents: int  # not decided yet
+    tax_cents: int
+    payable_cents: int
+
+
+def totals(findings: Iterable[tuple[str, int, bool]], tax_rate_bp: int) -> MoneyTotals:
+    """From (approval state, estimate total, job done) per finding; tax rounds half up."""
+    done = not_done = declined = waiting = 0
+    for state, cents, finished in findings:
+        if state == ApprovalState.APPROVED.value:
+            if finished:
+                done += cents
+            else:
+                not_done += cents
+        elif state == ApprovalState.DECLINED.value:
+            declined += cents
+        else:
+            waiting += cents
+    tax = int((Decimal(done) * tax_rate_bp / 10_000).quantize(Decimal(1), ROUND_HALF_UP))
+    return MoneyTotals(done, not_done, declined, waiting, tax, done + tax)
 
 
 # -- findings, codes and what a clear would hide -----------------------------------

@@ -78,7 +78,7 @@ def test_clearing_codes_leaves_only_the_permanent_one_which_the_rescan_does_not_
     after = scan_vehicle(petrol)
     assert _codes(after, "7E8") == [("permanent", "P0301")]
     comparison = compare_scans(before.to_json(), after.to_json())
-    assert comparison.cleared == ("P0301", "P0420")
+    assert comparison.cleared == ("P0420",)  # the car still keeps P0301 as permanent
     assert comparison.remaining == ()
     assert comparison.new == ()
     assert comparison.permanent_only == ("P0301",)

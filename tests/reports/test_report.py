@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -121,8 +122,8 @@ def test_chinese_text_vin_findings_and_codes_are_in_the_text(issued: Issued) -> 
         "一缸失火",
         "约可再行驶 10,000 公里",
         "已批准",
-        "已清除且未再出现",
-        "永久故障记录会在正常行驶后自动消除",
+        "维修后仍然存在：P0171",
+        "永久故障记录会在正常行驶后自动消除：P0301",
         "四轮定位",
         "超出标准",
     ):
@@ -141,8 +142,8 @@ def test_english_text_vin_findings_and_codes_are_in_the_text(issued: Issued) -> 
         "about 10,000 km left",
         "approved",
         "declined",
-        "Cleared and not returned",
-        "permanent record of it clears itself after normal driving",
+        "Still present after the repair: P0171",
+        "permanent record of it clears itself after normal driving: P0301",
         "Wheel alignment",
         "out of specification by 1.00°",
         "王芳",  # a Chinese name in an English report is set in the CJK face, not boxes
@@ -151,15 +152,31 @@ def test_english_text_vin_findings_and_codes_are_in_the_text(issued: Issued) -> 
 
 
 @needs_poppler
-def test_report_id_and_data_hash_are_on_every_page(issued: Issued) -> None:
+def test_short_number_on_every_page_and_the_full_hash_once_at_the_end(issued: Issued) -> None:
     report = issued.zh
     pages = run("pdftotext", str(report.path), "-").stdout.split("\f")
-    pages = [p for p in pages if p.strip()]
+    pages = [re.sub(r"\s+", "", p) for p in pages if p.strip()]
     assert len(pages) >= 2
+    number = f"{issued.visit.workshop.work_order(issued.visit.wo_id)['number']}-v1"
     for page in pages:
-        flat = re.sub(r"\s+", "", page)
-        assert report.report_id in flat
-        assert report.data_sha256 in flat
+        assert f"报告{number}·第" in page
+    assert all(report.data_sha256 not in page for page in pages[:-1])
+    assert pages[-1].count(report.data_sha256) == 1
+    assert report.report_id in pages[-1]
+    assert "canonical" not in " ".join(pages) and "规范JSON" not in " ".join(pages)
+
+
+@needs_poppler
+def test_the_pdf_says_when_it_was_issued(issued: Issued) -> None:
+    issued_at = issued.visit.workshop.store.query_one(
+        "SELECT issued_at FROM reports WHERE id = ?", (issued.en.record_id,)
+    )
+    assert issued_at is not None
+    info = run("pdfinfo", "-isodates", str(issued.en.path)).stdout
+    created = re.search(r"CreationDate:\s+(\S+)", info)
+    assert created is not None and not created.group(1).startswith("2000")
+    # the file's date is the issue minute (the record is written a moment after signing)
+    assert created.group(1)[:13] == issued_at["issued_at"][:13]
 
 
 @needs_poppler
@@ -177,13 +194,20 @@ def test_photos_are_embedded_scaled_to_print_resolution(issued: Issued) -> None:
 
 def test_rendering_is_deterministic_and_the_hash_is_defined_by_the_data(issued: Issued) -> None:
     visit = issued.visit
-    data, first = render_report(visit.workshop, visit.wo_id, visit.data_dir, "en", version=2)
-    _, second = render_report(visit.workshop, visit.wo_id, visit.data_dir, "en", version=2)
-    assert first == second
-    assert data_sha256(data) == issued.en.data_sha256
     stored = (visit.data_dir / "reports" / issued.en.path.with_suffix(".json").name).read_text()
     assert hashlib.sha256(stored.encode()).hexdigest() == issued.en.data_sha256
-    assert assemble(visit.workshop, visit.wo_id, "en", version=2) == data
+    recorded = json.loads(stored)
+    at = datetime.fromisoformat(recorded["issued_at"].replace(" UTC", "+00:00"))
+    advisor = visit.demo.advisor.user_id
+    data, first = render_report(
+        visit.workshop, visit.wo_id, visit.data_dir, "en", 2, None, at, advisor
+    )
+    _, second = render_report(
+        visit.workshop, visit.wo_id, visit.data_dir, "en", 2, None, at, advisor
+    )
+    assert first == second
+    assert data_sha256(data) == issued.en.data_sha256
+    assert assemble(visit.workshop, visit.wo_id, "en", 2, issued_at=at, advisor_id=advisor) == data
     # the signed file is exactly the rendered bytes plus an incremental update
     assert issued.en.path.read_bytes().startswith(first)
 

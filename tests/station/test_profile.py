@@ -3,6 +3,7 @@ and the `station profile` command."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -10,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from station import profile
 from station.errors import InvalidInput, PermissionDenied
@@ -17,10 +19,14 @@ from station.profile import Profile, decide, logo_kind, parse_changes, parse_tax
 from station.store import Store
 from station.workshop import Actor
 
-PNG_1PX = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360f8cf00000301010018dd8db00000000049454e44ae426082"
-)
+
+def _picture(kind: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 32), (26, 61, 92)).save(out, format=kind)
+    return out.getvalue()
+
+
+PNG_LOGO = _picture("PNG")
 
 
 @pytest.mark.parametrize(
@@ -73,10 +79,11 @@ def test_decide_names_every_field_changed_old_and_new() -> None:
 
 
 def test_logo_must_be_an_image() -> None:
-    assert logo_kind(PNG_1PX) == "png"
-    assert logo_kind(b"\xff\xd8\xff\xe0rest") == "jpg"
-    with pytest.raises(InvalidInput, match="PNG or JPEG"):
-        logo_kind(b"%PDF-1.7")
+    assert logo_kind(PNG_LOGO) == "png"
+    assert logo_kind(_picture("JPEG")) == "jpg"
+    for not_a_logo in (b"%PDF-1.7", PNG_LOGO[:40], b"\xff\xd8\xff\xe0rest"):
+        with pytest.raises(InvalidInput, match="PNG or JPEG"):
+            logo_kind(not_a_logo)
 
 
 def test_only_an_admin_changes_it_and_the_change_is_audited(
@@ -119,7 +126,7 @@ def test_profile_command_shows_and_sets(tmp_path: Path) -> None:
         == 0
     )
     logo = tmp_path / "logo.png"
-    logo.write_bytes(PNG_1PX)
+    logo.write_bytes(PNG_LOGO)
     admin = ("--user", "admin", "--pin", "1234")
     changed = station(
         "profile", "set", "--address", "12 Quay Road", "--tax-rate", "13", "--logo", str(logo),
@@ -128,7 +135,7 @@ def test_profile_command_shows_and_sets(tmp_path: Path) -> None:
     assert changed.returncode == 0, changed.stderr
     shown = json.loads(changed.stdout)
     assert shown["name"] == "Harbour" and shown["tax_rate"] == "13 %"
-    assert (data / "branding" / shown["logo"]).read_bytes() == PNG_1PX
+    assert (data / "branding" / shown["logo"]).read_bytes() == PNG_LOGO
     text = station("profile", "show", data_dir=data)
     assert "12 Quay Road" in text.stdout and "13 %" in text.stdout
     refused = station("profile", "set", "--currency", "yuan", *admin, data_dir=data)

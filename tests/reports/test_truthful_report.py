@@ -1,0 +1,226 @@
+"""The signed report never tells the customer anything false: whole visits through the core,
+read back from the signed PDF with pdftotext, in English and Chinese.
+
+Visit A: the customer declines the catalyst (P0420) and a tyre, the transmission unit
+stays silent on the rescan, the rear pads are replaced, the booked service is never
+started. Visit B: the rescan is cut short. Each test asserts the exact sentence, or
+that a false one is absent.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reports.issue import IssuedReport, issue_report
+from reports.keys import StationKeys, keys_folder
+from reports.verify import Outcome, verify_report
+from station import profile
+from station.commands import init_station
+from station.demo import DemoVisit, seed_demo
+from station.diagnostics import record_scan
+from station.findings import Severity, labour, part
+from station.fixtures import load_json
+from station.lifecycle import Status
+from tests.station.test_profile import PNG_LOGO
+
+pytestmark = pytest.mark.skipif(
+    not all(shutil.which(tool) for tool in ("pdftotext", "pdfinfo", "pdfsig")),
+    reason="poppler-utils is not installed",
+)
+
+VIN = "LSVAU2180N2183741"
+
+
+def scan(*ecus: tuple[str, str, list[tuple[str, str]]], incomplete: bool = False) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "vin": VIN,
+        "protocol": "ISO 15765-4 CAN (11 bit, 500 kbaud)",
+        "ecus": [
+            {"id": ecu, "name": name, "dtcs": [{"code": c, "kind": k} for c, k in codes]}
+            for ecu, name, codes in ecus
+        ],
+        "elapsed_ms": 400,
+    }
+    if incomplete:
+        result["incomplete"] = True
+        result["error"] = "the adapter stopped answering"
+    return result
+
+
+@dataclass
+class Reports:
+    data_dir: Path
+    en: IssuedReport
+    zh: IssuedReport
+
+    def text(self, language: str) -> str:
+        path = (self.en if language == "en" else self.zh).path
+        out = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True, timeout=60
+        ).stdout
+        return " ".join(out.split())
+
+
+def run_visit(data_dir: Path, post: dict[str, Any], pre: dict[str, Any]) -> Reports:
+    seed = load_json("demo_seed.json")
+    admin_spec = next(u for u in seed["users"] if u["role"] == "admin")
+    workshop = init_station(
+        data_dir / "station.db", "Harbour Motors", "station-truth", "admin", admin_spec["pin"]
+    )
+    cast = seed_demo(workshop)
+    admin = workshop.login("admin", admin_spec["pin"])
+    logo = profile.import_logo(data_dir, PNG_LOGO)
+    profile.change(
+        workshop.store,
+        admin,
+        {
+            "address": "12 Quay Road, Shenzhen",
+            "phone": "+86 755 5555 0101",
+            "tax_id": "91440300MA5F00001X",
+            "tax_rate": "13",
+            "logo": logo,
+        },
+    )
+    demo = DemoVisit(workshop, cast, narrate=lambda _text: None)
+    demo.reception()
+    demo.start_diagnosis()
+    technician = demo.technician
+    record_scan(workshop, technician, demo.wo_id, "pre", pre)
+    demo.inspection()
+    demo.findings_for_approval(dtc="P0301")
+    demo.finding_ids["P0420"] = workshop.add_finding(
+        technician,
+        demo.wo_id,
+        "P0420: catalyst below threshold / 三元催化效率低",
+        Severity.SOON,
+        [part("Catalytic converter / 三元催化器", 1, 420_000), labour("Fit / 安装", 1.5, 30_000)],
+        "Replace the catalytic converter / 更换三元催化器",
+        dtc="P0420",
+    ).id
+    demo.customer_decides(declined=("tread_rr", "P0420"))
+    workshop.change_status(technician, demo.wo_id, Status.IN_REPAIR)
+    for job in workshop.jobs(demo.wo_id):
+        if job["finding_id"] is not None:  # the booked service is never started
+            workshop.clock_on(technician, job["id"])
+            workshop.clock_off(technician, job["id"])
+    record_scan(workshop, technician, demo.wo_id, "post", post)
+    demo.quality_check()
+    advisor = demo.advisor
+    en = issue_report(workshop, advisor, demo.wo_id, data_dir, "en")
+    zh = issue_report(workshop, advisor, demo.wo_id, data_dir, "zh")
+    workshop.store.close()
+    return Reports(data_dir, en, zh)
+
+
+PRE = scan(
+    ("7E8", "ECM-EngineControl", [("P0301", "stored"), ("P0420", "stored")]),
+    ("7E9", "TCM-TransmissionCtl", [("U0100", "pending")]),
+)
+
+
+@pytest.fixture(scope="module")
+def visit_a(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reports]:
+    # codes were cleared: the engine unit answers with none, the transmission unit is silent
+    yield run_visit(tmp_path_factory.mktemp("a"), scan(("7E8", "ECM-EngineControl", [])), PRE)
+
+
+@pytest.fixture(scope="module")
+def visit_b(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reports]:
+    cut_short = scan(
+        ("7E8", "ECM-EngineControl", []), ("7E9", "TCM-TransmissionCtl", []), incomplete=True
+    )
+    yield run_visit(tmp_path_factory.mktemp("b"), cut_short, PRE)
+
+
+def test_a_declined_code_is_said_to_be_still_there_not_cleared(visit_a: Reports) -> None:
+    en, zh = visit_a.text("en"), visit_a.text("zh")
+    assert "Declined by you, still present (not repaired): P0420" in en
+    assert "您已拒绝维修，故障仍然存在（未修复）：P0420" in zh
+    assert "Repaired, cleared and not returned: P0301" in en
+    assert "已修复、已清除且未再出现：P0301" in zh
+    assert not re.search(r"cleared and not returned: [^A-Za-z]*P0420", en)
+
+
+def test_a_unit_silent_on_the_rescan_leaves_its_code_not_checked(visit_a: Reports) -> None:
+    assert "Not checked: the control unit did not answer the rescan: U0100" in visit_a.text("en")
+    assert "未核实：复检时该控制单元未应答：U0100" in visit_a.text("zh")
+    assert "U0100" not in visit_a.text("en").split("cleared and not returned:")[-1][:20]
+
+
+def test_control_units_are_named_in_words(visit_a: Reports) -> None:
+    en, zh = visit_a.text("en"), visit_a.text("zh")
+    assert "ECM-EngineControl" not in en and "ECM-EngineControl" not in zh
+    assert "Cylinder 1 misfire detected Engine stored" in en
+    assert "变速箱" in zh
+
+
+def test_an_incomplete_rescan_clears_nothing(visit_b: Reports) -> None:
+    en, zh = visit_b.text("en"), visit_b.text("zh")
+    assert "This scan was cut short: codes it did not read are not checked." in en
+    assert "本次扫描未完整完成：未读取到的故障码视为未核实。" in zh
+    assert "Not checked: the control unit did not answer the rescan: P0301, U0100" in en
+    assert "cleared and not returned" not in en
+    assert "已清除且未再出现" not in zh
+
+
+def test_repaired_pads_show_their_state_after_the_repair(visit_a: Reports) -> None:
+    en, zh = visit_a.text("en"), visit_a.text("zh")
+    assert "Rear brake pads 2.6 mm → replaced —" in en
+    assert "后刹车片 2.6 mm → 已更换 —" in zh
+    assert not re.search(r"Rear brake pads 2\.6 mm needs attention now", en)
+    assert "0 · needs attention now 1 · replaced" in en
+    assert "about 1,000 km left" not in en
+
+
+def test_a_booked_job_never_started_is_not_work_done(visit_a: Reports) -> None:
+    en, zh = visit_a.text("en"), visit_a.text("zh")
+    assert "Not done on this visit • 10,000 km service · booked, not started" in en
+    assert "本次未完成的工作 • 10000公里保养 · 已预约，未开始" in zh
+    assert "10,000 km service · booked · by" not in en
+    assert re.search(r"Replace rear brake pads · extra, approved by you · by 李伟, \d+ min", en)
+
+
+def test_totals_with_the_workshops_tax_rate(visit_a: Reports) -> None:
+    en, zh = visit_a.text("en"), visit_a.text("zh")
+    # pads ¥620 + coil ¥610 done; tyre ¥870 and catalyst ¥4,650 declined; 13 % on ¥1,230
+    assert "Approved and done ¥1,230.00" in en
+    assert "Declined by you: not charged ¥5,520.00" in en
+    assert "Tax (13 %) ¥159.90" in en
+    assert "Amount payable for extra work ¥1,389.90" in en
+    assert "税费（13 %） ¥159.90" in zh
+    assert "追加项目应付金额 ¥1,389.90" in zh
+
+
+def test_workshop_people_and_report_number(visit_a: Reports) -> None:
+    en, zh = visit_a.text("en"), visit_a.text("zh")
+    assert (
+        "Harbour Motors 12 Quay Road, Shenzhen · Phone +86 755 5555 0101 · Tax ID 91440300MA5F00001X"
+        in en
+    )
+    assert "地址" not in zh.split("车辆健康报告")[0]  # the address is printed as it is, no label
+    assert "Service advisor: 陈静" in en and "服务顾问：陈静" in zh
+    assert "Technicians: 李伟" in en and "维修技师：李伟" in zh
+    assert "Signature (" not in en and "Your signature" in en
+    assert "pads_rear" not in en and "pads_rear" not in zh
+
+
+def test_the_signed_files_are_valid_and_dated_when_issued(visit_a: Reports) -> None:
+    roots = StationKeys(keys_folder(visit_a.data_dir)).trust_roots()
+    for report in (visit_a.en, visit_a.zh):
+        assert verify_report(report.path, roots).outcome is Outcome.VALID
+        sig = subprocess.run(
+            ["pdfsig", str(report.path)], capture_output=True, text=True, timeout=60
+        ).stdout
+        assert "Signature is Valid." in sig
+        info = subprocess.run(
+            ["pdfinfo", "-isodates", str(report.path)], capture_output=True, text=True, timeout=60
+        ).stdout
+        assert "CreationDate:   2000" not in info
