@@ -26,6 +26,7 @@ from station import lifecycle, limits, replica
 from station.errors import InvalidInput, StationError, TransitionRefused
 from station.findings import ApprovalState, Decision, parse_enum, state_after
 from station.lifecycle import Status, WorkOrderFacts
+from station.prediagnosis import parse as parse_prediagnosis
 from station.store import Store, Transaction
 from station.vehicles import insert_vehicle, parse_powertrain, plate_key, plausible_year
 from station.vin import check_vin
@@ -210,7 +211,9 @@ def _appointment(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:
         "vehicle_id": vehicle_id,
         "scheduled_at": str(p.get("scheduled_at") or tx.at),
         "complaint": complaint,
-        "prediagnosis": json.dumps(p.get("prediagnosis") or {}, ensure_ascii=False),
+        "prediagnosis": json.dumps(
+            parse_prediagnosis(p.get("prediagnosis")).to_json(), ensure_ascii=False
+        ),
         "cloud_id": cloud_id,
         "created_at": tx.at,
     }

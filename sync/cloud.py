@@ -21,8 +21,10 @@ from typing import Any
 
 from station import lifecycle, replica
 from station.auth import hash_pin
+from station.errors import InvalidInput
 from station.findings import ApprovalState, Decision, state_after
 from station.lifecycle import Status
+from station.prediagnosis import parse as parse_prediagnosis
 from sync import hub
 from sync.cloud_db import CloudDatabase, CloudTx
 from sync.errors import AuthRefused, SyncError, WrongStation
@@ -709,16 +711,10 @@ class CloudService:
             datetime.fromisoformat(scheduled_at.replace("Z", "+00:00"))
         except ValueError as err:
             raise Refused(f"scheduled_at {scheduled_at!r} is not an ISO time") from err
-        pre = booking.get("prediagnosis") or {}
-        if not isinstance(pre, Mapping):
-            raise Refused("the pre-diagnosis is an object")
-        prediagnosis = {
-            "codes": [str(c).upper() for c in pre.get("codes") or []],
-            "parts_reserved": [
-                dict(p) if isinstance(p, Mapping) else {"description": str(p)}
-                for p in pre.get("parts_reserved") or []
-            ],
-        }
+        try:
+            prediagnosis = parse_prediagnosis(booking.get("prediagnosis")).to_json()
+        except InvalidInput as err:
+            raise Refused(str(err)) from err
         appointment_id = uuid.uuid4().hex
         at = _stamp(self.clock())
         with self.db.transaction() as tx:

@@ -14,32 +14,34 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from station import profile
+from station.config import load_config
 from station.store import Store
 from station.workshop import Actor, Workshop
 
 log = logging.getLogger(__name__)
 
 
-def render_preview(database: Path, data_dir: Path, wo_id: int, language: str, target: Path) -> Path:
-    """The unsigned report as it would be issued now, written to `target`."""
-    from reports.issue import render_report
+def render_preview(database: Path, data_dir: Path, wo_id: int, target: Path) -> Path:
+    """The unsigned report as it would be issued now, in the customer's language, to `target`."""
+    from reports.issue import ReportSettings, render_report
 
+    settings = ReportSettings.from_config(load_config(data_dir=data_dir))
     workshop = Workshop(Store.open(database))
     try:
-        _data, pdf = render_report(workshop, wo_id, data_dir, language)
+        _data, pdf = render_report(workshop, wo_id, data_dir, settings=settings)
     finally:
         workshop.store.close()
     target.write_bytes(pdf)
     return target
 
 
-def issue_signed(
-    database: Path, data_dir: Path, actor: Actor, wo_id: int, language: str
-) -> tuple[Path, int]:
-    """Issue, sign and record the next version; creates the station keys on first use."""
-    from reports.issue import issue_report
+def issue_signed(database: Path, data_dir: Path, actor: Actor, wo_id: int) -> tuple[Path, int]:
+    """Issue, sign and record the next version in the customer's language; creates the
+    station keys on first use."""
+    from reports.issue import ReportSettings, issue_report
     from reports.keys import StationKeys, create_station_keys, keys_folder
 
+    settings = ReportSettings.from_config(load_config(data_dir=data_dir))
     workshop = Workshop(Store.open(database))
     try:
         if not StationKeys(keys_folder(data_dir)).exists():
@@ -48,7 +50,7 @@ def issue_signed(
                 workshop.store.meta("station_id") or "station",
                 profile.current(workshop.store).name or "Bay Station",
             )
-        issued = issue_report(workshop, actor, wo_id, data_dir, language)
+        issued = issue_report(workshop, actor, wo_id, data_dir, settings=settings)
     finally:
         workshop.store.close()
     return issued.path, issued.version

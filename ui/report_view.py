@@ -198,7 +198,6 @@ class ReportView(View):
         if wo_id is None or database is None:
             return
         data_dir = self.model.data_dir
-        language = self.model.language
         issued = self._issued_path()
         folder = self._folder()
         pool = self.ctx.reports.pool
@@ -208,9 +207,7 @@ class ReportView(View):
             pdf = issued
             if pdf is None:
                 target = folder / "preview.pdf"
-                pdf = pool.submit(
-                    render_preview, database, data_dir, wo_id, language, target
-                ).result()
+                pdf = pool.submit(render_preview, database, data_dir, wo_id, target).result()
             progress(2, 3, "pages")
             return Rendered(pdf, page_images(pdf, folder))
 
@@ -223,15 +220,12 @@ class ReportView(View):
             return
         actor = self.model.require_actor()
         data_dir = self.model.data_dir
-        language = self.model.language
         folder = self._folder()
         pool = self.ctx.reports.pool
 
         def work(progress: Progress) -> Rendered:
             progress(1, 3, "sign")
-            path, version = pool.submit(
-                issue_signed, database, data_dir, actor, wo_id, language
-            ).result()
+            path, version = pool.submit(issue_signed, database, data_dir, actor, wo_id).result()
             progress(2, 3, "pages")
             return Rendered(path, page_images(path, folder), version)
 

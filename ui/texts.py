@@ -9,7 +9,9 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QDateTime, QLocale, QTime
 
 from reports.texts import pick_language
+from station.errors import InvalidInput
 from station.lifecycle import Status
+from station.prediagnosis import parse as parse_prediagnosis
 
 log = logging.getLogger(__name__)
 
@@ -66,19 +68,24 @@ def severity_name(severity: str) -> str:
     }[severity]
 
 
-def prediagnosis_lines(pre: dict[str, object]) -> list[str]:
+def prediagnosis_lines(raw: object) -> list[str]:
     """What the cloud's remote pre-diagnosis says: codes seen, parts reserved, a note."""
-    lines = []
-    codes, parts, note = pre.get("codes_seen"), pre.get("parts_reserved"), pre.get("note")
-    if isinstance(codes, list) and codes:
-        text = QCoreApplication.translate("Prediagnosis", "Codes seen remotely: %1")
-        lines.append(text.replace("%1", ", ".join(map(str, codes))))
-    if isinstance(parts, list) and parts:
-        text = QCoreApplication.translate("Prediagnosis", "Parts reserved: %1")
-        lines.append(text.replace("%1", ", ".join(map(str, parts))))
-    if note:
+    try:
+        pre = parse_prediagnosis(raw)
+    except InvalidInput as err:  # stored before the shape was checked: say so, hide nothing
+        log.warning("unreadable pre-diagnosis %r: %s", raw, err)
         text = QCoreApplication.translate("Prediagnosis", "Pre-diagnosis: %1")
-        lines.append(text.replace("%1", str(note)))
+        return [text.replace("%1", str(raw))]
+    lines = []
+    if pre.codes_seen:
+        text = QCoreApplication.translate("Prediagnosis", "Codes seen remotely: %1")
+        lines.append(text.replace("%1", ", ".join(pre.codes_seen)))
+    if pre.parts_reserved:
+        text = QCoreApplication.translate("Prediagnosis", "Parts reserved: %1")
+        lines.append(text.replace("%1", ", ".join(p.words for p in pre.parts_reserved)))
+    if pre.note:
+        text = QCoreApplication.translate("Prediagnosis", "Pre-diagnosis: %1")
+        lines.append(text.replace("%1", pre.note))
     return lines
 
 

@@ -236,11 +236,15 @@ def test_appointments_and_cancellations_in_the_change_feed(cloud: CloudHandle) -
         "scheduled_at": "2026-12-01T09:00:00Z",
         "complaint": "battery warning",
         "prediagnosis": {
-            "codes": ["p0a80"],
+            "codes_seen": ["p0a80"],
             "parts_reserved": [{"part_number": "HV-12", "description": "cell module"}],
+            "note": "isolation fault twice this week",
         },
     }
     assert app.post("/v1/workshops/Nowhere/appointments", json=booking).status_code == 404
+    wrong_shape = {**booking, "prediagnosis": {"codes": ["P0A80"]}}
+    refused = app.post("/v1/workshops/Harbour Motors/appointments", json=wrong_shape)
+    assert refused.status_code == 400 and "codes_seen" in refused.text
     booked = app.post("/v1/workshops/Harbour Motors/appointments", json=booking)
     assert booked.status_code == 201
     assert app.post(f"/v1/appointments/{booked.json()['id']}/cancel").status_code == 200
@@ -251,7 +255,11 @@ def test_appointments_and_cancellations_in_the_change_feed(cloud: CloudHandle) -
         "appointment.cancelled",
         "work_order.cancel_requested",
     ]
-    assert changes[0]["payload"]["prediagnosis"]["codes"] == ["P0A80"]
+    assert changes[0]["payload"]["prediagnosis"] == {
+        "codes_seen": ["P0A80"],
+        "parts_reserved": [{"description": "cell module", "part_number": "HV-12"}],
+        "note": "isolation fault twice this week",
+    }
     assert [c["seq"] for c in changes] == [1, 2, 3]
     # The customer asks; the status stays the station's until it moves it.
     assert app.get(f"/v1/track/{public_id}").json()["status"] == "booked"

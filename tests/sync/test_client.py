@@ -58,7 +58,7 @@ def test_the_customer_side_reaches_the_station(station: Station, sqlite_cloud: C
         "vehicle": {"vin": "LSVAU2180N2183294", "powertrain": "EV", "make": "BYD"},
         "scheduled_at": "2026-12-01T09:00:00Z",
         "complaint": "battery warning",
-        "prediagnosis": {"codes": ["P0A80"], "parts_reserved": [{"part_number": "HV-12"}]},
+        "prediagnosis": {"codes_seen": ["P0A80"], "parts_reserved": [{"part_number": "HV-12"}]},
     }
     appointment_id = app.post("/v1/workshops/Harbour Motors/appointments", json=booking).json()[
         "id"
@@ -77,7 +77,7 @@ def test_the_customer_side_reaches_the_station(station: Station, sqlite_cloud: C
     got = inbox.appointment(station.store, appointment_id)
     assert got is not None
     assert got["complaint"] == "battery warning"
-    assert got["prediagnosis"]["codes"] == ["P0A80"]
+    assert got["prediagnosis"]["codes_seen"] == ["P0A80"]
     assert station.workshop.vehicle(got["vehicle_id"])["vin"] == "LSVAU2180N2183294"
     pads = next(f for f in station.workshop.findings(ids["work_order"]) if f["id"] == ids["pads"])
     assert pads["state"] == "approved" and pads["approvals"][-1]["channel"] == "remote"
