@@ -252,3 +252,11 @@ def waiting_count(findings: Sequence[Mapping[str, Any]]) -> int:
         if f["state"] == ApprovalState.PENDING.value
         and f.get("standing", Standing.ACTIVE.value) == Standing.ACTIVE.value
     )
+
+
+def waiting_text(count: int) -> tuple[str, str] | None:
+    """What the customer's tracker says beside the stage while decisions wait: (en, zh)."""
+    if count <= 0:
+        return None
+    items = "item" if count == 1 else "items"
+    return (f"Waiting for your decision on {count} {items}.", f"有 {count} 项等待您的决定。")

@@ -86,6 +86,7 @@ class CheckInView(View):
         self.confirmed.setCheckable(True)
         self.check_in = push_button("check_in", accent=True)
         self.check_in.clicked.connect(self.submit)
+        self.form_work_order: int | None = None  # whose facts the form shows
 
         left = QVBoxLayout()
         left.addWidget(self.outline, 1)
@@ -162,7 +163,26 @@ class CheckInView(View):
         self.prediagnosis.setToolTip(self.prediagnosis.text())
         photos = self.ctx.photos.for_work_order(wo_id, Stage.WALK_AROUND)
         self.photo_count.setText(self.tr("%n photo(s)", "", len(photos)))
-        record = workshop.store.query_one(
+        last = workshop.last_mileage(wo["vehicle_id"])
+        self.mileage_label.setText(
+            self.tr("Mileage (km)")
+            if last is None
+            else self.tr("Mileage (km), last recorded %1 km").replace("%1", f"{last:,}")
+        )
+        if wo_id != self.form_work_order:
+            self._start_form(wo_id)
+
+    def _start_form(self, wo_id: int) -> None:
+        """The form shows this work order's facts only: its check-in, or nothing yet."""
+        self.form_work_order = wo_id
+        self.outline.clear()
+        self.keypad.clear()
+        self.energy.setValue(50)
+        for button in self.lights.values():
+            button.setChecked(False)
+        self.valuables.clear()
+        self.confirmed.setChecked(False)
+        record = self.model.workshop.store.query_one(
             "SELECT * FROM check_ins WHERE work_order_id = ? ORDER BY id DESC LIMIT 1", (wo_id,)
         )
         if record is not None:

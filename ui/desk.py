@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from station.lifecycle import FINAL, Status
+from station.truth import waiting_count
 from ui.cadence import update_due_at
 from ui.context import AppContext
 from ui.tables import fill, make_table, select_key, selected_key
@@ -22,6 +23,7 @@ from ui.texts import (
     follow_up_name,
     in_language,
     prediagnosis_lines,
+    stage_text,
     status_name,
 )
 from ui.widgets.base import View, heading, push_button
@@ -55,6 +57,7 @@ def board_rows(ctx: AppContext, now: datetime) -> list[dict[str, Any]]:
                 "in_stage": now - datetime.fromisoformat(wo["status_since"]),
                 "update_due": due,
                 "overdue": due is not None and now > due,
+                "waiting": waiting_count(workshop.findings(wo["id"])),
             }
         )
     return rows
@@ -131,7 +134,7 @@ class BoardView(View):
                     row["plate"],
                     row["customer_name"] or "",
                     row["bay"] or "",
-                    status_name(row["status"]),
+                    stage_text(row["status"], row["waiting"]),
                     duration(row["in_stage"]),
                     update,
                 )

@@ -184,6 +184,10 @@ class DiagnosticsView(View):
             ).replace("%3", ", ".join(comparison.new) or "—").replace(
                 "%4", ", ".join(comparison.permanent_only) or "—"
             )
+            if comparison.not_checked:
+                text += "\n" + self.tr(
+                    "Not checked, the control unit did not answer the rescan: %1"
+                ).replace("%1", ", ".join(comparison.not_checked))
         self.summary.setText(text)
 
     def _summary_text(self, result: dict[str, Any], stage: str) -> str:

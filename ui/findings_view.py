@@ -21,6 +21,7 @@ from station.checklists import load_template
 from station.diagnostics import latest_scan
 from station.findings import EstimateLine, Severity, labour, part
 from station.lifecycle import TRANSITIONS, Status
+from station.truth import code_sources
 from ui.context import AppContext
 from ui.tables import fill, make_table
 from ui.texts import in_language, money, severity_name, state_name
@@ -68,6 +69,7 @@ class FindingsView(View):
         self.add.clicked.connect(self.add_finding)
         self.send = push_button("send_for_approval", accent=True)
         self.send.clicked.connect(self.send_for_approval)
+        self.form_work_order: int | None = None  # whose finding the form is for
 
         # Left: the findings so far and the way to the customer; right: the new finding.
         left = QVBoxLayout()
@@ -133,6 +135,8 @@ class FindingsView(View):
         if wo_id is None:
             fill(self.table, [], [])
             return
+        if wo_id != self.form_work_order:
+            self._start_form(wo_id)
         findings = self.model.workshop.findings(wo_id)
         fill(
             self.table,
@@ -149,6 +153,18 @@ class FindingsView(View):
             [f["id"] for f in findings],
         )
         self._fill_sources(wo_id, {(f["source_kind"], f["source_ref"]) for f in findings})
+
+    def _start_form(self, wo_id: int) -> None:
+        """A new finding starts empty for every work order: no title, line or price carries over."""
+        self.form_work_order = wo_id
+        self.lines = []
+        self.title.clear()
+        self.job.clear()
+        self.line_description.clear()
+        self.line_quantity.setValue(1)
+        self.line_price.setValue(0)
+        self.severity.setCurrentIndex(0)
+        self._show_lines()
 
     def _fill_sources(self, wo_id: int, used: set[tuple[str, str | None]]) -> None:
         """Amber and red items and the pre-repair scan's codes that have no finding yet."""
@@ -181,16 +197,15 @@ class FindingsView(View):
                 )
         scan = latest_scan(workshop, wo_id, "pre")
         if scan is not None:
-            for ecu in scan["result"]["ecus"]:
-                for dtc in ecu.get("dtcs", []):
-                    if ("dtc", dtc["code"]) in used:
-                        continue
-                    meaning = describe_dtc(dtc["code"], self.model.language)
-                    label = f"{dtc['code']}: {meaning or dtc.get('description') or ''}"
-                    self.source.addItem(
-                        f"⚠ {label}",
-                        {"kind": "dtc", "code": dtc["code"], "title": label, "rating": "red"},
-                    )
+            for source in code_sources(scan["result"]):  # one entry per code, however reported
+                if ("dtc", source.code) in used:
+                    continue
+                meaning = describe_dtc(source.code, self.model.language)
+                label = f"{source.code}: {meaning or '; '.join(source.descriptions)}".rstrip(": ")
+                self.source.addItem(
+                    f"⚠ {label}",
+                    {"kind": "dtc", "code": source.code, "title": label, "rating": "red"},
+                )
         self.source.blockSignals(False)
 
     def _source_chosen(self, index: int) -> None:
@@ -221,6 +236,7 @@ class FindingsView(View):
         )
         self.line_description.clear()
         self.line_quantity.setValue(1)
+        self.line_price.setValue(0)
         self._show_lines()
 
     def _show_lines(self) -> None:

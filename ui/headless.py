@@ -161,6 +161,7 @@ def walk_the_visit(
     comparison = diagnostics.compare_scans(pre, post)
     narrate(
         f"post-repair scan: cleared {', '.join(comparison.cleared) or 'none'}; still there {', '.join(comparison.remaining) or 'none'}; "
+        f"not checked {', '.join(comparison.not_checked) or 'none'}; "
         f"permanent record until driven {', '.join(comparison.permanent_only) or 'none'}"
     )
 

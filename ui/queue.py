@@ -25,6 +25,16 @@ def active_work_orders(ctx: AppContext) -> list[dict[str, Any]]:
     return [wo for wo in ctx.model.workshop.list_work_orders() if Status(wo["status"]) not in FINAL]
 
 
+def approved_not_started(ctx: AppContext) -> dict[int, int]:
+    """Work order id -> jobs the customer approved that nobody has clocked on yet."""
+    rows = ctx.model.workshop.store.query(
+        "SELECT j.work_order_id AS wo, COUNT(*) AS n FROM jobs j WHERE j.finding_id IS NOT NULL "
+        "AND NOT EXISTS (SELECT 1 FROM clock_entries c WHERE c.job_id = j.id) "
+        "GROUP BY j.work_order_id"
+    )
+    return {int(r["wo"]): int(r["n"]) for r in rows}
+
+
 class QueueView(View):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx.model, parent)
@@ -50,6 +60,7 @@ class QueueView(View):
         box.addLayout(find)
         box.addWidget(self.table, 1)
         box.addWidget(self.open_button)
+        self.known_approved: dict[int, int] | None = None  # approvals seen, to announce new ones
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -59,10 +70,30 @@ class QueueView(View):
         self.start.setText(self.tr("Open or start work order"))
         self.open_button.setText(self.tr("Open the selected work order"))
 
+    def _status(self, wo: dict[str, Any], approved: int) -> str:
+        text = status_name(wo["status"])
+        if approved:
+            text += " · " + self.tr("%n approved, ready to start", "", approved)
+        return text
+
+    def _announce_approvals(self, rows: list[dict[str, Any]], approved: dict[int, int]) -> None:
+        """Tell the technician when a customer's approval arrives, not only on the next look."""
+        if self.known_approved is not None:
+            for wo in rows:
+                if approved.get(wo["id"], 0) > self.known_approved.get(wo["id"], 0):
+                    self.model.notify(
+                        self.tr("The customer approved work on %1 (%2): ready to start")
+                        .replace("%1", wo["number"])
+                        .replace("%2", wo["plate"] or "")
+                    )
+        self.known_approved = approved
+
     def refresh(self) -> None:
         super().refresh()
         now = self.model.clock()
         rows = active_work_orders(self.ctx)
+        approved = approved_not_started(self.ctx)
+        self._announce_approvals(rows, approved)
         fill(
             self.table,
             [
@@ -79,7 +110,7 @@ class QueueView(View):
                     wo["plate"],
                     f"{wo['make'] or ''} {wo['model'] or ''}".strip(),
                     wo["bay"] or "",
-                    status_name(wo["status"]),
+                    self._status(wo, approved.get(wo["id"], 0)),
                     duration(now - datetime.fromisoformat(wo["status_since"])),
                 )
                 for wo in rows

@@ -68,6 +68,16 @@ def severity_name(severity: str) -> str:
     }[severity]
 
 
+def stage_text(status: str, waiting: int) -> str:
+    """The stage, and beside it the customer's decisions still open: never hidden by the stage."""
+    if waiting <= 0:
+        return status_name(status)
+    text = QCoreApplication.translate(
+        "Stage", "%1 · waiting for the customer's decision on %n item(s)", "", waiting
+    )
+    return text.replace("%1", status_name(status))
+
+
 def prediagnosis_lines(raw: object) -> list[str]:
     """What the cloud's remote pre-diagnosis says: codes seen, parts reserved, a note."""
     try:

@@ -30,7 +30,7 @@ def test_demo_walks_the_whole_visit_and_can_run_again(tmp_path: Path) -> None:
         "customer approved finding pads_rear",
         "customer declined finding tread_rr",
         "alignment: right-rear toe 1.50° (red) → 0.16° (green)",
-        "post-repair scan: cleared P0301, P0420; still there none; permanent record until driven P0301",
+        "post-repair scan: cleared P0420; still there none; not checked none; permanent record until driven P0301",
         "health report v1 issued and signed: valid",
         "delivered against the customer's signature; follow-ups day1, day7",
         "0 mutations and 0 files pending, 0 conflicts",
