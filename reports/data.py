@@ -23,7 +23,7 @@ from typing import Any
 
 from reports import texts
 from station import alignment as alignment_store
-from station import profile, truth
+from station import profile, truth, work_done
 from station.audit import canonical_json
 from station.checklists import load_template, remaining_life_km
 from station.diagnostics import compare_scans, latest_scan
@@ -240,31 +240,6 @@ def public_id_of(workshop: Workshop, wo_id: int) -> str | None:
     return str(public_id) if public_id else None
 
 
-@dataclass(frozen=True)
-class _Job:
-    row: dict[str, Any]
-    spans: tuple[truth.ClockSpan, ...]
-
-    @property
-    def state(self) -> truth.JobState:
-        return truth.job_state(self.spans)
-
-
-def _jobs(workshop: Workshop, wo_id: int) -> list[_Job]:
-    jobs = []
-    for job in workshop.jobs(wo_id):
-        spans = tuple(
-            truth.ClockSpan(e["display_name"], e["started_at"], e["ended_at"])
-            for e in workshop.store.query(
-                "SELECT c.started_at, c.ended_at, u.display_name FROM clock_entries c "
-                "JOIN users u ON u.id = c.technician_id WHERE c.job_id = ? ORDER BY c.id",
-                (job["id"],),
-            )
-        )
-        jobs.append(_Job(job, spans))
-    return jobs
-
-
 def _display_name(workshop: Workshop, user_id: int | None) -> str:
     row = workshop.store.query_one("SELECT display_name FROM users WHERE id = ?", (user_id,))
     return str(row["display_name"]) if row else ""
@@ -303,10 +278,8 @@ def assemble(
     mileage = check_in["mileage_km"] if check_in else workshop.last_mileage(vehicle["id"])
     moment = issued_at or workshop.store.clock()
     issued_on = timestamp(moment)[:10]
-    jobs = _jobs(workshop, wo_id)
-    done_findings = {
-        j.row["finding_id"] for j in jobs if j.row["finding_id"] and j.state is truth.JobState.DONE
-    }
+    jobs = work_done.jobs(workshop.store, wo_id)
+    done_findings = work_done.done_findings(jobs)
     findings = [f for f in workshop.findings(wo_id) if _active(f)]
     photos = photo_store(workshop)
     titles = _item_titles(workshop, wo_id, lang)
@@ -440,7 +413,7 @@ def _photo_ref(
 
 
 def _work_done(
-    jobs: list[_Job],
+    jobs: list[work_done.JobRecord],
     photos: PhotoStore,
     wo_id: int,
     lang: str,
@@ -459,7 +432,7 @@ def _work_done(
         pairs_by_finding.setdefault(before.finding_id, []).append(pair)
     items = []
     for job in jobs:
-        finding_id = job.row["finding_id"]
+        finding_id = job.finding_id
         done = job.state is truth.JobState.DONE
         items.append(
             WorkItem(
@@ -469,7 +442,9 @@ def _work_done(
                 technicians=truth.technicians(job.spans),
                 minutes=truth.minutes_worked(job.spans),
                 finished=_to_minute(max(str(sp.ended_at) for sp in job.spans)) if done else "",
-                photo_pairs=tuple(pairs_by_finding.get(finding_id, [])) if done else (),
+                photo_pairs=tuple(pairs_by_finding.get(finding_id, []))
+                if done and finding_id is not None
+                else (),
             )
         )
     return tuple(items)

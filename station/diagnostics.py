@@ -15,8 +15,10 @@ from typing import Any
 
 import sqlite_utils
 
-from station.errors import InvalidInput
+from station import work_done
+from station.errors import InvalidInput, NotFound
 from station.roles import require
+from station.truth import CodeAtRisk, codes_at_risk
 from station.workshop import Actor, Created, Workshop
 
 log = logging.getLogger(__name__)
@@ -131,12 +133,18 @@ def codes_by_ecu(
 def ecus_read_completely(result: Mapping[str, Any]) -> set[str]:
     """Control units whose stored, pending and permanent codes this scan read to the end.
 
-    A scan cut short (`incomplete`) read none of them for certain; a unit that did
-    not answer is not in the scan at all.
+    Each unit's own reads say it (`codes_read_completely`); for a scan kept before
+    reads were recorded, a scan cut short (`incomplete`) read none of them for
+    certain. A unit that did not answer at all is not in the scan.
     """
-    if result.get("incomplete"):
-        return set()
-    return {str(ecu.get("id")) for ecu in result.get("ecus", [])}
+    read = set()
+    for ecu in result.get("ecus", []):
+        complete = codes_read_completely(ecu)
+        if complete is None:
+            complete = not result.get("incomplete")
+        if complete:
+            read.add(str(ecu.get("id")))
+    return read
 
 
 def compare_scans(before: Mapping[str, Any], after: Mapping[str, Any]) -> CodeComparison:
@@ -157,21 +165,58 @@ def compare_scans(before: Mapping[str, Any], after: Mapping[str, Any]) -> CodeCo
     )
 
 
+class OtherVehicle(InvalidInput):
+    """The car that answered is not the work order's: its scan is kept only when confirmed."""
+
+    def __init__(self, scanned_vin: str, expected_vin: str) -> None:
+        super().__init__(
+            f"the car scanned has VIN {scanned_vin}, the work order's car has {expected_vin}: "
+            "scan the right car, or confirm that this scan belongs to this work order"
+        )
+        self.scanned_vin = scanned_vin
+        self.expected_vin = expected_vin
+
+
+def vin_mismatch(scanned: str | None, expected: str | None) -> bool:
+    """Both VINs known and different (a car that gives no VIN is not a different car)."""
+    if not scanned or not expected:
+        return False
+    return scanned.strip().upper() != expected.strip().upper()
+
+
 def record_scan(
-    workshop: Workshop, actor: Actor, wo_id: int, stage: str, result: Mapping[str, Any]
+    workshop: Workshop,
+    actor: Actor,
+    wo_id: int,
+    stage: str,
+    result: Mapping[str, Any],
+    confirm_other_vin: bool = False,
 ) -> Created:
-    """Keep one scan (the `station scan --json` object) with its trouble codes."""
+    """Keep one scan (the `station scan --json` object) with its trouble codes.
+
+    A scan whose VIN is not the work order's car is refused unless the technician
+    confirms it; the confirmation is kept in the audit event.
+    """
     require(actor.role, "work_order.diagnose")
     if stage not in STAGES:
         raise InvalidInput(f"unknown scan stage {stage!r}; use pre or post")
     if not isinstance(result.get("ecus"), list):
         raise InvalidInput("a scan result lists its ECUs")
-    workshop.work_order(wo_id)
     with workshop.store.transaction(actor.name) as tx:
+        vehicle = tx.execute(
+            "SELECT v.vin FROM work_orders w JOIN vehicles v ON v.id = w.vehicle_id WHERE w.id = ?",
+            (wo_id,),
+        ).fetchone()
+        if vehicle is None:
+            raise NotFound(f"work order {wo_id} does not exist")
+        scanned = result.get("vin")
+        other = vin_mismatch(scanned, vehicle[0])
+        if other and not confirm_other_vin:
+            raise OtherVehicle(str(scanned), str(vehicle[0]))
         row = {
             "work_order_id": wo_id,
             "stage": stage,
-            "vin": result.get("vin"),
+            "vin": scanned,
             "protocol": result.get("protocol"),
             "incomplete": int(bool(result.get("incomplete"))),
             "error": result.get("error"),
@@ -208,12 +253,10 @@ def record_scan(
                         "detail": read.get("detail"),
                     },
                 )
-        tx.record(
-            "diagnostics.scan_recorded",
-            "scan",
-            scan_id,
-            {k: v for k, v in row.items() if k != "result"} | {"codes": codes},
-        )
+        audit = {k: v for k, v in row.items() if k != "result"} | {"codes": codes}
+        if other:
+            audit["other_vin_confirmed"] = {"scanned": scanned, "work_order": vehicle[0]}
+        tx.record("diagnostics.scan_recorded", "scan", scan_id, audit)
     return Created(scan_id)
 
 
@@ -227,18 +270,56 @@ def latest_scan(workshop: Workshop, wo_id: int, stage: str) -> dict[str, Any] | 
     return row
 
 
+class CodesAtRisk(InvalidInput):
+    """A clear would erase codes whose fault was not repaired: they are named first."""
+
+    def __init__(self, codes: tuple[CodeAtRisk, ...]) -> None:
+        reasons = {
+            "declined": "declined by the customer",
+            "not_decided": "waiting for the customer's decision",
+            "not_repaired": "not repaired",
+        }
+        named = "; ".join(f"{c.code} ({reasons[c.reason]})" for c in codes)
+        super().__init__(
+            f"clearing would erase codes whose fault is still there: {named}. "
+            "Confirm these codes to clear them anyway; the report still says they are not repaired"
+        )
+        self.codes = codes
+
+
+def codes_at_risk_on_clear(workshop: Workshop, wo_id: int) -> tuple[CodeAtRisk, ...]:
+    """The stored and pending codes of the first scan a clear would erase unrepaired."""
+    pre = latest_scan(workshop, wo_id, "pre")
+    if pre is None:
+        return ()
+    findings = [f for f in workshop.findings(wo_id) if f.get("standing", "active") == "active"]
+    done = work_done.done_findings(work_done.jobs(workshop.store, wo_id))
+    return codes_at_risk(scan_codes(pre["result"]), findings, done)
+
+
 def authorise_code_clear(
-    workshop: Workshop, actor: Actor, wo_id: int, ecus: list[str], confirmed: bool
+    workshop: Workshop,
+    actor: Actor,
+    wo_id: int,
+    ecus: list[str],
+    confirmed: bool,
+    accept_at_risk: tuple[str, ...] = (),
 ) -> Created:
     """Record the confirmed decision to clear codes, before the driver sends service 04.
 
     Clearing erases evidence in the car, so it needs a permitted role and an
     explicit confirmation, and the decision is audited even if the clear fails.
+    Codes whose fault was declined or not repaired are named first (`CodesAtRisk`)
+    and cleared only when the technician accepts each of them by code.
     """
     require(actor.role, "dtc.clear")
     if not confirmed:
         raise InvalidInput("clearing trouble codes needs an explicit confirmation")
     workshop.work_order(wo_id)
+    at_risk = codes_at_risk_on_clear(workshop, wo_id)
+    unaccepted = tuple(c for c in at_risk if c.code not in accept_at_risk)
+    if unaccepted:
+        raise CodesAtRisk(unaccepted)
     with workshop.store.transaction(actor.name) as tx:
         row = {
             "work_order_id": wo_id,
@@ -247,5 +328,10 @@ def authorise_code_clear(
             "at": tx.at,
         }
         clear_id = tx.insert("code_clears", row)
-        tx.record("diagnostics.codes_cleared", "code_clear", clear_id, row)
+        tx.record(
+            "diagnostics.codes_cleared",
+            "code_clear",
+            clear_id,
+            row | {"unrepaired_accepted": [{"code": c.code, "reason": c.reason} for c in at_risk]},
+        )
     return Created(clear_id)

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from station.diagnostics import CodeComparison
 from station.findings import ApprovalState
+
+if TYPE_CHECKING:
+    from station.diagnostics import CodeComparison
 
 
 class CodeVerdict(StrEnum):

@@ -22,7 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from drivers.obd.dtc import describe_dtc
-from station.diagnostics import authorise_code_clear, compare_scans, latest_scan, record_scan
+from station.diagnostics import (
+    CodesAtRisk,
+    OtherVehicle,
+    authorise_code_clear,
+    compare_scans,
+    latest_scan,
+    record_scan,
+)
+from station.errors import StationError
 from station.lifecycle import Status
 from ui.context import AppContext
 from ui.equipment import LIVE_PIDS, LiveValue, Progress
@@ -62,6 +70,13 @@ class DiagnosticsView(View):
         self.clear_button = push_button("clear_codes")
         self.clear_button.clicked.connect(self.clear_codes)
         self.confirm_clear.toggled.connect(lambda _c: self._update_buttons())
+        # A scan of a car whose VIN is not the work order's waits here for a confirmation.
+        self.keep_other = push_button("keep_other_vin_scan")
+        self.keep_other.clicked.connect(self.keep_other_vin_scan)
+        self.keep_other.hide()
+        self.other_scan: tuple[int, str, dict[str, Any]] | None = None
+        # Codes the technician was warned about (declined or unrepaired) and may now clear.
+        self.warned_codes: tuple[str, ...] = ()
         self.chart = LiveChart()
         self.live_buttons: dict[int, QPushButton] = {}
         live_row = QHBoxLayout()
@@ -107,6 +122,7 @@ class DiagnosticsView(View):
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addWidget(self.summary)
+        box.addWidget(self.keep_other)
         box.addWidget(self.panes, 1)
         self.retranslate()
 
@@ -118,6 +134,7 @@ class DiagnosticsView(View):
             self.tr("I have recorded the codes and want to clear them in the car")
         )
         self.clear_button.setText(self.tr("Clear codes"))
+        self.keep_other.setText(self.tr("This is the right car: keep the scan for this work order"))
         self.live_toggle.setText(self.tr("Live values"))
         names = {
             0x0C: self.tr("Engine speed"),
@@ -163,6 +180,9 @@ class DiagnosticsView(View):
         self._update_buttons()
         wo_id = self.model.work_order_id
         self.tree.clear()
+        if self.other_scan is not None and self.other_scan[0] != wo_id:
+            self.other_scan = None  # a waiting scan belongs to the work order it was made for
+            self.keep_other.hide()
         if wo_id is None:
             self.summary.setText(self.tr("No work order open"))
             return
@@ -266,7 +286,17 @@ class DiagnosticsView(View):
         def done(result: dict[str, Any]) -> None:
             self.ctx.devices.report("obd", DeviceState.CONNECTED, vehicle.label)
             self.progress.setValue(100)
-            self.model.act(record_scan, self.model.workshop, actor, wo_id, stage, result)
+            try:
+                record_scan(self.model.workshop, actor, wo_id, stage, result)
+            except OtherVehicle as err:
+                self.other_scan = (wo_id, stage, result)
+                self.keep_other.show()
+                self.model.notify(str(err), True)
+            except StationError as err:
+                self.model.notify(str(err), True)
+            else:
+                self.model.notify(self.tr("Scan kept with the work order"))
+                self.model.events.changed.emit()
             self._update_buttons()
 
         def failed(message: str) -> None:
@@ -281,6 +311,22 @@ class DiagnosticsView(View):
         self.scan_job = self.ctx.workers.start(work, done, failed, step)
         self._update_buttons()
 
+    def keep_other_vin_scan(self) -> None:
+        """The technician confirms the scan belongs here although the VIN differs (audited)."""
+        if self.other_scan is None:
+            return
+        wo_id, stage, result = self.other_scan
+        actor = self.model.require_actor()
+        kept = self.model.act(
+            lambda: record_scan(
+                self.model.workshop, actor, wo_id, stage, result, confirm_other_vin=True
+            )
+        )
+        if kept is not None:
+            self.other_scan = None
+            self.keep_other.hide()
+            self.model.notify(self.tr("Scan kept with the work order"))
+
     def clear_codes(self) -> None:
         vehicle = self.ctx.devices.vehicle
         wo_id = self.model.work_order_id
@@ -288,19 +334,25 @@ class DiagnosticsView(View):
             return
         pre = latest_scan(self.model.workshop, wo_id, "pre")
         ecus = [ecu["id"] for ecu in pre["result"]["ecus"]] if pre else []
-        if (
-            self.model.act(
-                authorise_code_clear,
+        self.confirm_clear.setChecked(False)
+        try:
+            authorise_code_clear(
                 self.model.workshop,
                 self.model.require_actor(),
                 wo_id,
                 ecus,
                 True,
+                accept_at_risk=self.warned_codes,
             )
-            is None
-        ):
+        except CodesAtRisk as err:  # say which faults are still there; a second tap clears
+            self.warned_codes = tuple(c.code for c in err.codes)
+            self.model.notify(str(err), True)
             return
-        self.confirm_clear.setChecked(False)
+        except StationError as err:
+            self.model.notify(str(err), True)
+            return
+        self.warned_codes = ()
+        self.model.events.changed.emit()
 
         def work(_progress: Progress) -> dict[str, bool]:
             return vehicle.clear_codes()

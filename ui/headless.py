@@ -153,8 +153,18 @@ def walk_the_visit(
     )
     narrate("before and after photos of the rear pads paired")
     ecus = [e["id"] for e in pre["ecus"]]
+    at_risk = diagnostics.codes_at_risk_on_clear(visit.workshop, visit.wo_id)
+    narrate(
+        "clearing codes; still not repaired: "
+        + (", ".join(f"{c.code} ({c.reason.replace('_', ' ')})" for c in at_risk) or "none")
+    )
     diagnostics.authorise_code_clear(
-        visit.workshop, visit.technician, visit.wo_id, ecus, confirmed=True
+        visit.workshop,
+        visit.technician,
+        visit.wo_id,
+        ecus,
+        confirmed=True,
+        accept_at_risk=tuple(c.code for c in at_risk),
     )
     vehicle.clear_codes()
     post = scan(visit, vehicle, "post")

@@ -164,3 +164,20 @@ def test_waiting_counts_only_active_undecided_findings() -> None:
         {"state": "pending", "standing": "active"},
     ]
     assert waiting_count(findings) == 2
+
+
+def reads(**statuses: str) -> dict[str, dict[str, Any]]:
+    return {
+        service: {"status": status, "nrc": None, "detail": None}
+        for service, status in statuses.items()
+    }
+
+
+def test_a_unit_whose_pending_codes_were_not_read_leaves_its_codes_not_checked() -> None:
+    after = scan(("7E8", []), ("7E9", []), incomplete=True)
+    after["ecus"][0]["reads"] = reads(**{"03": "read", "07": "no_data", "0A": "no_data"})
+    after["ecus"][1]["reads"] = reads(**{"03": "read", "07": "no_answer", "0A": "no_data"})
+    comparison = compare_scans(BEFORE, after)
+    # the engine unit was read to the end although the scan stopped later: its codes are gone
+    assert comparison.cleared == ("P0301", "P0420")
+    assert comparison.not_checked == ("U0100",)

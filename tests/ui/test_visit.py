@@ -254,6 +254,12 @@ def test_a_whole_visit_through_the_widgets(qtbot: QtBot, demo_app: StationApp) -
     assert not diagnostics.clear_button.isEnabled()  # not before the explicit confirmation
     diagnostics.confirm_clear.setChecked(True)
     click(qtbot, diagnostics.clear_button)
+    # the first tap names the codes whose fault was not repaired and clears nothing
+    assert "P0420 (not repaired)" in app.window.notice.text()
+    assert workshop.store.query("SELECT * FROM code_clears WHERE work_order_id = ?", (wo_id,)) == []
+    assert not diagnostics.confirm_clear.isChecked()
+    diagnostics.confirm_clear.setChecked(True)
+    click(qtbot, diagnostics.clear_button)
     wait_idle(qtbot, app)
     assert one(app, "SELECT * FROM code_clears WHERE work_order_id = ?", wo_id)["ecus"]
     click(qtbot, diagnostics.scan_button)
