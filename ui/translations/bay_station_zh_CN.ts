@@ -142,47 +142,47 @@
 <context>
     <name>AppointmentsView</name>
     <message>
-        <location filename="../desk.py" line="218"/>
+        <location filename="../desk.py" line="221"/>
         <source>Appointments</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="219"/>
+        <location filename="../desk.py" line="222"/>
         <source>Car arrived: open the work order</source>
         <translation>车辆已到店：开工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="230"/>
+        <location filename="../desk.py" line="233"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="230"/>
+        <location filename="../desk.py" line="233"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="230"/>
+        <location filename="../desk.py" line="233"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="230"/>
+        <location filename="../desk.py" line="233"/>
         <source>Complaint</source>
         <translation>客户描述</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="249"/>
+        <location filename="../desk.py" line="252"/>
         <source>Choose an appointment to see its pre-diagnosis</source>
         <translation>选择预约以查看预诊断</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="256"/>
+        <location filename="../desk.py" line="259"/>
         <source>Complaint: %1</source>
         <translation>客户描述：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="264"/>
+        <location filename="../desk.py" line="267"/>
         <source>Choose an appointment first</source>
         <translation>请先选择预约</translation>
     </message>
@@ -190,17 +190,17 @@
 <context>
     <name>Approval</name>
     <message>
-        <location filename="../texts.py" line="144"/>
+        <location filename="../texts.py" line="161"/>
         <source>waiting</source>
         <translation>待确认</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="145"/>
+        <location filename="../texts.py" line="162"/>
         <source>approved</source>
         <translation>已同意</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="146"/>
+        <location filename="../texts.py" line="163"/>
         <source>declined</source>
         <translation>已拒绝</translation>
     </message>
@@ -266,87 +266,87 @@
 <context>
     <name>BoardView</name>
     <message>
-        <location filename="../desk.py" line="101"/>
+        <location filename="../desk.py" line="104"/>
         <source>Workshop board</source>
         <translation>车间看板</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="104"/>
+        <location filename="../desk.py" line="107"/>
         <source>A red row owes the customer an update: the first within 30 minutes of check-in, then at least hourly.</source>
         <translation>红色行表示应通知客户进度：到店登记后 30 分钟内首次通知，之后至少每小时一次。</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="107"/>
+        <location filename="../desk.py" line="110"/>
         <source>Approvals</source>
         <translation>客户确认</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="108"/>
+        <location filename="../desk.py" line="111"/>
         <source>Open work order</source>
         <translation>打开工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="109"/>
+        <location filename="../desk.py" line="112"/>
         <source>Health report</source>
         <translation>健康报告</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="111"/>
+        <location filename="../desk.py" line="114"/>
         <source>Message to the customer, e.g. the part arrives at 3 pm</source>
         <translation>给客户的消息，例如：配件下午3点到</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="113"/>
+        <location filename="../desk.py" line="116"/>
         <source>Send update</source>
         <translation>发送进度</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="125"/>
+        <location filename="../desk.py" line="128"/>
         <source>overdue %1</source>
         <translation>已超时 %1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="127"/>
+        <location filename="../desk.py" line="130"/>
         <source>due in %1</source>
         <translation>%1 后到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="143"/>
+        <location filename="../desk.py" line="146"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="144"/>
+        <location filename="../desk.py" line="147"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="145"/>
+        <location filename="../desk.py" line="148"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="146"/>
+        <location filename="../desk.py" line="149"/>
         <source>Bay</source>
         <translation>工位</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="147"/>
+        <location filename="../desk.py" line="150"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="148"/>
+        <location filename="../desk.py" line="151"/>
         <source>In stage</source>
         <translation>本阶段用时</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="149"/>
+        <location filename="../desk.py" line="152"/>
         <source>Customer update</source>
         <translation>客户通知</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="191"/>
+        <location filename="../desk.py" line="194"/>
         <source>Update sent to the customer</source>
         <translation>已向客户发送进度</translation>
     </message>
@@ -354,99 +354,105 @@
 <context>
     <name>CheckInView</name>
     <message>
-        <location filename="../checkin.py" line="124"/>
+        <location filename="../checkin.py" line="125"/>
         <source>Tap the car where it is damaged</source>
         <translation>点击车身受损位置</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="125"/>
+        <location filename="../checkin.py" line="126"/>
         <source>Clear marks</source>
         <translation>清除标记</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="126"/>
+        <location filename="../checkin.py" line="127"/>
+        <location filename="../checkin.py" line="168"/>
         <source>Mileage (km)</source>
         <translation>里程（公里）</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="129"/>
+        <location filename="../checkin.py" line="130"/>
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="130"/>
+        <location filename="../checkin.py" line="131"/>
         <source>ABS</source>
         <translation>ABS</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="131"/>
+        <location filename="../checkin.py" line="132"/>
         <source>Airbag</source>
         <translation>安全气囊</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="132"/>
+        <location filename="../checkin.py" line="133"/>
         <source>Battery</source>
         <translation>蓄电池</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="133"/>
+        <location filename="../checkin.py" line="134"/>
         <source>Oil</source>
         <translation>机油</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="134"/>
+        <location filename="../checkin.py" line="135"/>
         <source>Tyres</source>
         <translation>轮胎</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="135"/>
+        <location filename="../checkin.py" line="136"/>
         <source>EV system</source>
         <translation>电动系统</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="139"/>
+        <location filename="../checkin.py" line="140"/>
         <source>Valuables left in the car</source>
         <translation>车内贵重物品</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="140"/>
+        <location filename="../checkin.py" line="141"/>
         <source>Take walk-around photo</source>
         <translation>拍环车照片</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="141"/>
+        <location filename="../checkin.py" line="142"/>
         <source>Customer confirmed</source>
         <translation>客户已确认</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="142"/>
+        <location filename="../checkin.py" line="143"/>
         <source>Check in</source>
         <translation>到店登记</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="146"/>
+        <location filename="../checkin.py" line="147"/>
         <source>Fuel or charge: %1 %</source>
         <translation>油量或电量：%1 %</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="154"/>
+        <location filename="../checkin.py" line="155"/>
         <source>No work order open</source>
         <translation>未打开工单</translation>
     </message>
     <message numerus="yes">
-        <location filename="../checkin.py" line="164"/>
+        <location filename="../checkin.py" line="165"/>
         <source>%n photo(s)</source>
         <translation>
             <numerusform>%n 张照片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="181"/>
+        <location filename="../checkin.py" line="170"/>
+        <source>Mileage (km), last recorded %1 km</source>
+        <translation>里程（公里），上次记录 %1 公里</translation>
+    </message>
+    <message>
+        <location filename="../checkin.py" line="201"/>
         <source>Complaint: %1</source>
         <translation>客户描述：%1</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="207"/>
+        <location filename="../checkin.py" line="227"/>
         <source>Enter the mileage first</source>
         <translation>请先输入里程</translation>
     </message>
@@ -454,87 +460,87 @@
 <context>
     <name>DeliveryView</name>
     <message>
-        <location filename="../desk.py" line="330"/>
+        <location filename="../desk.py" line="333"/>
         <source>Delivery</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="331"/>
+        <location filename="../desk.py" line="334"/>
         <source>Hand over</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="332"/>
+        <location filename="../desk.py" line="335"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="333"/>
+        <location filename="../desk.py" line="336"/>
         <source>Who takes the car (signs below)</source>
         <translation>取车人（请在下方签名）</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="334"/>
+        <location filename="../desk.py" line="337"/>
         <source>Follow-ups due today</source>
         <translation>今日待回访</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="335"/>
+        <location filename="../desk.py" line="338"/>
         <source>What the customer said</source>
         <translation>客户反馈</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="336"/>
+        <location filename="../desk.py" line="339"/>
         <source>Follow-up done</source>
         <translation>回访完成</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="344"/>
+        <location filename="../desk.py" line="347"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="358"/>
+        <location filename="../desk.py" line="361"/>
         <source>quality check passed</source>
         <translation>质检合格</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="360"/>
+        <location filename="../desk.py" line="363"/>
         <source>health report issued</source>
         <translation>健康报告已出具</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="366"/>
+        <location filename="../desk.py" line="369"/>
         <source>Next service: %1 km or %2</source>
         <translation>下次保养：%1 公里或 %2</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="384"/>
+        <location filename="../desk.py" line="387"/>
         <source>Due</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="385"/>
+        <location filename="../desk.py" line="388"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="386"/>
+        <location filename="../desk.py" line="389"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="387"/>
+        <location filename="../desk.py" line="390"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="388"/>
+        <location filename="../desk.py" line="391"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="425"/>
+        <location filename="../desk.py" line="428"/>
         <source>Choose a follow-up first</source>
         <translation>请先选择回访</translation>
     </message>
@@ -702,142 +708,158 @@
 <context>
     <name>DiagnosticsView</name>
     <message>
-        <location filename="../diagnostics_view.py" line="115"/>
+        <location filename="../diagnostics_view.py" line="131"/>
         <source>ECU / code</source>
         <translation>控制单元 / 故障码</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="115"/>
+        <location filename="../diagnostics_view.py" line="131"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="115"/>
+        <location filename="../diagnostics_view.py" line="131"/>
         <source>What it means</source>
         <translation>含义</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="118"/>
+        <location filename="../diagnostics_view.py" line="134"/>
         <source>I have recorded the codes and want to clear them in the car</source>
         <translation>我已记录故障码，确认在车上清除</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="120"/>
+        <location filename="../diagnostics_view.py" line="136"/>
         <source>Clear codes</source>
         <translation>清除故障码</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="121"/>
+        <location filename="../diagnostics_view.py" line="137"/>
+        <source>This is the right car: keep the scan for this work order</source>
+        <translation>确认是这辆车：将扫描结果保存到此工单</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="138"/>
         <source>Live values</source>
         <translation>实时数据</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="123"/>
+        <location filename="../diagnostics_view.py" line="140"/>
         <source>Engine speed</source>
         <translation>发动机转速</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="124"/>
+        <location filename="../diagnostics_view.py" line="141"/>
         <source>Speed</source>
         <translation>车速</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="125"/>
+        <location filename="../diagnostics_view.py" line="142"/>
         <source>Coolant</source>
         <translation>冷却液</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="126"/>
+        <location filename="../diagnostics_view.py" line="143"/>
         <source>Load</source>
         <translation>负荷</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="127"/>
+        <location filename="../diagnostics_view.py" line="144"/>
         <source>Throttle</source>
         <translation>节气门</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="151"/>
+        <location filename="../diagnostics_view.py" line="168"/>
         <source>Scan after repair</source>
         <translation>修后扫描</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="151"/>
+        <location filename="../diagnostics_view.py" line="168"/>
         <source>Scan the car</source>
         <translation>扫描车辆</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="167"/>
+        <location filename="../diagnostics_view.py" line="187"/>
         <source>No work order open</source>
         <translation>未打开工单</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="173"/>
+        <location filename="../diagnostics_view.py" line="193"/>
         <source>Not scanned yet</source>
         <translation>尚未扫描</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="180"/>
+        <location filename="../diagnostics_view.py" line="200"/>
         <source>After repair: cleared %1; still there %2; new %3; kept as permanent until the car has driven %4</source>
         <translation>维修后：已清除 %1；仍存在 %2；新出现 %3；永久记录待正常行驶后消除 %4</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="191"/>
+        <location filename="../diagnostics_view.py" line="209"/>
+        <source>Not checked, the control unit did not answer the rescan: %1</source>
+        <translation>未核实，复检时该控制单元未应答：%1</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="215"/>
         <source>%1 scan: VIN %2, %3 ECU(s), %4 code(s), %5 ms</source>
         <translation>%1扫描：VIN %2，%3 个控制单元，%4 个故障码，%5 毫秒</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="192"/>
+        <location filename="../diagnostics_view.py" line="216"/>
         <source>Post-repair</source>
         <translation>修后</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="192"/>
+        <location filename="../diagnostics_view.py" line="216"/>
         <source>Pre-repair</source>
         <translation>修前</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="206"/>
+        <location filename="../diagnostics_view.py" line="230"/>
         <source>Warning: the car&apos;s VIN differs from the work order&apos;s</source>
         <translation>警告：车辆 VIN 与工单不一致</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="211"/>
+        <location filename="../diagnostics_view.py" line="235"/>
         <source>Scan incomplete: %1</source>
         <translation>扫描未完成：%1</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="216"/>
+        <location filename="../diagnostics_view.py" line="240"/>
         <source>stored</source>
         <translation>已存储</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="217"/>
+        <location filename="../diagnostics_view.py" line="241"/>
         <source>pending</source>
         <translation>待定</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="218"/>
+        <location filename="../diagnostics_view.py" line="242"/>
         <source>permanent</source>
         <translation>永久</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="230"/>
+        <location filename="../diagnostics_view.py" line="254"/>
         <source>Freeze frame</source>
         <translation>冻结帧</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="238"/>
+        <location filename="../diagnostics_view.py" line="262"/>
         <source>Readiness</source>
         <translation>就绪状态</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="251"/>
+        <location filename="../diagnostics_view.py" line="275"/>
         <source>No vehicle interface is connected</source>
         <translation>未连接车辆诊断接口</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="311"/>
+        <location filename="../diagnostics_view.py" line="298"/>
+        <location filename="../diagnostics_view.py" line="328"/>
+        <source>Scan kept with the work order</source>
+        <translation>扫描结果已保存到工单</translation>
+    </message>
+    <message>
+        <location filename="../diagnostics_view.py" line="367"/>
         <source>Codes cleared in %1</source>
         <translation>已清除故障码：%1</translation>
     </message>
@@ -983,114 +1005,114 @@
 <context>
     <name>FindingsView</name>
     <message>
-        <location filename="../findings_view.py" line="105"/>
+        <location filename="../findings_view.py" line="107"/>
         <source>What was found (the customer reads this)</source>
         <translation>发现的问题（客户可见）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="106"/>
+        <location filename="../findings_view.py" line="108"/>
         <source>Recommended job</source>
         <translation>建议作业</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="107"/>
+        <location filename="../findings_view.py" line="109"/>
         <source>Part or labour</source>
         <translation>配件或工时</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="110"/>
+        <location filename="../findings_view.py" line="112"/>
         <source>Add part</source>
         <translation>添加配件</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="111"/>
+        <location filename="../findings_view.py" line="113"/>
         <source>Add labour (hours)</source>
         <translation>添加工时（小时）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="112"/>
+        <location filename="../findings_view.py" line="114"/>
         <source>Add finding</source>
         <translation>添加检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="113"/>
+        <location filename="../findings_view.py" line="115"/>
         <source>Send for approval</source>
         <translation>提交客户确认</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="116"/>
+        <location filename="../findings_view.py" line="118"/>
         <source>Urgent (safety)</source>
         <translation>紧急（安全）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="117"/>
+        <location filename="../findings_view.py" line="119"/>
         <source>Soon</source>
         <translation>尽快</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="118"/>
+        <location filename="../findings_view.py" line="120"/>
         <source>Advisory</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="139"/>
+        <location filename="../findings_view.py" line="143"/>
         <source>Finding</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="139"/>
+        <location filename="../findings_view.py" line="143"/>
         <source>Severity</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="139"/>
+        <location filename="../findings_view.py" line="143"/>
         <source>Estimate</source>
         <translation>报价</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="139"/>
+        <location filename="../findings_view.py" line="143"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="157"/>
+        <location filename="../findings_view.py" line="173"/>
         <source>Other (typed by hand)</source>
         <translation>其他（手工填写）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="213"/>
+        <location filename="../findings_view.py" line="228"/>
         <source>Describe the part or labour first</source>
         <translation>请先填写配件或工时说明</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="229"/>
+        <location filename="../findings_view.py" line="245"/>
         <source>Line</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="108"/>
-        <location filename="../findings_view.py" line="229"/>
+        <location filename="../findings_view.py" line="110"/>
+        <location filename="../findings_view.py" line="245"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="104"/>
+        <location filename="../findings_view.py" line="106"/>
         <source>Findings</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="109"/>
-        <location filename="../findings_view.py" line="229"/>
+        <location filename="../findings_view.py" line="111"/>
+        <location filename="../findings_view.py" line="245"/>
         <source>Unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="229"/>
+        <location filename="../findings_view.py" line="245"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="241"/>
+        <location filename="../findings_view.py" line="257"/>
         <source>Estimate: %1</source>
         <translation>报价：%1</translation>
     </message>
@@ -1098,12 +1120,12 @@
 <context>
     <name>FollowUp</name>
     <message>
-        <location filename="../texts.py" line="136"/>
+        <location filename="../texts.py" line="153"/>
         <source>call after 1 day</source>
         <translation>1 天后回访</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="137"/>
+        <location filename="../texts.py" line="154"/>
         <source>call after 7 days</source>
         <translation>7 天后回访</translation>
     </message>
@@ -1325,17 +1347,18 @@
 <context>
     <name>Prediagnosis</name>
     <message>
-        <location filename="../texts.py" line="74"/>
+        <location filename="../texts.py" line="91"/>
         <source>Codes seen remotely: %1</source>
         <translation>远程发现的故障码：%1</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="77"/>
+        <location filename="../texts.py" line="94"/>
         <source>Parts reserved: %1</source>
         <translation>已预留配件：%1</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="80"/>
+        <location filename="../texts.py" line="87"/>
+        <location filename="../texts.py" line="97"/>
         <source>Pre-diagnosis: %1</source>
         <translation>预诊断：%1</translation>
     </message>
@@ -1401,82 +1424,94 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../queue.py" line="56"/>
+        <location filename="../queue.py" line="67"/>
         <source>Cars in the workshop</source>
         <translation>在店车辆</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="57"/>
+        <location filename="../queue.py" line="68"/>
         <source>VIN or plate</source>
         <translation>VIN 或车牌</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="58"/>
+        <location filename="../queue.py" line="69"/>
         <source>Read VIN from the car</source>
         <translation>从车辆读取 VIN</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="59"/>
+        <location filename="../queue.py" line="70"/>
         <source>Open or start work order</source>
         <translation>打开或新建工单</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="60"/>
+        <location filename="../queue.py" line="71"/>
         <source>Open the selected work order</source>
         <translation>打开所选工单</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../queue.py" line="76"/>
+        <source>%n approved, ready to start</source>
+        <translation>
+            <numerusform>%n 项已批准，可以开工</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../queue.py" line="69"/>
+        <location filename="../queue.py" line="85"/>
+        <source>The customer approved work on %1 (%2): ready to start</source>
+        <translation>客户已批准 %1（%2）的维修项目：可以开工</translation>
+    </message>
+    <message>
+        <location filename="../queue.py" line="100"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="70"/>
+        <location filename="../queue.py" line="101"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="71"/>
+        <location filename="../queue.py" line="102"/>
         <source>Car</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="72"/>
+        <location filename="../queue.py" line="103"/>
         <source>Bay</source>
         <translation>工位</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="73"/>
+        <location filename="../queue.py" line="104"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="74"/>
+        <location filename="../queue.py" line="105"/>
         <source>In stage</source>
         <translation>本阶段用时</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="96"/>
+        <location filename="../queue.py" line="127"/>
         <source>Choose a work order first</source>
         <translation>请先选择工单</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="104"/>
+        <location filename="../queue.py" line="135"/>
         <source>No vehicle interface is connected</source>
         <translation>未连接车辆诊断接口</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="116"/>
+        <location filename="../queue.py" line="147"/>
         <source>The car did not give its VIN</source>
         <translation>车辆未返回 VIN</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="127"/>
+        <location filename="../queue.py" line="158"/>
         <source>Type or read a VIN or plate first</source>
         <translation>请先输入或读取 VIN 或车牌</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="138"/>
+        <location filename="../queue.py" line="169"/>
         <source>No car with this VIN or plate: the desk registers new cars</source>
         <translation>没有此 VIN 或车牌的车辆：新车请在前台登记</translation>
     </message>
@@ -1484,17 +1519,17 @@
 <context>
     <name>Rating</name>
     <message>
-        <location filename="../texts.py" line="55"/>
+        <location filename="../texts.py" line="57"/>
         <source>OK</source>
         <translation>良好</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="56"/>
+        <location filename="../texts.py" line="58"/>
         <source>soon</source>
         <translation>尽快</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="57"/>
+        <location filename="../texts.py" line="59"/>
         <source>urgent</source>
         <translation>紧急</translation>
     </message>
@@ -1502,132 +1537,132 @@
 <context>
     <name>Readiness</name>
     <message>
-        <location filename="../texts.py" line="86"/>
+        <location filename="../texts.py" line="103"/>
         <source>Misfire</source>
         <translation>失火</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="87"/>
+        <location filename="../texts.py" line="104"/>
         <source>Fuel system</source>
         <translation>燃油系统</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="88"/>
+        <location filename="../texts.py" line="105"/>
         <source>Components</source>
         <translation>综合部件</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="89"/>
+        <location filename="../texts.py" line="106"/>
         <source>Catalyst</source>
         <translation>催化器</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="90"/>
+        <location filename="../texts.py" line="107"/>
         <source>Heated catalyst</source>
         <translation>加热型催化器</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="91"/>
+        <location filename="../texts.py" line="108"/>
         <source>Evaporative system</source>
         <translation>蒸发排放系统</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="92"/>
+        <location filename="../texts.py" line="109"/>
         <source>Secondary air</source>
         <translation>二次空气</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="93"/>
+        <location filename="../texts.py" line="110"/>
         <source>A/C refrigerant</source>
         <translation>空调制冷剂</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="94"/>
+        <location filename="../texts.py" line="111"/>
         <source>Oxygen sensor</source>
         <translation>氧传感器</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="95"/>
+        <location filename="../texts.py" line="112"/>
         <source>Oxygen sensor heater</source>
         <translation>氧传感器加热器</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="96"/>
+        <location filename="../texts.py" line="113"/>
         <source>EGR system</source>
         <translation>废气再循环系统</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="97"/>
+        <location filename="../texts.py" line="114"/>
         <source>NMHC catalyst</source>
         <translation>非甲烷烃催化器</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="98"/>
+        <location filename="../texts.py" line="115"/>
         <source>NOx / SCR</source>
         <translation>氮氧化物 / SCR</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="99"/>
+        <location filename="../texts.py" line="116"/>
         <source>Boost pressure</source>
         <translation>增压压力</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="100"/>
+        <location filename="../texts.py" line="117"/>
         <source>Exhaust gas sensor</source>
         <translation>排气传感器</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="101"/>
+        <location filename="../texts.py" line="118"/>
         <source>Particulate filter</source>
         <translation>颗粒捕集器</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="102"/>
+        <location filename="../texts.py" line="119"/>
         <source>EGR / VVT</source>
         <translation>废气再循环 / 可变气门</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="111"/>
+        <location filename="../texts.py" line="128"/>
         <source>on</source>
         <translation>亮</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="111"/>
+        <location filename="../texts.py" line="128"/>
         <source>off</source>
         <translation>灭</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="112"/>
+        <location filename="../texts.py" line="129"/>
         <source>Check-engine light</source>
         <translation>故障指示灯</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="114"/>
+        <location filename="../texts.py" line="131"/>
         <source>Codes the ECU counts</source>
         <translation>控制单元记录的故障码数</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="117"/>
+        <location filename="../texts.py" line="134"/>
         <source>spark</source>
         <translation>点燃式</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="118"/>
+        <location filename="../texts.py" line="135"/>
         <source>compression (diesel)</source>
         <translation>压燃式（柴油）</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="121"/>
+        <location filename="../texts.py" line="138"/>
         <source>Ignition</source>
         <translation>点火方式</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="124"/>
+        <location filename="../texts.py" line="141"/>
         <source>complete</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="125"/>
+        <location filename="../texts.py" line="142"/>
         <source>not yet complete</source>
         <translation>尚未完成</translation>
     </message>
@@ -1780,37 +1815,37 @@
         <translation>第 %1 版，出具于 %2</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="217"/>
+        <location filename="../report_view.py" line="214"/>
         <source>Preview ready</source>
         <translation>预览已生成</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="238"/>
+        <location filename="../report_view.py" line="232"/>
         <source>Report issued and signed</source>
         <translation>报告已出具并签名</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="245"/>
+        <location filename="../report_view.py" line="239"/>
         <source>Signature valid: %1</source>
         <translation>签名有效：%1</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="246"/>
+        <location filename="../report_view.py" line="240"/>
         <source>Signature NOT valid: %1</source>
         <translation>签名无效：%1</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="255"/>
+        <location filename="../report_view.py" line="249"/>
         <source>Verified</source>
         <translation>已验证</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="261"/>
+        <location filename="../report_view.py" line="255"/>
         <source>Export the report to</source>
         <translation>导出报告到</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="265"/>
+        <location filename="../report_view.py" line="259"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
@@ -1818,37 +1853,37 @@
 <context>
     <name>Scan</name>
     <message>
-        <location filename="../texts.py" line="32"/>
+        <location filename="../texts.py" line="34"/>
         <source>finding the control units</source>
         <translation>正在查找控制单元</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="33"/>
+        <location filename="../texts.py" line="35"/>
         <source>asking which values they have</source>
         <translation>正在查询支持的数据</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="34"/>
+        <location filename="../texts.py" line="36"/>
         <source>reading the VIN</source>
         <translation>正在读取 VIN</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="35"/>
+        <location filename="../texts.py" line="37"/>
         <source>reading trouble codes</source>
         <translation>正在读取故障码</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="36"/>
+        <location filename="../texts.py" line="38"/>
         <source>reading live values</source>
         <translation>正在读取实时数据</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="37"/>
+        <location filename="../texts.py" line="39"/>
         <source>reading freeze frames</source>
         <translation>正在读取冻结帧</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="38"/>
+        <location filename="../texts.py" line="40"/>
         <source>finished</source>
         <translation>完成</translation>
     </message>
@@ -2064,65 +2099,75 @@
 <context>
     <name>Severity</name>
     <message>
-        <location filename="../texts.py" line="63"/>
+        <location filename="../texts.py" line="65"/>
         <source>urgent</source>
         <translation>紧急</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="64"/>
+        <location filename="../texts.py" line="66"/>
         <source>soon</source>
         <translation>尽快</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="65"/>
+        <location filename="../texts.py" line="67"/>
         <source>advisory</source>
         <translation>建议</translation>
     </message>
 </context>
 <context>
+    <name>Stage</name>
+    <message numerus="yes">
+        <location filename="../texts.py" line="75"/>
+        <source>%1 · waiting for the customer&apos;s decision on %n item(s)</source>
+        <translation>
+            <numerusform>%1 · 有 %n 项等待客户决定</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Status</name>
     <message>
-        <location filename="../texts.py" line="19"/>
+        <location filename="../texts.py" line="21"/>
         <source>booked</source>
         <translation>已预约</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="20"/>
+        <location filename="../texts.py" line="22"/>
         <source>checked in</source>
         <translation>已到店</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="21"/>
+        <location filename="../texts.py" line="23"/>
         <source>diagnosing</source>
         <translation>诊断中</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="22"/>
+        <location filename="../texts.py" line="24"/>
         <source>awaiting approval</source>
         <translation>等待客户确认</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="23"/>
+        <location filename="../texts.py" line="25"/>
         <source>in repair</source>
         <translation>维修中</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="24"/>
+        <location filename="../texts.py" line="26"/>
         <source>quality check</source>
         <translation>质检中</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="25"/>
+        <location filename="../texts.py" line="27"/>
         <source>ready</source>
         <translation>可取车</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="26"/>
+        <location filename="../texts.py" line="28"/>
         <source>delivered</source>
         <translation>已交车</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="27"/>
+        <location filename="../texts.py" line="29"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -2168,12 +2213,12 @@
 <context>
     <name>Time</name>
     <message>
-        <location filename="../texts.py" line="153"/>
+        <location filename="../texts.py" line="170"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../texts.py" line="155"/>
+        <location filename="../texts.py" line="172"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>

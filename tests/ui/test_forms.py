@@ -1,0 +1,118 @@
+"""Forms start from their own work order; the board and the queue show the customer's
+decisions; offscreen with pytest-qt on the demo workshop."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from station.demo import DemoVisit
+from station.findings import Channel, Decision
+from ui.app import StationApp
+
+from .conftest import log_in
+
+
+def test_two_consecutive_check_ins_of_different_cars(qtbot: QtBot, demo_app: StationApp) -> None:
+    cast = demo_app.cast
+    assert cast is not None
+    workshop = demo_app.model.workshop
+    sedan = DemoVisit(workshop, cast, vehicle_key="sedan", narrate=lambda _t: None)
+    ev = DemoVisit(workshop, cast, vehicle_key="ev", narrate=lambda _t: None)
+    log_in(qtbot, demo_app, "emma", cast.pins["emma"])
+    advisor = demo_app.model.require_actor()
+    first = workshop.create_work_order(advisor, sedan.vehicle["id"]).id
+    second = workshop.create_work_order(advisor, ev.vehicle["id"]).id
+    window = demo_app.window
+    demo_app.model.select(first)
+    window.show_page("work_order")
+    page = window.pages["work_order"]
+    checkin = page.checkin
+    page.show_tab(checkin)
+    checkin.keypad.set_text("45310")
+    checkin.lights["check_engine"].setChecked(True)
+    checkin.valuables.setText("sunglasses")
+    checkin.outline.set_marks([{"x": 0.5, "y": 0.9, "kind": "scratch", "note": ""}])
+    checkin.confirmed.setChecked(True)
+    qtbot.mouseClick(checkin.check_in, Qt.MouseButton.LeftButton)
+    record = workshop.store.query_one("SELECT * FROM check_ins WHERE work_order_id = ?", (first,))
+    assert record is not None and record["mileage_km"] == 45_310
+
+    demo_app.model.select(second)
+    assert checkin.keypad.text() == ""
+    assert not any(button.isChecked() for button in checkin.lights.values())
+    assert checkin.valuables.text() == ""
+    assert checkin.outline.marks() == []
+    assert not checkin.confirmed.isChecked()
+    assert checkin.mileage_label.text() == "Mileage (km), last recorded 18,500 km"
+    qtbot.mouseClick(checkin.check_in, Qt.MouseButton.LeftButton)  # one careless tap
+    assert "Enter the mileage first" in window.notice.text()
+    assert workshop.store.query("SELECT * FROM check_ins WHERE work_order_id = ?", (second,)) == []
+
+    demo_app.model.select(first)  # back to the first car: its own check-in, as recorded
+    assert checkin.keypad.text() == "45310"
+    assert checkin.lights["check_engine"].isChecked()
+    assert json.loads(record["warning_lights"]) == ["check_engine"]
+
+
+def test_the_findings_form_keeps_nothing_from_another_work_order(
+    qtbot: QtBot, demo_app: StationApp
+) -> None:
+    cast = demo_app.cast
+    assert cast is not None
+    workshop = demo_app.model.workshop
+    log_in(qtbot, demo_app, "sam", cast.pins["sam"])
+    technician = demo_app.model.require_actor()
+    first = workshop.create_work_order(technician, cast.vehicles["sedan"]).id
+    second = workshop.create_work_order(technician, cast.vehicles["ev"]).id
+    demo_app.model.select(first)
+    window = demo_app.window
+    window.show_page("work_order")
+    page = window.pages["work_order"]
+    findings = page.findings
+    page.show_tab(findings)
+    findings.title.setText("Ignition coil 610")
+    findings.line_description.setText("Ignition coil")
+    findings.line_price.setValue(610)
+    qtbot.mouseClick(findings.add_part, Qt.MouseButton.LeftButton)
+    findings.line_price.setValue(610)
+    assert len(findings.lines) == 1
+    demo_app.model.select(second)
+    assert findings.lines == []
+    assert findings.title.text() == ""
+    assert findings.line_price.value() == 0
+    assert findings.lines_table.rowCount() == 0
+
+
+def test_board_and_queue_show_the_customers_decisions(qtbot: QtBot, demo_app: StationApp) -> None:
+    cast = demo_app.cast
+    assert cast is not None
+    workshop = demo_app.model.workshop
+    visit = DemoVisit(workshop, cast, narrate=lambda _t: None)
+    visit.reception()
+    visit.start_diagnosis()
+    visit.inspection()
+    visit.findings_for_approval(dtc="P0301")
+    log_in(qtbot, demo_app, "emma", cast.pins["emma"])
+    window = demo_app.window
+    window.show_page("board")
+    board = window.pages["board"]
+    board.refresh()
+    row = next(r for r, data in enumerate(board.rows) if data["id"] == visit.wo_id)
+    stage = board.table.item(row, 4).text()
+    assert stage == "awaiting approval · waiting for the customer's decision on 3 item(s)"
+
+    log_in(qtbot, demo_app, "sam", cast.pins["sam"])
+    window.show_page("queue")
+    queue = window.pages["queue"]
+    queue.refresh()
+    workshop.record_approval(
+        visit.advisor, visit.finding_ids["P0301"], Decision.APPROVED, "王芳", Channel.REMOTE
+    )
+    demo_app.model.events.changed.emit()  # what a remote approval arriving by sync emits
+    number = workshop.work_order(visit.wo_id)["number"]
+    assert f"The customer approved work on {number}" in window.notice.text()
+    texts = [queue.table.item(r, 4).text() for r in range(queue.table.rowCount())]
+    assert "awaiting approval · 1 approved, ready to start" in texts
