@@ -25,6 +25,7 @@ from station.errors import InvalidInput
 from station.findings import ApprovalState, Decision, state_after
 from station.lifecycle import Status
 from station.prediagnosis import parse as parse_prediagnosis
+from station.truth import waiting_count, waiting_text
 from sync import hub
 from sync.cloud_db import CloudDatabase, CloudTx
 from sync.errors import AuthRefused, SyncError, WrongStation
@@ -33,6 +34,13 @@ from sync.protocol import MAX_BATCH, Outcome, Owner, fields_owned_by
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+
+
+def waiting_view(findings: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The decisions the customer still owes, shown beside the stage: never hidden by it."""
+    count = waiting_count(findings)
+    text = waiting_text(count)
+    return {"count": count, "text_en": text[0] if text else "", "text_zh": text[1] if text else ""}
 
 
 class Refused(SyncError):
@@ -797,6 +805,7 @@ class CloudService:
             "cancel_requested_at": wo["cancel_requested_at"],
             "findings": findings,
             "photos": photos,
+            "waiting": waiting_view(findings),
         }
 
     def progress(self, public_id: str) -> list[dict[str, Any]]:

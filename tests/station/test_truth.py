@@ -22,7 +22,9 @@ from station.truth import (
     minutes_worked,
     rating_counts,
     technicians,
+    totals,
     waiting_count,
+    waiting_text,
 )
 
 
@@ -181,3 +183,21 @@ def test_a_unit_whose_pending_codes_were_not_read_leaves_its_codes_not_checked()
     # the engine unit was read to the end although the scan stopped later: its codes are gone
     assert comparison.cleared == ("P0301", "P0420")
     assert comparison.not_checked == ("U0100",)
+
+
+def test_the_tracker_says_how_many_decisions_wait() -> None:
+    assert waiting_text(0) is None
+    assert waiting_text(1) == ("Waiting for your decision on 1 item.", "有 1 项等待您的决定。")
+    assert waiting_text(3) == ("Waiting for your decision on 3 items.", "有 3 项等待您的决定。")
+
+
+def test_tax_is_charged_on_work_done_only_and_rounds_half_up() -> None:
+    money = totals(
+        [("approved", 62_000, True), ("approved", 61_000, False), ("declined", 87_000, False),
+         ("pending", 10_000, False), ("approved", 5, True)],
+        tax_rate_bp=1300,
+    )  # fmt: skip
+    assert (money.done_cents, money.not_done_cents) == (62_005, 61_000)
+    assert (money.declined_cents, money.waiting_cents) == (87_000, 10_000)
+    assert money.tax_cents == 8_061  # 8060.65 rounds up
+    assert money.payable_cents == 70_066

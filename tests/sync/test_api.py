@@ -198,6 +198,12 @@ def test_remote_approval_reaches_the_change_feed_and_conflicts_with_a_later_desk
     client = enrolled(cloud)
     public_id = send(client, created(), finding(2, 7))[0]["detail"]["public_id"]
     customer = httpx.Client(base_url=cloud.url, timeout=30)
+    waiting = customer.get(f"/v1/track/{public_id}").json()["waiting"]
+    assert waiting == {
+        "count": 1,
+        "text_en": "Waiting for your decision on 1 item.",
+        "text_zh": "有 1 项等待您的决定。",
+    }
     decided = customer.post(
         f"/v1/track/{public_id}/findings/7/decision",
         json={"decision": "approved", "customer_name": "Ms Wang"},
@@ -224,6 +230,7 @@ def test_remote_approval_reaches_the_change_feed_and_conflicts_with_a_later_desk
     assert client.get("/v1/changes", params={"since": feed["cursor"]}).json()["changes"] == []
     view = customer.get(f"/v1/track/{public_id}").json()
     assert view["findings"][0]["state"] == "approved"
+    assert view["waiting"] == {"count": 0, "text_en": "", "text_zh": ""}
 
 
 def test_appointments_and_cancellations_in_the_change_feed(cloud: CloudHandle) -> None:
