@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from station import alignment
 from station.checklists import Rating, inspection_templates
 from station.commands import init_station
 from station.errors import NotFound
@@ -25,6 +26,7 @@ from station.lifecycle import Status
 from station.photos import photos_folder
 from station.roles import Role
 from station.store import Store
+from station.truth import alignment_adjustment
 from station.vehicles import Powertrain
 from station.workshop import Actor, Workshop
 
@@ -256,6 +258,25 @@ class DemoVisit:
             ).id
         self.workshop.change_status(technician, self.wo_id, Status.AWAITING_APPROVAL)
         self.narrate(f"{len(self.finding_ids)} findings sent to the customer for approval")
+
+    def alignment_for_approval(self) -> None:
+        """The rig found the wheels out of specification: the adjustment goes to the customer
+        as a finding with its price, like any other extra work."""
+        rated = alignment.load_alignment(self.workshop, self.wo_id)
+        severity = (
+            None if rated is None else alignment_adjustment(rated.worst(alignment.Phase.BEFORE))
+        )
+        if severity is None:
+            return
+        self.finding_ids["alignment"] = self.workshop.add_finding(
+            self.technician,
+            self.wo_id,
+            "Wheel alignment out of specification / 四轮定位超出标准",
+            severity,
+            [labour("Four-wheel alignment / 四轮定位调整", 1.0, 30_000)],
+            "Adjust the wheel alignment / 调整四轮定位",
+        ).id
+        self.narrate("wheel alignment adjustment sent to the customer for approval")
 
     @property
     def customer_name(self) -> str:

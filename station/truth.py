@@ -17,7 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from station.findings import ApprovalState
+from station.checklists import Rating
+from station.findings import ApprovalState, Severity
 
 if TYPE_CHECKING:
     from station.diagnostics import CodeComparison
@@ -130,6 +131,21 @@ def rating_counts(ratings: Iterable[str], replaced: int = 0) -> dict[str, int]:
         counts[rating] += 1
     counts["replaced"] = replaced
     return counts
+
+
+# -- alignment -------------------------------------------------------------------
+
+
+def alignment_adjustment(before_worst: Rating | None) -> Severity | None:
+    """An adjustment is extra work like any other: proposed as a finding, approved, done.
+
+    Out of specification before (red) is urgent; near its limit (amber) is soon.
+    """
+    if before_worst is Rating.RED:
+        return Severity.URGENT
+    if before_worst is Rating.AMBER:
+        return Severity.SOON
+    return None
 
 
 # -- money ------------------------------------------------------------------------

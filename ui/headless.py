@@ -137,6 +137,7 @@ def walk_the_visit(
         caption="rear pads",
     )
     measure_alignment(visit)
+    visit.alignment_for_approval()
     at("desk")
     visit.customer_decides()
 

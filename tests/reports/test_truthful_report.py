@@ -22,6 +22,7 @@ import pytest
 from reports.issue import IssuedReport, issue_report
 from reports.keys import StationKeys, keys_folder
 from reports.verify import Outcome, verify_report
+from station import alignment as al
 from station import profile
 from station.commands import init_station
 from station.demo import DemoVisit, seed_demo
@@ -105,6 +106,24 @@ def run_visit(data_dir: Path, post: dict[str, Any], pre: dict[str, Any]) -> Repo
         "Replace the catalytic converter / 更换三元催化器",
         dtc="P0420",
     ).id
+    vehicle = demo.vehicle
+    al.store_alignment(
+        workshop,
+        technician,
+        demo.wo_id,
+        al.AlignmentSession(
+            before=al.AlignmentSet(
+                (al.AlignmentReading(al.Position.REAR_RIGHT, al.Quantity.TOE, 1.30),)
+            ),
+            after=al.AlignmentSet(
+                (al.AlignmentReading(al.Position.REAR_RIGHT, al.Quantity.TOE, 0.11),)
+            ),
+            rig="rig-sim",
+            rig_session="truth-1",
+        ),
+        al.spec_for(vehicle["make"], vehicle["model"], vehicle["year"]),
+    )
+    demo.alignment_for_approval()
     demo.customer_decides(declined=("tread_rr", "P0420"))
     workshop.change_status(technician, demo.wo_id, Status.IN_REPAIR)
     for job in workshop.jobs(demo.wo_id):
@@ -188,15 +207,24 @@ def test_a_booked_job_never_started_is_not_work_done(visit_a: Reports) -> None:
     assert re.search(r"Replace rear brake pads · extra, approved by you · by 李伟, \d+ min", en)
 
 
+def test_an_alignment_adjustment_is_a_job_approved_and_priced(visit_a: Reports) -> None:
+    en, zh = visit_a.text("en"), visit_a.text("zh")
+    assert re.search(r"Adjust the wheel alignment · extra, approved by you · by 李伟, \d+ min", en)
+    assert re.search(r"调整四轮定位 · 追加项目（经您批准） · 李伟，\d+ 分钟", zh)
+    assert "Wheel alignment out of specification" in en
+    assert re.search(r"Wheel alignment out of specification .*¥300\.00 repaired", en)
+    assert re.search(r"四轮定位超出标准 .*已批准", zh)  # in the approvals, with the signature
+
+
 def test_totals_with_the_workshops_tax_rate(visit_a: Reports) -> None:
     en, zh = visit_a.text("en"), visit_a.text("zh")
-    # pads ¥620 + coil ¥610 done; tyre ¥870 and catalyst ¥4,650 declined; 13 % on ¥1,230
-    assert "Approved and done ¥1,230.00" in en
+    # pads ¥620 + coil ¥610 + alignment ¥300 done; tyre ¥870 and catalyst ¥4,650 declined
+    assert "Approved and done ¥1,530.00" in en
     assert "Declined by you: not charged ¥5,520.00" in en
-    assert "Tax (13 %) ¥159.90" in en
-    assert "Amount payable for extra work ¥1,389.90" in en
-    assert "税费（13 %） ¥159.90" in zh
-    assert "追加项目应付金额 ¥1,389.90" in zh
+    assert "Tax (13 %) ¥198.90" in en
+    assert "Amount payable for extra work ¥1,728.90" in en
+    assert "税费（13 %） ¥198.90" in zh
+    assert "追加项目应付金额 ¥1,728.90" in zh
 
 
 def test_workshop_people_and_report_number(visit_a: Reports) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from station.checklists import Rating
 from station.diagnostics import CodeComparison, compare_scans
+from station.findings import Severity
 from station.truth import (
     ClockSpan,
     CodeAtRisk,
@@ -13,6 +15,7 @@ from station.truth import (
     ItemState,
     JobState,
     Standing,
+    alignment_adjustment,
     code_outcomes,
     code_sources,
     codes_at_risk,
@@ -201,3 +204,10 @@ def test_tax_is_charged_on_work_done_only_and_rounds_half_up() -> None:
     assert (money.declined_cents, money.waiting_cents) == (87_000, 10_000)
     assert money.tax_cents == 8_061  # 8060.65 rounds up
     assert money.payable_cents == 70_066
+
+
+def test_an_alignment_out_of_specification_is_proposed_as_extra_work() -> None:
+    assert alignment_adjustment(Rating.RED) is Severity.URGENT
+    assert alignment_adjustment(Rating.AMBER) is Severity.SOON
+    assert alignment_adjustment(Rating.GREEN) is None
+    assert alignment_adjustment(None) is None
