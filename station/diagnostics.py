@@ -175,6 +175,8 @@ class OtherVehicle(InvalidInput):
         )
         self.scanned_vin = scanned_vin
         self.expected_vin = expected_vin
+        self.key = "scan.other_vehicle"  # said in the screen's language by ui/errors.py
+        self.params = {"scanned": scanned_vin, "expected": expected_vin}
 
 
 def vin_mismatch(scanned: str | None, expected: str | None) -> bool:
@@ -285,6 +287,8 @@ class CodesAtRisk(InvalidInput):
             "Confirm these codes to clear them anyway; the report still says they are not repaired"
         )
         self.codes = codes
+        self.key = "clear.codes_at_risk"  # said in the screen's language by ui/errors.py
+        self.params = {"codes": ", ".join(c.code for c in codes)}
 
 
 def codes_at_risk_on_clear(workshop: Workshop, wo_id: int) -> tuple[CodeAtRisk, ...]:

@@ -34,6 +34,7 @@ from station.errors import StationError
 from station.lifecycle import Status
 from ui.context import AppContext
 from ui.equipment import LIVE_PIDS, LiveValue, Progress
+from ui.errors import error_text
 from ui.model import DeviceState
 from ui.texts import readiness_lines, scan_step
 from ui.widgets.base import View, push_button
@@ -291,9 +292,9 @@ class DiagnosticsView(View):
             except OtherVehicle as err:
                 self.other_scan = (wo_id, stage, result)
                 self.keep_other.show()
-                self.model.notify(str(err), True)
+                self.model.notify(error_text(err), True)
             except StationError as err:
-                self.model.notify(str(err), True)
+                self.model.notify(error_text(err), True)
             else:
                 self.model.notify(self.tr("Scan kept with the work order"))
                 self.model.events.changed.emit()
@@ -346,10 +347,10 @@ class DiagnosticsView(View):
             )
         except CodesAtRisk as err:  # say which faults are still there; a second tap clears
             self.warned_codes = tuple(c.code for c in err.codes)
-            self.model.notify(str(err), True)
+            self.model.notify(error_text(err), True)
             return
         except StationError as err:
-            self.model.notify(str(err), True)
+            self.model.notify(error_text(err), True)
             return
         self.warned_codes = ()
         self.model.events.changed.emit()

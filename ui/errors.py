@@ -114,6 +114,22 @@ KEYED: dict[str, tuple[object, tuple[str, ...]]] = {
         QT_TRANSLATE_NOOP("Errors", "A handover records who took the car"),
         (),
     ),
+    "scan.other_vehicle": (
+        QT_TRANSLATE_NOOP(
+            "Errors",
+            "The car scanned has VIN %1, the work order's car has %2: scan the right car, "
+            "or confirm that this scan belongs to this work order",
+        ),
+        ("scanned", "expected"),
+    ),
+    "clear.codes_at_risk": (
+        QT_TRANSLATE_NOOP(
+            "Errors",
+            "Clearing would erase codes whose fault was declined or not repaired: %1. "
+            "Tick the box and tap Clear codes again to clear them anyway",
+        ),
+        ("codes",),
+    ),
 }
 
 # The core's English sentences as they are today, recognised by shape -> key and parameters.

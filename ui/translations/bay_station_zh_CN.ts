@@ -708,158 +708,158 @@
 <context>
     <name>DiagnosticsView</name>
     <message>
-        <location filename="../diagnostics_view.py" line="131"/>
+        <location filename="../diagnostics_view.py" line="132"/>
         <source>ECU / code</source>
         <translation>控制单元 / 故障码</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="131"/>
+        <location filename="../diagnostics_view.py" line="132"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="131"/>
+        <location filename="../diagnostics_view.py" line="132"/>
         <source>What it means</source>
         <translation>含义</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="134"/>
+        <location filename="../diagnostics_view.py" line="135"/>
         <source>I have recorded the codes and want to clear them in the car</source>
         <translation>我已记录故障码，确认在车上清除</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="136"/>
+        <location filename="../diagnostics_view.py" line="137"/>
         <source>Clear codes</source>
         <translation>清除故障码</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="137"/>
+        <location filename="../diagnostics_view.py" line="138"/>
         <source>This is the right car: keep the scan for this work order</source>
         <translation>确认是这辆车：将扫描结果保存到此工单</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="138"/>
+        <location filename="../diagnostics_view.py" line="139"/>
         <source>Live values</source>
         <translation>实时数据</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="140"/>
+        <location filename="../diagnostics_view.py" line="141"/>
         <source>Engine speed</source>
         <translation>发动机转速</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="141"/>
+        <location filename="../diagnostics_view.py" line="142"/>
         <source>Speed</source>
         <translation>车速</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="142"/>
+        <location filename="../diagnostics_view.py" line="143"/>
         <source>Coolant</source>
         <translation>冷却液</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="143"/>
+        <location filename="../diagnostics_view.py" line="144"/>
         <source>Load</source>
         <translation>负荷</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="144"/>
+        <location filename="../diagnostics_view.py" line="145"/>
         <source>Throttle</source>
         <translation>节气门</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="168"/>
+        <location filename="../diagnostics_view.py" line="169"/>
         <source>Scan after repair</source>
         <translation>修后扫描</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="168"/>
+        <location filename="../diagnostics_view.py" line="169"/>
         <source>Scan the car</source>
         <translation>扫描车辆</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="187"/>
+        <location filename="../diagnostics_view.py" line="188"/>
         <source>No work order open</source>
         <translation>未打开工单</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="193"/>
+        <location filename="../diagnostics_view.py" line="194"/>
         <source>Not scanned yet</source>
         <translation>尚未扫描</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="200"/>
+        <location filename="../diagnostics_view.py" line="201"/>
         <source>After repair: cleared %1; still there %2; new %3; kept as permanent until the car has driven %4</source>
         <translation>维修后：已清除 %1；仍存在 %2；新出现 %3；永久记录待正常行驶后消除 %4</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="209"/>
+        <location filename="../diagnostics_view.py" line="210"/>
         <source>Not checked, the control unit did not answer the rescan: %1</source>
         <translation>未核实，复检时该控制单元未应答：%1</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="215"/>
+        <location filename="../diagnostics_view.py" line="216"/>
         <source>%1 scan: VIN %2, %3 ECU(s), %4 code(s), %5 ms</source>
         <translation>%1扫描：VIN %2，%3 个控制单元，%4 个故障码，%5 毫秒</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="216"/>
+        <location filename="../diagnostics_view.py" line="217"/>
         <source>Post-repair</source>
         <translation>修后</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="216"/>
+        <location filename="../diagnostics_view.py" line="217"/>
         <source>Pre-repair</source>
         <translation>修前</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="230"/>
+        <location filename="../diagnostics_view.py" line="231"/>
         <source>Warning: the car&apos;s VIN differs from the work order&apos;s</source>
         <translation>警告：车辆 VIN 与工单不一致</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="235"/>
+        <location filename="../diagnostics_view.py" line="236"/>
         <source>Scan incomplete: %1</source>
         <translation>扫描未完成：%1</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="240"/>
+        <location filename="../diagnostics_view.py" line="241"/>
         <source>stored</source>
         <translation>已存储</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="241"/>
+        <location filename="../diagnostics_view.py" line="242"/>
         <source>pending</source>
         <translation>待定</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="242"/>
+        <location filename="../diagnostics_view.py" line="243"/>
         <source>permanent</source>
         <translation>永久</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="254"/>
+        <location filename="../diagnostics_view.py" line="255"/>
         <source>Freeze frame</source>
         <translation>冻结帧</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="262"/>
+        <location filename="../diagnostics_view.py" line="263"/>
         <source>Readiness</source>
         <translation>就绪状态</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="275"/>
+        <location filename="../diagnostics_view.py" line="276"/>
         <source>No vehicle interface is connected</source>
         <translation>未连接车辆诊断接口</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="298"/>
-        <location filename="../diagnostics_view.py" line="328"/>
+        <location filename="../diagnostics_view.py" line="299"/>
+        <location filename="../diagnostics_view.py" line="329"/>
         <source>Scan kept with the work order</source>
         <translation>扫描结果已保存到工单</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="367"/>
+        <location filename="../diagnostics_view.py" line="368"/>
         <source>Codes cleared in %1</source>
         <translation>已清除故障码：%1</translation>
     </message>
@@ -1000,6 +1000,16 @@
         <location filename="../errors.py" line="114"/>
         <source>A handover records who took the car</source>
         <translation>交车需记录提车人</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="118"/>
+        <source>The car scanned has VIN %1, the work order&apos;s car has %2: scan the right car, or confirm that this scan belongs to this work order</source>
+        <translation>扫描到的车辆 VIN 为 %1，工单车辆为 %2：请扫描正确的车辆，或确认此扫描属于本工单</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="126"/>
+        <source>Clearing would erase codes whose fault was declined or not repaired: %1. Tick the box and tap Clear codes again to clear them anyway</source>
+        <translation>清除将抹去客户已拒绝或尚未修复的故障码：%1。如仍要清除，请再次勾选并点击“清除故障码”</translation>
     </message>
 </context>
 <context>
