@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from station.demo import demo_signature_strokes
 from station.diagnostics import (
     CodesAtRisk,
     OtherVehicle,
@@ -75,8 +76,9 @@ def test_a_clear_names_declined_and_unrepaired_codes_first(
     coil = workshop.add_finding(technician, wo_id, "Coil", Severity.URGENT, lines, dtc="P0301")
     cat = workshop.add_finding(technician, wo_id, "Catalyst", Severity.SOON, lines, dtc="P0420")
     workshop.change_status(technician, wo_id, Status.AWAITING_APPROVAL)
-    workshop.record_approval(advisor, coil.id, Decision.APPROVED, "Ms Wang", Channel.REMOTE)
-    workshop.record_approval(advisor, cat.id, Decision.DECLINED, "Ms Wang", Channel.REMOTE)
+    signed = workshop.record_signature(advisor, demo_signature_strokes(), 600, 200)
+    for finding, decision in ((coil, Decision.APPROVED), (cat, Decision.DECLINED)):
+        workshop.record_approval(advisor, finding.id, decision, "Ms Wang", Channel.DESK, signed)
     assert codes_at_risk_on_clear(workshop, wo_id) == (
         CodeAtRisk("P0171", "not_repaired"),
         CodeAtRisk("P0301", "not_repaired"),  # approved, but nobody has done the job yet

@@ -8,7 +8,7 @@ import json
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from station.demo import DemoVisit
+from station.demo import DemoVisit, demo_signature_strokes
 from station.findings import Channel, Decision
 from ui.app import StationApp
 
@@ -108,10 +108,12 @@ def test_board_and_queue_show_the_customers_decisions(qtbot: QtBot, demo_app: St
     window.show_page("queue")
     queue = window.pages["queue"]
     queue.refresh()
+    advisor = visit.advisor
+    signed = workshop.record_signature(advisor, demo_signature_strokes(), 600, 200)
     workshop.record_approval(
-        visit.advisor, visit.finding_ids["P0301"], Decision.APPROVED, "王芳", Channel.REMOTE
+        advisor, visit.finding_ids["P0301"], Decision.APPROVED, "王芳", Channel.DESK, signed
     )
-    demo_app.model.events.changed.emit()  # what a remote approval arriving by sync emits
+    demo_app.model.events.changed.emit()  # what an approval at the desk terminal brings here
     number = workshop.work_order(visit.wo_id)["number"]
     assert f"The customer approved work on {number}" in window.notice.text()
     texts = [queue.table.item(r, 4).text() for r in range(queue.table.rowCount())]

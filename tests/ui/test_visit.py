@@ -255,7 +255,7 @@ def test_a_whole_visit_through_the_widgets(qtbot: QtBot, demo_app: StationApp) -
     diagnostics.confirm_clear.setChecked(True)
     click(qtbot, diagnostics.clear_button)
     # the first tap names the codes whose fault was not repaired and clears nothing
-    assert "declined or not repaired: P0420" in app.window.notice.text()
+    assert "P0301, P0420" in app.window.notice.text()
     assert workshop.store.query("SELECT * FROM code_clears WHERE work_order_id = ?", (wo_id,)) == []
     assert not diagnostics.confirm_clear.isChecked()
     diagnostics.confirm_clear.setChecked(True)
