@@ -129,7 +129,8 @@ def build_app(
     window = MainWindow(ctx, PAGES, idle_lock_ms)
     if new_station:
         window.show_setup(SetupView(ctx, window.setup_done))
-    link = SyncLink(model, workers, demo_cloud=demo and sync)
+    # A terminal of a workshop (the demo's too) syncs with its hub, never a demo cloud of its own.
+    link = SyncLink(model, workers, demo_cloud=demo and sync and workshop.store.id_base is None)
     window.sync_action = link.run_now
     if sync and (demo or workshop.store.meta("sync.url")):
         link.start()

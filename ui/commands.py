@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from station.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +24,12 @@ def register(
     )
     parser.add_argument("--fresh", action="store_true", help="with --demo: start from a new seed")
     parser.add_argument("--bay", default=None, help="this terminal's bay name")
+    parser.add_argument(
+        "--terminal",
+        default=None,
+        metavar="NAME",
+        help="with --demo: open terminal NAME (desk, bay-2...) of the demo workshop and its hub",
+    )
     parser.add_argument(
         "--windowed",
         action="store_true",
@@ -50,4 +60,26 @@ def run_app(args: argparse.Namespace) -> int:
 
     config.data_dir.mkdir(parents=True, exist_ok=True)  # a new folder: the app sets it up
     windowed = bool(args.windowed) or str(config.get("ui.windowed") or "").lower() in ("1", "true")
+    if args.terminal:
+        return _run_terminal(args, config, windowed)
     return run(config, args.demo, args.fresh, args.bay or config.get("bay"), windowed)
+
+
+def _run_terminal(args: argparse.Namespace, config: Config, windowed: bool) -> int:
+    """One window of the demo workshop: the first one opened also runs the hub."""
+    from station.cli import UsageError
+    from station.config import load_config
+    from station.identity import check_terminal_name
+    from ui.app import run
+    from ui.demo_workshop import open_app_terminal
+
+    if not args.demo:
+        raise UsageError("--terminal opens a terminal of the demo workshop: add --demo")
+    folder, hub = open_app_terminal(config.data_dir, args.fresh, check_terminal_name(args.terminal))
+    if hub is not None:
+        print(f"demo workshop hub on {hub.url}: open more windows with --terminal")
+    try:
+        return run(load_config(data_dir=folder), True, False, args.bay or args.terminal, windowed)
+    finally:
+        if hub is not None:
+            hub.stop()

@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 
 FOLDER = "demo-workshop"
 TERMINALS = ("desk", "bay-2")
+# Where `station app --demo --terminal NAME` finds the demo hub: the first window starts
+# it on this loopback port, the windows opened after it join it there.
+APP_HUB_PORT = 18470
 
 
 @dataclass
@@ -73,7 +76,7 @@ class DemoWorkshop:
             desk = shop.terminals["desk"]
             if new:
                 shop.cast = seed_demo(desk.workshop)
-                desk.client.run_once()
+                shop.settle()
             else:
                 shop.cast = recast(desk.workshop)
         except BaseException:
@@ -123,6 +126,50 @@ class DemoWorkshop:
             terminal.client.run_once()
 
     def close(self) -> None:
+        self.release_terminals()
+        self.hub.stop()
+
+    def release_terminals(self) -> None:
         for terminal in self.terminals.values():
             terminal.close()
-        self.hub.stop()
+        self.terminals.clear()
+
+
+def open_app_terminal(data_dir: Path, fresh: bool, name: str) -> tuple[Path, Any]:
+    """The data folder of demo terminal `name` for `station app --demo --terminal NAME`, and
+    the hub this process started for it (None when another window runs it already)."""
+    import httpx
+
+    url = f"http://127.0.0.1:{APP_HUB_PORT}"
+    try:
+        running = httpx.get(url + "/v1/health", timeout=2).status_code == 200
+    except httpx.TransportError:
+        running = False
+    hub = None
+    if not running:
+        shop = DemoWorkshop.open(data_dir, fresh, port=APP_HUB_PORT)
+        shop.release_terminals()
+        hub = shop.hub
+    folder = data_dir / FOLDER / name
+    if not (folder / "station.db").exists():
+        _join_running(data_dir / FOLDER, url, name)
+    return folder, hub
+
+
+def _join_running(folder: Path, url: str, name: str) -> None:
+    """A further terminal of the demo workshop, admitted on the hub's own database."""
+    from sync.client import join_workshop
+    from sync.cloud import CloudService
+    from sync.cloud_db import CloudDatabase
+
+    service = CloudService(CloudDatabase(str(folder / "hub" / "hub.db")))
+    try:
+        secret, _ = service.add_terminal(load_json("demo_seed.json")["workshop"], name)
+    finally:
+        service.db.close()
+    store, _ = join_workshop(folder / name / "station.db", url, secret)
+    try:
+        for ep in entry_points(group=INIT_HOOK_GROUP):
+            ep.load()(load_config(data_dir=folder / name), Workshop(store))
+    finally:
+        store.close()

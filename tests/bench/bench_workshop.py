@@ -27,6 +27,7 @@ from pathlib import Path
 
 import httpx
 
+from station.identity import BLOCK
 from station.vehicles import Powertrain
 from station.workshop import Actor, Workshop
 from sync.client import RunReport, SyncClient, join_workshop
@@ -109,7 +110,7 @@ class BenchTerminal:
         self.stop = threading.Event()
         self.wake = threading.Event()
         store.listeners.append(self.wake.set)
-        self.seen_event = 0
+        self.seen: dict[int, int] = {}
         self.latencies: list[float] = []
         self.lock = threading.Lock()
         self.thread: threading.Thread | None = None
@@ -131,14 +132,18 @@ class BenchTerminal:
             self.thread.join(30)
 
     def arrived(self, _report: RunReport) -> None:
+        """Note the arrival of every bench update new since the last look (ids grow per block)."""
         now = time.time()
+        ranges = " OR ".join("(id > ? AND id < ?)" for _ in self.seen)
+        bounds = [v for block, last in self.seen.items() for v in (last, (block + 1) * BLOCK)]
         with self.lock:
             rows = self.workshop.store.query(
-                "SELECT id, note FROM progress_events WHERE id > ? AND note LIKE 'bench %' ORDER BY id",
-                (self.seen_event,),
+                f"SELECT id, note FROM progress_events WHERE note LIKE 'bench %' AND ({ranges})",
+                tuple(bounds),
             )
         for row in rows:
-            self.seen_event = max(self.seen_event, int(row["id"]))
+            block = int(row["id"]) // BLOCK
+            self.seen[block] = max(self.seen[block], int(row["id"]))
             _, sender, made = str(row["note"]).split()
             if sender != self.name:
                 self.latencies.append(now - float(made))
@@ -159,9 +164,11 @@ def bench(terminals: int, seconds: float, backlog: int) -> None:
             first.client.run_once()
             for t in fleet:
                 t.client.run_once()
-                t.seen_event = int(
-                    t.workshop.store.query_one("SELECT MAX(id) AS n FROM progress_events")["n"]
-                )
+            for t in fleet:
+                t.seen = {n: n * BLOCK for n in range(terminals + 1)}
+                t.seen[1] = first.workshop.store.query_one(
+                    "SELECT MAX(id) AS n FROM progress_events"
+                )["n"]
                 t.go_live()
             cpu0, wall0 = hub.cpu_seconds(), time.monotonic()
             rss_peak = hub.rss_mib()

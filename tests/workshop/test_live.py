@@ -46,7 +46,15 @@ class App:
         )
 
     def close(self) -> None:
+        """As the app closes: sync, devices and workers stop before the store closes."""
+        self.workers.closed = True
         self.link.stop()
+        self.ctx.devices.close()
+        self.workers.shutdown()
+        self.ctx.reports.close()
+        qt = QApplication.instance()
+        assert qt is not None
+        qt.sendPostedEvents()
         self.terminal.close()
 
 
@@ -91,6 +99,7 @@ def test_a_finding_made_at_a_bay_appears_on_the_desks_approvals_view_by_itself(
         [part("Brake pads", 1, 38000)],
     )
     assert finding is not None
+    qtbot.addWidget(view)  # closed and deleted by the test's end
     qtbot.waitUntil(lambda: finding.id in view.cards, timeout=5_000)
     assert (
         "Front brake pads worn" in view.cards[finding.id].frame.findChild(type(view.title)).text()
