@@ -7,15 +7,18 @@ set with `parser.set_defaults(handler=...)`. That keeps the core free of any
 import of the layers above it, and a layer whose optional library is missing
 only fails when its own command runs.
 
-Exit status: 0 success, 2 bad input or a refused command (one line on stderr),
-other codes as each command documents.
+Exit status: 0 success, 2 bad input, a refused command, a damaged database or
+a full disk (one line on stderr, never a traceback), other codes as each
+command documents. Every process of the station creates its files 0600.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
@@ -24,7 +27,8 @@ from typing import Any, NoReturn
 
 from station.config import Config, load_config
 from station.errors import StationError
-from station.store import Store
+from station.private import restrict_new_files
+from station.startup import open_station
 from station.workshop import Actor, Workshop
 
 log = logging.getLogger(__name__)
@@ -72,7 +76,7 @@ def open_workshop(config: Config) -> Workshop:
     """The workshop on this data folder's database; refuses a folder never initialised."""
     if not config.database_path.exists():
         raise UsageError(f"no station in {config.data_dir}: run `station init` first")
-    return Workshop(Store.open(config.database_path))
+    return Workshop(open_station(config))
 
 
 def login_from_args(args: argparse.Namespace, config: Config, workshop: Workshop) -> Actor:
@@ -115,11 +119,43 @@ def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
     return parser, set(sub.choices)
 
 
+def not_utf8(arguments: Sequence[str]) -> str | None:
+    """The first argument whose bytes are not UTF-8 text (Python keeps them as surrogates), shown."""
+    for argument in arguments:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            raw = argument.encode("utf-8", "surrogateescape")
+            return raw.decode("utf-8", "backslashreplace")
+    return None
+
+
+def one_line(err: BaseException) -> str:
+    """The reason for the person at the terminal, on one line, without a traceback."""
+    if isinstance(err, OSError):
+        text = err.strerror or str(err)
+        if err.errno == errno.ENOSPC:
+            text = "the disk is full"
+        where = err.filename if err.filename is not None else None
+        return f"{text}: {where}" if where is not None else text
+    if isinstance(err, sqlite3.Error):
+        reason = str(err)
+        if "disk is full" in reason:
+            return "the disk is full: nothing was saved"
+        return f"the database refused the change, nothing was saved: {reason}"
+    return " ".join(str(err).split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    restrict_new_files()
     parser, names = build_parser()
     arg_list = list(sys.argv[1:] if argv is None else argv)
     if not arg_list:
         arg_list = ["app"] if "app" in names else ["--help"]
+    bad = not_utf8(arg_list)
+    if bad is not None:
+        print(f"station: an argument is not UTF-8 text: {bad}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     args = parser.parse_args(arg_list)
     logging.basicConfig(
         level=logging.WARNING - 10 * min(getattr(args, "verbose", 0), 2),
@@ -131,8 +167,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     try:
         return handler(args)
-    except StationError as err:
-        print(f"station {args.command}: {err}", file=sys.stderr)
+    except (StationError, sqlite3.Error, OSError) as err:
+        # Every change is one transaction and every file is written whole, so a failure
+        # here leaves nothing half-written: saying why is all there is left to do.
+        log.debug("command %s failed", args.command, exc_info=True)
+        print(f"station {args.command}: {one_line(err)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130

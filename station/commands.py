@@ -1,4 +1,4 @@
-"""The core's subcommands: init, user, profile, wo, audit."""
+"""The core's subcommands: init, user, profile, wo, backup, restore, audit."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from station import profile
+from station import backup, profile
 from station.cli import (
     EXIT_OK,
     UsageError,
@@ -22,10 +22,10 @@ from station.cli import (
     print_json,
 )
 from station.config import Config, load_config
-from station.errors import NotFound
+from station.errors import NotFound, StoreError
 from station.lifecycle import Status, parse_status
 from station.roles import Role
-from station.store import Store
+from station.store import Store, utc_now
 from station.vehicles import parse_powertrain
 from station.workshop import Workshop
 
@@ -111,6 +111,19 @@ def register(
     status.add_argument("--json", action="store_true")
     actor_options(status)
     status.set_defaults(handler=run_wo_status)
+
+    backup_cmd = commands.add_parser(
+        "backup", parents=[common], help="copy the database now (online, checked)"
+    )
+    backup_cmd.add_argument(
+        "--to", type=Path, metavar="FILE", help="write the copy here (default: backups/manual-*.db)"
+    )
+    backup_cmd.set_defaults(handler=run_backup)
+    restore = commands.add_parser(
+        "restore", parents=[common], help="replace the database with a checked backup"
+    )
+    restore.add_argument("file", type=Path, metavar="FILE", help="the backup to restore")
+    restore.set_defaults(handler=run_restore)
 
     audit = commands.add_parser("audit", parents=[common], help="the audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
@@ -367,3 +380,78 @@ def run_audit_verify(args: argparse.Namespace) -> int:
     else:
         print(f"audit chain broken at event {check.first_bad_seq}: {check.reason}", file=sys.stderr)
     return EXIT_OK if check.ok else EXIT_AUDIT_BROKEN
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    database = config.database_path
+    if not database.exists():
+        raise UsageError(f"no station in {config.data_dir}: nothing to back up")
+    store = Store.open(database)  # refuses a damaged database: its copy would be no backup
+    try:
+        now = store.clock()
+    finally:
+        store.close()
+    if args.to is not None:
+        backup.copy_database(database, args.to)
+        target = args.to
+    else:
+        target = backup.take(database, backup.MANUAL, now)
+    print(f"backed up to {target}")
+    return EXIT_OK
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    """Check the backup, keep the current database aside, then put the backup in its place."""
+    config = config_from_args(args)
+    database = config.database_path
+    problem = backup.check_backup(args.file)
+    if problem:
+        raise UsageError(f"not restoring: {problem}")
+    now = utc_now()
+    folder = backup.backups_folder(database)
+    candidate = folder / f".restore-{backup.backup_name(backup.MANUAL, now)}"
+    try:
+        backup.copy_database(args.file, candidate)
+        events = _verified_chain(candidate)
+        if _usable(database):
+            aside = folder / backup.backup_name(backup.BEFORE_RESTORE, now)
+            backup.restore_into(database, candidate, aside)
+        else:
+            aside = folder / backup.backup_name(backup.DAMAGED, now)
+            if database.exists():
+                backup.set_aside(database, aside)
+            backup.put_in_place(candidate, database)
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{candidate}{suffix}").unlink(missing_ok=True)
+    Store.open(database).close()  # checks it, and brings an older backup's schema up to date
+    kept = f"; the database it replaced is kept as {aside}" if aside.exists() else ""
+    print(f"restored {args.file} ({events} audit events, chain intact){kept}")
+    return EXIT_OK
+
+
+def _verified_chain(path: Path) -> int:
+    """The number of audit events of the station database at `path`; refused when its chain is broken."""
+    store = Store.open(path, migrations=[])
+    try:
+        check = store.verify_audit_chain()
+    finally:
+        store.close()
+    if not check.ok:
+        raise UsageError(
+            f"not restoring: the backup's audit chain is broken at event "
+            f"{check.first_bad_seq}: {check.reason}"
+        )
+    return check.events
+
+
+def _usable(database: Path) -> bool:
+    """Whether the current database opens and passes its check (else it is moved aside whole)."""
+    if not database.exists():
+        return False
+    try:
+        Store.open(database, migrations=[]).close()
+    except StoreError:
+        return False
+    return True

@@ -60,6 +60,14 @@ class Config:
             node = node[part]
         return node
 
+    def get_int(self, key: str, default: int) -> int:
+        """A whole-number setting; a value that is not one is refused with its key."""
+        value = self.get(key, default)
+        try:
+            return int(value)
+        except (TypeError, ValueError) as err:
+            raise InvalidInput(f"setting {key} must be a whole number, not {value!r}") from err
+
     @property
     def database_path(self) -> Path:
         return self.data_dir / "station.db"

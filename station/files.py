@@ -39,6 +39,23 @@ def move_into_place(source: Path, target: Path) -> None:
     sync_folder(target.parent.parent)
 
 
+def replace(path: Path, data: bytes, mode: int) -> None:
+    """Write `path` whole with `mode`, replacing any old one: a crash leaves the old or the new file.
+
+    The data goes to a temporary name in the same folder first, then is renamed
+    over `path`; both the bytes and the name are on disk when this returns.
+    """
+    temp = path.with_name(f".{path.name}.{os.getpid()}.new")
+    temp.unlink(missing_ok=True)
+    try:
+        write_new(temp, data, mode)
+        temp.replace(path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    sync_folder(path.parent)
+
+
 def sync_folder(folder: Path) -> None:
     """Make a new or renamed entry durable: fsync the folder that holds its name."""
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)

@@ -9,7 +9,9 @@ never applied twice and never skipped. Each change's outcome is kept in
 delivered car) is logged as refused, not retried forever.
 
 The sync state (files waiting for upload, the log) lives in tables this module
-migrates; the cursor, the cloud URL and the token live in `meta`.
+migrates; the cursor and the cloud URL live in `meta`. The bearer token is a
+secret: it lives in its own 0600 file in the data folder, never in the
+database, so a copied database or backup cannot speak for the station.
 """
 
 from __future__ import annotations
@@ -18,15 +20,17 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from station import lifecycle, limits, replica
-from station.errors import InvalidInput, StationError, TransitionRefused
+from station.errors import InvalidInput, StationError, StoreError, TransitionRefused
 from station.findings import ApprovalState, Decision, parse_enum, state_after
 from station.lifecycle import Status, WorkOrderFacts
 from station.prediagnosis import parse as parse_prediagnosis
+from station.private import SYNC_TOKEN_FILE, read_secret, write_secret
 from station.store import Store, Transaction
 from station.vehicles import insert_vehicle, parse_powertrain, plate_key, plausible_year
 from station.vin import check_vin
@@ -36,7 +40,8 @@ log = logging.getLogger(__name__)
 
 CURSOR_KEY = "sync.cursor"
 URL_KEY = "sync.url"
-TOKEN_KEY = "sync.token"
+# Where stations before the token file kept it; `move_token_out` empties it.
+OLD_TOKEN_KEY = "sync.token"
 CA_KEY = "sync.ca"
 CLOUD_ACTOR = "cloud"
 
@@ -54,6 +59,36 @@ def migrate(db: sqlite_utils.Database) -> None:
             detail TEXT NOT NULL DEFAULT '', applied_at TEXT NOT NULL);
         """
     )
+
+
+def token_path(data_dir: Path) -> Path:
+    return data_dir / SYNC_TOKEN_FILE
+
+
+def sync_token(data_dir: Path) -> str | None:
+    """The station's bearer token for the cloud, or None before enrolment."""
+    return read_secret(token_path(data_dir))
+
+
+def save_sync_token(data_dir: Path, token: str) -> None:
+    write_secret(token_path(data_dir), token)
+
+
+def move_token_out(db: sqlite_utils.Database) -> None:
+    """Migration: the token kept in `meta` moves to its file beside the database."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (OLD_TOKEN_KEY,)).fetchone()
+    if row is None:
+        return
+    folder = next(
+        (Path(r[2]).parent for r in db.execute("PRAGMA database_list") if r[1] == "main" and r[2]),
+        None,
+    )
+    if folder is None:
+        raise StoreError("the sync token cannot leave an in-memory database")
+    save_sync_token(folder, str(row[0]))
+    db.execute("PRAGMA secure_delete = ON")  # the freed bytes are zeroed, not left in the page
+    db.execute("DELETE FROM meta WHERE key = ?", (OLD_TOKEN_KEY,))
+    log.info("moved the sync token out of the database into %s", token_path(folder))
 
 
 @dataclass(frozen=True)

@@ -195,4 +195,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0130_i13_profile", profile.migrate),
     Migration("0120_i12_replica", replica.migrate),
     Migration("0140_i14_scan_reads", diagnostics.migrate_scan_reads),
+    Migration("0111_i11_sync_token_file", inbox.move_token_out),
 ]

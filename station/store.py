@@ -8,10 +8,13 @@ and, where the cloud must know, an outbox entry. Either all of it is on disk
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -22,9 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
+from station import backup
 from station.audit import GENESIS_HASH, ChainCheck, canonical_json, chain_hash, verify_chain
+from station.backup import quick_check
 from station.errors import StoreError
+from station.files import sync_folder
 from station.identity import next_id
+from station.private import FILE_MODE, make_private_folder
 
 if TYPE_CHECKING:
     from station.schema import Migration
@@ -32,6 +39,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+SQLITE_HEADER = b"SQLite format 3\x00"
+# A half-made database older than this is a crash's leftover, not another process's work.
+STALE_CREATION_S = 3600.0
 
 
 def utc_now() -> datetime:
@@ -161,23 +171,94 @@ class Store:
         clock: Clock = utc_now,
         migrations: list[Migration] | None = None,
     ) -> Store:
-        """Open (creating if needed) and migrate the database at `path`."""
+        """Open and migrate the database at `path`, creating it whole when there is none.
+
+        An existing file is checked first (`PRAGMA quick_check` reads every page):
+        an empty, foreign or damaged file is refused, never replaced by an empty
+        station. Before migrations change an existing station, it is backed up.
+        """
         # Imported here: the schema gathers the migrations of modules that use the store.
         from station.replica import attach
         from station.schema import MIGRATIONS
 
         path = Path(path)
+        steps = MIGRATIONS if migrations is None else migrations
+        if not path.exists():
+            cls._create(path, clock, steps)
+        refuse_unusable_file(path)
+        store = cls._connect(path, clock)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            store._check_at_start_up()  # before any pragma writes to a file that may not be ours
+            store._configure()
+            if store.pending(steps):
+                store._back_up_before_migrating()
+            store.migrate(steps)
+            if migrations is None:
+                attach(store)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @classmethod
+    def _connect(cls, path: Path, clock: Clock) -> Store:
+        try:
             conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
         except (OSError, sqlite3.Error) as err:
             raise StoreError(f"cannot open the database {path}: {err}") from err
-        store = cls(db=sqlite_utils.Database(conn), path=path, clock=clock)
-        store._configure()
-        store.migrate(MIGRATIONS if migrations is None else migrations)
-        if migrations is None:
-            attach(store)
-        return store
+        return cls(db=sqlite_utils.Database(conn), path=path, clock=clock)
+
+    @classmethod
+    def _create(cls, path: Path, clock: Clock, steps: list[Migration]) -> None:
+        """A new database, migrated under a temporary name, then given its name: whole or absent."""
+        temp = path.with_name(f".{path.name}.{os.getpid()}.creating")
+        try:
+            make_private_folder(path.parent)
+            for leftover in path.parent.glob(f".{path.name}.*.creating*"):
+                if time.time() - leftover.stat().st_mtime > STALE_CREATION_S:
+                    leftover.unlink(missing_ok=True)  # from a creation a crash cut short
+            os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+            fresh = cls._connect(temp, clock)
+            try:
+                fresh._configure()
+                fresh.migrate(steps)
+            finally:
+                fresh.close()  # the last connection folds the WAL into the file
+            fd = os.open(temp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
+                os.link(temp, path)
+            sync_folder(path.parent)
+        except OSError as err:
+            raise StoreError(f"cannot create the database {path}: {err}") from err
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{temp}{suffix}").unlink(missing_ok=True)
+        log.info("created the station database %s", path)
+
+    def _check_at_start_up(self) -> None:
+        problem = quick_check(self.db.conn)
+        if problem is None:
+            tables = {row[0] for row in self.db.conn.execute("SELECT name FROM sqlite_master")}
+            if "_migrations" not in tables:
+                problem = "it holds no station (no migrations table)"
+        if problem is not None:
+            raise StoreError(unusable(self.path, problem))
+
+    def pending(self, migrations: list[Migration]) -> list[str]:
+        """The names of the steps not yet applied to this database."""
+        done = {row[0] for row in self.db.conn.execute("SELECT name FROM _migrations")}
+        return [step.name for step in migrations if step.name not in done]
+
+    def _back_up_before_migrating(self) -> None:
+        assert self.path is not None
+        try:
+            backup.take(self.path, backup.BEFORE_MIGRATION, self.clock())
+        except StoreError as err:
+            raise StoreError(f"not upgrading the database without a backup: {err}") from err
 
     def _configure(self) -> None:
         conn = self.db.conn
@@ -196,10 +277,10 @@ class Store:
         conn.execute(
             "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
         )
-        done = {row[0] for row in conn.execute("SELECT name FROM _migrations")}
+        pending = set(self.pending(migrations))
         applied: list[str] = []
         for step in migrations:
-            if step.name in done:
+            if step.name not in pending:
                 continue
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -261,6 +342,10 @@ class Store:
         names = [c[0] for c in cursor.description]
         return verify_chain(dict(zip(names, row, strict=True)) for row in cursor)
 
+    def quick_check(self) -> str | None:
+        """What `PRAGMA quick_check` finds wrong with the database, or None."""
+        return quick_check(self.db.conn)
+
     def integrity_ok(self) -> bool:
         return bool(self.db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
@@ -270,6 +355,28 @@ class Store:
 
     def close(self) -> None:
         self.db.conn.close()
+
+
+def refuse_unusable_file(path: Path) -> None:
+    """Refuse an existing file that cannot be a station database, before SQLite touches it."""
+    try:
+        with path.open("rb") as file:
+            header = file.read(16)
+    except OSError as err:
+        raise StoreError(f"cannot open the database {path}: {err.strerror or err}") from err
+    wal = Path(f"{path}-wal")
+    if not header and not (wal.exists() and wal.stat().st_size > 0):
+        raise StoreError(unusable(path, "the file is empty (0 bytes)"))
+    if header and header != SQLITE_HEADER:
+        raise StoreError(unusable(path, "it is not an SQLite database"))
+
+
+def unusable(path: Path | None, problem: str) -> str:
+    """The one-line refusal for a database the station will not use, with the way out."""
+    return (
+        f"{path} is not a usable station database: {problem}. Nothing was changed; "
+        "restore a backup with `station restore FILE`, or move the file away and run `station init`"
+    )
 
 
 def loads(text: str | None) -> Any:

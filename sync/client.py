@@ -127,7 +127,7 @@ class SyncClient:
         # Its own connection: the client's transactions never mix with the UI's.
         self.store = Store.open(path)
         self.base_url = base_url or self.store.meta(inbox.URL_KEY)
-        self.token = token or self.store.meta(inbox.TOKEN_KEY)
+        self.token = token or inbox.sync_token(path.parent)
         ca = self.store.meta(inbox.CA_KEY)
         self.verify = _tls(ca if verify is True and ca else verify)
         self.blobs = BlobSource(data_dir if data_dir is not None else path.parent)
@@ -650,10 +650,12 @@ def _reason(response: httpx.Response) -> str:
 def enrol(
     store: Store, base_url: str, token: str, ca: str | None = None, name: str = ""
 ) -> dict[str, Any]:
-    """Bind the admin's token to this station and keep the URL and token in `meta`."""
+    """Bind the admin's token to this station; the URL goes to `meta`, the token to its 0600 file."""
     station_id = store.meta("station_id")
     if not station_id:
         raise SyncError("this database has no station id: run `station init` first")
+    if store.path is None:
+        raise SyncError("enrolment needs a station database file")
     try:
         response = httpx.post(
             base_url.rstrip("/") + f"{API}/enrol",
@@ -674,9 +676,9 @@ def enrol(
         raise SyncError(
             "a terminal joins its workshop with a fresh data folder: use `station hub join`"
         )
+    inbox.save_sync_token(store.path.parent, token)
     with store.transaction("sync") as tx:
         inbox.set_meta(tx, inbox.URL_KEY, base_url.rstrip("/"))
-        inbox.set_meta(tx, inbox.TOKEN_KEY, token)
         if ca:
             inbox.set_meta(tx, inbox.CA_KEY, ca)
         if terminal is not None:

@@ -11,10 +11,10 @@ from PySide6.QtCore import QEvent, QLocale
 from PySide6.QtWidgets import QApplication
 
 from station import profile
-from station.config import Config
+from station.config import Config, load_config
 from station.demo import DemoCast, open_demo_station
 from station.photos import PhotoStore, photos_folder
-from station.store import Store
+from station.startup import open_station
 from station.workshop import Workshop
 from ui.context import AppContext
 from ui.devices import DeviceHub
@@ -98,7 +98,7 @@ def build_app(
     if demo:
         workshop, cast = open_demo_station(database, fresh)
     else:
-        workshop = Workshop(Store.open(database))
+        workshop = Workshop(open_station(config or load_config(data_dir=data_dir)))
     saved = load_settings(data_dir)
     new_station = not demo and workshop.store.meta("station_id") is None
     model = StationModel(
