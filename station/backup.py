@@ -157,9 +157,14 @@ def daily(database: Path, now: datetime, keep: int | None = None) -> Path | None
 
 
 def quick_check(conn: sqlite3.Connection) -> str | None:
-    """What `PRAGMA quick_check` found wrong (it reads every page), or None when it is ok."""
+    """What `PRAGMA quick_check` found wrong (it reads every page), or None when it is ok.
+
+    Raises `sqlite3.OperationalError` when the check could not run (a full disk, a lock).
+    """
     try:
         rows = [str(row[0]) for row in conn.execute("PRAGMA quick_check")]
+    except sqlite3.OperationalError:
+        raise  # the disk or a lock failed the read: that says nothing of the file's pages
     except sqlite3.DatabaseError as err:
         return str(err)
     return None if rows == ["ok"] else "; ".join(rows[:3])

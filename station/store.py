@@ -240,7 +240,12 @@ class Store:
         log.info("created the station database %s", path)
 
     def _check_at_start_up(self) -> None:
-        problem = quick_check(self.db.conn)
+        try:
+            problem = quick_check(self.db.conn)
+        except sqlite3.OperationalError as err:
+            raise StoreError(
+                f"cannot read the database {self.path}: {err} (is the disk full or failing?)"
+            ) from err
         if problem is None:
             tables = {row[0] for row in self.db.conn.execute("SELECT name FROM sqlite_master")}
             if "_migrations" not in tables:

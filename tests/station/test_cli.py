@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import resource
+import signal
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -192,3 +196,112 @@ def test_main_without_arguments_prints_help_or_opens_the_app(
         code = int(exit_.code or 0)
     assert code == 0
     assert "wo" in capsys.readouterr().out
+
+
+def test_a_non_utf8_argument_exits_2_with_one_line(data_dir: Path) -> None:
+    plate = os.fsdecode(b"A\xff1")  # as the shell hands over bytes that are not UTF-8
+    result = station("wo", "create", "--plate", plate, *ADMIN, data_dir=data_dir)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "station: an argument is not UTF-8 text: A\\xff1"
+    assert sqlite3.connect(data_dir / "station.db").execute(
+        "SELECT COUNT(*) FROM vehicles"
+    ).fetchone() == (0,)
+
+
+def work_orders_and_chain(data_dir: Path) -> tuple[int, bool]:
+    conn = sqlite3.connect(data_dir / "station.db")
+    try:
+        assert conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
+        count = conn.execute("SELECT COUNT(*) FROM work_orders").fetchone()[0]
+    finally:
+        conn.close()
+    verify = station("audit", "verify", "--json", data_dir=data_dir)
+    return count, bool(json.loads(verify.stdout)["ok"])
+
+
+def create_until_refused(
+    data_dir: Path, **run: Any
+) -> tuple[int, subprocess.CompletedProcess[str]]:
+    """Open work orders with long complaints until the disk refuses one; (made, the refusal)."""
+    for made in range(50):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "station.cli",
+                "wo",
+                "create",
+                "--plate",
+                f"F{made}",
+                "--complaint",
+                "grinding noise " * 130,
+                *ADMIN,
+                "--data-dir",
+                str(data_dir),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            **run,
+        )
+        if result.returncode != 0:
+            return made, result
+    raise AssertionError("the disk never filled")
+
+
+def test_a_full_disk_exits_2_with_one_line_and_keeps_what_was_saved(tmp_path: Path) -> None:
+    small = tmp_path / "small"
+    small.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(small)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"mounting a 1 MB filesystem is not permitted here: {mounted.stderr.strip()}")
+    try:
+        data_dir = small / "data"
+        assert station("init", "--admin-pin", "1234", data_dir=data_dir).returncode == 0
+        filler = small / "filler"
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+        try:
+            while True:
+                os.write(fd, bytes(4096))
+        except OSError as err:
+            assert err.errno == errno.ENOSPC
+        finally:
+            os.close(fd)
+        os.truncate(filler, filler.stat().st_size - 200 * 1024)  # room for a few changes
+        made, refused = create_until_refused(data_dir)
+        assert made > 0, f"not one change fitted: {refused.stderr}"
+        assert refused.returncode == 2
+        assert (
+            refused.stderr.strip().splitlines()[-1]
+            == "station wo: the disk is full: nothing was saved"
+        )
+        assert "Traceback" not in refused.stderr
+        filler.unlink()
+        assert work_orders_and_chain(data_dir) == (made, True)
+        assert not [p for p in (data_dir / "backups").iterdir()], "no half-written backup stays"
+    finally:
+        subprocess.run(["umount", str(small)], check=False)
+
+
+def test_a_file_size_limit_exits_2_with_one_line_and_keeps_what_was_saved(
+    data_dir: Path,
+) -> None:
+    def limit_file_size() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (48 * 1024, 48 * 1024))
+
+    # The journal of one change outgrows the limit: the very first change is refused whole.
+    made, refused = create_until_refused(data_dir, preexec_fn=limit_file_size)
+    assert made == 0
+    assert refused.returncode == 2
+    assert (
+        refused.stderr.strip()
+        .splitlines()[-1]
+        .startswith("station wo: the database refused the change, nothing was saved")
+    )
+    assert "Traceback" not in refused.stderr
+    assert work_orders_and_chain(data_dir) == (made, True)
