@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from station import inbox
+from station import auth, inbox
+from station.errors import StoreError
 from station.private import exposed, warn_if_exposed, write_secret
 from station.schema import MIGRATIONS
 from station.store import Store
@@ -132,3 +133,26 @@ def test_a_saved_token_replaces_the_old_one_whole(tmp_path: Path) -> None:
     inbox.save_sync_token(tmp_path, "second")
     assert inbox.sync_token(tmp_path) == "second"
     assert sorted(p.name for p in tmp_path.iterdir()) == [inbox.token_path(tmp_path).name]
+
+
+def test_a_keyed_pin_hash_needs_the_station_s_pin_key(tmp_path: Path) -> None:
+    key = auth.ensure_pin_key(tmp_path)
+    assert auth.ensure_pin_key(tmp_path) == key, "made once, then read"
+    assert (auth.pin_key_path(tmp_path).stat().st_mode & 0o777) == 0o600
+    stored = auth.hash_pin("4321", key=key)
+    assert stored.pepper_version == auth.KEYED and not auth.needs_rehash(stored)
+    assert auth.pin_matches("4321", stored, key)
+    assert not auth.pin_matches("4322", stored, key)
+    assert not auth.pin_matches("4321", stored, auth.ensure_pin_key(tmp_path / "other"))
+    # Whoever has only the database computes the plain hash of the right PIN, and misses.
+    unkeyed = auth.PinHash(stored.salt, stored.digest, auth.UNKEYED)
+    assert not auth.pin_matches("4321", unkeyed)
+    with pytest.raises(StoreError, match=r"PIN key .* is missing"):
+        auth.pin_matches("4321", stored)
+
+
+def test_a_pin_hash_from_before_the_key_still_verifies_and_asks_to_be_rehashed() -> None:
+    old = auth.hash_pin("1234")
+    assert old.pepper_version == auth.UNKEYED and auth.needs_rehash(old)
+    assert auth.pin_matches("1234", old, key=bytes(32)), "the key is not used on an old hash"
+    assert not auth.pin_matches("9999", old)
