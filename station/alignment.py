@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 import sqlite_utils
 
+from station import limits
 from station.checklists import Rating
 from station.errors import ImmutableRecord, InvalidInput, NotFound
 from station.fixtures import load_json
@@ -474,6 +475,8 @@ def store_alignment(
         if not math.isfinite(reading.value_deg):
             raise InvalidInput(f"{reading.position.label} {reading.quantity.value} is not a number")
         check_place(reading.position, reading.quantity)
+    limits.check(limits.DEVICE_LABEL, session.rig)
+    limits.check(limits.DEVICE_LABEL, session.rig_session)
     rated = rate_session(session, spec)
     with store.transaction(actor.name) as tx:
         wo = tx.execute("SELECT status FROM work_orders WHERE id = ?", (wo_id,)).fetchone()

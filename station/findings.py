@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
+from station import limits
 from station.errors import InvalidInput
 
 
@@ -70,6 +71,8 @@ def validate_lines(lines: list[EstimateLine]) -> None:
             raise InvalidInput(f"estimate line {line.description!r}: price cannot be negative")
         if not line.description.strip():
             raise InvalidInput("an estimate line needs a description")
+        limits.check(limits.DESCRIPTION, line.description)
+        limits.check_optional(limits.PART_NUMBER, line.part_number)
 
 
 def estimate_total_cents(lines: list[EstimateLine]) -> int:

@@ -184,11 +184,6 @@ def _handovers(db: sqlite_utils.Database) -> None:
     _immutable(db, "handovers", "handovers")
 
 
-def _pin_key_version(db: sqlite_utils.Database) -> None:
-    """Which PIN hashes are keyed with the station's PIN key (see `station.auth`); 0: not yet."""
-    db.execute("ALTER TABLE users ADD COLUMN pin_pepper INTEGER NOT NULL DEFAULT 0")
-
-
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", _core),
     Migration("0002_diagnostics", diagnostics.migrate),
@@ -201,5 +196,4 @@ MIGRATIONS: list[Migration] = [
     Migration("0120_i12_replica", replica.migrate),
     Migration("0140_i14_scan_reads", diagnostics.migrate_scan_reads),
     Migration("0111_i11_sync_token_file", inbox.move_token_out),
-    Migration("0112_i11_pin_key_version", _pin_key_version),
 ]

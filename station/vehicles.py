@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from station import limits
 from station.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -50,6 +51,9 @@ def insert_vehicle(
     `vin_reversed` only serves the search by the VIN's last characters: it stays out
     of the event.
     """
+    limits.check_optional(limits.PLATE, plate)
+    limits.check_optional(limits.MAKE_MODEL, make)
+    limits.check_optional(limits.MAKE_MODEL, model)
     row = {
         "vin": vin,
         "vin_reversed": vin[::-1] if vin else None,

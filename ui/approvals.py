@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station import limits
 from station.findings import Channel, Decision
 from station.photos import Photo
 from ui.context import AppContext
@@ -58,6 +59,7 @@ class ApprovalsView(View):
         scroll.setWidget(self.cards_host)
         self.customer = QLineEdit()
         self.customer.setObjectName("approval_customer")
+        self.customer.setMaxLength(limits.NAME.max_chars)
         self.sign_hint = QLabel()
         self.pad = SignaturePad()
         self.clear_pad = push_button("clear_signature")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station import limits
 from station.checklists import Rating
 from station.lifecycle import Status
 from station.photos import Stage
@@ -78,6 +79,7 @@ class CheckInView(View):
             self.lights[key] = button
         self.valuables = QLineEdit()
         self.valuables.setObjectName("valuables")
+        self.valuables.setMaxLength(limits.NOTE.max_chars)
         self.photo = push_button("checkin_photo")
         self.photo.clicked.connect(self.take_photo)
         self.photo_count = QLabel()

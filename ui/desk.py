@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from station import limits
 from station.lifecycle import FINAL, Status
 from station.truth import waiting_count
 from ui.cadence import update_due_at
@@ -81,6 +82,7 @@ class BoardView(View):
         self.report.clicked.connect(lambda: self.model.events.navigate.emit("report"))
         self.message = QLineEdit()
         self.message.setObjectName("board_message")
+        self.message.setMaxLength(limits.NOTE.max_chars)
         self.message.textChanged.connect(self._enable)
         self.send_update = push_button("board_send_update", accent=True)
         self.send_update.clicked.connect(self.post_update)
@@ -294,6 +296,7 @@ class DeliveryView(View):
         self.checks.setWordWrap(True)
         self.receiver = QLineEdit()
         self.receiver.setObjectName("delivery_customer")
+        self.receiver.setMaxLength(limits.NAME.max_chars)
         self.receiver.textChanged.connect(self._enable_deliver)
         self.pad = SignaturePad()
         self.pad.changed.connect(self._enable_deliver)
@@ -307,6 +310,7 @@ class DeliveryView(View):
         self.follow_table.setMinimumHeight(110)
         self.outcome = QLineEdit()
         self.outcome.setObjectName("follow_up_outcome")
+        self.outcome.setMaxLength(limits.NOTE.max_chars)
         self.follow_done = push_button("follow_up_done")
         self.follow_done.clicked.connect(self.record_follow_up)
         row = QHBoxLayout()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from drivers.obd.dtc import describe_dtc
+from station import limits
 from station.checklists import load_template
 from station.diagnostics import latest_scan
 from station.findings import EstimateLine, Severity, labour, part
@@ -44,12 +45,15 @@ class FindingsView(View):
         self.source.currentIndexChanged.connect(self._source_chosen)
         self.title = QLineEdit()
         self.title.setObjectName("finding_title")
+        self.title.setMaxLength(limits.TITLE.max_chars)
         self.severity = QComboBox()
         self.severity.setObjectName("finding_severity")
         self.job = QLineEdit()
         self.job.setObjectName("finding_job")
+        self.job.setMaxLength(limits.DESCRIPTION.max_chars)
         self.line_description = QLineEdit()
         self.line_description.setObjectName("line_description")
+        self.line_description.setMaxLength(limits.DESCRIPTION.max_chars)
         self.line_quantity = NumberField(decimals=1, suffix=" ×")
         self.line_quantity.setObjectName("line_quantity")
         self.line_quantity.setRange(0.1, 100)

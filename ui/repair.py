@@ -8,6 +8,7 @@ import logging
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from station import limits
 from station.checklists import load_template
 from station.lifecycle import Status
 from station.photos import Photo, Stage
@@ -43,6 +44,7 @@ class RepairView(View):
         self.qc_title = heading()
         self.qc_note = QLineEdit()
         self.qc_note.setObjectName("qc_note")
+        self.qc_note.setMaxLength(limits.NOTE.max_chars)
         self.qc_pass = push_button("qc_pass", rating="green")
         self.qc_pass.clicked.connect(lambda: self.quality_check(True))
         self.qc_fail = push_button("qc_fail", rating="red")

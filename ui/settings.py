@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station import profile
+from station import limits, profile
 from station.errors import StationError
 from ui.context import AppContext
 from ui.device_bar import device_name, state_name
@@ -47,6 +47,7 @@ class SettingsView(View):
         self.language.currentIndexChanged.connect(self._language_chosen)
         self.bay = QLineEdit()
         self.bay.setObjectName("settings_bay")
+        self.bay.setMaxLength(limits.BAY.max_chars)
         self.save = push_button("settings_save", accent=True)
         self.save.clicked.connect(self._save)
         self.device_labels: dict[str, QLabel] = {name: QLabel() for name in DEVICE_NAMES}

@@ -5,8 +5,19 @@ from __future__ import annotations
 import pytest
 
 from station import inbox, limits
+from station.alignment import (
+    AlignmentReading,
+    AlignmentSession,
+    AlignmentSet,
+    Position,
+    Quantity,
+    store_alignment,
+)
 from station.errors import InvalidInput
+from station.findings import part, validate_lines
 from station.store import Store
+from station.vehicles import Powertrain, insert_vehicle
+from station.workshop import Actor, Workshop
 
 
 def test_text_at_the_limit_is_returned_unchanged() -> None:
@@ -64,3 +75,39 @@ def test_a_cloud_appointment_with_a_huge_complaint_is_refused_and_leaves_nothing
     assert [a.outcome for a in applied] == ["refused", "applied"]
     assert "a complaint has at most 2,000 characters" in applied[0].detail
     assert [r["cloud_id"] for r in store.query("SELECT cloud_id FROM appointments")] == ["c2"]
+
+
+def test_estimate_lines_and_vehicles_are_checked_too() -> None:
+    with pytest.raises(InvalidInput, match="a description has at most 500"):
+        validate_lines([part("pads " * 200, 1, 100)])
+    with pytest.raises(InvalidInput, match="a part number has at most 60"):
+        validate_lines([part("pads", 1, 100, "P" * 61)])
+    validate_lines([part("pads", 1, 100, "BP-1")])
+
+
+def test_a_plate_longer_than_a_plate_is_refused_and_nothing_is_written(store: Store) -> None:
+    with pytest.raises(InvalidInput, match="a plate has at most 20"), store.transaction("t") as tx:
+        insert_vehicle(
+            tx,
+            vin=None,
+            plate="X" * 21,
+            make=None,
+            model=None,
+            year=None,
+            powertrain=Powertrain.ICE,
+            customer_id=None,
+            vin_warning=None,
+        )
+    assert store.query("SELECT id FROM vehicles") == []
+
+
+def test_a_rig_label_of_a_megabyte_is_refused(workshop: Workshop, technician: Actor) -> None:
+    vehicle = workshop.add_vehicle(technician, None, "B1", Powertrain.ICE).id
+    wo = workshop.create_work_order(technician, vehicle, "pulls left").id
+    session = AlignmentSession(
+        before=AlignmentSet((AlignmentReading(Position.FRONT_LEFT, Quantity.TOE, 0.1),)),
+        rig="rig " * 250_000,
+    )
+    with pytest.raises(InvalidInput, match="a device label has at most 200"):
+        store_alignment(workshop, technician, wo, session)
+    assert workshop.store.query("SELECT id FROM alignment_sessions") == []
