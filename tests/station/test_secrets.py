@@ -48,12 +48,12 @@ def test_a_station_made_by_the_command_line_is_readable_by_its_user_only(tmp_pat
     )
     assert made.returncode == 0, made.stderr
     found = modes(data_dir)
-    assert found["."] == 0o700 and found["keys"] == 0o700 and found["backups"] == 0o700
-    assert found["station.db"] == 0o600
+    assert (found["."], found["keys"], found["backups"]) == (0o700, 0o700, 0o700), found
+    assert found["station.db"] == 0o600, found
     for name, mode in found.items():
         if not name.endswith("cert.pem"):
             assert mode & 0o077 == 0, f"{name} is {mode:o}"
-    assert "WARNING" not in made.stderr
+    assert "other users of this computer can read it" not in made.stderr, made.stderr
 
 
 def test_the_wal_and_shm_of_an_open_station_are_private(tmp_path: Path) -> None:
