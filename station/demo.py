@@ -352,7 +352,15 @@ def open_demo_station(config_db: Any, fresh: bool) -> tuple[Workshop, DemoCast]:
     seed = load_json("demo_seed.json")
     admin = next(u for u in seed["users"] if u["role"] == "admin")
     if not config_db.exists():
-        workshop = init_station(config_db, seed["workshop"], None, admin["name"], admin["pin"])
+        workshop = init_station(
+            config_db,
+            seed["workshop"],
+            None,
+            admin["name"],
+            admin["pin"],
+            display_name=admin["display_name"],
+            language=admin["language"],
+        )
         return workshop, seed_demo(workshop)
     workshop = Workshop(Store.open(config_db))
     return workshop, recast(workshop)

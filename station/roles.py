@@ -18,6 +18,7 @@ T, A, ADM = Role.TECHNICIAN, Role.ADVISOR, Role.ADMIN
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "user.manage": frozenset({ADM}),
     "profile.manage": frozenset({ADM}),
+    "catalogue.manage": frozenset({ADM}),
     "customer.manage": frozenset({A, ADM}),
     "vehicle.manage": frozenset({T, A, ADM}),
     "appointment.manage": frozenset({A, ADM}),

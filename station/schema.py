@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from station import alignment, diagnostics, inbox, photos, profile, replica
+from station import alignment, catalogue, diagnostics, inbox, photos, profile, replica
 
 
 @dataclass(frozen=True)
@@ -196,4 +196,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0120_i12_replica", replica.migrate),
     Migration("0140_i14_scan_reads", diagnostics.migrate_scan_reads),
     Migration("0111_i11_sync_token_file", inbox.move_token_out),
+    Migration("0150_i15_catalogue", catalogue.migrate),
 ]

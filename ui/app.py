@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QLocale
 from PySide6.QtWidgets import QApplication
 
-from station import profile
+from station import catalogue, profile
 from station.config import Config, load_config
 from station.demo import DemoCast, open_demo_station
 from station.photos import PhotoStore, photos_folder
@@ -97,6 +97,9 @@ def build_app(
     cast: DemoCast | None = None
     if demo:
         workshop, cast = open_demo_station(database, fresh)
+        if not catalogue.price_items(workshop.store):
+            admin = workshop.login("admin", cast.pins["admin"])
+            catalogue.load_starter(workshop.store, admin)
     else:
         workshop = Workshop(open_station(config or load_config(data_dir=data_dir)))
     saved = load_settings(data_dir)

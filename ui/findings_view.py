@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from drivers.obd.dtc import describe_dtc
-from station import limits
+from station import catalogue, limits
 from station.checklists import load_template
 from station.diagnostics import latest_scan
-from station.findings import EstimateLine, Severity, labour, part
+from station.findings import EstimateLine, LineKind, Severity, labour, part
 from station.lifecycle import TRANSITIONS, Status
 from station.truth import code_sources
 from ui.context import AppContext
@@ -65,8 +65,14 @@ class FindingsView(View):
         self.add_part.clicked.connect(lambda: self._add_line(labour_line=False))
         self.add_labour = push_button("add_labour_line")
         self.add_labour.clicked.connect(lambda: self._add_line(labour_line=True))
+        # The usual way: a line (or a canned job's lines) picked from the price list.
+        self.price_pick = QComboBox()
+        self.price_pick.setObjectName("price_pick")
+        self.price_pick.setProperty("data", "true")
+        self.add_picked = push_button("add_picked_line", accent=True)
+        self.add_picked.clicked.connect(self.add_from_price_list)
         self.lines_table: QTableWidget = make_table("estimate_lines")
-        self.lines_table.setMinimumHeight(100)
+        self.lines_table.setMinimumHeight(90)
         self.lines: list[EstimateLine] = []
         self.total = QLabel()
         self.add = push_button("add_finding", accent=True)
@@ -80,13 +86,15 @@ class FindingsView(View):
         left.addWidget(self.form_title)
         left.addWidget(self.table, 1)
         left.addWidget(self.send)
-        line_row = QHBoxLayout()
-        line_row.addWidget(self.line_description, 1)
-        line_row.addWidget(self.line_quantity)
-        line_row.addWidget(self.line_price)
-        add_row = QHBoxLayout()
-        add_row.addWidget(self.add_part)
-        add_row.addWidget(self.add_labour)
+        pick_row = QHBoxLayout()
+        pick_row.addWidget(self.price_pick, 1)
+        pick_row.addWidget(self.line_quantity)
+        pick_row.addWidget(self.add_picked)
+        typed_row = QHBoxLayout()
+        typed_row.addWidget(self.line_description, 1)
+        typed_row.addWidget(self.line_price)
+        typed_row.addWidget(self.add_part)
+        typed_row.addWidget(self.add_labour)
         actions = QHBoxLayout()
         actions.addWidget(self.total, 1)
         actions.addWidget(self.add)
@@ -97,8 +105,8 @@ class FindingsView(View):
         right.addLayout(choose_row)
         right.addWidget(self.title)
         right.addWidget(self.job)
-        right.addLayout(line_row)
-        right.addLayout(add_row)
+        right.addLayout(pick_row)
+        right.addLayout(typed_row)
         right.addWidget(self.lines_table, 1)
         right.addLayout(actions)
         box = QHBoxLayout(self)
@@ -113,8 +121,10 @@ class FindingsView(View):
         self.line_description.setPlaceholderText(self.tr("Part or labour"))
         self.line_quantity.title = self.tr("Quantity")
         self.line_price.title = self.tr("Unit price")
-        self.add_part.setText(self.tr("Add part"))
-        self.add_labour.setText(self.tr("Add labour (hours)"))
+        self.add_labour.setText(self.tr("Labour"))
+        self.add_part.setText(self.tr("Part"))
+        self.add_picked.setText(self.tr("Add"))
+        self._fill_price_list()
         self.add.setText(self.tr("Add finding"))
         self.send.setText(self.tr("Send for approval"))
         index = self.severity.currentIndex()
@@ -127,6 +137,7 @@ class FindingsView(View):
 
     def refresh(self) -> None:
         super().refresh()
+        self._fill_price_list()
         wo_id = self.model.work_order_id
         can_add = wo_id is not None and self.model.may("finding.create")
         self.add.setEnabled(can_add)
@@ -225,6 +236,53 @@ class FindingsView(View):
                 self.source.setCurrentIndex(index)
                 return
         raise LookupError(text_part)
+
+    def _fill_price_list(self) -> None:
+        """Canned jobs first, then the items; each shown with its price in the screen's language."""
+        store = self.model.workshop.store
+        language = self.model.language
+        rate = catalogue.labour_rate_cents(store)
+        chosen = self.price_pick.currentData()
+        self.price_pick.clear()
+        self.price_pick.addItem(self.tr("Pick from the price list"), None)
+        for job in catalogue.canned_jobs(store):
+            total = sum(line.total_cents for line in catalogue.job_lines(job, rate, language))
+            self.price_pick.addItem(f"★ {job.name(language)} · {money(total)}", ("job", job.id))
+        for item in catalogue.price_items(store):
+            price = (
+                self.tr("%1 h").replace("%1", f"{item.hours:g}")
+                if item.kind is LineKind.LABOUR
+                else money(item.price_cents)
+            )
+            self.price_pick.addItem(f"{item.name(language)} · {price}", ("item", item.id))
+        self.price_pick.setCurrentIndex(max(self.price_pick.findData(chosen), 0))
+
+    def pick(self, text_part: str) -> None:
+        for index in range(self.price_pick.count()):
+            if text_part in self.price_pick.itemText(index):
+                self.price_pick.setCurrentIndex(index)
+                return
+        raise LookupError(text_part)
+
+    def add_from_price_list(self) -> None:
+        chosen = self.price_pick.currentData()
+        if chosen is None:
+            self.model.notify(self.tr("Pick a line from the price list first"), True)
+            return
+        store = self.model.workshop.store
+        rate = catalogue.labour_rate_cents(store)
+        language = self.model.language
+        kind, key = chosen
+        if kind == "job":
+            job = next(j for j in catalogue.canned_jobs(store) if j.id == key)
+            self.lines += catalogue.job_lines(job, rate, language)
+            if not self.title.text().strip():
+                self.title.setText(job.name(language))
+        else:
+            item = next(i for i in catalogue.price_items(store) if i.id == key)
+            self.lines.append(catalogue.line_for(item, self.line_quantity.value(), rate, language))
+        self.line_quantity.setValue(1)
+        self._show_lines()
 
     def _add_line(self, labour_line: bool) -> None:
         description = self.line_description.text().strip()

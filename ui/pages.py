@@ -10,6 +10,7 @@ from ui.queue import QueueView
 from ui.report_view import ReportView
 from ui.settings import SettingsView
 from ui.shell import PageFactory
+from ui.walk_in import WalkInView
 from ui.workorder import WorkOrderView
 
 log = logging.getLogger(__name__)
@@ -23,5 +24,6 @@ PAGES: dict[str, PageFactory] = {
     "report": ReportView,
     "delivery": DeliveryView,
     "appointments": AppointmentsView,
+    "walk_in": WalkInView,
     "settings": SettingsView,
 }

@@ -113,6 +113,7 @@ def screens(app: StationApp) -> dict[str, Callable[[], None]]:
     return {
         "board": page("board"),
         "appointments": page("appointments"),
+        "walk_in": page("walk_in"),
         "queue": page("queue"),
         "checkin": page("work_order", 0),
         "diagnostics": page("work_order", 1),
@@ -127,6 +128,7 @@ def screens(app: StationApp) -> dict[str, Callable[[], None]]:
         "settings-workshop": page("settings", 1),
         "settings-devices": page("settings", 2),
         "settings-hub": page("settings", 3),
+        "settings-prices": page("settings", 4),
     }
 
 

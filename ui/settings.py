@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QScrollArea,
@@ -17,15 +18,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station import limits, profile
+from station import catalogue, limits, profile
 from station.errors import StationError
+from station.findings import LineKind
 from ui.context import AppContext
 from ui.device_bar import device_name, state_name
 from ui.errors import error_text
 from ui.local_settings import remember
 from ui.model import DEVICE_NAMES, DeviceStatus
-from ui.setup import DevicesForm, JoinForm, ProfileForm
+from ui.setup import DevicesForm, JoinForm, ProfileForm, line_edit
+from ui.tables import fill, make_table
+from ui.texts import money
 from ui.widgets.base import View, heading, push_button
+from ui.widgets.keypad import NumberField
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +98,8 @@ class SettingsView(View):
         hub_box.addWidget(self.join)
         hub_box.addWidget(self.join_button)
         hub_box.addStretch(1)
-        for page in (terminal, workshop, devices, hub):
+        prices = self._price_list_tab()
+        for page in (terminal, workshop, devices, hub, prices):
             # Each tab scrolls (by dragging) when the screen is too short for it.
             pane = QScrollArea()
             pane.setWidgetResizable(True)
@@ -117,8 +123,15 @@ class SettingsView(View):
         self.save_profile.setText(self.tr("Save the workshop profile"))
         self.save_devices.setText(self.tr("Save and connect the devices"))
         self.join_button.setText(self.tr("Join"))
+        self._retranslate_prices()
         for index, text in enumerate(
-            (self.tr("This terminal"), self.tr("Workshop"), self.tr("Devices"), self.tr("Hub"))
+            (
+                self.tr("This terminal"),
+                self.tr("Workshop"),
+                self.tr("Devices"),
+                self.tr("Hub"),
+                self.tr("Price list"),
+            )
         ):
             self.tabs.setTabText(index, text)
 
@@ -136,8 +149,117 @@ class SettingsView(View):
         admin = self.model.may("profile.manage")
         self.tabs.setTabVisible(1, admin)
         self.tabs.setTabVisible(3, admin)
+        self.tabs.setTabVisible(4, admin)
+        if admin:
+            self._show_prices()
         if admin and not self.profile.name.hasFocus():
             self.profile.load(profile.current(self.model.workshop.store))
+
+    # -- the price list --------------------------------------------------------------
+
+    def _price_list_tab(self) -> QWidget:
+        page = QWidget()
+        self.labour_rate = NumberField(decimals=2)
+        self.labour_rate.setObjectName("labour_rate")
+        self.save_rate = push_button("save_labour_rate")
+        self.save_rate.clicked.connect(self.keep_labour_rate)
+        self.load_starter = push_button("load_starter_prices")
+        self.load_starter.clicked.connect(self.add_starter_prices)
+        self.prices = make_table("price_table")
+        self.prices.setMinimumHeight(200)
+        self.item_code = line_edit("item_code")
+        self.item_name = line_edit("item_name")
+        self.item_kind = QComboBox()
+        self.item_kind.setObjectName("item_kind")
+        self.item_amount = NumberField(decimals=2)
+        self.item_amount.setObjectName("item_amount")
+        self.add_item = push_button("add_price_item", accent=True)
+        self.add_item.clicked.connect(self.keep_item)
+        self.rate_label = QLabel()
+        rate_row = QHBoxLayout()
+        rate_row.addWidget(self.rate_label)
+        rate_row.addWidget(self.labour_rate, 1)
+        rate_row.addWidget(self.save_rate)
+        rate_row.addWidget(self.load_starter)
+        item_row = QHBoxLayout()
+        item_row.addWidget(self.item_code, 1)
+        item_row.addWidget(self.item_name, 2)
+        item_row.addWidget(self.item_kind)
+        item_row.addWidget(self.item_amount)
+        item_row.addWidget(self.add_item)
+        box = QVBoxLayout(page)
+        box.addLayout(rate_row)
+        box.addWidget(self.prices, 1)
+        box.addLayout(item_row)
+        return page
+
+    def _retranslate_prices(self) -> None:
+        self.rate_label.setText(self.tr("Labour rate an hour"))
+        self.labour_rate.title = self.tr("Labour rate an hour")
+        self.save_rate.setText(self.tr("Save"))
+        self.load_starter.setText(self.tr("Load the starter list"))
+        self.item_code.setPlaceholderText(self.tr("Code"))
+        self.item_name.setPlaceholderText(self.tr("Name"))
+        self.item_amount.title = self.tr("Price, or hours for labour")
+        self.add_item.setText(self.tr("Add"))
+        kind = self.item_kind.currentData()
+        self.item_kind.clear()
+        self.item_kind.addItem(self.tr("Part"), LineKind.PART.value)
+        self.item_kind.addItem(self.tr("Labour"), LineKind.LABOUR.value)
+        self.item_kind.setCurrentIndex(max(self.item_kind.findData(kind), 0))
+
+    def _show_prices(self) -> None:
+        store = self.model.workshop.store
+        language = self.model.language
+        items = catalogue.price_items(store)
+        if not self.labour_rate.underMouse():
+            self.labour_rate.setValue(catalogue.labour_rate_cents(store) / 100)
+        fill(
+            self.prices,
+            [self.tr("Code"), self.tr("Name"), self.tr("Price")],
+            [
+                (
+                    item.code,
+                    item.name(language),
+                    self.tr("%1 h").replace("%1", f"{item.hours:g}")
+                    if item.kind is LineKind.LABOUR
+                    else money(item.price_cents),
+                )
+                for item in items
+            ],
+            [item.id for item in items],
+        )
+        self.load_starter.setEnabled(not items)
+
+    def keep_labour_rate(self) -> None:
+        store = self.model.workshop.store
+        cents = round(self.labour_rate.value() * 100)
+        actor = self.model.require_actor()
+        if self.model.act(catalogue.set_labour_rate, store, actor, cents) is not None:
+            self.model.notify(self.tr("Saved"))
+
+    def add_starter_prices(self) -> None:
+        store = self.model.workshop.store
+        self.model.act(catalogue.load_starter, store, self.model.require_actor())
+
+    def keep_item(self) -> None:
+        kind = LineKind(self.item_kind.currentData())
+        name = self.item_name.text()
+        amount = self.item_amount.value()
+        added = self.model.act(
+            catalogue.add_price_item,
+            self.model.workshop.store,
+            self.model.require_actor(),
+            self.item_code.text(),
+            name if self.model.language == "en" else "",
+            name if self.model.language == "zh" else "",
+            kind,
+            round(amount * 100) if kind is LineKind.PART else 0,
+            amount if kind is LineKind.LABOUR else 0.0,
+        )
+        if added is not None:
+            self.item_code.clear()
+            self.item_name.clear()
 
     def _language_chosen(self, index: int) -> None:
         language = str(self.language.itemData(index))

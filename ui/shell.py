@@ -40,6 +40,7 @@ ROLE_PAGES: dict[Role, tuple[str, ...]] = {
     Role.ADVISOR: (
         "board",
         "appointments",
+        "walk_in",
         "work_order",
         "approvals",
         "report",
@@ -49,6 +50,7 @@ ROLE_PAGES: dict[Role, tuple[str, ...]] = {
     Role.ADMIN: (
         "board",
         "appointments",
+        "walk_in",
         "queue",
         "work_order",
         "approvals",
@@ -203,6 +205,7 @@ class MainWindow(QMainWindow):
             "report": self.tr("Health report"),
             "delivery": self.tr("Delivery"),
             "appointments": self.tr("Appointments"),
+            "walk_in": self.tr("Walk-in"),
             "settings": self.tr("Settings"),
         }
 

@@ -142,47 +142,47 @@
 <context>
     <name>AppointmentsView</name>
     <message>
-        <location filename="../desk.py" line="221"/>
+        <location filename="../desk.py" line="223"/>
         <source>Appointments</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="222"/>
+        <location filename="../desk.py" line="224"/>
         <source>Car arrived: open the work order</source>
         <translation>车辆已到店：开工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="233"/>
+        <location filename="../desk.py" line="235"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="233"/>
+        <location filename="../desk.py" line="235"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="233"/>
+        <location filename="../desk.py" line="235"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="233"/>
+        <location filename="../desk.py" line="235"/>
         <source>Complaint</source>
         <translation>客户描述</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="252"/>
+        <location filename="../desk.py" line="254"/>
         <source>Choose an appointment to see its pre-diagnosis</source>
         <translation>选择预约以查看预诊断</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="259"/>
+        <location filename="../desk.py" line="261"/>
         <source>Complaint: %1</source>
         <translation>客户描述：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="267"/>
+        <location filename="../desk.py" line="269"/>
         <source>Choose an appointment first</source>
         <translation>请先选择预约</translation>
     </message>
@@ -208,57 +208,57 @@
 <context>
     <name>ApprovalsView</name>
     <message>
-        <location filename="../approvals.py" line="86"/>
+        <location filename="../approvals.py" line="88"/>
         <source>The customer decides, item by item</source>
         <translation>客户逐项决定</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="87"/>
+        <location filename="../approvals.py" line="89"/>
         <source>Customer&apos;s name</source>
         <translation>客户姓名</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="88"/>
+        <location filename="../approvals.py" line="90"/>
         <source>Customer&apos;s signature</source>
         <translation>客户签名</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="89"/>
+        <location filename="../approvals.py" line="91"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="90"/>
+        <location filename="../approvals.py" line="92"/>
         <source>Record decisions</source>
         <translation>记录客户决定</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="102"/>
+        <location filename="../approvals.py" line="104"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="117"/>
+        <location filename="../approvals.py" line="119"/>
         <source>Waiting for a decision: %1</source>
         <translation>待客户决定：%1</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="144"/>
+        <location filename="../approvals.py" line="146"/>
         <source>about %1 km left</source>
         <translation>约可再用 %1 公里</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="154"/>
+        <location filename="../approvals.py" line="156"/>
         <source>Approve</source>
         <translation>同意</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="156"/>
+        <location filename="../approvals.py" line="158"/>
         <source>Decline</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="188"/>
+        <location filename="../approvals.py" line="190"/>
         <source>Tap approve or decline on at least one item</source>
         <translation>请至少对一项选择同意或拒绝</translation>
     </message>
@@ -266,87 +266,87 @@
 <context>
     <name>BoardView</name>
     <message>
-        <location filename="../desk.py" line="104"/>
+        <location filename="../desk.py" line="106"/>
         <source>Workshop board</source>
         <translation>车间看板</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="107"/>
+        <location filename="../desk.py" line="109"/>
         <source>A red row owes the customer an update: the first within 30 minutes of check-in, then at least hourly.</source>
         <translation>红色行表示应通知客户进度：到店登记后 30 分钟内首次通知，之后至少每小时一次。</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="110"/>
+        <location filename="../desk.py" line="112"/>
         <source>Approvals</source>
         <translation>客户确认</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="111"/>
+        <location filename="../desk.py" line="113"/>
         <source>Open work order</source>
         <translation>打开工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="112"/>
+        <location filename="../desk.py" line="114"/>
         <source>Health report</source>
         <translation>健康报告</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="114"/>
+        <location filename="../desk.py" line="116"/>
         <source>Message to the customer, e.g. the part arrives at 3 pm</source>
         <translation>给客户的消息，例如：配件下午3点到</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="116"/>
+        <location filename="../desk.py" line="118"/>
         <source>Send update</source>
         <translation>发送进度</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="128"/>
+        <location filename="../desk.py" line="130"/>
         <source>overdue %1</source>
         <translation>已超时 %1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="130"/>
+        <location filename="../desk.py" line="132"/>
         <source>due in %1</source>
         <translation>%1 后到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="146"/>
+        <location filename="../desk.py" line="148"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="147"/>
+        <location filename="../desk.py" line="149"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="148"/>
+        <location filename="../desk.py" line="150"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="149"/>
+        <location filename="../desk.py" line="151"/>
         <source>Bay</source>
         <translation>工位</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="150"/>
+        <location filename="../desk.py" line="152"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="151"/>
+        <location filename="../desk.py" line="153"/>
         <source>In stage</source>
         <translation>本阶段用时</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="152"/>
+        <location filename="../desk.py" line="154"/>
         <source>Customer update</source>
         <translation>客户通知</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="194"/>
+        <location filename="../desk.py" line="196"/>
         <source>Update sent to the customer</source>
         <translation>已向客户发送进度</translation>
     </message>
@@ -354,105 +354,105 @@
 <context>
     <name>CheckInView</name>
     <message>
-        <location filename="../checkin.py" line="125"/>
+        <location filename="../checkin.py" line="127"/>
         <source>Tap the car where it is damaged</source>
         <translation>点击车身受损位置</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="126"/>
+        <location filename="../checkin.py" line="128"/>
         <source>Clear marks</source>
         <translation>清除标记</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="127"/>
-        <location filename="../checkin.py" line="168"/>
+        <location filename="../checkin.py" line="129"/>
+        <location filename="../checkin.py" line="170"/>
         <source>Mileage (km)</source>
         <translation>里程（公里）</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="130"/>
+        <location filename="../checkin.py" line="132"/>
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="131"/>
+        <location filename="../checkin.py" line="133"/>
         <source>ABS</source>
         <translation>ABS</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="132"/>
+        <location filename="../checkin.py" line="134"/>
         <source>Airbag</source>
         <translation>安全气囊</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="133"/>
+        <location filename="../checkin.py" line="135"/>
         <source>Battery</source>
         <translation>蓄电池</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="134"/>
+        <location filename="../checkin.py" line="136"/>
         <source>Oil</source>
         <translation>机油</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="135"/>
+        <location filename="../checkin.py" line="137"/>
         <source>Tyres</source>
         <translation>轮胎</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="136"/>
+        <location filename="../checkin.py" line="138"/>
         <source>EV system</source>
         <translation>电动系统</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="140"/>
+        <location filename="../checkin.py" line="142"/>
         <source>Valuables left in the car</source>
         <translation>车内贵重物品</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="141"/>
+        <location filename="../checkin.py" line="143"/>
         <source>Take walk-around photo</source>
         <translation>拍环车照片</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="142"/>
+        <location filename="../checkin.py" line="144"/>
         <source>Customer confirmed</source>
         <translation>客户已确认</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="143"/>
+        <location filename="../checkin.py" line="145"/>
         <source>Check in</source>
         <translation>到店登记</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="147"/>
+        <location filename="../checkin.py" line="149"/>
         <source>Fuel or charge: %1 %</source>
         <translation>油量或电量：%1 %</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="155"/>
+        <location filename="../checkin.py" line="157"/>
         <source>No work order open</source>
         <translation>未打开工单</translation>
     </message>
     <message numerus="yes">
-        <location filename="../checkin.py" line="165"/>
+        <location filename="../checkin.py" line="167"/>
         <source>%n photo(s)</source>
         <translation>
             <numerusform>%n 张照片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="170"/>
+        <location filename="../checkin.py" line="172"/>
         <source>Mileage (km), last recorded %1 km</source>
         <translation>里程（公里），上次记录 %1 公里</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="201"/>
+        <location filename="../checkin.py" line="203"/>
         <source>Complaint: %1</source>
         <translation>客户描述：%1</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="227"/>
+        <location filename="../checkin.py" line="229"/>
         <source>Enter the mileage first</source>
         <translation>请先输入里程</translation>
     </message>
@@ -460,87 +460,87 @@
 <context>
     <name>DeliveryView</name>
     <message>
-        <location filename="../desk.py" line="333"/>
+        <location filename="../desk.py" line="337"/>
         <source>Delivery</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="334"/>
+        <location filename="../desk.py" line="338"/>
         <source>Hand over</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="335"/>
+        <location filename="../desk.py" line="339"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="336"/>
+        <location filename="../desk.py" line="340"/>
         <source>Who takes the car (signs below)</source>
         <translation>取车人（请在下方签名）</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="337"/>
+        <location filename="../desk.py" line="341"/>
         <source>Follow-ups due today</source>
         <translation>今日待回访</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="338"/>
+        <location filename="../desk.py" line="342"/>
         <source>What the customer said</source>
         <translation>客户反馈</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="339"/>
+        <location filename="../desk.py" line="343"/>
         <source>Follow-up done</source>
         <translation>回访完成</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="347"/>
+        <location filename="../desk.py" line="351"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="361"/>
+        <location filename="../desk.py" line="365"/>
         <source>quality check passed</source>
         <translation>质检合格</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="363"/>
+        <location filename="../desk.py" line="367"/>
         <source>health report issued</source>
         <translation>健康报告已出具</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="369"/>
+        <location filename="../desk.py" line="373"/>
         <source>Next service: %1 km or %2</source>
         <translation>下次保养：%1 公里或 %2</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="387"/>
+        <location filename="../desk.py" line="391"/>
         <source>Due</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="388"/>
+        <location filename="../desk.py" line="392"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="389"/>
+        <location filename="../desk.py" line="393"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="390"/>
+        <location filename="../desk.py" line="394"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="391"/>
+        <location filename="../desk.py" line="395"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="428"/>
+        <location filename="../desk.py" line="432"/>
         <source>Choose a follow-up first</source>
         <translation>请先选择回访</translation>
     </message>
@@ -1015,114 +1015,134 @@
 <context>
     <name>FindingsView</name>
     <message>
-        <location filename="../findings_view.py" line="107"/>
+        <location filename="../findings_view.py" line="119"/>
         <source>What was found (the customer reads this)</source>
         <translation>发现的问题（客户可见）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="108"/>
+        <location filename="../findings_view.py" line="120"/>
         <source>Recommended job</source>
         <translation>建议作业</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="109"/>
+        <location filename="../findings_view.py" line="121"/>
         <source>Part or labour</source>
         <translation>配件或工时</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="112"/>
-        <source>Add part</source>
-        <translation>添加配件</translation>
-    </message>
-    <message>
-        <location filename="../findings_view.py" line="113"/>
-        <source>Add labour (hours)</source>
-        <translation>添加工时（小时）</translation>
-    </message>
-    <message>
-        <location filename="../findings_view.py" line="114"/>
+        <location filename="../findings_view.py" line="128"/>
         <source>Add finding</source>
         <translation>添加检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="115"/>
+        <location filename="../findings_view.py" line="129"/>
         <source>Send for approval</source>
         <translation>提交客户确认</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="118"/>
+        <location filename="../findings_view.py" line="132"/>
         <source>Urgent (safety)</source>
         <translation>紧急（安全）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="119"/>
+        <location filename="../findings_view.py" line="133"/>
         <source>Soon</source>
         <translation>尽快</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="120"/>
+        <location filename="../findings_view.py" line="134"/>
         <source>Advisory</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="143"/>
+        <location filename="../findings_view.py" line="158"/>
         <source>Finding</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="143"/>
+        <location filename="../findings_view.py" line="158"/>
         <source>Severity</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="143"/>
+        <location filename="../findings_view.py" line="158"/>
         <source>Estimate</source>
         <translation>报价</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="143"/>
+        <location filename="../findings_view.py" line="158"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="173"/>
+        <location filename="../findings_view.py" line="188"/>
         <source>Other (typed by hand)</source>
         <translation>其他（手工填写）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="228"/>
+        <location filename="../findings_view.py" line="247"/>
+        <source>Pick from the price list</source>
+        <translation>从价目表选择</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="253"/>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="270"/>
+        <source>Pick a line from the price list first</source>
+        <translation>请先从价目表选择一项</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="290"/>
         <source>Describe the part or labour first</source>
         <translation>请先填写配件或工时说明</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="245"/>
+        <location filename="../findings_view.py" line="307"/>
         <source>Line</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="110"/>
-        <location filename="../findings_view.py" line="245"/>
+        <location filename="../findings_view.py" line="122"/>
+        <location filename="../findings_view.py" line="307"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="106"/>
+        <location filename="../findings_view.py" line="118"/>
         <source>Findings</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="111"/>
-        <location filename="../findings_view.py" line="245"/>
+        <location filename="../findings_view.py" line="123"/>
+        <location filename="../findings_view.py" line="307"/>
         <source>Unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="245"/>
+        <location filename="../findings_view.py" line="124"/>
+        <source>Labour</source>
+        <translation>工时</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="125"/>
+        <source>Part</source>
+        <translation>配件</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="126"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="307"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="257"/>
+        <location filename="../findings_view.py" line="319"/>
         <source>Estimate: %1</source>
         <translation>报价：%1</translation>
     </message>
@@ -1245,77 +1265,82 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../shell.py" line="199"/>
+        <location filename="../shell.py" line="201"/>
         <source>My queue</source>
         <translation>我的队列</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="200"/>
+        <location filename="../shell.py" line="202"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="201"/>
+        <location filename="../shell.py" line="203"/>
         <source>Workshop board</source>
         <translation>车间看板</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="202"/>
+        <location filename="../shell.py" line="204"/>
         <source>Approvals</source>
         <translation>客户确认</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="203"/>
+        <location filename="../shell.py" line="205"/>
         <source>Health report</source>
         <translation>健康报告</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="204"/>
+        <location filename="../shell.py" line="206"/>
         <source>Delivery</source>
         <translation>交车与回访</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="205"/>
+        <location filename="../shell.py" line="207"/>
         <source>Appointments</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="206"/>
+        <location filename="../shell.py" line="208"/>
+        <source>Walk-in</source>
+        <translation>散客登记</translation>
+    </message>
+    <message>
+        <location filename="../shell.py" line="209"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="241"/>
+        <location filename="../shell.py" line="244"/>
         <source>Bay Station</source>
         <translation>工位终端</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="245"/>
+        <location filename="../shell.py" line="248"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="253"/>
+        <location filename="../shell.py" line="256"/>
         <source>technician</source>
         <translation>技师</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="254"/>
+        <location filename="../shell.py" line="257"/>
         <source>advisor</source>
         <translation>服务顾问</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="255"/>
+        <location filename="../shell.py" line="258"/>
         <source>admin</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="262"/>
+        <location filename="../shell.py" line="265"/>
         <source>No work order open</source>
         <translation>未打开工单</translation>
     </message>
     <message>
-        <location filename="../shell.py" line="326"/>
+        <location filename="../shell.py" line="329"/>
         <source>Sync is not configured on this station</source>
         <translation>本终端未配置同步</translation>
     </message>
@@ -1680,99 +1705,99 @@
 <context>
     <name>RepairView</name>
     <message>
-        <location filename="../repair.py" line="78"/>
+        <location filename="../repair.py" line="80"/>
         <source>Jobs</source>
         <translation>作业</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="79"/>
+        <location filename="../repair.py" line="81"/>
         <source>Clock on</source>
         <translation>开始计时</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="80"/>
+        <location filename="../repair.py" line="82"/>
         <source>Clock off</source>
         <translation>停止计时</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="81"/>
+        <location filename="../repair.py" line="83"/>
         <source>After photo (the before photo shows as a ghost)</source>
         <translation>修后照片（修前照片以半透明叠加显示）</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="82"/>
+        <location filename="../repair.py" line="84"/>
         <source>Take after photo</source>
         <translation>拍修后照片</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="83"/>
+        <location filename="../repair.py" line="85"/>
         <source>Quality check</source>
         <translation>质检</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="84"/>
+        <location filename="../repair.py" line="86"/>
         <source>Road test, codes, torque…</source>
         <translation>路试、故障码、扭矩…</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="85"/>
+        <location filename="../repair.py" line="87"/>
         <source>Passed</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="86"/>
+        <location filename="../repair.py" line="88"/>
         <source>Failed</source>
         <translation>不合格</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="87"/>
+        <location filename="../repair.py" line="89"/>
         <source>No camera</source>
         <translation>无相机</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="119"/>
+        <location filename="../repair.py" line="121"/>
         <source>Job</source>
         <translation>作业</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="119"/>
+        <location filename="../repair.py" line="121"/>
         <source>From</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="119"/>
+        <location filename="../repair.py" line="121"/>
         <source>Clock</source>
         <translation>计时</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="119"/>
+        <location filename="../repair.py" line="121"/>
         <source>Minutes</source>
         <translation>分钟</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="123"/>
+        <location filename="../repair.py" line="125"/>
         <source>finding</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="123"/>
+        <location filename="../repair.py" line="125"/>
         <source>booked</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="124"/>
+        <location filename="../repair.py" line="126"/>
         <source>on</source>
         <translation>计时中</translation>
     </message>
     <message numerus="yes">
-        <location filename="../repair.py" line="145"/>
+        <location filename="../repair.py" line="147"/>
         <source>%n after photo(s)</source>
         <translation>
             <numerusform>%n 张修后照片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../repair.py" line="203"/>
+        <location filename="../repair.py" line="205"/>
         <source>Choose a job first</source>
         <translation>请先选择作业</translation>
     </message>
@@ -1901,79 +1926,143 @@
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../settings.py" line="110"/>
+        <location filename="../settings.py" line="117"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="111"/>
+        <location filename="../settings.py" line="118"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="111"/>
+        <location filename="../settings.py" line="118"/>
         <source>Bay name</source>
         <translation>工位名称</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="114"/>
+        <location filename="../settings.py" line="121"/>
         <source>Save bay name</source>
         <translation>保存工位名称</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="115"/>
+        <location filename="../settings.py" line="122"/>
         <source>Reconnect devices</source>
         <translation>重新连接设备</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="116"/>
+        <location filename="../settings.py" line="123"/>
         <source>Save the workshop profile</source>
         <translation>保存门店信息</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="117"/>
+        <location filename="../settings.py" line="124"/>
         <source>Save and connect the devices</source>
         <translation>保存并连接设备</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="118"/>
+        <location filename="../settings.py" line="125"/>
         <source>Join</source>
         <translation>加入</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="120"/>
+        <location filename="../settings.py" line="129"/>
         <source>This terminal</source>
         <translation>本终端</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="120"/>
+        <location filename="../settings.py" line="130"/>
         <source>Workshop</source>
         <translation>门店</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="120"/>
+        <location filename="../settings.py" line="131"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="120"/>
+        <location filename="../settings.py" line="132"/>
         <source>Hub</source>
         <translation>车间服务器</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="149"/>
-        <location filename="../settings.py" line="159"/>
-        <location filename="../settings.py" line="163"/>
+        <location filename="../settings.py" line="133"/>
+        <source>Price list</source>
+        <translation>价目表</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="197"/>
+        <location filename="../settings.py" line="198"/>
+        <source>Labour rate an hour</source>
+        <translation>每小时工时费</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="199"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="200"/>
+        <source>Load the starter list</source>
+        <translation>载入初始价目表</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="201"/>
+        <location filename="../settings.py" line="219"/>
+        <source>Code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="202"/>
+        <location filename="../settings.py" line="219"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="203"/>
+        <source>Price, or hours for labour</source>
+        <translation>价格（工时填小时数）</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="204"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="207"/>
+        <source>Part</source>
+        <translation>配件</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="208"/>
+        <source>Labour</source>
+        <translation>工时</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="219"/>
+        <source>Price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="224"/>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="239"/>
+        <location filename="../settings.py" line="272"/>
+        <location filename="../settings.py" line="282"/>
+        <location filename="../settings.py" line="286"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="169"/>
+        <location filename="../settings.py" line="292"/>
         <source>Joining failed: %1</source>
         <translation>加入失败：%1</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="178"/>
+        <location filename="../settings.py" line="301"/>
         <source>Joined the workshop hub</source>
         <translation>已加入车间服务器</translation>
     </message>
@@ -2231,6 +2320,124 @@
         <location filename="../texts.py" line="172"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
+    </message>
+</context>
+<context>
+    <name>WalkInView</name>
+    <message>
+        <location filename="../walk_in.py" line="94"/>
+        <source>A walk-in customer</source>
+        <translation>散客到店</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="95"/>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="96"/>
+        <source>Car</source>
+        <translation>车辆</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="98"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="99"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="100"/>
+        <source>Reads</source>
+        <translation>阅读语言</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="101"/>
+        <source>Complaint</source>
+        <translation>客户描述</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="102"/>
+        <source>Job</source>
+        <translation>作业</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="103"/>
+        <source>VIN</source>
+        <translation>VIN</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="104"/>
+        <source>Plate</source>
+        <translation>车牌</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="105"/>
+        <source>Make</source>
+        <translation>品牌</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="106"/>
+        <source>Model</source>
+        <translation>车型</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="107"/>
+        <source>Year</source>
+        <translation>年款</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="112"/>
+        <source>Drive</source>
+        <translation>动力类型</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="113"/>
+        <source>Read from the car</source>
+        <translation>从车辆读取</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="114"/>
+        <source>Register and open the work order</source>
+        <translation>登记并开工单</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="115"/>
+        <source>Model year</source>
+        <translation>年款</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="118"/>
+        <source>Petrol or diesel</source>
+        <translation>燃油</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="119"/>
+        <source>Hybrid</source>
+        <translation>混合动力</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="120"/>
+        <source>Electric</source>
+        <translation>纯电动</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="133"/>
+        <source>No job booked (diagnosis)</source>
+        <translation>未预约作业（诊断）</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="148"/>
+        <source>No vehicle interface is connected</source>
+        <translation>未连接车辆诊断接口</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="157"/>
+        <source>The car did not give its VIN</source>
+        <translation>车辆未返回 VIN</translation>
     </message>
 </context>
 <context>

@@ -8,10 +8,8 @@ pinyin: they gather in a composition line and the candidates from a small table
 
 from __future__ import annotations
 
-import json
 import logging
 from functools import cache
-from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
@@ -26,9 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.fixtures import load_json
+
 log = logging.getLogger(__name__)
 
-PINYIN_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "input" / "pinyin.json"
+PINYIN_FILE = "input/pinyin.json"
 ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 KEY_HEIGHT = 52
 MAX_CANDIDATES = 8
@@ -36,7 +36,7 @@ MAX_CANDIDATES = 8
 
 @cache
 def pinyin_table() -> dict[str, tuple[str, ...]]:
-    words = json.loads(PINYIN_FILE.read_text(encoding="utf-8"))["words"]
+    words = load_json(PINYIN_FILE)["words"]
     return {str(k): tuple(v) for k, v in words.items()}
 
 

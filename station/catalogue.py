@@ -1,0 +1,265 @@
+"""The workshop's price list, its labour rate and its canned jobs.
+
+A price item is a part at a price or a labour operation in standard hours; labour is
+charged at the workshop's one labour rate. A canned job ("10,000 km service") is a
+named set of price items with quantities. The findings form picks its lines from
+here instead of having them typed; a changed price is a new row (the old one is
+retired), so what was quoted stays readable.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlite_utils
+
+from station.errors import InvalidInput, NotFound
+from station.findings import EstimateLine, LineKind, labour, part
+from station.fixtures import load_json
+from station.roles import require
+from station.store import Store
+
+if TYPE_CHECKING:
+    from station.workshop import Actor
+
+log = logging.getLogger(__name__)
+
+MAX_PRICE_CENTS = 100_000_000
+MAX_HOURS = 100.0
+LABOUR_RATE_KEY = "catalogue.labour_rate_cents"
+STARTER = "catalogue/starter.json"
+
+
+@dataclass(frozen=True)
+class PriceItem:
+    id: int
+    code: str
+    name_en: str
+    name_zh: str
+    kind: LineKind
+    price_cents: int  # a part's unit price; 0 for labour (charged at the labour rate)
+    hours: float  # a labour operation's standard hours; 0 for parts
+
+    def name(self, language: str) -> str:
+        return (self.name_zh if language == "zh" else self.name_en) or self.name_en or self.name_zh
+
+
+@dataclass(frozen=True)
+class CannedJob:
+    id: int
+    name_en: str
+    name_zh: str
+    lines: tuple[tuple[PriceItem, float], ...]
+
+    def name(self, language: str) -> str:
+        return (self.name_zh if language == "zh" else self.name_en) or self.name_en or self.name_zh
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    db.execute(
+        "CREATE TABLE price_items (id INTEGER PRIMARY KEY, code TEXT NOT NULL, "
+        "name_en TEXT NOT NULL, name_zh TEXT NOT NULL, "
+        "kind TEXT NOT NULL CHECK (kind IN ('part','labour')), "
+        "price_cents INTEGER NOT NULL CHECK (price_cents >= 0), "
+        "hours REAL NOT NULL CHECK (hours >= 0), active INTEGER NOT NULL DEFAULT 1, "
+        "created_at TEXT NOT NULL, created_by TEXT NOT NULL)"
+    )
+    db.execute("CREATE UNIQUE INDEX price_items_active_code ON price_items (code) WHERE active = 1")
+    db.execute(
+        "CREATE TABLE canned_jobs (id INTEGER PRIMARY KEY, name_en TEXT NOT NULL, "
+        "name_zh TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1, "
+        "created_at TEXT NOT NULL, created_by TEXT NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE canned_job_lines (job_id INTEGER NOT NULL REFERENCES canned_jobs(id), "
+        "item_id INTEGER NOT NULL REFERENCES price_items(id), quantity REAL NOT NULL "
+        "CHECK (quantity > 0), PRIMARY KEY (job_id, item_id))"
+    )
+
+
+# -- pure rules ------------------------------------------------------------------
+
+
+def decide_item(
+    code: str, name_en: str, name_zh: str, kind: LineKind, price_cents: int, hours: float
+) -> dict[str, object]:
+    """The row for a new price item, or the reason it is refused."""
+    code = code.strip().upper()
+    if not code:
+        raise InvalidInput("a price item needs a code")
+    if not (name_en.strip() or name_zh.strip()):
+        raise InvalidInput("a price item needs a name")
+    if kind is LineKind.PART and not 0 <= price_cents <= MAX_PRICE_CENTS:
+        raise InvalidInput(f"price {price_cents} cents is not plausible")
+    if kind is LineKind.LABOUR and not 0 < hours <= MAX_HOURS:
+        raise InvalidInput(f"{hours} hours is not plausible for one operation")
+    return {
+        "code": code,
+        "name_en": name_en.strip(),
+        "name_zh": name_zh.strip(),
+        "kind": kind.value,
+        "price_cents": price_cents if kind is LineKind.PART else 0,
+        "hours": hours if kind is LineKind.LABOUR else 0.0,
+    }
+
+
+def line_for(
+    item: PriceItem, quantity: float, labour_rate_cents: int, language: str
+) -> EstimateLine:
+    """The estimate line a price item makes: a part at its price, labour at the rate."""
+    if item.kind is LineKind.LABOUR:
+        return labour(item.name(language), round(item.hours * quantity, 2), labour_rate_cents)
+    return part(item.name(language), quantity, item.price_cents, item.code)
+
+
+def job_lines(job: CannedJob, labour_rate_cents: int, language: str) -> list[EstimateLine]:
+    return [line_for(item, quantity, labour_rate_cents, language) for item, quantity in job.lines]
+
+
+# -- reading -------------------------------------------------------------------------
+
+
+def _item(row: dict[str, object]) -> PriceItem:
+    return PriceItem(
+        int(row["id"]),  # type: ignore[call-overload]
+        str(row["code"]),
+        str(row["name_en"]),
+        str(row["name_zh"]),
+        LineKind(str(row["kind"])),
+        int(row["price_cents"]),  # type: ignore[call-overload]
+        float(row["hours"]),  # type: ignore[arg-type]
+    )
+
+
+def price_items(store: Store) -> list[PriceItem]:
+    rows = store.query("SELECT * FROM price_items WHERE active = 1 ORDER BY kind DESC, code")
+    return [_item(row) for row in rows]
+
+
+def labour_rate_cents(store: Store) -> int:
+    value = store.meta(LABOUR_RATE_KEY)
+    return int(value) if value else 0
+
+
+def canned_jobs(store: Store) -> list[CannedJob]:
+    jobs = []
+    for job in store.query("SELECT * FROM canned_jobs WHERE active = 1 ORDER BY id"):
+        lines = tuple(
+            (_item(row), float(row["quantity"]))
+            for row in store.query(
+                "SELECT p.*, l.quantity FROM canned_job_lines l JOIN price_items p "
+                "ON p.id = l.item_id WHERE l.job_id = ? ORDER BY p.kind DESC, p.code",
+                (job["id"],),
+            )
+        )
+        jobs.append(CannedJob(int(job["id"]), job["name_en"], job["name_zh"], lines))
+    return jobs
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+def set_labour_rate(store: Store, actor: Actor, cents: int) -> int:
+    require(actor.role, "catalogue.manage")
+    if not 0 < cents <= MAX_PRICE_CENTS:
+        raise InvalidInput(f"labour rate {cents} cents an hour is not plausible")
+    with store.transaction(actor.name) as tx:
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (LABOUR_RATE_KEY, str(cents))
+        )
+        tx.record("catalogue.labour_rate", "catalogue", "labour_rate", {"cents": cents})
+    return cents
+
+
+def add_price_item(
+    store: Store,
+    actor: Actor,
+    code: str,
+    name_en: str,
+    name_zh: str,
+    kind: LineKind,
+    price_cents: int = 0,
+    hours: float = 0.0,
+) -> int:
+    """A new item; an active item with the same code is retired (its quotes keep their text)."""
+    require(actor.role, "catalogue.manage")
+    row = decide_item(code, name_en, name_zh, kind, price_cents, hours)
+    with store.transaction(actor.name) as tx:
+        tx.execute(
+            "UPDATE price_items SET active = 0 WHERE code = ? AND active = 1", (row["code"],)
+        )
+        item_id = tx.insert("price_items", {**row, "created_at": tx.at, "created_by": tx.actor})
+        tx.record("catalogue.item_added", "price_item", item_id, row)
+    return item_id
+
+
+def add_canned_job(
+    store: Store,
+    actor: Actor,
+    name_en: str,
+    name_zh: str,
+    lines: Sequence[tuple[str, float]],
+) -> int:
+    """A named job made of price items (by code) and their quantities."""
+    require(actor.role, "catalogue.manage")
+    if not (name_en.strip() or name_zh.strip()):
+        raise InvalidInput("a canned job needs a name")
+    if not lines:
+        raise InvalidInput("a canned job needs at least one line")
+    with store.transaction(actor.name) as tx:
+        resolved = []
+        for code, quantity in lines:
+            found = tx.execute(
+                "SELECT id FROM price_items WHERE code = ? AND active = 1", (code.strip().upper(),)
+            ).fetchone()
+            if found is None:
+                raise NotFound(f"no price item with code {code!r}")
+            if quantity <= 0:
+                raise InvalidInput(f"{code}: quantity must be positive")
+            resolved.append((int(found[0]), float(quantity)))
+        job_id = tx.insert(
+            "canned_jobs",
+            {
+                "name_en": name_en.strip(),
+                "name_zh": name_zh.strip(),
+                "created_at": tx.at,
+                "created_by": tx.actor,
+            },
+        )
+        for item_id, quantity in resolved:
+            tx.insert(
+                "canned_job_lines", {"job_id": job_id, "item_id": item_id, "quantity": quantity}
+            )
+        tx.record(
+            "catalogue.job_added",
+            "canned_job",
+            job_id,
+            {"name_en": name_en, "name_zh": name_zh, "lines": [list(pair) for pair in resolved]},
+        )
+    return job_id
+
+
+def load_starter(store: Store, actor: Actor, data: dict[str, Any] | None = None) -> int:
+    """A new workshop's price list (by default fixtures/catalogue/starter.json): its
+    labour rate, items and canned jobs; returns how many items were added."""
+    data = load_json(STARTER) if data is None else data
+    set_labour_rate(store, actor, int(data["labour_rate_cents"]))
+    for item in data["items"]:
+        add_price_item(
+            store,
+            actor,
+            item["code"],
+            item["name_en"],
+            item["name_zh"],
+            LineKind(item["kind"]),
+            int(item.get("price_cents", 0)),
+            float(item.get("hours", 0.0)),
+        )
+    for job in data["jobs"]:
+        add_canned_job(
+            store, actor, job["name_en"], job["name_zh"], [(c, float(q)) for c, q in job["lines"]]
+        )
+    return len(data["items"])
