@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QLocale
+from PySide6.QtCore import QEvent, QLocale, QTimer
 from PySide6.QtWidgets import QApplication
 
 from station import catalogue, profile
@@ -142,9 +143,21 @@ def build_app(
     return StationApp(qt, ctx, window, translations, link, cast)
 
 
+def quit_on_signals(qt: QApplication) -> QTimer:
+    """SIGTERM, SIGINT and SIGHUP end the event loop, so `StationApp.close` stops the
+    devices and the report process; the timer lets Python see a signal while Qt waits."""
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(number, lambda _number, _frame: qt.quit())
+    tick = QTimer()
+    tick.timeout.connect(lambda: None)
+    tick.start(200)
+    return tick
+
+
 def run(config: Config, demo: bool, fresh: bool, bay: str | None, windowed: bool = False) -> int:
     app = build_app(config.data_dir, demo=demo, fresh=fresh, bay=bay, config=config)
     app.window.present(windowed=windowed)
+    _ticking = quit_on_signals(app.qt)  # held until the loop ends
     try:
         return app.qt.exec()
     finally:

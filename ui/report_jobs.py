@@ -8,8 +8,11 @@ without it.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
+import signal
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -19,6 +22,8 @@ from station.store import Store
 from station.workshop import Actor, Workshop
 
 log = logging.getLogger(__name__)
+
+PR_SET_PDEATHSIG = 1
 
 
 def render_preview(database: Path, data_dir: Path, wo_id: int, target: Path) -> Path:
@@ -64,6 +69,14 @@ def verify_issued(path: Path, data_dir: Path) -> tuple[bool, str]:
     return verdict.ok, verdict.reason
 
 
+def end_with_parent() -> None:
+    """In the report process (Linux): a SIGTERM arrives when the app dies, even when it
+    is killed outright, so no report process outlives the app."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 class ReportProcess:
     """One child process for report work, started on first use."""
 
@@ -74,7 +87,9 @@ class ReportProcess:
     def pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=end_with_parent,
             )
         return self._pool
 
