@@ -127,6 +127,12 @@ class SimulatedEcu:
     # first answers "busy, repeat request" (NRC 21), silence on several PIDs at once,
     # and a reply later than the 50 ms P2 (seconds).
     silent_services: set[int] = field(default_factory=set)
+    # Full-system depth: modules that speak only UDS (ABS, airbag, body, TPMS), their
+    # fault memory with status bytes, data identifiers (battery block) and mode 06 tests.
+    obd: bool = True
+    uds_dtcs: list[tuple[str, int, int]] = field(default_factory=list)
+    dids: dict[int, bytes] = field(default_factory=dict)
+    monitor_tests: list[tuple[int, int, int, int, int, int]] = field(default_factory=list)
     busy_services: set[int] = field(default_factory=set)
     single_pid_only: bool = False
     reply_delay: float = 0.0
@@ -165,8 +171,13 @@ class SimulatedEcu:
         if service in self.busy_services:
             self.busy_services.discard(service)
             return bytes((0x7F, service, NRC_BUSY_REPEAT_REQUEST))
+        if not self.obd and service <= 0x0A:
+            return None
         with self._lock:
-            reply = self._answer(service, request[1:])
+            if service >= 0x10:
+                reply = self._uds(service, request[1:], functional)
+            else:
+                reply = self._answer(service, request[1:])
         if reply is None and not functional:
             return bytes((0x7F, service, NRC_SERVICE_NOT_SUPPORTED))
         return reply
@@ -196,7 +207,61 @@ class SimulatedEcu:
             return b"\x44"
         if service == 0x09:
             return self._vehicle_info(args)
+        if service == 0x06:
+            return self._monitor_tests(args)
         return None
+
+    def _uds(self, service: int, args: bytes, functional: bool) -> bytes | None:
+        """The few UDS services a full-system scan uses (ISO 14229)."""
+        if service == 0x3E and args[:1] in (b"\x00", b"\x80"):
+            return None if args[:1] == b"\x80" else b"\x7e\x00"
+        if service == 0x10 and len(args) == 1 and args[0] in (0x01, 0x03):
+            return bytes((0x50, args[0], 0x00, 0x32, 0x01, 0xF4))
+        if service == 0x19 and len(args) == 2 and args[0] == 0x02:
+            mask = args[1]
+            body = b"".join(
+                dtc_to_bytes(code) + bytes((failure, status))
+                for code, failure, status in self.uds_dtcs
+                if status & mask
+            )
+            return bytes((0x59, 0x02, 0xFF)) + body
+        if service == 0x19:
+            return bytes((0x7F, 0x19, 0x12))
+        if service == 0x22 and len(args) == 2:
+            did = int.from_bytes(args, "big")
+            if did == 0xF190 and self.vin:
+                return b"\x62" + args + self.vin.encode("ascii")
+            if did in self.dids:
+                return b"\x62" + args + self.dids[did]
+            return None if functional else bytes((0x7F, 0x22, 0x31))
+        if service == 0x14:
+            self.uds_dtcs.clear()
+            return b"\x54"
+        return None
+
+    def _monitor_tests(self, args: bytes) -> bytes | None:
+        """Mode 06 (J1979 on CAN): MID support bitmaps and each MID's test results."""
+        mids = {test[0] for test in self.monitor_tests}
+        if not args or not mids:
+            return None
+        if all(mid in SUPPORT_PIDS for mid in args):
+            out = bytearray((0x46,))
+            for mid in args:
+                if mid == 0 or any(m > mid for m in mids):
+                    out += bytes((mid,)) + _bitmap(mid, mids)
+            return bytes(out) if len(out) > 1 else None
+        if len(args) != 1:
+            return None
+        mid = args[0]
+        results = b"".join(
+            bytes((m, tid, uas))
+            + value.to_bytes(2, "big")
+            + low.to_bytes(2, "big")
+            + high.to_bytes(2, "big")
+            for m, tid, uas, value, low, high in self.monitor_tests
+            if m == mid
+        )
+        return b"\x46" + results if results else None
 
     def _freeze_frame(self, args: bytes) -> bytes | None:
         if len(args) < 2 or len(args) % 2 or not self.freeze_dtc:
@@ -307,6 +372,23 @@ def load_profile(name_or_path: str) -> VehicleProfile:
                 busy_services={int(k, 16) for k in item.get("busy_services", [])},
                 single_pid_only=bool(item.get("single_pid_only", False)),
                 reply_delay=float(item.get("reply_delay_ms", 0)) / 1000,
+                obd=bool(item.get("obd", True)),
+                uds_dtcs=[
+                    (str(d["code"]), int(d.get("failure", "00"), 16), int(d["status"], 16))
+                    for d in item.get("uds_dtcs", [])
+                ],
+                dids={int(k, 16): bytes.fromhex(v) for k, v in item.get("dids", {}).items()},
+                monitor_tests=[
+                    (
+                        int(t["mid"], 16),
+                        int(t["tid"], 16),
+                        int(t["uas"], 16),
+                        int(t["value"]),
+                        int(t["min"]),
+                        int(t["max"]),
+                    )
+                    for t in item.get("monitor_tests", [])
+                ],
             )
         )
     return VehicleProfile(

@@ -16,6 +16,7 @@ from drivers.obd.link import ObdLink, is_response_pending
 log = logging.getLogger(__name__)
 
 FrameHook = Callable[[Any], None]
+PROBE_MARGIN = 0.0005  # seconds of response window per frame of a probe burst
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,11 @@ class CanAddressing:
         return int(name, 16)
 
 
+def answers_service(reply: bytes, service: int) -> bool:
+    """Whether a reply is to `service`: positive (service + 0x40) or refused (7F service)."""
+    return reply[:1] == bytes((service + 0x40,)) or reply[:2] == bytes((0x7F, service))
+
+
 ELEVEN_BIT = CanAddressing(extended=False, functional_id=0x7DF)
 TWENTY_NINE_BIT = CanAddressing(extended=True, functional_id=0x18DB33F1)
 
@@ -53,8 +59,8 @@ class CanObdLink(ObdLink):
     """ISO 15765-4 tester on a python-can bus.
 
     A functional request waits the whole response window because any ECU may
-    answer: P2 (50 ms) plus 50 ms for the bus and the adapter, so an ECU at the
-    edge of its P2 is still heard; physical requests end as soon as every addressed ECU
+    answer: P2 (50 ms) plus 25 ms for the bus and the adapter, so an ECU a little
+    late on its P2 is still heard; physical requests end as soon as every addressed ECU
     answered. Multi-frame replies get a flow control to the ECU's own request id,
     and "response pending" (NRC 0x78) extends that ECU's wait to P2*.
     """
@@ -65,7 +71,7 @@ class CanObdLink(ObdLink):
         addressing: CanAddressing = ELEVEN_BIT,
         *,
         bitrate: int | None = None,
-        p2: float = 0.1,
+        p2: float = 0.075,
         p2_star: float = 5.0,
         physical_timeout: float = 0.25,
         consecutive_timeout: float = 1.0,
@@ -125,7 +131,20 @@ class CanObdLink(ObdLink):
         targets: dict[str | None, bytes] = {ecu: payload for ecu, payload in payloads.items()}
         return self._exchange(targets)
 
-    def _exchange(self, payloads: Mapping[str | None, bytes]) -> dict[str, bytes]:
+    def probe(
+        self, ecus: Collection[str], payload: bytes, functional: bytes | None = None
+    ) -> dict[str, bytes]:
+        """The same request to many possible ECUs at once, answered within one response
+        window: how a full-system scan finds modules that do not speak OBD. With
+        `functional`, that request goes to every OBD ECU in the same window."""
+        targets: dict[str | None, bytes] = {} if functional is None else {None: functional}
+        targets.update(dict.fromkeys(ecus, payload))
+        # the other side works through the burst before it answers: a little longer per frame
+        return self._exchange(targets, window=self.p2 + PROBE_MARGIN * len(targets))
+
+    def _exchange(
+        self, payloads: Mapping[str | None, bytes], window: float | None = None
+    ) -> dict[str, bytes]:
         frames = {key: single_frame(value) for key, value in payloads.items()}
         with self._lock:
             self._drain()
@@ -138,11 +157,20 @@ class CanObdLink(ObdLink):
                     else self.addressing.request_id(self.addressing.response_id(name))
                 )
                 self._send(target, frame)
-            return self._collect(functional, expected)
+            services = {name: payload[0] for name, payload in payloads.items()}
+            return self._collect(functional, expected, window, services)
 
-    def _collect(self, functional: bool, expected: set[str]) -> dict[str, bytes]:
+    def _collect(
+        self,
+        functional: bool,
+        expected: set[str],
+        window: float | None = None,
+        services: Mapping[str | None, int] | None = None,
+    ) -> dict[str, bytes]:
         started = time.monotonic()
-        window_end = started + (self.p2 if functional else self.physical_timeout)
+        if window is None:
+            window = self.p2 if functional else self.physical_timeout
+        window_end = started + window
         answers: dict[str, bytes] = {}
         partial: dict[str, Reassembler] = {}
         ecu_deadline: dict[str, float] = {}
@@ -165,11 +193,17 @@ class CanObdLink(ObdLink):
             message = self._recv(deadline - now)
             if message is None:
                 continue
-            if message.is_error_frame or not self.addressing.is_response(
-                message.arbitration_id, bool(message.is_extended_id)
-            ):
+            if message.is_error_frame or bool(message.is_extended_id) != self.addressing.extended:
                 continue
             ecu = self.addressing.name(message.arbitration_id)
+            if (
+                functional
+                and ecu not in expected
+                and not self.addressing.is_response(
+                    message.arbitration_id, bool(message.is_extended_id)
+                )
+            ):
+                continue
             if not functional and ecu not in expected:
                 continue
             reassembler = partial.setdefault(ecu, Reassembler())
@@ -190,6 +224,12 @@ class CanObdLink(ObdLink):
             elif status == "complete":
                 if is_response_pending(data):
                     ecu_deadline[ecu] = time.monotonic() + self.p2_star
+                    continue
+                asked = (services or {}).get(ecu if ecu in expected else None)
+                if asked is not None and not answers_service(data, asked):
+                    log.info(
+                        "ECU %s: late reply %s to an earlier request left out", ecu, data.hex()
+                    )
                     continue
                 answers[ecu] = data
                 self.last_faults.pop(ecu, None)

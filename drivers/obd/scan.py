@@ -18,6 +18,7 @@ pre-repair scan with the rescan is the core's one rule, on the scan JSON:
 
 from __future__ import annotations
 
+import datetime
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -34,10 +35,12 @@ from drivers.errors import (
 )
 from drivers.obd.dtc import describe_dtc
 from drivers.obd.link import ObdLink
+from drivers.obd.monitors import TestResult, im_verdict, parse_test_results
 from drivers.obd.pids import PIDS, SUPPORT_PIDS, Reading, decode_readiness, supported_pids
 from drivers.obd.services import (
     DTC_SERVICES,
     MAX_PIDS_PER_REQUEST,
+    check_positive,
     decode_values,
     dtc_readings,
     freeze_frame_cause,
@@ -50,6 +53,15 @@ from drivers.obd.services import (
     reading_json,
     text_items,
 )
+from drivers.obd.uds import (
+    TESTER_PRESENT,
+    UdsCode,
+    read_battery,
+    read_fault_memory,
+    read_name,
+    uds_candidates,
+)
+from drivers.obd.vin import decode_vin
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +164,10 @@ class EcuReport:
     cvns: list[str] = field(default_factory=list)
     reads: dict[str, ServiceRead] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    kind: str = "obd"  # "uds": a module found by the full-system scan that speaks no OBD
+    uds_dtcs: list[UdsCode] = field(default_factory=list)
+    monitor_tests: list[TestResult] = field(default_factory=list)
+    battery: dict[str, object] | None = None
 
     def note(self, service: str, read: ServiceRead) -> None:
         """Keep the first unread outcome of a service; otherwise "read" beats "no data"."""
@@ -170,6 +186,10 @@ class EcuReport:
             "calibration_ids": self.calibration_ids,
             "cvns": self.cvns,
             "reads": {service: read.to_json() for service, read in sorted(self.reads.items())},
+            "kind": self.kind,
+            "uds_dtcs": [code.to_json() for code in self.uds_dtcs],
+            "monitor_tests": [test.to_json() for test in self.monitor_tests],
+            "battery": self.battery,
         }
 
 
@@ -186,6 +206,8 @@ class ScanResult:
     error: str | None = None
     reasons: list[dict[str, object]] = field(default_factory=list)
     adapter_voltage: float | None = None
+    vin_info: dict[str, object] | None = None
+    im_readiness: dict[str, object] | None = None
 
     def codes(self) -> set[tuple[str, str]]:
         """(ECU id, code) pairs of stored, pending and permanent codes."""
@@ -201,6 +223,8 @@ class ScanResult:
             "incomplete_reasons": self.reasons,
             "error": self.error,
             "adapter_voltage": self.adapter_voltage,
+            "vin_info": self.vin_info,
+            "im_readiness": self.im_readiness,
         }
 
 
@@ -269,9 +293,15 @@ def incomplete_reasons(ecus: Iterable[EcuReport], language: str = "en") -> list[
 
 class _Scan:
     def __init__(
-        self, link: ObdLink, progress: Progress | None, language: str, pids: list[int] | None
+        self,
+        link: ObdLink,
+        progress: Progress | None,
+        language: str,
+        pids: list[int] | None,
+        full_system: bool = True,
     ) -> None:
         self.link = link
+        self.full_system = full_system
         self.progress = progress
         self.language = language
         self.wanted = pids
@@ -355,7 +385,125 @@ class _Scan:
             problem = stored_count_problem(report, self.language)
             if problem:
                 report.problems.append(problem)
+        if self.full_system:
+            self.step("test results", 0.88)
+            self._monitor_tests()
+            self.step("other modules", 0.9)
+            self._other_modules()
+            self.step("fault memory", 0.93)
+            self._fault_memory()
+            self.step("battery", 0.97)
+            self._battery()
         self.step("done", 1.0)
+
+    # --- full-system depth ---------------------------------------------------------
+    def _monitor_tests(self) -> None:
+        """Service 06: which monitors each ECU has tested, then each monitor's results."""
+        obd = [e for e, r in self.ecus.items() if r.kind == "obd"]
+        replies, faults = self.ask(dict.fromkeys(obd, b"\x06\x00"))
+        plans: dict[str, list[int]] = {}
+        for ecu_id in obd:
+            report = self.ecus[ecu_id]
+            reply = replies.get(ecu_id)
+            unread = self.outcome(ecu_id, "06", reply, faults)
+            if unread is not None:
+                if unread.status == NO_ANSWER:  # optional on CAN: silence is "none"
+                    unread = ServiceRead(NO_DATA, detail="no test results offered")
+                report.note("06", unread)
+                continue
+            assert reply is not None
+            try:
+                plans[ecu_id] = self._monitor_ids(ecu_id, check_positive(0x06, reply))
+            except DecodeError as err:
+                report.note("06", ServiceRead(ADAPTER_ERROR, detail=str(err)))
+        rounds = max((len(p) for p in plans.values()), default=0)
+        for n in range(rounds):
+            requests = {e: bytes((0x06, p[n])) for e, p in plans.items() if n < len(p)}
+            replies, faults = self.ask(requests)
+            for ecu_id in requests:
+                report = self.ecus[ecu_id]
+                reply = replies.get(ecu_id)
+                unread = self.outcome(ecu_id, "06", reply, faults)
+                if unread is None and reply is not None:
+                    try:
+                        report.monitor_tests += parse_test_results(reply)
+                        report.note("06", ServiceRead(READ))
+                        continue
+                    except DecodeError as err:
+                        unread = ServiceRead(ADAPTER_ERROR, detail=str(err))
+                assert unread is not None
+                if unread.status == NO_ANSWER or (unread.status == REFUSED and unread.complete):
+                    unread = ServiceRead(
+                        NO_DATA, detail=f"monitor {requests[ecu_id][1]:02X} gave no result"
+                    )
+                report.note("06", unread)
+
+    def _monitor_ids(self, ecu_id: str, first: bytes) -> list[int]:
+        """The monitor ids an ECU has results for: bitmap 00, then the further bitmaps
+        it claims, asked together (allowed for support bitmaps only)."""
+        # some emulations leave out the echoed monitor id before the first bitmap
+        bitmaps = {0x00: first if len(first) == 4 else first[1:5]}
+        claimed = supported_pids(0, bitmaps[0x00])
+        if 0x20 in claimed:
+            replies, _faults = self.ask({ecu_id: bytes((0x06, *SUPPORT_PIDS[1:6]))})
+            reply = replies.get(ecu_id, b"")
+            body = reply[1:] if reply[:1] == b"\x46" else b""
+            for i in range(0, len(body) - 4, 5):
+                bitmaps[body[i]] = body[i + 1 : i + 5]
+        mids: list[int] = []
+        for base, bitmap in bitmaps.items():
+            mids += [m for m in supported_pids(base, bitmap) if m not in SUPPORT_PIDS]
+        return mids
+
+    def _other_modules(self) -> None:
+        """Modules beyond the OBD ones (airbag, ABS, body, TPMS): whoever answers a
+        tester-present on the diagnostic ids, all asked at once."""
+        probe = getattr(self.link, "probe", None)
+        if probe is None:
+            return  # an ELM327 would need one header change per id: OBD ECUs only
+        extended = bool(getattr(getattr(self.link, "addressing", None), "extended", False))
+        try:
+            found = probe(uds_candidates(extended, set(self.ecus)), TESTER_PRESENT)
+            # Only a module that also answers for its fault memory is listed: gateways
+            # and emulations may echo tester-present from every id.
+            confirmed = probe(sorted(found), b"\x19\x02\xff") if found else {}
+        except (AdapterVanished, DeviceTimeout):
+            raise
+        except AdapterError as err:
+            log.warning("no probe for other modules: %s", err)
+            return
+        if len(confirmed) < len(found):
+            log.info("%d ids answered tester-present only", len(found) - len(confirmed))
+        for ecu_id in sorted(confirmed):
+            self.ecus[ecu_id] = EcuReport(ecu_id, kind="uds")
+
+    def _fault_memory(self) -> None:
+        """UDS ReadDTCInformation on every ECU; an OBD ECU silent on it speaks no UDS."""
+        for ecu_id, report in sorted(self.ecus.items()):
+            outcome = read_fault_memory(self.link, ecu_id, self.language)
+            if outcome.status == READ:
+                report.uds_dtcs = list(outcome.value)
+                report.note("19", ServiceRead(READ))
+            elif outcome.status == NO_ANSWER and report.kind == "obd":
+                report.note("19", ServiceRead(NO_DATA, detail="no UDS fault memory"))
+            else:
+                report.note("19", ServiceRead(outcome.status, outcome.nrc, outcome.detail))
+            if report.kind == "uds" and report.name is None:
+                report.name = read_name(self.link, ecu_id)
+
+    def _battery(self) -> None:
+        """The traction battery block, from the ECU that keeps it (the others refuse)."""
+        for ecu_id, report in sorted(self.ecus.items()):
+            if report.reads.get("19", ServiceRead(NO_DATA)).status != READ:
+                continue
+            outcome = read_battery(self.link, ecu_id)
+            if outcome.status == READ:
+                report.battery = dict(outcome.value)
+                report.note("22", ServiceRead(READ))
+            elif outcome.status in (REFUSED, NO_ANSWER):
+                continue  # this ECU keeps no battery data
+            else:
+                report.note("22", ServiceRead(outcome.status, outcome.nrc, outcome.detail))
 
     def _support_chain(self) -> None:
         """Follow the bitmaps 20, 40 ... E0 that each ECU claims, several per request."""
@@ -658,7 +806,7 @@ class _Scan:
 def _cut_short(scan: _Scan, error: str) -> None:
     """The link failed midway: every required service not yet asked is unread."""
     for report in scan.ecus.values():
-        for service in ("01", "03", "07", "0A"):
+        for service in ("01", "03", "07", "0A") if report.kind == "obd" else ("19",):
             if service not in report.reads:
                 report.note(service, ServiceRead(ADAPTER_ERROR, detail=f"scan cut short: {error}"))
 
@@ -669,12 +817,13 @@ def scan_vehicle(
     *,
     language: str = "en",
     pids: list[int] | None = None,
+    full_system: bool = True,
 ) -> ScanResult:
     """Scan every responding ECU. Raises NoVehicleResponse when nothing answers at all;
     otherwise the result says per ECU and service what was read, and is `incomplete`
     with its reasons when anything was not (a link that fails midway included)."""
     started = time.perf_counter()
-    scan = _Scan(link, progress, language, pids)
+    scan = _Scan(link, progress, language, pids, full_system)
     error = None
     try:
         scan.run()
@@ -690,8 +839,10 @@ def scan_vehicle(
             voltage = link.adapter_voltage()
         except AdapterError as err:
             log.info("no adapter voltage: %s", err)
-    ecus = [scan.ecus[e] for e in sorted(scan.ecus)]
+    # the OBD ECUs first, as before; the modules only a full-system scan finds after them
+    ecus = sorted(scan.ecus.values(), key=lambda ecu: (ecu.kind != "obd", ecu.id))
     reasons = incomplete_reasons(ecus, language)
+    vin_info = decode_vin(scan.vin, datetime.date.today().year + 1)
     return ScanResult(
         vin=scan.vin,
         protocol=link.protocol,
@@ -701,6 +852,13 @@ def scan_vehicle(
         error=error or (str(reasons[0]["reason"]) if reasons else None),
         reasons=reasons,
         adapter_voltage=voltage,
+        vin_info=vin_info,
+        im_readiness=im_verdict(
+            [ecu.readiness for ecu in ecus if ecu.kind == "obd"],
+            vin_info["model_year"]
+            if vin_info and isinstance(vin_info["model_year"], int)
+            else None,
+        ),
     )
 
 

@@ -46,7 +46,12 @@ def test_petrol_car_scan_finds_both_ecus_codes_and_values(petrol: CanObdLink) ->
     result = scan_vehicle(petrol, progress=lambda what, fraction: steps.append(what))
     assert result.vin == "LSVAU2180N2183741"
     assert result.protocol == "ISO 15765-4 CAN 11-bit"
-    assert [e.id for e in result.ecus] == ["7E8", "7E9"]
+    assert [(e.id, e.kind) for e in result.ecus] == [
+        ("7E8", "obd"),
+        ("7E9", "obd"),
+        ("768", "uds"),
+        ("778", "uds"),
+    ]
     assert _codes(result, "7E8") == [
         ("stored", "P0301"),
         ("pending", "P0420"),
@@ -92,8 +97,9 @@ def test_ev_isolation_fault_waits_out_response_pending() -> None:
     sim = EcuSimulator(can.Bus(interface="virtual", channel=channel), "ev_isolation", own_bus=True)
     with sim, connect_can("virtual", channel) as link:
         result = scan_vehicle(link)
-    assert [e.id for e in result.ecus] == ["7E8", "7EB", "7EC"]
+    assert [e.id for e in result.ecus] == ["7E8", "7EB", "7EC", "748", "758"]
     assert _codes(result, "7EB") == [("stored", "P0AA6"), ("permanent", "P0AA6")]
+    assert not result.incomplete, result.reasons
     vcu = result.ecus[0]
     assert vcu.pids[0x42].value == pytest.approx(11.6, abs=0.1)
     assert vcu.pids[0x51].value == "electric"
@@ -106,7 +112,12 @@ def test_29_bit_vehicle_is_detected_and_scanned() -> None:
     with sim, connect_can("virtual", channel) as link:
         result = scan_vehicle(link)
     assert result.protocol == "ISO 15765-4 CAN 29-bit"
-    assert [e.id for e in result.ecus] == ["18DAF110", "18DAF118"]
+    assert [(e.id, e.kind) for e in result.ecus] == [
+        ("18DAF110", "obd"),
+        ("18DAF118", "obd"),
+        ("18DAF128", "uds"),
+    ]
+    assert [c.code for c in result.ecus[2].uds_dtcs] == ["C0040-29"]
     assert result.ecus[0].readiness["ignition"] == "compression"
     assert result.vin == "WDB9066351S123456"
 
