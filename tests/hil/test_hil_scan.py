@@ -9,7 +9,6 @@ import time
 from typing import Any
 
 import can
-import pytest
 
 from drivers.ecu_sim import EcuSimulator
 from drivers.obd.can_link import connect_can
@@ -25,23 +24,6 @@ def _comparable(result: ScanResult) -> dict[str, Any]:
     for transport_only in ("elapsed_ms", "protocol", "adapter_voltage"):
         doc.pop(transport_only)
     return doc
-
-
-def _vcan0_available() -> str | None:
-    try:
-        check = subprocess.run(["ip", "link", "show", "vcan0"], capture_output=True, timeout=5)
-        if check.returncode != 0:
-            made = subprocess.run(
-                ["ip", "link", "add", "dev", "vcan0", "type", "vcan"],
-                capture_output=True,
-                timeout=5,
-            )
-            if made.returncode != 0:
-                return f"kernel has no vcan: {made.stderr.decode().strip()}"
-        subprocess.run(["ip", "link", "set", "up", "vcan0"], capture_output=True, timeout=5)
-    except (OSError, subprocess.TimeoutExpired) as err:
-        return f"cannot manage links: {err}"
-    return None
 
 
 def test_emulator_gives_the_same_scan_over_slcan_and_over_our_elm_driver(
@@ -74,46 +56,6 @@ def test_simulator_on_virtual_gives_the_same_scan_twice() -> None:
     assert [(e.id, e.name, sorted(e.pids), e.readiness) for e in first.ecus] == [
         (e.id, e.name, sorted(e.pids), e.readiness) for e in second.ecus
     ]
-
-
-def test_socketcan_vcan0_with_the_simulator_in_another_process() -> None:
-    reason = _vcan0_available()
-    if reason:
-        pytest.skip(f"socketcan vcan0 unavailable: {reason}")
-    sim = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "station.cli",
-            "ecu-sim",
-            "--interface",
-            "socketcan",
-            "--channel",
-            "vcan0",
-            "--profile",
-            "hybrid",
-            "--duration",
-            "60",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert sim.stdout is not None
-        sim.stdout.readline()
-        time.sleep(0.3)
-        with connect_can("socketcan", "vcan0") as link:
-            over_vcan = scan_vehicle(link)
-    finally:
-        sim.terminate()
-        sim.wait(timeout=10)
-    channel = f"hil-{next(_channels)}"
-    sim_here = EcuSimulator(can.Bus(interface="virtual", channel=channel), "hybrid", own_bus=True)
-    with sim_here, connect_can("virtual", channel) as link:
-        over_virtual = scan_vehicle(link)
-    assert over_vcan.vin == over_virtual.vin
-    assert over_vcan.codes() == over_virtual.codes()
-    assert [sorted(e.pids) for e in over_vcan.ecus] == [sorted(e.pids) for e in over_virtual.ecus]
 
 
 def test_elm_driver_asks_one_ecu_physically_and_returns_to_functional(
