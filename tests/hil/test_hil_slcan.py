@@ -80,7 +80,8 @@ def test_simulator_over_slcan_finds_what_it_finds_over_virtual(
     pty_pair: tuple[str, str], profile: str
 ) -> None:
     ours, theirs = pty_pair
-    with EcuSimulator.open("slcan", theirs, profile), connect_can("slcan", ours) as link:
+    # two pty hops and two slcan parsers: a wider response window than on a real bus
+    with EcuSimulator.open("slcan", theirs, profile), connect_can("slcan", ours, p2=0.2) as link:
         over_slcan = scan_vehicle(link)
     channel = f"hil-slcan-{next(_channels)}"
     with (
