@@ -32,7 +32,13 @@ from station.lifecycle import Status, WorkOrderFacts
 from station.prediagnosis import parse as parse_prediagnosis
 from station.private import SYNC_TOKEN_FILE, read_secret, write_secret
 from station.store import Store, Transaction
-from station.vehicles import insert_vehicle, parse_powertrain, plate_key, plausible_year
+from station.vehicles import (
+    Powertrain,
+    insert_vehicle,
+    parse_powertrain,
+    plate_key,
+    plausible_year,
+)
 from station.vin import check_vin
 from station.workshop import SYSTEM
 
@@ -190,32 +196,77 @@ def _one(tx: Transaction, sql: str, params: tuple[Any, ...]) -> dict[str, Any] |
     return dict(zip([c[0] for c in cursor_.description], row, strict=True))
 
 
-def _appointment(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:
+@dataclass(frozen=True)
+class Booking:
+    """A booking from the customer app, checked: what a station or the hub files from it."""
+
+    cloud_id: str
+    name: str
+    phone: str | None
+    language: str
+    vin: str | None
+    plate: str | None
+    make: str | None
+    model: str | None
+    year: int | None
+    powertrain: Powertrain
+    scheduled_at: str | None
+    complaint: str
+    prediagnosis: str  # JSON
+
+
+def parse_booking(p: Mapping[str, Any]) -> Booking:
+    """The `appointment.booked` change's payload, checked; raises `InvalidInput`."""
     cloud_id = str(p.get("id") or "")
     if not cloud_id:
         raise InvalidInput("an appointment from the cloud has an id")
-    if _one(tx, "SELECT id FROM appointments WHERE cloud_id = ?", (cloud_id,)):
-        return "duplicate", "appointment already received"
     customer = p.get("customer") or {}
     vehicle = p.get("vehicle") or {}
     name = limits.check(limits.NAME, str(customer.get("name") or "").strip())
     if not name:
         raise InvalidInput("the appointment names no customer")
-    complaint = limits.check(limits.COMPLAINT, str(p.get("complaint") or ""))
-    language = customer.get("language") if customer.get("language") in ("zh", "en") else "zh"
     vin = check_vin(str(vehicle["vin"])).vin if vehicle.get("vin") else None
     plate = plate_key(str(vehicle.get("plate") or "")) or None
     if vin is None and plate is None:
         raise InvalidInput("the appointment identifies no vehicle")
-    existing = (
-        _one(tx, "SELECT id, customer_id FROM vehicles WHERE vin = ?", (vin,))
-        if vin
-        else _one(tx, "SELECT id, customer_id FROM vehicles WHERE plate = ? ORDER BY id", (plate,))
+    year = vehicle.get("year")
+    return Booking(
+        cloud_id=cloud_id,
+        name=name,
+        phone=limits.check_optional(limits.PHONE, customer.get("phone")),
+        language=str(customer["language"]) if customer.get("language") in ("zh", "en") else "zh",
+        vin=vin,
+        plate=plate,
+        make=limits.check_optional(limits.MAKE_MODEL, vehicle.get("make")),
+        model=limits.check_optional(limits.MAKE_MODEL, vehicle.get("model")),
+        year=int(year) if isinstance(year, int) and plausible_year(year) else None,
+        powertrain=parse_powertrain(str(vehicle.get("powertrain") or "ICE")),
+        scheduled_at=str(p["scheduled_at"]) if p.get("scheduled_at") else None,
+        complaint=limits.check(limits.COMPLAINT, str(p.get("complaint") or "")),
+        prediagnosis=json.dumps(
+            parse_prediagnosis(p.get("prediagnosis")).to_json(), ensure_ascii=False
+        ),
     )
-    phone = limits.check_optional(limits.PHONE, customer.get("phone"))
+
+
+def _appointment(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:
+    booking = parse_booking(p)
+    if _one(tx, "SELECT id FROM appointments WHERE cloud_id = ?", (booking.cloud_id,)):
+        return "duplicate", "appointment already received"
+    existing = (
+        _one(tx, "SELECT id, customer_id FROM vehicles WHERE vin = ?", (booking.vin,))
+        if booking.vin
+        else _one(
+            tx, "SELECT id, customer_id FROM vehicles WHERE plate = ? ORDER BY id", (booking.plate,)
+        )
+    )
     known = (
-        _one(tx, "SELECT id FROM customers WHERE name = ? AND phone = ?", (name, phone))
-        if phone
+        _one(
+            tx,
+            "SELECT id FROM customers WHERE name = ? AND phone = ?",
+            (booking.name, booking.phone),
+        )
+        if booking.phone
         else None
     )
     if known is not None:
@@ -223,33 +274,35 @@ def _appointment(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:
     elif existing is not None and existing["customer_id"] is not None:
         customer_id = int(existing["customer_id"])
     else:
-        row = {"name": name, "phone": phone, "language": language, "created_at": tx.at}
-        customer_id = tx.insert("customers", row)
-        tx.record("customer.added", "customer", customer_id, row)
+        person = {
+            "name": booking.name,
+            "phone": booking.phone,
+            "language": booking.language,
+            "created_at": tx.at,
+        }
+        customer_id = tx.insert("customers", person)
+        tx.record("customer.added", "customer", customer_id, person)
     if existing is not None:
         vehicle_id = int(existing["id"])
     else:
-        year = vehicle.get("year")
         vehicle_id = insert_vehicle(
             tx,
-            vin=vin,
-            plate=plate,
-            make=limits.check_optional(limits.MAKE_MODEL, vehicle.get("make")),
-            model=limits.check_optional(limits.MAKE_MODEL, vehicle.get("model")),
-            year=int(year) if isinstance(year, int) and plausible_year(year) else None,
-            powertrain=parse_powertrain(str(vehicle.get("powertrain") or "ICE")),
+            vin=booking.vin,
+            plate=booking.plate,
+            make=booking.make,
+            model=booking.model,
+            year=booking.year,
+            powertrain=booking.powertrain,
             customer_id=customer_id,
             vin_warning=None,
         )
     row = {
         "customer_id": customer_id,
         "vehicle_id": vehicle_id,
-        "scheduled_at": str(p.get("scheduled_at") or tx.at),
-        "complaint": complaint,
-        "prediagnosis": json.dumps(
-            parse_prediagnosis(p.get("prediagnosis")).to_json(), ensure_ascii=False
-        ),
-        "cloud_id": cloud_id,
+        "scheduled_at": booking.scheduled_at or tx.at,
+        "complaint": booking.complaint,
+        "prediagnosis": booking.prediagnosis,
+        "cloud_id": booking.cloud_id,
         "created_at": tx.at,
     }
     appointment_id = tx.insert("appointments", row)

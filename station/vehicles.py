@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from station import limits
 from station.errors import InvalidInput
@@ -34,6 +34,36 @@ def plausible_year(year: int) -> bool:
     return 1950 <= year <= 2100
 
 
+def vehicle_row(
+    *,
+    vin: str | None,
+    plate: str | None,
+    make: str | None,
+    model: str | None,
+    year: int | None,
+    powertrain: Powertrain,
+    customer_id: int | None,
+    vin_warning: str | None,
+    at: str,
+) -> dict[str, Any]:
+    """A vehicle's columns as the station and the workshop hub both write them."""
+    limits.check_optional(limits.PLATE, plate)
+    limits.check_optional(limits.MAKE_MODEL, make)
+    limits.check_optional(limits.MAKE_MODEL, model)
+    return {
+        "vin": vin,
+        "vin_reversed": vin[::-1] if vin else None,
+        "plate": plate,
+        "make": make,
+        "model": model,
+        "year": year,
+        "powertrain": powertrain.value,
+        "customer_id": customer_id,
+        "vin_warning": vin_warning,
+        "created_at": at,
+    }
+
+
 def insert_vehicle(
     tx: Transaction,
     *,
@@ -51,21 +81,17 @@ def insert_vehicle(
     `vin_reversed` only serves the search by the VIN's last characters: it stays out
     of the event.
     """
-    limits.check_optional(limits.PLATE, plate)
-    limits.check_optional(limits.MAKE_MODEL, make)
-    limits.check_optional(limits.MAKE_MODEL, model)
-    row = {
-        "vin": vin,
-        "vin_reversed": vin[::-1] if vin else None,
-        "plate": plate,
-        "make": make,
-        "model": model,
-        "year": year,
-        "powertrain": powertrain.value,
-        "customer_id": customer_id,
-        "vin_warning": vin_warning,
-        "created_at": tx.at,
-    }
+    row = vehicle_row(
+        vin=vin,
+        plate=plate,
+        make=make,
+        model=model,
+        year=year,
+        powertrain=powertrain,
+        customer_id=customer_id,
+        vin_warning=vin_warning,
+        at=tx.at,
+    )
     vehicle_id = tx.insert("vehicles", row)
     tx.record(
         "vehicle.added",

@@ -21,8 +21,9 @@ from typing import Any
 
 from station import lifecycle, replica
 from station.auth import hash_pin
-from station.errors import InvalidInput
+from station.errors import InvalidInput, StationError
 from station.findings import ApprovalState, Decision, state_after
+from station.inbox import parse_booking
 from station.lifecycle import Status
 from station.prediagnosis import parse as parse_prediagnosis
 from station.truth import waiting_count, waiting_text
@@ -750,7 +751,15 @@ class CloudService:
                     at,
                 ),
             )
-            self._add_change(tx, workshop, "appointment.booked", row)
+            if hub.uses_records(tx, workshop):
+                # A workshop of terminals: the hub files the booking once, as shared rows.
+                try:
+                    booking_rows = hub.appointment_rows(tx, workshop, parse_booking(row), at)
+                except InvalidInput as err:
+                    raise Refused(str(err)) from err
+                self._add_change(tx, workshop, replica.ROWS_CHANGED, {"rows": booking_rows})
+            else:
+                self._add_change(tx, workshop, "appointment.booked", row)
         return appointment_id
 
     def cancel_appointment(self, appointment_id: str) -> None:
@@ -763,7 +772,14 @@ class CloudService:
             if row["status"] != "open":
                 raise Refused(f"the appointment is {row['status']}", 409)
             tx.run("UPDATE appointments SET status = 'cancelled' WHERE id = ?", (appointment_id,))
-            self._add_change(tx, row["workshop"], "appointment.cancelled", {"id": appointment_id})
+            if hub.uses_records(tx, row["workshop"]):
+                rows = hub.appointment_cancelled(tx, row["workshop"], appointment_id)
+                if rows:
+                    self._add_change(tx, row["workshop"], replica.ROWS_CHANGED, {"rows": rows})
+            else:
+                self._add_change(
+                    tx, row["workshop"], "appointment.cancelled", {"id": appointment_id}
+                )
 
     def _tracked(self, tx: CloudTx, public_id: str) -> dict[str, Any]:
         wo = tx.one("SELECT * FROM work_orders WHERE public_id = ?", (public_id,))
@@ -969,12 +985,42 @@ class CloudService:
                 "UPDATE work_orders SET cancel_requested_at = ? WHERE public_id = ?",
                 (changed["cancel_requested_at"], public_id),
             )
+            if wo["station_id"] == hub.workshop_key(wo["workshop"]):
+                self._hub_cancel(tx, wo, at)
+                return
             self._add_change(
                 tx,
                 wo["workshop"],
                 "work_order.cancel_requested",
                 {"station_id": wo["station_id"], "work_order_id": int(wo["local_id"]), "at": at},
             )
+
+    def _hub_cancel(self, tx: CloudTx, wo: Mapping[str, Any], at: str) -> None:
+        """A workshop of terminals: the hub cancels, for the tracker and for every terminal."""
+        try:
+            rows = hub.cancel_rows(tx, str(wo["workshop"]), int(wo["local_id"]), at)
+        except StationError as err:
+            raise Refused(str(err), 409) from err
+        if not rows:
+            raise Refused("the work order has not reached the workshop hub yet", 409)
+        moved, event = rows[0]["row"], rows[1]["row"]
+        tx.run(
+            "UPDATE work_orders SET status = ?, version = ?, status_since = ? "
+            "WHERE station_id = ? AND local_id = ?",
+            (moved["status"], moved["version"], at, wo["station_id"], wo["local_id"]),
+        )
+        self._progress_event(
+            tx,
+            str(wo["station_id"]),
+            int(event["id"]),
+            wo,
+            event["from_status"],
+            event["to_status"],
+            int(moved["version"]),
+            event,
+            "customer",
+        )
+        self._add_change(tx, str(wo["workshop"]), replica.ROWS_CHANGED, {"rows": rows})
 
     # -- the station's own reads ------------------------------------------------
 

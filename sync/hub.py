@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from station import replica
+from station import lifecycle, replica
 from station.identity import BLOCK, check_terminal_name, terminal_code
+from station.inbox import Booking
+from station.lifecycle import Status, WorkOrderFacts
+from station.vehicles import vehicle_row
+from station.workshop import SYSTEM
 from sync.cloud_db import CloudTx
 
 log = logging.getLogger(__name__)
@@ -133,6 +137,137 @@ def add_hub_row(tx: CloudTx, workshop: str, table: str, row: Mapping[str, Any]) 
     full = {"id": row_id, **row}
     _store(tx, workshop, table, str(row_id), full)
     return {"table": table, "key": str(row_id), "row": full}
+
+
+def _find(
+    tx: CloudTx, workshop: str, table: str, match: Callable[[dict[str, Any]], bool]
+) -> dict[str, Any] | None:
+    """The workshop's first row of `table` that `match` accepts (a scan: the hub's lookups
+    by VIN, plate or phone happen once per booking)."""
+    rows = tx.all("SELECT row FROM records WHERE workshop = ? AND tbl = ?", (workshop, table))
+    found = [r for r in (json.loads(x["row"]) for x in rows) if match(r)]
+    return min(found, key=lambda r: int(r["id"])) if found else None
+
+
+def appointment_rows(tx: CloudTx, workshop: str, booking: Booking, at: str) -> list[dict[str, Any]]:
+    """A booking filed as the workshop's rows, once, at the hub: the same matching of the
+    customer (name and phone) and the car (VIN, else plate) a lone station makes."""
+    changes: list[dict[str, Any]] = []
+    if booking.vin:
+        vehicle = _find(tx, workshop, "vehicles", lambda r: r["vin"] == booking.vin)
+    else:
+        vehicle = _find(tx, workshop, "vehicles", lambda r: r["plate"] == booking.plate)
+    customer = (
+        _find(
+            tx,
+            workshop,
+            "customers",
+            lambda r: r["name"] == booking.name and r["phone"] == booking.phone,
+        )
+        if booking.phone
+        else None
+    )
+    if customer is not None:
+        customer_id = int(customer["id"])
+    elif vehicle is not None and vehicle["customer_id"] is not None:
+        customer_id = int(vehicle["customer_id"])
+    else:
+        added = add_hub_row(
+            tx,
+            workshop,
+            "customers",
+            {
+                "name": booking.name,
+                "phone": booking.phone,
+                "language": booking.language,
+                "created_at": at,
+            },
+        )
+        changes.append(added)
+        customer_id = int(added["row"]["id"])
+    if vehicle is not None:
+        vehicle_id = int(vehicle["id"])
+    else:
+        added = add_hub_row(
+            tx,
+            workshop,
+            "vehicles",
+            vehicle_row(
+                vin=booking.vin,
+                plate=booking.plate,
+                make=booking.make,
+                model=booking.model,
+                year=booking.year,
+                powertrain=booking.powertrain,
+                customer_id=customer_id,
+                vin_warning=None,
+                at=at,
+            ),
+        )
+        changes.append(added)
+        vehicle_id = int(added["row"]["id"])
+    changes.append(
+        add_hub_row(
+            tx,
+            workshop,
+            "appointments",
+            {
+                "customer_id": customer_id,
+                "vehicle_id": vehicle_id,
+                "scheduled_at": booking.scheduled_at or at,
+                "complaint": booking.complaint,
+                "prediagnosis": booking.prediagnosis,
+                "cloud_id": booking.cloud_id,
+                "status": "open",
+                "created_at": at,
+            },
+        )
+    )
+    return changes
+
+
+def appointment_cancelled(tx: CloudTx, workshop: str, cloud_id: str) -> list[dict[str, Any]]:
+    """The customer cancelled a booking: its shared row says so (if nobody arrived yet)."""
+    row = _find(tx, workshop, "appointments", lambda r: r["cloud_id"] == cloud_id)
+    if row is None or row["status"] != "open":
+        return []
+    row = {**row, "status": "cancelled"}
+    _store(tx, workshop, "appointments", str(row["id"]), row)
+    return [{"table": "appointments", "key": str(row["id"]), "row": row}]
+
+
+def cancel_rows(tx: CloudTx, workshop: str, wo_id: int, at: str) -> list[dict[str, Any]]:
+    """The customer cancelled: the hub makes the move itself with the lifecycle's rules (a
+    terminal's later move made on the old version is then refused and told)."""
+    wo = record(tx, workshop, "work_orders", str(wo_id))
+    if wo is None:
+        return []
+    current = Status(str(wo["status"]))
+    lifecycle.check_transition(current, Status.CANCELLED, WorkOrderFacts())
+    moved = {
+        **wo,
+        "status": Status.CANCELLED.value,
+        "version": int(wo["version"]) + 1,
+        "status_since": at,
+    }
+    _store(tx, workshop, "work_orders", str(wo_id), moved)
+    text = lifecycle.progress_text(Status.CANCELLED)
+    event = add_hub_row(
+        tx,
+        workshop,
+        "progress_events",
+        {
+            "work_order_id": wo_id,
+            "from_status": current.value,
+            "to_status": Status.CANCELLED.value,
+            "text_en": text.en,
+            "text_zh": text.zh,
+            "note": "cancelled by the customer",
+            "at": at,
+            "actor": SYSTEM.user_id,
+        },
+    )
+    return [{"table": "work_orders", "key": str(wo_id), "row": moved}, event]
 
 
 def uses_records(tx: CloudTx, workshop: str) -> bool:

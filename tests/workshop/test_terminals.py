@@ -232,3 +232,57 @@ def test_cuts_delays_duplicates_and_reordering_between_a_bay_and_the_hub_change_
     assert hub_digest(hub) == bay.digest() == desk.digest()
     assert len(desk.store.query("SELECT id FROM findings")) == 4
     print(f"\nrequests {counters.requests}, cuts {counters.cuts}, failed runs {failures}")
+
+
+def test_a_booking_from_the_customer_app_reaches_every_terminal_once(
+    tmp_path: Path, hub: Any
+) -> None:
+    desk, bay2 = join(hub, tmp_path, "desk"), join(hub, tmp_path, "bay-2")
+    known = desk.workshop.add_vehicle(
+        desk.admin, "LSVAU2180N2183741", "粤B12345", Powertrain.ICE, "BYD", "Qin", 2019
+    ).id
+    desk.sync()
+    booking = {
+        "customer": {"name": "王芳", "phone": "+86 138 0000 0001", "language": "zh"},
+        "vehicle": {"vin": "LSVAU2180N2183741"},
+        "scheduled_at": "2026-12-01T09:00:00Z",
+        "complaint": "squeal when braking",
+        "prediagnosis": {"codes_seen": ["P0301"]},
+    }
+    cloud_id = hub.service.book_appointment("Harbour Motors", booking)
+    settle(desk, bay2, rounds=1)
+    for t in (desk, bay2):
+        rows = t.store.query("SELECT vehicle_id, cloud_id, status, complaint FROM appointments")
+        assert rows == [
+            {
+                "vehicle_id": known,
+                "cloud_id": cloud_id,
+                "status": "open",
+                "complaint": "squeal when braking",
+            }
+        ]
+    hub.service.cancel_appointment(cloud_id)
+    settle(desk, bay2, rounds=1)
+    assert {
+        t.store.query("SELECT status FROM appointments")[0]["status"] for t in (desk, bay2)
+    } == {"cancelled"}
+    assert hub_digest(hub) == desk.digest() == bay2.digest()
+
+
+def test_a_cancellation_by_the_customer_is_made_at_the_hub_and_a_later_move_is_told(
+    tmp_path: Path, hub: Any
+) -> None:
+    desk, bay2 = join(hub, tmp_path, "desk"), join(hub, tmp_path, "bay-2")
+    wo = _open_work_order(desk, "粤B24680")
+    settle(desk, bay2, rounds=1)
+    public_id = desk.client.cloud_work_order(wo)["public_id"]
+    bay2.workshop.change_status(bay2.admin, wo, Status.DIAGNOSING)  # not yet pushed
+    hub.service.request_cancel(public_id)
+    bay2.sync()
+    assert bay2.workshop.work_order(wo)["status"] == "cancelled"
+    note = replica.conflict_notes(bay2.store)[0]
+    assert "the work order is cancelled" in note.summary()
+    desk.sync()
+    assert desk.workshop.work_order(wo)["status"] == "cancelled"
+    assert hub.service.customer_view(public_id)["status"] == "cancelled"
+    assert hub_digest(hub) == desk.digest() == bay2.digest()
