@@ -176,7 +176,6 @@ class CloudService:
                     "failed_attempts": 0,
                     "active": 1,
                     "created_at": at,
-                    "pin_pepper": digest.pepper_version,
                 },
             )
             self._add_change(tx, workshop, replica.ROWS_CHANGED, {"rows": [row]})
