@@ -202,10 +202,7 @@ def report_id(station_id: str, wo_number: str, version: int) -> str:
 
 
 def next_version(workshop: Workshop, wo_id: int) -> int:
-    row = workshop.store.query_one(
-        "SELECT COALESCE(MAX(version), 0) + 1 AS v FROM reports WHERE work_order_id = ?", (wo_id,)
-    )
-    return int(row["v"]) if row else 1
+    return workshop.next_report_version(wo_id)
 
 
 def photo_store(workshop: Workshop) -> PhotoStore:
@@ -262,9 +259,7 @@ def assemble(
     """
     wo = workshop.work_order(wo_id)
     vehicle = workshop.vehicle(wo["vehicle_id"])
-    customer = (
-        workshop.store.query_one("SELECT * FROM customers WHERE id = ?", (wo["customer_id"],)) or {}
-    )
+    customer = workshop.customer(wo["customer_id"]) or {}
     shop = profile.current(workshop.store)
     lang = language or customer.get("language") or shop.language
     if lang not in texts.LANGUAGES:
@@ -272,9 +267,7 @@ def assemble(
     version = version or next_version(workshop, wo_id)
     station_id = workshop.store.meta("station_id") or "station"
     rid = report_id(station_id, wo["number"], version)
-    check_in = workshop.store.query_one(
-        "SELECT * FROM check_ins WHERE work_order_id = ? ORDER BY id DESC LIMIT 1", (wo_id,)
-    )
+    check_in = workshop.latest_check_in(wo_id)
     mileage = check_in["mileage_km"] if check_in else workshop.last_mileage(vehicle["id"])
     moment = issued_at or workshop.store.clock()
     issued_on = timestamp(moment)[:10]
@@ -695,9 +688,7 @@ def _measurements(
     lines = []
     ratings: list[str] = []
     replaced = 0
-    for checklist in workshop.store.query(
-        "SELECT * FROM checklists WHERE work_order_id = ? ORDER BY id", (wo_id,)
-    ):
+    for checklist in workshop.checklists(wo_id):
         template = load_template(checklist["template_id"], checklist["template_version"])
         results = workshop.checklist_results(checklist["id"])
         for item in template.items:

@@ -68,13 +68,7 @@ def photo_loader(workshop: Workshop, data_dir: Path) -> PhotoLoader:
     """Scaled photos from the station's photo store, through the cache in the data folder."""
     photos = photo_store(workshop)
 
-    def size_of(sha256: str) -> tuple[int, int] | None:
-        row = workshop.store.query_one(
-            "SELECT width, height FROM photos WHERE sha256 = ? LIMIT 1", (sha256,)
-        )
-        return (int(row["width"]), int(row["height"])) if row else None
-
-    cache = PhotoCache(Path(data_dir) / CACHE_FOLDER, photos.read, size_of)
+    cache = PhotoCache(Path(data_dir) / CACHE_FOLDER, photos.read, workshop.photo_size)
     return cache.scaled
 
 
@@ -130,8 +124,8 @@ def issue_report(
     _write_once(folder / f"{base}.json", data.to_json().encode("utf-8"))
     sha = hashlib.sha256(signed).hexdigest()
     record = workshop.record_report_issued(actor, wo_id, sha, path.name, data.language)
-    recorded = workshop.store.query_one("SELECT version FROM reports WHERE id = ?", (record.id,))
-    if recorded is None or recorded["version"] != data.version:
+    recorded = workshop.report_record(wo_id, data.version)
+    if recorded is None or recorded["id"] != record.id:
         raise ReportError(
             f"report version clash on {data.work_order['number']}: another report was issued at the same time"
         )
@@ -143,9 +137,7 @@ def issue_report(
 
 def _drop_unrecorded(workshop: Workshop, wo_id: int, version: int, paths: list[Path]) -> None:
     """Files of a version the store never recorded are leftovers of an interrupted issue."""
-    if workshop.store.query_one(
-        "SELECT id FROM reports WHERE work_order_id = ? AND version = ?", (wo_id, version)
-    ):
+    if workshop.report_record(wo_id, version):
         return
     for path in paths:
         if path.exists():

@@ -59,6 +59,13 @@ def register(
     unlock.add_argument("name")
     actor_options(unlock)
     unlock.set_defaults(handler=run_user_unlock)
+    recover = user_sub.add_parser(
+        "recover", parents=[common], help="let a locked-out admin back in with the recovery code"
+    )
+    recover.add_argument("name")
+    recover.add_argument("--recovery-code", required=True, help="the code printed at init")
+    recover.add_argument("--new-pin", required=True, help="the admin's new PIN (4-8 digits)")
+    recover.set_defaults(handler=run_user_recover)
 
     prof = commands.add_parser("profile", parents=[common], help="the workshop's profile")
     prof_sub = prof.add_subparsers(dest="profile_command", required=True, metavar="ACTION")
@@ -143,6 +150,12 @@ def run_init(args: argparse.Namespace) -> int:
         config.database_path, args.workshop, args.station_id, args.admin, pin, config
     )
     print(f"station {workshop.store.meta('station_id')} ready in {config.data_dir}")
+    code = workshop.issue_recovery_code(workshop.login(args.admin, pin))
+    print(
+        f"admin recovery code: {code}\n"
+        "keep it on paper in the workshop safe: with `station user recover` it lets an admin "
+        "back in after too many wrong PINs, once"
+    )
     return EXIT_OK
 
 
@@ -247,6 +260,14 @@ def _print_profile(shown: profile.Profile, config: Config, as_json: bool) -> Non
         ("language", shown.language),
     ):
         print(f"{label:<9} {value or '-'}")
+
+
+def run_user_recover(args: argparse.Namespace) -> int:
+    workshop = open_workshop(config_from_args(args))
+    next_code = workshop.recover_admin(args.name, args.recovery_code, args.new_pin)
+    print(f"admin {args.name} unlocked with a new PIN")
+    print(f"the old recovery code is spent; the new one: {next_code}")
+    return EXIT_OK
 
 
 def resolve_work_order(workshop: Workshop, reference: str) -> dict[str, Any]:

@@ -317,9 +317,7 @@ class DemoVisit:
         receipt = [[(x, y + 10) for x, y in stroke] for stroke in demo_signature_strokes()]
         signature = self.workshop.record_signature(advisor, receipt, 600, 200)
         self.workshop.hand_over(advisor, self.wo_id, self.customer_name, signature)
-        follow_ups = self.workshop.store.query(
-            "SELECT kind FROM follow_ups WHERE work_order_id = ?", (self.wo_id,)
-        )
+        follow_ups = self.workshop.follow_ups(self.wo_id)
         due = self.workshop.next_service_due(self.vehicle["id"])
         self.narrate(
             f"delivered against the customer's signature; follow-ups {', '.join(f['kind'] for f in follow_ups)}; "

@@ -25,10 +25,10 @@ from typing import Any
 
 import sqlite_utils
 
-from station import lifecycle, limits, replica
-from station.errors import InvalidInput, StationError, StoreError, TransitionRefused
-from station.findings import ApprovalState, Decision, parse_enum, state_after
-from station.lifecycle import Status, WorkOrderFacts
+from station import limits, replica
+from station.approvals import record_remote_decision
+from station.errors import InvalidInput, StationError, StoreError
+from station.findings import Decision, parse_enum
 from station.prediagnosis import parse as parse_prediagnosis
 from station.private import SYNC_TOKEN_FILE, read_secret, write_secret
 from station.store import Store, Transaction
@@ -40,7 +40,7 @@ from station.vehicles import (
     plausible_year,
 )
 from station.vin import check_vin
-from station.workshop import SYSTEM
+from station.work_orders import cancel_on_request
 
 log = logging.getLogger(__name__)
 
@@ -312,79 +312,18 @@ def _appointment(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:
 
 def _remote_approval(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:
     """The customer's decision through the approval link: a new approval row, never an update."""
-    decision = parse_enum(Decision, str(p.get("decision")))
-    finding = _one(tx, "SELECT * FROM findings WHERE id = ?", (int(p.get("finding_id") or 0),))
-    if finding is None:
-        raise InvalidInput(f"finding {p.get('finding_id')} does not exist on this station")
-    wo = _one(tx, "SELECT * FROM work_orders WHERE id = ?", (finding["work_order_id"],))
-    assert wo is not None
-    if Status(wo["status"]) in lifecycle.FINAL:
-        raise TransitionRefused(f"work order {wo['number']} is {wo['status']}")
-    previous = [
-        Decision(r[0])
-        for r in tx.execute(
-            "SELECT decision FROM approvals WHERE finding_id = ? ORDER BY id", (finding["id"],)
-        )
-    ]
-    if state_after(previous) is ApprovalState.APPROVED:
-        return "refused", "the finding was already approved on the station"
-    total = tx.execute(
-        "SELECT COALESCE(SUM(ROUND(quantity * unit_price_cents)), 0) FROM estimate_lines WHERE finding_id = ?",
-        (finding["id"],),
-    ).fetchone()[0]
-    row = {
-        "finding_id": finding["id"],
-        "decision": decision.value,
-        "customer_name": limits.check(limits.NAME, str(p.get("customer_name") or "").strip())
-        or "customer",
-        "channel": "remote",
-        "signature_ref": None,
-        "total_cents": int(total),
-        "at": str(p.get("at") or tx.at),
-        "recorded_by": None,
-    }
-    approval_id = tx.insert("approvals", row)
-    tx.record(f"finding.{decision.value}", "approval", approval_id, row, sync=False)
-    if decision is Decision.APPROVED:
-        job = {
-            "work_order_id": wo["id"],
-            "finding_id": finding["id"],
-            "description": finding["recommended_job"] or finding["title"],
-            "created_at": tx.at,
-        }
-        job_id = tx.insert("jobs", job)
-        tx.record(
-            "job.added", "job", job_id, {"work_order_id": wo["id"], "finding_id": finding["id"]}
-        )
-    return "applied", f"approval {approval_id}"
+    return record_remote_decision(
+        tx,
+        int(p.get("finding_id") or 0),
+        parse_enum(Decision, str(p.get("decision"))),
+        limits.check(limits.NAME, str(p.get("customer_name") or "").strip()) or "customer",
+        str(p.get("at") or tx.at),
+    )
 
 
 def _cancel(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:
     """The customer cancelled: the station owns the status, so it makes the move itself."""
-    wo = _one(tx, "SELECT * FROM work_orders WHERE id = ?", (int(p.get("work_order_id") or 0),))
-    if wo is None:
-        raise InvalidInput(f"work order {p.get('work_order_id')} does not exist on this station")
-    current = Status(wo["status"])
-    lifecycle.check_transition(current, Status.CANCELLED, WorkOrderFacts())
-    version = int(wo["version"]) + 1
-    tx.execute(
-        "UPDATE work_orders SET status = ?, version = ?, status_since = ? WHERE id = ?",
-        (Status.CANCELLED.value, version, tx.at, wo["id"]),
-    )
-    text = lifecycle.progress_text(Status.CANCELLED)
-    row = {
-        "work_order_id": wo["id"],
-        "from_status": current.value,
-        "to_status": Status.CANCELLED.value,
-        "text_en": text.en,
-        "text_zh": text.zh,
-        "note": "cancelled by the customer",
-        "at": tx.at,
-        "actor": SYSTEM.user_id,
-    }
-    event_id = tx.insert("progress_events", row)
-    tx.record("work_order.status_changed", "progress_event", event_id, {**row, "version": version})
-    return "applied", f"work order {wo['number']} cancelled"
+    return cancel_on_request(tx, int(p.get("work_order_id") or 0), "cancelled by the customer")
 
 
 # -- what the UI shows ---------------------------------------------------------

@@ -35,6 +35,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "checklist.record": frozenset({T, A, ADM}),
     "finding.create": frozenset({T, A, ADM}),
     "approval.record": frozenset({A, T, ADM}),
+    # The customer's consent: at the desk only an advisor takes it; at the bay the
+    # technician may, with the customer's drawn signature on the tablet.
+    "approval.desk": frozenset({A, ADM}),
+    "approval.bay": frozenset({T, A, ADM}),
     "job.clock": frozenset({T, ADM}),
     "quality_check.record": frozenset({T, A, ADM}),
     "report.issue": frozenset({A, ADM}),

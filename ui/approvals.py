@@ -174,10 +174,7 @@ class ApprovalsView(View):
     def _photos(self, finding: dict[str, Any]) -> list[Photo]:
         photos = self.ctx.photos.for_finding(finding["id"])
         if finding["source_kind"] == "checklist" and finding["source_ref"]:
-            result = self.model.workshop.store.query_one(
-                "SELECT checklist_id, item_key FROM checklist_results WHERE id = ?",
-                (int(finding["source_ref"]),),
-            )
+            result = self.model.workshop.checklist_result(int(finding["source_ref"]))
             if result is not None:
                 photos += self.ctx.photos.for_item(result["checklist_id"], result["item_key"])
         return photos

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -184,9 +185,7 @@ class CheckInView(View):
             button.setChecked(False)
         self.valuables.clear()
         self.confirmed.setChecked(False)
-        record = self.model.workshop.store.query_one(
-            "SELECT * FROM check_ins WHERE work_order_id = ? ORDER BY id DESC LIMIT 1", (wo_id,)
-        )
+        record = self.model.workshop.latest_check_in(wo_id)
         if record is not None:
             self.outline.set_marks(json.loads(record["damage_marks"]))
             self.keypad.set_text(str(record["mileage_km"]))
@@ -198,15 +197,11 @@ class CheckInView(View):
             self.valuables.setText(record["valuables"])
             self.confirmed.setChecked(bool(record["customer_confirmed"]))
 
-    def _prediagnosis_text(self, wo: dict[str, object]) -> str:
+    def _prediagnosis_text(self, wo: dict[str, Any]) -> str:
         complaint = in_language(str(wo["complaint"] or ""), self.model.language)
         lines = [self.tr("Complaint: %1").replace("%1", complaint or "—")]
         if wo["appointment_id"] is not None:
-            appointment = self.model.workshop.store.query_one(
-                "SELECT prediagnosis FROM appointments WHERE id = ?", (wo["appointment_id"],)
-            )
-            pre = json.loads(appointment["prediagnosis"]) if appointment else {}
-            lines.extend(prediagnosis_lines(pre))
+            lines.extend(prediagnosis_lines(self.model.workshop.prediagnosis(wo["appointment_id"])))
         return " · ".join(lines)
 
     def take_photo(self) -> None:

@@ -225,11 +225,7 @@ class AppointmentsView(View):
 
     def refresh(self) -> None:
         super().refresh()
-        self.appointments = self.model.workshop.store.query(
-            "SELECT a.*, c.name AS customer_name, v.plate, v.make, v.model FROM appointments a "
-            "JOIN customers c ON c.id = a.customer_id JOIN vehicles v ON v.id = a.vehicle_id "
-            "WHERE a.status = 'open' ORDER BY a.scheduled_at"
-        )
+        self.appointments = self.model.workshop.open_appointments()
         fill(
             self.table,
             [self.tr("Time"), self.tr("Customer"), self.tr("Plate"), self.tr("Complaint")],
@@ -351,14 +347,8 @@ class DeliveryView(View):
             self.checks.setText(self.tr("Choose a work order on the board"))
         else:
             wo = workshop.work_order(wo_id)
-            qc = workshop.store.query_one(
-                "SELECT passed FROM quality_checks WHERE work_order_id = ? ORDER BY id DESC LIMIT 1",
-                (wo_id,),
-            )
-            report = workshop.store.query_one(
-                "SELECT version, file_name FROM reports WHERE work_order_id = ? ORDER BY version DESC LIMIT 1",
-                (wo_id,),
-            )
+            qc = workshop.latest_quality_check(wo_id)
+            report = workshop.latest_report(wo_id)
             yes, no = "✔", "✘"
             lines = [
                 f"{wo['number']} — {status_name(wo['status'])}",

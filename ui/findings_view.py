@@ -187,10 +187,7 @@ class FindingsView(View):
         self.source.clear()
         self.source.addItem(self.tr("Other (typed by hand)"), None)
         workshop = self.model.workshop
-        for checklist in workshop.store.query(
-            "SELECT id, template_id, template_version FROM checklists WHERE work_order_id = ?",
-            (wo_id,),
-        ):
+        for checklist in workshop.checklists(wo_id):
             if checklist["template_id"] == "walkaround":
                 continue
             template = load_template(checklist["template_id"], checklist["template_version"])

@@ -155,10 +155,9 @@ class InspectionView(View):
 
     def _results(self, template_id: str) -> dict[str, dict[str, object]]:
         wo_id = self.model.work_order_id
-        row = self.model.workshop.store.query_one(
-            "SELECT id FROM checklists WHERE work_order_id = ? AND template_id = ?",
-            (wo_id, template_id),
-        )
+        if wo_id is None:
+            return {}
+        row = self.model.workshop.checklist_for(wo_id, template_id)
         return {} if row is None else self.model.workshop.checklist_results(int(row["id"]))
 
     def _add_row(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from station.errors import StationError
 from station.replica import conflict_notes, mark_seen
@@ -90,10 +90,8 @@ class StationModel:
 
     # -- people ---------------------------------------------------------------
 
-    def users(self) -> list[dict[str, str]]:
-        return self.workshop.store.query(
-            "SELECT name, display_name, role, language FROM users WHERE active = 1 ORDER BY id"
-        )
+    def users(self) -> list[dict[str, Any]]:
+        return self.workshop.users()
 
     def display_name(self, actor: Actor) -> str:
         row = self.workshop.store.query_one(
@@ -106,11 +104,7 @@ class StationModel:
         if actor is None:
             return False
         self.actor = actor
-        user = self.workshop.store.query_one(
-            "SELECT language FROM users WHERE id = ?", (actor.user_id,)
-        )
-        if user is not None:
-            self.set_language(str(user["language"]))
+        self.set_language(str(self.workshop.user(actor.user_id)["language"]))
         self.events.actor.emit(actor)
         return True
 

@@ -175,10 +175,7 @@ class QueueView(View):
                 self.model.select(wo["id"])
                 self.model.events.navigate.emit("work_order")
                 return
-        appointment = workshop.store.query_one(
-            "SELECT id FROM appointments WHERE vehicle_id = ? AND status = 'open' ORDER BY scheduled_at LIMIT 1",
-            (vehicle["id"],),
-        )
+        appointment = workshop.open_appointment_for_vehicle(vehicle["id"])
         appointment_id = None if appointment is None else int(appointment["id"])
         created = self.model.act(
             workshop.create_work_order,

@@ -99,22 +99,8 @@ class RepairView(View):
         workshop = self.model.workshop
         wo = workshop.work_order(wo_id)
         actor = self.model.actor
-        open_entries = {
-            row["job_id"]
-            for row in workshop.store.query(
-                "SELECT e.job_id FROM clock_entries e JOIN jobs j ON j.id = e.job_id "
-                "WHERE j.work_order_id = ? AND e.ended_at IS NULL AND e.technician_id = ?",
-                (wo_id, actor.user_id if actor else -1),
-            )
-        }
-        minutes = {
-            row["job_id"]: row["minutes"]
-            for row in workshop.store.query(
-                "SELECT e.job_id, SUM((julianday(COALESCE(e.ended_at, ?)) - julianday(e.started_at)) * 1440) AS minutes "
-                "FROM clock_entries e JOIN jobs j ON j.id = e.job_id WHERE j.work_order_id = ? GROUP BY e.job_id",
-                (workshop.store.clock().isoformat(), wo_id),
-            )
-        }
+        open_entries = workshop.open_clock_jobs(wo_id, actor.user_id) if actor else set()
+        minutes = workshop.minutes_clocked(wo_id)
         jobs = workshop.jobs(wo_id)
         fill(
             self.jobs,

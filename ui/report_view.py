@@ -115,9 +115,7 @@ class ReportView(View):
         wo_id = self.model.work_order_id
         if wo_id is None:
             return None
-        return self.model.workshop.store.query_one(
-            "SELECT * FROM reports WHERE work_order_id = ? ORDER BY version DESC LIMIT 1", (wo_id,)
-        )
+        return self.model.workshop.latest_report(wo_id)
 
     def _issued_path(self) -> Path | None:
         issued = self._issued()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import sqlite3
 
 import pytest
 
+from station import inbox
 from station.checklists import Rating
 from station.errors import (
     AccountLocked,
@@ -23,7 +25,8 @@ from station.vehicles import Powertrain
 from station.workshop import Actor, Workshop
 
 VIN = "1HGCM82633A004352"  # a valid check digit
-SIGNATURE = [[(0.0, 0.0), (10.0, 5.0), (20.0, 0.0)]]
+# A signature drawn across most of a 300 x 100 pad.
+SIGNATURE = [[(float(x), 50.0 + 20.0 * math.sin(x / 15)) for x in range(20, 280, 10)]]
 
 
 def counts(workshop: Workshop) -> dict[str, int]:
@@ -226,7 +229,11 @@ def test_declined_finding_can_be_approved_later_but_not_withdrawn(
     wo = open_in_diagnosis(workshop, technician, vehicle_id)
     pads = add_pad_finding(workshop, technician, wo)
     workshop.record_approval(advisor, pads, Decision.DECLINED, "王芳", Channel.DESK)
-    workshop.record_approval(advisor, pads, Decision.APPROVED, "王芳", Channel.REMOTE)
+    change = {"finding_id": pads, "decision": "approved", "customer_name": "王芳"}
+    applied = inbox.apply_changes(
+        workshop.store, [{"seq": 1, "kind": "approval.remote", "payload": change}], 1
+    )
+    assert [a.outcome for a in applied] == ["applied"]
     finding = workshop.findings(wo)[0]
     assert finding["state"] == "approved"
     assert [a["decision"] for a in finding["approvals"]] == ["declined", "approved"]
@@ -473,3 +480,69 @@ def test_handover_signed_by_the_customer_delivers_in_one_step(
         workshop.hand_over(advisor, wo, "王芳", signature)
     with pytest.raises(sqlite3.IntegrityError):
         workshop.store.db.conn.execute("UPDATE handovers SET customer_name = 'x'")
+
+
+def test_only_an_advisor_takes_consent_at_the_desk_and_remote_comes_from_the_inbox(
+    workshop: Workshop, technician: Actor, advisor: Actor, vehicle_id: int
+) -> None:
+    wo = open_in_diagnosis(workshop, technician, vehicle_id)
+    pads = add_pad_finding(workshop, technician, wo)
+    signature = workshop.record_signature(technician, SIGNATURE, 300, 100)
+    with pytest.raises(PermissionDenied, match="advisor"):
+        workshop.record_approval(
+            technician, pads, Decision.APPROVED, "王芳", Channel.DESK, signature
+        )
+    with pytest.raises(PermissionDenied, match="inbox"):
+        workshop.record_approval(advisor, pads, Decision.APPROVED, "王芳", Channel.REMOTE)
+    assert workshop.findings(wo)[0]["approvals"] == []
+    # at the bay the technician hands the tablet to the customer, who signs
+    workshop.record_approval(technician, pads, Decision.APPROVED, "王芳", Channel.BAY, signature)
+    assert workshop.findings(wo)[0]["state"] == "approved"
+
+
+@pytest.mark.parametrize(
+    "strokes",
+    [
+        [[(10.0, 10.0), (12.0, 11.0)]],  # a two-point scribble
+        [[(100.0, 50.0), (101.0, 50.0), (101.0, 51.0), (100.0, 51.0)] * 3],  # a blob of ink
+        [[(float(x), 50.0) for x in range(100, 130, 3)]],  # a short dash
+    ],
+)
+def test_a_signature_must_be_a_plausible_drawing(
+    workshop: Workshop, advisor: Actor, strokes: list[list[tuple[float, float]]]
+) -> None:
+    with pytest.raises(InvalidInput, match="signature"):
+        workshop.record_signature(advisor, strokes, 300, 100)
+    assert workshop.store.query("SELECT * FROM signatures") == []
+
+
+def test_the_same_decision_twice_is_recorded_once(
+    workshop: Workshop, technician: Actor, advisor: Actor, vehicle_id: int
+) -> None:
+    wo = open_in_diagnosis(workshop, technician, vehicle_id)
+    pads = add_pad_finding(workshop, technician, wo)
+    first = workshop.record_approval(advisor, pads, Decision.DECLINED, "王芳", Channel.DESK)
+    second = workshop.record_approval(advisor, pads, Decision.DECLINED, "王芳", Channel.DESK)
+    assert first.id == second.id
+    assert len(workshop.findings(wo)[0]["approvals"]) == 1
+
+
+def test_lockout_counts_every_try_and_the_recovery_code_lets_the_admin_back(
+    workshop: Workshop, admin: Actor
+) -> None:
+    code = workshop.issue_recovery_code(admin)
+    for _ in range(5):
+        with pytest.raises(AuthenticationFailed):
+            workshop.login("admin", "0000")
+    with pytest.raises(AccountLocked):
+        workshop.login("admin", "1234")
+    with pytest.raises(AuthenticationFailed, match="recovery code"):
+        workshop.recover_admin("admin", "AAAAA-AAAAA-AAAAA-AAAAA", "5678")
+    next_code = workshop.recover_admin("admin", code.lower(), "5678")
+    assert workshop.login("admin", "5678").name == "admin"
+    # the code worked once; its successor works next time
+    with pytest.raises(AuthenticationFailed):
+        workshop.recover_admin("admin", code, "9999")
+    assert next_code != code
+    workshop.recover_admin("admin", next_code, "9999")
+    assert workshop.login("admin", "9999").role is Role.ADMIN

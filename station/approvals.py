@@ -1,0 +1,349 @@
+"""Findings, the customer's decision on each, and the drawn signature that backs it.
+
+The customer's consent is what this module protects: the rules that say who
+may record it, on which channel, and what counts as a signature are pure
+functions (`decide_approval`, `check_signature`) that run inside the
+transaction that writes the decision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from station.audit import canonical_json
+from station.checklists import load_template, remaining_life_km
+from station.command import SYSTEM, Actor, Created, maybe_one, one, rows
+from station.errors import ImmutableRecord, InvalidInput, PermissionDenied, TransitionRefused
+from station.findings import (
+    ApprovalState,
+    Channel,
+    Decision,
+    EstimateLine,
+    Severity,
+    estimate_total_cents,
+    state_after,
+    validate_lines,
+)
+from station.lifecycle import FINAL, Status
+from station.roles import Role, may, require
+from station.store import Store, Transaction
+from station.work_orders import load_work_order, refuse_if_closed
+
+# A signature is a drawing, not a tap: at least this many pen points, a pen path
+# at least this share of the pad's width, spread over at least this share of it.
+MIN_SIGNATURE_POINTS = 8
+MIN_INK_SHARE = 0.25
+MIN_EXTENT_SHARE = 0.15
+
+Strokes = Sequence[Sequence[tuple[float, float]]]
+
+
+def check_signature(strokes: Strokes, width: int, height: int) -> None:
+    """Refuse a pad that holds no plausible drawing (a tap, a dot, a two-point scribble)."""
+    if width <= 0 or height <= 0:
+        raise InvalidInput("the signature pad has no size")
+    points = [point for stroke in strokes for point in stroke]
+    if not any(len(stroke) >= 2 for stroke in strokes):
+        raise InvalidInput("the signature is empty: ask the customer to sign")
+    ink = sum(
+        math.dist(stroke[i], stroke[i + 1]) for stroke in strokes for i in range(len(stroke) - 1)
+    )
+    xs = [x for x, _ in points]
+    extent = max(xs) - min(xs)
+    if (
+        len(points) < MIN_SIGNATURE_POINTS
+        or ink < MIN_INK_SHARE * width
+        or extent < MIN_EXTENT_SHARE * width
+    ):
+        raise InvalidInput("the signature is too small: ask the customer to sign across the pad")
+
+
+@dataclass(frozen=True)
+class ApprovalFacts:
+    """What a decision on one finding is judged against, read inside its transaction."""
+
+    work_order_status: str
+    work_order_number: str
+    state: ApprovalState
+    signature_on_record: bool
+
+
+def decide_approval(
+    role: Role,
+    channel: Channel,
+    decision: Decision,
+    facts: ApprovalFacts,
+    from_inbox: bool = False,
+) -> bool:
+    """Whether to write the decision (False: it repeats the current one, nothing to add).
+
+    Consent is the customer's: only an advisor (or admin) takes it at the desk; a
+    decision at the bay needs the customer's drawn signature; a remote decision
+    comes only from the sync inbox, where the cloud has already checked the link.
+    """
+    if channel is Channel.REMOTE and not from_inbox:
+        raise PermissionDenied("remote approvals arrive only through the sync inbox")
+    if channel is Channel.DESK and not may(role, "approval.desk"):
+        raise PermissionDenied("only an advisor records the customer's decision at the desk")
+    if channel is Channel.BAY and not may(role, "approval.bay"):
+        raise PermissionDenied(f"a {role.value} may not record the customer's decision")
+    if Status(facts.work_order_status) in FINAL:
+        raise TransitionRefused(
+            f"work order {facts.work_order_number} is {facts.work_order_status}"
+        )
+    needs_signature = channel is not Channel.REMOTE and decision is Decision.APPROVED
+    if needs_signature and not facts.signature_on_record:
+        raise InvalidInput("an approval at the desk or bay needs the customer's signature")
+    if facts.state is ApprovalState.APPROVED:
+        raise ImmutableRecord("this finding is already approved; an approval is not withdrawn here")
+    return facts.state.value != decision.value
+
+
+def write_decision(
+    tx: Transaction,
+    finding: dict[str, Any],
+    decision: Decision,
+    customer_name: str,
+    channel: Channel,
+    signature_ref: str | None,
+    recorded_by: int | None,
+    at: str,
+    sync: bool,
+) -> int:
+    """The decision's row, its audit event and, when approved, the job it allows."""
+    total = tx.execute(
+        "SELECT COALESCE(SUM(ROUND(quantity * unit_price_cents)), 0) FROM estimate_lines "
+        "WHERE finding_id = ?",
+        (finding["id"],),
+    ).fetchone()[0]
+    row = {
+        "finding_id": finding["id"],
+        "decision": decision.value,
+        "customer_name": customer_name,
+        "channel": channel.value,
+        "signature_ref": signature_ref,
+        "total_cents": int(total),
+        "at": at,
+        "recorded_by": recorded_by,
+    }
+    approval_id = tx.insert("approvals", row)
+    tx.record(f"finding.{decision.value}", "approval", approval_id, row, sync=sync)
+    if decision is Decision.APPROVED:
+        job_id = tx.insert(
+            "jobs",
+            {
+                "work_order_id": finding["work_order_id"],
+                "finding_id": finding["id"],
+                "description": finding["recommended_job"] or finding["title"],
+                "created_at": tx.at,
+            },
+        )
+        tx.record(
+            "job.added",
+            "job",
+            job_id,
+            {"work_order_id": finding["work_order_id"], "finding_id": finding["id"]},
+        )
+    return approval_id
+
+
+def load_approval_facts(
+    tx: Transaction, finding: dict[str, Any], signature_ref: str | None
+) -> ApprovalFacts:
+    wo = load_work_order(tx, finding["work_order_id"])
+    decisions = rows(
+        tx, "SELECT decision FROM approvals WHERE finding_id = ? ORDER BY id", (finding["id"],)
+    )
+    signature = (
+        one(
+            tx,
+            "SELECT sha256 FROM signatures WHERE sha256 = ?",
+            (signature_ref,),
+            f"signature {signature_ref[:12]}",
+        )
+        if signature_ref
+        else None
+    )
+    return ApprovalFacts(
+        work_order_status=wo["status"],
+        work_order_number=wo["number"],
+        state=state_after([Decision(d["decision"]) for d in decisions]),
+        signature_on_record=signature is not None,
+    )
+
+
+def latest_decision_id(tx: Transaction, finding_id: int) -> int:
+    row = one(
+        tx,
+        "SELECT id FROM approvals WHERE finding_id = ? ORDER BY id DESC LIMIT 1",
+        (finding_id,),
+        f"a decision on finding {finding_id}",
+    )
+    return int(row["id"])
+
+
+def record_remote_decision(
+    tx: Transaction, finding_id: int, decision: Decision, customer_name: str, at: str
+) -> tuple[str, str]:
+    """A decision the customer made through the approval link, applied by the sync inbox."""
+    finding = maybe_one(tx, "SELECT * FROM findings WHERE id = ?", (finding_id,))
+    if finding is None:
+        raise InvalidInput(f"finding {finding_id} does not exist on this station")
+    facts = load_approval_facts(tx, finding, None)
+    if facts.state is ApprovalState.APPROVED:
+        return "refused", "the finding was already approved on the station"
+    if not decide_approval(SYSTEM.role, Channel.REMOTE, decision, facts, from_inbox=True):
+        return "duplicate", f"the finding is already {decision.value}"
+    approval_id = write_decision(
+        tx, finding, decision, customer_name, Channel.REMOTE, None, None, at, sync=False
+    )
+    return "applied", f"approval {approval_id}"
+
+
+class Findings:
+    store: Store
+
+    def add_finding(
+        self,
+        actor: Actor,
+        wo_id: int,
+        title: str,
+        severity: Severity,
+        lines: list[EstimateLine],
+        recommended_job: str = "",
+        checklist_result_id: int | None = None,
+        dtc: str | None = None,
+    ) -> Created:
+        """A finding comes from a checklist item or a trouble code and carries its estimate."""
+        require(actor.role, "finding.create")
+        if not title.strip():
+            raise InvalidInput("a finding needs a title")
+        validate_lines(lines)
+        with self.store.transaction(actor.name) as tx:
+            refuse_if_closed(load_work_order(tx, wo_id))
+            value = unit = life = None
+            source_kind, source_ref = "manual", None
+            if checklist_result_id is not None:
+                result = one(
+                    tx,
+                    "SELECT r.*, c.template_id, c.template_version, c.work_order_id "
+                    "FROM checklist_results r JOIN checklists c ON c.id = r.checklist_id "
+                    "WHERE r.id = ?",
+                    (checklist_result_id,),
+                    f"checklist result {checklist_result_id}",
+                )
+                if result["work_order_id"] != wo_id:
+                    raise InvalidInput("that checklist result belongs to another work order")
+                source_kind, source_ref = "checklist", str(checklist_result_id)
+                value, unit = result["value"], result["unit"]
+                measurement = (
+                    load_template(result["template_id"], result["template_version"])
+                    .item(result["item_key"])
+                    .measurement
+                )
+                if measurement is not None and value is not None:
+                    life = remaining_life_km(measurement, value)
+            elif dtc is not None:
+                source_kind, source_ref = "dtc", dtc.strip().upper()
+            row = {
+                "work_order_id": wo_id,
+                "title": title.strip(),
+                "severity": severity.value,
+                "source_kind": source_kind,
+                "source_ref": source_ref,
+                "recommended_job": recommended_job,
+                "measurement_value": value,
+                "measurement_unit": unit,
+                "remaining_life_km": life,
+                "created_at": tx.at,
+                "created_by": actor.user_id,
+            }
+            finding_id = tx.insert("findings", row)
+            line_rows = []
+            for line in lines:
+                line_row = {
+                    "finding_id": finding_id,
+                    "kind": line.kind.value,
+                    "description": line.description,
+                    "part_number": line.part_number,
+                    "quantity": line.quantity,
+                    "unit_price_cents": line.unit_price_cents,
+                }
+                tx.insert("estimate_lines", line_row)
+                line_rows.append(line_row)
+            tx.record(
+                "finding.added",
+                "finding",
+                finding_id,
+                {**row, "lines": line_rows, "total_cents": estimate_total_cents(lines)},
+            )
+        return Created(finding_id)
+
+
+class Approvals:
+    store: Store
+
+    def record_approval(
+        self,
+        actor: Actor,
+        finding_id: int,
+        decision: Decision,
+        customer_name: str,
+        channel: Channel,
+        signature_ref: str | None = None,
+    ) -> Created:
+        """The customer's decision on one finding; a new row every time, never an update.
+
+        Tapping the same decision twice records it once: the second tap answers
+        with the decision already on record.
+        """
+        require(actor.role, "approval.record")
+        if not customer_name.strip():
+            raise InvalidInput("an approval records who decided")
+        with self.store.transaction(actor.name) as tx:
+            finding = one(
+                tx, "SELECT * FROM findings WHERE id = ?", (finding_id,), f"finding {finding_id}"
+            )
+            facts = load_approval_facts(tx, finding, signature_ref)
+            if not decide_approval(actor.role, channel, decision, facts):
+                return Created(latest_decision_id(tx, finding_id))
+            approval_id = write_decision(
+                tx,
+                finding,
+                decision,
+                customer_name.strip(),
+                channel,
+                signature_ref,
+                actor.user_id,
+                tx.at,
+                sync=True,
+            )
+        return Created(approval_id)
+
+    def record_signature(
+        self, actor: Actor, strokes: list[list[tuple[float, float]]], width: int, height: int
+    ) -> str:
+        """Keep a drawn signature (pen strokes in pad pixels); its SHA-256 is the reference."""
+        require(actor.role, "approval.record")
+        check_signature(strokes, width, height)
+        points = [[[round(x, 1), round(y, 1)] for x, y in stroke] for stroke in strokes]
+        body = canonical_json({"strokes": points, "width": width, "height": height})
+        sha = hashlib.sha256(body.encode()).hexdigest()
+        with self.store.transaction(actor.name) as tx:
+            if maybe_one(tx, "SELECT sha256 FROM signatures WHERE sha256 = ?", (sha,)):
+                return sha
+            row = {
+                "sha256": sha,
+                "strokes": json.dumps(points),
+                "width": width,
+                "height": height,
+                "created_at": tx.at,
+            }
+            tx.insert("signatures", row)
+            tx.record("signature.recorded", "signature", sha, row)
+        return sha

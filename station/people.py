@@ -1,0 +1,182 @@
+"""The people who use the station: users, roles, PINs, lockout and the admin's way back in.
+
+PIN checks run one at a time inside a write transaction, so the lockout counts
+every try however many terminals or processes try at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from station import auth
+from station.command import Actor, Created, maybe_one, one
+from station.customers import check_language
+from station.errors import AccountLocked, AuthenticationFailed, InvalidInput
+from station.roles import Role, require
+from station.store import Store, Transaction
+
+RECOVERY_KEY = "admin.recovery_sha256"
+# 20 characters of a 32-letter alphabet: 100 bits, beyond any offline search.
+_RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_RECOVERY_LENGTH = 20
+
+
+def new_recovery_code() -> str:
+    raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(_RECOVERY_LENGTH))
+    return "-".join(raw[i : i + 5] for i in range(0, _RECOVERY_LENGTH, 5))
+
+
+def recovery_digest(code: str) -> str:
+    normal = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(normal.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    """What one PIN check decided; raised or returned after its transaction commits."""
+
+    actor: Actor | None
+    error: AuthenticationFailed | None
+
+
+class People:
+    store: Store
+
+    def add_user(
+        self,
+        actor: Actor | None,
+        name: str,
+        role: Role,
+        pin: str,
+        display_name: str | None = None,
+        language: str = "zh",
+    ) -> Created:
+        """Add a user; `actor` may be None only for the very first (admin) user."""
+        if actor is not None:
+            require(actor.role, "user.manage")
+        name = name.strip()
+        if not name:
+            raise InvalidInput("a user needs a name")
+        check_language(language)
+        pin_hash = auth.hash_pin(pin)
+        with self.store.transaction(actor.name if actor else name) as tx:
+            if actor is None and maybe_one(tx, "SELECT 1 AS x FROM users LIMIT 1"):
+                raise AuthenticationFailed("log in as an admin to add users")
+            if actor is None and role is not Role.ADMIN:
+                raise InvalidInput("the first user must be an admin")
+            if maybe_one(tx, "SELECT id FROM users WHERE name = ?", (name,)):
+                raise InvalidInput(f"user {name!r} already exists")
+            user_id = tx.insert(
+                "users",
+                {
+                    "name": name,
+                    "display_name": display_name or name,
+                    "role": role.value,
+                    "language": language,
+                    "pin_salt": pin_hash.salt,
+                    "pin_hash": pin_hash.digest,
+                    "created_at": tx.at,
+                },
+            )
+            tx.record("user.added", "user", user_id, {"name": name, "role": role.value}, sync=False)
+        return Created(user_id)
+
+    def login(self, name: str, pin: str) -> Actor:
+        """Check a PIN; five wrong ones in a row lock the account until an admin unlocks it."""
+        with self.store.transaction(name) as tx:
+            row = maybe_one(tx, "SELECT * FROM users WHERE name = ? AND active = 1", (name,))
+            outcome = self._check_pin(tx, row, name, pin)
+        if outcome.error is not None:
+            raise outcome.error
+        assert outcome.actor is not None
+        return outcome.actor
+
+    @staticmethod
+    def _check_pin(
+        tx: Transaction, row: dict[str, Any] | None, name: str, pin: str
+    ) -> LoginOutcome:
+        if row is None:
+            return LoginOutcome(None, AuthenticationFailed("unknown user or wrong PIN"))
+        failed = int(row["failed_attempts"])
+        if auth.is_locked(failed):
+            return LoginOutcome(
+                None, AccountLocked(f"{name} is locked after too many wrong PINs: ask an admin")
+            )
+        stored = auth.PinHash(row["pin_salt"], row["pin_hash"])
+        if not auth.pin_matches(pin, stored):
+            tx.execute(
+                "UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = ?", (row["id"],)
+            )
+            tx.audit("user.login_failed", f"user:{row['id']}", {})
+            left = auth.MAX_FAILED_ATTEMPTS - failed - 1
+            if left <= 0:
+                return LoginOutcome(
+                    None, AccountLocked(f"wrong PIN: {name} is now locked, ask an admin")
+                )
+            return LoginOutcome(
+                None, AuthenticationFailed(f"unknown user or wrong PIN ({left} attempts left)")
+            )
+        if failed:
+            tx.execute("UPDATE users SET failed_attempts = 0 WHERE id = ?", (row["id"],))
+        return LoginOutcome(
+            Actor(user_id=row["id"], name=row["name"], role=Role(row["role"])),
+            None,
+        )
+
+    def unlock_user(self, actor: Actor, name: str) -> None:
+        require(actor.role, "user.manage")
+        with self.store.transaction(actor.name) as tx:
+            row = one(tx, "SELECT id FROM users WHERE name = ?", (name,), f"user {name!r}")
+            tx.execute("UPDATE users SET failed_attempts = 0 WHERE id = ?", (row["id"],))
+            tx.audit("user.unlocked", f"user:{row['id']}", {})
+
+    def issue_recovery_code(self, actor: Actor) -> str:
+        """A new one-time code that lets an admin back in without SQL; shown once, kept hashed."""
+        require(actor.role, "user.manage")
+        code = new_recovery_code()
+        with self.store.transaction(actor.name) as tx:
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (RECOVERY_KEY, recovery_digest(code)),
+            )
+            tx.audit("admin.recovery_code_issued", "station", {})
+        return code
+
+    def recover_admin(self, name: str, code: str, new_pin: str) -> str:
+        """Unlock an admin and set a new PIN with the recovery code; returns the next code.
+
+        The code works once: using it replaces it, so a code seen on paper by
+        someone else is worthless after the admin's own use.
+        """
+        pin_hash = auth.hash_pin(new_pin)
+        next_code = new_recovery_code()
+        with self.store.transaction(name) as tx:
+            kept = maybe_one(tx, "SELECT value FROM meta WHERE key = ?", (RECOVERY_KEY,))
+            user = maybe_one(
+                tx, "SELECT id, role FROM users WHERE name = ? AND active = 1", (name,)
+            )
+            valid = kept is not None and hmac.compare_digest(
+                str(kept["value"]), recovery_digest(code)
+            )
+            if valid and user is not None and user["role"] == Role.ADMIN.value:
+                tx.execute(
+                    "UPDATE users SET failed_attempts = 0, pin_salt = ?, pin_hash = ? WHERE id = ?",
+                    (pin_hash.salt, pin_hash.digest, user["id"]),
+                )
+                tx.execute(
+                    "UPDATE meta SET value = ? WHERE key = ?",
+                    (recovery_digest(next_code), RECOVERY_KEY),
+                )
+                tx.audit("admin.recovered", f"user:{user['id']}", {})
+            else:
+                tx.audit("admin.recovery_refused", "station", {"name": name})
+        if not (valid and user is not None and user["role"] == Role.ADMIN.value):
+            raise AuthenticationFailed(
+                "that recovery code does not unlock an admin of this station"
+            )
+        return next_code
