@@ -94,10 +94,8 @@ class StationModel:
         return self.workshop.users()
 
     def display_name(self, actor: Actor) -> str:
-        row = self.workshop.store.query_one(
-            "SELECT display_name FROM users WHERE id = ?", (actor.user_id,)
-        )
-        return str(row["display_name"]) if row and row["display_name"] else actor.name
+        display = self.workshop.user(actor.user_id)["display_name"]
+        return str(display) if display else actor.name
 
     def login(self, name: str, pin: str) -> bool:
         actor = self.act(self.workshop.login, name, pin, announce=False)

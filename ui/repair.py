@@ -9,7 +9,6 @@ from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from station import limits
-from station.checklists import load_template
 from station.lifecycle import Status
 from station.photos import Photo, Stage
 from ui.context import AppContext
@@ -150,13 +149,8 @@ class RepairView(View):
         """The inspection item the before photo shows, in the screen's language, and when."""
         title = in_language(photo.caption, self.model.language)
         if photo.checklist_id is not None and photo.item_key:
-            checklist = self.model.workshop.store.query_one(
-                "SELECT template_id, template_version FROM checklists WHERE id = ?",
-                (photo.checklist_id,),
-            )
-            if checklist is not None:
-                template = load_template(checklist["template_id"], checklist["template_version"])
-                title = template.item(photo.item_key).title.in_language(self.model.language)
+            template = self.model.workshop.checklist_template(photo.checklist_id)
+            title = template.item(photo.item_key).title.in_language(self.model.language)
         return f"{title} · {date_time(photo.taken_at, self.model.language)}"
 
     def _ghost(self) -> None:
