@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from station import limits
 from station.audit import canonical_json
 from station.checklists import load_template, remaining_life_km
 from station.command import SYSTEM, Actor, Created, maybe_one, one, rows
@@ -223,6 +224,8 @@ class Findings:
         require(actor.role, "finding.create")
         if not title.strip():
             raise InvalidInput("a finding needs a title")
+        limits.check(limits.TITLE, title)
+        limits.check(limits.DESCRIPTION, recommended_job)
         validate_lines(lines)
         with self.store.transaction(actor.name) as tx:
             refuse_if_closed(load_work_order(tx, wo_id))
@@ -303,6 +306,7 @@ class Approvals:
         with the decision already on record.
         """
         require(actor.role, "approval.record")
+        limits.check(limits.NAME, customer_name.strip())
         if not customer_name.strip():
             raise InvalidInput("an approval records who decided")
         with self.store.transaction(actor.name) as tx:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
+from station import limits
 from station.errors import InvalidInput, NotFound
 from station.findings import EstimateLine, LineKind, labour, part
 from station.fixtures import load_json
@@ -92,6 +93,9 @@ def decide_item(
         raise InvalidInput("a price item needs a code")
     if not (name_en.strip() or name_zh.strip()):
         raise InvalidInput("a price item needs a name")
+    limits.check(limits.PART_NUMBER, code)
+    limits.check(limits.DESCRIPTION, name_en.strip())
+    limits.check(limits.DESCRIPTION, name_zh.strip())
     if kind is LineKind.PART and not 0 <= price_cents <= MAX_PRICE_CENTS:
         raise InvalidInput(f"price {price_cents} cents is not plausible")
     if kind is LineKind.LABOUR and not 0 < hours <= MAX_HOURS:
@@ -207,6 +211,8 @@ def add_canned_job(
     require(actor.role, "catalogue.manage")
     if not (name_en.strip() or name_zh.strip()):
         raise InvalidInput("a canned job needs a name")
+    limits.check(limits.DESCRIPTION, name_en.strip())
+    limits.check(limits.DESCRIPTION, name_zh.strip())
     if not lines:
         raise InvalidInput("a canned job needs at least one line")
     with store.transaction(actor.name) as tx:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from station import lifecycle
+from station import lifecycle, limits
 from station.command import Actor, maybe_one, one
 from station.errors import InvalidInput
 from station.lifecycle import Status
@@ -63,6 +63,7 @@ class CheckIns:
         require(actor.role, "work_order.check_in")
         if energy_level_pct is not None and not 0 <= energy_level_pct <= 100:
             raise InvalidInput("fuel or charge level is a percentage from 0 to 100")
+        limits.check(limits.NOTE, valuables)
         with self.store.transaction(actor.name) as tx:
             wo = load_work_order(tx, wo_id)
             lifecycle.check_transition(

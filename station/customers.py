@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from station import limits
 from station.command import Actor, Created, maybe_one, one
 from station.errors import InvalidInput
 from station.roles import require
@@ -30,6 +31,8 @@ class Customers:
         require(actor.role, "customer.manage")
         if not name.strip():
             raise InvalidInput("a customer needs a name")
+        limits.check(limits.NAME, name.strip())
+        limits.check_optional(limits.PHONE, phone)
         check_language(language)
         with self.store.transaction(actor.name) as tx:
             row = {"name": name.strip(), "phone": phone, "language": language, "created_at": tx.at}
@@ -93,6 +96,7 @@ class Customers:
         cloud_id: str | None = None,
     ) -> Created:
         require(actor.role, "appointment.manage")
+        limits.check(limits.COMPLAINT, complaint)
         with self.store.transaction(actor.name) as tx:
             one(
                 tx,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from station import lifecycle
+from station import lifecycle, limits
 from station.command import Actor, Created, one
 from station.errors import ImmutableRecord, InvalidInput, TransitionRefused
 from station.lifecycle import Status
@@ -18,6 +18,7 @@ class Delivery:
         self, actor: Actor, wo_id: int, passed: bool, note: str = ""
     ) -> Created:
         require(actor.role, "quality_check.record")
+        limits.check(limits.NOTE, note)
         with self.store.transaction(actor.name) as tx:
             wo = load_work_order(tx, wo_id)
             if wo["status"] != Status.QUALITY_CHECK.value:
@@ -70,6 +71,7 @@ class Delivery:
         require(actor.role, "work_order.deliver")
         if not customer_name.strip():
             raise InvalidInput("a handover records who took the car")
+        limits.check(limits.NAME, customer_name.strip())
         with self.store.transaction(actor.name) as tx:
             one(
                 tx,
@@ -103,6 +105,7 @@ class Delivery:
 
     def record_follow_up(self, actor: Actor, follow_up_id: int, outcome: str) -> None:
         require(actor.role, "follow_up.record")
+        limits.check(limits.NOTE, outcome)
         with self.store.transaction(actor.name) as tx:
             row = one(
                 tx,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from station import limits
 from station.checklists import ChecklistTemplate, Rating, load_template, suggest_rating
 from station.command import Actor, Created, maybe_one, one
 from station.errors import InvalidInput
@@ -57,6 +58,7 @@ class Inspections:
     ) -> Rating:
         """Record one item; with a measurement and no rating, the template's thresholds rate it."""
         require(actor.role, "checklist.record")
+        limits.check(limits.NOTE, note)
         with self.store.transaction(actor.name) as tx:
             template = load_checklist_template(tx, checklist_id)
             item = template.item(item_key)

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from station import auth
+from station import auth, limits
 from station.command import Actor, Created, maybe_one, one
 from station.customers import check_language
 from station.errors import AccountLocked, AuthenticationFailed, InvalidInput
@@ -61,6 +61,8 @@ class People:
         name = name.strip()
         if not name:
             raise InvalidInput("a user needs a name")
+        limits.check(limits.NAME, name)
+        limits.check_optional(limits.NAME, display_name)
         check_language(language)
         pin_hash = auth.hash_pin(pin)
         with self.store.transaction(actor.name if actor else name) as tx:

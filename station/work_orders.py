@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from station import lifecycle
+from station import lifecycle, limits
 from station.command import SYSTEM, Actor, Created, maybe_one, one, rows
 from station.errors import InvalidInput, StoreError, TransitionRefused
 from station.findings import ApprovalState, Decision, state_after
@@ -160,6 +160,10 @@ class WorkOrders:
     ) -> Created:
         """A work order starts `booked`; the jobs the customer booked are approved by booking them."""
         require(actor.role, "work_order.create")
+        limits.check(limits.COMPLAINT, complaint)
+        limits.check_optional(limits.BAY, bay)
+        for job in booked_jobs or []:
+            limits.check(limits.DESCRIPTION, job)
         with self.store.transaction(actor.name) as tx:
             vehicle = one(
                 tx, "SELECT * FROM vehicles WHERE id = ?", (vehicle_id,), f"vehicle {vehicle_id}"
@@ -216,6 +220,7 @@ class WorkOrders:
         if target is Status.BOOKED:
             raise TransitionRefused("a work order cannot go back to booked")
         require(actor.role, lifecycle.PERMISSION_FOR[target])
+        limits.check_optional(limits.NOTE, note)
         with self.store.transaction(actor.name) as tx:
             wo = load_work_order(tx, wo_id)
             lifecycle.check_transition(Status(wo["status"]), target, load_facts(tx, wo_id))
@@ -232,6 +237,7 @@ class WorkOrders:
         require(actor.role, "progress.update")
         if not note.strip():
             raise InvalidInput("an update needs a message for the customer")
+        limits.check(limits.NOTE, note)
         with self.store.transaction(actor.name) as tx:
             wo = load_work_order(tx, wo_id)
             status = Status(wo["status"])

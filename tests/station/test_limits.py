@@ -14,7 +14,8 @@ from station.alignment import (
     store_alignment,
 )
 from station.errors import InvalidInput
-from station.findings import part, validate_lines
+from station.findings import Severity, part, validate_lines
+from station.roles import Role
 from station.store import Store
 from station.vehicles import Powertrain, insert_vehicle
 from station.workshop import Actor, Workshop
@@ -111,3 +112,30 @@ def test_a_rig_label_of_a_megabyte_is_refused(workshop: Workshop, technician: Ac
     with pytest.raises(InvalidInput, match="a device label has at most 200"):
         store_alignment(workshop, technician, wo, session)
     assert workshop.store.query("SELECT id FROM alignment_sessions") == []
+
+
+def test_the_workshop_s_commands_refuse_text_over_the_limits(
+    workshop: Workshop, technician: Actor, advisor: Actor, admin: Actor
+) -> None:
+    vehicle = workshop.add_vehicle(technician, None, "C1", Powertrain.ICE).id
+    with pytest.raises(InvalidInput, match="a complaint has at most 2,000 characters"):
+        workshop.create_work_order(technician, vehicle, "noise " * 400_000)
+    with pytest.raises(InvalidInput, match="a description has at most 500"):
+        workshop.create_work_order(technician, vehicle, "noise", booked_jobs=["oil " * 200])
+    assert workshop.store.query("SELECT id FROM work_orders") == []
+    wo = workshop.create_work_order(technician, vehicle, "noise").id
+    events = workshop.store.query("SELECT COUNT(*) AS n FROM audit_events")[0]["n"]
+    refused = [
+        (
+            lambda: workshop.add_finding(technician, wo, "pads " * 200_000, Severity.SOON, []),
+            "a title",
+        ),
+        (lambda: workshop.post_update(advisor, wo, "part " * 1000), "a note"),
+        (lambda: workshop.add_customer(advisor, "Wang " * 30), "a name"),
+        (lambda: workshop.add_user(admin, "x" * 101, Role.TECHNICIAN, "1357"), "a name"),
+    ]
+    for command, what in refused:
+        with pytest.raises(InvalidInput, match=f"{what} has at most"):
+            command()
+    assert workshop.store.query("SELECT COUNT(*) AS n FROM audit_events")[0]["n"] == events
+    assert workshop.store.query("SELECT COUNT(*) AS n FROM findings")[0]["n"] == 0
