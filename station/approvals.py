@@ -195,6 +195,24 @@ def record_remote_decision(
     finding = maybe_one(tx, "SELECT * FROM findings WHERE id = ?", (finding_id,))
     if finding is None:
         raise InvalidInput(f"finding {finding_id} does not exist on this station")
+    later = maybe_one(
+        tx,
+        "SELECT decision, channel, at FROM approvals WHERE finding_id = ? AND at > ? "
+        "ORDER BY at DESC LIMIT 1",
+        (finding_id, at),
+    )
+    if later is not None:
+        # Said later in person: that is the customer's latest word. The remote decision
+        # stays on record in the cloud and in this station's audit log, and opens no job.
+        tx.audit(
+            "finding.remote_decision_superseded",
+            f"finding:{finding_id}",
+            {"decision": decision.value, "customer_name": customer_name, "at": at, "latest": later},
+        )
+        return "ignored", (
+            f"the {later['channel']} decision ({later['decision']}) at {later['at']} came after "
+            f"the remote {decision.value} at {at}"
+        )
     facts = load_approval_facts(tx, finding, None)
     if facts.state is ApprovalState.APPROVED:
         return "refused", "the finding was already approved on the station"

@@ -299,6 +299,8 @@ class ConflictNote:
                 f"{mine['number']}: your move to {mine['status']} was not kept; "
                 f"the work order is {won['status']} (version {won['version']})"
             )
+        if not self.mine and not self.theirs:
+            return self.reason  # a note (`tell`), not a refusal
         if language == "zh":
             return f"一项更改未被采用：{self.reason}"
         return f"a change was not kept: {self.reason}"
@@ -335,6 +337,15 @@ def correct(
         },
     )
     tx.audit("sync.conflict_corrected", f"changeset:{mutation_id}", {"reason": reason})
+
+
+def tell(tx: Transaction, mutation_id: str, text: str) -> None:
+    """A note for the person at this terminal about a change of theirs the hub took with a
+    consequence they should know (a desk decision replacing an earlier remote one)."""
+    tx.insert(
+        "replica_conflicts",
+        {"at": tx.at, "mutation_id": mutation_id, "reason": text, "mine": "[]", "theirs": "[]"},
+    )
 
 
 def conflict_notes(store: Store, unseen_only: bool = False) -> list[ConflictNote]:

@@ -460,6 +460,9 @@ class SyncClient:
                 )
                 report.sent += 1
                 report.outcomes[status.value] = report.outcomes.get(status.value, 0) + 1
+                overridden = (answer.get("detail") or {}).get("overrides")
+                if status is Outcome.APPLIED and overridden:
+                    replica.tell(tx, sent["mutation_id"], _overrides_text(sent, overridden))
                 if status in (Outcome.CONFLICT, Outcome.REJECTED):
                     tx.audit(
                         f"sync.{status.value}",
@@ -633,6 +636,16 @@ class SyncClient:
                 report.changes_applied += sum(1 for a in applied if a.outcome == "applied")
             if not body.get("more"):
                 return
+
+
+def _overrides_text(sent: dict[str, Any], overridden: dict[str, Any]) -> str:
+    """For the advisor: this decision at the desk replaced an earlier remote one, kept on record."""
+    payload = sent["payload"]
+    return (
+        f"finding {payload.get('finding_id')}: {payload.get('decision')} at the "
+        f"{payload.get('channel')} is the customer's latest word; their "
+        f"{overridden.get('decision')} through the link at {overridden.get('at')} stays on record"
+    )
 
 
 def _tls(verify: bool | str) -> bool | ssl.SSLContext:

@@ -383,8 +383,7 @@ class CloudService:
             )
             return None
         if kind in ("finding.approved", "finding.declined"):
-            self._station_decision(tx, station, local_id, p)
-            return None
+            return self._station_decision(tx, station, local_id, p)
         if kind == "photo.recorded":
             self._need_work_order(tx, station, p.get("work_order_id"))
             self._insert_once(
@@ -614,7 +613,7 @@ class CloudService:
 
     def _station_decision(
         self, tx: CloudTx, station: str, approval_id: int | None, p: Mapping[str, Any]
-    ) -> None:
+    ) -> dict[str, Any] | None:
         finding = tx.one(
             "SELECT * FROM findings WHERE station_id = ? AND local_id = ?",
             (station, p.get("finding_id")),
@@ -622,15 +621,19 @@ class CloudService:
         if finding is None:
             raise _rejected(f"finding {p.get('finding_id')} is unknown to the cloud")
         state = self._finding_state(tx, station, finding["local_id"])
+        overrides: dict[str, Any] | None = None
         if state is ApprovalState.APPROVED:
             latest = self._decisions(tx, station, finding["local_id"])[-1]
-            raise _Answer(
-                Outcome.CONFLICT,
-                {
-                    "reason": "the customer already approved this finding",
-                    "current": {"state": state.value, "approval": latest},
-                },
-            )
+            if latest["source"] != "customer" or str(p.get("at") or "") <= str(latest["at"]):
+                raise _Answer(
+                    Outcome.CONFLICT,
+                    {
+                        "reason": "the customer already approved this finding",
+                        "current": {"state": state.value, "approval": latest},
+                    },
+                )
+            # Said later at the desk: the customer's latest word; the remote one stays on record.
+            overrides = latest
         try:
             decision = Decision(str(p.get("decision")))
         except ValueError as err:
@@ -652,12 +655,14 @@ class CloudService:
                 _stamp(self.clock()),
             ),
         )
+        return None if overrides is None else {"overrides": overrides}
 
     @staticmethod
     def _decisions(tx: CloudTx, station: str, finding_id: int) -> list[dict[str, Any]]:
+        """A finding's decisions in the order the customer gave them."""
         return tx.all(
             "SELECT decision, customer_name, channel, at, source FROM approvals "
-            "WHERE station_id = ? AND finding_id = ? ORDER BY received_at, id",
+            "WHERE station_id = ? AND finding_id = ? ORDER BY at, received_at, id",
             (station, finding_id),
         )
 

@@ -192,6 +192,38 @@ def test_recorded_facts_are_immutable(cloud: CloudHandle) -> None:
     assert answer["status"] == "conflict" and "immutable" in answer["detail"]["reason"]
 
 
+def test_a_decision_said_later_at_the_desk_wins_over_the_remote_one_and_both_are_kept(
+    cloud: CloudHandle,
+) -> None:
+    client = enrolled(cloud)
+    public_id = send(client, created(), finding(2, 7))[0]["detail"]["public_id"]
+    customer = httpx.Client(base_url=cloud.url, timeout=30)
+    remote = customer.post(
+        f"/v1/track/{public_id}/findings/7/decision",
+        json={"decision": "approved", "customer_name": "Ms Wang"},
+    ).json()
+    desk = mutation(
+        3,
+        "finding.declined",
+        "approval",
+        1,
+        {
+            "finding_id": 7,
+            "decision": "declined",
+            "customer_name": "Ms Wang",
+            "channel": "desk",
+            "at": "2999-01-01T00:00:00.000Z",  # said in person after the link was used
+        },
+    )
+    answer = send(client, desk)[0]
+    assert answer["status"] == "applied"
+    assert answer["detail"]["overrides"]["at"] == remote["at"]
+    assert answer["detail"]["overrides"]["channel"] == "remote"
+    view = customer.get(f"/v1/track/{public_id}").json()
+    assert view["findings"][0]["state"] == "declined"
+    assert [a["channel"] for a in view["findings"][0]["approvals"]] == ["remote", "desk"]
+
+
 def test_remote_approval_reaches_the_change_feed_and_conflicts_with_a_later_desk_decision(
     cloud: CloudHandle,
 ) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from station import inbox
+from station import inbox, replica
 from station.findings import Channel, Decision
 from station.lifecycle import Status
 from sync.client import SyncClient, enrol
@@ -91,7 +91,7 @@ def test_the_customer_side_reaches_the_station(station: Station, sqlite_cloud: C
     assert [row["outcome"] for row in inbox.inbox_log(station.store)] == ["applied"] * 3
 
 
-def test_a_desk_decision_after_a_remote_approval_is_a_visible_conflict(
+def test_a_desk_decision_said_after_a_remote_approval_wins_and_the_advisor_is_told(
     station: Station, sqlite_cloud: CloudHandle
 ) -> None:
     cloud = sqlite_cloud
@@ -103,19 +103,28 @@ def test_a_desk_decision_after_a_remote_approval_is_a_visible_conflict(
         f"{cloud.url}/v1/track/{public}/findings/{ids['pads']}/decision",
         json={"decision": "approved", "customer_name": "Ms Wang"},
     )
-    # Offline at the desk, the customer declines the same item in person.
+    # Offline at the desk, the customer declines the same item in person, later.
     station.workshop.record_approval(
         station.admin, ids["pads"], Decision.DECLINED, "Ms Wang", Channel.DESK
     )
     report = client.run_once()
-    assert report.outcomes == {"conflict": 1}
-    conflicts = inbox.conflicts(station.store)
-    assert len(conflicts) == 1 and conflicts[0]["kind"] == "finding.declined"
-    assert conflicts[0]["result"]["detail"]["current"]["state"] == "approved"
-    assert client.status().conflicts == 1
-    # The remote approval still arrives: the latest decision is the customer's approval.
+    assert report.outcomes == {"applied": 1}
+    assert inbox.conflicts(station.store) == [] and client.status().conflicts == 0
+    note = replica.conflict_notes(station.store)[0].summary()
+    assert note.startswith(f"finding {ids['pads']}: declined at the desk is the customer's latest")
+    # The remote approval arrives and is kept on record, but the desk's later word stands.
     pads = next(f for f in station.workshop.findings(ids["work_order"]) if f["id"] == ids["pads"])
-    assert [a["decision"] for a in pads["approvals"]] == ["declined", "approved"]
+    assert [a["decision"] for a in pads["approvals"]] == ["declined"]
+    assert pads["state"] == "declined"
+    assert [
+        j for j in station.workshop.jobs(ids["work_order"]) if j["finding_id"] == ids["pads"]
+    ] == []
+    logged = inbox.inbox_log(station.store)[0]
+    assert logged["kind"] == "approval.remote" and logged["outcome"] == "ignored"
+    view = httpx.get(f"{cloud.url}/v1/track/{public}").json()
+    finding = next(f for f in view["findings"] if f["id"] == ids["pads"])
+    assert finding["state"] == "declined"
+    assert [a["channel"] for a in finding["approvals"]] == ["remote", "desk"]
 
 
 def test_without_enrolment_or_network_the_station_keeps_working(station: Station) -> None:

@@ -286,3 +286,33 @@ def test_a_cancellation_by_the_customer_is_made_at_the_hub_and_a_later_move_is_t
     assert desk.workshop.work_order(wo)["status"] == "cancelled"
     assert hub.service.customer_view(public_id)["status"] == "cancelled"
     assert hub_digest(hub) == desk.digest() == bay2.digest()
+
+
+def test_a_decline_said_later_at_the_desk_wins_over_the_remote_approval_and_the_advisor_is_told(
+    tmp_path: Path, hub: Any
+) -> None:
+    desk = join(hub, tmp_path, "desk")
+    wo = _open_work_order(desk, "粤B11223")
+    desk.workshop.change_status(desk.admin, wo, Status.DIAGNOSING)
+    finding = desk.workshop.add_finding(
+        desk.admin, wo, "Wiper blades", Severity.ADVISORY, [part("Wipers", 2, 5000)]
+    ).id
+    desk.workshop.change_status(desk.admin, wo, Status.AWAITING_APPROVAL)
+    desk.sync()
+    public_id = desk.client.cloud_work_order(wo)["public_id"]
+    hub.service.customer_decision(public_id, finding, Decision.APPROVED, "Ms Wang")
+    # The desk has not heard of it when the customer, at the counter, says no.
+    desk.workshop.record_approval(desk.admin, finding, Decision.DECLINED, "Ms Wang", Channel.DESK)
+    desk.sync()
+    note = replica.conflict_notes(desk.store)[0]
+    assert note.summary().startswith(f"finding {finding}: declined at the desk is the customer's")
+    assert "approved through the link" in note.summary()
+    decisions = desk.store.query(
+        "SELECT decision, channel FROM approvals WHERE finding_id = ? ORDER BY at", (finding,)
+    )
+    assert decisions == [
+        {"decision": "approved", "channel": "remote"},
+        {"decision": "declined", "channel": "desk"},
+    ]
+    assert desk.workshop.findings(wo)[0]["state"] == "declined"
+    assert hub.service.customer_view(public_id)["findings"][0]["state"] == "declined"
