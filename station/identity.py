@@ -83,3 +83,19 @@ def work_order_number(when: datetime, code: str | None, sequence: int) -> str:
 def number_prefix(when: datetime, code: str | None) -> str:
     """What every number of that day and terminal starts with (to count the day's orders)."""
     return f"WO-{when:%Y%m%d}-{code}-" if code else f"WO-{when:%Y%m%d}-"
+
+
+def next_work_order_number(conn: sqlite3.Connection, when: datetime) -> str:
+    """The next number of the day: the terminal's own sequence on a workshop terminal, the
+    station's running number on a lone station."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (TERMINAL_CODE_KEY,)).fetchone()
+    code = None if row is None else str(row[0])
+    if code is None:
+        last = conn.execute("SELECT COALESCE(MAX(id), 0) FROM work_orders").fetchone()[0]
+        return work_order_number(when, None, int(last) + 1)
+    prefix = number_prefix(when, code)
+    last = conn.execute(
+        "SELECT MAX(CAST(substr(number, ?) AS INTEGER)) FROM work_orders WHERE number LIKE ?",
+        (len(prefix) + 1, prefix + "%"),
+    ).fetchone()[0]
+    return work_order_number(when, code, int(last or 0) + 1)

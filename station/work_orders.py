@@ -13,6 +13,7 @@ from station import lifecycle, limits
 from station.command import SYSTEM, Actor, Created, maybe_one, one, rows
 from station.errors import InvalidInput, StoreError, TransitionRefused
 from station.findings import ApprovalState, Decision, state_after
+from station.identity import next_work_order_number
 from station.lifecycle import Status, WorkOrderFacts
 from station.roles import require
 from station.service_plan import FOLLOW_UPS, next_service
@@ -177,8 +178,7 @@ class WorkOrders:
                     f"appointment {appointment_id}",
                 )
                 complaint = complaint or appointment["complaint"]
-            number_row = tx.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM work_orders").fetchone()
-            number = f"WO-{tx.now:%Y%m%d}-{number_row[0]:05d}"
+            number = next_work_order_number(tx.db.conn, tx.now)
             row = {
                 "number": number,
                 "vehicle_id": vehicle_id,

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from station import replica
+from station.demo import demo_signature_strokes
 from station.findings import Channel, Decision, Severity, labour, part
 from station.lifecycle import Status
 from station.store import Store
@@ -173,7 +174,7 @@ def test_the_visit_crosses_three_terminal_processes_and_survives_a_killed_hub(
 
     workshop.kill_hub()
     # The desk takes the customer's approval with the hub dead; bay 1 opens another visit.
-    signature = desk.record_signature(admin_desk, [[(1.0, 1.0), (50.0, 20.0)]], 300, 100)
+    signature = desk.record_signature(admin_desk, demo_signature_strokes(), 640, 220)
     desk.record_approval(admin_desk, pads, Decision.APPROVED, "Ms Wang", Channel.DESK, signature)
     admin_bay1 = bay1.login("admin", "1234")
     other = bay1.add_vehicle(admin_bay1, None, "粤B99999", Powertrain.EV).id

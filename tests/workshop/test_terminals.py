@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from station import replica
+from station.demo import demo_signature_strokes
 from station.findings import Channel, Decision, Severity, labour, part
 from station.lifecycle import Status
 from station.photos import PhotoStore, Stage
@@ -62,7 +63,7 @@ def test_a_visit_crosses_the_desk_and_the_bays_and_every_replica_ends_equal(
     bay2.sync()
     desk.sync()
     assert [f["title"] for f in desk.workshop.findings(wo)] == ["Front brake pads worn"]
-    signature = desk.workshop.record_signature(desk.admin, [[(1.0, 1.0), (40.0, 20.0)]], 300, 100)
+    signature = desk.workshop.record_signature(desk.admin, demo_signature_strokes(), 640, 220)
     desk.workshop.record_approval(
         desk.admin, pads, Decision.APPROVED, "Ms Wang", Channel.DESK, signature
     )
@@ -84,8 +85,11 @@ def test_a_visit_crosses_the_desk_and_the_bays_and_every_replica_ends_equal(
     assert {t.workshop.work_order(wo)["status"] for t in (desk, bay1, bay2)} == {"delivered"}
     expected = hub_digest(hub)
     assert [t.digest() for t in (desk, bay1, bay2)] == [expected] * 3
-    # Rows keep the id they were made with: the finding was made at bay 2 (terminal 3).
+    # Rows keep the id they were made with: the finding was made at bay 2 (terminal 3),
+    # the work order at the desk, numbered with the desk's code, the same everywhere.
     assert pads // 1_000_000_000 == 3
+    numbers = {t.workshop.work_order(wo)["number"] for t in (desk, bay1, bay2)}
+    assert len(numbers) == 1 and numbers.pop().endswith("-D1-0001")
     assert replica.conflict_notes(bay1.store) == []
 
 
