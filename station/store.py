@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 SQLITE_HEADER = b"SQLite format 3\x00"
+# Database files (device, inode) this process has checked whole at start-up.
+_CHECKED_FILES: set[tuple[int, int]] = set()
 # A half-made database older than this is a crash's leftover, not another process's work.
 STALE_CREATION_S = 3600.0
 
@@ -240,6 +242,13 @@ class Store:
         log.info("created the station database %s", path)
 
     def _check_at_start_up(self) -> None:
+        """Read every page once per process and file: the app's other connections (sync,
+        photos, the report worker's later jobs) open the file already checked."""
+        assert self.path is not None
+        stat = self.path.stat()
+        checked = (stat.st_dev, stat.st_ino)
+        if checked in _CHECKED_FILES:
+            return
         try:
             problem = quick_check(self.db.conn)
         except sqlite3.OperationalError as err:
@@ -252,6 +261,7 @@ class Store:
                 problem = "it holds no station (no migrations table)"
         if problem is not None:
             raise StoreError(unusable(self.path, problem))
+        _CHECKED_FILES.add(checked)
 
     def pending(self, migrations: list[Migration]) -> list[str]:
         """The names of the steps not yet applied to this database."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import sqlite3
 import statistics
 import string
 import tempfile
@@ -18,6 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from station.backup import quick_check
 from station.roles import Role
 from station.store import Store
 from station.vin import check_digit
@@ -127,6 +129,14 @@ def main() -> None:
             opens.append(time.perf_counter() - start)
             store.close()
         print(f"open store:        {percentiles(opens)}")
+        checks = []
+        for _ in range(3):
+            conn = sqlite3.connect(path)
+            start = time.perf_counter()
+            assert quick_check(conn) is None
+            checks.append(time.perf_counter() - start)
+            conn.close()
+        print(f"start-up check:    {percentiles(checks)}  (every page read, once per process)")
         workshop = Workshop(Store.open(path))
         rng = random.Random(11)
         picks = [rng.randrange(len(vins)) for _ in range(args.queries)]

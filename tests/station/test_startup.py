@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,15 +23,20 @@ PAGE = 4096
 
 
 def station_db(tmp_path: Path) -> Path:
-    """A station database with some work in it, fully folded into its file (no WAL)."""
-    path = tmp_path / "station.db"
-    store = Store.open(path)
+    """A station database with some work in it, fully folded into its file (no WAL).
+
+    It is a copy, as a file brought from another disk is: this process has not checked it.
+    """
+    made = tmp_path / "made" / "station.db"
+    store = Store.open(made)
     with store.transaction("t") as tx:
         for n in range(300):
             tx.insert("customers", {"name": f"customer {n}" * 5, "created_at": tx.at})
             tx.audit("customer.added", f"customer:{n}", {"n": n})
     store.close()
-    assert not Path(f"{path}-wal").exists()
+    assert not Path(f"{made}-wal").exists()
+    path = tmp_path / "station.db"
+    shutil.copyfile(made, path)
     return path
 
 
