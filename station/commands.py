@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from station import backup, profile
+from station.audit import AuditReport
+from station.audit_keys import AuditKey, create_audit_key, load_audit_key
 from station.cli import (
     EXIT_OK,
     UsageError,
@@ -170,7 +172,11 @@ def init_station(
     language: str = "zh",
 ) -> Workshop:
     """Create the database, the station's identity and its first admin, then run the
-    other layers' init steps (the signing key...) from the `bay_station.init` group."""
+    other layers' init steps (the signing key...) from the `bay_station.init` group.
+
+    The audit key comes first, so the station's very first event is keyed."""
+    if load_audit_key(Path(db_path).parent) is None:
+        create_audit_key(Path(db_path).parent, keyed_from=1)
     workshop = Workshop(Store.open(db_path))
     with workshop.store.transaction(admin) as tx:
         tx.execute(
@@ -386,21 +392,67 @@ def run_audit_verify(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     if not config.database_path.exists():
         raise NotFound(f"no station in {config.data_dir}")
-    check = Store.open(config.database_path).verify_audit_chain()
+    store = Store.open(config.database_path)
+    try:
+        report = store.verify_audit()
+    finally:
+        store.close()
+    check = report.chain
     if args.json:
         print_json(
             {
-                "ok": check.ok,
+                "ok": report.ok,
                 "events": check.events,
                 "first_bad_seq": check.first_bad_seq,
                 "reason": check.reason,
+                "keyed": report.keyed_from is not None,
+                "keyed_from": report.keyed_from,
+                "keyed_events": check.keyed_events,
+                "head": {"seq": check.head_seq, "hash": check.head_hash} if check.ok else None,
+                "anchor": None
+                if report.anchor is None
+                else {"seq": report.anchor[0], "hash": report.anchor[1]},
+                "signed_rows": report.signed_rows,
+                "problems": list(report.problems),
+                "more_problems": report.more_problems,
             }
         )
-    elif check.ok:
-        print(f"audit chain intact: {check.events} events")
+    elif report.ok:
+        for line in _audit_summary(report):
+            print(line)
     else:
-        print(f"audit chain broken at event {check.first_bad_seq}: {check.reason}", file=sys.stderr)
-    return EXIT_OK if check.ok else EXIT_AUDIT_BROKEN
+        print("audit check failed:", file=sys.stderr)
+        for problem in report.problems:
+            print(f"  {problem}", file=sys.stderr)
+        if report.more_problems:
+            print(f"  ... and {report.more_problems} more", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_AUDIT_BROKEN
+
+
+def _audit_summary(report: AuditReport) -> list[str]:
+    """What an intact verdict rests on, and what it cannot vouch for."""
+    check = report.chain
+    lines = [f"audit chain intact: {check.events} events"]
+    if report.keyed_from is None:
+        lines.append(
+            "  unkeyed: this database has no audit key, so anyone holding the file could "
+            "recompute the chain"
+        )
+    else:
+        lines.append(
+            f"  keyed: {check.keyed_events} events hashed with this station's audit key"
+            + (f" (events before {report.keyed_from} predate it)" if report.keyed_from > 1 else "")
+        )
+    if report.anchor is None:
+        lines.append(
+            "  unanchored: the cloud has not acknowledged this chain yet, so deleted "
+            "last events would go unseen here"
+        )
+    else:
+        lines.append(f"  anchored: the cloud holds this chain up to event {report.anchor[0]}")
+    lines.append(f"  {report.signed_rows} signed records match the events that created them")
+    lines.append("  every trigger is as the schema creates it")
+    return lines
 
 
 def run_backup(args: argparse.Namespace) -> int:
@@ -434,7 +486,7 @@ def run_restore(args: argparse.Namespace) -> int:
     candidate = folder / f".restore-{backup.backup_name(backup.MANUAL, now)}"
     try:
         backup.copy_database(args.file, candidate)
-        events = _verified_chain(candidate)
+        events = _verified_chain(candidate, load_audit_key(config.data_dir))
         if _usable(database):
             aside = folder / backup.backup_name(backup.BEFORE_RESTORE, now)
             backup.restore_into(database, candidate, aside)
@@ -452,9 +504,12 @@ def run_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _verified_chain(path: Path) -> int:
-    """The number of audit events of the station database at `path`; refused when its chain is broken."""
-    store = Store.open(path, migrations=[])
+def _verified_chain(path: Path, key: AuditKey | None) -> int:
+    """The number of audit events of the station database at `path`; refused when its chain is broken.
+
+    The chain is checked with this station's audit key, which lives beside its database.
+    """
+    store = Store.open(path, migrations=[], audit_key=key)
     try:
         check = store.verify_audit_chain()
     finally:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from station import alignment, catalogue, diagnostics, inbox, photos, profile, replica
+from station.audit import IMMUTABLE_TABLES, KEYED_FROM_KEY
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,64 @@ def _handovers(db: sqlite_utils.Database) -> None:
     _immutable(db, "handovers", "handovers")
 
 
+def refuse_replace(db: sqlite_utils.Database, table: str) -> None:
+    """Refuse an INSERT whose key or unique columns match an existing row.
+
+    `INSERT OR REPLACE` would otherwise delete that row without its DELETE trigger
+    on a connection without `recursive_triggers`, and put another in its place.
+    A terminal's replica writing the hub's rows (`replica_quiet`) is let through,
+    as the replica's DELETE guards let it through.
+    """
+    keys: list[list[str]] = []
+    columns = list(db.execute(f"PRAGMA table_info({table})"))
+    primary = [c[1] for c in sorted(columns, key=lambda c: c[5]) if c[5]]
+    if primary:
+        keys.append(primary)
+    for index in db.execute(f"PRAGMA index_list({table})"):
+        if index[2]:  # unique
+            names = [c[2] for c in db.execute(f"PRAGMA index_info({index[1]})")]
+            if names != primary:
+                keys.append(names)
+    clash = " OR ".join(
+        f"EXISTS (SELECT 1 FROM {table} WHERE "
+        + " AND ".join(f"{name} = NEW.{name}" for name in names)
+        + ")"
+        for names in keys
+    )
+    # A workshop terminal's replica writes the hub's rows with ON CONFLICT DO NOTHING.
+    if db["replica_quiet"].exists():
+        clash = f"({clash}) AND NOT EXISTS (SELECT 1 FROM replica_quiet)"
+    db.execute(
+        f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} WHEN {clash} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} rows are immutable: not replaced'); END"
+    )
+
+
+def _audit_keys(db: sqlite_utils.Database) -> None:
+    """Mark where the keyed audit chain starts, and make signed rows refuse REPLACE.
+
+    Events already in the log stay plain SHA-256 (the legacy prefix); the station's
+    audit key hashes every event from the next one on. The mark cannot be moved.
+    """
+    db.execute(
+        "INSERT INTO meta (key, value) SELECT ?, COALESCE(MAX(seq), 0) + 1 FROM audit_events",
+        (KEYED_FROM_KEY,),
+    )
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER meta_keyed_from_no_{action.lower()} BEFORE {action} ON meta "
+            f"WHEN OLD.key = '{KEYED_FROM_KEY}' "
+            "BEGIN SELECT RAISE(ABORT, 'the start of the keyed audit chain is fixed'); END"
+        )
+    db.execute(
+        f"CREATE TRIGGER meta_keyed_from_no_replace BEFORE INSERT ON meta "
+        f"WHEN NEW.key = '{KEYED_FROM_KEY}' AND EXISTS (SELECT 1 FROM meta WHERE key = NEW.key) "
+        "BEGIN SELECT RAISE(ABORT, 'the start of the keyed audit chain is fixed'); END"
+    )
+    for table in IMMUTABLE_TABLES:
+        refuse_replace(db, table)
+
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", _core),
     Migration("0002_diagnostics", diagnostics.migrate),
@@ -197,4 +256,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0140_i14_scan_reads", diagnostics.migrate_scan_reads),
     Migration("0111_i11_sync_token_file", inbox.move_token_out),
     Migration("0150_i15_catalogue", catalogue.migrate),
+    Migration("0110_i11_audit_keys", _audit_keys),
 ]

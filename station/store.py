@@ -26,11 +26,26 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from station import backup
-from station.audit import GENESIS_HASH, ChainCheck, canonical_json, chain_hash, verify_chain
+from station.audit import (
+    ANCHOR_HASH_KEY,
+    ANCHOR_SEQ_KEY,
+    GENESIS_HASH,
+    KEYED_FROM_KEY,
+    SIGNED_TABLES,
+    AuditReport,
+    ChainCheck,
+    CreatingEvent,
+    canonical_json,
+    chain_hash,
+    check_rows,
+    trigger_problems,
+    verify_chain,
+)
+from station.audit_keys import AuditKey, audit_key_path, create_audit_key, load_audit_key
 from station.backup import quick_check
 from station.errors import StoreError
 from station.files import sync_folder
-from station.identity import next_id
+from station.identity import next_id, terminal_of
 from station.private import FILE_MODE, make_private_folder
 
 if TYPE_CHECKING:
@@ -81,11 +96,17 @@ class Transaction:
         return cursor.lastrowid
 
     def audit(self, kind: str, subject: str, data: Mapping[str, Any]) -> str:
-        """Append an event to the hash chain; returns its hash."""
+        """Append an event to the hash chain (keyed with the station's audit key); its hash."""
+        if self.store.audit_key_missing is not None:
+            raise StoreError(
+                f"the audit key {self.store.audit_key_missing} is missing: restore it from the "
+                "backup of the keys folder before recording anything"
+            )
         last = self.db.conn.execute(
             "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"
         ).fetchone()
         seq, previous = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+        key = self.store.audit_key
         body = {
             "seq": seq,
             "at": self.at,
@@ -94,7 +115,7 @@ class Transaction:
             "subject": subject,
             "data": dict(data),
         }
-        digest = chain_hash(previous, body)
+        digest = chain_hash(previous, body, key.secret if key and seq >= key.keyed_from else None)
         self.db.conn.execute(
             "INSERT INTO audit_events (seq, at, actor, kind, subject, data, prev_hash, hash) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -157,6 +178,10 @@ class Store:
     db: sqlite_utils.Database
     path: Path | None
     clock: Clock = utc_now
+    audit_key: AuditKey | None = None
+    # Set when this station's chain is keyed but its key file is gone: writes are refused.
+    audit_key_missing: Path | None = None
+    migrations: list[Migration] = field(default_factory=list, repr=False)
     _writer: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _writer_thread: int | None = field(default=None, repr=False)
     # Set on a workshop terminal (see station.replica): its id block, the tables whose
@@ -172,12 +197,15 @@ class Store:
         path: Path | str,
         clock: Clock = utc_now,
         migrations: list[Migration] | None = None,
+        audit_key: AuditKey | None = None,
     ) -> Store:
         """Open and migrate the database at `path`, creating it whole when there is none.
 
         An existing file is checked first (`PRAGMA quick_check` reads every page):
         an empty, foreign or damaged file is refused, never replaced by an empty
         station. Before migrations change an existing station, it is backed up.
+        The audit key is `audit_key`, else the one in the keys folder beside the
+        database; a station opened normally that has none yet gets one here.
         """
         # Imported here: the schema gathers the migrations of modules that use the store.
         from station.replica import attach
@@ -194,7 +222,9 @@ class Store:
             store._configure()
             if store.pending(steps):
                 store._back_up_before_migrating()
+            store.migrations = steps
             store.migrate(steps)
+            store.audit_key = audit_key or store._station_audit_key(create=migrations is None)
             if migrations is None:
                 attach(store)
         except BaseException:
@@ -209,6 +239,45 @@ class Store:
         except (OSError, sqlite3.Error) as err:
             raise StoreError(f"cannot open the database {path}: {err}") from err
         return cls(db=sqlite_utils.Database(conn), path=path, clock=clock)
+
+    def _station_audit_key(self, create: bool) -> AuditKey | None:
+        """The key file's key; an initialised station whose chain is not keyed yet gets one.
+
+        Its chain is then plain SHA-256 throughout (a station from before audit keys),
+        and the key takes over from the next event. A chain that does not verify
+        as plain SHA-256 was keyed: its key is missing, and writes are refused.
+        Without `create` (a copy opened with its own migrations, such as a backup
+        being checked) nothing is created or refused here.
+        """
+        assert self.path is not None
+        key = load_audit_key(self.path.parent)
+        if key is not None or not create:
+            return key
+        try:
+            initialised = self.meta("station_id") is not None
+        except sqlite3.OperationalError:  # a database without the core's tables
+            return None
+        if not initialised:
+            return None
+        plain = self.verify_audit_chain()
+        if not plain.ok:
+            self.audit_key_missing = audit_key_path(self.path.parent)
+            log.error("the audit key %s of this station is missing", self.audit_key_missing)
+            return None
+        try:
+            return create_audit_key(self.path.parent, plain.head_seq + 1)
+        except StoreError:
+            # Another process opening this station made it first.
+            key = load_audit_key(self.path.parent)
+            if key is None:
+                raise
+            return key
+
+    def _head(self) -> tuple[int, str]:
+        last = self.db.conn.execute(
+            "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        return (int(last[0]), str(last[1])) if last else (0, GENESIS_HASH)
 
     @classmethod
     def _create(cls, path: Path, clock: Clock, steps: list[Migration]) -> None:
@@ -281,6 +350,8 @@ class Store:
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
+            # A REPLACE that deletes a conflicting row fires its DELETE triggers only so.
+            conn.execute("PRAGMA recursive_triggers=ON")
             conn.execute("PRAGMA busy_timeout=30000")
         except sqlite3.DatabaseError as err:
             raise StoreError(f"{self.path} is not a usable station database: {err}") from err
@@ -351,11 +422,133 @@ class Store:
         return rows[0] if rows else None
 
     def verify_audit_chain(self) -> ChainCheck:
+        """The chain walk alone: every event's hash, keyed from where the audit key says."""
+        key = self.audit_key
         cursor = self.db.conn.execute(
             "SELECT seq, at, actor, kind, subject, data, prev_hash, hash FROM audit_events ORDER BY seq"
         )
         names = [c[0] for c in cursor.description]
-        return verify_chain(dict(zip(names, row, strict=True)) for row in cursor)
+        return verify_chain(
+            (dict(zip(names, row, strict=True)) for row in cursor),
+            key.secret if key else None,
+            key.keyed_from if key else None,
+        )
+
+    def verify_audit(self, limit: int = 20) -> AuditReport:
+        """Everything `station audit verify` checks: chain, key, anchor, triggers, signed rows."""
+        chain = self.verify_audit_chain()
+        problems: list[str] = []
+        if not chain.ok:
+            problems.append(
+                f"the audit chain is broken at event {chain.first_bad_seq}: {chain.reason}"
+            )
+        problems += self._key_problems()
+        anchor_seq, anchor_hash = self.meta(ANCHOR_SEQ_KEY), self.meta(ANCHOR_HASH_KEY)
+        anchor = (int(anchor_seq), anchor_hash) if anchor_seq and anchor_hash else None
+        if anchor is not None:
+            problems += self._anchor_problems(*anchor)
+        problems += trigger_problems(self._expected_triggers(), self._triggers(self.db.conn))
+        rows = 0
+        ours = None if self.id_base is None else self._made_here
+        taken_out = self._taken_out()
+        for spec in SIGNED_TABLES:
+            if not self.db[spec.table].exists():
+                continue
+            check = check_rows(
+                spec,
+                self.query(f"SELECT * FROM {spec.table} ORDER BY rowid"),
+                self._creating_events(spec.entity),
+                limit,
+                ours,
+                taken_out,
+            )
+            rows += check.rows
+            problems += check.problems
+        return AuditReport(
+            chain=chain,
+            keyed_from=self.audit_key.keyed_from if self.audit_key else None,
+            anchor=anchor,
+            signed_rows=rows,
+            problems=tuple(problems[:limit]),
+            more_problems=max(0, len(problems) - limit),
+        )
+
+    def _made_here(self, row: Mapping[str, Any]) -> bool:
+        """On a workshop terminal: whether this terminal made the row (an id of its block)."""
+        row_id = row.get("id")
+        return (
+            isinstance(row_id, int)
+            and self.id_base is not None
+            and terminal_of(row_id) == terminal_of(self.id_base)
+        )
+
+    def _taken_out(self) -> frozenset[str]:
+        """Subjects of rows a terminal removed because the hub refused the change that made them."""
+        if not self.db["replica_conflicts"].exists():
+            return frozenset()
+        entity = {spec.table: spec.entity for spec in SIGNED_TABLES if spec.parent is None}
+        return frozenset(
+            f"{entity[change['table']]}:{change['key']}"
+            for (mine,) in self.db.conn.execute("SELECT mine FROM replica_conflicts")
+            for change in loads(mine)
+            if change.get("table") in entity
+        )
+
+    def _key_problems(self) -> list[str]:
+        if self.audit_key_missing is not None:
+            return [f"this station's audit key {self.audit_key_missing} is missing"]
+        if self.audit_key is None:
+            return []
+        marker = self.meta(KEYED_FROM_KEY)
+        if marker is None:
+            return ["the start of the keyed chain has been removed from the database"]
+        if int(marker) > self.audit_key.keyed_from:
+            return [
+                f"the database says the keyed chain starts at event {marker}, "
+                f"the audit key says {self.audit_key.keyed_from}"
+            ]
+        return []
+
+    def _anchor_problems(self, seq: int, digest: str) -> list[str]:
+        head_seq, _ = self._head()
+        if head_seq < seq:
+            return [
+                f"events after {head_seq} are gone: the cloud holds this chain up to event {seq}"
+            ]
+        row = self.db.conn.execute("SELECT hash FROM audit_events WHERE seq = ?", (seq,)).fetchone()
+        if row is None or row[0] != digest:
+            return [f"event {seq} differs from the one the cloud anchored"]
+        return []
+
+    @staticmethod
+    def _triggers(conn: sqlite3.Connection) -> dict[str, str]:
+        return {
+            name: sql
+            for name, sql in conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+            )
+        }
+
+    def _expected_triggers(self) -> dict[str, str]:
+        """The triggers the migrations create, from a scratch database built by them."""
+        scratch = sqlite_utils.Database(sqlite3.connect(":memory:"))
+        try:
+            for step in self.migrations:
+                step.apply(scratch)
+            return self._triggers(scratch.conn)
+        finally:
+            scratch.conn.close()
+
+    def _creating_events(self, entity: str) -> dict[str, CreatingEvent]:
+        """The first event of each subject `entity:<id>`: the one that created the record."""
+        found: dict[str, CreatingEvent] = {}
+        for subject, at, data in self.db.conn.execute(
+            "SELECT subject, at, data FROM audit_events WHERE subject > ? AND subject < ? ORDER BY seq",
+            (entity + ":", entity + ";"),
+        ):
+            if subject not in found:
+                found[subject] = CreatingEvent(at, loads(data))
+        return found
 
     def quick_check(self) -> str | None:
         """What `PRAGMA quick_check` finds wrong with the database, or None."""

@@ -28,17 +28,29 @@ from typing import Any
 import httpx
 
 from station import inbox, profile, replica
+from station.audit import ANCHOR_HASH_KEY, ANCHOR_SEQ_KEY
+from station.audit_keys import create_audit_key, load_audit_key
 from station.errors import StoreError
 from station.identity import TERMINAL_CODE_KEY, TERMINAL_NAME_KEY, TERMINAL_NUMBER_KEY
 from station.photos import PhotoStore, photo_path, photos_folder
 from station.store import Store, Transaction, timestamp
-from sync.errors import AuthRefused, NotEnrolled, Offline, ProtocolViolation, SyncError
+from sync.errors import (
+    AuthRefused,
+    ChainRefused,
+    NotEnrolled,
+    Offline,
+    ProtocolViolation,
+    SyncError,
+)
 from sync.protocol import (
     API,
     CHECKSUM_MISMATCH,
     OFFSET_CONTENT_TYPE,
     TUS_VERSION,
     BlobRef,
+    ChainClaim,
+    ChainPoint,
+    ChainVerdict,
     Outcome,
     backoff_delay,
     blob_refs,
@@ -56,7 +68,7 @@ DEFAULT_CHUNK = 1024 * 1024
 class SyncStatus:
     """A snapshot for the UI: what waits, what went well last, what went wrong last."""
 
-    state: str  # idle, syncing, offline, error, not_enrolled
+    state: str  # idle, syncing, offline, error, not_enrolled, chain_refused
     pending_mutations: int
     pending_blobs: int
     pending_bytes: int
@@ -166,6 +178,10 @@ class SyncClient:
                 self._pull(report)
             except Offline as err:
                 self._set(state="offline", error=str(err))
+                raise
+            except ChainRefused as err:
+                log.error("the cloud refused this station's audit chain: %s", err)
+                self._set(state="chain_refused", error=str(err))
                 raise
             except SyncError as err:
                 self._set(
@@ -294,7 +310,7 @@ class SyncClient:
                 self.run_once()
                 failures = 0
                 wait = interval
-            except AuthRefused:
+            except (AuthRefused, ChainRefused):  # a person must act: retrying changes nothing
                 raise
             except SyncError as err:
                 log.info("sync failed (%s); retrying", err)
@@ -416,8 +432,16 @@ class SyncClient:
         )
 
     def _push(self, report: RunReport) -> None:
+        """Send the outbox in batches, each with the audit chain's head for the cloud to anchor.
+
+        With nothing queued, an empty batch still anchors a head that moved.
+        """
         station = self.store.meta("station_id")
-        while rows := self._pending():
+        while True:
+            head = self._chain_point(None)
+            rows = self._pending()
+            if not rows and head == self._anchored():
+                return
             mutations = [
                 {
                     "mutation_id": r["mutation_id"],
@@ -432,18 +456,76 @@ class SyncClient:
                 }
                 for r in rows
             ]
-            response = self._request(
-                "POST", f"{API}/mutations", json={"station": station, "mutations": mutations}
-            )
-            if response.status_code != 200:
-                raise ProtocolViolation(f"mutations refused: {_reason(response)}")
+            response, head = self._send_batch(station, mutations, head)
             results = response.json().get("results")
             if not isinstance(results, list) or len(results) != len(mutations):
                 raise ProtocolViolation("the cloud answered a different number of mutations")
-            self._ack(mutations, results, report)
+            self._ack(mutations, results, report, head)
+            if not rows:
+                return
 
-    def _ack(self, mutations: list[dict[str, Any]], results: list[Any], report: RunReport) -> None:
+    def _send_batch(
+        self, station: str | None, mutations: list[dict[str, Any]], head: ChainPoint | None
+    ) -> tuple[httpx.Response, ChainPoint | None]:
+        """POST one batch with the chain head; the answer and the head the cloud accepted.
+
+        When the cloud anchored a later event than this station remembers (its answer
+        was lost, or another sync of this station got there first) and the station's
+        log reaches that event, the batch is sent once more compared at that event.
+        """
+        anchored = self._anchored()
+        compare_at = None if anchored is None else anchored.seq
+        for attempt in range(2):
+            body: dict[str, Any] = {"station": station, "mutations": mutations}
+            if head is not None:
+                at_anchor = None if compare_at is None else self._chain_point(compare_at)
+                body["chain"] = ChainClaim(head, at_anchor).wire()
+            response = self._request("POST", f"{API}/mutations", json=body)
+            if response.status_code == 200:
+                return response, head
+            refusal = _chain_refusal(response)
+            if refusal is None:
+                raise ProtocolViolation(f"mutations refused: {_reason(response)}")
+            verdict, cloud_seq = refusal
+            fresh = self._chain_point(None)
+            if (
+                attempt == 0
+                and verdict in (ChainVerdict.STALE, ChainVerdict.BACKWARDS)
+                and cloud_seq is not None
+                and fresh is not None
+                and fresh.seq >= cloud_seq
+            ):
+                head, compare_at = fresh, cloud_seq
+                continue
+            raise ChainRefused(_reason(response))
+        raise ChainRefused(_reason(response))
+
+    def _chain_point(self, seq: int | None) -> ChainPoint | None:
+        """The station's audit event at `seq` (the head when None); None when there is none."""
+        if seq is None:
+            row = self.store.query_one(
+                "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"
+            )
+        else:
+            row = self.store.query_one("SELECT seq, hash FROM audit_events WHERE seq = ?", (seq,))
+        return None if row is None else ChainPoint(int(row["seq"]), str(row["hash"]))
+
+    def _anchored(self) -> ChainPoint | None:
+        """The head the cloud acknowledged last, as this station remembers it."""
+        seq, digest = self.store.meta(ANCHOR_SEQ_KEY), self.store.meta(ANCHOR_HASH_KEY)
+        return ChainPoint(int(seq), digest) if seq and digest else None
+
+    def _ack(
+        self,
+        mutations: list[dict[str, Any]],
+        results: list[Any],
+        report: RunReport,
+        head: ChainPoint | None,
+    ) -> None:
         with self.store.transaction("sync") as tx:
+            if head is not None:
+                inbox.set_meta(tx, ANCHOR_SEQ_KEY, str(head.seq))
+                inbox.set_meta(tx, ANCHOR_HASH_KEY, head.hash)
             for sent, answer in zip(mutations, results, strict=True):
                 if answer.get("mutation_id") != sent["mutation_id"]:
                     raise ProtocolViolation("the cloud answered mutations out of order")
@@ -653,6 +735,19 @@ def _tls(verify: bool | str) -> bool | ssl.SSLContext:
     return ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
 
 
+def _chain_refusal(response: httpx.Response) -> tuple[ChainVerdict, int | None] | None:
+    """The cloud's verdict on the batch's audit chain, when that is why it refused."""
+    if response.status_code != 409:
+        return None
+    try:
+        body = response.json()
+        verdict = ChainVerdict(body["chain"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    seq = (body.get("anchor") or {}).get("seq")
+    return verdict, seq if isinstance(seq, int) else None
+
+
 def _reason(response: httpx.Response) -> str:
     try:
         return str(response.json().get("error") or response.status_code)
@@ -714,6 +809,8 @@ def join_workshop(
     """Make a new terminal: a fresh replica enrolled with the hub, the workshop pulled in."""
     if db_path.exists():
         raise SyncError(f"{db_path} exists: a terminal joins with a fresh data folder")
+    if load_audit_key(db_path.parent) is None:  # keyed from the terminal's first event
+        create_audit_key(db_path.parent, keyed_from=1)
     store = Store.open(db_path)
     try:
         with store.transaction("sync") as tx:

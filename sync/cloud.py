@@ -30,7 +30,17 @@ from station.truth import waiting_count, waiting_text
 from sync import hub
 from sync.cloud_db import CloudDatabase, CloudTx
 from sync.errors import AuthRefused, SyncError, WrongStation
-from sync.protocol import MAX_BATCH, Outcome, Owner, fields_owned_by
+from sync.protocol import (
+    MAX_BATCH,
+    ChainClaim,
+    ChainPoint,
+    ChainVerdict,
+    Outcome,
+    Owner,
+    chain_refusal,
+    fields_owned_by,
+    judge_chain,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +57,12 @@ def waiting_view(findings: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 class Refused(SyncError):
     """A request the cloud does not accept; `status` is the HTTP status to answer with."""
 
-    def __init__(self, message: str, status: int = 400) -> None:
+    def __init__(
+        self, message: str, status: int = 400, detail: Mapping[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
+        self.detail = dict(detail or {})
 
 
 def _now() -> datetime:
@@ -243,9 +256,17 @@ class CloudService:
     # -- mutations -------------------------------------------------------------
 
     def apply_batch(
-        self, auth: StationAuth, station_id: str, mutations: Sequence[Mapping[str, Any]]
+        self,
+        auth: StationAuth,
+        station_id: str,
+        mutations: Sequence[Mapping[str, Any]],
+        chain: ChainClaim | None = None,
     ) -> list[Result]:
-        """Apply a station's outbox entries in order; each is answered, none applied twice."""
+        """Apply a station's outbox entries in order; each is answered, none applied twice.
+
+        A batch whose audit chain does not extend the head anchored last is refused
+        whole (409, nothing applied); an accepted batch's head becomes the anchor.
+        """
         own = self._station(auth)
         if station_id != own:
             raise WrongStation("a station sends only its own mutations")
@@ -258,6 +279,7 @@ class CloudService:
             tx.run("UPDATE stations SET last_seen_at = ? WHERE id = ?", (at, own))
             station = tx.one("SELECT last_seq FROM stations WHERE id = ?", (own,))
             assert station is not None
+            self._anchor(tx, own, chain, at)
             last_seq = int(station["last_seq"])
             # A workshop's terminals file their work orders under the workshop, so a
             # work order opened at one bay is moved on at the desk.
@@ -273,6 +295,26 @@ class CloudService:
                 results.append(result)
             tx.run("UPDATE stations SET last_seq = ? WHERE id = ?", (last_seq, own))
         return results
+
+    @staticmethod
+    def _anchor(tx: CloudTx, station: str, chain: ChainClaim | None, at: str) -> None:
+        """Check the batch's chain against the anchor, then anchor its head."""
+        row = tx.one("SELECT seq, hash FROM chain_anchors WHERE station_id = ?", (station,))
+        anchored = None if row is None else ChainPoint(int(row["seq"]), str(row["hash"]))
+        verdict = judge_chain(anchored, chain)
+        if verdict is not ChainVerdict.ACCEPTED:
+            assert anchored is not None
+            reason = chain_refusal(verdict, anchored)
+            if verdict is not ChainVerdict.STALE:
+                log.warning("station %s refused: %s", station, reason)
+            raise Refused(reason, 409, {"chain": verdict.value, "anchor": {"seq": anchored.seq}})
+        if chain is not None:
+            tx.run(
+                "INSERT INTO chain_anchors (station_id, seq, hash, anchored_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (station_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, "
+                "anchored_at = excluded.anchored_at",
+                (station, chain.head.seq, chain.head.hash, at),
+            )
 
     def _apply_one(
         self,

@@ -31,6 +31,8 @@ CREATE TABLE IF NOT EXISTS stations (
     id TEXT PRIMARY KEY, workshop TEXT NOT NULL REFERENCES workshops(name),
     name TEXT NOT NULL DEFAULT '', last_seq BIGINT NOT NULL DEFAULT 0,
     enrolled_at TEXT NOT NULL, last_seen_at TEXT);
+CREATE TABLE IF NOT EXISTS chain_anchors (
+    station_id TEXT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL, anchored_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS mutations (
     station_id TEXT NOT NULL, mutation_id TEXT NOT NULL, seq BIGINT NOT NULL,
     kind TEXT NOT NULL, entity TEXT NOT NULL, entity_id TEXT NOT NULL, user_name TEXT,

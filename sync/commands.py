@@ -13,6 +13,7 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_OFFLINE = 4
 EXIT_REFUSED = 5
+EXIT_CHAIN_REFUSED = 6
 
 
 def register(
@@ -197,7 +198,7 @@ def run_enrol(args: argparse.Namespace) -> int:
 def run_sync(args: argparse.Namespace) -> int:
     from station.cli import print_json
     from sync.client import SyncClient
-    from sync.errors import AuthRefused, Offline
+    from sync.errors import AuthRefused, ChainRefused, Offline
 
     config, store = _store(args)
     client = SyncClient(
@@ -224,6 +225,9 @@ def run_sync(args: argparse.Namespace) -> int:
     except AuthRefused as err:
         print(f"station sync: {err}", file=sys.stderr)
         return EXIT_REFUSED
+    except ChainRefused as err:
+        print(f"station sync: the cloud refused this station's audit chain: {err}", file=sys.stderr)
+        return EXIT_CHAIN_REFUSED
     except Offline as err:
         print(f"station sync: offline: {err}", file=sys.stderr)
         return EXIT_OFFLINE

@@ -29,3 +29,7 @@ class ProtocolViolation(SyncError):
 
 class CloudStoreError(SyncError):
     """The cloud service's database refused a change or cannot be opened."""
+
+
+class ChainRefused(SyncError):
+    """The cloud refused the station's audit chain: it went backwards or was rewritten."""

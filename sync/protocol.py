@@ -109,3 +109,94 @@ def blob_refs(kind: str, payload: Mapping[str, Any]) -> list[BlobRef]:
     if kind == "report.issued" and isinstance(payload.get("sha256"), str):
         return [BlobRef(payload["sha256"], "report", payload.get("file_name"))]
     return []
+
+
+# -- the audit chain's anchor ----------------------------------------------------
+#
+# Every batch carries the station's audit chain head and the hash the station
+# holds at the sequence number the cloud anchored last. The cloud keeps the last
+# head it accepted, out of reach of anyone holding the station's database, and
+# refuses a chain that went backwards (events deleted) or forked (an anchored
+# event rewritten).
+
+
+@dataclass(frozen=True)
+class ChainPoint:
+    """One event of a station's audit chain: its sequence number and hash."""
+
+    seq: int
+    hash: str
+
+    def wire(self) -> dict[str, Any]:
+        return {"seq": self.seq, "hash": self.hash}
+
+
+@dataclass(frozen=True)
+class ChainClaim:
+    """What a batch says about the station's chain: its head, and its event at the anchor."""
+
+    head: ChainPoint
+    at_anchor: ChainPoint | None
+
+    def wire(self) -> dict[str, Any]:
+        return {
+            "head": self.head.wire(),
+            "at_anchor": None if self.at_anchor is None else self.at_anchor.wire(),
+        }
+
+
+class ChainVerdict(StrEnum):
+    ACCEPTED = "accepted"
+    MISSING = "missing"  # no head sent, but the cloud holds an anchor
+    BACKWARDS = "backwards"  # the head is below the anchor: events were deleted
+    FORKED = "forked"  # the station's event at the anchor is not the anchored one
+    STALE = "stale"  # the station compared another event: send the one at the cloud's anchor
+
+
+def _point(value: Any) -> ChainPoint | None:
+    if not isinstance(value, Mapping):
+        return None
+    seq, digest = value.get("seq"), value.get("hash")
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        return None
+    if not isinstance(digest, str) or not is_sha256(digest):
+        return None
+    return ChainPoint(seq, digest)
+
+
+def parse_chain_claim(value: Any) -> ChainClaim | None:
+    """A batch's `chain` field; None when it is absent or malformed."""
+    if not isinstance(value, Mapping):
+        return None
+    head = _point(value.get("head"))
+    return None if head is None else ChainClaim(head, _point(value.get("at_anchor")))
+
+
+def judge_chain(anchored: ChainPoint | None, claim: ChainClaim | None) -> ChainVerdict:
+    """Whether a station's chain still extends the head the cloud anchored last."""
+    if anchored is None:
+        return ChainVerdict.ACCEPTED
+    if claim is None:
+        return ChainVerdict.MISSING
+    if claim.head.seq < anchored.seq:
+        return ChainVerdict.BACKWARDS
+    if claim.at_anchor is None or claim.at_anchor.seq != anchored.seq:
+        return ChainVerdict.STALE
+    if claim.at_anchor.hash != anchored.hash:
+        return ChainVerdict.FORKED
+    return ChainVerdict.ACCEPTED
+
+
+def chain_refusal(verdict: ChainVerdict, anchored: ChainPoint) -> str:
+    """The reason given to the station, in plain words."""
+    return {
+        ChainVerdict.MISSING: "the batch carries no audit chain head, and the cloud anchored "
+        f"this station's chain at event {anchored.seq}",
+        ChainVerdict.BACKWARDS: "the station's audit chain went backwards: the cloud anchored "
+        f"it at event {anchored.seq}, so later events were deleted",
+        ChainVerdict.FORKED: f"the station's audit event {anchored.seq} is not the one the cloud "
+        "anchored: the chain was rewritten",
+        ChainVerdict.STALE: f"the cloud anchored this station's chain at event {anchored.seq}: "
+        "send the hash of that event",
+        ChainVerdict.ACCEPTED: "accepted",
+    }[verdict]

@@ -30,7 +30,13 @@ from sync.blobstore import BlobError, BlobStore
 from sync.cloud import CloudService, Refused
 from sync.cloud_db import CloudDatabase
 from sync.errors import AuthRefused, SyncError, WrongStation
-from sync.protocol import API, MAX_CHUNK_BYTES, OFFSET_CONTENT_TYPE, TUS_VERSION
+from sync.protocol import (
+    API,
+    MAX_CHUNK_BYTES,
+    OFFSET_CONTENT_TYPE,
+    TUS_VERSION,
+    parse_chain_claim,
+)
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +62,7 @@ def _guarded(handler: Endpoint) -> Endpoint:
         except AuthRefused as err:
             return _error(403 if isinstance(err, WrongStation) else 401, str(err))
         except Refused as err:
-            return _error(err.status, str(err))
+            return _error(err.status, str(err), **err.detail)
         except ClientDisconnect:
             return Response(status_code=400)
 
@@ -107,11 +113,15 @@ def create_app(service: CloudService, blobs: BlobStore) -> Starlette:
         batch = body.get("mutations")
         if not isinstance(batch, list):
             raise Refused("the body lists mutations")
+        chain = parse_chain_claim(body.get("chain"))
         results = await run_in_threadpool(
-            service.apply_batch, who, str(body.get("station") or ""), batch
+            service.apply_batch, who, str(body.get("station") or ""), batch, chain
         )
         bell.ring()
-        return JSONResponse({"results": [r.wire() for r in results]})
+        answer: dict[str, Any] = {"results": [r.wire() for r in results]}
+        if chain is not None:
+            answer["anchor"] = chain.head.wire()
+        return JSONResponse(answer)
 
     async def changes(request: Request) -> Response:
         """The workshop's feed; with `wait`, held open until a change arrives (long-poll)."""

@@ -130,7 +130,7 @@ class SyncLink(QObject):
         self.status_job = self.workers.start(work, self._show, self._failed)
 
     def _show(self, status: Any) -> None:
-        offline = status.state in ("offline", "error", "not_enrolled")
+        offline = status.state in ("offline", "error", "not_enrolled", "chain_refused")
         self.model.set_sync(
             SyncStatus(
                 available=True,
