@@ -17,13 +17,11 @@ from pathlib import Path
 
 from station.errors import StoreError
 from station.files import sync_folder, write_new
+from station.private import FILE_MODE, KEYS_FOLDER, make_private_folder, read_secret
 
 log = logging.getLogger(__name__)
 
-KEYS_FOLDER = "keys"  # shared with the report signing keys
 AUDIT_KEY_FILE = "audit-chain.key"
-KEY_MODE = 0o600
-FOLDER_MODE = 0o700
 
 
 @dataclass(frozen=True)
@@ -39,12 +37,9 @@ def audit_key_path(data_dir: Path) -> Path:
 def load_audit_key(data_dir: Path) -> AuditKey | None:
     """The station's audit key, or None when it has none (a bare database in a test)."""
     path = audit_key_path(data_dir)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    text = read_secret(path)
+    if text is None:
         return None
-    except OSError as err:
-        raise StoreError(f"cannot read the audit key {path}: {err}") from err
     try:
         body = json.loads(text)
         key = AuditKey(bytes.fromhex(body["secret"]), int(body["keyed_from"]))
@@ -52,8 +47,6 @@ def load_audit_key(data_dir: Path) -> AuditKey | None:
         raise StoreError(f"the audit key {path} is damaged: {err}") from err
     if len(key.secret) < 32 or key.keyed_from < 1:
         raise StoreError(f"the audit key {path} is damaged")
-    if path.stat().st_mode & 0o077:
-        log.warning("the audit key %s is readable by other users; chmod 600 it", path)
     return key
 
 
@@ -64,12 +57,12 @@ def create_audit_key(data_dir: Path, keyed_from: int) -> AuditKey:
     so a second process opening the same station reads a complete key or none.
     """
     path = audit_key_path(data_dir)
-    path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    make_private_folder(path.parent)
     key = AuditKey(secrets.token_bytes(32), keyed_from)
     body = json.dumps({"secret": key.secret.hex(), "keyed_from": keyed_from})
     aside = path.with_name(f".{AUDIT_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
     try:
-        write_new(aside, body.encode("ascii"), KEY_MODE)
+        write_new(aside, body.encode("ascii"), FILE_MODE)
         os.link(aside, path)
     except FileExistsError as err:
         raise StoreError(f"{path} already holds an audit key") from err
