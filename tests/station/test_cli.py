@@ -253,12 +253,12 @@ def test_a_full_disk_exits_2_with_one_line_and_keeps_what_was_saved(tmp_path: Pa
     small = tmp_path / "small"
     small.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(small)],
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(small)],
         capture_output=True,
         text=True,
     )
     if mounted.returncode != 0:
-        pytest.skip(f"mounting a 1 MB filesystem is not permitted here: {mounted.stderr.strip()}")
+        pytest.skip(f"mounting a 2 MB filesystem is not permitted here: {mounted.stderr.strip()}")
     try:
         data_dir = small / "data"
         assert station("init", "--admin-pin", "1234", data_dir=data_dir).returncode == 0
