@@ -8,6 +8,7 @@ from typing import Any
 
 from station import replica
 from station.audit_keys import audit_key_path, load_audit_key
+from station.demo import demo_signature_strokes
 from station.findings import Channel, Decision, Severity, labour, part
 from station.lifecycle import Status
 from station.vehicles import Powertrain
@@ -37,7 +38,7 @@ def test_every_terminal_verifies_with_the_rows_others_made(tmp_path: Path, hub: 
     ).id
     bay.workshop.change_status(li, wo, Status.AWAITING_APPROVAL)
     settle(desk, bay)
-    signature = desk.workshop.record_signature(desk.admin, [[(1.0, 1.0), (40.0, 20.0)]], 300, 100)
+    signature = desk.workshop.record_signature(desk.admin, demo_signature_strokes(), 640, 220)
     desk.workshop.record_approval(
         desk.admin, pads, Decision.APPROVED, "Ms Wang", Channel.DESK, signature
     )
