@@ -72,6 +72,10 @@ class ApprovalFacts:
     work_order_number: str
     state: ApprovalState
     signature_on_record: bool
+    finding_created_at: str = ""
+    signature_drawn_at: str | None = None
+    # The signature already backs a handover or a decision on another work order.
+    signature_given_elsewhere: bool = False
 
 
 def decide_approval(
@@ -100,6 +104,15 @@ def decide_approval(
     needs_signature = channel is not Channel.REMOTE and decision is Decision.APPROVED
     if needs_signature and not facts.signature_on_record:
         raise InvalidInput("an approval at the desk or bay needs the customer's signature")
+    if facts.signature_given_elsewhere:
+        raise InvalidInput(
+            "that signature was given for another work order or a handover: "
+            "ask the customer to sign for this decision"
+        )
+    if facts.signature_drawn_at is not None and facts.signature_drawn_at < facts.finding_created_at:
+        raise InvalidInput(
+            "the customer signed before this finding was added: ask the customer to sign again"
+        )
     if facts.state is ApprovalState.APPROVED:
         raise ImmutableRecord("this finding is already approved; an approval is not withdrawn here")
     return facts.state.value != decision.value
@@ -163,19 +176,41 @@ def load_approval_facts(
     signature = (
         one(
             tx,
-            "SELECT sha256 FROM signatures WHERE sha256 = ?",
+            "SELECT sha256, created_at FROM signatures WHERE sha256 = ?",
             (signature_ref,),
             f"signature {signature_ref[:12]}",
         )
         if signature_ref
         else None
     )
+    given_elsewhere = signature is not None and bool(
+        signature_uses(tx, signature_ref) - {("approval", finding["work_order_id"])}
+    )
     return ApprovalFacts(
         work_order_status=wo["status"],
         work_order_number=wo["number"],
         state=state_after([Decision(d["decision"]) for d in decisions]),
         signature_on_record=signature is not None,
+        finding_created_at=finding["created_at"],
+        signature_drawn_at=None if signature is None else signature["created_at"],
+        signature_given_elsewhere=given_elsewhere,
     )
+
+
+def signature_uses(tx: Transaction, signature_ref: str | None) -> set[tuple[str, int]]:
+    """What a drawn signature already backs: ("approval", work order) and ("handover", work order).
+
+    One drawing is the customer's consent to what they saw when they drew it, so it
+    backs the decisions of one sitting on one work order, or one handover, never both.
+    """
+    found = rows(
+        tx,
+        "SELECT 'approval' AS kind, f.work_order_id FROM approvals a "
+        "JOIN findings f ON f.id = a.finding_id WHERE a.signature_ref = ? "
+        "UNION SELECT 'handover', work_order_id FROM handovers WHERE signature_ref = ?",
+        (signature_ref, signature_ref),
+    )
+    return {(str(r["kind"]), int(r["work_order_id"])) for r in found}
 
 
 def latest_decision_id(tx: Transaction, finding_id: int) -> int:

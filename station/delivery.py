@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from station import lifecycle, limits
+from station.approvals import signature_uses
 from station.command import Actor, Created, one
 from station.errors import ImmutableRecord, InvalidInput, TransitionRefused
 from station.lifecycle import Status
@@ -83,6 +84,11 @@ class Delivery:
             lifecycle.check_transition(
                 Status(wo["status"]), Status.DELIVERED, load_facts(tx, wo_id)
             )
+            if signature_uses(tx, signature_ref):
+                raise InvalidInput(
+                    "that signature already backs another decision or handover: "
+                    "ask the customer to sign for the car"
+                )
             report = one(
                 tx,
                 "SELECT id FROM reports WHERE work_order_id = ? ORDER BY version DESC LIMIT 1",
