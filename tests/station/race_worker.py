@@ -14,6 +14,7 @@ from typing import Any
 
 from station import inbox
 from station.findings import Channel, Decision
+from station.lifecycle import Status
 from station.roles import Role
 from station.store import Store
 from station.workshop import Actor, Workshop
@@ -33,6 +34,14 @@ def run(workshop: Workshop, task: dict[str, Any]) -> Any:
     if op == "signature":
         strokes = [[(float(x), float(y)) for x, y in s] for s in task["strokes"]]
         return workshop.record_signature(actor, strokes, 300, 100)
+    if op == "status":
+        return workshop.change_status(actor, task["wo"], Status(task["target"]))
+    if op == "hand_over":
+        return workshop.hand_over(actor, task["wo"], "王芳", task["signature"]).id
+    if op == "clock_off":
+        return workshop.clock_off(actor, task["job"])
+    if op == "login":
+        return workshop.login(task["user"], task["pin"]).name
     if op == "cancel":
         change = {
             "seq": task["seq"],

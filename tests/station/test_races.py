@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from station.commands import init_station
+from station.errors import AuthenticationFailed
 from station.findings import Severity, labour
 from station.lifecycle import Status
 from station.roles import Role
@@ -265,3 +266,92 @@ def test_a_cancellation_from_the_inbox_while_the_desk_checks_in(
             sync_applies_everything(trial, cloud)
         trial.workshop.store.close()
     assert outcomes, "no trial ran"
+
+
+# Fewer trials for the races below: each command's rule is the same pattern as above.
+SHORT_TRIALS = max(1, TRIALS // 5)
+
+
+def test_two_moves_of_one_work_order_to_the_same_stage(
+    racers: tuple[Racer, Racer], template: Path, tmp_path: Path
+) -> None:
+    for n in range(SHORT_TRIALS):
+        trial = Trial(template, tmp_path / str(n), n)
+        wo, _ = trial.in_diagnosis_with_finding()
+        task = trial.task(trial.tech, "status", wo=wo, target=Status.AWAITING_APPROVAL.value)
+        answers = race(racers, task, task)
+        assert errors(answers) == ["TransitionRefused", "ok"], answers
+        assert_strictly_increasing(trial.versions(wo))
+        trial.workshop.store.close()
+
+
+def test_two_handovers_of_one_car(
+    racers: tuple[Racer, Racer], template: Path, tmp_path: Path
+) -> None:
+    for n in range(SHORT_TRIALS):
+        trial = Trial(template, tmp_path / str(n), n)
+        workshop, tech, advisor = trial.workshop, trial.tech, trial.advisor
+        wo = trial.work_order(booked_jobs=["10,000 km service"])
+        workshop.check_in(tech, wo, 1000)
+        for status in (Status.DIAGNOSING, Status.IN_REPAIR, Status.QUALITY_CHECK):
+            workshop.change_status(tech, wo, status)
+        workshop.record_quality_check(tech, wo, passed=True)
+        workshop.change_status(advisor, wo, Status.READY)
+        workshop.record_report_issued(advisor, wo, "ab" * 32, "r.pdf", "zh")
+        signatures = [
+            workshop.record_signature(advisor, [[(x + k, y) for x, y in STROKES[0]]], 300, 100)
+            for k in (1, 2)
+        ]
+        answers = race(
+            racers,
+            *(trial.task(advisor, "hand_over", wo=wo, signature=s) for s in signatures),
+        )
+        assert errors(answers) == ["TransitionRefused", "ok"], answers
+        assert trial.count("SELECT id FROM handovers") == 1
+        assert trial.count("SELECT id FROM follow_ups WHERE work_order_id = ?", wo) == 2
+        assert_strictly_increasing(trial.versions(wo))
+        trial.workshop.store.close()
+
+
+def test_two_clock_offs_of_one_job(
+    racers: tuple[Racer, Racer], template: Path, tmp_path: Path
+) -> None:
+    for n in range(SHORT_TRIALS):
+        trial = Trial(template, tmp_path / str(n), n)
+        wo = trial.work_order(booked_jobs=["10,000 km service"])
+        trial.workshop.check_in(trial.tech, wo, 1000)
+        trial.workshop.change_status(trial.tech, wo, Status.DIAGNOSING)
+        trial.workshop.change_status(trial.tech, wo, Status.IN_REPAIR)
+        job = trial.workshop.jobs(wo)[0]["id"]
+        trial.workshop.clock_on(trial.tech, job)
+        task = trial.task(trial.tech, "clock_off", job=job)
+        answers = race(racers, task, task)
+        assert errors(answers) == ["InvalidInput", "ok"], answers
+        assert trial.count("SELECT seq FROM audit_events WHERE kind = 'job.clocked_off'") == 1
+        trial.workshop.store.close()
+
+
+def test_the_right_pin_racing_the_fifth_wrong_one(
+    racers: tuple[Racer, Racer], template: Path, tmp_path: Path
+) -> None:
+    """Whichever check runs first, the other sees what it wrote: never let in and locked."""
+    for n in range(SHORT_TRIALS):
+        trial = Trial(template, tmp_path / str(n), n)
+        for _ in range(4):
+            with pytest.raises(AuthenticationFailed):
+                trial.workshop.login("li", "0000")
+        answers = race(
+            racers,
+            trial.task(trial.tech, "login", pin="5678"),
+            trial.task(trial.tech, "login", pin="0000"),
+        )
+        failed = trial.workshop.store.query_one(
+            "SELECT failed_attempts FROM users WHERE name = 'li'"
+        )
+        assert failed is not None
+        if "ok" in answers[0]:
+            assert answers[1]["error"] == "AuthenticationFailed" and failed["failed_attempts"] == 1
+        else:
+            assert answers[0]["error"] == "AccountLocked" and answers[1]["error"] == "AccountLocked"
+            assert failed["failed_attempts"] == 5
+        trial.workshop.store.close()
