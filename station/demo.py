@@ -285,7 +285,9 @@ class DemoVisit:
     def customer_decides(self, declined: tuple[str, ...] = ("tread_rr",)) -> None:
         advisor = self.advisor
         name = self.customer_name
-        signature = self.workshop.record_signature(advisor, demo_signature_strokes(), 600, 200)
+        signature = self.workshop.record_signature(
+            advisor, demo_signature_strokes(self.wo_id), 600, 200
+        )
         for key, finding_id in self.finding_ids.items():
             decision = Decision.DECLINED if key in declined else Decision.APPROVED
             self.workshop.record_approval(
@@ -314,7 +316,9 @@ class DemoVisit:
     def deliver(self) -> None:
         """The customer signs for the car and the report; the signature is not the approval's."""
         advisor = self.advisor
-        receipt = [[(x, y + 10) for x, y in stroke] for stroke in demo_signature_strokes()]
+        receipt = [
+            [(x, y + 10) for x, y in stroke] for stroke in demo_signature_strokes(self.wo_id)
+        ]
         signature = self.workshop.record_signature(advisor, receipt, 600, 200)
         self.workshop.hand_over(advisor, self.wo_id, self.customer_name, signature)
         follow_ups = self.workshop.follow_ups(self.wo_id)
@@ -325,13 +329,19 @@ class DemoVisit:
         )
 
 
-def demo_signature_strokes() -> list[list[tuple[float, float]]]:
-    """A signature-like pen path, so the demo's approvals carry a drawing."""
+def demo_signature_strokes(visit: int = 0) -> list[list[tuple[float, float]]]:
+    """A signature-like pen path, so the demo's approvals carry a drawing.
+
+    Each visit's customer draws it a little to the right (`visit`): a drawing backs
+    the decisions of one work order only, so two visits never share one.
+    """
+    dx = (visit % 400) * 0.1
     first = [
-        (40 + t * 2.2, 110 - 45 * math.sin(t / 9) * math.exp(-t / 140)) for t in range(0, 200, 4)
+        (40 + dx + t * 2.2, 110 - 45 * math.sin(t / 9) * math.exp(-t / 140))
+        for t in range(0, 200, 4)
     ]
-    second = [(300 + t * 1.5, 120 - 30 * math.sin(t / 6)) for t in range(0, 160, 4)]
-    underline = [(60.0, 165.0), (520.0, 158.0)]
+    second = [(300 + dx + t * 1.5, 120 - 30 * math.sin(t / 6)) for t in range(0, 160, 4)]
+    underline = [(60.0 + dx, 165.0), (520.0 + dx, 158.0)]
     return [first, second, underline]
 
 
