@@ -194,6 +194,16 @@ def check_backup(path: Path) -> str | None:
     return None
 
 
+def station_of(path: Path) -> str | None:
+    """The station id a (checked) station database or backup belongs to, if it has one."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'station_id'").fetchone()
+    finally:
+        conn.close()
+    return None if row is None else str(row[0])
+
+
 def restore_into(database: Path, source: Path, aside: Path) -> None:
     """Replace the station database's content with the checked backup `source`.
 

@@ -488,6 +488,14 @@ def run_restore(args: argparse.Namespace) -> int:
         backup.copy_database(args.file, candidate)
         events = _verified_chain(candidate, load_audit_key(config.data_dir))
         if _usable(database):
+            # Another station's database would take this one's identity, its people
+            # and their PINs, beside this station's keys and sync token.
+            theirs, ours = backup.station_of(candidate), backup.station_of(database)
+            if theirs != ours:
+                raise UsageError(
+                    f"not restoring: {args.file} is a backup of station {theirs}, "
+                    f"not of this station {ours}"
+                )
             aside = folder / backup.backup_name(backup.BEFORE_RESTORE, now)
             backup.restore_into(database, candidate, aside)
         else:

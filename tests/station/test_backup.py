@@ -162,3 +162,18 @@ def test_a_backup_is_a_consistent_copy_while_the_station_writes(tmp_path: Path) 
     assert copy.verify_audit_chain().ok
     copy.close()
     store.close()
+
+
+def test_restore_refuses_another_stations_database(data_dir: Path, tmp_path: Path) -> None:
+    """Another station's database would bring its own admin and PIN into this station's place."""
+    elsewhere = tmp_path / "elsewhere"
+    assert station("init", data_dir=elsewhere).returncode == 0
+    assert station("wo", "create", "--plate", "Z9", *ADMIN, data_dir=elsewhere).returncode == 0
+    before = plates(data_dir)
+    refused = station("restore", str(elsewhere / "station.db"), data_dir=data_dir)
+    assert refused.returncode == 2, refused.stdout
+    assert "is a backup of station" in refused.stderr and "not of this station" in refused.stderr
+    assert plates(data_dir) == before
+    assert not [
+        b for b in backup.backups(data_dir / "station.db") if b.kind == backup.BEFORE_RESTORE
+    ]
