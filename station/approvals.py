@@ -101,7 +101,11 @@ def decide_approval(
         raise TransitionRefused(
             f"work order {facts.work_order_number} is {facts.work_order_status}"
         )
-    needs_signature = channel is not Channel.REMOTE and decision is Decision.APPROVED
+    if channel is Channel.BAY and not facts.signature_on_record:
+        # No advisor hears the customer at the bay: without their drawing a decline
+        # would be the technician's word put in the customer's mouth.
+        raise InvalidInput("a decision at the bay needs the customer's signature")
+    needs_signature = channel is Channel.DESK and decision is Decision.APPROVED
     if needs_signature and not facts.signature_on_record:
         raise InvalidInput("an approval at the desk or bay needs the customer's signature")
     if facts.signature_given_elsewhere:

@@ -139,3 +139,18 @@ def test_a_signature_signs_for_one_car_and_only_at_its_handover(
     workshop.record_approval(advisor, pads, Decision.APPROVED, "王芳", Channel.DESK, consent)
     with pytest.raises(InvalidInput, match="ask the customer to sign for the car"):
         workshop.hand_over(advisor, second, "李雷", consent)
+
+
+def test_a_technician_cannot_decline_for_the_customer_at_the_bay_without_their_signature(
+    desk: tuple[Workshop, Actor, Actor],
+) -> None:
+    """The report would say the customer declined a repair they never saw."""
+    workshop, advisor, technician = desk
+    wo = car_in_diagnosis(workshop, advisor, technician, "粤B 00001")
+    brakes = finding(workshop, technician, wo, "brake fluid")
+    with pytest.raises(InvalidInput, match="a decision at the bay needs the customer's signature"):
+        workshop.record_approval(technician, brakes, Decision.DECLINED, "王芳", Channel.BAY)
+    assert workshop.store.query("SELECT id FROM approvals") == []
+    signed = workshop.record_signature(technician, DRAWING, 300, 100)
+    workshop.record_approval(technician, brakes, Decision.DECLINED, "王芳", Channel.BAY, signed)
+    assert workshop.findings(wo)[0]["state"] == "declined"
