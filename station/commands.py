@@ -486,8 +486,8 @@ def run_restore(args: argparse.Namespace) -> int:
     candidate = folder / f".restore-{backup.backup_name(backup.MANUAL, now)}"
     try:
         backup.copy_database(args.file, candidate)
-        events = _verified_chain(candidate, load_audit_key(config.data_dir))
-        if _usable(database):
+        usable = _usable(database)
+        if usable:
             # Another station's database would take this one's identity, its people
             # and their PINs, beside this station's keys and sync token.
             theirs, ours = backup.station_of(candidate), backup.station_of(database)
@@ -496,6 +496,8 @@ def run_restore(args: argparse.Namespace) -> int:
                     f"not restoring: {args.file} is a backup of station {theirs}, "
                     f"not of this station {ours}"
                 )
+        events = _verified_chain(candidate, load_audit_key(config.data_dir))
+        if usable:
             aside = folder / backup.backup_name(backup.BEFORE_RESTORE, now)
             backup.restore_into(database, candidate, aside)
         else:
