@@ -16,7 +16,11 @@ from drivers.obd.link import ObdLink, is_response_pending
 log = logging.getLogger(__name__)
 
 FrameHook = Callable[[Any], None]
-PROBE_MARGIN = 0.0005  # seconds of response window per frame of a probe burst
+# Seconds of response window per frame of a probe burst: the other side works through
+# the burst before it answers, slower behind a serial (slcan) adapter.
+PROBE_MARGIN = 0.0001
+SERIAL_PROBE_MARGIN = 0.0005
+SERIAL_INTERFACES = ("slcan", "serial", "robotell", "seeedstudio")
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ class CanObdLink(ObdLink):
         consecutive_timeout: float = 1.0,
         on_frame: FrameHook | None = None,
         own_bus: bool = True,
+        probe_margin: float = PROBE_MARGIN,
     ) -> None:
         self.bus = bus
         self.addressing = addressing
@@ -86,6 +91,7 @@ class CanObdLink(ObdLink):
         self.consecutive_timeout = consecutive_timeout
         self.on_frame = on_frame
         self.own_bus = own_bus
+        self.probe_margin = probe_margin
         rate = f"/{bitrate // 1000}" if bitrate else ""
         bits = "29" if addressing.extended else "11"
         self.protocol = f"ISO 15765-4 CAN {bits}-bit{rate}"
@@ -140,7 +146,7 @@ class CanObdLink(ObdLink):
         targets: dict[str | None, bytes] = {} if functional is None else {None: functional}
         targets.update(dict.fromkeys(ecus, payload))
         # the other side works through the burst before it answers: a little longer per frame
-        return self._exchange(targets, window=self.p2 + PROBE_MARGIN * len(targets))
+        return self._exchange(targets, window=self.p2 + self.probe_margin * len(targets))
 
     def _exchange(
         self, payloads: Mapping[str | None, bytes], window: float | None = None
@@ -264,9 +270,9 @@ def connect_can(
     for rate in rates:
         bus = open_bus(interface, channel, rate, **(bus_options or {}))
         for addressing in (ELEVEN_BIT, TWENTY_NINE_BIT):
-            link = CanObdLink(
-                bus, addressing, bitrate=rate or None, on_frame=on_frame, **link_options
-            )
+            margin = SERIAL_PROBE_MARGIN if interface in SERIAL_INTERFACES else PROBE_MARGIN
+            options = {"probe_margin": margin, **link_options}
+            link = CanObdLink(bus, addressing, bitrate=rate or None, on_frame=on_frame, **options)
             try:
                 if link.request(b"\x01\x00"):
                     log.info("vehicle answers on %s", link.protocol)

@@ -397,13 +397,20 @@ class ElmObdLink(ObdLink):
         """Reset, quiet the adapter, headers on, then find the vehicle's protocol:
         automatic search first (older cars on J1850 or K-line too), then each CAN one."""
         with self._lock:
-            self.identity = self._command("ATZ", 5.0).replace(">", "").strip()
+            # A warm start resets all settings without the power-on LED test of ATZ;
+            # adapters too old for it take ATZ.
+            answer = self._command("ATWS", 5.0)
+            if "?" in answer.replace("ATWS", ""):
+                answer = self._command("ATZ", 5.0)
+            self.identity = answer.replace(">", "").strip()
             self._settings()
-            for protocol in ("0", "6", "7", "8", "9"):
+            # CAN 11-bit/500 first (most cars since 2008); "try" lets the adapter search on
+            # when the car has another protocol, and ATDPN then says which it found.
+            for protocol in ("6", "0", "7", "8", "9"):
                 self._command(f"ATSP{protocol}" if protocol == "0" else f"ATTP{protocol}", 5.0)
                 text = self._command("0100", 15.0)
                 number = protocol
-                if protocol == "0":
+                if protocol == "0" or parse_elm_reply(text, "0100").searched:
                     described = self._command("ATDPN", self.timeout).replace(">", "").strip()
                     number = described.upper().lstrip("A")[-1:]
                     if number not in PROTOCOLS:

@@ -54,11 +54,13 @@ from drivers.obd.services import (
     text_items,
 )
 from drivers.obd.uds import (
+    READ_FAULT_MEMORY,
     TESTER_PRESENT,
     UdsCode,
-    read_battery,
-    read_fault_memory,
-    read_name,
+    ask_all,
+    fault_memory,
+    read_batteries,
+    read_names,
     uds_candidates,
 )
 from drivers.obd.vin import decode_vin
@@ -309,6 +311,7 @@ class _Scan:
         self.vin: str | None = None
         self.single_pid_only: set[str] = set()
         self.silent_pids: dict[str, set[int]] = {}
+        self.fault_memory: dict[str, tuple[bytes | None, str | None]] = {}
         self.silence: dict[str, int] = {}
 
     def step(self, what: str, fraction: float) -> None:
@@ -466,7 +469,7 @@ class _Scan:
             found = probe(uds_candidates(extended, set(self.ecus)), TESTER_PRESENT)
             # Only a module that also answers for its fault memory is listed: gateways
             # and emulations may echo tester-present from every id.
-            confirmed = probe(sorted(found), b"\x19\x02\xff") if found else {}
+            confirmed = probe(sorted(found), READ_FAULT_MEMORY) if found else {}
         except (AdapterVanished, DeviceTimeout):
             raise
         except AdapterError as err:
@@ -474,13 +477,17 @@ class _Scan:
             return
         if len(confirmed) < len(found):
             log.info("%d ids answered tester-present only", len(found) - len(confirmed))
-        for ecu_id in sorted(confirmed):
+        for ecu_id, reply in sorted(confirmed.items()):
             self.ecus[ecu_id] = EcuReport(ecu_id, kind="uds")
+            self.fault_memory[ecu_id] = (reply, None)
 
     def _fault_memory(self) -> None:
-        """UDS ReadDTCInformation on every ECU; an OBD ECU silent on it speaks no UDS."""
-        for ecu_id, report in sorted(self.ecus.items()):
-            outcome = read_fault_memory(self.link, ecu_id, self.language)
+        """UDS ReadDTCInformation on every ECU at once; an OBD ECU silent on it speaks no UDS."""
+        asked = [e for e in sorted(self.ecus) if e not in self.fault_memory]
+        self.fault_memory.update(ask_all(self.link, asked, READ_FAULT_MEMORY))
+        for ecu_id, (reply, fault) in sorted(self.fault_memory.items()):
+            report = self.ecus[ecu_id]
+            outcome = fault_memory(reply, fault, self.language)
             if outcome.status == READ:
                 report.uds_dtcs = list(outcome.value)
                 report.note("19", ServiceRead(READ))
@@ -488,20 +495,22 @@ class _Scan:
                 report.note("19", ServiceRead(NO_DATA, detail="no UDS fault memory"))
             else:
                 report.note("19", ServiceRead(outcome.status, outcome.nrc, outcome.detail))
-            if report.kind == "uds" and report.name is None:
-                report.name = read_name(self.link, ecu_id)
+        modules = [e for e, r in self.ecus.items() if r.kind == "uds"]
+        for ecu_id, name in read_names(self.link, modules).items():
+            self.ecus[ecu_id].name = name
 
     def _battery(self) -> None:
         """The traction battery block, from the ECU that keeps it (the others refuse)."""
-        for ecu_id, report in sorted(self.ecus.items()):
-            if report.reads.get("19", ServiceRead(NO_DATA)).status != READ:
-                continue
-            outcome = read_battery(self.link, ecu_id)
+        speaking = [
+            e
+            for e, r in sorted(self.ecus.items())
+            if r.reads.get("19", ServiceRead(NO_DATA)).status == READ
+        ]
+        for ecu_id, outcome in read_batteries(self.link, speaking).items():
+            report = self.ecus[ecu_id]
             if outcome.status == READ:
                 report.battery = dict(outcome.value)
                 report.note("22", ServiceRead(READ))
-            elif outcome.status in (REFUSED, NO_ANSWER):
-                continue  # this ECU keeps no battery data
             else:
                 report.note("22", ServiceRead(outcome.status, outcome.nrc, outcome.detail))
 

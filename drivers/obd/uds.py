@@ -2,26 +2,22 @@
 ECU that answers, including the airbag, ABS, body and TPMS modules OBD never shows,
 and the traction battery block read by data identifier.
 
-udsoncan builds the requests and reads the replies; the bytes travel over the same
-`ObdLink` as the OBD scan (ISO-TP on CAN, or an ELM327 adapter), through
-`LinkConnection`, so one reassembly and one set of timings serve both.
+udsoncan reads the replies (and is imported only when an ECU gives one); the bytes
+travel over the same `ObdLink` as the OBD scan (ISO-TP on CAN, or an ELM327 adapter),
+to every ECU at once where the link can, so one reassembly and one set of timings
+serve both.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from drivers.errors import DriverUnavailable
 from drivers.obd.dtc import describe_dtc, dtc_from_bytes
 from drivers.obd.link import ObdLink
 
 log = logging.getLogger(__name__)
-# udsoncan logs every negative response as a warning; to a scan a refusal is an answer.
-for _name in ("UdsClient", "Connection"):
-    logging.getLogger(_name).setLevel(logging.ERROR)
 
 TESTER_PRESENT = b"\x3e\x00"
 SYSTEM_NAME = 0xF197
@@ -78,49 +74,9 @@ class UdsCode:
         }
 
 
-def connection(link: ObdLink, ecu: str) -> Any:
-    """A udsoncan connection to one ECU over an `ObdLink`. The link's request is the
-    whole exchange (it waits out "response pending" itself), so the reply, if any, is
-    queued by the time udsoncan waits for it, and no reply is a timeout at once."""
-    try:
-        from udsoncan.connections import BaseConnection
-    except ImportError as err:
-        raise DriverUnavailable("udsoncan is not installed (full-system scan)") from err
-
-    class _Connection(BaseConnection):
-        def __init__(self) -> None:
-            super().__init__(f"ECU {ecu}")
-            self.replies: queue.Queue[bytes] = queue.Queue()
-            self.faults: dict[str, str] = {}
-            self.opened = False
-
-        def open(self) -> _Connection:
-            self.opened = True
-            return self
-
-        def close(self) -> None:
-            self.opened = False
-
-        def is_open(self) -> bool:
-            return self.opened
-
-        def specific_send(self, payload: bytes, timeout: float | None = None) -> None:
-            reply = link.request(bytes(payload), [ecu]).get(ecu)
-            self.faults = link.fault_for(ecu)
-            if reply is not None:
-                self.replies.put(reply)
-
-        def specific_wait_frame(self, timeout: float | None = None) -> bytes | None:
-            try:
-                return self.replies.get_nowait()
-            except queue.Empty:
-                return None
-
-        def empty_rxqueue(self) -> None:
-            while not self.replies.empty():
-                self.replies.get_nowait()
-
-    return _Connection()
+# ReadDTCInformation, report DTCs by status mask, every status bit: what udsoncan's
+# ReadDTCInformation.make_request gives for it (tests/drivers/test_obd_full_system.py).
+READ_FAULT_MEMORY = bytes((0x19, 0x02, ALL_STATUS_BITS))
 
 
 def _battery_codec(size: int, scale: float, offset: float) -> Any:
@@ -140,24 +96,16 @@ def _battery_codec(size: int, scale: float, offset: float) -> Any:
     return _Codec()
 
 
-def client_config() -> dict[str, Any]:
+def did_config() -> Any:
     from udsoncan import AsciiCodec
-    from udsoncan.configs import default_client_config
 
-    config: dict[str, Any] = dict(default_client_config)
-    config.update(
-        request_timeout=2.0,
-        p2_timeout=1.0,
-        use_server_timing=False,
-        exception_on_negative_response=True,
-        data_identifiers={
-            SYSTEM_NAME: AsciiCodec(SYSTEM_NAME_LENGTH),
-            **{
-                did: _battery_codec(size, scale, offset)
-                for did, _name, size, scale, offset, _unit in BATTERY_DIDS
-            },
+    config: dict[int, Any] = {
+        SYSTEM_NAME: AsciiCodec(SYSTEM_NAME_LENGTH),
+        **{
+            did: _battery_codec(size, scale, offset)
+            for did, _name, size, scale, offset, _unit in BATTERY_DIDS
         },
-    )
+    }
     return config
 
 
@@ -171,68 +119,112 @@ class UdsOutcome:
     detail: str | None = None
 
 
-def read_fault_memory(link: ObdLink, ecu: str, language: str = "en") -> UdsOutcome:
-    """ReadDTCInformation, report DTCs by status mask (0x19 0x02 0xFF) from one ECU."""
-    return _ask(
-        link, ecu, lambda client: _codes(client.get_dtc_by_status_mask(ALL_STATUS_BITS), language)
-    )
+def _unread(reply: bytes | None, fault: str | None) -> UdsOutcome | None:
+    if reply is None:
+        return (
+            UdsOutcome(status="adapter_error", detail=fault)
+            if fault
+            else UdsOutcome(status="no_answer")
+        )
+    if len(reply) >= 3 and reply[0] == 0x7F:
+        return UdsOutcome(status="refused", nrc=reply[2])
+    return None
 
 
-def _codes(response: Any, language: str) -> list[UdsCode]:
+def ask_all(
+    link: ObdLink, ecus: list[str], payload: bytes
+) -> dict[str, tuple[bytes | None, str | None]]:
+    """The same UDS request to each ECU (in parallel where the link can): reply and fault."""
+    if not ecus:
+        return {}
+    replies = link.request(payload, ecus)
+    return {ecu: (replies.get(ecu), link.fault_for(ecu).get(ecu)) for ecu in ecus}
+
+
+def fault_memory(reply: bytes | None, fault: str | None, language: str = "en") -> UdsOutcome:
+    """One ECU's answer to READ_FAULT_MEMORY, read by udsoncan: its codes and status bytes."""
+    unread = _unread(reply, fault)
+    if unread is not None:
+        return unread
+    from udsoncan.exceptions import InvalidResponseException
+    from udsoncan.Response import Response
+    from udsoncan.services.ReadDTCInformation import ReadDTCInformation
+
+    assert reply is not None
+    response = Response.from_payload(reply)
+    if not response.valid or not response.positive:
+        return UdsOutcome(status="adapter_error", detail=f"not a UDS reply: {reply.hex()}")
+    try:
+        interpreted = ReadDTCInformation.interpret_response(
+            response, ReadDTCInformation.Subfunction.reportDTCByStatusMask
+        )
+    except (InvalidResponseException, ValueError) as err:
+        return UdsOutcome(status="adapter_error", detail=str(err))
     codes = []
-    for dtc in response.service_data.dtcs:
-        raw = int(dtc.id).to_bytes(3, "big")
-        code = uds_code(raw)
-        status = int(dtc.status.get_byte_as_int())
-        codes.append(UdsCode(code, status, describe_dtc(code[:5], language)))
-    return codes
+    for dtc in interpreted.service_data.dtcs:
+        code = uds_code(int(dtc.id).to_bytes(3, "big"))
+        codes.append(
+            UdsCode(code, int(dtc.status.get_byte_as_int()), describe_dtc(code[:5], language))
+        )
+    return UdsOutcome(value=codes)
 
 
-def read_name(link: ObdLink, ecu: str) -> str | None:
-    """The module's system name (DID F197), when it gives one."""
-    outcome = _ask(
-        link, ecu, lambda client: client.read_data_by_identifier(SYSTEM_NAME).service_data.values
-    )
-    if outcome.status != "read":
-        return None
-    text = str(outcome.value[SYSTEM_NAME]).replace("\x00", "").strip()
-    return text or None
+def data_by_identifier(reply: bytes | None, fault: str | None, did: int) -> UdsOutcome:
+    """One ECU's answer to ReadDataByIdentifier of `did`, decoded by udsoncan."""
+    unread = _unread(reply, fault)
+    if unread is not None:
+        return unread
+    from udsoncan.exceptions import InvalidResponseException
+    from udsoncan.Response import Response
+    from udsoncan.services.ReadDataByIdentifier import ReadDataByIdentifier
+
+    assert reply is not None
+    response = Response.from_payload(reply)
+    if not response.valid or not response.positive:
+        return UdsOutcome(status="adapter_error", detail=f"not a UDS reply: {reply.hex()}")
+    try:
+        interpreted = ReadDataByIdentifier.interpret_response(response, did, did_config())
+    except (InvalidResponseException, ValueError, IndexError) as err:
+        return UdsOutcome(status="adapter_error", detail=str(err))
+    return UdsOutcome(value=interpreted.service_data.values[did])
 
 
-def read_battery(link: ObdLink, ecu: str) -> UdsOutcome:
-    """The traction battery block (ReadDataByIdentifier), with the cell voltage spread."""
+def read_names(link: ObdLink, ecus: list[str]) -> dict[str, str | None]:
+    """Each module's system name (DID F197), where it gives one."""
+    names: dict[str, str | None] = {}
+    for ecu, (reply, fault) in ask_all(link, ecus, _did_request(SYSTEM_NAME)).items():
+        outcome = data_by_identifier(reply, fault, SYSTEM_NAME)
+        text = str(outcome.value).replace("\x00", "").strip() if outcome.status == "read" else ""
+        names[ecu] = text or None
+    return names
 
-    def read(client: Any) -> dict[str, object]:
-        block: dict[str, object] = {}
-        for did, name, _size, _scale, _offset, _unit in BATTERY_DIDS:
-            block[name] = client.read_data_by_identifier(did).service_data.values[did]
+
+def read_batteries(link: ObdLink, ecus: list[str]) -> dict[str, UdsOutcome]:
+    """The traction battery block (ReadDataByIdentifier) of the ECUs that keep one, with
+    the cell voltage spread; ECUs refusing the first identifier keep none."""
+    first_did = BATTERY_DIDS[0][0]
+    blocks: dict[str, dict[str, object]] = {}
+    outcomes: dict[str, UdsOutcome] = {}
+    for ecu, (reply, fault) in ask_all(link, ecus, _did_request(first_did)).items():
+        outcome = data_by_identifier(reply, fault, first_did)
+        if outcome.status == "read":
+            blocks[ecu] = {BATTERY_DIDS[0][1]: outcome.value}
+        elif outcome.status == "adapter_error":
+            outcomes[ecu] = outcome
+    for did, name, *_rest in BATTERY_DIDS[1:]:
+        for ecu, (reply, fault) in ask_all(link, sorted(blocks), _did_request(did)).items():
+            outcome = data_by_identifier(reply, fault, did)
+            if outcome.status == "read":
+                blocks[ecu][name] = outcome.value
+            else:
+                outcomes[ecu] = outcome
+    for ecu, block in blocks.items():
         high, low = block.get("cell_voltage_max"), block.get("cell_voltage_min")
         if isinstance(high, float) and isinstance(low, float):
             block["cell_voltage_spread_mv"] = round((high - low) * 1000)
-        return block
+        outcomes.setdefault(ecu, UdsOutcome(value=block))
+    return outcomes
 
-    return _ask(link, ecu, read)
 
-
-def _ask(link: ObdLink, ecu: str, question: Any) -> UdsOutcome:
-    from udsoncan.client import Client
-    from udsoncan.exceptions import (
-        InvalidResponseException,
-        NegativeResponseException,
-        TimeoutException,
-        UnexpectedResponseException,
-    )
-
-    conn = connection(link, ecu)
-    try:
-        with Client(conn, config=cast(Any, client_config())) as client:
-            return UdsOutcome(value=question(client))
-    except NegativeResponseException as err:
-        return UdsOutcome(status="refused", nrc=err.response.code)
-    except TimeoutException:
-        fault = conn.faults.get(ecu)
-        if fault:
-            return UdsOutcome(status="adapter_error", detail=fault)
-        return UdsOutcome(status="no_answer")
-    except (InvalidResponseException, UnexpectedResponseException) as err:
-        return UdsOutcome(status="adapter_error", detail=str(err))
+def _did_request(did: int) -> bytes:
+    return bytes((0x22,)) + did.to_bytes(2, "big")

@@ -3,8 +3,10 @@
 1. ELM327-emulator on a pty: our connect + full scan against python-OBD doing the
    same queries (connect, VIN, supported PIDs, every supported mode 01 value,
    stored/pending/permanent codes), each on a fresh emulator, in the same run.
-2. Full multi-ECU scan on native CAN with our simulator, per vehicle profile: python-can
-   `virtual` (in-process), and `slcan` on both ends of a socat pty pair (the serial
+2. Full-system scan (OBD, plus UDS 0x19 on every ECU and on the modules a probe finds)
+   and OBD-only scan on native CAN with our simulator, per vehicle profile: python-can
+   `virtual` (in-process), socketcan `vcan0` where the kernel has it, and `slcan` on both
+   ends of a socat pty pair (the serial
    framing, pty and the simulator's own threads, as with a USB-CAN adapter); then slcan
    to ELM327-emulator's SLCAN mode for interoperability (slow: the emulator waits its
    0.5 s flow-control timeout on every multi-frame reply, see the README).
@@ -101,15 +103,22 @@ def _median(times: list[float]) -> float:
 
 
 def _connect_and_scan(interface: str, channel: str, profile: str, runs: int) -> None:
-    """Connect once and scan `runs` times; the simulator is already answering on `channel`."""
+    """Connect once, then full-system scans (OBD and UDS 0x19 on every ECU and module) and
+    OBD-only scans, `runs` each; the simulator is already answering on `channel`."""
     started = time.perf_counter()
     with connect_can(interface, channel) as link:
         connect_ms = (time.perf_counter() - started) * 1000
         results = [scan_vehicle(link) for _ in range(runs)]
+        obd_only = [scan_vehicle(link, full_system=False).elapsed_ms for _ in range(runs)]
     times = [result.elapsed_ms for result in results]
+    last = results[-1]
+    modules = sum(1 for ecu in last.ecus if ecu.kind == "uds")
+    uds_codes = sum(len(ecu.uds_dtcs) for ecu in last.ecus)
     print(
-        f"  {interface:<7} {profile:<15} connect {connect_ms:6.1f} ms, scan best {min(times):6.1f} ms, "
-        f"median {_median(times):6.1f} ms ({len(results[-1].ecus)} ECUs)"
+        f"  {interface:<10} {profile:<15} connect {connect_ms:6.1f} ms, full-system best "
+        f"{min(times):6.1f} ms, median {_median(times):6.1f} ms ({len(last.ecus)} ECUs, "
+        f"{modules} non-OBD, {uds_codes} UDS codes{', INCOMPLETE' if last.incomplete else ''}); "
+        f"OBD only median {_median(obd_only):6.1f} ms"
     )
 
 
@@ -139,6 +148,18 @@ def pty_pair() -> Iterator[tuple[str, str] | None]:
     finally:
         pair.terminate()
         pair.wait(timeout=5)
+
+
+def native_vcan(profile: str, runs: int = 5) -> None:
+    """socketcan vcan0 when this kernel has it (`ip link add dev vcan0 type vcan`)."""
+    try:
+        with can.Bus(interface="socketcan", channel="vcan0") as probe:
+            probe.recv(timeout=0)
+    except (OSError, can.CanError) as err:
+        print(f"  socketcan vcan0 unavailable here ({err}); see tests/hil/test_hil_uml.py")
+        return
+    with EcuSimulator(can.Bus(interface="socketcan", channel="vcan0"), profile, own_bus=True):
+        _connect_and_scan("socketcan", "vcan0", profile, runs)
 
 
 def native_slcan(profile: str, runs: int = 5) -> None:
@@ -240,6 +261,8 @@ def main() -> None:
     print("Native CAN full multi-ECU scan:")
     for profile in PROFILES:
         native_virtual(profile)
+    for profile in PROFILES:
+        native_vcan(profile)
     for profile in PROFILES:
         native_slcan(profile)
     emulator_slcan()

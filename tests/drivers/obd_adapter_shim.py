@@ -203,7 +203,7 @@ class QuirkyAdapter:
             return f"{echo}?\r\r>"
         if (command == "ATE0" and q.echo) or (command == "ATL0" and q.linefeeds):
             return f"{echo}OK\r\r>"
-        if command.startswith(("ATSP", "ATTP", "ATZ")):
+        if command.startswith(("ATSP", "ATTP", "ATZ", "ATWS")):
             self._fresh_protocol = True
         if command.startswith("AT"):
             return self._forward(command)

@@ -13,7 +13,7 @@ from drivers.ecu_sim import EcuSimulator, load_profile
 from drivers.obd.can_link import connect_can
 from drivers.obd.monitors import im_verdict, parse_test_results
 from drivers.obd.scan import ScanResult, scan_vehicle
-from drivers.obd.uds import uds_code
+from drivers.obd.uds import READ_FAULT_MEMORY, fault_memory, uds_code
 from drivers.obd.vin import decode_vin, model_year
 
 _channels = itertools.count()
@@ -153,3 +153,19 @@ def test_test_results_and_uds_codes_decode_from_bytes() -> None:
     )
     assert uds_code(bytes.fromhex("C03511")) == "U0035-11"
     assert uds_code(bytes.fromhex("403511")) == "C0035-11"
+
+
+def test_the_fault_memory_request_is_udsoncans_and_its_replies_are_read_by_it() -> None:
+    from udsoncan.services.ReadDTCInformation import ReadDTCInformation
+
+    request = ReadDTCInformation.make_request(
+        ReadDTCInformation.Subfunction.reportDTCByStatusMask, status_mask=0xFF
+    )
+    assert request.get_payload() == READ_FAULT_MEMORY
+    outcome = fault_memory(bytes.fromhex("5902FF4035112F9A01010 8".replace(" ", "")), None)
+    assert [(c.code, c.status) for c in outcome.value] == [("C0035-11", 0x2F), ("B1A01-01", 0x08)]
+    assert fault_memory(None, None).status == "no_answer"
+    assert fault_memory(None, "unreadable line").status == "adapter_error"
+    refused = fault_memory(bytes.fromhex("7F1911"), None)
+    assert (refused.status, refused.nrc) == ("refused", 0x11)
+    assert fault_memory(bytes.fromhex("5902"), None).status == "adapter_error"
