@@ -10,6 +10,7 @@ import argparse
 import logging
 import sys
 import time
+from dataclasses import dataclass
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,15 @@ def register_scan(commands: Any, common: argparse.ArgumentParser) -> None:
         "Exit 0 when the scan ran (an incomplete scan says why on stderr and in the JSON), "
         "2 on bad arguments, 3 when no vehicle answers.",
     )
+    _link_options(parser)
+    parser.add_argument("--json", action="store_true", help="print the scan as one JSON object")
+    parser.add_argument(
+        "--language", choices=("en", "zh"), default=None, help="language of code descriptions"
+    )
+    parser.set_defaults(handler=run_scan)
+
+
+def _link_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--interface", help="python-can interface: socketcan, slcan, pcan, kvaser, virtual ..."
     )
@@ -41,11 +51,27 @@ def register_scan(commands: Any, common: argparse.ArgumentParser) -> None:
         "--elm", metavar="PORT", help="ELM327/STN adapter serial port instead of native CAN"
     )
     parser.add_argument("--baud", default=None, help="ELM327 baud rate (default: probed)")
-    parser.add_argument("--json", action="store_true", help="print the scan as one JSON object")
-    parser.add_argument(
-        "--language", choices=("en", "zh"), default=None, help="language of code descriptions"
+
+
+def register_record(commands: Any, common: argparse.ArgumentParser) -> None:
+    from station.cli import actor_options
+
+    parser = commands.add_parser(
+        "record",
+        parents=[common],
+        help="record live values (test drive, rev test) and keep them with the work order",
+        description="Record chosen values of one ECU for some seconds and keep the recording "
+        "with the work order; the health report plots it. Exit 0, 2 on bad arguments, 3 when "
+        "no vehicle answers.",
     )
-    parser.set_defaults(handler=run_scan)
+    parser.add_argument("work_order", help="work order id or number")
+    _link_options(parser)
+    parser.add_argument("--pids", default="0C,0D,05", help="PIDs in hex, comma-separated")
+    parser.add_argument("--seconds", type=float, default=10.0, help="how long to record")
+    parser.add_argument("--ecu", default=None, help="the ECU's reply id (default: the first)")
+    parser.add_argument("--label", default="test drive", help="what the recording is")
+    actor_options(parser)
+    parser.set_defaults(handler=run_record)
 
 
 def register_ecu_sim(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -79,56 +105,88 @@ def _error(message: str, status: int) -> int:
     return status
 
 
-def run_scan(args: argparse.Namespace) -> int:
-    from station.cli import config_from_args, print_json
+@dataclass(frozen=True)
+class LinkSettings:
+    """Where the vehicle is: an ELM327 port or a python-can interface and channel."""
 
-    config = config_from_args(
+    elm_port: str | None
+    baud: int | None
+    interface: str | None
+    channel: str | None
+    bitrate: int | None
+
+
+def link_settings(args: argparse.Namespace, config: Any, command: str) -> LinkSettings:
+    """The checked link settings of a command, or ValueError saying what is wrong."""
+    elm_port = config.get("obd.elm_port")
+    interface = config.get("can.interface")
+    channel = config.get("can.channel")
+    if elm_port and (args.interface or args.channel):
+        raise ValueError(f"{command}: give either --elm or --interface/--channel, not both")
+    if not elm_port and not (interface and channel):
+        raise ValueError(f"{command}: give --interface and --channel, or --elm PORT")
+    bitrate = positive_number(config.get("can.bitrate"), "CAN bitrate")
+    baud = positive_number(args.baud, "baud rate")
+    if not elm_port:
+        unknown = unknown_interface(str(interface))
+        if unknown:
+            raise ValueError(f"{command}: {unknown}")
+    return LinkSettings(
+        str(elm_port) if elm_port else None,
+        baud,
+        str(interface) if interface else None,
+        str(channel) if channel else None,
+        bitrate,
+    )
+
+
+def open_link(settings: LinkSettings) -> Any:
+    """Connect to the vehicle: the ELM327 set up, or the CAN protocol found."""
+    if settings.elm_port:
+        from drivers.obd.elm import connect_elm
+
+        return connect_elm(settings.elm_port, settings.baud)
+    from drivers.obd.can_link import connect_can
+
+    return connect_can(str(settings.interface), str(settings.channel), settings.bitrate)
+
+
+def _link_config(args: argparse.Namespace, **more: Any) -> Any:
+    from station.cli import config_from_args
+
+    return config_from_args(
         args,
         **{
             "can.interface": args.interface,
             "can.channel": args.channel,
             "can.bitrate": args.bitrate,
             "obd.elm_port": args.elm,
-            "obd.language": args.language,
+            **more,
         },
     )
-    elm_port = config.get("obd.elm_port")
-    interface = config.get("can.interface")
-    channel = config.get("can.channel")
+
+
+def run_scan(args: argparse.Namespace) -> int:
+    from station.cli import print_json
+
+    config = _link_config(args, **{"obd.language": args.language})
     language = config.get("obd.language", "en")
-    if elm_port and (args.interface or args.channel):
-        return _error("scan: give either --elm or --interface/--channel, not both", EXIT_BAD_ARGS)
-    if not elm_port and not (interface and channel):
-        return _error("scan: give --interface and --channel, or --elm PORT", EXIT_BAD_ARGS)
     if language not in ("en", "zh"):
         return _error(f"scan: language must be en or zh, not {language!r}", EXIT_BAD_ARGS)
     try:
-        bitrate = positive_number(config.get("can.bitrate"), "CAN bitrate")
-        baud = positive_number(args.baud, "baud rate")
+        settings = link_settings(args, config, "scan")
     except ValueError as err:
-        return _error(f"scan: {err}", EXIT_BAD_ARGS)
-    if not elm_port:
-        unknown = unknown_interface(str(interface))
-        if unknown:
-            return _error(f"scan: {unknown}", EXIT_BAD_ARGS)
+        return _error(str(err) if str(err).startswith("scan") else f"scan: {err}", EXIT_BAD_ARGS)
 
     from drivers.errors import AdapterNotFound, DriverError, NoVehicleResponse
     from drivers.obd.scan import scan_vehicle
 
     started = time.perf_counter()
     try:
-        if elm_port:
-            from drivers.obd.elm import connect_elm
-
-            link: Any = connect_elm(str(elm_port), baud)
-        else:
-            from drivers.obd.can_link import connect_can
-
-            link = connect_can(str(interface), str(channel), bitrate)
-        with link:
+        with open_link(settings) as link:
             result = scan_vehicle(link, language=str(language))
     except (NoVehicleResponse, AdapterNotFound) as err:
-        hint = f" ({VIRTUAL_IS_PER_PROCESS})" if interface == "virtual" else ""
+        hint = f" ({VIRTUAL_IS_PER_PROCESS})" if settings.interface == "virtual" else ""
         return _error(f"scan: no vehicle answers: {err}{hint}", EXIT_NO_VEHICLE)
     except DriverError as err:
         return _error(f"scan: {err}", EXIT_NO_VEHICLE)
@@ -141,6 +199,43 @@ def run_scan(args: argparse.Namespace) -> int:
         print("station: scan incomplete:", file=sys.stderr)
         for reason in result.reasons or [{"reason": result.error}]:
             print(f"  {reason['reason']}", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_record(args: argparse.Namespace) -> int:
+    from station.cli import login_from_args, open_workshop
+    from station.commands import resolve_work_order
+    from station.diagnostics import record_live
+
+    config = _link_config(args)
+    try:
+        settings = link_settings(args, config, "record")
+        pids = [int(p, 16) for p in str(args.pids).split(",") if p.strip()]
+        if not pids or args.seconds <= 0:
+            raise ValueError("record: give PIDs to record and a positive number of seconds")
+    except ValueError as err:
+        return _error(
+            str(err) if str(err).startswith("record") else f"record: {err}", EXIT_BAD_ARGS
+        )
+    workshop = open_workshop(config)
+    actor = login_from_args(args, config, workshop)
+    wo = resolve_work_order(workshop, args.work_order)
+
+    from drivers.errors import DriverError
+    from drivers.obd.live import record_live as record_values
+
+    try:
+        with open_link(settings) as link:
+            ecus = sorted(link.request(b"\x01\x00"))
+            ecu = args.ecu or (ecus[0] if ecus else None)
+            if ecu is None:
+                return _error("record: no vehicle answers", EXIT_NO_VEHICLE)
+            recording = record_values(link, str(ecu).upper(), pids, float(args.seconds))
+    except DriverError as err:
+        return _error(f"record: {err}", EXIT_NO_VEHICLE)
+    created = record_live(workshop, actor, int(wo["id"]), str(args.label), recording)
+    samples = len(recording["samples"])  # type: ignore[arg-type]
+    print(f"recorded {samples} samples of {args.pids} from ECU {ecu} (recording {created.id})")
     return EXIT_OK
 
 

@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from reports import texts
+from reports.live_plot import LiveRecordingLine, recording_lines
 from station import alignment as alignment_store
 from station import profile, truth, work_done
 from station.audit import canonical_json
 from station.checklists import load_template, remaining_life_km
-from station.diagnostics import compare_scans, latest_scan
+from station.diagnostics import compare_scans, latest_scan, live_recordings
 from station.errors import InvalidInput
 from station.findings import ApprovalState, format_money
 from station.fixtures import load_json
@@ -181,6 +182,7 @@ class ReportData:
     approvals: tuple[ApprovalLine, ...]
     signatures: tuple[SignatureDrawing, ...]
     photos: tuple[PhotoRef, ...]
+    live_recordings: tuple[LiveRecordingLine, ...] = ()
 
     @property
     def number(self) -> str:
@@ -338,6 +340,7 @@ def assemble(
         approvals=_approvals(findings, lang),
         signatures=_signatures(workshop, findings),
         photos=_other_photos(photos, wo_id, lang, titles, finding_titles),
+        live_recordings=recording_lines(live_recordings(workshop, wo_id)),
     )
 
 

@@ -31,7 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from reports import fonts, texts
+from reports import fonts, live_plot, texts
 from reports.data import (
     AlignmentLine,
     PhotoRef,
@@ -147,6 +147,7 @@ def render_pdf(
     story += _findings(data, s)
     story += _totals(data, s)
     story += _codes(data, s)
+    story += live_plot.flowables(data.live_recordings, data.language, s.base, s.section, s.small)
     story += _alignment(data, s)
     story += _measurements(data, s)
     story += _next_service(data, s)

@@ -76,6 +76,78 @@ def migrate_scan_reads(db: sqlite_utils.Database) -> None:
         )
 
 
+def migrate_live_recordings(db: sqlite_utils.Database) -> None:
+    """Live values recorded during a test drive or a rev test, kept with the work order."""
+    db.execute(
+        "CREATE TABLE live_recordings (id INTEGER PRIMARY KEY, "
+        "work_order_id INTEGER NOT NULL REFERENCES work_orders(id), label TEXT NOT NULL, "
+        "recording TEXT NOT NULL, at TEXT NOT NULL, recorded_by INTEGER NOT NULL)"
+    )
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER live_recordings_no_{action.lower()} BEFORE {action} "
+            f"ON live_recordings BEGIN SELECT RAISE(ABORT, 'recordings are immutable'); END"
+        )
+
+
+def check_recording(recording: Mapping[str, Any]) -> None:
+    """A recording is {"ecu", "signals": {pid: {"name", "unit"}}, "samples": [[t, {pid:
+    value}], ...]} with times in seconds from its start, rising; raises InvalidInput."""
+    signals = recording.get("signals")
+    samples = recording.get("samples")
+    if not isinstance(signals, Mapping) or not signals:
+        raise InvalidInput("a live recording names the values it recorded")
+    if not isinstance(samples, list) or not samples:
+        raise InvalidInput("a live recording holds at least one sample")
+    last = -1.0
+    for sample in samples:
+        if not (isinstance(sample, list | tuple) and len(sample) == 2):
+            raise InvalidInput(f"a sample is [seconds, values], not {sample!r}")
+        at, values = sample
+        if not isinstance(at, int | float) or at < last or not isinstance(values, Mapping):
+            raise InvalidInput(f"samples go forward in time with their values: {sample!r}")
+        if set(values) - set(signals):
+            raise InvalidInput(f"sample values not among the recorded signals: {sample!r}")
+        last = float(at)
+
+
+def record_live(
+    workshop: Workshop, actor: Actor, wo_id: int, label: str, recording: Mapping[str, Any]
+) -> Created:
+    """Keep a live-data recording (test drive, rev test) with the work order."""
+    require(actor.role, "work_order.diagnose")
+    if not label.strip():
+        raise InvalidInput("say what the recording is, e.g. rev test")
+    check_recording(recording)
+    workshop.work_order(wo_id)
+    with workshop.store.transaction(actor.name) as tx:
+        row = {
+            "work_order_id": wo_id,
+            "label": label.strip(),
+            "recording": json.dumps(recording, ensure_ascii=False, sort_keys=True),
+            "at": tx.at,
+            "recorded_by": actor.user_id,
+        }
+        recording_id = tx.insert("live_recordings", row)
+        summary = {k: v for k, v in row.items() if k != "recording"}
+        tx.record(
+            "diagnostics.live_recorded",
+            "live_recording",
+            recording_id,
+            summary
+            | {"samples": len(recording["samples"]), "signals": sorted(recording["signals"])},
+        )
+    return Created(recording_id)
+
+
+def live_recordings(workshop: Workshop, wo_id: int) -> list[dict[str, Any]]:
+    """The work order's recordings, oldest first, each with its recording parsed."""
+    rows = workshop.store.query(
+        "SELECT * FROM live_recordings WHERE work_order_id = ? ORDER BY id", (wo_id,)
+    )
+    return [{**row, "recording": json.loads(row["recording"])} for row in rows]
+
+
 def read_complete(read: Mapping[str, Any]) -> bool:
     """One service's read left nothing unread: read, no data, or "not supported"."""
     status = read.get("status")

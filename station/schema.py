@@ -254,6 +254,7 @@ MIGRATIONS: list[Migration] = [
     Migration("0130_i13_profile", profile.migrate),
     Migration("0120_i12_replica", replica.migrate),
     Migration("0140_i14_scan_reads", diagnostics.migrate_scan_reads),
+    Migration("0141_i14_live_recordings", diagnostics.migrate_live_recordings),
     Migration("0111_i11_sync_token_file", inbox.move_token_out),
     Migration("0150_i15_catalogue", catalogue.migrate),
     Migration("0110_i11_audit_keys", _audit_keys),

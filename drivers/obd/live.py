@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,32 @@ def stream_pids(
             except (DecodeError, NegativeResponse) as err:
                 log.warning("live data from %s unreadable: %s", ecu, err)
         yield sweep
+
+
+def record_live(
+    link: ObdLink,
+    ecu: str,
+    pids: list[int],
+    seconds: float,
+    stop: threading.Event | None = None,
+) -> dict[str, object]:
+    """Record `pids` of one ECU for `seconds` (or until `stop`), as fast as the link
+    allows: the recording the core keeps with the work order and the report plots."""
+    started = time.monotonic()
+    signals: dict[str, dict[str, object]] = {}
+    samples: list[list[object]] = []
+    halt = stop or threading.Event()
+    for sweep in stream_pids(link, ecu, pids, halt):
+        at = round(time.monotonic() - started, 3)
+        values: dict[str, object] = {}
+        for pid, reading in sorted(sweep.items()):
+            key = f"{pid:02X}"
+            signals.setdefault(key, {"name": reading.name, "unit": reading.unit})
+            values[key] = reading.value
+        samples.append([at, values])
+        if at >= seconds:
+            break
+    return {"ecu": ecu, "signals": signals, "samples": samples}
 
 
 class FrameQueue:
