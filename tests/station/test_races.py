@@ -102,6 +102,8 @@ class Trial:
         folder.mkdir()
         self.db = folder / "station.db"
         shutil.copy(template, self.db)
+        # The station's keys (the audit key among them) live beside its database.
+        shutil.copytree(template.with_name("keys"), folder / "keys")
         self.workshop = Workshop(Store.open(self.db))
         # Every trial is a station of its own for the cloud.
         self.station_id = f"trial-{uuid.uuid4()}"
