@@ -33,7 +33,8 @@ from station.findings import (
 from station.lifecycle import FINAL, Status
 from station.roles import Role, may, require
 from station.store import Store, Transaction
-from station.work_orders import load_work_order, refuse_if_closed
+from station.truth import Standing
+from station.work_orders import load_work_order, refuse_if_closed, standing_of
 
 # A signature is a drawing, not a tap: at least this many pen points, a pen path
 # at least this share of the pad's width, spread over at least this share of it.
@@ -76,6 +77,7 @@ class ApprovalFacts:
     signature_drawn_at: str | None = None
     # The signature already backs a handover or a decision on another work order.
     signature_given_elsewhere: bool = False
+    standing: Standing = Standing.ACTIVE
 
 
 def decide_approval(
@@ -108,6 +110,10 @@ def decide_approval(
     needs_signature = channel is Channel.DESK and decision is Decision.APPROVED
     if needs_signature and not facts.signature_on_record:
         raise InvalidInput("an approval at the desk or bay needs the customer's signature")
+    if facts.standing is not Standing.ACTIVE:
+        raise ImmutableRecord(
+            f"this finding was {facts.standing.value}: it is no longer offered to the customer"
+        )
     if facts.signature_given_elsewhere:
         raise InvalidInput(
             "that signature was given for another work order or a handover: "
@@ -198,6 +204,7 @@ def load_approval_facts(
         finding_created_at=finding["created_at"],
         signature_drawn_at=None if signature is None else signature["created_at"],
         signature_given_elsewhere=given_elsewhere,
+        standing=standing_of(tx, finding["id"]),
     )
 
 
@@ -253,6 +260,8 @@ def record_remote_decision(
             f"the remote {decision.value} at {at}"
         )
     facts = load_approval_facts(tx, finding, None)
+    if facts.standing is not Standing.ACTIVE:
+        return "refused", f"the finding was {facts.standing.value} on the station"
     if facts.state is ApprovalState.APPROVED:
         return "refused", "the finding was already approved on the station"
     if not decide_approval(SYSTEM.role, Channel.REMOTE, decision, facts, from_inbox=True):
@@ -261,6 +270,78 @@ def record_remote_decision(
         tx, finding, decision, customer_name, Channel.REMOTE, None, None, at, sync=False
     )
     return "applied", f"approval {approval_id}"
+
+
+def insert_finding(
+    tx: Transaction,
+    actor: Actor,
+    wo_id: int,
+    title: str,
+    severity: Severity,
+    lines: list[EstimateLine],
+    recommended_job: str = "",
+    checklist_result_id: int | None = None,
+    dtc: str | None = None,
+) -> int:
+    """Write one finding with its estimate lines in `tx` (checked by the caller); its id."""
+    refuse_if_closed(load_work_order(tx, wo_id))
+    value = unit = life = None
+    source_kind, source_ref = "manual", None
+    if checklist_result_id is not None:
+        result = one(
+            tx,
+            "SELECT r.*, c.template_id, c.template_version, c.work_order_id "
+            "FROM checklist_results r JOIN checklists c ON c.id = r.checklist_id "
+            "WHERE r.id = ?",
+            (checklist_result_id,),
+            f"checklist result {checklist_result_id}",
+        )
+        if result["work_order_id"] != wo_id:
+            raise InvalidInput("that checklist result belongs to another work order")
+        source_kind, source_ref = "checklist", str(checklist_result_id)
+        value, unit = result["value"], result["unit"]
+        measurement = (
+            load_template(result["template_id"], result["template_version"])
+            .item(result["item_key"])
+            .measurement
+        )
+        if measurement is not None and value is not None:
+            life = remaining_life_km(measurement, value)
+    elif dtc is not None:
+        source_kind, source_ref = "dtc", dtc.strip().upper()
+    row = {
+        "work_order_id": wo_id,
+        "title": title.strip(),
+        "severity": severity.value,
+        "source_kind": source_kind,
+        "source_ref": source_ref,
+        "recommended_job": recommended_job,
+        "measurement_value": value,
+        "measurement_unit": unit,
+        "remaining_life_km": life,
+        "created_at": tx.at,
+        "created_by": actor.user_id,
+    }
+    finding_id = tx.insert("findings", row)
+    line_rows = []
+    for line in lines:
+        line_row = {
+            "finding_id": finding_id,
+            "kind": line.kind.value,
+            "description": line.description,
+            "part_number": line.part_number,
+            "quantity": line.quantity,
+            "unit_price_cents": line.unit_price_cents,
+        }
+        tx.insert("estimate_lines", line_row)
+        line_rows.append(line_row)
+    tx.record(
+        "finding.added",
+        "finding",
+        finding_id,
+        {**row, "lines": line_rows, "total_cents": estimate_total_cents(lines)},
+    )
+    return finding_id
 
 
 class Findings:
@@ -285,62 +366,8 @@ class Findings:
         limits.check(limits.DESCRIPTION, recommended_job)
         validate_lines(lines)
         with self.store.transaction(actor.name) as tx:
-            refuse_if_closed(load_work_order(tx, wo_id))
-            value = unit = life = None
-            source_kind, source_ref = "manual", None
-            if checklist_result_id is not None:
-                result = one(
-                    tx,
-                    "SELECT r.*, c.template_id, c.template_version, c.work_order_id "
-                    "FROM checklist_results r JOIN checklists c ON c.id = r.checklist_id "
-                    "WHERE r.id = ?",
-                    (checklist_result_id,),
-                    f"checklist result {checklist_result_id}",
-                )
-                if result["work_order_id"] != wo_id:
-                    raise InvalidInput("that checklist result belongs to another work order")
-                source_kind, source_ref = "checklist", str(checklist_result_id)
-                value, unit = result["value"], result["unit"]
-                measurement = (
-                    load_template(result["template_id"], result["template_version"])
-                    .item(result["item_key"])
-                    .measurement
-                )
-                if measurement is not None and value is not None:
-                    life = remaining_life_km(measurement, value)
-            elif dtc is not None:
-                source_kind, source_ref = "dtc", dtc.strip().upper()
-            row = {
-                "work_order_id": wo_id,
-                "title": title.strip(),
-                "severity": severity.value,
-                "source_kind": source_kind,
-                "source_ref": source_ref,
-                "recommended_job": recommended_job,
-                "measurement_value": value,
-                "measurement_unit": unit,
-                "remaining_life_km": life,
-                "created_at": tx.at,
-                "created_by": actor.user_id,
-            }
-            finding_id = tx.insert("findings", row)
-            line_rows = []
-            for line in lines:
-                line_row = {
-                    "finding_id": finding_id,
-                    "kind": line.kind.value,
-                    "description": line.description,
-                    "part_number": line.part_number,
-                    "quantity": line.quantity,
-                    "unit_price_cents": line.unit_price_cents,
-                }
-                tx.insert("estimate_lines", line_row)
-                line_rows.append(line_row)
-            tx.record(
-                "finding.added",
-                "finding",
-                finding_id,
-                {**row, "lines": line_rows, "total_cents": estimate_total_cents(lines)},
+            finding_id = insert_finding(
+                tx, actor, wo_id, title, severity, lines, recommended_job, checklist_result_id, dtc
             )
         return Created(finding_id)
 

@@ -9,6 +9,7 @@ from typing import Any
 from station import limits
 from station.command import Actor, Created, maybe_one, one
 from station.errors import InvalidInput
+from station.prediagnosis import parse as parse_prediagnosis
 from station.roles import require
 from station.store import Store, timestamp
 from station.vehicles import Powertrain, insert_vehicle, plate_key, plausible_year
@@ -97,6 +98,7 @@ class Customers:
     ) -> Created:
         require(actor.role, "appointment.manage")
         limits.check(limits.COMPLAINT, complaint)
+        checked = parse_prediagnosis(prediagnosis).to_json()
         with self.store.transaction(actor.name) as tx:
             one(
                 tx,
@@ -110,7 +112,7 @@ class Customers:
                 "vehicle_id": vehicle_id,
                 "scheduled_at": timestamp(scheduled_at),
                 "complaint": complaint,
-                "prediagnosis": json.dumps(prediagnosis or {}, ensure_ascii=False),
+                "prediagnosis": json.dumps(checked, ensure_ascii=False),
                 "cloud_id": cloud_id,
                 "created_at": tx.at,
             }

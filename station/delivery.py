@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from station import lifecycle, limits
 from station.approvals import signature_uses
-from station.command import Actor, Created, one
+from station.command import Actor, Created, maybe_one, one
 from station.errors import ImmutableRecord, InvalidInput, TransitionRefused
 from station.lifecycle import Status
 from station.roles import require
 from station.store import Store
+from station.truth import quality_check_repeats
 from station.work_orders import load_facts, load_work_order, move, schedule_after_delivery
 
 
@@ -18,6 +19,8 @@ class Delivery:
     def record_quality_check(
         self, actor: Actor, wo_id: int, passed: bool, note: str = ""
     ) -> Created:
+        """The quality check's result; the same result tapped again in the same stage is
+        answered with the one on record (warning "already recorded"), not written twice."""
         require(actor.role, "quality_check.record")
         limits.check(limits.NOTE, note)
         with self.store.transaction(actor.name) as tx:
@@ -26,6 +29,14 @@ class Delivery:
                 raise TransitionRefused(
                     f"work order {wo['number']} is {wo['status']}, not in quality check"
                 )
+            last = maybe_one(
+                tx,
+                "SELECT id, passed, at FROM quality_checks WHERE work_order_id = ? "
+                "ORDER BY id DESC LIMIT 1",
+                (wo_id,),
+            )
+            if last is not None and quality_check_repeats(last, wo["status_since"], passed):
+                return Created(int(last["id"]), ("already recorded",))
             row = {
                 "work_order_id": wo_id,
                 "passed": int(passed),

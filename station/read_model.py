@@ -15,6 +15,7 @@ from station.errors import InvalidInput, NotFound
 from station.findings import Decision, state_after
 from station.lifecycle import Status
 from station.store import Store, timestamp
+from station.truth import finding_standing
 from station.vehicles import plate_key
 
 
@@ -198,7 +199,8 @@ class ReadModel:
     # -- findings, approvals, signatures --------------------------------------------
 
     def findings(self, wo_id: int) -> list[dict[str, Any]]:
-        """Findings with their estimate total and approval state."""
+        """Findings with their estimate total, approval state and standing (a withdrawn or
+        superseded finding stays listed, with `replaced_by` and the reason)."""
         rows = self.store.query(
             "SELECT * FROM findings WHERE work_order_id = ? ORDER BY id", (wo_id,)
         )
@@ -213,6 +215,12 @@ class ReadModel:
                 "SELECT * FROM approvals WHERE finding_id = ? ORDER BY id", (row["id"],)
             )
             row["state"] = state_after([Decision(a["decision"]) for a in row["approvals"]]).value
+            corrections = self.store.query(
+                "SELECT * FROM finding_corrections WHERE finding_id = ? ORDER BY id", (row["id"],)
+            )
+            row["standing"] = finding_standing(corrections).value
+            row["replaced_by"] = corrections[-1]["replaced_by"] if corrections else None
+            row["correction_reason"] = corrections[-1]["reason"] if corrections else None
         return rows
 
     def signature(self, sha256: str) -> dict[str, Any]:

@@ -11,7 +11,16 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from station import alignment, catalogue, diagnostics, inbox, photos, profile, replica
+from station import (
+    alignment,
+    catalogue,
+    corrections,
+    diagnostics,
+    inbox,
+    photos,
+    profile,
+    replica,
+)
 from station.audit import IMMUTABLE_TABLES, KEYED_FROM_KEY
 
 
@@ -258,4 +267,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0111_i11_sync_token_file", inbox.move_token_out),
     Migration("0150_i15_catalogue", catalogue.migrate),
     Migration("0110_i11_audit_keys", _audit_keys),
+    Migration("0131_i13_finding_corrections", corrections.migrate),
 ]

@@ -278,3 +278,20 @@ def waiting_text(count: int) -> tuple[str, str] | None:
         return None
     items = "item" if count == 1 else "items"
     return (f"Waiting for your decision on {count} {items}.", f"有 {count} 项等待您的决定。")
+
+
+def with_waiting(text: tuple[str, str], target: str, waiting: int) -> tuple[str, str]:
+    """A status text for the customer, with the decisions still waiting said beside it.
+
+    "Being repaired" alone would hide that three items wait for the customer; the
+    awaiting-approval text says it already, and a closed visit waits for nothing.
+    """
+    said = waiting_text(waiting)
+    if said is None or target in ("awaiting_approval", "delivered", "cancelled"):
+        return text
+    return (f"{text[0]} {said[0]}", f"{text[1]}{said[1]}")
+
+
+def quality_check_repeats(last: Mapping[str, Any] | None, stage_since: str, passed: bool) -> bool:
+    """A second tap with the same result in the same quality-check stage records nothing."""
+    return last is not None and str(last["at"]) >= stage_since and bool(last["passed"]) == passed

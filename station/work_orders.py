@@ -18,6 +18,7 @@ from station.lifecycle import Status, WorkOrderFacts
 from station.roles import require
 from station.service_plan import FOLLOW_UPS, next_service
 from station.store import Store, Transaction, timestamp
+from station.truth import Standing, finding_standing, with_waiting
 from station.vehicles import Powertrain
 
 log = logging.getLogger(__name__)
@@ -39,11 +40,24 @@ def approval_state(tx: Transaction, finding_id: int) -> ApprovalState:
     )
 
 
+def standing_of(tx: Transaction, finding_id: int) -> Standing:
+    """Whether a finding still counts, or was withdrawn or superseded (station/corrections.py)."""
+    return finding_standing(
+        rows(
+            tx,
+            "SELECT replaced_by FROM finding_corrections WHERE finding_id = ? ORDER BY id",
+            (finding_id,),
+        )
+    )
+
+
 def load_facts(tx: Transaction, wo_id: int) -> WorkOrderFacts:
-    """What the lifecycle guards need, read inside the transaction that acts on them."""
+    """What the lifecycle guards need, read inside the transaction that acts on them.
+    Withdrawn and superseded findings wait for nothing and allow nothing."""
     states = [
         approval_state(tx, f["id"])
         for f in rows(tx, "SELECT id FROM findings WHERE work_order_id = ?", (wo_id,))
+        if standing_of(tx, f["id"]) is Standing.ACTIVE
     ]
     qc = maybe_one(
         tx,
@@ -101,13 +115,15 @@ def progress(
     note: str | None,
     version: int = 1,
 ) -> None:
-    text = lifecycle.progress_text(target)
+    plain = lifecycle.progress_text(target)
+    waiting = load_facts(tx, wo_id).pending_findings if current is not None else 0
+    text_en, text_zh = with_waiting((plain.en, plain.zh), target.value, waiting)
     row = {
         "work_order_id": wo_id,
         "from_status": current.value if current else None,
         "to_status": target.value,
-        "text_en": text.en,
-        "text_zh": text.zh,
+        "text_en": text_en,
+        "text_zh": text_zh,
         "note": note,
         "at": tx.at,
         "actor": actor.user_id,

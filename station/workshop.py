@@ -11,6 +11,7 @@ from __future__ import annotations
 from station.approvals import Approvals, Findings
 from station.check_in import CheckIns
 from station.command import SYSTEM, Actor, Created
+from station.corrections import Corrections
 from station.customers import Customers
 from station.delivery import Delivery
 from station.inspection import Inspections
@@ -30,6 +31,7 @@ class Workshop(
     CheckIns,
     Inspections,
     Findings,
+    Corrections,
     Approvals,
     Jobs,
     Delivery,

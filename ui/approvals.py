@@ -108,7 +108,9 @@ class ApprovalsView(View):
         if not self.customer.text():
             self.customer.setText(workshop.customer_name(wo_id) or "")
         pending_total = 0
-        for finding in workshop.findings(wo_id):
+        # A withdrawn or replaced finding is no longer the customer's to decide.
+        offered = [f for f in workshop.findings(wo_id) if f["standing"] == "active"]
+        for finding in offered:
             card = self._card(finding, allowed)
             self.cards_box.addWidget(card.frame)
             self.cards[finding["id"]] = card
@@ -118,9 +120,7 @@ class ApprovalsView(View):
         self.total.setText(
             self.tr("Waiting for a decision: %1").replace("%1", money(pending_total))
         )
-        self.record.setEnabled(
-            allowed and any(f["state"] != "approved" for f in workshop.findings(wo_id))
-        )
+        self.record.setEnabled(allowed and any(f["state"] != "approved" for f in offered))
 
     def _card(self, finding: dict[str, Any], allowed: bool) -> FindingCard:
         frame = QFrame()

@@ -24,7 +24,7 @@ from station.findings import EstimateLine, LineKind, Severity, labour, part
 from station.lifecycle import TRANSITIONS, Status
 from station.truth import code_sources
 from ui.context import AppContext
-from ui.tables import fill, make_table
+from ui.tables import fill, make_table, selected_key
 from ui.texts import in_language, money, severity_name, state_name
 from ui.widgets.base import View, heading, push_button
 from ui.widgets.keypad import NumberField
@@ -80,11 +80,24 @@ class FindingsView(View):
         self.send = push_button("send_for_approval", accent=True)
         self.send.clicked.connect(self.send_for_approval)
         self.form_work_order: int | None = None  # whose finding the form is for
+        # A finding is corrected, never edited: withdrawn, or replaced by the form's finding.
+        self.correction_reason = QLineEdit()
+        self.correction_reason.setObjectName("correction_reason")
+        self.correction_reason.setMaxLength(300)
+        self.withdraw = push_button("withdraw_finding")
+        self.withdraw.clicked.connect(self.withdraw_selected)
+        self.replace = push_button("replace_finding")
+        self.replace.clicked.connect(self.replace_selected)
 
         # Left: the findings so far and the way to the customer; right: the new finding.
         left = QVBoxLayout()
         left.addWidget(self.form_title)
         left.addWidget(self.table, 1)
+        left.addWidget(self.correction_reason)
+        correct_row = QHBoxLayout()
+        correct_row.addWidget(self.withdraw)
+        correct_row.addWidget(self.replace)
+        left.addLayout(correct_row)
         left.addWidget(self.send)
         pick_row = QHBoxLayout()
         pick_row.addWidget(self.price_pick, 1)
@@ -127,6 +140,11 @@ class FindingsView(View):
         self._fill_price_list()
         self.add.setText(self.tr("Add finding"))
         self.send.setText(self.tr("Send for approval"))
+        self.correction_reason.setPlaceholderText(
+            self.tr("Why the selected finding is corrected (kept on record)")
+        )
+        self.withdraw.setText(self.tr("Withdraw selected"))
+        self.replace.setText(self.tr("Replace selected with the form"))
         index = self.severity.currentIndex()
         self.severity.clear()
         self.severity.addItem(self.tr("Urgent (safety)"), Severity.URGENT.value)
@@ -141,6 +159,8 @@ class FindingsView(View):
         wo_id = self.model.work_order_id
         can_add = wo_id is not None and self.model.may("finding.create")
         self.add.setEnabled(can_add)
+        self.withdraw.setEnabled(can_add)
+        self.replace.setEnabled(can_add)
         current = None if wo_id is None else Status(self.model.workshop.work_order(wo_id)["status"])
         self.send.setEnabled(
             current is not None
@@ -161,13 +181,66 @@ class FindingsView(View):
                     in_language(f["title"], self.model.language),
                     severity_name(f["severity"]),
                     money(f["total_cents"]),
-                    state_name(f["state"]),
+                    self._standing_text(f),
                 )
                 for f in findings
             ],
             [f["id"] for f in findings],
         )
-        self._fill_sources(wo_id, {(f["source_kind"], f["source_ref"]) for f in findings})
+        active = [f for f in findings if f["standing"] == "active"]
+        self._fill_sources(wo_id, {(f["source_kind"], f["source_ref"]) for f in active})
+
+    def _standing_text(self, finding: dict[str, Any]) -> str:
+        if finding["standing"] == "withdrawn":
+            return self.tr("withdrawn")
+        if finding["standing"] == "superseded":
+            return self.tr("replaced")
+        return state_name(finding["state"])
+
+    def _selected_finding(self) -> int | None:
+        key = selected_key(self.table)
+        if key is None:
+            self.model.notify(self.tr("Choose a finding in the list first"), True)
+            return None
+        return int(key)
+
+    def withdraw_selected(self) -> None:
+        finding_id = self._selected_finding()
+        if finding_id is None:
+            return
+        done = self.model.act(
+            self.model.workshop.withdraw_finding,
+            self.model.require_actor(),
+            finding_id,
+            self.correction_reason.text(),
+        )
+        if done is not None:
+            self.correction_reason.clear()
+            self.model.notify(self.tr("Finding withdrawn; it stays on record"))
+
+    def replace_selected(self) -> None:
+        """The form's finding replaces the selected one, which stays on record, linked."""
+        finding_id = self._selected_finding()
+        if finding_id is None:
+            return
+        data: dict[str, Any] | None = self.source.currentData()
+        done = self.model.act(
+            lambda: self.model.workshop.supersede_finding(
+                self.model.require_actor(),
+                finding_id,
+                self.correction_reason.text(),
+                self.title.text(),
+                Severity(self.severity.currentData()),
+                list(self.lines),
+                self.job.text().strip(),
+                data["id"] if data and data["kind"] == "checklist" else None,
+                data["code"] if data and data["kind"] == "dtc" else None,
+            )
+        )
+        if done is not None:
+            self.correction_reason.clear()
+            self._start_form((finding_id and self.form_work_order) or 0)
+            self.model.notify(self.tr("Finding replaced; the first one stays on record"))
 
     def _start_form(self, wo_id: int) -> None:
         """A new finding starts empty for every work order: no title, line or price carries over."""

@@ -121,6 +121,14 @@ class RepairView(View):
         qc = wo["status"] == Status.QUALITY_CHECK.value and self.model.may("quality_check.record")
         self.qc_pass.setEnabled(qc)
         self.qc_fail.setEnabled(qc)
+        last = workshop.latest_quality_check(wo_id)
+        title = self.tr("Quality check")
+        if last is not None and str(last["at"]) >= str(wo["status_since"]):
+            result = self.tr("passed") if last["passed"] else self.tr("failed")
+            title += " · " + self.tr("%1 at %2").replace("%1", result).replace(
+                "%2", date_time(last["at"], self.model.language)
+            )
+        self.qc_title.setText(title)
         self._fill_before(wo_id)
         camera_ready = (
             self.ctx.devices.camera is not None and self.ctx.devices.camera.camera is not None
@@ -212,7 +220,21 @@ class RepairView(View):
             passed,
             self.qc_note.text(),
         )
-        if done is not None and not passed:
+        if done is None:
+            return
+        if "already recorded" in done.warnings:
+            self.model.notify(
+                self.tr("The quality check is already recorded as passed")
+                if passed
+                else self.tr("The quality check is already recorded as failed")
+            )
+            return
+        self.model.notify(
+            self.tr("Quality check passed: recorded")
+            if passed
+            else self.tr("Quality check failed: recorded, the car goes back to repair")
+        )
+        if not passed:
             self.model.act(
                 self.model.workshop.change_status,
                 self.model.require_actor(),

@@ -124,6 +124,15 @@ def run_visit(data_dir: Path, post: dict[str, Any], pre: dict[str, Any]) -> Repo
         al.spec_for(vehicle["make"], vehicle["model"], vehicle["year"]),
     )
     demo.alignment_for_approval()
+    mistap = workshop.add_finding(
+        technician,
+        demo.wo_id,
+        "P0420 + ignition coil 610",
+        Severity.URGENT,
+        [part("Ignition coil", 1, 61_000)],
+        dtc="P0420",
+    ).id
+    workshop.withdraw_finding(technician, mistap, "tapped the wrong code")
     demo.customer_decides(declined=("tread_rr", "P0420"))
     workshop.change_status(technician, demo.wo_id, Status.IN_REPAIR)
     for job in workshop.jobs(demo.wo_id):
@@ -214,6 +223,14 @@ def test_an_alignment_adjustment_is_a_job_approved_and_priced(visit_a: Reports) 
     assert "Wheel alignment out of specification" in en
     assert re.search(r"Wheel alignment out of specification .*¥300\.00 repaired", en)
     assert re.search(r"四轮定位超出标准 .*已批准", zh)  # in the approvals, with the signature
+
+
+def test_a_withdrawn_finding_is_not_told_to_the_customer(visit_a: Reports) -> None:
+    for language in ("en", "zh"):
+        text = visit_a.text(language)
+        assert "ignition coil 610" not in text
+        assert "¥610.00" in text  # the real coil finding is still there, once
+        assert text.count("¥610.00") == 1
 
 
 def test_totals_with_the_workshops_tax_rate(visit_a: Reports) -> None:

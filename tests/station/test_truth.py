@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+import pytest
+
 from station.checklists import Rating
+from station.corrections import CorrectionFacts, decide_correction
 from station.diagnostics import CodeComparison, compare_scans
-from station.findings import Severity
+from station.errors import StationError
+from station.findings import ApprovalState, Severity
 from station.truth import (
     ClockSpan,
     CodeAtRisk,
@@ -23,11 +28,13 @@ from station.truth import (
     item_after_repair,
     job_state,
     minutes_worked,
+    quality_check_repeats,
     rating_counts,
     technicians,
     totals,
     waiting_count,
     waiting_text,
+    with_waiting,
 )
 
 
@@ -211,3 +218,36 @@ def test_an_alignment_out_of_specification_is_proposed_as_extra_work() -> None:
     assert alignment_adjustment(Rating.AMBER) is Severity.SOON
     assert alignment_adjustment(Rating.GREEN) is None
     assert alignment_adjustment(None) is None
+
+
+def test_a_status_text_carries_the_decisions_still_waiting() -> None:
+    repaired = ("Your car is being repaired.", "您的爱车正在维修中。")
+    assert with_waiting(repaired, "in_repair", 0) == repaired
+    assert with_waiting(repaired, "in_repair", 3) == (
+        "Your car is being repaired. Waiting for your decision on 3 items.",
+        "您的爱车正在维修中。有 3 项等待您的决定。",
+    )
+    assert with_waiting(("We wait.", "等待。"), "awaiting_approval", 3) == ("We wait.", "等待。")
+
+
+def test_the_same_quality_check_result_in_the_same_stage_repeats() -> None:
+    since = "2026-11-30T10:00:00.000Z"
+    last = {"passed": 1, "at": "2026-11-30T10:05:00.000Z"}
+    assert quality_check_repeats(last, since, True)
+    assert not quality_check_repeats(last, since, False)
+    assert not quality_check_repeats(last, "2026-11-30T11:00:00.000Z", True)  # a new stage
+    assert not quality_check_repeats(None, since, True)
+
+
+def test_a_correction_needs_a_reason_and_never_touches_consent() -> None:
+    facts = CorrectionFacts("awaiting_approval", "WO-1", ApprovalState.PENDING, Standing.ACTIVE)
+    assert decide_correction(facts, " wrong code ") == "wrong code"
+    assert decide_correction(replace(facts, state=ApprovalState.DECLINED), "typo") == "typo"
+    for changed, why in (
+        (facts, "say why"),
+        (replace(facts, state=ApprovalState.APPROVED), "customer approved"),
+        (replace(facts, standing=Standing.WITHDRAWN), "already withdrawn"),
+        (replace(facts, work_order_status="delivered"), "is delivered"),
+    ):
+        with pytest.raises(StationError, match=why):
+            decide_correction(changed, "" if why == "say why" else "reason")

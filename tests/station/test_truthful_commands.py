@@ -17,7 +17,8 @@ from station.diagnostics import (
     latest_scan,
     record_scan,
 )
-from station.findings import Channel, Decision, Severity, labour
+from station.errors import ImmutableRecord, InvalidInput
+from station.findings import Channel, Decision, Severity, labour, part
 from station.lifecycle import Status
 from station.truth import CodeAtRisk
 from station.vehicles import Powertrain
@@ -103,3 +104,87 @@ def test_a_clear_names_declined_and_unrepaired_codes_first(
         {"code": "P0171", "reason": "not_repaired"},
         {"code": "P0420", "reason": "declined"},
     ]
+
+
+def decided(workshop: Workshop, advisor: Actor, *findings: tuple[int, Decision]) -> None:
+    signed = workshop.record_signature(advisor, demo_signature_strokes(), 600, 200)
+    for finding_id, decision in findings:
+        workshop.record_approval(advisor, finding_id, decision, "Ms Wang", Channel.DESK, signed)
+
+
+def test_a_finding_is_withdrawn_or_superseded_never_edited(
+    workshop: Workshop, technician: Actor, advisor: Actor, wo_id: int
+) -> None:
+    lines = [labour("Work", 1, 30_000)]
+    mistap = workshop.add_finding(
+        technician, wo_id, "P0420 + ignition coil 610", Severity.URGENT, lines, dtc="P0420"
+    ).id
+    wrong_price = workshop.add_finding(
+        technician, wo_id, "Coil", Severity.URGENT, lines, dtc="P0301"
+    )
+    with pytest.raises(InvalidInput, match="say why"):
+        workshop.withdraw_finding(technician, mistap, "  ")
+    workshop.withdraw_finding(technician, mistap, "tapped the wrong code")
+    with pytest.raises(ImmutableRecord, match="already withdrawn"):
+        workshop.withdraw_finding(technician, mistap, "again")
+    better = workshop.supersede_finding(
+        technician,
+        wrong_price.id,
+        "coil is ¥610, not ¥300",
+        "Ignition coil cylinder 1",
+        Severity.URGENT,
+        [part("Ignition coil", 1, 61_000)],
+    ).id
+    findings = {f["id"]: f for f in workshop.findings(wo_id)}
+    assert findings[mistap]["standing"] == "withdrawn"  # still on record
+    assert findings[mistap]["correction_reason"] == "tapped the wrong code"
+    assert findings[wrong_price.id]["standing"] == "superseded"
+    assert findings[wrong_price.id]["replaced_by"] == better
+    assert findings[better]["source_ref"] == "P0301" and findings[better]["total_cents"] == 61_000
+    workshop.change_status(technician, wo_id, Status.AWAITING_APPROVAL)
+    with pytest.raises(ImmutableRecord, match="withdrawn"):
+        decided(workshop, advisor, (mistap, Decision.APPROVED))
+    decided(workshop, advisor, (better, Decision.APPROVED))
+    with pytest.raises(ImmutableRecord, match="customer approved"):
+        workshop.withdraw_finding(technician, better, "changed my mind")
+    kinds = [
+        e["kind"]
+        for e in workshop.store.query("SELECT kind FROM audit_events WHERE kind LIKE 'finding.%'")
+    ]
+    assert "finding.withdrawn" in kinds and "finding.superseded" in kinds
+    assert workshop.store.verify_audit_chain().ok
+
+
+def test_repair_with_decisions_waiting_says_so_to_the_customer(
+    workshop: Workshop, technician: Actor, advisor: Actor, wo_id: int
+) -> None:
+    lines = [labour("Work", 1, 30_000)]
+    pads = workshop.add_finding(technician, wo_id, "Pads", Severity.URGENT, lines).id
+    workshop.add_finding(technician, wo_id, "Tyre", Severity.SOON, lines)
+    workshop.add_finding(technician, wo_id, "Wipers", Severity.ADVISORY, lines)
+    workshop.change_status(technician, wo_id, Status.AWAITING_APPROVAL)
+    decided(workshop, advisor, (pads, Decision.APPROVED))
+    workshop.change_status(technician, wo_id, Status.IN_REPAIR)
+    event = workshop.progress_events(wo_id)[-1]
+    assert event["to_status"] == "in_repair"
+    assert event["text_en"] == "Your car is being repaired. Waiting for your decision on 2 items."
+    assert event["text_zh"] == "您的爱车正在维修中。有 2 项等待您的决定。"
+
+
+def test_a_second_quality_check_tap_records_nothing_more(
+    workshop: Workshop, technician: Actor, admin: Actor, wo_id: int
+) -> None:
+    wo = workshop.create_work_order(
+        admin, workshop.work_order(wo_id)["vehicle_id"], booked_jobs=["service"]
+    )
+    workshop.check_in(admin, wo.id, 45_100)
+    workshop.change_status(technician, wo.id, Status.DIAGNOSING)
+    workshop.change_status(technician, wo.id, Status.IN_REPAIR)
+    workshop.change_status(technician, wo.id, Status.QUALITY_CHECK)
+    first = workshop.record_quality_check(technician, wo.id, True, "road test ok")
+    again = workshop.record_quality_check(technician, wo.id, True, "road test ok")
+    assert (again.id, again.warnings) == (first.id, ("already recorded",))
+    rows = workshop.store.query("SELECT * FROM quality_checks WHERE work_order_id = ?", (wo.id,))
+    assert len(rows) == 1
+    failed = workshop.record_quality_check(technician, wo.id, False, "noise from the rear")
+    assert failed.id != first.id and failed.warnings == ()

@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from station.demo import DemoVisit, demo_signature_strokes
-from station.findings import Channel, Decision
+from station.findings import Channel, Decision, Severity, labour
+from station.lifecycle import Status
 from ui.app import StationApp
 
 from .conftest import log_in
@@ -118,3 +119,52 @@ def test_board_and_queue_show_the_customers_decisions(qtbot: QtBot, demo_app: St
     assert f"The customer approved work on {number}" in window.notice.text()
     texts = [queue.table.item(r, 4).text() for r in range(queue.table.rowCount())]
     assert "awaiting approval · 1 approved, ready to start" in texts
+
+
+def test_a_finding_is_withdrawn_on_the_findings_screen(qtbot: QtBot, demo_app: StationApp) -> None:
+    cast = demo_app.cast
+    assert cast is not None
+    workshop = demo_app.model.workshop
+    log_in(qtbot, demo_app, "sam", cast.pins["sam"])
+    technician = demo_app.model.require_actor()
+    wo_id = workshop.create_work_order(technician, cast.vehicles["sedan"]).id
+    mistap = workshop.add_finding(
+        technician, wo_id, "P0420 + ignition coil 610", Severity.URGENT, [labour("Fit", 1, 300)]
+    ).id
+    demo_app.model.select(wo_id)
+    window = demo_app.window
+    window.show_page("work_order")
+    page = window.pages["work_order"]
+    findings = page.findings
+    page.show_tab(findings)
+    findings.table.selectRow(0)
+    findings.correction_reason.setText("tapped the wrong code")
+    qtbot.mouseClick(findings.withdraw, Qt.MouseButton.LeftButton)
+    assert "Finding withdrawn; it stays on record" in window.notice.text()
+    assert findings.table.item(0, 3).text() == "withdrawn"
+    (kept,) = [f for f in workshop.findings(wo_id) if f["id"] == mistap]
+    assert kept["standing"] == "withdrawn"
+
+
+def test_the_quality_check_answers_and_records_once(qtbot: QtBot, demo_app: StationApp) -> None:
+    cast = demo_app.cast
+    assert cast is not None
+    workshop = demo_app.model.workshop
+    log_in(qtbot, demo_app, "sam", cast.pins["sam"])
+    technician = demo_app.model.require_actor()
+    wo_id = workshop.create_work_order(technician, cast.vehicles["ev"], booked_jobs=["service"]).id
+    workshop.check_in(technician, wo_id, 18_600)
+    for status in (Status.DIAGNOSING, Status.IN_REPAIR, Status.QUALITY_CHECK):
+        workshop.change_status(technician, wo_id, status)
+    demo_app.model.select(wo_id)
+    window = demo_app.window
+    window.show_page("work_order")
+    page = window.pages["work_order"]
+    page.show_tab(page.repair)
+    qtbot.mouseClick(page.repair.qc_pass, Qt.MouseButton.LeftButton)
+    assert "Quality check passed: recorded" in window.notice.text()
+    assert "passed at" in page.repair.qc_title.text()
+    qtbot.mouseClick(page.repair.qc_pass, Qt.MouseButton.LeftButton)
+    assert "already recorded as passed" in window.notice.text()
+    checks = workshop.store.query("SELECT * FROM quality_checks WHERE work_order_id = ?", (wo_id,))
+    assert len(checks) == 1

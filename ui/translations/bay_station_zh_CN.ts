@@ -152,37 +152,37 @@
         <translation>车辆已到店：开工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="235"/>
+        <location filename="../desk.py" line="231"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="235"/>
+        <location filename="../desk.py" line="231"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="235"/>
+        <location filename="../desk.py" line="231"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="235"/>
+        <location filename="../desk.py" line="231"/>
         <source>Complaint</source>
         <translation>客户描述</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="254"/>
+        <location filename="../desk.py" line="250"/>
         <source>Choose an appointment to see its pre-diagnosis</source>
         <translation>选择预约以查看预诊断</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="261"/>
+        <location filename="../desk.py" line="257"/>
         <source>Complaint: %1</source>
         <translation>客户描述：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="269"/>
+        <location filename="../desk.py" line="265"/>
         <source>Choose an appointment first</source>
         <translation>请先选择预约</translation>
     </message>
@@ -238,7 +238,7 @@
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="119"/>
+        <location filename="../approvals.py" line="121"/>
         <source>Waiting for a decision: %1</source>
         <translation>待客户决定：%1</translation>
     </message>
@@ -258,7 +258,7 @@
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="190"/>
+        <location filename="../approvals.py" line="187"/>
         <source>Tap approve or decline on at least one item</source>
         <translation>请至少对一项选择同意或拒绝</translation>
     </message>
@@ -354,105 +354,105 @@
 <context>
     <name>CheckInView</name>
     <message>
-        <location filename="../checkin.py" line="127"/>
+        <location filename="../checkin.py" line="128"/>
         <source>Tap the car where it is damaged</source>
         <translation>点击车身受损位置</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="128"/>
+        <location filename="../checkin.py" line="129"/>
         <source>Clear marks</source>
         <translation>清除标记</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="129"/>
-        <location filename="../checkin.py" line="170"/>
+        <location filename="../checkin.py" line="130"/>
+        <location filename="../checkin.py" line="171"/>
         <source>Mileage (km)</source>
         <translation>里程（公里）</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="132"/>
+        <location filename="../checkin.py" line="133"/>
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="133"/>
+        <location filename="../checkin.py" line="134"/>
         <source>ABS</source>
         <translation>ABS</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="134"/>
+        <location filename="../checkin.py" line="135"/>
         <source>Airbag</source>
         <translation>安全气囊</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="135"/>
+        <location filename="../checkin.py" line="136"/>
         <source>Battery</source>
         <translation>蓄电池</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="136"/>
+        <location filename="../checkin.py" line="137"/>
         <source>Oil</source>
         <translation>机油</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="137"/>
+        <location filename="../checkin.py" line="138"/>
         <source>Tyres</source>
         <translation>轮胎</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="138"/>
+        <location filename="../checkin.py" line="139"/>
         <source>EV system</source>
         <translation>电动系统</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="142"/>
+        <location filename="../checkin.py" line="143"/>
         <source>Valuables left in the car</source>
         <translation>车内贵重物品</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="143"/>
+        <location filename="../checkin.py" line="144"/>
         <source>Take walk-around photo</source>
         <translation>拍环车照片</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="144"/>
+        <location filename="../checkin.py" line="145"/>
         <source>Customer confirmed</source>
         <translation>客户已确认</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="145"/>
+        <location filename="../checkin.py" line="146"/>
         <source>Check in</source>
         <translation>到店登记</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="149"/>
+        <location filename="../checkin.py" line="150"/>
         <source>Fuel or charge: %1 %</source>
         <translation>油量或电量：%1 %</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="157"/>
+        <location filename="../checkin.py" line="158"/>
         <source>No work order open</source>
         <translation>未打开工单</translation>
     </message>
     <message numerus="yes">
-        <location filename="../checkin.py" line="167"/>
+        <location filename="../checkin.py" line="168"/>
         <source>%n photo(s)</source>
         <translation>
             <numerusform>%n 张照片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="172"/>
+        <location filename="../checkin.py" line="173"/>
         <source>Mileage (km), last recorded %1 km</source>
         <translation>里程（公里），上次记录 %1 公里</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="203"/>
+        <location filename="../checkin.py" line="202"/>
         <source>Complaint: %1</source>
         <translation>客户描述：%1</translation>
     </message>
     <message>
-        <location filename="../checkin.py" line="229"/>
+        <location filename="../checkin.py" line="224"/>
         <source>Enter the mileage first</source>
         <translation>请先输入里程</translation>
     </message>
@@ -460,87 +460,87 @@
 <context>
     <name>DeliveryView</name>
     <message>
-        <location filename="../desk.py" line="337"/>
+        <location filename="../desk.py" line="333"/>
         <source>Delivery</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="338"/>
+        <location filename="../desk.py" line="334"/>
         <source>Hand over</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="339"/>
+        <location filename="../desk.py" line="335"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="340"/>
+        <location filename="../desk.py" line="336"/>
         <source>Who takes the car (signs below)</source>
         <translation>取车人（请在下方签名）</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="341"/>
+        <location filename="../desk.py" line="337"/>
         <source>Follow-ups due today</source>
         <translation>今日待回访</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="342"/>
+        <location filename="../desk.py" line="338"/>
         <source>What the customer said</source>
         <translation>客户反馈</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="343"/>
+        <location filename="../desk.py" line="339"/>
         <source>Follow-up done</source>
         <translation>回访完成</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="351"/>
+        <location filename="../desk.py" line="347"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="365"/>
+        <location filename="../desk.py" line="355"/>
         <source>quality check passed</source>
         <translation>质检合格</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="367"/>
+        <location filename="../desk.py" line="357"/>
         <source>health report issued</source>
         <translation>健康报告已出具</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="373"/>
+        <location filename="../desk.py" line="363"/>
         <source>Next service: %1 km or %2</source>
         <translation>下次保养：%1 公里或 %2</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="391"/>
+        <location filename="../desk.py" line="381"/>
         <source>Due</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="392"/>
+        <location filename="../desk.py" line="382"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="393"/>
+        <location filename="../desk.py" line="383"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="394"/>
+        <location filename="../desk.py" line="384"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="395"/>
+        <location filename="../desk.py" line="385"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="432"/>
+        <location filename="../desk.py" line="422"/>
         <source>Choose a follow-up first</source>
         <translation>请先选择回访</translation>
     </message>
@@ -1015,134 +1015,174 @@
 <context>
     <name>FindingsView</name>
     <message>
-        <location filename="../findings_view.py" line="119"/>
+        <location filename="../findings_view.py" line="132"/>
         <source>What was found (the customer reads this)</source>
         <translation>发现的问题（客户可见）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="120"/>
+        <location filename="../findings_view.py" line="133"/>
         <source>Recommended job</source>
         <translation>建议作业</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="121"/>
+        <location filename="../findings_view.py" line="134"/>
         <source>Part or labour</source>
         <translation>配件或工时</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="128"/>
+        <location filename="../findings_view.py" line="141"/>
         <source>Add finding</source>
         <translation>添加检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="129"/>
+        <location filename="../findings_view.py" line="142"/>
         <source>Send for approval</source>
         <translation>提交客户确认</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="132"/>
+        <location filename="../findings_view.py" line="144"/>
+        <source>Why the selected finding is corrected (kept on record)</source>
+        <translation>更正所选发现的原因（将留档）</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="146"/>
+        <source>Withdraw selected</source>
+        <translation>撤回所选</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="147"/>
+        <source>Replace selected with the form</source>
+        <translation>用表单内容替换所选</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="150"/>
         <source>Urgent (safety)</source>
         <translation>紧急（安全）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="133"/>
+        <location filename="../findings_view.py" line="151"/>
         <source>Soon</source>
         <translation>尽快</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="134"/>
+        <location filename="../findings_view.py" line="152"/>
         <source>Advisory</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="158"/>
+        <location filename="../findings_view.py" line="178"/>
         <source>Finding</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="158"/>
+        <location filename="../findings_view.py" line="178"/>
         <source>Severity</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="158"/>
+        <location filename="../findings_view.py" line="178"/>
         <source>Estimate</source>
         <translation>报价</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="158"/>
+        <location filename="../findings_view.py" line="178"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="188"/>
+        <location filename="../findings_view.py" line="195"/>
+        <source>withdrawn</source>
+        <translation>已撤回</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="197"/>
+        <source>replaced</source>
+        <translation>已替换</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="203"/>
+        <source>Choose a finding in the list first</source>
+        <translation>请先在列表中选择一项发现</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="219"/>
+        <source>Finding withdrawn; it stays on record</source>
+        <translation>发现已撤回，记录仍保留</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="243"/>
+        <source>Finding replaced; the first one stays on record</source>
+        <translation>发现已替换，原记录仍保留</translation>
+    </message>
+    <message>
+        <location filename="../findings_view.py" line="261"/>
         <source>Other (typed by hand)</source>
         <translation>其他（手工填写）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="247"/>
+        <location filename="../findings_view.py" line="317"/>
         <source>Pick from the price list</source>
         <translation>从价目表选择</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="253"/>
+        <location filename="../findings_view.py" line="323"/>
         <source>%1 h</source>
         <translation>%1 小时</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="270"/>
+        <location filename="../findings_view.py" line="340"/>
         <source>Pick a line from the price list first</source>
         <translation>请先从价目表选择一项</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="290"/>
+        <location filename="../findings_view.py" line="360"/>
         <source>Describe the part or labour first</source>
         <translation>请先填写配件或工时说明</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="307"/>
+        <location filename="../findings_view.py" line="377"/>
         <source>Line</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="122"/>
-        <location filename="../findings_view.py" line="307"/>
+        <location filename="../findings_view.py" line="135"/>
+        <location filename="../findings_view.py" line="377"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="118"/>
+        <location filename="../findings_view.py" line="131"/>
         <source>Findings</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="123"/>
-        <location filename="../findings_view.py" line="307"/>
+        <location filename="../findings_view.py" line="136"/>
+        <location filename="../findings_view.py" line="377"/>
         <source>Unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="124"/>
+        <location filename="../findings_view.py" line="137"/>
         <source>Labour</source>
         <translation>工时</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="125"/>
+        <location filename="../findings_view.py" line="138"/>
         <source>Part</source>
         <translation>配件</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="126"/>
+        <location filename="../findings_view.py" line="139"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="307"/>
+        <location filename="../findings_view.py" line="377"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="319"/>
+        <location filename="../findings_view.py" line="389"/>
         <source>Estimate: %1</source>
         <translation>报价：%1</translation>
     </message>
@@ -1203,17 +1243,17 @@
         <translation>点击项目的“测量”，输入数值，按确定</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="182"/>
+        <location filename="../inspection.py" line="181"/>
         <source>last: %1</source>
         <translation>上次：%1</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="194"/>
+        <location filename="../inspection.py" line="193"/>
         <source>Measure</source>
         <translation>测量</translation>
     </message>
     <message>
-        <location filename="../inspection.py" line="207"/>
+        <location filename="../inspection.py" line="206"/>
         <source>Photo</source>
         <translation>拍照</translation>
     </message>
@@ -1705,101 +1745,137 @@
 <context>
     <name>RepairView</name>
     <message>
-        <location filename="../repair.py" line="80"/>
+        <location filename="../repair.py" line="79"/>
         <source>Jobs</source>
         <translation>作业</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="81"/>
+        <location filename="../repair.py" line="80"/>
         <source>Clock on</source>
         <translation>开始计时</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="82"/>
+        <location filename="../repair.py" line="81"/>
         <source>Clock off</source>
         <translation>停止计时</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="83"/>
+        <location filename="../repair.py" line="82"/>
         <source>After photo (the before photo shows as a ghost)</source>
         <translation>修后照片（修前照片以半透明叠加显示）</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="84"/>
+        <location filename="../repair.py" line="83"/>
         <source>Take after photo</source>
         <translation>拍修后照片</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="85"/>
+        <location filename="../repair.py" line="84"/>
+        <location filename="../repair.py" line="125"/>
         <source>Quality check</source>
         <translation>质检</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="86"/>
+        <location filename="../repair.py" line="85"/>
         <source>Road test, codes, torque…</source>
         <translation>路试、故障码、扭矩…</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="87"/>
+        <location filename="../repair.py" line="86"/>
         <source>Passed</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="88"/>
+        <location filename="../repair.py" line="87"/>
         <source>Failed</source>
         <translation>不合格</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="89"/>
+        <location filename="../repair.py" line="88"/>
         <source>No camera</source>
         <translation>无相机</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="121"/>
+        <location filename="../repair.py" line="106"/>
         <source>Job</source>
         <translation>作业</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="121"/>
+        <location filename="../repair.py" line="106"/>
         <source>From</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="121"/>
+        <location filename="../repair.py" line="106"/>
         <source>Clock</source>
         <translation>计时</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="121"/>
+        <location filename="../repair.py" line="106"/>
         <source>Minutes</source>
         <translation>分钟</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="125"/>
+        <location filename="../repair.py" line="110"/>
         <source>finding</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="125"/>
+        <location filename="../repair.py" line="110"/>
         <source>booked</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../repair.py" line="126"/>
+        <location filename="../repair.py" line="111"/>
         <source>on</source>
         <translation>计时中</translation>
     </message>
+    <message>
+        <location filename="../repair.py" line="127"/>
+        <source>passed</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="127"/>
+        <source>failed</source>
+        <translation>未通过</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="128"/>
+        <source>%1 at %2</source>
+        <translation>%2 %1</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../repair.py" line="147"/>
+        <location filename="../repair.py" line="140"/>
         <source>%n after photo(s)</source>
         <translation>
             <numerusform>%n 张修后照片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../repair.py" line="205"/>
+        <location filename="../repair.py" line="193"/>
         <source>Choose a job first</source>
         <translation>请先选择作业</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="227"/>
+        <source>The quality check is already recorded as passed</source>
+        <translation>质检已记录为通过</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="229"/>
+        <source>The quality check is already recorded as failed</source>
+        <translation>质检已记录为未通过</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="233"/>
+        <source>Quality check passed: recorded</source>
+        <translation>质检通过：已记录</translation>
+    </message>
+    <message>
+        <location filename="../repair.py" line="235"/>
+        <source>Quality check failed: recorded, the car goes back to repair</source>
+        <translation>质检未通过：已记录，车辆返回维修</translation>
     </message>
 </context>
 <context>
@@ -1835,52 +1911,52 @@
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="140"/>
+        <location filename="../report_view.py" line="138"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="142"/>
+        <location filename="../report_view.py" line="140"/>
         <source>Not issued yet</source>
         <translation>尚未出具</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="145"/>
+        <location filename="../report_view.py" line="143"/>
         <source>Version %1 issued at %2</source>
         <translation>第 %1 版，出具于 %2</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="214"/>
+        <location filename="../report_view.py" line="212"/>
         <source>Preview ready</source>
         <translation>预览已生成</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="232"/>
+        <location filename="../report_view.py" line="230"/>
         <source>Report issued and signed</source>
         <translation>报告已出具并签名</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="239"/>
+        <location filename="../report_view.py" line="237"/>
         <source>Signature valid: %1</source>
         <translation>签名有效：%1</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="240"/>
+        <location filename="../report_view.py" line="238"/>
         <source>Signature NOT valid: %1</source>
         <translation>签名无效：%1</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="249"/>
+        <location filename="../report_view.py" line="247"/>
         <source>Verified</source>
         <translation>已验证</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="255"/>
+        <location filename="../report_view.py" line="253"/>
         <source>Export the report to</source>
         <translation>导出报告到</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="259"/>
+        <location filename="../report_view.py" line="257"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
