@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
+from station import limits
 from station.approvals import insert_finding
 from station.command import Actor, Created, one
 from station.errors import ImmutableRecord, InvalidInput, TransitionRefused
@@ -132,6 +133,8 @@ class Corrections:
         require(actor.role, "finding.create")
         if not title.strip():
             raise InvalidInput("a finding needs a title")
+        limits.check(limits.TITLE, title)
+        limits.check(limits.DESCRIPTION, recommended_job)
         validate_lines(lines)
         with self.store.transaction(actor.name) as tx:
             finding = one(
