@@ -235,7 +235,12 @@ def latest_decision_id(tx: Transaction, finding_id: int) -> int:
 
 
 def record_remote_decision(
-    tx: Transaction, finding_id: int, decision: Decision, customer_name: str, at: str
+    tx: Transaction,
+    finding_id: int,
+    decision: Decision,
+    customer_name: str,
+    at: str,
+    signature_ref: str | None = None,
 ) -> tuple[str, str]:
     """A decision the customer made through the approval link, applied by the sync inbox."""
     finding = maybe_one(tx, "SELECT * FROM findings WHERE id = ?", (finding_id,))
@@ -267,7 +272,7 @@ def record_remote_decision(
     if not decide_approval(SYSTEM.role, Channel.REMOTE, decision, facts, from_inbox=True):
         return "duplicate", f"the finding is already {decision.value}"
     approval_id = write_decision(
-        tx, finding, decision, customer_name, Channel.REMOTE, None, None, at, sync=False
+        tx, finding, decision, customer_name, Channel.REMOTE, signature_ref, None, at, sync=False
     )
     return "applied", f"approval {approval_id}"
 

@@ -25,10 +25,10 @@ from typing import Any
 
 import sqlite_utils
 
-from station import limits, replica
+from station import limits, messages, replica
 from station.approvals import record_remote_decision
 from station.errors import InvalidInput, StationError, StoreError
-from station.findings import Decision, parse_enum
+from station.findings import Decision, parse_enum, signature_row
 from station.prediagnosis import parse as parse_prediagnosis
 from station.private import SYNC_TOKEN_FILE, read_secret, write_secret
 from station.store import Store, Transaction
@@ -164,7 +164,7 @@ def _apply(
     tx: Transaction, own_station: str | None, kind: str, p: Mapping[str, Any]
 ) -> tuple[str, str]:
     if (
-        kind in ("approval.remote", "work_order.cancel_requested")
+        kind in ("approval.remote", "work_order.cancel_requested", "follow_up.answered")
         and p.get("station_id") != own_station
     ):
         return "ignored", "another station's work order"
@@ -185,6 +185,8 @@ def _apply(
         return _remote_approval(tx, p)
     if kind == "work_order.cancel_requested":
         return _cancel(tx, p)
+    if kind == "follow_up.answered":
+        return messages.record_answer(tx, p)
     return "ignored", f"unknown change {kind}"
 
 
@@ -318,7 +320,20 @@ def _remote_approval(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:
         parse_enum(Decision, str(p.get("decision"))),
         limits.check(limits.NAME, str(p.get("customer_name") or "").strip()) or "customer",
         str(p.get("at") or tx.at),
+        _remote_signature(tx, p.get("signature")),
     )
+
+
+def _remote_signature(tx: Transaction, raw: Any) -> str | None:
+    """The signature the customer drew on the phone, kept like one drawn on the desk's pad."""
+    if raw is None:
+        return None
+    strokes = [[(float(x), float(y)) for x, y in stroke] for stroke in raw["strokes"]]
+    row = signature_row(strokes, int(raw["width"]), int(raw["height"]), tx.at)
+    if tx.execute("SELECT 1 FROM signatures WHERE sha256 = ?", (row["sha256"],)).fetchone() is None:
+        tx.insert("signatures", row)
+        tx.record("signature.recorded", "signature", row["sha256"], row, sync=False)
+    return str(row["sha256"])
 
 
 def _cancel(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:

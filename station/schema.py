@@ -17,6 +17,7 @@ from station import (
     corrections,
     diagnostics,
     inbox,
+    messages,
     photos,
     profile,
     replica,
@@ -268,4 +269,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0150_i15_catalogue", catalogue.migrate),
     Migration("0110_i11_audit_keys", _audit_keys),
     Migration("0131_i13_finding_corrections", corrections.migrate),
+    Migration("0160_i16_customer_messages", messages.migrate),
 ]

@@ -27,8 +27,9 @@ from station.inbox import parse_booking
 from station.lifecycle import Status
 from station.prediagnosis import parse as parse_prediagnosis
 from station.truth import waiting_count, waiting_text
-from sync import hub
+from sync import customer_facts, hub
 from sync.cloud_db import CloudDatabase, CloudTx
+from sync.customer_rules import LINK_DAYS, link_ends
 from sync.errors import AuthRefused, SyncError, WrongStation
 from sync.protocol import (
     MAX_BATCH,
@@ -116,9 +117,10 @@ def _rejected(reason: str) -> _Answer:
 
 
 class CloudService:
-    def __init__(self, db: CloudDatabase, clock: Clock = _now) -> None:
+    def __init__(self, db: CloudDatabase, clock: Clock = _now, link_days: int = LINK_DAYS) -> None:
         self.db = db
         self.clock = clock
+        self.link_days = link_days
 
     # -- admin: workshops and tokens -------------------------------------------
 
@@ -423,7 +425,7 @@ class CloudService:
                     "created_at": p.get("created_at", ""),
                 },
             )
-            return None
+            return customer_facts.record(tx, station, kind, local_id, p, _stamp(self.clock()))
         if kind in ("finding.approved", "finding.declined"):
             return self._station_decision(tx, station, local_id, p)
         if kind == "photo.recorded":
@@ -445,7 +447,7 @@ class CloudService:
                     "recorded_at": p.get("recorded_at", ""),
                 },
             )
-            return None
+            return customer_facts.record(tx, station, kind, local_id, p, _stamp(self.clock()))
         if kind == "report.issued":
             self._need_work_order(tx, station, p.get("work_order_id"))
             self._insert_once(
@@ -463,6 +465,8 @@ class CloudService:
                 },
             )
             return None
+        if kind in customer_facts.KINDS:
+            return customer_facts.record(tx, station, kind, local_id, p, _stamp(self.clock()))
         return None
 
     def _rows_changed(
@@ -829,9 +833,17 @@ class CloudService:
                 )
 
     def _tracked(self, tx: CloudTx, public_id: str) -> dict[str, Any]:
+        """The work order behind a customer's link, unless the link was revoked or has expired."""
         wo = tx.one("SELECT * FROM work_orders WHERE public_id = ?", (public_id,))
         if wo is None:
+            if tx.one("SELECT 1 AS x FROM revoked_links WHERE public_id = ?", (public_id,)):
+                raise Refused(
+                    "this link was withdrawn by the workshop: ask them for a new one", 410
+                )
             raise Refused("no such work order", 404)
+        ends = link_ends(wo["status"], wo["status_since"], self.link_days)
+        if ends is not None and self.clock() >= ends:
+            raise Refused(f"this link expired on {ends:%Y-%m-%d}", 410)
         return wo
 
     def customer_view(self, public_id: str) -> dict[str, Any]:
@@ -917,50 +929,67 @@ class CloudService:
         """The customer's approval link: recorded here, then sent to the station as a change."""
         if not customer_name.strip():
             raise Refused("an approval records who decided")
-        at = _stamp(self.clock())
         with self.db.transaction() as tx:
-            wo = self._tracked(tx, public_id)
-            # Lock the workshop's feed first: two taps on the same link are decided one by one.
-            tx.run("UPDATE workshops SET change_seq = change_seq WHERE name = ?", (wo["workshop"],))
-            if Status(wo["status"]) in lifecycle.FINAL:
-                raise Refused(f"the work order is {wo['status']}", 409)
-            finding = tx.one(
-                "SELECT local_id, total_cents FROM findings WHERE station_id = ? AND local_id = ? "
-                "AND work_order_id = ?",
-                (wo["station_id"], finding_id, wo["local_id"]),
-            )
-            if finding is None:
-                raise Refused("no such finding", 404)
-            if self._finding_state(tx, wo["station_id"], finding_id) is ApprovalState.APPROVED:
-                raise Refused("this finding is already approved", 409)
-            approval_id = uuid.uuid4().hex
-            tx.run(
-                "INSERT INTO approvals (id, station_id, local_id, finding_id, decision, customer_name, "
-                "channel, total_cents, at, source, received_at) VALUES (?, ?, NULL, ?, ?, ?, 'remote', ?, ?, 'customer', ?)",
-                (
-                    approval_id,
-                    wo["station_id"],
-                    finding_id,
-                    decision.value,
-                    customer_name.strip(),
-                    int(finding["total_cents"]),
-                    at,
-                    at,
-                ),
-            )
-            if wo["station_id"] == hub.workshop_key(wo["workshop"]):
-                self._remote_rows(tx, wo, finding_id, decision, customer_name.strip(), at)
-            change = {
-                "approval_id": approval_id,
-                "station_id": wo["station_id"],
-                "work_order_id": int(wo["local_id"]),
-                "finding_id": finding_id,
-                "decision": decision.value,
-                "customer_name": customer_name.strip(),
-                "at": at,
-            }
-            if wo["station_id"] != hub.workshop_key(wo["workshop"]):
-                self._add_change(tx, wo["workshop"], "approval.remote", change)
+            wo = self.lock_tracked(tx, public_id)
+            return self.record_customer_decision(tx, wo, finding_id, decision, customer_name)
+
+    def lock_tracked(self, tx: CloudTx, public_id: str) -> dict[str, Any]:
+        """The link's work order, with its workshop's feed locked: taps are decided one by one."""
+        wo = self._tracked(tx, public_id)
+        tx.run("UPDATE workshops SET change_seq = change_seq WHERE name = ?", (wo["workshop"],))
+        return wo
+
+    def record_customer_decision(
+        self,
+        tx: CloudTx,
+        wo: Mapping[str, Any],
+        finding_id: int,
+        decision: Decision,
+        customer_name: str,
+        extra: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The approval row and its change for the station; `extra` travels with the change."""
+        at = _stamp(self.clock())
+        if Status(wo["status"]) in lifecycle.FINAL:
+            raise Refused(f"the work order is {wo['status']}", 409)
+        finding = tx.one(
+            "SELECT local_id, total_cents FROM findings WHERE station_id = ? AND local_id = ? "
+            "AND work_order_id = ?",
+            (wo["station_id"], finding_id, wo["local_id"]),
+        )
+        if finding is None:
+            raise Refused("no such finding", 404)
+        if self._finding_state(tx, wo["station_id"], finding_id) is ApprovalState.APPROVED:
+            raise Refused("this finding is already approved", 409)
+        approval_id = uuid.uuid4().hex
+        tx.run(
+            "INSERT INTO approvals (id, station_id, local_id, finding_id, decision, customer_name, "
+            "channel, total_cents, at, source, received_at) VALUES (?, ?, NULL, ?, ?, ?, 'remote', ?, ?, 'customer', ?)",
+            (
+                approval_id,
+                wo["station_id"],
+                finding_id,
+                decision.value,
+                customer_name.strip(),
+                int(finding["total_cents"]),
+                at,
+                at,
+            ),
+        )
+        if wo["station_id"] == hub.workshop_key(wo["workshop"]):
+            self._remote_rows(tx, wo, finding_id, decision, customer_name.strip(), at)
+        change = {
+            "approval_id": approval_id,
+            "station_id": wo["station_id"],
+            "work_order_id": int(wo["local_id"]),
+            "finding_id": finding_id,
+            "decision": decision.value,
+            "customer_name": customer_name.strip(),
+            "at": at,
+            **(extra or {}),
+        }
+        if wo["station_id"] != hub.workshop_key(wo["workshop"]):
+            self._add_change(tx, wo["workshop"], "approval.remote", change)
         return change
 
     def _remote_rows(

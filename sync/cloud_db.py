@@ -88,6 +88,33 @@ CREATE TABLE IF NOT EXISTS terminals (
 CREATE TABLE IF NOT EXISTS blobs (
     sha256 TEXT PRIMARY KEY, size BIGINT NOT NULL, completed_at TEXT NOT NULL,
     station_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS photos_work_order ON photos(station_id, work_order_id);
+CREATE INDEX IF NOT EXISTS findings_work_order ON findings(station_id, work_order_id);
+CREATE INDEX IF NOT EXISTS progress_work_order ON progress_events(station_id, work_order_id);
+CREATE TABLE IF NOT EXISTS finding_details (
+    station_id TEXT NOT NULL, local_id BIGINT NOT NULL, measurement_value DOUBLE PRECISION,
+    measurement_unit TEXT, remaining_life_km BIGINT, PRIMARY KEY (station_id, local_id));
+CREATE TABLE IF NOT EXISTS photo_pairs (
+    station_id TEXT NOT NULL, local_id BIGINT NOT NULL, before_id BIGINT NOT NULL,
+    PRIMARY KEY (station_id, local_id));
+CREATE TABLE IF NOT EXISTS follow_ups (
+    station_id TEXT NOT NULL, local_id BIGINT NOT NULL, work_order_id BIGINT NOT NULL,
+    kind TEXT NOT NULL, due_at TEXT NOT NULL, PRIMARY KEY (station_id, local_id));
+CREATE TABLE IF NOT EXISTS follow_up_answers (
+    station_id TEXT NOT NULL, follow_up_id BIGINT NOT NULL, rating BIGINT, trouble BIGINT,
+    comment TEXT NOT NULL, answered_at TEXT NOT NULL, PRIMARY KEY (station_id, follow_up_id));
+CREATE TABLE IF NOT EXISTS service_due (
+    station_id TEXT NOT NULL, local_id BIGINT NOT NULL, work_order_id BIGINT NOT NULL,
+    due_km BIGINT NOT NULL, due_date TEXT NOT NULL, PRIMARY KEY (station_id, local_id));
+CREATE TABLE IF NOT EXISTS revoked_links (
+    public_id TEXT PRIMARY KEY, station_id TEXT NOT NULL, local_id BIGINT NOT NULL,
+    revoked_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS customer_taps (
+    public_id TEXT NOT NULL, tap TEXT NOT NULL, status BIGINT NOT NULL, answer TEXT NOT NULL,
+    at TEXT NOT NULL, PRIMARY KEY (public_id, tap));
+CREATE TABLE IF NOT EXISTS customer_signatures (
+    approval_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, strokes TEXT NOT NULL,
+    width BIGINT NOT NULL, height BIGINT NOT NULL);
 """
 
 

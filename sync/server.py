@@ -29,6 +29,7 @@ from station.findings import Decision
 from sync.blobstore import BlobError, BlobStore
 from sync.cloud import CloudService, Refused
 from sync.cloud_db import CloudDatabase
+from sync.customer_routes import Limits, customer_routes
 from sync.errors import AuthRefused, SyncError, WrongStation
 from sync.protocol import (
     API,
@@ -84,7 +85,7 @@ class _Bell:
             await asyncio.wait_for(self._event.wait(), timeout)
 
 
-def create_app(service: CloudService, blobs: BlobStore) -> Starlette:
+def create_app(service: CloudService, blobs: BlobStore, limits: Limits | None = None) -> Starlette:
     bell = _Bell()
 
     async def auth(request: Request) -> Any:
@@ -283,6 +284,7 @@ def create_app(service: CloudService, blobs: BlobStore) -> Starlette:
             route("/track/{public_id}/photos/{sha256}", photo_file, ["GET"]),
             route("/track/{public_id}/findings/{finding_id:int}/decision", decide, ["POST"]),
             route("/track/{public_id}/cancel", cancel, ["POST"]),
+            *customer_routes(service, blobs, limits),
         ]
     )
 
@@ -354,12 +356,15 @@ def start_cloud_in_thread(
     port: int = 0,
     cert: Path | None = None,
     key: Path | None = None,
+    limits: Limits | None = None,
 ) -> CloudHandle:
     """Start the cloud service on `host:port` (0: a free port) and wait until it answers."""
     import uvicorn
 
     service, blobs = build(db, blob_dir)
-    server = uvicorn.Server(uvicorn_config(create_app(service, blobs), host, port, cert, key))
+    server = uvicorn.Server(
+        uvicorn_config(create_app(service, blobs, limits), host, port, cert, key)
+    )
     thread = threading.Thread(target=server.run, name="cloud-service", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

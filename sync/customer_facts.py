@@ -1,0 +1,89 @@
+"""Station facts the customer's page needs beyond the cloud's core records.
+
+A finding's measurement and remaining life, a before/after photo pair, the
+follow-ups and the next service due arrive as the station's ordinary
+mutations; the advisor's revocation of a link is one too. Each is written in
+the cloud's mutation transaction, so a resent batch (deduplicated upstream)
+never writes twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from sync.cloud_db import CloudTx
+
+log = logging.getLogger(__name__)
+
+LINK_REVOKED = "work_order.link_revoked"
+KINDS = frozenset(
+    {"finding.added", "photo.recorded", "follow_up.scheduled", "service_due.set", LINK_REVOKED}
+)
+
+
+def record(
+    tx: CloudTx, station: str, kind: str, local_id: int | None, p: Mapping[str, Any], at: str
+) -> dict[str, Any] | None:
+    """Keep what the page shows of one station mutation; returns the mutation's detail."""
+    if local_id is None:
+        raise ValueError(f"{kind} needs a numeric entity id")
+    if kind == "finding.added":
+        if p.get("measurement_value") is not None or p.get("remaining_life_km") is not None:
+            tx.run(
+                "INSERT INTO finding_details (station_id, local_id, measurement_value, "
+                "measurement_unit, remaining_life_km) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (station_id, local_id) DO NOTHING",
+                (
+                    station,
+                    local_id,
+                    p.get("measurement_value"),
+                    p.get("measurement_unit"),
+                    p.get("remaining_life_km"),
+                ),
+            )
+    elif kind == "photo.recorded":
+        if p.get("before_id") is not None:
+            tx.run(
+                "INSERT INTO photo_pairs (station_id, local_id, before_id) VALUES (?, ?, ?) "
+                "ON CONFLICT (station_id, local_id) DO NOTHING",
+                (station, local_id, int(p["before_id"])),
+            )
+    elif kind == "follow_up.scheduled":
+        tx.run(
+            "INSERT INTO follow_ups (station_id, local_id, work_order_id, kind, due_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (station_id, local_id) DO NOTHING",
+            (station, local_id, int(p["work_order_id"]), str(p["kind"]), str(p["due_at"])),
+        )
+    elif kind == "service_due.set":
+        tx.run(
+            "INSERT INTO service_due (station_id, local_id, work_order_id, due_km, due_date) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (station_id, local_id) DO NOTHING",
+            (station, local_id, int(p["work_order_id"]), int(p["due_km"]), str(p["due_date"])),
+        )
+    elif kind == LINK_REVOKED:
+        return _revoke(tx, station, local_id, at)
+    return None
+
+
+def _revoke(tx: CloudTx, station: str, local_id: int, at: str) -> dict[str, Any]:
+    """The old link answers 'revoked' from now on; the work order gets a new one."""
+    wo = tx.one(
+        "SELECT public_id FROM work_orders WHERE station_id = ? AND local_id = ?",
+        (station, local_id),
+    )
+    if wo is None:
+        raise ValueError(f"work order {local_id} is unknown to the cloud")
+    tx.run(
+        "INSERT INTO revoked_links (public_id, station_id, local_id, revoked_at) VALUES (?, ?, ?, ?)",
+        (wo["public_id"], station, local_id, at),
+    )
+    public_id = secrets.token_urlsafe(16)
+    tx.run(
+        "UPDATE work_orders SET public_id = ? WHERE station_id = ? AND local_id = ?",
+        (public_id, station, local_id),
+    )
+    log.info("customer link of work order %s/%s revoked", station, local_id)
+    return {"public_id": public_id}

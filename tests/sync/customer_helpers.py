@@ -1,0 +1,84 @@
+"""A station synced with a cloud on 127.0.0.1, and a visit taken to delivery, for the page's tests."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import httpx
+
+from station.findings import Channel, Decision, Severity, part
+from station.lifecycle import Status
+from station.roles import Role
+from sync.client import SyncClient, enrol
+from sync.server import CloudHandle
+from tests.sync.helpers import Station
+
+STROKES = [[[10.0, 20.0], [60.0, 40.0], [120.0, 25.0]], [[30.0, 70.0], [90.0, 80.0]]]
+SIGNATURE = {"strokes": STROKES, "width": 300, "height": 150}
+
+
+def synced(station: Station, cloud: CloudHandle) -> SyncClient:
+    _, secret = cloud.service.issue_token("Harbour Motors")
+    enrol(station.store, cloud.url, secret)
+    return SyncClient(station.store, timeout=10, backoff_base=0.01)
+
+
+def advisor(station: Station) -> Any:
+    w = station.workshop
+    if w.store.query_one("SELECT id FROM users WHERE name = 'zhao'") is None:
+        w.add_user(station.admin, "zhao", Role.ADVISOR, "2468")
+    return w.login("zhao", "2468")
+
+
+def tap(finding: int, decision: str, seen: str, **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "tap": secrets.token_hex(16),
+        "finding_id": finding,
+        "decision": decision,
+        "customer_name": "王芳",
+        "seen_state": seen,
+        "signature": SIGNATURE if decision == "approved" else None,
+    }
+    body.update(extra)
+    return body
+
+
+def add_tyres(station: Station, wo: int) -> int:
+    """A third finding, so the customer can approve one and decline another on the page."""
+    return station.workshop.add_finding(
+        station.tech, wo, "Rear tyres worn", Severity.SOON, [part("Tyre", 2, 45000)]
+    ).id
+
+
+def deliver(station: Station, wo: int) -> None:
+    """From awaiting approval (the pads approved) to delivered against the customer's signature."""
+    w, tech = station.workshop, station.tech
+    desk = advisor(station)
+    for finding in w.findings(wo):
+        if finding["state"] == "pending":
+            signature = w.record_signature(desk, [[(1, 1), (5, 5)]], 100, 50)
+            w.record_approval(
+                desk, finding["id"], Decision.APPROVED, "王芳", Channel.DESK, signature
+            )
+    if w.work_order(wo)["status"] == Status.AWAITING_APPROVAL.value:
+        w.change_status(tech, wo, Status.IN_REPAIR)
+    for job in w.jobs(wo):
+        w.clock_on(tech, job["id"])
+        w.clock_off(tech, job["id"])
+    w.change_status(tech, wo, Status.QUALITY_CHECK)
+    w.record_quality_check(tech, wo, passed=True)
+    w.change_status(desk, wo, Status.READY)
+    signature = w.record_signature(desk, [[(2, 2), (8, 9)]], 100, 50)
+    w.hand_over(desk, wo, "王芳", signature)
+
+
+def page_client(cloud: CloudHandle) -> httpx.Client:
+    return httpx.Client(base_url=cloud.url, timeout=30)
+
+
+def cloud_count(cloud: CloudHandle, sql: str, *params: Any) -> int:
+    with cloud.service.db.transaction() as tx:
+        row = tx.one(sql, params)
+    assert row is not None
+    return int(next(iter(row.values())))
