@@ -359,7 +359,7 @@ def _follow_up(follow_up: Mapping[str, Any], lang: str) -> str:
         f"<section id='fu-{int(follow_up['id'])}'><h2>{question}</h2>"
         f"<form class='fu' data-id='{int(follow_up['id'])}' data-kind='{_e(kind)}'>"
         f"<div class='stars'>{choices}</div>"
-        f"<textarea name='comment' rows='2' maxlength='1000' placeholder='{TEXT['comment'][lang]}'></textarea>"
+        f"<textarea name='comment' rows='2' maxlength='2000' placeholder='{TEXT['comment'][lang]}'></textarea>"
         f"<button class='btn primary' type='submit'>{TEXT['answer'][lang]}</button><p class='msg'></p></form></section>"
     )
 
@@ -401,7 +401,7 @@ def render(page: Mapping[str, Any], lang: str, poll_ms: int = 5000, nonce: str =
             form = (
                 f"<div id='decide'><p class='muted'>{TEXT['approve_later'][lang]}</p>"
                 f"<div class='row'><strong>{TEXT['approved_total'][lang]}</strong><strong id='total'>{_e(format_money(approved))}</strong></div>"
-                f"<input type='text' id='name' autocomplete='name' maxlength='80' placeholder='{TEXT['your_name'][lang]}'>"
+                f"<input type='text' id='name' autocomplete='name' maxlength='100' placeholder='{TEXT['your_name'][lang]}'>"
                 f"<div class='row muted'><span>{TEXT['sign_here'][lang]}</span><button type='button' class='btn' id='clear' style='flex:0 0 auto;padding:4px 12px'>{TEXT['clear'][lang]}</button></div>"
                 f"<canvas id='pad'></canvas>"
                 f"<button type='button' class='btn primary' id='send'>{TEXT['send'][lang]}</button><p class='msg' id='msg'></p></div>"

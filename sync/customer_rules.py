@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from station import lifecycle
+from station import lifecycle, limits
 from station.findings import Decision
 from station.lifecycle import Status
 
@@ -27,8 +27,6 @@ LINK_DAYS = 90
 MAX_BODY_BYTES = 64 * 1024
 MAX_SIGNATURE_POINTS = 4000
 MAX_STROKES = 60
-MAX_NAME = 80
-MAX_COMMENT = 1000
 # The stages the customer's tracker shows, in order (booked and cancelled are not stages).
 STAGES: tuple[Status, ...] = (
     Status.CHECKED_IN,
@@ -181,8 +179,8 @@ def parse_tap(body: Mapping[str, Any]) -> Tap:
     name = body.get("customer_name")
     if not isinstance(name, str) or not name.strip():
         raise BadRequest("a decision records who decided: type your name")
-    if len(name) > MAX_NAME:
-        raise BadRequest(f"a name has at most {MAX_NAME} characters")
+    if len(name) > limits.NAME.max_chars:
+        raise BadRequest(f"a name has at most {limits.NAME.max_chars} characters")
     seen = body.get("seen_state")
     if seen not in ("pending", "approved", "declined"):
         raise BadRequest("seen_state is the state the page showed: pending, approved or declined")
@@ -197,8 +195,8 @@ def parse_answer(body: Mapping[str, Any], kind: str) -> Answer:
     """A day-1 answer needs a rating from 1 to 5; a day-7 answer says yes or no to trouble."""
     key = _tap_key(body)
     comment = body.get("comment", "")
-    if not isinstance(comment, str) or len(comment) > MAX_COMMENT:
-        raise BadRequest(f"the comment is text of at most {MAX_COMMENT} characters")
+    if not isinstance(comment, str) or len(comment) > limits.NOTE.max_chars:
+        raise BadRequest(f"the comment is text of at most {limits.NOTE.max_chars} characters")
     if kind == "day7":
         trouble = body.get("trouble")
         if not isinstance(trouble, bool):

@@ -55,7 +55,7 @@ def test_a_tap_is_checked_before_anything_is_read() -> None:
         ({**body, "finding_id": "3"}, 400),
         ({**body, "decision": "maybe"}, 400),
         ({**body, "customer_name": ""}, 400),
-        ({**body, "customer_name": "x" * 81}, 400),
+        ({**body, "customer_name": "x" * 101}, 400),
         ({**body, "seen_state": "unknown"}, 400),
         ({**body, "signature": None}, 400),
     ):
