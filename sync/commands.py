@@ -34,6 +34,12 @@ def register(
     cloud.add_argument("--port", type=int, default=8443)
     cloud.add_argument("--cert", type=Path, help="TLS certificate (PEM)")
     cloud.add_argument("--key", type=Path, help="TLS private key (PEM)")
+    cloud.add_argument(
+        "--link-days",
+        type=int,
+        default=None,
+        help="days a customer's link works after delivery (default: cloud.link_days or 90)",
+    )
     cloud.set_defaults(handler=run_cloud)
     cloud_sub = cloud.add_subparsers(dest="cloud_command", metavar="ACTION")
     token = cloud_sub.add_parser("token", parents=[common], help="station enrolment tokens")
@@ -133,6 +139,7 @@ def _cloud_db(args: argparse.Namespace) -> str:
 
 def run_cloud(args: argparse.Namespace) -> int:
     from station.cli import config_from_args
+    from sync.customer_rules import LINK_DAYS
     from sync.server import serve
 
     config = config_from_args(args)
@@ -144,7 +151,8 @@ def run_cloud(args: argparse.Namespace) -> int:
 
         raise UsageError("HTTPS needs both --cert and --key")
     print(f"cloud service on {args.host}:{args.port}", file=sys.stderr)
-    serve(_cloud_db(args), blob_dir, args.host, args.port, args.cert, args.key)
+    link_days = int(args.link_days or config.get("cloud.link_days") or LINK_DAYS)
+    serve(_cloud_db(args), blob_dir, args.host, args.port, args.cert, args.key, link_days)
     return EXIT_OK
 
 

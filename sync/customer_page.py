@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from station.findings import format_money
-from sync.customer_rules import Step, approved_total_cents
+from sync.customer_rules import PAGE, Step, approved_total_cents
 
 log = logging.getLogger(__name__)
 
@@ -238,8 +238,8 @@ def _plain_measurement(finding: Mapping[str, Any], lang: str) -> str:
 def _photo(public_id: str, photo: Mapping[str, Any], caption: str) -> str:
     if not photo.get("available"):
         return f"<figure><div class='muted'>{caption}</div></figure>"
-    thumb = f"/t/{_e(public_id)}/photo/{_e(photo['thumbnail_sha256'])}"
-    large = f"/t/{_e(public_id)}/photo/{_e(photo['print_sha256'])}"
+    thumb = f"{PAGE}/{_e(public_id)}/photo/{_e(photo['thumbnail_sha256'])}"
+    large = f"{PAGE}/{_e(public_id)}/photo/{_e(photo['print_sha256'])}"
     alt = _e(photo.get("caption") or photo.get("subject") or photo.get("stage") or "")
     return (
         f"<figure><a class='zoom' href='{large}'><img src='{thumb}' alt='{alt}' width='320' "
@@ -368,7 +368,7 @@ def render(page: Mapping[str, Any], lang: str, poll_ms: int = 5000, nonce: str =
     """The whole page for one work order in `lang`."""
     public_id = str(page["public_id"])
     status = str(page["status"])
-    base = f"/t/{public_id}"
+    base = f"{PAGE}/{public_id}"
     open_ = status not in ("delivered", "cancelled")
     findings = list(page["findings"])
     photos = list(page["photos"])

@@ -30,6 +30,7 @@ from sync.customer import CustomerSide, Outcome, Stale
 from sync.customer_page import pick_language, render, render_error
 from sync.customer_rules import (
     MAX_BODY_BYTES,
+    PAGE,
     BadRequest,
     RateLimiter,
     parse_answer,
@@ -38,8 +39,6 @@ from sync.customer_rules import (
 from sync.protocol import is_sha256
 
 log = logging.getLogger(__name__)
-
-PAGE = "/t"
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 

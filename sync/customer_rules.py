@@ -21,6 +21,8 @@ from station.lifecycle import Status
 
 log = logging.getLogger(__name__)
 
+# Where the customer's page lives: PAGE/{link} on the cloud or the workshop hub.
+PAGE = "/t"
 # A link stays open this long after the car is delivered (or the visit cancelled).
 LINK_DAYS = 90
 # A decision or an answer is a small JSON object; a signature is at most this many points.

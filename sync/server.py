@@ -30,6 +30,7 @@ from sync.blobstore import BlobError, BlobStore
 from sync.cloud import CloudService, Refused
 from sync.cloud_db import CloudDatabase
 from sync.customer_routes import Limits, customer_routes
+from sync.customer_rules import LINK_DAYS
 from sync.errors import AuthRefused, SyncError, WrongStation
 from sync.protocol import (
     API,
@@ -327,8 +328,10 @@ class CloudHandle:
         self.stop()
 
 
-def build(db: str | Path, blob_dir: Path | str) -> tuple[CloudService, BlobStore]:
-    return CloudService(CloudDatabase(str(db))), BlobStore(blob_dir)
+def build(
+    db: str | Path, blob_dir: Path | str, link_days: int = LINK_DAYS
+) -> tuple[CloudService, BlobStore]:
+    return CloudService(CloudDatabase(str(db)), link_days=link_days), BlobStore(blob_dir)
 
 
 def uvicorn_config(
@@ -379,10 +382,16 @@ def start_cloud_in_thread(
 
 
 def serve(
-    db: str | Path, blob_dir: Path, host: str, port: int, cert: Path | None, key: Path | None
+    db: str | Path,
+    blob_dir: Path,
+    host: str,
+    port: int,
+    cert: Path | None,
+    key: Path | None,
+    link_days: int = LINK_DAYS,
 ) -> None:
     """Run the cloud service in the foreground until interrupted."""
     import uvicorn
 
-    service, blobs = build(db, blob_dir)
+    service, blobs = build(db, blob_dir, link_days)
     uvicorn.Server(uvicorn_config(create_app(service, blobs), host, port, cert, key)).run()
