@@ -157,8 +157,12 @@ class CustomerSide:
                 "(SELECT COUNT(*) FROM photos WHERE station_id = ? AND work_order_id = ?) AS photos, "
                 "(SELECT COUNT(*) FROM reports WHERE station_id = ? AND work_order_id = ?) AS reports, "
                 "(SELECT COUNT(*) FROM follow_up_answers a JOIN follow_ups f ON f.station_id = a.station_id "
-                "AND f.local_id = a.follow_up_id WHERE f.station_id = ? AND f.work_order_id = ?) AS answers",
-                key * 6,
+                "AND f.local_id = a.follow_up_id WHERE f.station_id = ? AND f.work_order_id = ?) AS answers, "
+                "(SELECT COUNT(*) FROM photos p JOIN blobs b ON b.sha256 = p.thumbnail_sha256 "
+                "WHERE p.station_id = ? AND p.work_order_id = ?) AS photo_files, "
+                "(SELECT COUNT(*) FROM reports r JOIN blobs b ON b.sha256 = r.sha256 "
+                "WHERE r.station_id = ? AND r.work_order_id = ?) AS report_files",
+                key * 8,
             )
         assert counts is not None
         parts = [wo["status"], str(wo["version"]), *(str(counts[k]) for k in sorted(counts))]

@@ -127,13 +127,13 @@ header{background:#14325c;color:#fff;padding:14px 16px}header h1{font-size:19px;
 header a{color:#fff;float:right;border:1px solid #fff6;border-radius:14px;padding:2px 10px;text-decoration:none;font-size:14px}
 main{max-width:560px;margin:0 auto;padding:10px}section{background:#fff;border-radius:12px;padding:14px;margin:10px 0;box-shadow:0 1px 2px #0001}
 h2{font-size:17px;margin:0 0 8px}.big{font-size:22px;font-weight:700;color:#14325c}.muted{color:#5b6675;font-size:14px}
-ol.track{list-style:none;margin:8px 0 0;padding:0}ol.track li{position:relative;padding:4px 0 10px 30px;color:#8a94a3}
+ol.track{list-style:none;margin:8px 0 0;padding:0}ol.track li{position:relative;padding:4px 0 10px 30px;color:#8a94a3;display:flex;justify-content:space-between;gap:8px}
 ol.track li:before{content:"";position:absolute;left:7px;top:8px;width:12px;height:12px;border-radius:50%;background:#cfd5dd}
 ol.track li:after{content:"";position:absolute;left:12px;top:22px;width:2px;bottom:-4px;background:#cfd5dd}ol.track li:last-child:after{display:none}
 ol.track li.done{color:#1c2430}ol.track li.done:before{background:#1f9d55}ol.track li.now{color:#14325c;font-weight:700}
-ol.track li.now:before{background:#2a6fdb;box-shadow:0 0 0 4px #2a6fdb33}ol.track time{float:right;font-weight:400;color:#5b6675;font-size:14px}
+ol.track li.now:before{background:#2a6fdb;box-shadow:0 0 0 4px #2a6fdb33}ol.track time{flex:0 0 auto;font-weight:400;color:#5b6675;font-size:14px}
 .upd{border-left:3px solid #2a6fdb;padding:2px 0 2px 10px;margin:8px 0}.card{border:1px solid #e1e5eb;border-radius:10px;padding:12px;margin:10px 0}
-.badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:13px;font-weight:600}.urgent{background:#fde2e1;color:#b42318}
+.badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:13px;font-weight:600;white-space:nowrap;flex:0 0 auto}.urgent{background:#fde2e1;color:#b42318}
 .soon{background:#fff1d6;color:#9a5b00}.advisory{background:#e6effc;color:#1d4f9a}.s-approved{background:#dcf5e6;color:#146c3b}
 .s-declined{background:#eceef1;color:#4b5563}.s-pending{background:#fff1d6;color:#9a5b00}
 table{width:100%;border-collapse:collapse;font-size:14px;margin:6px 0}td{padding:3px 0;border-bottom:1px solid #eef0f3}td.r{text-align:right;white-space:nowrap}
@@ -145,15 +145,15 @@ figcaption{font-size:13px;color:#5b6675}.choice{display:flex;gap:8px;margin-top:
 .btn.primary{background:#2a6fdb;border-color:#2a6fdb;color:#fff;width:100%;margin-top:10px}.btn:disabled{opacity:.6}
 input[type=text],textarea{width:100%;font:inherit;padding:10px;border:1px solid #c5ccd6;border-radius:8px;margin:4px 0}
 canvas{width:100%;height:160px;border:2px dashed #9aa5b4;border-radius:10px;background:#fbfcfd;touch-action:none;display:block}
-.row{display:flex;justify-content:space-between;align-items:center}.msg{margin-top:8px;font-weight:600}.msg.err{color:#b42318}.msg.ok{color:#146c3b}
+.row{display:flex;justify-content:space-between;align-items:center;gap:8px}.msg{margin-top:8px;font-weight:600}.msg.err{color:#b42318}.msg.ok{color:#146c3b}
 .stars{display:flex;gap:6px}.stars label{flex:1;text-align:center;border:2px solid #c5ccd6;border-radius:10px;padding:8px 0;font-weight:700}
 .stars input{display:none}.stars input:checked+span{color:#2a6fdb}#banner{display:none;position:sticky;top:0;background:#2a6fdb;color:#fff;text-align:center;padding:10px;font-weight:600}
-#lightbox{display:none;position:fixed;inset:0;background:#000d;align-items:center;justify-content:center;z-index:9}#lightbox img{max-width:100%;max-height:100%}
+#flash{display:none;background:#dcf5e6;text-align:center;padding:10px;margin:0}#lightbox{display:none;position:fixed;inset:0;background:#000d;align-items:center;justify-content:center;z-index:9}#lightbox img{max-width:100%;max-height:100%}
 .pair{display:flex;gap:8px}.pair figure{flex:1;margin:0}.pair img{width:100%;border-radius:8px;aspect-ratio:4/3;object-fit:cover;background:#dde2e8}
 """
 
 _JS = """
-(function(){var B=document.body.dataset,base=B.base,fp=B.fp,dirty=false;
+(function(){var B=document.body.dataset,base=B.base,fp=B.fp,dirty=false,banner=document.getElementById('banner');
 function t(k){return JSON.parse(document.getElementById('texts').textContent)[k]}
 document.querySelectorAll('time').forEach(function(e){var d=new Date(e.getAttribute('datetime'));if(!isNaN(d))e.textContent=d.toLocaleString(B.lang=='zh'?'zh-CN':'en-GB',{month:'numeric',day:'numeric',hour:'2-digit',minute:'2-digit'})});
 function key(){var a=new Uint8Array(16);crypto.getRandomValues(a);return Array.from(a,function(x){return('0'+x.toString(16)).slice(-2)}).join('')}
@@ -179,12 +179,14 @@ var all=ids.map(function(f){taps[f]=taps[f]||key();var c=document.querySelector(
 return post(base+'/decisions',{tap:taps[f],finding_id:+f,decision:chosen[f],customer_name:name,seen_state:c.dataset.state,signature:chosen[f]=='approved'?sig:null})});
 Promise.all(all).then(function(rs){var bad=rs.filter(function(r){return r.status>=300});send.disabled=false;
 if(bad.length){msg.className='msg err';msg.textContent=bad.map(function(r){return r.body.error}).join(' ');setTimeout(function(){location.reload()},2500);return}
-msg.className='msg ok';msg.textContent=t('recorded');dirty=false;setTimeout(function(){location.reload()},1200)}).catch(function(){send.disabled=false;msg.className='msg err';msg.textContent=t('offline')})});
+msg.className='msg ok';msg.textContent=t('recorded');try{sessionStorage.setItem('flash',t('recorded'))}catch(e){}dirty=false;setTimeout(function(){location.reload()},1200)}).catch(function(){send.disabled=false;msg.className='msg err';msg.textContent=t('offline')})});
 document.querySelectorAll('form.fu').forEach(function(f){f.addEventListener('submit',function(ev){ev.preventDefault();var m=f.querySelector('.msg');var d=new FormData(f);
 var body={tap:f.dataset.tap||(f.dataset.tap=key()),comment:d.get('comment')||''};if(f.dataset.kind=='day7'){body.trouble=d.get('trouble')=='yes'}else{body.rating=+d.get('rating')}
-post(base+'/follow-ups/'+f.dataset.id,body).then(function(r){m.className='msg '+(r.status<300?'ok':'err');m.textContent=r.status<300?t('thanks'):r.body.error;if(r.status<300)setTimeout(function(){location.reload()},1200)}).catch(function(){m.className='msg err';m.textContent=t('offline')})});
+post(base+'/follow-ups/'+f.dataset.id,body).then(function(r){m.className='msg '+(r.status<300?'ok':'err');m.textContent=r.status<300?t('thanks'):r.body.error;if(r.status<300){try{sessionStorage.setItem('flash',t('thanks'))}catch(e){}dirty=false;banner.style.display='none'};if(r.status<300)setTimeout(function(){location.reload()},1200)}).catch(function(){m.className='msg err';m.textContent=t('offline')})});
 f.addEventListener('input',function(){dirty=true})});
-var banner=document.getElementById('banner');banner.addEventListener('click',function(){location.reload()});
+var flash=null;try{flash=sessionStorage.getItem('flash');sessionStorage.removeItem('flash')}catch(e){}
+if(flash){var f=document.getElementById('flash');f.textContent=flash;f.style.display='block'}
+banner.addEventListener('click',function(){location.reload()});
 setInterval(function(){fetch(base+'/state',{cache:'no-store'}).then(function(r){return r.json()}).then(function(s){if(s.fingerprint&&s.fingerprint!=fp){if(dirty)banner.style.display='block';else location.reload()}}).catch(function(){})},+B.poll);
 })();
 """
@@ -467,7 +469,7 @@ def render(page: Mapping[str, Any], lang: str, poll_ms: int = 5000, nonce: str =
         "<meta name='robots' content='noindex'><meta name='referrer' content='no-referrer'>"
         f"<title>{TEXT['title'][lang]} · {_e(page['number'])}</title><style>{_CSS}</style></head>"
         f"<body data-base='{_e(base)}' data-fp='{fingerprint}' data-lang='{lang}' data-approved='{approved}' data-poll='{int(poll_ms)}'>"
-        f"<div id='banner'>{TEXT['updated'][lang]}</div>"
+        f"<div id='banner'>{TEXT['updated'][lang]}</div><div id='flash' class='msg ok'></div>"
         f"<header><a href='?lang={other}' id='lang'>{TEXT['lang_other'][lang]}</a>"
         f"<h1>{_e(page['workshop'])}</h1><p>{TEXT['work_order'][lang]} {_e(page['number'])}</p></header>"
         f"<main>{''.join(parts)}</main><div id='lightbox'><img alt=''></div>"
