@@ -28,8 +28,8 @@ from tests.browser.conftest import PHONE
 from tests.reports.visit import photo_files
 
 pytest.importorskip("selenium", reason="selenium is a test extra")
-from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 
 
 @dataclass
