@@ -465,7 +465,7 @@ def outbox(store: Store, limit: int = 200) -> list[dict[str, Any]]:
 # -- the customer's link and answers -------------------------------------------
 
 
-def revoke_link(store: Store, actor: Actor, wo_id: int) -> None:
+def revoke_link(store: Store, actor: Actor, wo_id: int) -> str:
     """Withdraw the work order's customer link; the cloud gives it a new one on sync."""
     require(actor.role, "customer.manage")
     with store.transaction(actor.name) as tx:
@@ -473,6 +473,7 @@ def revoke_link(store: Store, actor: Actor, wo_id: int) -> None:
         if wo is None:
             raise NotFound(f"work order {wo_id} does not exist")
         tx.record(LINK_REVOKED, "work_order", wo_id, {"work_order_id": wo_id, "at": tx.at})
+    return str(wo[0])
 
 
 def set_email(store: Store, actor: Actor, customer_id: int, email: str | None) -> None:

@@ -16,6 +16,7 @@ from station.lifecycle import FINAL, Status
 from station.truth import waiting_count
 from ui.cadence import update_due_at
 from ui.context import AppContext
+from ui.messages_view import CustomerPanel
 from ui.tables import fill, make_table, select_key, selected_key
 from ui.texts import (
     date_time,
@@ -327,6 +328,7 @@ class DeliveryView(View):
         box.addWidget(self.follow_title)
         box.addWidget(self.follow_table, 1)
         box.addLayout(row)
+        box.addWidget(CustomerPanel(ctx), 1)
         self.retranslate()
 
     def retranslate(self) -> None:

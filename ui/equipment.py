@@ -253,16 +253,25 @@ def simulated_rig(fast: bool = False) -> RigDevice:
     return RigDevice("rig simulator (CAN virtual)", rig, simulator)
 
 
+# The demo's cloud listens here when the port is free, so the customer's link it
+# prints still works when the same cloud is started again after the demo.
+DEMO_CLOUD_PORT = 8765
+
+
 def start_demo_cloud(database: Path, data_dir: Path) -> Any:
-    """The reference cloud on a free loopback port, with this station enrolled; its handle."""
+    """The reference cloud on 127.0.0.1 (DEMO_CLOUD_PORT, else a free port), this station enrolled."""
     from station import profile
     from station.store import Store
     from sync.client import enrol
+    from sync.errors import SyncError
     from sync.server import start_cloud_in_thread
 
     folder = data_dir / "demo-cloud"
     folder.mkdir(parents=True, exist_ok=True)
-    cloud = start_cloud_in_thread(folder / "cloud.db", folder / "blobs")
+    try:
+        cloud = start_cloud_in_thread(folder / "cloud.db", folder / "blobs", port=DEMO_CLOUD_PORT)
+    except SyncError:
+        cloud = start_cloud_in_thread(folder / "cloud.db", folder / "blobs")
     store = Store.open(database)
     try:
         _token_id, secret = cloud.service.issue_token(profile.current(store).name or "demo")

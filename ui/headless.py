@@ -229,19 +229,28 @@ def measure_alignment(visit: DemoVisit) -> None:
 def sync_to_demo_cloud(config: Config, visit: DemoVisit) -> None:
     """Everything the station recorded goes to a reference cloud on 127.0.0.1."""
     from sync.client import SyncClient
+    from sync.messaging import cloud_link_for
 
     cloud = start_demo_cloud(config.database_path, config.data_dir)
     try:
         client = SyncClient(config.database_path, data_dir=config.data_dir)
         client.run_once()
         status = client.status()
-        public = client.cloud_work_order(visit.wo_id).get("public_id")
+        link = cloud_link_for(client)(visit.wo_id, "zh")
         visit.narrate(
             f"synced to {cloud.url}: {status.pending_mutations} mutations and {status.pending_blobs} files pending, "
-            f"{status.conflicts} conflicts; customer link /v1/track/{public}"
+            f"{status.conflicts} conflicts"
         )
+        client.close()
     finally:
         cloud.stop()
+    folder = config.data_dir / "demo-cloud"
+    port = cloud.url.rsplit(":", 1)[1]
+    print(f"customer page: {link}  (English: {str(link).replace('lang=zh', 'lang=en')})")
+    print(
+        "the demo's cloud stopped with the demo; to open the page, start it again with:\n"
+        f"  station cloud --db {folder / 'cloud.db'} --blob-dir {folder / 'blobs'} --port {port}"
+    )
 
 
 def run_terminals_demo(config: Config, fresh: bool) -> int:

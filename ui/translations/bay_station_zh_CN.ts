@@ -2549,4 +2549,140 @@
         <translation>维修</translation>
     </message>
 </context>
+<context>
+    <name>CustomerPanel</name>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>Customer&apos;s tracker link</source>
+        <translation>客户进度链接</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>Withdraw this link</source>
+        <translation>撤销此链接</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>Messages to customers</source>
+        <translation>发给客户的消息</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>Send again</source>
+        <translation>重新发送</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>Due</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>Work order</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>Tries</source>
+        <translation>尝试次数</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>Last error</source>
+        <translation>最近错误</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>Choose a work order on the board</source>
+        <translation>请在车间看板上选择工单</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>No link yet: the work order reaches the cloud on the next sync</source>
+        <translation>暂无链接：下次同步后工单才会到达云端</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>Link withdrawn: the next sync gives the customer a new one</source>
+        <translation>链接已撤销：下次同步后客户将获得新链接</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>Choose a message first</source>
+        <translation>请先选择一条消息</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>tracker link</source>
+        <translation>进度链接</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>waiting for decision</source>
+        <translation>等待决定</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>ready for pick-up</source>
+        <translation>可以取车</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>day-1 question</source>
+        <translation>次日回访</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>day-7 check</source>
+        <translation>七日回访</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>service reminder</source>
+        <translation>保养提醒</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>queued</source>
+        <translation>待发送</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>sending</source>
+        <translation>发送中</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>failed</source>
+        <translation>发送失败</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="1"/>
+        <source>skipped</source>
+        <translation>已跳过</translation>
+    </message>
+</context>
 </TS>
