@@ -88,9 +88,9 @@ CREATE TABLE IF NOT EXISTS terminals (
 CREATE TABLE IF NOT EXISTS blobs (
     sha256 TEXT PRIMARY KEY, size BIGINT NOT NULL, completed_at TEXT NOT NULL,
     station_id TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS photos_work_order ON photos(station_id, work_order_id);
-CREATE INDEX IF NOT EXISTS findings_work_order ON findings(station_id, work_order_id);
-CREATE INDEX IF NOT EXISTS progress_work_order ON progress_events(station_id, work_order_id);
+CREATE INDEX IF NOT EXISTS photos_work_order ON photos(station_id, work_order_id, local_id);
+CREATE INDEX IF NOT EXISTS findings_work_order ON findings(station_id, work_order_id, local_id);
+CREATE INDEX IF NOT EXISTS progress_work_order ON progress_events(station_id, work_order_id, version, local_id);
 CREATE TABLE IF NOT EXISTS finding_details (
     station_id TEXT NOT NULL, local_id BIGINT NOT NULL, measurement_value DOUBLE PRECISION,
     measurement_unit TEXT, remaining_life_km BIGINT, PRIMARY KEY (station_id, local_id));
@@ -112,6 +112,9 @@ CREATE TABLE IF NOT EXISTS revoked_links (
 CREATE TABLE IF NOT EXISTS customer_taps (
     public_id TEXT NOT NULL, tap TEXT NOT NULL, status BIGINT NOT NULL, answer TEXT NOT NULL,
     at TEXT NOT NULL, PRIMARY KEY (public_id, tap));
+CREATE INDEX IF NOT EXISTS reports_work_order ON reports(station_id, work_order_id, version);
+CREATE INDEX IF NOT EXISTS follow_ups_work_order ON follow_ups(station_id, work_order_id);
+CREATE INDEX IF NOT EXISTS service_due_work_order ON service_due(station_id, work_order_id);
 CREATE TABLE IF NOT EXISTS customer_signatures (
     approval_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, strokes TEXT NOT NULL,
     width BIGINT NOT NULL, height BIGINT NOT NULL);
@@ -209,9 +212,10 @@ class CloudDatabase:
         return conn
 
     @contextmanager
-    def transaction(self) -> Iterator[CloudTx]:
+    def transaction(self, reading: bool = False) -> Iterator[CloudTx]:
+        """One transaction; `reading` ones only read and never wait for the write lock."""
         conn = self._connect()
-        conn.execute("BEGIN" if self.postgres else "BEGIN IMMEDIATE")
+        conn.execute("BEGIN" if self.postgres or reading else "BEGIN IMMEDIATE")
         try:
             yield CloudTx(self, conn)
         except BaseException:

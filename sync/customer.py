@@ -60,8 +60,9 @@ class CustomerSide:
 
     def page(self, public_id: str) -> dict[str, Any]:
         """Everything the customer's page shows, read in one transaction."""
-        with self.db.transaction() as tx:
+        with self.db.transaction(reading=True) as tx:
             wo = self.service._tracked(tx, public_id)
+            fingerprint = self._fingerprint(tx, wo)
             key = (wo["station_id"], wo["local_id"])
             events = tx.all(
                 "SELECT from_status, to_status, text_en, text_zh, note, at FROM progress_events "
@@ -142,35 +143,37 @@ class CustomerSide:
             "service_due": service_due,
             "link_ends": ends,
             "now": now,
+            "fingerprint": fingerprint,
         }
 
     def state(self, public_id: str) -> dict[str, Any]:
         """What the page polls: a fingerprint that changes whenever the page would."""
-        with self.db.transaction() as tx:
+        with self.db.transaction(reading=True) as tx:
             wo = self.service._tracked(tx, public_id)
-            key = (wo["station_id"], wo["local_id"])
-            counts = tx.one(
-                "SELECT (SELECT COUNT(*) FROM progress_events WHERE station_id = ? AND work_order_id = ?) AS events, "
-                "(SELECT COUNT(*) FROM approvals a JOIN findings f ON f.station_id = a.station_id "
-                "AND f.local_id = a.finding_id WHERE f.station_id = ? AND f.work_order_id = ?) AS decisions, "
-                "(SELECT COUNT(*) FROM findings WHERE station_id = ? AND work_order_id = ?) AS findings, "
-                "(SELECT COUNT(*) FROM photos WHERE station_id = ? AND work_order_id = ?) AS photos, "
-                "(SELECT COUNT(*) FROM reports WHERE station_id = ? AND work_order_id = ?) AS reports, "
-                "(SELECT COUNT(*) FROM follow_up_answers a JOIN follow_ups f ON f.station_id = a.station_id "
-                "AND f.local_id = a.follow_up_id WHERE f.station_id = ? AND f.work_order_id = ?) AS answers, "
-                "(SELECT COUNT(*) FROM photos p JOIN blobs b ON b.sha256 = p.thumbnail_sha256 "
-                "WHERE p.station_id = ? AND p.work_order_id = ?) AS photo_files, "
-                "(SELECT COUNT(*) FROM reports r JOIN blobs b ON b.sha256 = r.sha256 "
-                "WHERE r.station_id = ? AND r.work_order_id = ?) AS report_files",
-                key * 8,
-            )
+            fingerprint = self._fingerprint(tx, wo)
+        return {"status": wo["status"], "version": int(wo["version"]), "fingerprint": fingerprint}
+
+    @staticmethod
+    def _fingerprint(tx: CloudTx, wo: dict[str, Any]) -> str:
+        key = (wo["station_id"], wo["local_id"])
+        counts = tx.one(
+            "SELECT (SELECT COUNT(*) FROM progress_events WHERE station_id = ? AND work_order_id = ?) AS events, "
+            "(SELECT COUNT(*) FROM approvals a JOIN findings f ON f.station_id = a.station_id "
+            "AND f.local_id = a.finding_id WHERE f.station_id = ? AND f.work_order_id = ?) AS decisions, "
+            "(SELECT COUNT(*) FROM findings WHERE station_id = ? AND work_order_id = ?) AS findings, "
+            "(SELECT COUNT(*) FROM photos WHERE station_id = ? AND work_order_id = ?) AS photos, "
+            "(SELECT COUNT(*) FROM reports WHERE station_id = ? AND work_order_id = ?) AS reports, "
+            "(SELECT COUNT(*) FROM follow_up_answers a JOIN follow_ups f ON f.station_id = a.station_id "
+            "AND f.local_id = a.follow_up_id WHERE f.station_id = ? AND f.work_order_id = ?) AS answers, "
+            "(SELECT COUNT(*) FROM photos p JOIN blobs b ON b.sha256 = p.thumbnail_sha256 "
+            "WHERE p.station_id = ? AND p.work_order_id = ?) AS photo_files, "
+            "(SELECT COUNT(*) FROM reports r JOIN blobs b ON b.sha256 = r.sha256 "
+            "WHERE r.station_id = ? AND r.work_order_id = ?) AS report_files",
+            key * 8,
+        )
         assert counts is not None
         parts = [wo["status"], str(wo["version"]), *(str(counts[k]) for k in sorted(counts))]
-        return {
-            "status": wo["status"],
-            "version": int(wo["version"]),
-            "fingerprint": hashlib.sha256("|".join(parts).encode()).hexdigest()[:16],
-        }
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
     # -- taps -------------------------------------------------------------------
 

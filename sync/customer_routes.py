@@ -143,7 +143,6 @@ def customer_routes(
             request.query_params.get("lang"), request.headers.get("accept-language")
         )
         facts = await run_in_threadpool(side.page, public_id)
-        facts["fingerprint"] = (await run_in_threadpool(side.state, public_id))["fingerprint"]
         nonce = secrets.token_urlsafe(12)
         headers = {
             **_SECURITY_HEADERS,
