@@ -120,7 +120,7 @@ def screenshot(browser: Any, path: Path, full: bool) -> None:
     """The phone's first screen, or the whole page at the phone's width."""
     height = PHONE[1]
     if full:
-        height = int(browser.execute_script("return document.documentElement.scrollHeight"))
+        height = int(browser.execute_script("return document.documentElement.scrollHeight")) + 140
     browser.set_window_size(PHONE[0], height)
     browser.execute_script("window.scrollTo(0, 0)")
     time.sleep(0.2)
