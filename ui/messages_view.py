@@ -17,7 +17,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from station import messages
+from station import inbox, messages
 from ui.context import AppContext
 from ui.tables import fill, make_table, selected_key
 from ui.texts import date_time
@@ -74,7 +74,7 @@ def lookup_link(database: Any, data_dir: Any, wo_id: int, language: str) -> str 
     store = Store.open(database)
     try:
         messages.queue_from_records(store)
-        if not store.meta("sync.url"):
+        if not store.meta(inbox.URL_KEY):
             return None
     finally:
         store.close()
