@@ -276,3 +276,29 @@ def test_after_delivery_the_follow_ups_and_the_reminder_are_queued(
         station.store, [WebhookSender(gateway)], fixed_link, now + timedelta(days=1, minutes=1)
     )
     assert tomorrow.sent == 1 and "满意" in Gateway.received[-1][0]["subject"]
+
+
+def test_the_command_line_lists_sends_and_withdraws(
+    station: Station, gateway: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from station.cli import main
+
+    wo = customer_visit(station)
+    advisor(station)
+    data = ["--data-dir", str(station.data_dir)]
+    assert main(["messages", "list", *data]) == 0
+    listed = capsys.readouterr().out
+    assert "tracker_link" in listed and "awaiting_decision" in listed and "queued" in listed
+    assert main(["messages", "send", *data]) == 2
+    assert "say how to send" in capsys.readouterr().err
+    # Not enrolled: the link is unknown, so the messages wait for the next try.
+    assert main(["messages", "send", "--webhook", gateway, *data]) == 0
+    assert "to retry 2" in capsys.readouterr().out
+    assert main(["link", "revoke", str(wo), "--user", "zhao", "--pin", "2468", *data]) == 0
+    assert "withdrawn" in capsys.readouterr().out
+    revoked = station.store.query(
+        "SELECT kind FROM outbox WHERE kind = 'work_order.link_revoked' AND entity_id = ?",
+        (str(wo),),
+    )
+    assert len(revoked) == 1
+    assert main(["link", "revoke", str(wo), "--user", "li", "--pin", "5678", *data]) == 2
