@@ -65,6 +65,28 @@ def check_signature(strokes: Strokes, width: int, height: int) -> None:
         raise InvalidInput("the signature is too small: ask the customer to sign across the pad")
 
 
+def signature_row(strokes: Strokes, width: int, height: int, at: str) -> dict[str, Any]:
+    """A drawn signature as kept, checked first: its SHA-256 over the strokes is its reference."""
+    check_signature(strokes, width, height)
+    points = [[[round(x, 1), round(y, 1)] for x, y in stroke] for stroke in strokes]
+    body = canonical_json({"strokes": points, "width": width, "height": height})
+    return {
+        "sha256": hashlib.sha256(body.encode()).hexdigest(),
+        "strokes": json.dumps(points),
+        "width": width,
+        "height": height,
+        "created_at": at,
+    }
+
+
+def keep_signature(tx: Transaction, row: dict[str, Any], sync: bool) -> str:
+    """The signature's row, once: the same drawing kept twice is the same record."""
+    if maybe_one(tx, "SELECT sha256 FROM signatures WHERE sha256 = ?", (row["sha256"],)) is None:
+        tx.insert("signatures", row)
+        tx.record("signature.recorded", "signature", row["sha256"], row, sync=sync)
+    return str(row["sha256"])
+
+
 @dataclass(frozen=True)
 class ApprovalFacts:
     """What a decision on one finding is judged against, read inside its transaction."""
@@ -424,19 +446,5 @@ class Approvals:
         """Keep a drawn signature (pen strokes in pad pixels); its SHA-256 is the reference."""
         require(actor.role, "approval.record")
         check_signature(strokes, width, height)
-        points = [[[round(x, 1), round(y, 1)] for x, y in stroke] for stroke in strokes]
-        body = canonical_json({"strokes": points, "width": width, "height": height})
-        sha = hashlib.sha256(body.encode()).hexdigest()
         with self.store.transaction(actor.name) as tx:
-            if maybe_one(tx, "SELECT sha256 FROM signatures WHERE sha256 = ?", (sha,)):
-                return sha
-            row = {
-                "sha256": sha,
-                "strokes": json.dumps(points),
-                "width": width,
-                "height": height,
-                "created_at": tx.at,
-            }
-            tx.insert("signatures", row)
-            tx.record("signature.recorded", "signature", sha, row)
-        return sha
+            return keep_signature(tx, signature_row(strokes, width, height, tx.at), sync=True)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from station import limits
-from station.audit import canonical_json
 from station.errors import InvalidInput
 
 
@@ -103,22 +100,3 @@ def state_after(decisions: list[Decision]) -> ApprovalState:
 def format_money(cents: int, currency: str = "CNY") -> str:
     symbol = {"CNY": "¥", "EUR": "€", "USD": "$"}.get(currency, currency + " ")
     return f"{symbol}{cents / 100:,.2f}"
-
-
-def signature_row(
-    strokes: list[list[tuple[float, float]]], width: int, height: int, at: str
-) -> dict[str, Any]:
-    """A drawn signature as kept: pen strokes in pad pixels; the SHA-256 of them is its reference."""
-    if not any(len(stroke) >= 2 for stroke in strokes):
-        raise InvalidInput("the signature is empty: ask the customer to sign")
-    if width <= 0 or height <= 0:
-        raise InvalidInput("the signature pad has no size")
-    points = [[[round(x, 1), round(y, 1)] for x, y in stroke] for stroke in strokes]
-    body = canonical_json({"strokes": points, "width": width, "height": height})
-    return {
-        "sha256": hashlib.sha256(body.encode()).hexdigest(),
-        "strokes": json.dumps(points),
-        "width": width,
-        "height": height,
-        "created_at": at,
-    }

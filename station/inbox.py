@@ -26,9 +26,9 @@ from typing import Any
 import sqlite_utils
 
 from station import limits, messages, replica
-from station.approvals import record_remote_decision
+from station.approvals import keep_signature, record_remote_decision, signature_row
 from station.errors import InvalidInput, StationError, StoreError
-from station.findings import Decision, parse_enum, signature_row
+from station.findings import Decision, parse_enum
 from station.prediagnosis import parse as parse_prediagnosis
 from station.private import SYNC_TOKEN_FILE, read_secret, write_secret
 from station.store import Store, Transaction
@@ -330,10 +330,7 @@ def _remote_signature(tx: Transaction, raw: Any) -> str | None:
         return None
     strokes = [[(float(x), float(y)) for x, y in stroke] for stroke in raw["strokes"]]
     row = signature_row(strokes, int(raw["width"]), int(raw["height"]), tx.at)
-    if tx.execute("SELECT 1 FROM signatures WHERE sha256 = ?", (row["sha256"],)).fetchone() is None:
-        tx.insert("signatures", row)
-        tx.record("signature.recorded", "signature", row["sha256"], row, sync=False)
-    return str(row["sha256"])
+    return keep_signature(tx, row, sync=False)
 
 
 def _cancel(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:

@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from station import lifecycle, limits
+from station.approvals import check_signature
+from station.errors import InvalidInput
 from station.findings import Decision
 from station.lifecycle import Status
 
@@ -163,8 +165,10 @@ def parse_signature(raw: Any) -> Signature:
         kept.append(tuple(line))
     if points > MAX_SIGNATURE_POINTS:
         raise BadRequest(f"a signature has at most {MAX_SIGNATURE_POINTS} points")
-    if not any(len(line) >= 2 for line in kept):
-        raise BadRequest("the signature is empty: please sign with your finger")
+    try:
+        check_signature(kept, width, height)
+    except InvalidInput as err:
+        raise BadRequest(f"{err}") from err
     return Signature(tuple(kept), width, height)
 
 

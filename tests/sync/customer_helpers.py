@@ -16,7 +16,23 @@ from sync.client import SyncClient, enrol
 from sync.server import CloudHandle
 from tests.sync.helpers import Station
 
-STROKES = [[[10.0, 20.0], [60.0, 40.0], [120.0, 25.0]], [[30.0, 70.0], [90.0, 80.0]]]
+STROKES = [
+    [[10.0, 20.0], [40.0, 40.0], [70.0, 25.0], [100.0, 45.0], [130.0, 30.0]],
+    [[30.0, 70.0], [60.0, 75.0], [90.0, 80.0], [120.0, 78.0]],
+]
+# A drawing on the desk's pad (100 x 50) that passes the station's signature check.
+DESK_STROKES = [
+    [
+        (10.0, 10.0),
+        (20.0, 30.0),
+        (30.0, 10.0),
+        (40.0, 30.0),
+        (50.0, 10.0),
+        (60.0, 30.0),
+        (70.0, 10.0),
+        (80.0, 30.0),
+    ]
+]
 SIGNATURE = {"strokes": STROKES, "width": 300, "height": 150}
 
 
@@ -59,7 +75,7 @@ def deliver(station: Station, wo: int) -> None:
     desk = advisor(station)
     for finding in w.findings(wo):
         if finding["state"] == "pending":
-            signature = w.record_signature(desk, [[(1, 1), (5, 5)]], 100, 50)
+            signature = w.record_signature(desk, DESK_STROKES, 100, 50)
             w.record_approval(
                 desk, finding["id"], Decision.APPROVED, "王芳", Channel.DESK, signature
             )
@@ -77,7 +93,7 @@ def deliver(station: Station, wo: int) -> None:
         folder.mkdir(exist_ok=True)
         (folder / f"report-{wo}.pdf").write_bytes(pdf)
         w.record_report_issued(desk, wo, hashlib.sha256(pdf).hexdigest(), f"report-{wo}.pdf", "zh")
-    signature = w.record_signature(desk, [[(2, 2), (8, 9)]], 100, 50)
+    signature = w.record_signature(desk, [[(x, y + 5) for x, y in DESK_STROKES[0]]], 100, 50)
     w.hand_over(desk, wo, "王芳", signature)
 
 

@@ -14,6 +14,7 @@ from station.findings import Channel, Decision
 from station.lifecycle import Status
 from sync.server import CloudHandle
 from tests.sync.customer_helpers import (
+    DESK_STROKES,
     SIGNATURE,
     STROKES,
     add_tyres,
@@ -117,7 +118,7 @@ def test_an_item_decided_at_the_desk_is_refused_with_its_state(
 ) -> None:
     ids = visit(station, "A1")
     desk = advisor(station)
-    signature = station.workshop.record_signature(desk, [[(1, 1), (9, 9)]], 100, 50)
+    signature = station.workshop.record_signature(desk, DESK_STROKES, 100, 50)
     station.workshop.record_approval(
         desk, ids["pads"], Decision.APPROVED, "王芳", Channel.DESK, signature
     )

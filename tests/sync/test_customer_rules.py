@@ -33,7 +33,8 @@ def test_a_link_ends_days_after_the_visit_ends() -> None:
 
 
 def test_a_tap_is_checked_before_anything_is_read() -> None:
-    signature = {"strokes": [[[1, 2], [3, 4.5]]], "width": 10, "height": 10}
+    zigzag = [[x, 2 + x % 2 * 2.5] for x in range(1, 9)]
+    signature = {"strokes": [zigzag], "width": 10, "height": 10}
     body = {
         "tap": KEY,
         "finding_id": 3,
@@ -67,6 +68,8 @@ def test_a_tap_is_checked_before_anything_is_read() -> None:
 def test_a_signature_is_bounded_and_on_the_pad() -> None:
     with pytest.raises(BadRequest, match="empty"):
         parse_signature({"strokes": [[[1, 1]]], "width": 10, "height": 10})
+    with pytest.raises(BadRequest, match="too small"):
+        parse_signature({"strokes": [[[1, 1], [2, 2]]], "width": 10, "height": 10})
     with pytest.raises(BadRequest, match="outside"):
         parse_signature({"strokes": [[[1, 1], [11, 1]]], "width": 10, "height": 10})
     with pytest.raises(BadRequest, match="at most"):
