@@ -70,20 +70,20 @@ STATUS_MESSAGES: dict[Status, Kind] = {
 
 
 def migrate(db: sqlite_utils.Database) -> None:
-    db.executescript(
-        """
-        CREATE TABLE messages (
-            id INTEGER PRIMARY KEY, work_order_id INTEGER NOT NULL REFERENCES work_orders(id),
-            kind TEXT NOT NULL, dedup_key TEXT NOT NULL UNIQUE, due_at TEXT NOT NULL,
-            state TEXT NOT NULL DEFAULT 'queued'
-                CHECK (state IN ('queued','sending','sent','failed','skipped')),
-            attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL,
-            channel TEXT, address TEXT, last_error TEXT, sent_at TEXT, created_at TEXT NOT NULL);
-        CREATE INDEX messages_due ON messages(state, next_attempt_at);
-        CREATE INDEX messages_work_order ON messages(work_order_id, id);
-        ALTER TABLE customers ADD COLUMN email TEXT;
-        """
-    )
+    """One statement at a time inside the migration's transaction: the schema is written once."""
+    for statement in (
+        "CREATE TABLE messages ("
+        "id INTEGER PRIMARY KEY, work_order_id INTEGER NOT NULL REFERENCES work_orders(id), "
+        "kind TEXT NOT NULL, dedup_key TEXT NOT NULL UNIQUE, due_at TEXT NOT NULL, "
+        "state TEXT NOT NULL DEFAULT 'queued' "
+        "CHECK (state IN ('queued','sending','sent','failed','skipped')), "
+        "attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL, "
+        "channel TEXT, address TEXT, last_error TEXT, sent_at TEXT, created_at TEXT NOT NULL)",
+        "CREATE INDEX messages_due ON messages(state, next_attempt_at)",
+        "CREATE INDEX messages_work_order ON messages(work_order_id, id)",
+        "ALTER TABLE customers ADD COLUMN email TEXT",
+    ):
+        db.execute(statement)
     now = timestamp(datetime.now(UTC))
     db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (SINCE_KEY, now))
 

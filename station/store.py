@@ -379,6 +379,8 @@ class Store:
             except BaseException:
                 conn.rollback()
                 raise
+            # Into the database at once: the log never holds every step's schema pages together.
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
             log.info("applied migration %s", step.name)
             applied.append(step.name)
         return applied
