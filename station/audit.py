@@ -179,6 +179,7 @@ SIGNED_TABLES: tuple[SignedTable, ...] = (
     SignedTable("estimate_lines", "finding", parent="finding_id", items=_listed("lines")),
     SignedTable("reports", "report"),
     SignedTable("handovers", "handover"),
+    SignedTable("quality_checks", "quality_check"),
     SignedTable("check_ins", "check_in"),
     SignedTable("progress_events", "progress_event"),
     SignedTable("checklist_results", "checklist_result"),

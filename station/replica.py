@@ -84,6 +84,7 @@ IMMUTABLE = frozenset(
         "approvals",
         "reports",
         "handovers",
+        "quality_checks",
         "scans",
         "scan_dtcs",
         "code_clears",

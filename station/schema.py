@@ -253,6 +253,29 @@ def _audit_keys(db: sqlite_utils.Database) -> None:
         refuse_replace(db, table)
 
 
+def _quality_checks_signed(db: sqlite_utils.Database) -> None:
+    """A quality check decides whether the car may go home: its result is never changed.
+
+    As the other signed records: UPDATE, DELETE and REPLACE refused (a terminal's
+    replica may still take out a row the hub refused), and `audit verify` checks
+    each row against its event.
+    """
+    db.execute(
+        "CREATE TRIGGER quality_checks_no_update BEFORE UPDATE ON quality_checks "
+        "BEGIN SELECT RAISE(ABORT, 'quality checks are immutable'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER quality_checks_no_delete BEFORE DELETE ON quality_checks "
+        "WHEN NOT EXISTS (SELECT 1 FROM replica_quiet) "
+        "BEGIN SELECT RAISE(ABORT, 'quality checks are immutable'); END"
+    )
+    made = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'quality_checks_no_replace'"
+    ).fetchone()
+    if made is None:  # a new station's 0110 step already made it
+        refuse_replace(db, "quality_checks")
+
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", _core),
     Migration("0002_diagnostics", diagnostics.migrate),
@@ -270,4 +293,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0110_i11_audit_keys", _audit_keys),
     Migration("0131_i13_finding_corrections", corrections.migrate),
     Migration("0160_i16_customer_messages", messages.migrate),
+    Migration("0113_i11_quality_checks_signed", _quality_checks_signed),
 ]

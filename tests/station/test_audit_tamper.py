@@ -293,7 +293,8 @@ def test_an_older_station_keeps_its_legacy_prefix_and_is_keyed_from_the_upgrade(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "station.db"
-    legacy = [m for m in MIGRATIONS if m.name != "0110_i11_audit_keys"]
+    # A station from before the audit keys has none of the steps from there on.
+    legacy = MIGRATIONS[: [m.name for m in MIGRATIONS].index("0110_i11_audit_keys")]
     old = Store.open(path, migrations=legacy)
     with old.transaction("admin") as tx:
         tx.execute("INSERT INTO meta (key, value) VALUES ('station_id', 'S1')")
@@ -354,3 +355,24 @@ def test_an_audit_key_is_never_replaced_and_leaves_nothing_aside(tmp_path: Path)
         create_audit_key(tmp_path, 7)
     assert load_audit_key(tmp_path) == first
     assert [p.name for p in audit_key_path(tmp_path).parent.iterdir()] == ["audit-chain.key"]
+
+
+def test_a_failed_quality_check_turned_into_a_pass_is_refused_and_caught(data_dir: Path) -> None:
+    """The quality check decides whether the car may go home: not rewritable like a note."""
+    db = attacker(data_dir)
+    qc = db.execute("SELECT id FROM quality_checks ORDER BY id LIMIT 1").fetchone()[0]
+    with pytest.raises(sqlite3.IntegrityError, match="quality checks are immutable"):
+        db.execute("UPDATE quality_checks SET passed = 1 - passed WHERE id = ?", (qc,))
+    triggers = dict(
+        db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'quality_checks' "
+            "AND type = 'trigger' AND name LIKE 'quality_checks_no_%'"
+        )
+    )
+    for name in triggers:
+        db.execute(f"DROP TRIGGER {name}")
+    db.execute("UPDATE quality_checks SET passed = 1 - passed, note = 'fine' WHERE id = ?", (qc,))
+    for sql in triggers.values():
+        db.execute(sql)
+    db.close()
+    assert verify(data_dir) == [f"quality_checks {qc} differs from its audit event in note, passed"]
