@@ -274,7 +274,8 @@ def connect_can(
             options = {"probe_margin": margin, **link_options}
             link = CanObdLink(bus, addressing, bitrate=rate or None, on_frame=on_frame, **options)
             try:
-                if link.request(b"\x01\x00"):
+                # asked twice: ECUs waking up (or a simulator just started) miss the first
+                if link.request(b"\x01\x00") or link.request(b"\x01\x00"):
                     log.info("vehicle answers on %s", link.protocol)
                     return link
             except AdapterVanished:
