@@ -100,6 +100,21 @@ def _push_together(
     outcomes[t.name] = t.client.push_once().outcomes
 
 
+def test_the_hub_keeps_the_workshop_in_postgresql_too(tmp_path: Path, pg_hub: Any) -> None:
+    desk, bay2 = join(pg_hub, tmp_path, "desk"), join(pg_hub, tmp_path, "bay-2")
+    wo = _open_work_order(desk, "粤B36912")
+    desk.sync()
+    bay2.sync()
+    bay2.workshop.change_status(bay2.admin, wo, Status.DIAGNOSING)
+    desk.workshop.change_status(desk.admin, wo, Status.CANCELLED, note="customer left")
+    bay2.sync()
+    desk.sync()
+    bay2.sync()
+    assert desk.workshop.work_order(wo)["status"] == "diagnosing"
+    assert "the work order is diagnosing" in replica.conflict_notes(desk.store)[0].summary()
+    assert hub_digest(pg_hub) == desk.digest() == bay2.digest()
+
+
 def test_two_bays_move_the_same_work_order_at_once_one_wins_the_other_is_told(
     tmp_path: Path, hub: Any
 ) -> None:
