@@ -437,10 +437,15 @@ def missing_parents(
 
 
 def digest_rows(rows: Iterable[tuple[str, str, Mapping[str, Any]]]) -> str:
-    """One hash over (table, key, row) triples in table and key order."""
+    """One hash over (table, key, row) triples in table and key order.
+
+    A NULL column counts as absent: a row the hub made before a column was added
+    equals the replica's copy, where that column reads NULL.
+    """
     h = hashlib.sha256()
     for table, key, row in sorted(rows, key=lambda t: (t[0], _sort_key(t[1]))):
-        h.update(canonical_json({"t": table, "k": key, "r": dict(row)}).encode("utf-8"))
+        present = {k: v for k, v in row.items() if v is not None}
+        h.update(canonical_json({"t": table, "k": key, "r": present}).encode("utf-8"))
     return h.hexdigest()
 
 
