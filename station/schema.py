@@ -276,6 +276,16 @@ def _quality_checks_signed(db: sqlite_utils.Database) -> None:
         refuse_replace(db, "quality_checks")
 
 
+# Immutable tables added after the 0110 step: REPLACE refused too, rows not checked
+# against events (their events' shapes are their modules' own).
+LATER_IMMUTABLE = ("finding_corrections", "live_recordings")
+
+
+def _later_tables_refuse_replace(db: sqlite_utils.Database) -> None:
+    for table in LATER_IMMUTABLE:
+        refuse_replace(db, table)
+
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", _core),
     Migration("0002_diagnostics", diagnostics.migrate),
@@ -294,4 +304,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0131_i13_finding_corrections", corrections.migrate),
     Migration("0160_i16_customer_messages", messages.migrate),
     Migration("0113_i11_quality_checks_signed", _quality_checks_signed),
+    Migration("0114_i11_later_tables_refuse_replace", _later_tables_refuse_replace),
 ]
