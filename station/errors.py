@@ -1,8 +1,17 @@
-"""The core's one exception tree: callers catch `StationError` and show its message."""
+"""The core's one exception tree: callers catch `StationError` and show its message.
+
+An error may carry a message key and its parameters (`key`, `params`): a screen says
+it in its own language from the key, the English message stays for logs and the
+command line."""
 
 
 class StationError(Exception):
     """Base of every error the domain core raises on purpose."""
+
+    def __init__(self, message: str = "", *, key: str | None = None, **params: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 class InvalidInput(StationError):

@@ -76,7 +76,12 @@ def parse_status(text: str) -> Status:
 def check_transition(current: Status, target: Status, facts: WorkOrderFacts) -> None:
     """Raise `TransitionRefused` with the reason a person can act on, or return."""
     if target not in TRANSITIONS[current]:
-        raise TransitionRefused(f"a work order cannot go from {current} to {target}")
+        raise TransitionRefused(
+            f"a work order cannot go from {current} to {target}",
+            key="lifecycle.refused",
+            current=current.value,
+            target=target.value,
+        )
     if target is S.AWAITING_APPROVAL and facts.pending_findings == 0:
         raise TransitionRefused("no finding is waiting for the customer's approval")
     if target is S.IN_REPAIR:

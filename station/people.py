@@ -35,6 +35,15 @@ def recovery_digest(code: str) -> str:
     return hashlib.sha256(normal.encode()).hexdigest()
 
 
+ACTIVE_ADMINS = "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND active = 1"
+
+
+def refuse_losing_last_admin(current_role: str, active_admins: int) -> None:
+    """A station always keeps one admin who can log in."""
+    if current_role == Role.ADMIN.value and active_admins <= 1:
+        raise InvalidInput("the station needs at least one admin", key="user.last_admin")
+
+
 @dataclass(frozen=True)
 class LoginOutcome:
     """What one PIN check decided; raised or returned after its transaction commits."""
@@ -60,7 +69,7 @@ class People:
             require(actor.role, "user.manage")
         name = name.strip()
         if not name:
-            raise InvalidInput("a user needs a name")
+            raise InvalidInput("a user needs a name", key="user.needs_name")
         limits.check(limits.NAME, name)
         limits.check_optional(limits.NAME, display_name)
         check_language(language)
@@ -71,7 +80,7 @@ class People:
             if actor is None and role is not Role.ADMIN:
                 raise InvalidInput("the first user must be an admin")
             if maybe_one(tx, "SELECT id FROM users WHERE name = ?", (name,)):
-                raise InvalidInput(f"user {name!r} already exists")
+                raise InvalidInput(f"user {name!r} already exists", key="user.exists", name=name)
             user_id = tx.insert(
                 "users",
                 {
@@ -102,11 +111,18 @@ class People:
         tx: Transaction, row: dict[str, Any] | None, name: str, pin: str
     ) -> LoginOutcome:
         if row is None:
-            return LoginOutcome(None, AuthenticationFailed("unknown user or wrong PIN"))
+            return LoginOutcome(
+                None, AuthenticationFailed("unknown user or wrong PIN", key="auth.wrong_pin")
+            )
         failed = int(row["failed_attempts"])
         if auth.is_locked(failed):
             return LoginOutcome(
-                None, AccountLocked(f"{name} is locked after too many wrong PINs: ask an admin")
+                None,
+                AccountLocked(
+                    f"{name} is locked after too many wrong PINs: ask an admin",
+                    key="auth.locked",
+                    name=name,
+                ),
             )
         stored = auth.PinHash(row["pin_salt"], row["pin_hash"])
         if not auth.pin_matches(pin, stored):
@@ -117,10 +133,20 @@ class People:
             left = auth.MAX_FAILED_ATTEMPTS - failed - 1
             if left <= 0:
                 return LoginOutcome(
-                    None, AccountLocked(f"wrong PIN: {name} is now locked, ask an admin")
+                    None,
+                    AccountLocked(
+                        f"wrong PIN: {name} is now locked, ask an admin",
+                        key="auth.now_locked",
+                        name=name,
+                    ),
                 )
             return LoginOutcome(
-                None, AuthenticationFailed(f"unknown user or wrong PIN ({left} attempts left)")
+                None,
+                AuthenticationFailed(
+                    f"unknown user or wrong PIN ({left} attempts left)",
+                    key="auth.wrong_pin_left",
+                    left=left,
+                ),
             )
         if failed:
             tx.execute("UPDATE users SET failed_attempts = 0 WHERE id = ?", (row["id"],))
@@ -135,6 +161,64 @@ class People:
             row = one(tx, "SELECT id FROM users WHERE name = ?", (name,), f"user {name!r}")
             tx.execute("UPDATE users SET failed_attempts = 0 WHERE id = ?", (row["id"],))
             tx.audit("user.unlocked", f"user:{row['id']}", {})
+
+    def change_role(self, actor: Actor, name: str, role: Role) -> int:
+        """An admin gives a person another role; the last active admin stays an admin."""
+        require(actor.role, "user.manage")
+        with self.store.transaction(actor.name) as tx:
+            row = one(
+                tx,
+                "SELECT id, role FROM users WHERE name = ? AND active = 1",
+                (name,),
+                f"user {name!r}",
+            )
+            if row["role"] == role.value:
+                return int(row["id"])
+            admins = int(one(tx, ACTIVE_ADMINS, (), "admins")["n"])
+            refuse_losing_last_admin(row["role"], admins)
+            tx.execute("UPDATE users SET role = ? WHERE id = ?", (role.value, row["id"]))
+            tx.record(
+                "user.role_changed",
+                "user",
+                row["id"],
+                {"from": row["role"], "to": role.value},
+                sync=False,
+            )
+        return int(row["id"])
+
+    def reset_pin(self, actor: Actor, name: str, new_pin: str) -> int:
+        """An admin sets a new PIN for someone who forgot theirs; it also unlocks them."""
+        require(actor.role, "user.manage")
+        pin_hash = auth.hash_pin(new_pin)
+        with self.store.transaction(actor.name) as tx:
+            row = one(
+                tx, "SELECT id FROM users WHERE name = ? AND active = 1", (name,), f"user {name!r}"
+            )
+            tx.execute(
+                "UPDATE users SET pin_salt = ?, pin_hash = ?, failed_attempts = 0 WHERE id = ?",
+                (pin_hash.salt, pin_hash.digest, row["id"]),
+            )
+            tx.audit("user.pin_reset", f"user:{row['id']}", {})
+        return int(row["id"])
+
+    def deactivate_user(self, actor: Actor, name: str) -> int:
+        """Someone who left: no login any more, their records keep their name. Not oneself,
+        and never the last active admin."""
+        require(actor.role, "user.manage")
+        if name == actor.name:
+            raise InvalidInput("you cannot deactivate yourself", key="user.not_yourself")
+        with self.store.transaction(actor.name) as tx:
+            row = one(
+                tx,
+                "SELECT id, role FROM users WHERE name = ? AND active = 1",
+                (name,),
+                f"user {name!r}",
+            )
+            admins = int(one(tx, ACTIVE_ADMINS, (), "admins")["n"])
+            refuse_losing_last_admin(row["role"], admins)
+            tx.execute("UPDATE users SET active = 0 WHERE id = ?", (row["id"],))
+            tx.record("user.deactivated", "user", row["id"], {"name": name}, sync=False)
+        return int(row["id"])
 
     def issue_recovery_code(self, actor: Actor) -> str:
         """A new one-time code that lets an admin back in without SQL; shown once, kept hashed."""

@@ -88,6 +88,8 @@ KEYED: dict[str, tuple[object, tuple[str, ...]]] = {
     "customer.needs_name": (QT_TRANSLATE_NOOP("Errors", "A customer needs a name"), ()),
     "user.needs_name": (QT_TRANSLATE_NOOP("Errors", "A user needs a name"), ()),
     "user.exists": (QT_TRANSLATE_NOOP("Errors", "User %1 already exists"), ("name",)),
+    "user.last_admin": (QT_TRANSLATE_NOOP("Errors", "The station needs at least one admin"), ()),
+    "user.not_yourself": (QT_TRANSLATE_NOOP("Errors", "You cannot deactivate yourself"), ()),
     "finding.needs_title": (QT_TRANSLATE_NOOP("Errors", "A finding needs a title"), ()),
     "line.needs_description": (
         QT_TRANSLATE_NOOP("Errors", "An estimate line needs a description"),

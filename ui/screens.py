@@ -129,6 +129,7 @@ def screens(app: StationApp) -> dict[str, Callable[[], None]]:
         "settings-devices": page("settings", 2),
         "settings-hub": page("settings", 3),
         "settings-prices": page("settings", 4),
+        "settings-people": page("settings", 5),
     }
 
 
@@ -168,8 +169,52 @@ def render_all(folder: Path) -> list[Path]:
                     path = folder / f"{name}-{language}.png"
                     window.grab().save(str(path))
                     written.append(path)
+                written.append(_keyboard(app, folder, language))
         finally:
             app.close()
+        written += _first_run(Path(data) / "new", folder)
+    return written
+
+
+def _keyboard(app: StationApp, folder: Path, language: str) -> Path:
+    """The on-screen keyboard over the findings form, pinyin typed on a Chinese screen."""
+    window = app.window
+    window.show_page("work_order")
+    view = window.pages["work_order"]
+    view.tabs.setCurrentWidget(view.findings)  # type: ignore[attr-defined]
+    settle(app)
+    keyboard = window.keyboard
+    keyboard.attach(view.findings.title)  # type: ignore[attr-defined]
+    for char in "shache" if language == "zh" else "Pads":
+        keyboard.type(char.lower())
+    settle(app)
+    path = folder / f"keyboard-{language}.png"
+    window.grab().save(str(path))
+    keyboard.close_keyboard()
+    return path
+
+
+def _first_run(data: Path, folder: Path) -> list[Path]:
+    """Each step of the first-run set-up on a new data folder."""
+    app = build_app(data, sync=False, connect_devices=False)
+    written = []
+    try:
+        window = app.window
+        window.resize(*SIZE)
+        window.show()
+        setup = window.setup
+        assert setup is not None
+        for language in ("en", "zh"):
+            app.model.set_language(language)
+            for step in range(setup.pages.count()):  # type: ignore[attr-defined]
+                setup.go(step)  # type: ignore[attr-defined]
+                window.resize(*SIZE)
+                settle(app)
+                path = folder / f"setup-{step + 1}-{language}.png"
+                window.grab().save(str(path))
+                written.append(path)
+    finally:
+        app.close()
     return written
 
 

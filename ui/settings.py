@@ -19,15 +19,18 @@ from PySide6.QtWidgets import (
 )
 
 from station import catalogue, limits, profile
+from station.auth import is_locked
+from station.config import load_config
 from station.errors import StationError
 from station.findings import LineKind
+from station.roles import Role
 from ui.context import AppContext
 from ui.device_bar import device_name, state_name
 from ui.errors import error_text
 from ui.local_settings import remember
 from ui.model import DEVICE_NAMES, DeviceStatus
 from ui.setup import DevicesForm, JoinForm, ProfileForm, line_edit
-from ui.tables import fill, make_table
+from ui.tables import fill, make_table, selected_key
 from ui.texts import money
 from ui.widgets.base import View, heading, push_button
 from ui.widgets.keypad import NumberField
@@ -99,7 +102,8 @@ class SettingsView(View):
         hub_box.addWidget(self.join_button)
         hub_box.addStretch(1)
         prices = self._price_list_tab()
-        for page in (terminal, workshop, devices, hub, prices):
+        people = self._people_tab()
+        for page in (terminal, workshop, devices, hub, prices, people):
             # Each tab scrolls (by dragging) when the screen is too short for it.
             pane = QScrollArea()
             pane.setWidgetResizable(True)
@@ -124,6 +128,7 @@ class SettingsView(View):
         self.save_devices.setText(self.tr("Save and connect the devices"))
         self.join_button.setText(self.tr("Join"))
         self._retranslate_prices()
+        self._retranslate_people()
         for index, text in enumerate(
             (
                 self.tr("This terminal"),
@@ -131,6 +136,7 @@ class SettingsView(View):
                 self.tr("Devices"),
                 self.tr("Hub"),
                 self.tr("Price list"),
+                self.tr("People"),
             )
         ):
             self.tabs.setTabText(index, text)
@@ -146,12 +152,17 @@ class SettingsView(View):
             status: DeviceStatus = self.model.devices[name]
             text = state_name(status.state.value)
             self.device_labels[name].setText(f"{text} — {status.detail}" if status.detail else text)
+        if not self.devices.isVisible():
+            self.devices.show_current(load_config(data_dir=self.model.data_dir, env={}))
         admin = self.model.may("profile.manage")
         self.tabs.setTabVisible(1, admin)
         self.tabs.setTabVisible(3, admin)
         self.tabs.setTabVisible(4, admin)
+        self.tabs.setTabVisible(5, self.model.may("user.manage"))
         if admin:
             self._show_prices()
+        if self.model.may("user.manage"):
+            self._show_people()
         if admin and not self.profile.name.hasFocus():
             self.profile.load(profile.current(self.model.workshop.store))
 
@@ -260,6 +271,141 @@ class SettingsView(View):
         if added is not None:
             self.item_code.clear()
             self.item_name.clear()
+
+    # -- people ------------------------------------------------------------------------
+
+    def _people_tab(self) -> QWidget:
+        page = QWidget()
+        self.people = make_table("people_table")
+        self.people.setMinimumHeight(200)
+        self.person_name = line_edit("person_name")
+        self.person_display = line_edit("person_display")
+        self.person_role = QComboBox()
+        self.person_role.setObjectName("person_role")
+        self.person_language = QComboBox()
+        self.person_language.setObjectName("person_language")
+        self.person_language.setProperty("data", "true")
+        self.person_language.addItem("简体中文", "zh")
+        self.person_language.addItem("English", "en")
+        self.person_pin = line_edit("person_pin", secret=True, digits=True)
+        self.add_person = push_button("add_person", accent=True)
+        self.add_person.clicked.connect(self.keep_person)
+        self.unlock_person = push_button("unlock_person")
+        self.unlock_person.clicked.connect(self.unlock_selected)
+        self.change_role = push_button("change_role")
+        self.change_role.clicked.connect(self.role_of_selected)
+        self.reset_pin = push_button("reset_pin")
+        self.reset_pin.clicked.connect(self.pin_of_selected)
+        self.deactivate = push_button("deactivate_person")
+        self.deactivate.clicked.connect(self.deactivate_selected)
+        chosen = QHBoxLayout()
+        for button in (self.unlock_person, self.change_role, self.reset_pin, self.deactivate):
+            chosen.addWidget(button)
+        names = QHBoxLayout()
+        names.addWidget(self.person_name, 1)
+        names.addWidget(self.person_display, 1)
+        choices = QHBoxLayout()
+        choices.addWidget(self.person_role, 1)
+        choices.addWidget(self.person_language, 1)
+        choices.addWidget(self.person_pin, 1)
+        choices.addWidget(self.add_person)
+        box = QVBoxLayout(page)
+        box.addWidget(self.people, 1)
+        box.addLayout(chosen)
+        box.addLayout(names)
+        box.addLayout(choices)
+        return page
+
+    def _retranslate_people(self) -> None:
+        self.person_name.setPlaceholderText(self.tr("Login name"))
+        self.person_display.setPlaceholderText(self.tr("Name shown"))
+        self.person_pin.setPlaceholderText(self.tr("PIN"))
+        self.add_person.setText(self.tr("Add"))
+        self.unlock_person.setText(self.tr("Unlock"))
+        self.change_role.setText(self.tr("Give the role below"))
+        self.reset_pin.setText(self.tr("Set the PIN below"))
+        self.deactivate.setText(self.tr("Deactivate"))
+        role = self.person_role.currentData()
+        self.person_role.clear()
+        for value, text in self._role_names().items():
+            self.person_role.addItem(text, value)
+        self.person_role.setCurrentIndex(max(self.person_role.findData(role), 0))
+
+    def _role_names(self) -> dict[str, str]:
+        return {
+            Role.TECHNICIAN.value: self.tr("technician"),
+            Role.ADVISOR.value: self.tr("advisor"),
+            Role.ADMIN.value: self.tr("admin"),
+        }
+
+    def _show_people(self) -> None:
+        rows = self.model.workshop.store.query(
+            "SELECT id, name, display_name, role, failed_attempts FROM users "
+            "WHERE active = 1 ORDER BY id"
+        )
+        roles = self._role_names()
+        fill(
+            self.people,
+            [self.tr("Name"), self.tr("Login name"), self.tr("Role"), self.tr("Locked")],
+            [
+                (
+                    row["display_name"],
+                    row["name"],
+                    roles.get(row["role"], row["role"]),
+                    self.tr("locked") if is_locked(int(row["failed_attempts"])) else "",
+                )
+                for row in rows
+            ],
+            [row["name"] for row in rows],
+        )
+
+    def keep_person(self) -> None:
+        added = self.model.act(
+            self.model.workshop.add_user,
+            self.model.require_actor(),
+            self.person_name.text(),
+            Role(self.person_role.currentData()),
+            self.person_pin.text(),
+            self.person_display.text().strip() or None,
+            str(self.person_language.currentData()),
+        )
+        if added is not None:
+            for field in (self.person_name, self.person_display, self.person_pin):
+                field.clear()
+            self.model.notify(self.tr("Saved"))
+
+    def _chosen_person(self) -> str | None:
+        name = selected_key(self.people)
+        if name is None:
+            self.model.notify(self.tr("Choose a person first"), True)
+        return None if name is None else str(name)
+
+    def unlock_selected(self) -> None:
+        name = self._chosen_person()
+        if name is not None:
+            self.model.act(self.model.workshop.unlock_user, self.model.require_actor(), name)
+
+    def role_of_selected(self) -> None:
+        name = self._chosen_person()
+        if name is not None:
+            role = Role(self.person_role.currentData())
+            self.model.act(self.model.workshop.change_role, self.model.require_actor(), name, role)
+
+    def pin_of_selected(self) -> None:
+        name = self._chosen_person()
+        if name is None:
+            return
+        done = self.model.act(
+            self.model.workshop.reset_pin, self.model.require_actor(), name, self.person_pin.text()
+        )
+        self.person_pin.clear()
+        if done is not None:
+            self.model.notify(self.tr("Saved"))
+
+    def deactivate_selected(self) -> None:
+        name = self._chosen_person()
+        if name is not None:
+            self.model.act(self.model.workshop.deactivate_user, self.model.require_actor(), name)
 
     def _language_chosen(self, index: int) -> None:
         language = str(self.language.itemData(index))

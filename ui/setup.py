@@ -244,6 +244,18 @@ class DevicesForm(Form):
             picker.setCurrentIndex(max(picker.findData(chosen), 0))
         self.preview.setText(self.tr("No camera"))
 
+    def show_current(self, config: Config) -> None:
+        """Pick, for each device, the choice whose settings the configuration holds."""
+        for device in DEVICES:
+            for choice in self.choices[device]:
+                if all(
+                    config.get(f"{section}.{key}") == value
+                    for section, table in choice.values.items()
+                    for key, value in table.items()
+                ):
+                    self.choose(device, choice.key)
+                    break
+
     def choose(self, device: str, key: str) -> None:
         index = self.pickers[device].findData(key)
         if index < 0:

@@ -84,6 +84,9 @@ class TouchPolish(QObject):
         return False
 
 
+_polish = TouchPolish()
+
+
 def make_touch_friendly(widget: QWidget) -> None:
     if widget.property("touch_ready"):
         return
@@ -108,9 +111,6 @@ def _toggle(tree: QTreeView, index: QModelIndex) -> None:
     first = index.siblingAtColumn(0)
     if tree.model().hasChildren(first):
         tree.setExpanded(first, not tree.isExpanded(first))
-
-
-_polish = TouchPolish()
 
 
 def apply_style(app: QApplication) -> None:

@@ -69,3 +69,32 @@ def test_typing_a_finding_title_in_pinyin_and_letters(qtbot: QtBot, demo_app: St
 
     qtbot.mouseClick(keyboard.hide_button, LEFT)
     assert not keyboard.isVisible()
+
+
+def test_lists_scroll_by_dragging_and_a_tree_row_opens_with_one_tap(
+    qtbot: QtBot, demo_app: StationApp
+) -> None:
+    from PySide6.QtWidgets import QScroller, QTreeWidgetItem
+
+    window = demo_app.window
+    window.resize(1024, 768)
+    assert demo_app.cast is not None
+    log_in(qtbot, demo_app, "li.wei", demo_app.cast.pins["li.wei"])
+    queue = window.pages["queue"]
+    # a grabbed scroller gesture is a registered custom gesture, above CustomGesture itself
+    grabbed = QScroller.grabbedGesture(queue.table.viewport())
+    assert grabbed.value > Qt.GestureType.CustomGesture.value
+    window.show_page("work_order")
+    view = window.pages["work_order"]
+    view.show_tab(view.diagnostics)
+    tree = view.diagnostics.tree
+    node = QTreeWidgetItem(["7E8"])
+    QTreeWidgetItem(node, ["P0301"])
+    tree.addTopLevelItem(node)
+    node.setExpanded(False)
+    rect = tree.visualItemRect(node)
+    assert rect.height() >= 44
+    qtbot.mouseClick(tree.viewport(), LEFT, pos=rect.center())
+    assert node.isExpanded()
+    qtbot.mouseClick(tree.viewport(), LEFT, pos=rect.center())
+    assert not node.isExpanded()

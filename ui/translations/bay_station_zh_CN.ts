@@ -142,47 +142,47 @@
 <context>
     <name>AppointmentsView</name>
     <message>
-        <location filename="../desk.py" line="223"/>
+        <location filename="../desk.py" line="224"/>
         <source>Appointments</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="224"/>
+        <location filename="../desk.py" line="225"/>
         <source>Car arrived: open the work order</source>
         <translation>车辆已到店：开工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="231"/>
+        <location filename="../desk.py" line="232"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="231"/>
+        <location filename="../desk.py" line="232"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="231"/>
+        <location filename="../desk.py" line="232"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="231"/>
+        <location filename="../desk.py" line="232"/>
         <source>Complaint</source>
         <translation>客户描述</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="250"/>
+        <location filename="../desk.py" line="251"/>
         <source>Choose an appointment to see its pre-diagnosis</source>
         <translation>选择预约以查看预诊断</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="257"/>
+        <location filename="../desk.py" line="258"/>
         <source>Complaint: %1</source>
         <translation>客户描述：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="265"/>
+        <location filename="../desk.py" line="266"/>
         <source>Choose an appointment first</source>
         <translation>请先选择预约</translation>
     </message>
@@ -208,57 +208,57 @@
 <context>
     <name>ApprovalsView</name>
     <message>
-        <location filename="../approvals.py" line="88"/>
+        <location filename="../approvals.py" line="92"/>
         <source>The customer decides, item by item</source>
         <translation>客户逐项决定</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="89"/>
+        <location filename="../approvals.py" line="93"/>
         <source>Customer&apos;s name</source>
         <translation>客户姓名</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="90"/>
+        <location filename="../approvals.py" line="94"/>
         <source>Customer&apos;s signature</source>
         <translation>客户签名</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="91"/>
+        <location filename="../approvals.py" line="95"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="92"/>
+        <location filename="../approvals.py" line="96"/>
         <source>Record decisions</source>
         <translation>记录客户决定</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="104"/>
+        <location filename="../approvals.py" line="108"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="121"/>
+        <location filename="../approvals.py" line="125"/>
         <source>Waiting for a decision: %1</source>
         <translation>待客户决定：%1</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="146"/>
+        <location filename="../approvals.py" line="150"/>
         <source>about %1 km left</source>
         <translation>约可再用 %1 公里</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="156"/>
+        <location filename="../approvals.py" line="160"/>
         <source>Approve</source>
         <translation>同意</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="158"/>
+        <location filename="../approvals.py" line="162"/>
         <source>Decline</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="187"/>
+        <location filename="../approvals.py" line="191"/>
         <source>Tap approve or decline on at least one item</source>
         <translation>请至少对一项选择同意或拒绝</translation>
     </message>
@@ -266,87 +266,87 @@
 <context>
     <name>BoardView</name>
     <message>
-        <location filename="../desk.py" line="106"/>
+        <location filename="../desk.py" line="107"/>
         <source>Workshop board</source>
         <translation>车间看板</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="109"/>
+        <location filename="../desk.py" line="110"/>
         <source>A red row owes the customer an update: the first within 30 minutes of check-in, then at least hourly.</source>
         <translation>红色行表示应通知客户进度：到店登记后 30 分钟内首次通知，之后至少每小时一次。</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="112"/>
+        <location filename="../desk.py" line="113"/>
         <source>Approvals</source>
         <translation>客户确认</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="113"/>
+        <location filename="../desk.py" line="114"/>
         <source>Open work order</source>
         <translation>打开工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="114"/>
+        <location filename="../desk.py" line="115"/>
         <source>Health report</source>
         <translation>健康报告</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="116"/>
+        <location filename="../desk.py" line="117"/>
         <source>Message to the customer, e.g. the part arrives at 3 pm</source>
         <translation>给客户的消息，例如：配件下午3点到</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="118"/>
+        <location filename="../desk.py" line="119"/>
         <source>Send update</source>
         <translation>发送进度</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="130"/>
+        <location filename="../desk.py" line="131"/>
         <source>overdue %1</source>
         <translation>已超时 %1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="132"/>
+        <location filename="../desk.py" line="133"/>
         <source>due in %1</source>
         <translation>%1 后到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="148"/>
+        <location filename="../desk.py" line="149"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="149"/>
+        <location filename="../desk.py" line="150"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="150"/>
+        <location filename="../desk.py" line="151"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="151"/>
+        <location filename="../desk.py" line="152"/>
         <source>Bay</source>
         <translation>工位</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="152"/>
+        <location filename="../desk.py" line="153"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="153"/>
+        <location filename="../desk.py" line="154"/>
         <source>In stage</source>
         <translation>本阶段用时</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="154"/>
+        <location filename="../desk.py" line="155"/>
         <source>Customer update</source>
         <translation>客户通知</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="196"/>
+        <location filename="../desk.py" line="197"/>
         <source>Update sent to the customer</source>
         <translation>已向客户发送进度</translation>
     </message>
@@ -458,89 +458,167 @@
     </message>
 </context>
 <context>
-    <name>DeliveryView</name>
+    <name>CustomerPanel</name>
     <message>
-        <location filename="../desk.py" line="333"/>
-        <source>Delivery</source>
-        <translation>交车</translation>
+        <location filename="../messages_view.py" line="131"/>
+        <source>Customer&apos;s tracker link</source>
+        <translation>客户进度链接</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="334"/>
-        <source>Hand over</source>
-        <translation>交车</translation>
+        <location filename="../messages_view.py" line="132"/>
+        <source>Withdraw this link</source>
+        <translation>撤销此链接</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="335"/>
-        <source>Clear</source>
-        <translation>清除</translation>
+        <location filename="../messages_view.py" line="133"/>
+        <source>Messages to customers</source>
+        <translation>发给客户的消息</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="336"/>
-        <source>Who takes the car (signs below)</source>
-        <translation>取车人（请在下方签名）</translation>
+        <location filename="../messages_view.py" line="134"/>
+        <source>Send again</source>
+        <translation>重新发送</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="337"/>
-        <source>Follow-ups due today</source>
-        <translation>今日待回访</translation>
-    </message>
-    <message>
-        <location filename="../desk.py" line="338"/>
-        <source>What the customer said</source>
-        <translation>客户反馈</translation>
-    </message>
-    <message>
-        <location filename="../desk.py" line="339"/>
-        <source>Follow-up done</source>
-        <translation>回访完成</translation>
-    </message>
-    <message>
-        <location filename="../desk.py" line="347"/>
-        <source>Choose a work order on the board</source>
-        <translation>请在看板上选择工单</translation>
-    </message>
-    <message>
-        <location filename="../desk.py" line="355"/>
-        <source>quality check passed</source>
-        <translation>质检合格</translation>
-    </message>
-    <message>
-        <location filename="../desk.py" line="357"/>
-        <source>health report issued</source>
-        <translation>健康报告已出具</translation>
-    </message>
-    <message>
-        <location filename="../desk.py" line="363"/>
-        <source>Next service: %1 km or %2</source>
-        <translation>下次保养：%1 公里或 %2</translation>
-    </message>
-    <message>
-        <location filename="../desk.py" line="381"/>
+        <location filename="../messages_view.py" line="151"/>
         <source>Due</source>
-        <translation>到期</translation>
+        <translation>时间</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="382"/>
-        <source>Kind</source>
-        <translation>类型</translation>
+        <location filename="../messages_view.py" line="152"/>
+        <source>Message</source>
+        <translation>消息</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="383"/>
+        <location filename="../messages_view.py" line="153"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="384"/>
+        <location filename="../messages_view.py" line="154"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
+        <location filename="../messages_view.py" line="155"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="156"/>
+        <source>Tries</source>
+        <translation>尝试次数</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="157"/>
+        <source>Last error</source>
+        <translation>最近错误</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="179"/>
+        <source>Choose a work order on the board</source>
+        <translation>请在车间看板上选择工单</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="199"/>
+        <source>No link yet: the work order reaches the cloud on the next sync</source>
+        <translation>暂无链接：下次同步后工单才会到达云端</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="223"/>
+        <source>Link withdrawn: the next sync gives the customer a new one</source>
+        <translation>链接已撤销：下次同步后客户将获得新链接</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="229"/>
+        <source>Choose a message first</source>
+        <translation>请先选择一条消息</translation>
+    </message>
+</context>
+<context>
+    <name>DeliveryView</name>
+    <message>
+        <location filename="../desk.py" line="335"/>
+        <source>Delivery</source>
+        <translation>交车</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="336"/>
+        <source>Hand over</source>
+        <translation>交车</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="337"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="338"/>
+        <source>Who takes the car (signs below)</source>
+        <translation>取车人（请在下方签名）</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="339"/>
+        <source>Follow-ups due today</source>
+        <translation>今日待回访</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="340"/>
+        <source>What the customer said</source>
+        <translation>客户反馈</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="341"/>
+        <source>Follow-up done</source>
+        <translation>回访完成</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="349"/>
+        <source>Choose a work order on the board</source>
+        <translation>请在看板上选择工单</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="357"/>
+        <source>quality check passed</source>
+        <translation>质检合格</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="359"/>
+        <source>health report issued</source>
+        <translation>健康报告已出具</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="365"/>
+        <source>Next service: %1 km or %2</source>
+        <translation>下次保养：%1 公里或 %2</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="383"/>
+        <source>Due</source>
+        <translation>到期</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="384"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
         <location filename="../desk.py" line="385"/>
+        <source>Work order</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="386"/>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <location filename="../desk.py" line="387"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="422"/>
+        <location filename="../desk.py" line="424"/>
         <source>Choose a follow-up first</source>
         <translation>请先选择回访</translation>
     </message>
@@ -673,34 +751,34 @@
         <translation>无相机</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="274"/>
-        <location filename="../setup.py" line="287"/>
+        <location filename="../setup.py" line="286"/>
+        <location filename="../setup.py" line="299"/>
         <source>Nothing chosen</source>
         <translation>未选择</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="280"/>
-        <location filename="../setup.py" line="315"/>
+        <location filename="../setup.py" line="292"/>
+        <location filename="../setup.py" line="327"/>
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="283"/>
+        <location filename="../setup.py" line="295"/>
         <source>Live picture below</source>
         <translation>实时画面见下方</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="289"/>
+        <location filename="../setup.py" line="301"/>
         <source>Testing…</source>
         <translation>测试中…</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="299"/>
+        <location filename="../setup.py" line="311"/>
         <source>VIN %1</source>
         <translation>VIN %1</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="304"/>
+        <location filename="../setup.py" line="316"/>
         <source>%1 live readings, %2 values measured</source>
         <translation>%1 条实时读数，测得 %2 个数值</translation>
     </message>
@@ -958,56 +1036,66 @@
     </message>
     <message>
         <location filename="../errors.py" line="91"/>
+        <source>The station needs at least one admin</source>
+        <translation>终端至少需要一位管理员</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="92"/>
+        <source>You cannot deactivate yourself</source>
+        <translation>不能停用自己的账号</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="93"/>
         <source>A finding needs a title</source>
         <translation>检查发现需要标题</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="93"/>
+        <location filename="../errors.py" line="95"/>
         <source>An estimate line needs a description</source>
         <translation>报价项目需要说明</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="97"/>
+        <location filename="../errors.py" line="99"/>
         <source>The signature is empty: ask the customer to sign</source>
         <translation>签名为空：请客户签名</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="101"/>
+        <location filename="../errors.py" line="103"/>
         <source>An approval at the desk or bay needs the customer&apos;s signature</source>
         <translation>在前台或工位确认需要客户签名</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="107"/>
+        <location filename="../errors.py" line="109"/>
         <source>An update needs a message for the customer</source>
         <translation>进度通知需要给客户的消息</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="110"/>
+        <location filename="../errors.py" line="112"/>
         <source>You are already clocked on this job</source>
         <translation>您已在此作业上开工计时</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="111"/>
+        <location filename="../errors.py" line="113"/>
         <source>You are not clocked on this job</source>
         <translation>您未在此作业上计时</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="112"/>
+        <location filename="../errors.py" line="114"/>
         <source>The quality check has not passed</source>
         <translation>质检未通过</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="114"/>
+        <location filename="../errors.py" line="116"/>
         <source>A handover records who took the car</source>
         <translation>交车需记录提车人</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="118"/>
+        <location filename="../errors.py" line="120"/>
         <source>The car scanned has VIN %1, the work order&apos;s car has %2: scan the right car, or confirm that this scan belongs to this work order</source>
         <translation>扫描到的车辆 VIN 为 %1，工单车辆为 %2：请扫描正确的车辆，或确认此扫描属于本工单</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="126"/>
+        <location filename="../errors.py" line="128"/>
         <source>Clearing would erase codes whose fault was declined or not repaired: %1. Tick the box and tap Clear codes again to clear them anyway</source>
         <translation>清除将抹去客户已拒绝或尚未修复的故障码：%1。如仍要清除，请再次勾选并点击“清除故障码”</translation>
     </message>
@@ -1261,17 +1349,17 @@
 <context>
     <name>JoinForm</name>
     <message>
-        <location filename="../setup.py" line="360"/>
+        <location filename="../setup.py" line="372"/>
         <source>Leave both empty to work on its own; join later in Settings.</source>
         <translation>两项留空则单机使用；之后可在设置中加入。</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="361"/>
+        <location filename="../setup.py" line="373"/>
         <source>Hub or cloud address</source>
         <translation>车间服务器或云端地址</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="362"/>
+        <location filename="../setup.py" line="374"/>
         <source>Enrolment code</source>
         <translation>注册码</translation>
     </message>
@@ -1383,6 +1471,64 @@
         <location filename="../shell.py" line="329"/>
         <source>Sync is not configured on this station</source>
         <translation>本终端未配置同步</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <location filename="../messages_view.py" line="33"/>
+        <source>tracker link</source>
+        <translation>进度链接</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="34"/>
+        <source>waiting for decision</source>
+        <translation>等待决定</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="35"/>
+        <source>ready for pick-up</source>
+        <translation>可以取车</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="36"/>
+        <source>day-1 question</source>
+        <translation>次日回访</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="37"/>
+        <source>day-7 check</source>
+        <translation>七日回访</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="38"/>
+        <source>service reminder</source>
+        <translation>保养提醒</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="45"/>
+        <source>queued</source>
+        <translation>待发送</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="46"/>
+        <source>sending</source>
+        <translation>发送中</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="47"/>
+        <source>sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="48"/>
+        <source>failed</source>
+        <translation>发送失败</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="49"/>
+        <source>skipped</source>
+        <translation>已跳过</translation>
     </message>
 </context>
 <context>
@@ -2002,143 +2148,223 @@
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../settings.py" line="117"/>
+        <location filename="../settings.py" line="121"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="118"/>
+        <location filename="../settings.py" line="122"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="118"/>
+        <location filename="../settings.py" line="122"/>
         <source>Bay name</source>
         <translation>工位名称</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="121"/>
+        <location filename="../settings.py" line="125"/>
         <source>Save bay name</source>
         <translation>保存工位名称</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="122"/>
+        <location filename="../settings.py" line="126"/>
         <source>Reconnect devices</source>
         <translation>重新连接设备</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="123"/>
+        <location filename="../settings.py" line="127"/>
         <source>Save the workshop profile</source>
         <translation>保存门店信息</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="124"/>
+        <location filename="../settings.py" line="128"/>
         <source>Save and connect the devices</source>
         <translation>保存并连接设备</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="125"/>
+        <location filename="../settings.py" line="129"/>
         <source>Join</source>
         <translation>加入</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="129"/>
+        <location filename="../settings.py" line="134"/>
         <source>This terminal</source>
         <translation>本终端</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="130"/>
+        <location filename="../settings.py" line="135"/>
         <source>Workshop</source>
         <translation>门店</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="131"/>
+        <location filename="../settings.py" line="136"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="132"/>
+        <location filename="../settings.py" line="137"/>
         <source>Hub</source>
         <translation>车间服务器</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="133"/>
+        <location filename="../settings.py" line="138"/>
         <source>Price list</source>
         <translation>价目表</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="197"/>
-        <location filename="../settings.py" line="198"/>
+        <location filename="../settings.py" line="139"/>
+        <source>People</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="208"/>
+        <location filename="../settings.py" line="209"/>
         <source>Labour rate an hour</source>
         <translation>每小时工时费</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="199"/>
+        <location filename="../settings.py" line="210"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="200"/>
+        <location filename="../settings.py" line="211"/>
         <source>Load the starter list</source>
         <translation>载入初始价目表</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="201"/>
-        <location filename="../settings.py" line="219"/>
+        <location filename="../settings.py" line="212"/>
+        <location filename="../settings.py" line="230"/>
         <source>Code</source>
         <translation>编码</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="202"/>
-        <location filename="../settings.py" line="219"/>
+        <location filename="../settings.py" line="213"/>
+        <location filename="../settings.py" line="230"/>
+        <location filename="../settings.py" line="349"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="203"/>
+        <location filename="../settings.py" line="214"/>
         <source>Price, or hours for labour</source>
         <translation>价格（工时填小时数）</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="204"/>
+        <location filename="../settings.py" line="215"/>
+        <location filename="../settings.py" line="323"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="207"/>
+        <location filename="../settings.py" line="218"/>
         <source>Part</source>
         <translation>配件</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="208"/>
+        <location filename="../settings.py" line="219"/>
         <source>Labour</source>
         <translation>工时</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="219"/>
+        <location filename="../settings.py" line="230"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="224"/>
+        <location filename="../settings.py" line="235"/>
         <source>%1 h</source>
         <translation>%1 小时</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="239"/>
-        <location filename="../settings.py" line="272"/>
-        <location filename="../settings.py" line="282"/>
-        <location filename="../settings.py" line="286"/>
+        <location filename="../settings.py" line="250"/>
+        <location filename="../settings.py" line="375"/>
+        <location filename="../settings.py" line="403"/>
+        <location filename="../settings.py" line="418"/>
+        <location filename="../settings.py" line="428"/>
+        <location filename="../settings.py" line="432"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="292"/>
+        <location filename="../settings.py" line="320"/>
+        <location filename="../settings.py" line="349"/>
+        <source>Login name</source>
+        <translation>登录名</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="321"/>
+        <source>Name shown</source>
+        <translation>显示名称</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="322"/>
+        <source>PIN</source>
+        <translation>PIN 码</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="324"/>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="325"/>
+        <source>Give the role below</source>
+        <translation>改为下方角色</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="326"/>
+        <source>Set the PIN below</source>
+        <translation>设为下方 PIN 码</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="327"/>
+        <source>Deactivate</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="336"/>
+        <source>technician</source>
+        <translation>技师</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="337"/>
+        <source>advisor</source>
+        <translation>服务顾问</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="338"/>
+        <source>admin</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="349"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="349"/>
+        <source>Locked</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="355"/>
+        <source>locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="380"/>
+        <source>Choose a person first</source>
+        <translation>请先选择人员</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="438"/>
         <source>Joining failed: %1</source>
         <translation>加入失败：%1</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="301"/>
+        <location filename="../settings.py" line="447"/>
         <source>Joined the workshop hub</source>
         <translation>已加入车间服务器</translation>
     </message>
@@ -2146,127 +2372,127 @@
 <context>
     <name>SetupView</name>
     <message>
-        <location filename="../setup.py" line="453"/>
+        <location filename="../setup.py" line="465"/>
         <source>This terminal&apos;s bay (or desk)</source>
         <translation>本终端所在工位（或前台）</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="457"/>
+        <location filename="../setup.py" line="469"/>
         <source>Login name</source>
         <translation>登录名</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="458"/>
+        <location filename="../setup.py" line="470"/>
         <source>Name shown</source>
         <translation>显示名称</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="459"/>
+        <location filename="../setup.py" line="471"/>
         <source>PIN (4 to 8 digits)</source>
         <translation>PIN 码（4 至 8 位数字）</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="460"/>
+        <location filename="../setup.py" line="472"/>
         <source>PIN again</source>
         <translation>再次输入 PIN 码</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="465"/>
+        <location filename="../setup.py" line="477"/>
         <source>Back</source>
         <translation>上一步</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="471"/>
+        <location filename="../setup.py" line="483"/>
         <source>Language and bay</source>
         <translation>语言与工位</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="472"/>
+        <location filename="../setup.py" line="484"/>
         <source>The workshop</source>
         <translation>门店信息</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="473"/>
+        <location filename="../setup.py" line="485"/>
         <source>The first administrator</source>
         <translation>首位管理员</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="474"/>
+        <location filename="../setup.py" line="486"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="475"/>
+        <location filename="../setup.py" line="487"/>
         <source>Workshop hub or cloud</source>
         <translation>车间服务器或云端</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="478"/>
+        <location filename="../setup.py" line="490"/>
         <source>Choose the language of this screen and name this terminal.</source>
         <translation>选择界面语言，并为本终端命名。</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="479"/>
+        <location filename="../setup.py" line="491"/>
         <source>What the health report and the customers see.</source>
         <translation>健康报告和客户看到的信息。</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="480"/>
+        <location filename="../setup.py" line="492"/>
         <source>The administrator adds the other people later, in Settings.</source>
         <translation>管理员之后可在设置中添加其他人员。</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="481"/>
+        <location filename="../setup.py" line="493"/>
         <source>Choose each device this terminal has and test it.</source>
         <translation>选择本终端连接的各个设备并测试。</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="482"/>
+        <location filename="../setup.py" line="494"/>
         <source>Join the workshop hub so the bays share the work orders.</source>
         <translation>加入车间服务器，各工位即可共享工单。</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="485"/>
+        <location filename="../setup.py" line="497"/>
         <source>Setting up the station (%1 of %2): %3</source>
         <translation>设置终端（第 %1 步，共 %2 步）：%3</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="492"/>
+        <location filename="../setup.py" line="504"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="492"/>
+        <location filename="../setup.py" line="504"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="512"/>
+        <location filename="../setup.py" line="524"/>
         <source>The workshop needs a name</source>
         <translation>请填写门店名称</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="516"/>
+        <location filename="../setup.py" line="528"/>
         <source>The administrator needs a login name</source>
         <translation>请填写管理员登录名</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="518"/>
+        <location filename="../setup.py" line="530"/>
         <source>The PIN is 4 to 8 digits</source>
         <translation>PIN 码为 4 至 8 位数字</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="520"/>
+        <location filename="../setup.py" line="532"/>
         <source>The two PINs differ</source>
         <translation>两次输入的 PIN 码不一致</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="556"/>
+        <location filename="../setup.py" line="568"/>
         <source>Joined the workshop hub</source>
         <translation>已加入车间服务器</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="560"/>
+        <location filename="../setup.py" line="572"/>
         <source>The station is ready, but joining failed: %1</source>
         <translation>终端已就绪，但加入失败：%1</translation>
     </message>
@@ -2547,142 +2773,6 @@
         <location filename="../workorder.py" line="139"/>
         <source>Repair</source>
         <translation>维修</translation>
-    </message>
-</context>
-<context>
-    <name>CustomerPanel</name>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>Customer&apos;s tracker link</source>
-        <translation>客户进度链接</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>Withdraw this link</source>
-        <translation>撤销此链接</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>Messages to customers</source>
-        <translation>发给客户的消息</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>Send again</source>
-        <translation>重新发送</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>Due</source>
-        <translation>时间</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>Message</source>
-        <translation>消息</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>Work order</source>
-        <translation>工单</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>Customer</source>
-        <translation>客户</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>Tries</source>
-        <translation>尝试次数</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>Last error</source>
-        <translation>最近错误</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>Choose a work order on the board</source>
-        <translation>请在车间看板上选择工单</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>No link yet: the work order reaches the cloud on the next sync</source>
-        <translation>暂无链接：下次同步后工单才会到达云端</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>Link withdrawn: the next sync gives the customer a new one</source>
-        <translation>链接已撤销：下次同步后客户将获得新链接</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>Choose a message first</source>
-        <translation>请先选择一条消息</translation>
-    </message>
-</context>
-<context>
-    <name>Messages</name>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>tracker link</source>
-        <translation>进度链接</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>waiting for decision</source>
-        <translation>等待决定</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>ready for pick-up</source>
-        <translation>可以取车</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>day-1 question</source>
-        <translation>次日回访</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>day-7 check</source>
-        <translation>七日回访</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>service reminder</source>
-        <translation>保养提醒</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>queued</source>
-        <translation>待发送</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>sending</source>
-        <translation>发送中</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>sent</source>
-        <translation>已发送</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>failed</source>
-        <translation>发送失败</translation>
-    </message>
-    <message>
-        <location filename="../messages_view.py" line="1"/>
-        <source>skipped</source>
-        <translation>已跳过</translation>
     </message>
 </context>
 </TS>
