@@ -9,7 +9,15 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from station import limits
 from station.lifecycle import FINAL, Status
@@ -313,7 +321,17 @@ class DeliveryView(View):
         row = QHBoxLayout()
         row.addWidget(self.outcome, 1)
         row.addWidget(self.follow_done)
-        box = QVBoxLayout(self)
+        # The handover, the follow-ups and the customer's link scroll (by dragging) as
+        # one page when the screen is shorter than all of them.
+        content = QWidget()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        box = QVBoxLayout(content)
         box.addWidget(self.title)
         box.addWidget(self.checks)
         box.addWidget(self.receiver)

@@ -96,6 +96,7 @@ class CustomerPanel(View):
         self.title = heading()
         self.link = QLabel()
         self.link.setObjectName("customer_link")
+        self.link.setProperty("data", "true")  # the link, or why there is none yet
         self.link.setWordWrap(True)
         self.link.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.qr = QLabel()

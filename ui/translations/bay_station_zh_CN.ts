@@ -142,47 +142,47 @@
 <context>
     <name>AppointmentsView</name>
     <message>
-        <location filename="../desk.py" line="224"/>
+        <location filename="../desk.py" line="232"/>
         <source>Appointments</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="225"/>
+        <location filename="../desk.py" line="233"/>
         <source>Car arrived: open the work order</source>
         <translation>车辆已到店：开工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="232"/>
+        <location filename="../desk.py" line="240"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="232"/>
+        <location filename="../desk.py" line="240"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="232"/>
+        <location filename="../desk.py" line="240"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="232"/>
+        <location filename="../desk.py" line="240"/>
         <source>Complaint</source>
         <translation>客户描述</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="251"/>
+        <location filename="../desk.py" line="259"/>
         <source>Choose an appointment to see its pre-diagnosis</source>
         <translation>选择预约以查看预诊断</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="258"/>
+        <location filename="../desk.py" line="266"/>
         <source>Complaint: %1</source>
         <translation>客户描述：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="266"/>
+        <location filename="../desk.py" line="274"/>
         <source>Choose an appointment first</source>
         <translation>请先选择预约</translation>
     </message>
@@ -266,87 +266,87 @@
 <context>
     <name>BoardView</name>
     <message>
-        <location filename="../desk.py" line="107"/>
+        <location filename="../desk.py" line="115"/>
         <source>Workshop board</source>
         <translation>车间看板</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="110"/>
+        <location filename="../desk.py" line="118"/>
         <source>A red row owes the customer an update: the first within 30 minutes of check-in, then at least hourly.</source>
         <translation>红色行表示应通知客户进度：到店登记后 30 分钟内首次通知，之后至少每小时一次。</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="113"/>
+        <location filename="../desk.py" line="121"/>
         <source>Approvals</source>
         <translation>客户确认</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="114"/>
+        <location filename="../desk.py" line="122"/>
         <source>Open work order</source>
         <translation>打开工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="115"/>
+        <location filename="../desk.py" line="123"/>
         <source>Health report</source>
         <translation>健康报告</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="117"/>
+        <location filename="../desk.py" line="125"/>
         <source>Message to the customer, e.g. the part arrives at 3 pm</source>
         <translation>给客户的消息，例如：配件下午3点到</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="119"/>
+        <location filename="../desk.py" line="127"/>
         <source>Send update</source>
         <translation>发送进度</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="131"/>
+        <location filename="../desk.py" line="139"/>
         <source>overdue %1</source>
         <translation>已超时 %1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="133"/>
+        <location filename="../desk.py" line="141"/>
         <source>due in %1</source>
         <translation>%1 后到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="149"/>
+        <location filename="../desk.py" line="157"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="150"/>
+        <location filename="../desk.py" line="158"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="151"/>
+        <location filename="../desk.py" line="159"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="152"/>
+        <location filename="../desk.py" line="160"/>
         <source>Bay</source>
         <translation>工位</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="153"/>
+        <location filename="../desk.py" line="161"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="154"/>
+        <location filename="../desk.py" line="162"/>
         <source>In stage</source>
         <translation>本阶段用时</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="155"/>
+        <location filename="../desk.py" line="163"/>
         <source>Customer update</source>
         <translation>客户通知</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="197"/>
+        <location filename="../desk.py" line="205"/>
         <source>Update sent to the customer</source>
         <translation>已向客户发送进度</translation>
     </message>
@@ -538,87 +538,87 @@
 <context>
     <name>DeliveryView</name>
     <message>
-        <location filename="../desk.py" line="335"/>
+        <location filename="../desk.py" line="353"/>
         <source>Delivery</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="336"/>
+        <location filename="../desk.py" line="354"/>
         <source>Hand over</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="337"/>
+        <location filename="../desk.py" line="355"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="338"/>
+        <location filename="../desk.py" line="356"/>
         <source>Who takes the car (signs below)</source>
         <translation>取车人（请在下方签名）</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="339"/>
+        <location filename="../desk.py" line="357"/>
         <source>Follow-ups due today</source>
         <translation>今日待回访</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="340"/>
+        <location filename="../desk.py" line="358"/>
         <source>What the customer said</source>
         <translation>客户反馈</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="341"/>
+        <location filename="../desk.py" line="359"/>
         <source>Follow-up done</source>
         <translation>回访完成</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="349"/>
+        <location filename="../desk.py" line="367"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="357"/>
+        <location filename="../desk.py" line="375"/>
         <source>quality check passed</source>
         <translation>质检合格</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="359"/>
+        <location filename="../desk.py" line="377"/>
         <source>health report issued</source>
         <translation>健康报告已出具</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="365"/>
+        <location filename="../desk.py" line="383"/>
         <source>Next service: %1 km or %2</source>
         <translation>下次保养：%1 公里或 %2</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="383"/>
+        <location filename="../desk.py" line="401"/>
         <source>Due</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="384"/>
+        <location filename="../desk.py" line="402"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="385"/>
+        <location filename="../desk.py" line="403"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="386"/>
+        <location filename="../desk.py" line="404"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="387"/>
+        <location filename="../desk.py" line="405"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="424"/>
+        <location filename="../desk.py" line="442"/>
         <source>Choose a follow-up first</source>
         <translation>请先选择回访</translation>
     </message>
@@ -1103,174 +1103,174 @@
 <context>
     <name>FindingsView</name>
     <message>
-        <location filename="../findings_view.py" line="132"/>
+        <location filename="../findings_view.py" line="133"/>
         <source>What was found (the customer reads this)</source>
         <translation>发现的问题（客户可见）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="133"/>
+        <location filename="../findings_view.py" line="134"/>
         <source>Recommended job</source>
         <translation>建议作业</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="134"/>
+        <location filename="../findings_view.py" line="135"/>
         <source>Part or labour</source>
         <translation>配件或工时</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="141"/>
+        <location filename="../findings_view.py" line="142"/>
         <source>Add finding</source>
         <translation>添加检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="142"/>
+        <location filename="../findings_view.py" line="143"/>
         <source>Send for approval</source>
         <translation>提交客户确认</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="144"/>
+        <location filename="../findings_view.py" line="145"/>
         <source>Why the selected finding is corrected (kept on record)</source>
         <translation>更正所选发现的原因（将留档）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="146"/>
+        <location filename="../findings_view.py" line="147"/>
         <source>Withdraw selected</source>
         <translation>撤回所选</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="147"/>
+        <location filename="../findings_view.py" line="148"/>
         <source>Replace selected with the form</source>
         <translation>用表单内容替换所选</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="150"/>
+        <location filename="../findings_view.py" line="151"/>
         <source>Urgent (safety)</source>
         <translation>紧急（安全）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="151"/>
+        <location filename="../findings_view.py" line="152"/>
         <source>Soon</source>
         <translation>尽快</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="152"/>
+        <location filename="../findings_view.py" line="153"/>
         <source>Advisory</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="178"/>
+        <location filename="../findings_view.py" line="179"/>
         <source>Finding</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="178"/>
+        <location filename="../findings_view.py" line="179"/>
         <source>Severity</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="178"/>
+        <location filename="../findings_view.py" line="179"/>
         <source>Estimate</source>
         <translation>报价</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="178"/>
+        <location filename="../findings_view.py" line="179"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="195"/>
+        <location filename="../findings_view.py" line="196"/>
         <source>withdrawn</source>
         <translation>已撤回</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="197"/>
+        <location filename="../findings_view.py" line="198"/>
         <source>replaced</source>
         <translation>已替换</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="203"/>
+        <location filename="../findings_view.py" line="204"/>
         <source>Choose a finding in the list first</source>
         <translation>请先在列表中选择一项发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="219"/>
+        <location filename="../findings_view.py" line="220"/>
         <source>Finding withdrawn; it stays on record</source>
         <translation>发现已撤回，记录仍保留</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="243"/>
+        <location filename="../findings_view.py" line="244"/>
         <source>Finding replaced; the first one stays on record</source>
         <translation>发现已替换，原记录仍保留</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="261"/>
+        <location filename="../findings_view.py" line="262"/>
         <source>Other (typed by hand)</source>
         <translation>其他（手工填写）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="317"/>
+        <location filename="../findings_view.py" line="318"/>
         <source>Pick from the price list</source>
         <translation>从价目表选择</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="323"/>
+        <location filename="../findings_view.py" line="324"/>
         <source>%1 h</source>
         <translation>%1 小时</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="340"/>
+        <location filename="../findings_view.py" line="341"/>
         <source>Pick a line from the price list first</source>
         <translation>请先从价目表选择一项</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="360"/>
+        <location filename="../findings_view.py" line="361"/>
         <source>Describe the part or labour first</source>
         <translation>请先填写配件或工时说明</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="377"/>
+        <location filename="../findings_view.py" line="378"/>
         <source>Line</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="135"/>
-        <location filename="../findings_view.py" line="377"/>
+        <location filename="../findings_view.py" line="136"/>
+        <location filename="../findings_view.py" line="378"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="131"/>
+        <location filename="../findings_view.py" line="132"/>
         <source>Findings</source>
         <translation>检查发现</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="136"/>
-        <location filename="../findings_view.py" line="377"/>
+        <location filename="../findings_view.py" line="137"/>
+        <location filename="../findings_view.py" line="378"/>
         <source>Unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="137"/>
+        <location filename="../findings_view.py" line="138"/>
         <source>Labour</source>
         <translation>工时</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="138"/>
+        <location filename="../findings_view.py" line="139"/>
         <source>Part</source>
         <translation>配件</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="139"/>
+        <location filename="../findings_view.py" line="140"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="377"/>
+        <location filename="../findings_view.py" line="378"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="389"/>
+        <location filename="../findings_view.py" line="390"/>
         <source>Estimate: %1</source>
         <translation>报价：%1</translation>
     </message>
