@@ -27,11 +27,11 @@ from typing import Any
 import sqlite_utils
 
 from station import lifecycle
+from station.command import Actor
 from station.errors import InvalidInput, NotFound
 from station.lifecycle import Status
 from station.roles import require
 from station.store import Store, Transaction, timestamp
-from station.workshop import Actor
 
 log = logging.getLogger(__name__)
 

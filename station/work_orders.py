@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from station import lifecycle, limits
+from station import lifecycle, limits, messages
 from station.command import SYSTEM, Actor, Created, maybe_one, one, rows
 from station.errors import InvalidInput, StoreError, TransitionRefused
 from station.findings import ApprovalState, Decision, state_after
@@ -130,6 +130,7 @@ def progress(
     }
     event_id = tx.insert("progress_events", row)
     tx.record("work_order.status_changed", "progress_event", event_id, {**row, "version": version})
+    messages.queue_for_event(tx, event_id, wo_id, target, tx.at)
 
 
 def schedule_after_delivery(tx: Transaction, wo: dict[str, Any]) -> None:
@@ -158,6 +159,7 @@ def schedule_after_delivery(tx: Transaction, wo: dict[str, Any]) -> None:
     }
     due_id = tx.insert("service_due", row)
     tx.record("service_due.set", "service_due", due_id, row)
+    messages.queue_after_delivery(tx, wo["id"])
 
 
 class WorkOrders:
