@@ -42,6 +42,8 @@ MAX_ATTEMPTS = 6
 STALE_SENDING = timedelta(minutes=10)
 REMINDER_AHEAD = timedelta(days=7)
 LINK_REVOKED = "work_order.link_revoked"
+# How a message that found no address for its customer fails (see `queue_again_for_customer`).
+NO_ADDRESS = "no address for this customer"
 
 
 class Kind(StrEnum):
@@ -476,18 +478,16 @@ def revoke_link(store: Store, actor: Actor, wo_id: int) -> str:
     return str(wo[0])
 
 
-def set_email(store: Store, actor: Actor, customer_id: int, email: str | None) -> None:
-    require(actor.role, "customer.manage")
-    address = (email or "").strip() or None
-    if address is not None and ("@" not in address or " " in address):
-        raise InvalidInput(f"{address!r} is not an e-mail address")
-    with store.transaction(actor.name) as tx:
-        changed = tx.execute(
-            "UPDATE customers SET email = ? WHERE id = ?", (address, customer_id)
+def queue_again_for_customer(tx: Transaction, customer_id: int) -> int:
+    """Messages that failed only for want of an address go out once the customer has one."""
+    return int(
+        tx.execute(
+            "UPDATE messages SET state = 'queued', attempts = 0, next_attempt_at = ?, last_error = NULL "
+            "WHERE state = 'failed' AND last_error LIKE ? "
+            "AND work_order_id IN (SELECT id FROM work_orders WHERE customer_id = ?)",
+            (tx.at, NO_ADDRESS + "%", customer_id),
         ).rowcount
-        if not changed:
-            raise NotFound(f"customer {customer_id} does not exist")
-        tx.audit("customer.email_set", f"customer:{customer_id}", {"email": address})
+    )
 
 
 def record_answer(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:

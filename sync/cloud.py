@@ -977,7 +977,8 @@ class CloudService:
             ),
         )
         if wo["station_id"] == hub.workshop_key(wo["workshop"]):
-            self._remote_rows(tx, wo, finding_id, decision, customer_name.strip(), at)
+            signature = (extra or {}).get("signature")
+            self._remote_rows(tx, wo, finding_id, decision, customer_name.strip(), at, signature)
         change = {
             "approval_id": approval_id,
             "station_id": wo["station_id"],
@@ -1000,12 +1001,15 @@ class CloudService:
         decision: Decision,
         customer_name: str,
         at: str,
+        signature: Mapping[str, Any] | None = None,
     ) -> None:
-        """A workshop with terminals: the hub writes the approval (and its job) as shared rows."""
+        """A workshop with terminals: the hub writes the approval (and its job) as shared rows,
+        with the signature the customer drew on the phone."""
         workshop = str(wo["workshop"])
         finding = hub.record(tx, workshop, "findings", str(finding_id))
         if finding is None:
             raise Refused("the finding has not reached the workshop hub yet", 409)
+        reference, rows = customer_facts.hub_signature(tx, workshop, signature, at)
         lines = tx.all(
             "SELECT row FROM records WHERE workshop = ? AND tbl = 'estimate_lines'", (workshop,)
         )
@@ -1014,7 +1018,7 @@ class CloudService:
             for line in (json.loads(r["row"]) for r in lines)
             if line["finding_id"] == finding_id
         )
-        rows = [
+        rows.append(
             hub.add_hub_row(
                 tx,
                 workshop,
@@ -1024,13 +1028,13 @@ class CloudService:
                     "decision": decision.value,
                     "customer_name": customer_name,
                     "channel": "remote",
-                    "signature_ref": None,
+                    "signature_ref": reference,
                     "total_cents": int(total),
                     "at": at,
                     "recorded_by": None,
                 },
             )
-        ]
+        )
         if decision is Decision.APPROVED:
             rows.append(
                 hub.add_hub_row(

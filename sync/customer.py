@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from station import replica
 from station.audit import canonical_json
 from station.findings import Decision
+from sync import hub
 from sync.cloud import CloudService, Refused
 from sync.cloud_db import CloudTx
 from sync.customer_rules import Answer, Tap, link_ends, next_update_by, parse_time, tracker
@@ -271,6 +273,11 @@ class CustomerSide:
                     stamp,
                 ),
             )
+            if wo["station_id"] == hub.workshop_key(wo["workshop"]):
+                self._hub_follow_up_done(tx, str(wo["workshop"]), follow_up_id, answer, stamp)
+                body = {"recorded": True, "follow_up_id": follow_up_id, "at": stamp}
+                self._keep(tx, public_id, answer.key, 201, body)
+                return Outcome(201, body)
             self.service._add_change(
                 tx,
                 wo["workshop"],
@@ -290,6 +297,20 @@ class CustomerSide:
             body = {"recorded": True, "follow_up_id": follow_up_id, "at": stamp}
             self._keep(tx, public_id, answer.key, 201, body)
         return Outcome(201, body)
+
+    def _hub_follow_up_done(
+        self, tx: CloudTx, workshop: str, follow_up_id: int, answer: Answer, at: str
+    ) -> None:
+        """A workshop of terminals: the hub closes the follow-up on the workshop's row, so
+        every terminal's follow-up list shows the answer (unless the desk closed it first)."""
+        row = hub.record(tx, workshop, "follow_ups", str(follow_up_id))
+        if row is None:
+            raise Refused("this question has not reached the workshop yet", 409)
+        if row.get("done_at") is not None:
+            return
+        done = {**row, "done_at": at, "outcome": answer.outcome()}
+        change = hub.put_row(tx, workshop, "follow_ups", str(follow_up_id), done)
+        self.service._add_change(tx, workshop, replica.ROWS_CHANGED, {"rows": [change]})
 
     def photo_allowed(self, public_id: str, sha256: str) -> bool:
         return self.service.blob_of(public_id, sha256)

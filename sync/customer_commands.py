@@ -1,4 +1,5 @@
-"""`station link` (the customer's tracker link) and `station messages` (the customer's outbox)."""
+"""`station link` (the customer's tracker link), `station messages` (the customer's outbox) and
+`station customer contact` (where the messages go)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,21 @@ def register(
     revoke.add_argument("work_order", help="id or number")
     actor_options(revoke)
     revoke.set_defaults(handler=run_link_revoke)
+
+    customer = commands.add_parser("customer", parents=[common], help="the workshop's customers")
+    customer_sub = customer.add_subparsers(dest="customer_command", required=True, metavar="ACTION")
+    contact = customer_sub.add_parser(
+        "contact",
+        parents=[common],
+        help="show or set a customer's e-mail and phone (where their messages go)",
+    )
+    whom = contact.add_mutually_exclusive_group(required=True)
+    whom.add_argument("--customer", type=int, metavar="ID", help="the customer's id")
+    whom.add_argument("--work-order", metavar="ID_OR_NUMBER", help="the work order's customer")
+    contact.add_argument("--email", help='the e-mail address ("" removes it)')
+    contact.add_argument("--phone", help='the mobile number for SMS or WeChat ("" removes it)')
+    actor_options(contact)
+    contact.set_defaults(handler=run_customer_contact)
 
     msgs = commands.add_parser("messages", parents=[common], help="messages to customers")
     msgs_sub = msgs.add_subparsers(dest="messages_command", required=True, metavar="ACTION")
@@ -89,6 +105,31 @@ def run_link_revoke(args: argparse.Namespace) -> int:
     wo = resolve_work_order(workshop, args.work_order)
     messages.revoke_link(workshop.store, actor, int(wo["id"]))
     print(f"{wo['number']}: link withdrawn; the next `station sync` gives the customer a new one")
+    return EXIT_OK
+
+
+def run_customer_contact(args: argparse.Namespace) -> int:
+    """Without --email or --phone it only shows them; setting them needs an advisor's login."""
+    from station.cli import UsageError, login_from_args
+    from station.commands import resolve_work_order
+
+    config, workshop = _workshop(args)
+    customer_id = args.customer
+    if customer_id is None:
+        customer_id = resolve_work_order(workshop, args.work_order).get("customer_id")
+        if customer_id is None:
+            raise UsageError(f"work order {args.work_order} has no customer")
+    if args.email is not None or args.phone is not None:
+        actor = login_from_args(args, config, workshop)
+        changed = workshop.set_contact(actor, int(customer_id), email=args.email, phone=args.phone)
+        if not changed:
+            print("nothing changed")
+    row = workshop.customer(int(customer_id))
+    if row is None:
+        raise UsageError(f"customer {customer_id} does not exist")
+    print(
+        f"customer {row['id']} {row['name']}: e-mail {row['email'] or '-'}, phone {row['phone'] or '-'}"
+    )
     return EXIT_OK
 
 

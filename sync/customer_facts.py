@@ -14,6 +14,9 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from station.approvals import signature_row
+from station.errors import InvalidInput
+from sync import hub
 from sync.cloud_db import CloudTx
 
 log = logging.getLogger(__name__)
@@ -87,3 +90,25 @@ def _revoke(tx: CloudTx, station: str, local_id: int, at: str) -> dict[str, Any]
     )
     log.info("customer link of work order %s/%s revoked", station, local_id)
     return {"public_id": public_id}
+
+
+def hub_signature(
+    tx: CloudTx, workshop: str, signature: Mapping[str, Any] | None, at: str
+) -> tuple[str | None, list[dict[str, Any]]]:
+    """The drawing behind a decision made on the page the hub serves, as the workshop's row.
+
+    Kept as a terminal keeps one drawn on the desk's pad (`station.approvals.signature_row`),
+    so its hash is the approval's `signature_ref`; returns the reference and the row to fan
+    out (none when the same drawing is on record already).
+    """
+    if signature is None:
+        return None, []
+    strokes = [[(float(x), float(y)) for x, y in stroke] for stroke in signature["strokes"]]
+    try:
+        row = signature_row(strokes, int(signature["width"]), int(signature["height"]), at)
+    except InvalidInput as err:
+        raise ValueError(f"the signature cannot be kept: {err}") from err
+    reference = str(row["sha256"])
+    if hub.record(tx, workshop, "signatures", reference) is not None:
+        return reference, []
+    return reference, [hub.put_row(tx, workshop, "signatures", reference, row)]

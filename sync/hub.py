@@ -139,6 +139,14 @@ def add_hub_row(tx: CloudTx, workshop: str, table: str, row: Mapping[str, Any]) 
     return {"table": table, "key": str(row_id), "row": full}
 
 
+def put_row(
+    tx: CloudTx, workshop: str, table: str, key: str, row: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A row the hub writes under its own key (a signature's hash, a follow-up it closes)."""
+    _store(tx, workshop, table, key, row)
+    return {"table": table, "key": key, "row": dict(row)}
+
+
 def _find(
     tx: CloudTx, workshop: str, table: str, match: Callable[[dict[str, Any]], bool]
 ) -> dict[str, Any] | None:

@@ -208,7 +208,7 @@ def _send_one(
     chosen = next(((s, a) for s, a in reachable if a), None)
     if chosen is None:
         channels = ", ".join(s.channel for s in senders) or "none configured"
-        return failed(f"no address for this customer ({channels})", permanent=True)
+        return failed(f"{messages.NO_ADDRESS} ({channels})", permanent=True)
     sender, address = chosen
     try:
         link = link_for(pending.work_order_id, pending.language)

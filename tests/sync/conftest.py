@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from sync.server import CloudHandle, start_cloud_in_thread
+from tests.sync.customer_helpers import smtp  # noqa: F401 - the SMTP server fixture, shared
 
 PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import socket
+from collections.abc import Iterator
+from email import message_from_bytes
 from typing import Any
 
 import httpx
+import pytest
 
 from station.findings import Channel, Decision, Severity, part
 from station.lifecycle import Status
@@ -106,3 +110,32 @@ def cloud_count(cloud: CloudHandle, sql: str, *params: Any) -> int:
         row = tx.one(sql, params)
     assert row is not None
     return int(next(iter(row.values())))
+
+
+class Inbox:
+    """What the SMTP server on 127.0.0.1 received."""
+
+    def __init__(self) -> None:
+        self.mails: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.mails.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    """An SMTP server (aiosmtpd) on 127.0.0.1 and what it received."""
+    controller_module = pytest.importorskip(
+        "aiosmtpd.controller", reason="aiosmtpd is a test extra"
+    )
+    inbox = Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    controller = controller_module.Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()

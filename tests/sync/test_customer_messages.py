@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
-from email import message_from_bytes
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,10 +19,8 @@ from station.messages import Facts, Kind
 from station.vehicles import Powertrain
 from sync.messaging import SmtpSender, WebhookSender, cloud_link_for, deliver_due
 from sync.server import CloudHandle
-from tests.sync.customer_helpers import advisor, deliver, synced
+from tests.sync.customer_helpers import Inbox, advisor, deliver, synced
 from tests.sync.helpers import Station, make_station
-
-aiosmtpd = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is a test extra")
 
 
 @pytest.fixture
@@ -36,7 +32,7 @@ def customer_visit(station: Station, language: str = "zh") -> int:
     """A customer with a phone and an e-mail address, and a visit waiting for their decision."""
     w, tech, admin = station.workshop, station.tech, station.admin
     customer = w.add_customer(admin, "王芳", "13800000000", language).id
-    messages.set_email(station.store, admin, customer, "wang@example.test")
+    w.set_contact(admin, customer, email="wang@example.test")
     vehicle = w.add_vehicle(
         admin, None, "沪A12345", Powertrain.EV, "BYD", "Seal", 2023, customer
     ).id
@@ -94,31 +90,6 @@ def test_templates_in_both_languages() -> None:
 
 
 # -- queue and send ------------------------------------------------------------
-
-
-class Inbox:
-    """What the SMTP server on 127.0.0.1 received."""
-
-    def __init__(self) -> None:
-        self.mails: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.mails.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    controller = aiosmtpd.Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 def test_messages_by_email_once_each_with_the_tracker_link(
