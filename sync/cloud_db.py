@@ -115,6 +115,9 @@ CREATE TABLE IF NOT EXISTS customer_taps (
 CREATE INDEX IF NOT EXISTS reports_work_order ON reports(station_id, work_order_id, version);
 CREATE INDEX IF NOT EXISTS follow_ups_work_order ON follow_ups(station_id, work_order_id);
 CREATE INDEX IF NOT EXISTS service_due_work_order ON service_due(station_id, work_order_id);
+CREATE TABLE IF NOT EXISTS customer_rate_limits (
+    bucket TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL, at DOUBLE PRECISION NOT NULL,
+    allowed BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS customer_signatures (
     approval_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, strokes TEXT NOT NULL,
     width BIGINT NOT NULL, height BIGINT NOT NULL);

@@ -13,10 +13,8 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-import threading
-import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -26,13 +24,14 @@ from starlette.routing import Route
 
 from sync.blobstore import BlobError, BlobStore
 from sync.cloud import CloudService, Refused
+from sync.cloud_db import CloudDatabase
 from sync.customer import CustomerSide, Outcome, Stale
+from sync.customer_limits import Bucket, SharedLimiter
 from sync.customer_page import pick_language, render, render_error
 from sync.customer_rules import (
     MAX_BODY_BYTES,
     PAGE,
     BadRequest,
-    RateLimiter,
     parse_answer,
     parse_tap,
 )
@@ -45,24 +44,24 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 @dataclass
 class Limits:
-    """Requests a minute (and the burst allowed at once) per link and per address."""
+    """Requests a minute (and the burst allowed at once) per link and per address.
+
+    The counts live in the service's database (`sync.customer_limits`), so every
+    worker and process serving the page shares them.
+    """
 
     link_per_minute: float = 120
     link_burst: int = 60
     address_per_minute: float = 600
     address_burst: int = 200
     poll_ms: int = 5000
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _links: RateLimiter | None = field(default=None, repr=False)
-    _addresses: RateLimiter | None = field(default=None, repr=False)
 
-    def allow(self, link: str, address: str) -> bool:
-        with self._lock:
-            if self._links is None or self._addresses is None:
-                self._links = RateLimiter(self.link_per_minute, self.link_burst)
-                self._addresses = RateLimiter(self.address_per_minute, self.address_burst)
-            now = time.monotonic()
-            return self._addresses.allow(address, now) and self._links.allow(link, now)
+    def limiter(self, db: CloudDatabase) -> SharedLimiter:
+        return SharedLimiter(
+            db,
+            address=Bucket("address", self.address_per_minute, self.address_burst),
+            link=Bucket("link", self.link_per_minute, self.link_burst),
+        )
 
 
 _SECURITY_HEADERS = {
@@ -104,6 +103,10 @@ def customer_routes(
     """The page's routes, for the cloud's (and the hub's) Starlette app."""
     side = CustomerSide(service)
     limits = limits or Limits()
+    limiter = limits.limiter(service.db)
+
+    def allowed(link: str, address: str) -> bool:
+        return limiter.allow(link, address, service.clock().timestamp())
 
     def guarded(handler: Endpoint, as_html: bool = False) -> Endpoint:
         async def endpoint(request: Request) -> Response:
@@ -113,7 +116,7 @@ def customer_routes(
                 request.query_params.get("lang"), request.headers.get("accept-language")
             )
             try:
-                if not limits.allow(link, address):
+                if not await run_in_threadpool(allowed, link, address):
                     raise BadRequest("too many requests: wait a minute and try again", 429)
                 return await handler(request)
             except (Refused, BadRequest) as err:

@@ -11,7 +11,7 @@ import logging
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -253,36 +253,3 @@ def next_update_by(status: str, events: Sequence[Mapping[str, Any]]) -> datetime
 
 def approved_total_cents(findings: Sequence[Mapping[str, Any]]) -> int:
     return sum(int(f["total_cents"]) for f in findings if f.get("state") == "approved")
-
-
-@dataclass
-class RateLimiter:
-    """Token buckets per key: `burst` requests at once, refilled at `per_minute`.
-
-    Pure apart from the state it keeps; the time is passed in, so tests give literals.
-    """
-
-    per_minute: float
-    burst: int
-    _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
-
-    def allow(self, key: str, now: float) -> bool:
-        tokens, since = self._buckets.get(key, (float(self.burst), now))
-        tokens = min(float(self.burst), tokens + (now - since) * self.per_minute / 60.0)
-        if tokens < 1.0:
-            self._buckets[key] = (tokens, now)
-            return False
-        self._buckets[key] = (tokens - 1.0, now)
-        if len(self._buckets) > 50_000:
-            self._forget_full(now)
-        return True
-
-    def _forget_full(self, now: float) -> None:
-        """Drop buckets that have refilled: memory stays bounded under many addresses."""
-        full = [
-            k
-            for k, (tokens, since) in self._buckets.items()
-            if tokens + (now - since) * self.per_minute / 60.0 >= self.burst
-        ]
-        for key in full:
-            del self._buckets[key]

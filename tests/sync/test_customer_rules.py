@@ -11,7 +11,6 @@ from station.lifecycle import Status
 from sync.customer_page import pick_language, render
 from sync.customer_rules import (
     BadRequest,
-    RateLimiter,
     link_ends,
     next_update_by,
     parse_answer,
@@ -110,13 +109,6 @@ def test_the_tracker_and_the_next_update_promise() -> None:
     assert next_update_by("checked_in", EVENTS[:2]) == datetime(2026, 3, 1, 8, 40, tzinfo=UTC)
     assert next_update_by(Status.AWAITING_APPROVAL.value, EVENTS) is None
     assert next_update_by("ready", EVENTS) is None
-
-
-def test_rate_limiter_refills_over_time() -> None:
-    limiter = RateLimiter(per_minute=60, burst=2)
-    assert [limiter.allow("a", 0.0) for _ in range(3)] == [True, True, False]
-    assert limiter.allow("b", 0.0)
-    assert limiter.allow("a", 1.0) and not limiter.allow("a", 1.0)
 
 
 def test_language_from_the_link_then_the_phone() -> None:
