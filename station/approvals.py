@@ -48,10 +48,12 @@ Strokes = Sequence[Sequence[tuple[float, float]]]
 def check_signature(strokes: Strokes, width: int, height: int) -> None:
     """Refuse a pad that holds no plausible drawing (a tap, a dot, a two-point scribble)."""
     if width <= 0 or height <= 0:
-        raise InvalidInput("the signature pad has no size")
+        raise InvalidInput("the signature pad has no size", key="signature.no_pad")
     points = [point for stroke in strokes for point in stroke]
     if not any(len(stroke) >= 2 for stroke in strokes):
-        raise InvalidInput("the signature is empty: ask the customer to sign")
+        raise InvalidInput(
+            "the signature is empty: ask the customer to sign", key="signature.empty"
+        )
     ink = sum(
         math.dist(stroke[i], stroke[i + 1]) for stroke in strokes for i in range(len(stroke) - 1)
     )
@@ -62,7 +64,10 @@ def check_signature(strokes: Strokes, width: int, height: int) -> None:
         or ink < MIN_INK_SHARE * width
         or extent < MIN_EXTENT_SHARE * width
     ):
-        raise InvalidInput("the signature is too small: ask the customer to sign across the pad")
+        raise InvalidInput(
+            "the signature is too small: ask the customer to sign across the pad",
+            key="signature.too_small",
+        )
 
 
 def signature_row(strokes: Strokes, width: int, height: int, at: str) -> dict[str, Any]:

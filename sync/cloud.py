@@ -59,9 +59,14 @@ class Refused(SyncError):
     """A request the cloud does not accept; `status` is the HTTP status to answer with."""
 
     def __init__(
-        self, message: str, status: int = 400, detail: Mapping[str, Any] | None = None
+        self,
+        message: str,
+        status: int = 400,
+        detail: Mapping[str, Any] | None = None,
+        key: str | None = None,
+        **params: object,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, key=key, **params)
         self.status = status
         self.detail = dict(detail or {})
 
@@ -838,12 +843,19 @@ class CloudService:
         if wo is None:
             if tx.one("SELECT 1 AS x FROM revoked_links WHERE public_id = ?", (public_id,)):
                 raise Refused(
-                    "this link was withdrawn by the workshop: ask them for a new one", 410
+                    "this link was withdrawn by the workshop: ask them for a new one",
+                    410,
+                    key="link_revoked",
                 )
-            raise Refused("no such work order", 404)
+            raise Refused("no such work order", 404, key="link_unknown")
         ends = link_ends(wo["status"], wo["status_since"], self.link_days)
         if ends is not None and self.clock() >= ends:
-            raise Refused(f"this link expired on {ends:%Y-%m-%d}", 410)
+            raise Refused(
+                f"this link expired on {ends:%Y-%m-%d}",
+                410,
+                key="link_expired",
+                date=f"{ends:%Y-%m-%d}",
+            )
         return wo
 
     def customer_view(self, public_id: str) -> dict[str, Any]:
@@ -903,7 +915,7 @@ class CloudService:
                 (wo["station_id"], wo["local_id"]),
             )
         if row is None:
-            raise Refused("no report has been issued yet", 404)
+            raise Refused("no report has been issued yet", 404, key="report_not_yet")
         row["available"] = row.pop("size") is not None
         return row
 
@@ -951,16 +963,16 @@ class CloudService:
         """The approval row and its change for the station; `extra` travels with the change."""
         at = _stamp(self.clock())
         if Status(wo["status"]) in lifecycle.FINAL:
-            raise Refused(f"the work order is {wo['status']}", 409)
+            raise Refused(f"the work order is {wo['status']}", 409, key="visit_closed")
         finding = tx.one(
             "SELECT local_id, total_cents FROM findings WHERE station_id = ? AND local_id = ? "
             "AND work_order_id = ?",
             (wo["station_id"], finding_id, wo["local_id"]),
         )
         if finding is None:
-            raise Refused("no such finding", 404)
+            raise Refused("no such finding", 404, key="item_unknown")
         if self._finding_state(tx, wo["station_id"], finding_id) is ApprovalState.APPROVED:
-            raise Refused("this finding is already approved", 409)
+            raise Refused("this finding is already approved", 409, key="item_decided")
         approval_id = uuid.uuid4().hex
         tx.run(
             "INSERT INTO approvals (id, station_id, local_id, finding_id, decision, customer_name, "
@@ -1008,7 +1020,9 @@ class CloudService:
         workshop = str(wo["workshop"])
         finding = hub.record(tx, workshop, "findings", str(finding_id))
         if finding is None:
-            raise Refused("the finding has not reached the workshop hub yet", 409)
+            raise Refused(
+                "the finding has not reached the workshop hub yet", 409, key="not_at_workshop_yet"
+            )
         reference, rows = customer_facts.hub_signature(tx, workshop, signature, at)
         lines = tx.all(
             "SELECT row FROM records WHERE workshop = ? AND tbl = 'estimate_lines'", (workshop,)

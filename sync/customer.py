@@ -31,8 +31,8 @@ log = logging.getLogger(__name__)
 class Stale(Refused):
     """The item was decided elsewhere since the page was shown; `current` is its state now."""
 
-    def __init__(self, message: str, current: dict[str, Any]) -> None:
-        super().__init__(message, 409)
+    def __init__(self, message: str, current: dict[str, Any], key: str = "item_decided") -> None:
+        super().__init__(message, 409, key=key)
         self.current = current
 
 
@@ -233,7 +233,7 @@ class CustomerSide:
                 (wo["station_id"], follow_up_id, wo["local_id"]),
             )
         if row is None:
-            raise Refused("no such question for this visit", 404)
+            raise Refused("no such question for this visit", 404, key="question_unknown")
         return str(row["kind"])
 
     def answer_follow_up(self, public_id: str, follow_up_id: int, answer: Answer) -> Outcome:
@@ -250,16 +250,16 @@ class CustomerSide:
                 (wo["station_id"], follow_up_id, wo["local_id"]),
             )
             if follow_up is None:
-                raise Refused("no such question for this visit", 404)
+                raise Refused("no such question for this visit", 404, key="question_unknown")
             if not _open_for_answer(follow_up, at):
-                raise Refused("this question opens later", 409)
+                raise Refused("this question opens later", 409, key="question_later")
             done = tx.one(
                 "SELECT rating, trouble, comment, answered_at FROM follow_up_answers "
                 "WHERE station_id = ? AND follow_up_id = ?",
                 (wo["station_id"], follow_up_id),
             )
             if done is not None:
-                raise Stale("this question is already answered", done)
+                raise Stale("this question is already answered", done, key="question_answered")
             stamp = at.isoformat(timespec="milliseconds").replace("+00:00", "Z")
             tx.run(
                 "INSERT INTO follow_up_answers (station_id, follow_up_id, rating, trouble, comment, "
@@ -305,7 +305,9 @@ class CustomerSide:
         every terminal's follow-up list shows the answer (unless the desk closed it first)."""
         row = hub.record(tx, workshop, "follow_ups", str(follow_up_id))
         if row is None:
-            raise Refused("this question has not reached the workshop yet", 409)
+            raise Refused(
+                "this question has not reached the workshop yet", 409, key="not_at_workshop_yet"
+            )
         if row.get("done_at") is not None:
             return
         done = {**row, "done_at": at, "outcome": answer.outcome()}
@@ -344,7 +346,7 @@ class CustomerSide:
             (wo["station_id"], finding_id, wo["local_id"]),
         )
         if finding is None:
-            raise Refused("no such item on this visit", 404)
+            raise Refused("no such item on this visit", 404, key="item_unknown")
         decisions = self.service._decisions(tx, wo["station_id"], finding_id)
         latest = decisions[-1] if decisions else None
         return {

@@ -121,6 +121,124 @@ STAGE_NAMES: dict[str, dict[str, str]] = {
 
 ERROR_TITLE = {"zh": "无法打开此链接", "en": "This link cannot be opened"}
 
+# What the customer reads when the page refuses something, by the refusal's key; the
+# English message of the refusal itself is for the log and the API's callers.
+CUSTOMER_ERRORS: dict[str, dict[str, str]] = {
+    "link_unknown": {
+        "zh": "找不到这个链接。请检查链接是否完整，或向车间索取新的链接。",
+        "en": "We cannot find this link. Check that you have all of it, or ask the workshop for a new one.",
+    },
+    "link_revoked": {
+        "zh": "车间已更换此链接，请向车间索取新的链接。",
+        "en": "The workshop has replaced this link. Please ask them for the new one.",
+    },
+    "link_expired": {
+        "zh": "此链接已于 {date} 到期。如需报告或帮助，请联系车间。",
+        "en": "This link expired on {date}. If you need the report or any help, please contact the workshop.",
+    },
+    "link_closed": {
+        "zh": "此链接已不能使用，请向车间索取新的链接。",
+        "en": "This link no longer works. Please ask the workshop for a new one.",
+    },
+    "visit_closed": {
+        "zh": "这次服务已经结束，无法在这里再做决定。如有问题请联系车间。",
+        "en": "This visit is finished, so nothing more can be decided here. Please call the workshop with any question.",
+    },
+    "item_unknown": {
+        "zh": "这个项目已不在您的工单上，请刷新页面。",
+        "en": "This item is no longer on your visit. Please reload the page.",
+    },
+    "item_decided": {
+        "zh": "这个项目刚刚已有决定（可能是在前台），页面将显示它现在的状态。",
+        "en": "This item was decided in the meantime (perhaps at the desk). The page will show it as it is now.",
+    },
+    "not_at_workshop_yet": {
+        "zh": "车间还在同步这一项，请稍等片刻再试。",
+        "en": "The workshop is still receiving this item. Please try again in a moment.",
+    },
+    "signature.empty": {
+        "zh": "请用手指在签名框内签名。",
+        "en": "Please sign in the box with your finger.",
+    },
+    "signature.too_small": {
+        "zh": "签名太小，请在签名框内写得大一些、完整一些。",
+        "en": "Your signature is too small to keep. Please sign again, larger, across the box.",
+    },
+    "signature.no_pad": {
+        "zh": "签名框没有显示出来，请刷新页面后再签名。",
+        "en": "The signature box did not show properly. Please reload the page and sign again.",
+    },
+    "signature_too_big": {
+        "zh": "签名笔画太多，请清除后重新签一次。",
+        "en": "Your signature has too many strokes. Please clear it and sign once more.",
+    },
+    "signature_missing": {
+        "zh": "同意维修需要您的签名，请在签名框内签名。",
+        "en": "To approve work we need your signature: please sign in the box.",
+    },
+    "name_missing": {"zh": "请填写您的姓名。", "en": "Please type your name."},
+    "name_long": {
+        "zh": "姓名太长，最多 {max} 个字。",
+        "en": "Your name is too long: at most {max} characters, please.",
+    },
+    "comment_long": {
+        "zh": "留言太长，最多 {max} 个字。",
+        "en": "Your comment is too long: at most {max} characters, please.",
+    },
+    "rating_missing": {
+        "zh": "请选择 1 到 5 分。",
+        "en": "Please choose a score from 1 to 5.",
+    },
+    "trouble_missing": {
+        "zh": "请选择“有”或“没有”。",
+        "en": "Please choose yes or no.",
+    },
+    "question_unknown": {
+        "zh": "这个问题不属于您这次的服务，请刷新页面。",
+        "en": "This question is not part of your visit. Please reload the page.",
+    },
+    "question_later": {
+        "zh": "这个问题稍后才开放，届时我们会发消息提醒您。",
+        "en": "This question opens later; we will send you a message when it does.",
+    },
+    "question_answered": {
+        "zh": "您已经回答过这个问题了，谢谢！",
+        "en": "You have already answered this question. Thank you!",
+    },
+    "report_not_yet": {
+        "zh": "报告还没有出具，完工后会在这里提供下载。",
+        "en": "The report is not ready yet. It appears here when the work is done.",
+    },
+    "photo_unknown": {
+        "zh": "这张照片不属于您这次的服务。",
+        "en": "This photo is not part of your visit.",
+    },
+    "file_not_yet": {
+        "zh": "文件还在上传中，请过几分钟再试。",
+        "en": "The file is still on its way from the workshop. Please try again in a few minutes.",
+    },
+    "too_many": {
+        "zh": "操作太频繁，请等一分钟再试。",
+        "en": "Too many tries in a short time. Please wait a minute, then try again.",
+    },
+    "not_found": {
+        "zh": "在您的工单上找不到这一项，请刷新页面。",
+        "en": "We cannot find this on your visit. Please reload the page.",
+    },
+    "changed": {
+        "zh": "刚刚有了变化，页面将显示现在的状态。",
+        "en": "Something changed in the meantime. The page will show it as it is now.",
+    },
+    "page_problem": {
+        "zh": "页面提交出了问题，请刷新页面后再试。",
+        "en": "Something went wrong sending this. Please reload the page and try again.",
+    },
+    "workshop_problem": {
+        "zh": "车间系统暂时出了问题，请过几分钟再试。",
+        "en": "Something went wrong on the workshop's side. Please try again in a few minutes.",
+    },
+}
+
 _CSS = """
 *{box-sizing:border-box}body{margin:0;font:16px/1.45 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC",sans-serif;background:#f2f4f7;color:#1c2430}
 header{background:#14325c;color:#fff;padding:14px 16px}header h1{font-size:19px;margin:0}header p{margin:2px 0 0;opacity:.85;font-size:14px}
@@ -157,7 +275,7 @@ _JS = """
 function t(k){return JSON.parse(document.getElementById('texts').textContent)[k]}
 document.querySelectorAll('time').forEach(function(e){var d=new Date(e.getAttribute('datetime'));if(!isNaN(d))e.textContent=d.toLocaleString(B.lang=='zh'?'zh-CN':'en-GB',{month:'numeric',day:'numeric',hour:'2-digit',minute:'2-digit'})});
 function key(){var a=new Uint8Array(16);crypto.getRandomValues(a);return Array.from(a,function(x){return('0'+x.toString(16)).slice(-2)}).join('')}
-function post(url,body){return fetch(url,{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify(body)}).then(function(r){return r.json().then(function(j){return{status:r.status,body:j}})})}
+function post(url,body){return fetch(url+'?lang='+B.lang,{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify(body)}).then(function(r){return r.json().then(function(j){return{status:r.status,body:j}})})}
 var lb=document.getElementById('lightbox');document.querySelectorAll('a.zoom').forEach(function(a){a.addEventListener('click',function(ev){ev.preventDefault();lb.querySelector('img').src=a.href;lb.style.display='flex'})});
 if(lb)lb.addEventListener('click',function(){lb.style.display='none'});
 var chosen={},taps={};function total(){var s=+B.approved;document.querySelectorAll('.card[data-finding]').forEach(function(c){if(chosen[c.dataset.finding]=='approved')s+=+c.dataset.cents});var e=document.getElementById('total');if(e)e.textContent=(B.lang=='zh'?'¥':'¥')+(s/100).toFixed(2)}
@@ -178,11 +296,11 @@ var sig=signed?{strokes:strokes,width:cv.width,height:cv.height}:null;send.disab
 var all=ids.map(function(f){taps[f]=taps[f]||key();var c=document.querySelector('.card[data-finding="'+f+'"]');
 return post(base+'/decisions',{tap:taps[f],finding_id:+f,decision:chosen[f],customer_name:name,seen_state:c.dataset.state,signature:chosen[f]=='approved'?sig:null})});
 Promise.all(all).then(function(rs){var bad=rs.filter(function(r){return r.status>=300});send.disabled=false;
-if(bad.length){msg.className='msg err';msg.textContent=bad.map(function(r){return r.body.error}).join(' ');setTimeout(function(){location.reload()},2500);return}
+if(bad.length){msg.className='msg err';msg.textContent=bad.map(function(r){return r.body.message||t('offline')}).filter(function(x,i,a){return a.indexOf(x)==i}).join(' ');setTimeout(function(){location.reload()},2500);return}
 msg.className='msg ok';msg.textContent=t('recorded');try{sessionStorage.setItem('flash',t('recorded'))}catch(e){}dirty=false;setTimeout(function(){location.reload()},1200)}).catch(function(){send.disabled=false;msg.className='msg err';msg.textContent=t('offline')})});
 document.querySelectorAll('form.fu').forEach(function(f){f.addEventListener('submit',function(ev){ev.preventDefault();var m=f.querySelector('.msg');var d=new FormData(f);
 var body={tap:f.dataset.tap||(f.dataset.tap=key()),comment:d.get('comment')||''};if(f.dataset.kind=='day7'){body.trouble=d.get('trouble')=='yes'}else{body.rating=+d.get('rating')}
-post(base+'/follow-ups/'+f.dataset.id,body).then(function(r){m.className='msg '+(r.status<300?'ok':'err');m.textContent=r.status<300?t('thanks'):r.body.error;if(r.status<300){try{sessionStorage.setItem('flash',t('thanks'))}catch(e){}dirty=false;banner.style.display='none'};if(r.status<300)setTimeout(function(){location.reload()},1200)}).catch(function(){m.className='msg err';m.textContent=t('offline')})});
+post(base+'/follow-ups/'+f.dataset.id,body).then(function(r){m.className='msg '+(r.status<300?'ok':'err');m.textContent=r.status<300?t('thanks'):(r.body.message||t('offline'));if(r.status<300){try{sessionStorage.setItem('flash',t('thanks'))}catch(e){}dirty=false;banner.style.display='none'};if(r.status<300)setTimeout(function(){location.reload()},1200)}).catch(function(){m.className='msg err';m.textContent=t('offline')})});
 f.addEventListener('input',function(){dirty=true})});
 var flash=null;try{flash=sessionStorage.getItem('flash');sessionStorage.removeItem('flash')}catch(e){}
 if(flash){var f=document.getElementById('flash');f.textContent=flash;f.style.display='block'}
@@ -478,8 +596,27 @@ def render(page: Mapping[str, Any], lang: str, poll_ms: int = 5000, nonce: str =
     )
 
 
+def error_key(key: str | None, status: int) -> str:
+    """The customer's sentence for a refusal: its own key, else one for its HTTP status."""
+    if key in CUSTOMER_ERRORS:
+        return str(key)
+    by_status = {404: "not_found", 409: "changed", 410: "link_closed", 429: "too_many"}
+    return by_status.get(status, "workshop_problem" if status >= 500 else "page_problem")
+
+
+def customer_error(key: str | None, status: int, params: Mapping[str, object], lang: str) -> str:
+    """What the page tells the customer when it refuses something, in their language."""
+    text = CUSTOMER_ERRORS[error_key(key, status)]["en" if lang == "en" else "zh"]
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError):
+        log.warning("customer error %s lacks its parameters %s", key, params)
+        return CUSTOMER_ERRORS[error_key(None, status)]["en" if lang == "en" else "zh"]
+
+
 def render_error(status: int, message: str, lang: str) -> str:
-    """A refused link (revoked, expired, unknown) as a page a person can read."""
+    """A refused link (revoked, expired, unknown) as a page a person can read; `message`
+    is the customer's sentence (`customer_error`)."""
     return (
         f"<!doctype html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width,initial-scale=1'><meta name='robots' content='noindex'>"

@@ -27,7 +27,7 @@ from sync.cloud import CloudService, Refused
 from sync.cloud_db import CloudDatabase
 from sync.customer import CustomerSide, Outcome, Stale
 from sync.customer_limits import Bucket, SharedLimiter
-from sync.customer_page import pick_language, render, render_error
+from sync.customer_page import customer_error, pick_language, render, render_error
 from sync.customer_rules import (
     MAX_BODY_BYTES,
     PAGE,
@@ -71,8 +71,9 @@ _SECURITY_HEADERS = {
 }
 
 
-def _json_error(status: int, message: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"error": message, **extra}, status_code=status, headers=_SECURITY_HEADERS)
+def _json_error(status: int, error: str, **extra: Any) -> JSONResponse:
+    """`error` is the refusal in English for the API's callers; `extra` has what the page shows."""
+    return JSONResponse({"error": error, **extra}, status_code=status, headers=_SECURITY_HEADERS)
 
 
 async def _small_json(request: Request) -> dict[str, Any]:
@@ -117,20 +118,23 @@ def customer_routes(
             )
             try:
                 if not await run_in_threadpool(allowed, link, address):
-                    raise BadRequest("too many requests: wait a minute and try again", 429)
+                    raise BadRequest(
+                        "too many requests: wait a minute and try again", 429, "too_many"
+                    )
                 return await handler(request)
             except (Refused, BadRequest) as err:
                 status = err.status
                 if status >= 500:
                     log.error("customer page: %s", err)
+                said = customer_error(err.key, status, err.params, lang)
                 if as_html:
                     return HTMLResponse(
-                        render_error(status, str(err), lang),
+                        render_error(status, said, lang),
                         status_code=status,
                         headers={**_SECURITY_HEADERS, "Cache-Control": "no-store"},
                     )
                 extra = {"current": err.current} if isinstance(err, Stale) else {}
-                return _json_error(status, str(err), **extra)
+                return _json_error(status, str(err), key=err.key, message=said, **extra)
             except ClientDisconnect:
                 return Response(status_code=400)
 
@@ -168,11 +172,11 @@ def customer_routes(
         if not is_sha256(sha) or not await run_in_threadpool(
             side.photo_allowed, request.path_params["public_id"], sha
         ):
-            raise Refused("no such photo for this visit", 404)
+            raise Refused("no such photo for this visit", 404, key="photo_unknown")
         try:
             data = await run_in_threadpool(blobs.read, sha)
         except BlobError as err:
-            raise Refused(str(err), err.status) from err
+            raise Refused(str(err), err.status, key="file_not_yet") from err
         return Response(
             data,
             media_type="image/jpeg",
@@ -188,7 +192,7 @@ def customer_routes(
         try:
             data = await run_in_threadpool(blobs.read, meta["sha256"])
         except BlobError as err:
-            raise Refused(str(err), err.status) from err
+            raise Refused(str(err), err.status, key="file_not_yet") from err
         name = f"health-report-v{int(meta['version'])}.pdf"
         return Response(
             data,

@@ -49,11 +49,19 @@ _TAP = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 class BadRequest(ValueError):
-    """A request the customer's page refuses before touching anything; `status` is HTTP."""
+    """A request the customer's page refuses before touching anything; `status` is HTTP.
 
-    def __init__(self, message: str, status: int = 400) -> None:
+    `key` (and `params`) name what the page tells the customer (`sync.customer_page`);
+    the English message is for the log and the API's callers.
+    """
+
+    def __init__(
+        self, message: str, status: int = 400, key: str = "page_problem", **params: object
+    ) -> None:
         super().__init__(message)
         self.status = status
+        self.key = key
+        self.params = params
 
 
 def parse_time(text: str) -> datetime | None:
@@ -143,7 +151,7 @@ def parse_signature(raw: Any) -> Signature:
     if not isinstance(width, int) or not isinstance(height, int) or width <= 0 or height <= 0:
         raise BadRequest("the signature pad has a positive width and height")
     if not isinstance(strokes, list) or len(strokes) > MAX_STROKES:
-        raise BadRequest(f"a signature has at most {MAX_STROKES} strokes")
+        raise BadRequest(f"a signature has at most {MAX_STROKES} strokes", key="signature_too_big")
     kept: list[tuple[tuple[float, float], ...]] = []
     points = 0
     for stroke in strokes:
@@ -164,11 +172,13 @@ def parse_signature(raw: Any) -> Signature:
         points += len(line)
         kept.append(tuple(line))
     if points > MAX_SIGNATURE_POINTS:
-        raise BadRequest(f"a signature has at most {MAX_SIGNATURE_POINTS} points")
+        raise BadRequest(
+            f"a signature has at most {MAX_SIGNATURE_POINTS} points", key="signature_too_big"
+        )
     try:
         check_signature(kept, width, height)
     except InvalidInput as err:
-        raise BadRequest(f"{err}") from err
+        raise BadRequest(f"{err}", key=err.key or "signature.too_small") from err
     return Signature(tuple(kept), width, height)
 
 
@@ -184,16 +194,20 @@ def parse_tap(body: Mapping[str, Any]) -> Tap:
         raise BadRequest("decision is approved or declined") from err
     name = body.get("customer_name")
     if not isinstance(name, str) or not name.strip():
-        raise BadRequest("a decision records who decided: type your name")
+        raise BadRequest("a decision records who decided: type your name", key="name_missing")
     if len(name) > limits.NAME.max_chars:
-        raise BadRequest(f"a name has at most {limits.NAME.max_chars} characters")
+        raise BadRequest(
+            f"a name has at most {limits.NAME.max_chars} characters",
+            key="name_long",
+            max=limits.NAME.max_chars,
+        )
     seen = body.get("seen_state")
     if seen not in ("pending", "approved", "declined"):
         raise BadRequest("seen_state is the state the page showed: pending, approved or declined")
     raw_signature = body.get("signature")
     signature = None if raw_signature is None else parse_signature(raw_signature)
     if decision is Decision.APPROVED and signature is None:
-        raise BadRequest("an approval needs your signature")
+        raise BadRequest("an approval needs your signature", key="signature_missing")
     return Tap(key, finding_id, decision, name.strip(), str(seen), signature)
 
 
@@ -202,15 +216,22 @@ def parse_answer(body: Mapping[str, Any], kind: str) -> Answer:
     key = _tap_key(body)
     comment = body.get("comment", "")
     if not isinstance(comment, str) or len(comment) > limits.NOTE.max_chars:
-        raise BadRequest(f"the comment is text of at most {limits.NOTE.max_chars} characters")
+        raise BadRequest(
+            f"the comment is text of at most {limits.NOTE.max_chars} characters",
+            key="comment_long",
+            max=limits.NOTE.max_chars,
+        )
     if kind == "day7":
         trouble = body.get("trouble")
         if not isinstance(trouble, bool):
-            raise BadRequest("trouble is true or false: any noise or warning light since?")
+            raise BadRequest(
+                "trouble is true or false: any noise or warning light since?",
+                key="trouble_missing",
+            )
         return Answer(key, None, trouble, comment.strip())
     rating = body.get("rating")
     if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
-        raise BadRequest("the rating is a whole number from 1 to 5")
+        raise BadRequest("the rating is a whole number from 1 to 5", key="rating_missing")
     return Answer(key, rating, None, comment.strip())
 
 

@@ -12,6 +12,7 @@ import pytest
 from station import messages
 from station.findings import Channel, Decision
 from station.lifecycle import Status
+from sync.customer_page import CUSTOMER_ERRORS, customer_error
 from sync.server import CloudHandle
 from tests.sync.customer_helpers import (
     DESK_STROKES,
@@ -233,12 +234,14 @@ def test_a_revoked_link_is_refused_and_a_new_one_works(
     client.run_once()
     new = client.cloud_work_order(ids["work_order"])["public_id"]
     assert new != old
-    page = web.get(f"/t/{old}")
-    assert page.status_code == 410 and "withdrawn" in page.text
+    page = web.get(f"/t/{old}?lang=en")
+    assert page.status_code == 410 and "The workshop has replaced this link" in page.text
+    assert "车间已更换此链接" in web.get(f"/t/{old}?lang=zh").text
     for url in (f"/t/{old}/state", f"/t/{old}/report.pdf", f"/v1/track/{old}"):
         assert web.get(url).status_code == 410
     refused = web.post(f"/t/{old}/decisions", json=tap(ids["pads"], "declined", "pending"))
-    assert refused.status_code == 410
+    assert refused.status_code == 410 and refused.json()["key"] == "link_revoked"
+    assert "withdrawn" in refused.json()["error"] and "车间已更换" in refused.json()["message"]
     assert (
         cloud_count(sqlite_cloud, "SELECT COUNT(*) AS n FROM approvals WHERE source = 'customer'")
         == 0
@@ -299,8 +302,10 @@ def test_after_delivery_the_follow_ups_and_the_link_expiry(
     }
 
     sqlite_cloud.service.clock = lambda: real_clock() + timedelta(days=91)
-    expired = web.get(f"/t/{public}")
-    assert expired.status_code == 410 and "expired" in expired.text
+    expired = web.get(f"/t/{public}?lang=en")
+    ends = f"{real_clock() + timedelta(days=90):%Y-%m-%d}"
+    assert expired.status_code == 410 and f"This link expired on {ends}" in expired.text
+    assert f"此链接已于 {ends} 到期" in web.get(f"/t/{public}?lang=zh").text
     assert web.get(f"/t/{public}/report.pdf").status_code == 410
     late = web.post(f"/t/{public}/follow-ups/{follow['day1']}", json={"tap": "f" * 32, "rating": 1})
     assert late.status_code == 410
@@ -337,3 +342,57 @@ def test_the_json_track_api_keeps_working(station: Station, sqlite_cloud: CloudH
     track = page_client(sqlite_cloud).get(f"/v1/track/{public}").json()
     assert track["status"] == Status.AWAITING_APPROVAL.value
     assert json.dumps(track)
+
+
+def test_every_refusal_is_said_to_the_customer_in_their_language(
+    station: Station, sqlite_cloud: CloudHandle
+) -> None:
+    """The page's refusals read as words for the customer, never for the staff, in both languages."""
+    ids = visit(station, "A1")
+    client = synced(station, sqlite_cloud)
+    client.run_once()
+    public = client.cloud_work_order(ids["work_order"])["public_id"]
+    web = page_client(sqlite_cloud)
+    url = f"/t/{public}/decisions"
+    tiny = dict(SIGNATURE, strokes=[[[10, 20], [12, 21]]])
+    cases = {
+        "signature.empty": tap(
+            ids["pads"], "approved", "pending", signature=dict(SIGNATURE, strokes=[])
+        ),
+        "signature.too_small": tap(ids["pads"], "approved", "pending", signature=tiny),
+        "signature_missing": tap(ids["pads"], "approved", "pending", signature=None),
+        "name_missing": tap(ids["pads"], "declined", "pending", customer_name=" "),
+        "name_long": tap(ids["pads"], "declined", "pending", customer_name="x" * 101),
+        "item_unknown": tap(99_999, "declined", "pending"),
+        "page_problem": tap(ids["pads"], "declined", "pending", tap="abc"),
+    }
+    for key, body in cases.items():
+        said = {}
+        for lang in ("en", "zh"):
+            answer = web.post(f"{url}?lang={lang}", json=body)
+            assert answer.status_code in (400, 404) and answer.json()["key"] == key, answer.text
+            said[lang] = answer.json()["message"]
+        assert said["en"] == CUSTOMER_ERRORS[key]["en"].format(max=100)
+        assert said["zh"] == CUSTOMER_ERRORS[key]["zh"].format(max=100)
+    # The staff's wording of the signature rule stays in the API's `error`, not the message.
+    small = web.post(f"{url}?lang=en", json=cases["signature.too_small"]).json()
+    assert "ask the customer" in small["error"]
+    assert "ask the customer" not in small["message"] and "sign again" in small["message"]
+    unknown = web.get(f"/t/{'q' * 22}", headers={"accept-language": "en-GB"})
+    assert unknown.status_code == 404 and "We cannot find this link" in unknown.text
+    assert "找不到这个链接" in web.get(f"/t/{'q' * 22}").text
+
+
+def test_each_sentence_is_in_both_languages_and_any_status_has_one() -> None:
+    for key, text in CUSTOMER_ERRORS.items():
+        assert set(text) == {"zh", "en"} and all(text.values()), key
+        assert "customer" not in text["en"] and "ask the customer" not in text["en"], key
+    assert (
+        customer_error("signature.too_small", 400, {}, "zh")
+        == CUSTOMER_ERRORS["signature.too_small"]["zh"]
+    )
+    assert customer_error(None, 503, {}, "en") == CUSTOMER_ERRORS["workshop_problem"]["en"]
+    assert customer_error("no.such.key", 409, {}, "en") == CUSTOMER_ERRORS["changed"]["en"]
+    assert customer_error(None, 415, {}, "zh") == CUSTOMER_ERRORS["page_problem"]["zh"]
+    # A sentence that lacks its parameter falls back to the one for its status.
+    assert customer_error("link_expired", 410, {}, "en") == CUSTOMER_ERRORS["link_closed"]["en"]
