@@ -75,7 +75,12 @@ class Customers:
     store: Store
 
     def add_customer(
-        self, actor: Actor, name: str, phone: str | None = None, language: str = "zh"
+        self,
+        actor: Actor,
+        name: str,
+        phone: str | None = None,
+        language: str = "zh",
+        email: str | None = None,
     ) -> Created:
         require(actor.role, "customer.manage")
         if not name.strip():
@@ -83,8 +88,11 @@ class Customers:
         limits.check(limits.NAME, name.strip())
         limits.check_optional(limits.PHONE, phone)
         check_language(language)
+        address = check_email(email)
         with self.store.transaction(actor.name) as tx:
             row = {"name": name.strip(), "phone": phone, "language": language, "created_at": tx.at}
+            if address is not None:
+                row["email"] = address
             customer_id = tx.insert("customers", row)
             tx.record("customer.added", "customer", customer_id, row)
         return Created(customer_id)

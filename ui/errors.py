@@ -95,6 +95,16 @@ KEYED: dict[str, tuple[object, tuple[str, ...]]] = {
         QT_TRANSLATE_NOOP("Errors", "An estimate line needs a description"),
         (),
     ),
+    "email_invalid": (
+        QT_TRANSLATE_NOOP("Errors", "%1 is not an e-mail address (like name@example.com)"),
+        ("address",),
+    ),
+    "phone_invalid": (
+        QT_TRANSLATE_NOOP(
+            "Errors", "%1 is not a phone number (digits, with + for another country)"
+        ),
+        ("number",),
+    ),
     "signature.empty": (
         QT_TRANSLATE_NOOP("Errors", "The signature is empty: ask the customer to sign"),
         (),

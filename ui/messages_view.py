@@ -4,7 +4,8 @@ The link is the cloud's (or the hub's) page for the selected work order; the
 customer at the desk scans the QR code, or gets the link by message. Looking it
 up and queueing the messages the records call for run in a worker: the screen
 never waits on the network. The advisor can withdraw a link (the next sync
-gives a new one) and send a failed message again.
+gives a new one), set the customer's e-mail and mobile number where the
+messages go, and send a failed message again.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from station import inbox, messages
+from station import inbox, limits, messages
 from ui.context import AppContext
+from ui.setup import line_edit
 from ui.tables import fill, make_table, selected_key
 from ui.texts import date_time
 from ui.widgets.base import View, heading, push_button
@@ -105,6 +107,17 @@ class CustomerPanel(View):
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.revoke = push_button("customer_link_revoke")
         self.revoke.clicked.connect(self.withdraw)
+        self.email = line_edit("customer_email")
+        self.email.setMaxLength(limits.EMAIL.max_chars)
+        self.mobile = line_edit("customer_mobile", digits=True)
+        self.mobile.setMaxLength(limits.PHONE.max_chars)
+        self.save_contact = push_button("customer_contact_save")
+        self.save_contact.clicked.connect(self.keep_contact)
+        self.contact_for: int | None = None  # the customer whose contact the fields show
+        self.contact = QFormLayout()
+        self.email_label, self.mobile_label = QLabel(), QLabel()
+        self.contact.addRow(self.email_label, self.email)
+        self.contact.addRow(self.mobile_label, self.mobile)
         self.messages_title = heading()
         self.table = make_table("messages_table")
         self.table.setMinimumHeight(140)
@@ -116,6 +129,8 @@ class CustomerPanel(View):
         side.addWidget(self.title)
         side.addWidget(self.link)
         side.addWidget(self.revoke)
+        side.addLayout(self.contact)
+        side.addWidget(self.save_contact)
         side.addStretch(1)
         top = QHBoxLayout()
         top.addLayout(side, 1)
@@ -133,14 +148,56 @@ class CustomerPanel(View):
         self.revoke.setText(self.tr("Withdraw this link"))
         self.messages_title.setText(self.tr("Messages to customers"))
         self.retry.setText(self.tr("Send again"))
+        self.email_label.setText(self.tr("E-mail"))
+        self.mobile_label.setText(self.tr("Mobile"))
+        self.save_contact.setText(self.tr("Save the customer's contact"))
 
     def refresh(self) -> None:
         super().refresh()
         self._fill_messages()
-        self.revoke.setEnabled(
-            self.model.work_order_id is not None and self.model.may("customer.manage")
-        )
+        may = self.model.work_order_id is not None and self.model.may("customer.manage")
+        self.revoke.setEnabled(may)
+        self._show_contact()
         self._look_up_link()
+
+    def _customer(self) -> dict[str, Any] | None:
+        wo_id = self.model.work_order_id
+        if wo_id is None:
+            return None
+        wo = self.model.workshop.store.query_one(
+            "SELECT customer_id FROM work_orders WHERE id = ?", (wo_id,)
+        )
+        return self.model.workshop.customer(wo["customer_id"] if wo else None)
+
+    def _show_contact(self) -> None:
+        """The selected work order's customer: the fields are filled when the customer changes,
+        never under the advisor's typing."""
+        customer = self._customer()
+        editable = customer is not None and self.model.may("customer.manage")
+        for widget in (self.email, self.mobile, self.save_contact):
+            widget.setEnabled(editable)
+        shown = None if customer is None else int(customer["id"])
+        if shown == self.contact_for:
+            return
+        self.contact_for = shown
+        self.email.setText((customer or {}).get("email") or "")
+        self.mobile.setText((customer or {}).get("phone") or "")
+
+    def keep_contact(self) -> None:
+        """Where the customer's messages go; ones that had no address are sent on the next pass."""
+        if self.contact_for is None:
+            return
+        changed = self.model.act(
+            self.model.workshop.set_contact,
+            self.model.require_actor(),
+            self.contact_for,
+            self.email.text(),
+            self.mobile.text(),
+        )
+        if changed is not None:
+            self.contact_for = None  # shown again as kept (trimmed)
+            self._show_contact()
+            self.model.notify(self.tr("Contact saved: the customer's messages go there"))
 
     def _fill_messages(self) -> None:
         store = self.model.workshop.store

@@ -7,7 +7,7 @@ import logging
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from station import catalogue
+from station import catalogue, limits
 from station.vehicles import Powertrain
 from ui.context import AppContext
 from ui.equipment import Progress
@@ -27,6 +27,8 @@ class WalkInView(View):
         self.customer_title, self.car_title = heading(), heading()
         self.name = line_edit("walk_in_name")
         self.phone = line_edit("walk_in_phone", digits=True)
+        self.email = line_edit("walk_in_email")
+        self.email.setMaxLength(limits.EMAIL.max_chars)
         self.language = QComboBox()
         self.language.setObjectName("walk_in_language")
         self.language.setProperty("data", "true")
@@ -50,16 +52,17 @@ class WalkInView(View):
         self.job.setProperty("data", "true")
         self.register = push_button("walk_in_register", accent=True)
         self.register.clicked.connect(self.register_visit)
-        self.pending: tuple[tuple[str, str], int] | None = None
+        self.pending: tuple[tuple[str, str, str], int] | None = None
         self.customer_form = QFormLayout()
         self.car_form = QFormLayout()
-        self.labels = [QLabel() for _ in range(10)]
+        self.labels = [QLabel() for _ in range(11)]
         vin_row = QHBoxLayout()
         vin_row.addWidget(self.vin, 1)
         vin_row.addWidget(self.read_vin)
         rows: list[tuple[QFormLayout, QWidget | QHBoxLayout]] = [
             (self.customer_form, self.name),
             (self.customer_form, self.phone),
+            (self.customer_form, self.email),
             (self.customer_form, self.language),
             (self.customer_form, self.complaint),
             (self.customer_form, self.job),
@@ -97,6 +100,7 @@ class WalkInView(View):
         texts = [
             self.tr("Name"),
             self.tr("Phone"),
+            self.tr("E-mail"),
             self.tr("Reads"),
             self.tr("Complaint"),
             self.tr("Job"),
@@ -173,7 +177,7 @@ class WalkInView(View):
         known = (workshop.find_vehicles(vin=vin) if len(vin) == 17 else []) or (
             workshop.find_vehicles(plate=plate) if plate else []
         )
-        person = (self.name.text().strip(), self.phone.text().strip())
+        person = (self.name.text().strip(), self.phone.text().strip(), self.email.text().strip())
         if self.pending is not None and self.pending[0] == person:
             customer_id = self.pending[1]  # registered on the last try, before the car failed
         else:
@@ -183,6 +187,7 @@ class WalkInView(View):
                 person[0],
                 person[1] or None,
                 str(self.language.currentData()),
+                person[2] or None,
                 announce=False,
             )
             if customer is None:
@@ -226,7 +231,15 @@ class WalkInView(View):
         if created is None:
             return
         self.pending = None
-        for field in (self.name, self.phone, self.vin, self.plate, self.make, self.car_model):
+        for field in (
+            self.name,
+            self.phone,
+            self.email,
+            self.vin,
+            self.plate,
+            self.make,
+            self.car_model,
+        ):
             field.clear()
         self.complaint.clear()
         self.model.select(created.id)

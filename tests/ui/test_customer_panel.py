@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from station import messages
+from ui.errors import keyed_text
 from ui.messages_view import CustomerPanel
 from ui.screens import SIZE, prepare_visit, settle, wait_devices
 
@@ -62,6 +63,28 @@ def test_the_desk_shows_the_link_its_qr_code_and_the_messages(tmp_path: Path) ->
         assert mine == {("tracker_link", "queued"), ("awaiting_decision", "queued")}
         assert panel.table.rowCount() == len(outbox)
         assert np.asarray(cv2.imread(str(shot))).size > 0
+        # The advisor gives the customer's e-mail: a typo is refused and changes nothing,
+        # the address is kept (audited) and the fields show it.
+        notices: list[tuple[str, bool]] = []
+        app.model.events.notice.connect(lambda text, error: notices.append((text, error)))
+        customer = app.model.workshop.customer(
+            app.model.workshop.work_order(visit.wo_id)["customer_id"]
+        )
+        assert customer is not None and panel.contact_for == customer["id"]
+        panel.email.setText("wang@example")
+        panel.save_contact.click()
+        said = keyed_text("email_invalid", {"address": "wang@example"})
+        assert said is not None and notices[-1] == (said, True)
+        assert app.model.workshop.customer(customer["id"])["email"] is None
+        panel.email.setText("  wang.fang@example.com ")
+        panel.save_contact.click()
+        assert notices[-1][1] is False
+        kept = app.model.workshop.customer(customer["id"])
+        assert kept["email"] == "wang.fang@example.com"
+        assert panel.email.text() == "wang.fang@example.com"
+        assert app.model.workshop.store.query(
+            "SELECT 1 FROM audit_events WHERE kind = 'customer.contact_set'"
+        )
         screenshots = os.environ.get("CUSTOMER_SCREENSHOTS")
         if screenshots:
             app.window.grab().save(str(Path(screenshots) / f"desk-link-{app.model.language}.png"))

@@ -534,6 +534,26 @@
         <source>Choose a message first</source>
         <translation>请先选择一条消息</translation>
     </message>
+    <message>
+        <location filename="../messages_view.py" line="147"/>
+        <source>E-mail</source>
+        <translation>电子邮箱</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="148"/>
+        <source>Mobile</source>
+        <translation>手机号码</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="149"/>
+        <source>Save the customer&apos;s contact</source>
+        <translation>保存客户联系方式</translation>
+    </message>
+    <message>
+        <location filename="../messages_view.py" line="198"/>
+        <source>Contact saved: the customer&apos;s messages go there</source>
+        <translation>联系方式已保存：客户的消息将发送到这里</translation>
+    </message>
 </context>
 <context>
     <name>DeliveryView</name>
@@ -1098,6 +1118,16 @@
         <location filename="../errors.py" line="128"/>
         <source>Clearing would erase codes whose fault was declined or not repaired: %1. Tick the box and tap Clear codes again to clear them anyway</source>
         <translation>清除将抹去客户已拒绝或尚未修复的故障码：%1。如仍要清除，请再次勾选并点击“清除故障码”</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="120"/>
+        <source>%1 is not an e-mail address (like name@example.com)</source>
+        <translation>%1 不是有效的电子邮箱地址（例如 name@example.com）</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="124"/>
+        <source>%1 is not a phone number (digits, with + for another country)</source>
+        <translation>%1 不是有效的电话号码（数字，其他国家请加 +）</translation>
     </message>
 </context>
 <context>
@@ -2740,6 +2770,11 @@
         <location filename="../walk_in.py" line="157"/>
         <source>The car did not give its VIN</source>
         <translation>车辆未返回 VIN</translation>
+    </message>
+    <message>
+        <location filename="../walk_in.py" line="102"/>
+        <source>E-mail</source>
+        <translation>电子邮箱</translation>
     </message>
 </context>
 <context>
