@@ -296,7 +296,7 @@ var sig=signed?{strokes:strokes,width:cv.width,height:cv.height}:null;send.disab
 var all=ids.map(function(f){taps[f]=taps[f]||key();var c=document.querySelector('.card[data-finding="'+f+'"]');
 return post(base+'/decisions',{tap:taps[f],finding_id:+f,decision:chosen[f],customer_name:name,seen_state:c.dataset.state,signature:chosen[f]=='approved'?sig:null})});
 Promise.all(all).then(function(rs){var bad=rs.filter(function(r){return r.status>=300});send.disabled=false;
-if(bad.length){msg.className='msg err';msg.textContent=bad.map(function(r){return r.body.message||t('offline')}).filter(function(x,i,a){return a.indexOf(x)==i}).join(' ');setTimeout(function(){location.reload()},2500);return}
+if(bad.length){msg.className='msg err';msg.textContent=bad.map(function(r){return r.body.message||t('offline')}).filter(function(x,i,a){return a.indexOf(x)==i}).join(' ');if(bad.some(function(r){return r.status==404||r.status==409||r.status==410}))setTimeout(function(){location.reload()},2500);return}
 msg.className='msg ok';msg.textContent=t('recorded');try{sessionStorage.setItem('flash',t('recorded'))}catch(e){}dirty=false;setTimeout(function(){location.reload()},1200)}).catch(function(){send.disabled=false;msg.className='msg err';msg.textContent=t('offline')})});
 document.querySelectorAll('form.fu').forEach(function(f){f.addEventListener('submit',function(ev){ev.preventDefault();var m=f.querySelector('.msg');var d=new FormData(f);
 var body={tap:f.dataset.tap||(f.dataset.tap=key()),comment:d.get('comment')||''};if(f.dataset.kind=='day7'){body.trouble=d.get('trouble')=='yes'}else{body.rating=+d.get('rating')}
