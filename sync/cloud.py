@@ -865,7 +865,8 @@ class CloudService:
             key = (wo["station_id"], wo["local_id"])
             findings = tx.all(
                 "SELECT local_id AS id, title, severity, recommended_job, total_cents, lines "
-                "FROM findings WHERE station_id = ? AND work_order_id = ? ORDER BY local_id",
+                f"FROM findings f WHERE station_id = ? AND work_order_id = ? "
+                f"AND {customer_facts.live('f')} ORDER BY local_id",
                 key,
             )
             for finding in findings:
@@ -965,12 +966,18 @@ class CloudService:
         if Status(wo["status"]) in lifecycle.FINAL:
             raise Refused(f"the work order is {wo['status']}", 409, key="visit_closed")
         finding = tx.one(
-            "SELECT local_id, total_cents FROM findings WHERE station_id = ? AND local_id = ? "
-            "AND work_order_id = ?",
+            f"SELECT local_id, total_cents, {customer_facts.live('f')} AS live FROM findings f "
+            "WHERE station_id = ? AND local_id = ? AND work_order_id = ?",
             (wo["station_id"], finding_id, wo["local_id"]),
         )
         if finding is None:
             raise Refused("no such finding", 404, key="item_unknown")
+        if not finding["live"]:
+            raise Refused(
+                "the workshop withdrew this item: it no longer needs your decision",
+                409,
+                key="item_unknown",
+            )
         if self._finding_state(tx, wo["station_id"], finding_id) is ApprovalState.APPROVED:
             raise Refused("this finding is already approved", 409, key="item_decided")
         approval_id = uuid.uuid4().hex

@@ -118,6 +118,11 @@ CREATE INDEX IF NOT EXISTS service_due_work_order ON service_due(station_id, wor
 CREATE TABLE IF NOT EXISTS customer_rate_limits (
     bucket TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL, at DOUBLE PRECISION NOT NULL,
     allowed BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS finding_corrections (
+    station_id TEXT NOT NULL, local_id BIGINT NOT NULL, finding_id BIGINT NOT NULL,
+    replaced_by BIGINT, reason TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (station_id, local_id));
+CREATE INDEX IF NOT EXISTS finding_corrections_finding ON finding_corrections(station_id, finding_id);
 CREATE TABLE IF NOT EXISTS customer_signatures (
     approval_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, strokes TEXT NOT NULL,
     width BIGINT NOT NULL, height BIGINT NOT NULL);

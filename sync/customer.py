@@ -23,6 +23,7 @@ from station.findings import Decision
 from sync import hub
 from sync.cloud import CloudService, Refused
 from sync.cloud_db import CloudTx
+from sync.customer_facts import live
 from sync.customer_rules import Answer, Tap, link_ends, next_update_by, parse_time, tracker
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,8 @@ class CustomerSide:
                 "f.lines, d.measurement_value, d.measurement_unit, d.remaining_life_km "
                 "FROM findings f LEFT JOIN finding_details d "
                 "ON d.station_id = f.station_id AND d.local_id = f.local_id "
-                "WHERE f.station_id = ? AND f.work_order_id = ? ORDER BY f.local_id",
+                f"WHERE f.station_id = ? AND f.work_order_id = ? AND {live('f')} "
+                "ORDER BY f.local_id",
                 key,
             )
             decisions = tx.all(
@@ -162,7 +164,8 @@ class CustomerSide:
             "SELECT (SELECT COUNT(*) FROM progress_events WHERE station_id = ? AND work_order_id = ?) AS events, "
             "(SELECT COUNT(*) FROM approvals a JOIN findings f ON f.station_id = a.station_id "
             "AND f.local_id = a.finding_id WHERE f.station_id = ? AND f.work_order_id = ?) AS decisions, "
-            "(SELECT COUNT(*) FROM findings WHERE station_id = ? AND work_order_id = ?) AS findings, "
+            "(SELECT COUNT(*) FROM findings f WHERE f.station_id = ? AND f.work_order_id = ? "
+            f"AND {live('f')}) AS findings, "
             "(SELECT COUNT(*) FROM photos WHERE station_id = ? AND work_order_id = ?) AS photos, "
             "(SELECT COUNT(*) FROM reports WHERE station_id = ? AND work_order_id = ?) AS reports, "
             "(SELECT COUNT(*) FROM follow_up_answers a JOIN follow_ups f ON f.station_id = a.station_id "

@@ -2,7 +2,8 @@
 
 A finding's measurement and remaining life, a before/after photo pair, the
 follow-ups and the next service due arrive as the station's ordinary
-mutations; the advisor's revocation of a link is one too. Each is written in
+mutations; the advisor's revocation of a link is one too, and so is a finding
+withdrawn or superseded at the station (the page stops offering it). Each is written in
 the cloud's mutation transaction, so a resent batch (deduplicated upstream)
 never writes twice.
 """
@@ -22,9 +23,20 @@ from sync.cloud_db import CloudTx
 log = logging.getLogger(__name__)
 
 LINK_REVOKED = "work_order.link_revoked"
+CORRECTIONS = frozenset({"finding.withdrawn", "finding.superseded"})
 KINDS = frozenset(
     {"finding.added", "photo.recorded", "follow_up.scheduled", "service_due.set", LINK_REVOKED}
+    | CORRECTIONS
 )
+
+
+def live(alias: str) -> str:
+    """SQL: the finding `alias` was neither withdrawn nor superseded (the customer sees the
+    finding that replaced it instead)."""
+    return (
+        f"NOT EXISTS (SELECT 1 FROM finding_corrections fc WHERE fc.station_id = {alias}.station_id "
+        f"AND fc.finding_id = {alias}.local_id)"
+    )
 
 
 def record(
@@ -65,6 +77,20 @@ def record(
             "INSERT INTO service_due (station_id, local_id, work_order_id, due_km, due_date) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (station_id, local_id) DO NOTHING",
             (station, local_id, int(p["work_order_id"]), int(p["due_km"]), str(p["due_date"])),
+        )
+    elif kind in CORRECTIONS:
+        replaced_by = p.get("replaced_by")
+        tx.run(
+            "INSERT INTO finding_corrections (station_id, local_id, finding_id, replaced_by, "
+            "reason, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (station_id, local_id) DO NOTHING",
+            (
+                station,
+                local_id,
+                int(p["finding_id"]),
+                None if replaced_by is None else int(replaced_by),
+                str(p.get("reason") or ""),
+                str(p.get("at") or at),
+            ),
         )
     elif kind == LINK_REVOKED:
         return _revoke(tx, station, local_id, at)
