@@ -17,7 +17,7 @@ import json
 import logging
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -162,7 +162,8 @@ class ReportData:
     report_id: str
     version: int
     language: str
-    issued_at: str  # "2026-11-30 14:05 UTC": when the report was issued
+    issued_at: str  # "2026-11-30 22:05 (UTC+08:00)": when issued, on the workshop's clock
+    issued_instant: str  # the same moment in UTC, to the millisecond: the PDF's dates
     public_url: str  # the customer's page for this work order, "" before the cloud knows it
     workshop: dict[str, str]  # name, address, phone, tax_id, logo_sha256
     people: dict[str, str]  # advisor, technicians
@@ -272,7 +273,8 @@ def assemble(
     check_in = workshop.latest_check_in(wo_id)
     mileage = check_in["mileage_km"] if check_in else workshop.last_mileage(vehicle["id"])
     moment = issued_at or workshop.store.clock()
-    issued_on = timestamp(moment)[:10]
+    zone = profile.local_zone(shop)
+    issued_on = moment.astimezone(zone).date().isoformat()
     jobs = work_done.jobs(workshop.store, wo_id)
     done_findings = work_done.done_findings(jobs)
     findings = [f for f in workshop.findings(wo_id) if _active(f)]
@@ -281,21 +283,20 @@ def assemble(
     finding_titles = {f["id"]: texts.pick_language(f["title"], lang) for f in findings}
     after_repair = _after_repair(workshop, findings, done_findings)
     measurements, summary = _measurements(workshop, wo_id, lang, after_repair)
-    logo = (
-        profile.logo_path(Path(workshop.store.path).parent, shop) if workshop.store.path else None
-    )
+    logo = profile.logo_bytes(workshop.store, shop)
     return ReportData(
         report_id=rid,
         version=version,
         language=lang,
-        issued_at=_to_minute(timestamp(moment)) + " UTC",
+        issued_at=profile.local_time_text(moment, zone),
+        issued_instant=timestamp(moment),
         public_url=customer_page_url(public_base_url, public_id_of(workshop, wo_id)),
         workshop={
             "name": shop.name,
             "address": shop.address,
             "phone": shop.phone,
             "tax_id": shop.tax_id,
-            "logo_sha256": hashlib.sha256(logo.read_bytes()).hexdigest() if logo else "",
+            "logo_sha256": hashlib.sha256(logo).hexdigest() if logo else "",
         },
         people={
             "advisor": _display_name(workshop, advisor_id or wo["created_by"]),
@@ -313,7 +314,7 @@ def assemble(
             "number": wo["number"],
             "bay": wo["bay"] or "",
             "complaint": texts.pick_language(wo["complaint"] or "", lang),
-            "checked_in": _to_minute(check_in["recorded_at"]) if check_in else "",
+            "checked_in": _to_minute(check_in["recorded_at"], zone) if check_in else "",
         },
         vehicle={
             "vin": vehicle["vin"] or "",
@@ -326,18 +327,18 @@ def assemble(
         },
         customer={"name": customer.get("name") or "", "phone": customer.get("phone") or ""},
         summary=summary,
-        work_done=_work_done(jobs, photos, wo_id, lang, titles, finding_titles),
+        work_done=_work_done(jobs, photos, wo_id, lang, titles, finding_titles, zone),
         findings=tuple(
             _finding_line(f, lang, shop.currency, f["id"] in done_findings, after_repair, workshop)
             for f in findings
         ),
         totals=_totals(findings, done_findings, shop),
-        scans=_scans(workshop, wo_id, lang),
+        scans=_scans(workshop, wo_id, lang, zone),
         code_verdicts=_code_verdicts(workshop, wo_id, findings),
         alignment=_alignment(workshop, wo_id, lang),
         measurements=measurements,
         next_service=_next_service(workshop, wo, vehicle, mileage, issued_on, lang),
-        approvals=_approvals(findings, lang),
+        approvals=_approvals(findings, lang, zone),
         signatures=_signatures(workshop, findings),
         photos=_other_photos(photos, wo_id, lang, titles, finding_titles),
         live_recordings=recording_lines(live_recordings(workshop, wo_id)),
@@ -352,9 +353,10 @@ def _active(finding: dict[str, Any]) -> bool:
 # -- sections -------------------------------------------------------------------
 
 
-def _to_minute(at: Any) -> str:
-    """A stored ISO timestamp as the customer reads it: "2024-05-06 14:05"."""
-    return str(at)[:16].replace("T", " ")
+def _to_minute(at: Any, zone: tzinfo) -> str:
+    """A stored UTC timestamp on the workshop's clock, as the customer reads it: "2024-05-06 22:05"."""
+    moment = datetime.fromisoformat(str(at).replace("Z", "+00:00"))
+    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M}"
 
 
 def _item_titles(workshop: Workshop, wo_id: int, lang: str) -> dict[str, str]:
@@ -415,6 +417,7 @@ def _work_done(
     lang: str,
     titles: dict[str, str],
     finding_titles: dict[int, str],
+    zone: tzinfo,
 ) -> tuple[WorkItem, ...]:
     """Every job with its state; photos go with the job of their finding, never elsewhere."""
     pairs_by_finding: dict[int, list[PhotoPair]] = {}
@@ -437,7 +440,9 @@ def _work_done(
                 state=job.state.value,
                 technicians=truth.technicians(job.spans),
                 minutes=truth.minutes_worked(job.spans),
-                finished=_to_minute(max(str(sp.ended_at) for sp in job.spans)) if done else "",
+                finished=_to_minute(max(str(sp.ended_at) for sp in job.spans), zone)
+                if done
+                else "",
                 photo_pairs=tuple(pairs_by_finding.get(finding_id, []))
                 if done and finding_id is not None
                 else (),
@@ -591,7 +596,7 @@ def _code_texts() -> dict[str, dict[str, str]]:
     return codes
 
 
-def _scans(workshop: Workshop, wo_id: int, lang: str) -> tuple[ScanSummary, ...]:
+def _scans(workshop: Workshop, wo_id: int, lang: str, zone: tzinfo) -> tuple[ScanSummary, ...]:
     summaries = []
     for stage in ("pre", "post"):
         scan = latest_scan(workshop, wo_id, stage)
@@ -611,7 +616,7 @@ def _scans(workshop: Workshop, wo_id: int, lang: str) -> tuple[ScanSummary, ...]
             key=lambda c: (c.ecu, c.code, c.kind),
         )
         summaries.append(
-            ScanSummary(stage, _to_minute(scan["at"]), tuple(codes), bool(scan["incomplete"]))
+            ScanSummary(stage, _to_minute(scan["at"], zone), tuple(codes), bool(scan["incomplete"]))
         )
     return tuple(summaries)
 
@@ -748,7 +753,7 @@ def _next_service(
     return texts.label("next_service_text", lang, km=texts.thousands(km), date=when)
 
 
-def _approvals(findings: list[dict[str, Any]], lang: str) -> tuple[ApprovalLine, ...]:
+def _approvals(findings: list[dict[str, Any]], lang: str, zone: tzinfo) -> tuple[ApprovalLine, ...]:
     lines = []
     for finding in findings:
         for approval in finding["approvals"]:
@@ -758,7 +763,7 @@ def _approvals(findings: list[dict[str, Any]], lang: str) -> tuple[ApprovalLine,
                     decision=approval["decision"],
                     customer=approval["customer_name"],
                     channel=approval["channel"],
-                    at=_to_minute(approval["at"]),
+                    at=_to_minute(approval["at"], zone),
                     signature_sha256=approval["signature_ref"],
                 )
             )

@@ -85,12 +85,11 @@ def render_report(
     """The report's data and its unsigned PDF (the same stored data and time give the same bytes)."""
     settings = settings or ReportSettings()
     data = assemble(workshop, wo_id, language, version, settings.public_url, issued_at, advisor_id)
-    logo = profile.logo_path(data_dir, profile.current(workshop.store))
     pdf = render_pdf(
         data,
         photo_loader(workshop, data_dir),
         settings.font_files or fonts.find_fonts(),
-        logo.read_bytes() if logo else None,
+        profile.logo_bytes(workshop.store, profile.current(workshop.store)),
     )
     return data, pdf
 

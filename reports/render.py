@@ -107,10 +107,11 @@ class _Styles:
         return "：" if self.language == "zh" else ": "
 
 
-def pdf_date(issued_at: str) -> str:
-    """The PDF date of "2026-11-30 14:05 UTC": what readers show as the file's creation time."""
-    digits = "".join(ch for ch in issued_at if ch.isdigit())[:12]
-    return f"D:{digits}00+00'00'"
+def pdf_date(issued_instant: str) -> str:
+    """The PDF date of "2026-11-30T14:05:09.120Z" (UTC): what readers show as the file's
+    creation time, converted to their own zone."""
+    digits = "".join(ch for ch in issued_instant if ch.isdigit())[:14]
+    return f"D:{digits}+00'00'"
 
 
 def render_pdf(
@@ -154,7 +155,7 @@ def render_pdf(
     story += _approvals(data, s)
     story += _photos(data, s, load_photo)
     story += _verification(data, s, digest)
-    issued = pdf_date(data.issued_at)
+    issued = pdf_date(data.issued_instant)
 
     def footer(canvas: Canvas, document: Any) -> None:
         canvas.setDateFormatter(lambda *_date: issued)

@@ -84,6 +84,9 @@ def register(
     prof_set.add_argument("--currency", help="three-letter code, such as CNY")
     prof_set.add_argument("--tax-rate", help="percent, such as 13 or 6.5")
     prof_set.add_argument("--language", choices=list(profile.LANGUAGES), help="default language")
+    prof_set.add_argument(
+        "--time-zone", help="where the report's times are printed, such as Asia/Shanghai"
+    )
     prof_set.add_argument("--json", action="store_true")
     actor_options(prof_set)
     prof_set.set_defaults(handler=run_profile_set)
@@ -235,6 +238,7 @@ def run_profile_set(args: argparse.Namespace) -> int:
         "currency": args.currency,
         "tax_rate": args.tax_rate,
         "language": args.language,
+        "time_zone": args.time_zone,
     }
     profile.parse_changes(values)  # refuse bad input before the logo is copied in
     if args.no_logo:
@@ -254,16 +258,16 @@ def _print_profile(shown: profile.Profile, config: Config, as_json: bool) -> Non
     if as_json:
         print_json(shown.as_dict() | {"tax_rate": shown.tax_rate_text})
         return
-    logo = profile.logo_path(config.data_dir, shown)
     for label, value in (
         ("name", shown.name),
         ("address", shown.address),
         ("phone", shown.phone),
         ("tax id", shown.tax_id),
-        ("logo", str(logo) if logo else "-"),
+        ("logo", shown.logo or "-"),
         ("currency", shown.currency),
         ("tax rate", shown.tax_rate_text),
         ("language", shown.language),
+        ("time zone", shown.time_zone or "this machine's"),
     ):
         print(f"{label:<9} {value or '-'}")
 

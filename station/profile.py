@@ -1,13 +1,16 @@
 """The workshop's profile: who the customer is dealing with, set once by an admin.
 
 The report prints it (name, address, phone, tax id, logo), its totals use the
-tax rate and currency, and a customer without a language of their own gets the
-default language. One row in the database; a change is checked by the pure
-`parse_changes` and `decide`, written in one transaction with an audit event
-that names every field changed, old and new.
+tax rate and currency, its times are printed in the workshop's time zone, and a
+customer without a language of their own gets the default language.
 
-The logo is an image file kept in the data folder's branding folder, named by
-its SHA-256; the profile holds its file name, never a path outside that folder.
+The profile is a workshop record, not a terminal setting: every change is a new
+immutable row of `workshop_profiles` (version, the row it was made on, who and
+when) with an audit event naming every field changed, old and new; the latest
+version is the profile. The logo image is kept in `workshop_logos`, keyed by its
+name (derived from its SHA-256), so a terminal that receives the workshop's rows
+prints the same logo. Rows never change in place, so a workshop hub can share
+them like any other written-once record.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlite_utils
 from PIL import Image
@@ -44,7 +49,17 @@ _TEXT_LIMITS = {"name": 120, "address": 300, "phone": 40, "tax_id": 40}
 _LOGO_NAME = re.compile(r"^logo-[0-9a-f]{16}\.(png|jpg)$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _PHONE = re.compile(r"^[0-9+()\-. ]+$")
-FIELDS = ("name", "address", "phone", "tax_id", "logo", "currency", "tax_rate", "language")
+FIELDS = (
+    "name",
+    "address",
+    "phone",
+    "tax_id",
+    "logo",
+    "currency",
+    "tax_rate",
+    "language",
+    "time_zone",
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,7 @@ class Profile:
     currency: str = "CNY"
     tax_rate_bp: int = 0  # basis points: 1300 is 13 %
     language: str = "zh"  # for customers who have not said which they read
+    time_zone: str = ""  # an IANA name such as Asia/Shanghai; "" is the machine's own zone
 
     @property
     def tax_rate_text(self) -> str:
@@ -83,6 +99,61 @@ def migrate(db: sqlite_utils.Database) -> None:
         "tax_rate_bp, language) VALUES (1, ?, '', '', '', NULL, 'CNY', 0, 'zh')",
         (known[0] if known else "",),
     )
+
+
+def migrate_workshop_record(db: sqlite_utils.Database) -> None:
+    """The terminal's single profile row becomes the workshop's first profile version.
+
+    Its logo file, where the branding folder still has it, moves into the
+    database with it, so every terminal of the workshop can print it.
+    """
+    db.executescript(
+        """
+        CREATE TABLE workshop_logos (
+            name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, kind TEXT NOT NULL
+            CHECK (kind IN ('png','jpg')), data BLOB NOT NULL, added_at TEXT NOT NULL);
+        CREATE TABLE workshop_profiles (
+            id INTEGER PRIMARY KEY, version INTEGER NOT NULL CHECK (version >= 1),
+            based_on INTEGER, name TEXT NOT NULL, address TEXT NOT NULL, phone TEXT NOT NULL,
+            tax_id TEXT NOT NULL, logo TEXT, currency TEXT NOT NULL,
+            tax_rate_bp INTEGER NOT NULL, language TEXT NOT NULL CHECK (language IN ('zh','en')),
+            time_zone TEXT NOT NULL, changed_at TEXT NOT NULL, changed_by TEXT);
+        CREATE INDEX workshop_profiles_latest ON workshop_profiles(version, changed_at, id);
+        """
+    )
+    for table in ("workshop_logos", "workshop_profiles"):
+        for action in ("UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, 'workshop profile records are immutable'); END"
+            )
+    old = db.execute("SELECT * FROM workshop_profile WHERE id = 1").fetchone()
+    if old is not None:
+        (_, name, address, phone, tax_id, logo, currency, rate, language, at, by) = old
+        if logo is not None and not _keep_old_logo(db, logo):
+            logo = None
+        db.execute(
+            "INSERT INTO workshop_profiles (version, based_on, name, address, phone, tax_id, "
+            "logo, currency, tax_rate_bp, language, time_zone, changed_at, changed_by) "
+            "VALUES (1, NULL, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)",
+            (name, address, phone, tax_id, logo, currency, rate, language, at or "", by),
+        )
+    db.execute("DROP TABLE workshop_profile")
+
+
+def _keep_old_logo(db: sqlite_utils.Database, name: str) -> bool:
+    """Copy a logo file of the old per-terminal profile into `workshop_logos`."""
+    main = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
+    path = Path(main).parent / BRANDING_FOLDER / name if main else None
+    if path is None or not path.is_file():
+        log.warning("the workshop logo %s is missing; the profile keeps no logo", name)
+        return False
+    data = path.read_bytes()
+    db.execute(
+        "INSERT INTO workshop_logos (name, sha256, kind, data, added_at) VALUES (?, ?, ?, ?, ?)",
+        (name, hashlib.sha256(data).hexdigest(), logo_kind(data), data, ""),
+    )
+    return True
 
 
 # -- pure rules ---------------------------------------------------------------
@@ -138,7 +209,50 @@ def parse_changes(values: Mapping[str, str | None]) -> dict[str, Any]:
             if text and not _LOGO_NAME.match(text):
                 raise InvalidInput(f"{text!r} is not a logo kept in the branding folder")
             changes[key] = text or None
+        elif key == "time_zone":
+            if text:
+                zone_of(text)
+            changes[key] = text
     return changes
+
+
+def zone_of(name: str) -> tzinfo:
+    """The time zone of an IANA name ("Asia/Shanghai"); refuses a name the system lacks."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as err:
+        raise InvalidInput(f"unknown time zone {name!r}; use a name such as Asia/Shanghai") from err
+
+
+def machine_zone() -> tzinfo:
+    """The machine's own time zone: its IANA zone when the system names one."""
+    link = Path("/etc/localtime")
+    if link.is_symlink():
+        name = str(link.resolve()).partition("zoneinfo/")[2]
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                pass
+    zone = datetime.now().astimezone().tzinfo
+    assert zone is not None
+    return zone
+
+
+def local_zone(shop: Profile) -> tzinfo:
+    """Where the workshop's clocks are: its profile's zone, else the machine's."""
+    return zone_of(shop.time_zone) if shop.time_zone else machine_zone()
+
+
+def local_time_text(moment: datetime, zone: tzinfo) -> str:
+    """A moment as the workshop's wall clock shows it, with the zone said:
+    "2026-11-30 22:05 (UTC+08:00)"."""
+    local = moment.astimezone(zone)
+    offset = local.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{local:%Y-%m-%d %H:%M} (UTC{sign}{hours:02d}:{rest:02d})"
 
 
 def decide(current: Profile, changes: Mapping[str, Any]) -> tuple[Profile, dict[str, Any]]:
@@ -171,40 +285,78 @@ def _row_to_profile(row: Mapping[str, Any]) -> Profile:
     return Profile(**{f.name: row[f.name] for f in dataclasses.fields(Profile)})
 
 
+_LATEST = "SELECT * FROM workshop_profiles ORDER BY version DESC, changed_at DESC, id DESC LIMIT 1"
+
+
 def current(store: Store) -> Profile:
-    row = store.query_one("SELECT * FROM workshop_profile WHERE id = 1")
+    """The workshop's profile: its latest version (two made on the same version are ordered
+    by time, then id, so every terminal holding the same rows reads the same profile)."""
+    row = store.query_one(_LATEST)
     return Profile() if row is None else _row_to_profile(row)
+
+
+def _latest(tx: Transaction) -> dict[str, Any] | None:
+    cursor = tx.execute(_LATEST)
+    names = [c[0] for c in cursor.description]
+    row = cursor.fetchone()
+    return None if row is None else dict(zip(names, row, strict=True))
 
 
 def load(tx: Transaction) -> Profile:
     """The profile as the transaction sees it: what a change decides on."""
-    cursor = tx.execute("SELECT * FROM workshop_profile WHERE id = 1")
-    names = [c[0] for c in cursor.description]
-    row = cursor.fetchone()
-    return Profile() if row is None else _row_to_profile(dict(zip(names, row, strict=True)))
+    row = _latest(tx)
+    return Profile() if row is None else _row_to_profile(row)
 
 
-def write(tx: Transaction, profile: Profile, diff: Mapping[str, Any]) -> None:
-    """Store the profile and its audit event in the caller's transaction."""
-    values = profile.as_dict()
-    columns = ", ".join(values)
-    marks = ", ".join("?" for _ in values)
-    tx.execute(
-        f"INSERT OR REPLACE INTO workshop_profile (id, {columns}, changed_at, changed_by) "
-        f"VALUES (1, {marks}, ?, ?)",
-        (*values.values(), tx.at, tx.actor),
+def write(
+    tx: Transaction, profile: Profile, diff: Mapping[str, Any], data_dir: Path | None = None
+) -> None:
+    """Store the profile as a new version and its audit event in the caller's transaction.
+
+    A new logo goes into the database from the branding folder of `data_dir`.
+    """
+    if profile.logo is not None and "logo" in diff:
+        _store_logo(tx, data_dir, profile.logo)
+    latest = _latest(tx)
+    row = {
+        "version": 1 if latest is None else int(latest["version"]) + 1,
+        "based_on": None if latest is None else latest["id"],
+        **profile.as_dict(),
+        "changed_at": tx.at,
+        "changed_by": tx.actor,
+    }
+    tx.insert("workshop_profiles", row)
+    tx.audit("profile.changed", "workshop_profile", dict(diff) | {"version": row["version"]})
+
+
+def _store_logo(tx: Transaction, data_dir: Path | None, name: str) -> None:
+    if tx.execute("SELECT 1 FROM workshop_logos WHERE name = ?", (name,)).fetchone():
+        return
+    path = None if data_dir is None else Path(data_dir) / BRANDING_FOLDER / name
+    if path is None or not path.is_file():
+        raise InvalidInput(f"the logo {name} is not in the branding folder: choose it again")
+    data = path.read_bytes()
+    tx.insert(
+        "workshop_logos",
+        {
+            "name": name,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "kind": logo_kind(data),
+            "data": data,
+            "added_at": tx.at,
+        },
     )
-    tx.audit("profile.changed", "workshop_profile", dict(diff))
 
 
 def change(store: Store, actor: Actor, values: Mapping[str, str | None]) -> Profile:
     """An admin changes the profile; nothing is written when nothing changes."""
     require(actor.role, "profile.manage")
     changes = parse_changes(values)
+    data_dir = None if store.path is None else Path(store.path).parent
     with store.transaction(actor.name) as tx:
         updated, diff = decide(load(tx), changes)
         if diff:
-            write(tx, updated, diff)
+            write(tx, updated, diff, data_dir)
             log.info("workshop profile changed: %s", ", ".join(diff))
     return updated
 
@@ -223,12 +375,12 @@ def import_logo(data_dir: Path, data: bytes) -> str:
     return name
 
 
-def logo_path(data_dir: Path, profile: Profile) -> Path | None:
-    """The logo's file, or None when the profile has none or the file has gone missing."""
+def logo_bytes(store: Store, profile: Profile) -> bytes | None:
+    """The logo image the profile names, from the workshop's records; None when it has none."""
     if profile.logo is None:
         return None
-    path = Path(data_dir) / BRANDING_FOLDER / profile.logo
-    if not path.is_file():
-        log.warning("the workshop logo %s is missing from %s", profile.logo, path.parent)
+    row = store.query_one("SELECT data FROM workshop_logos WHERE name = ?", (profile.logo,))
+    if row is None:
+        log.warning("the workshop logo %s has not reached this terminal yet", profile.logo)
         return None
-    return path
+    return bytes(row["data"])

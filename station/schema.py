@@ -286,6 +286,16 @@ def _later_tables_refuse_replace(db: sqlite_utils.Database) -> None:
         refuse_replace(db, table)
 
 
+# The workshop's profile versions and logos: written once, like the signed tables.
+PROFILE_TABLES = ("workshop_logos", "workshop_profiles")
+
+
+def _workshop_profiles(db: sqlite_utils.Database) -> None:
+    profile.migrate_workshop_record(db)
+    for table in PROFILE_TABLES:
+        refuse_replace(db, table)
+
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", _core),
     Migration("0002_diagnostics", diagnostics.migrate),
@@ -305,4 +315,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0160_i16_customer_messages", messages.migrate),
     Migration("0113_i11_quality_checks_signed", _quality_checks_signed),
     Migration("0114_i11_later_tables_refuse_replace", _later_tables_refuse_replace),
+    Migration("0132_i13_workshop_profiles", _workshop_profiles),
 ]

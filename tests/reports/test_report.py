@@ -197,7 +197,7 @@ def test_rendering_is_deterministic_and_the_hash_is_defined_by_the_data(issued: 
     stored = (visit.data_dir / "reports" / issued.en.path.with_suffix(".json").name).read_text()
     assert hashlib.sha256(stored.encode()).hexdigest() == issued.en.data_sha256
     recorded = json.loads(stored)
-    at = datetime.fromisoformat(recorded["issued_at"].replace(" UTC", "+00:00"))
+    at = datetime.fromisoformat(recorded["issued_instant"].replace("Z", "+00:00"))
     advisor = visit.demo.advisor.user_id
     data, first = render_report(
         visit.workshop, visit.wo_id, visit.data_dir, "en", 2, None, at, advisor

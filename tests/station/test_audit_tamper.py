@@ -30,7 +30,7 @@ from station.audit import (
 from station.audit_keys import audit_key_path, create_audit_key, load_audit_key
 from station.commands import init_station
 from station.errors import StoreError
-from station.schema import LATER_IMMUTABLE, MIGRATIONS
+from station.schema import LATER_IMMUTABLE, MIGRATIONS, PROFILE_TABLES
 from station.store import Store
 
 
@@ -105,7 +105,7 @@ def test_every_table_with_immutable_triggers_is_a_signed_table(tmp_path: Path) -
             "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_no_update'"
         )
     }
-    assert guarded - {"meta"} == set(IMMUTABLE_TABLES) | set(LATER_IMMUTABLE)
+    assert guarded - {"meta"} == set(IMMUTABLE_TABLES) | set(LATER_IMMUTABLE) | set(PROFILE_TABLES)
     replace_guarded = {
         row["tbl_name"]
         for row in store.query(

@@ -6,8 +6,10 @@ from __future__ import annotations
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,15 @@ from PIL import Image
 
 from station import profile
 from station.errors import InvalidInput, PermissionDenied
-from station.profile import Profile, decide, logo_kind, parse_changes, parse_tax_rate
+from station.profile import (
+    Profile,
+    decide,
+    local_time_text,
+    logo_kind,
+    parse_changes,
+    parse_tax_rate,
+)
+from station.schema import MIGRATIONS
 from station.store import Store
 from station.workshop import Actor
 
@@ -144,3 +154,89 @@ def test_profile_command_shows_and_sets(tmp_path: Path) -> None:
         "profile", "set", "--logo", str(data / "station.db"), *admin, data_dir=data
     )
     assert not_a_logo.returncode == 2 and "PNG or JPEG" in not_a_logo.stderr
+
+
+def test_time_zone_is_a_name_the_system_knows() -> None:
+    assert parse_changes({"time_zone": " Asia/Shanghai "}) == {"time_zone": "Asia/Shanghai"}
+    assert parse_changes({"time_zone": ""}) == {"time_zone": ""}  # the machine's own
+    with pytest.raises(InvalidInput, match="unknown time zone 'Mars/Olympus'"):
+        parse_changes({"time_zone": "Mars/Olympus"})
+    moment = datetime(2026, 11, 30, 14, 5, 9, tzinfo=UTC)
+    assert local_time_text(moment, profile.zone_of("Asia/Shanghai")) == (
+        "2026-11-30 22:05 (UTC+08:00)"
+    )
+    assert local_time_text(moment, profile.zone_of("America/Sao_Paulo")) == (
+        "2026-11-30 11:05 (UTC-03:00)"
+    )
+    assert local_time_text(moment, profile.zone_of("Asia/Kolkata")) == (
+        "2026-11-30 19:35 (UTC+05:30)"
+    )
+    assert profile.local_zone(Profile()) == profile.machine_zone()
+
+
+def test_each_change_is_a_new_workshop_version_kept_with_its_logo(
+    store: Store, admin: Actor
+) -> None:
+    data_dir = Path(str(store.path)).parent
+    logo = profile.import_logo(data_dir, PNG_LOGO)
+    profile.change(store, admin, {"name": "Harbour Motors", "logo": logo})
+    profile.change(store, admin, {"time_zone": "Asia/Shanghai"})
+    versions = store.query("SELECT * FROM workshop_profiles ORDER BY version")
+    assert [v["version"] for v in versions] == [1, 2, 3]  # init's row, then the two changes
+    assert versions[2]["based_on"] == versions[1]["id"] and versions[2]["changed_by"] == "admin"
+    assert profile.current(store).time_zone == "Asia/Shanghai"
+    # the logo is a workshop record: another terminal prints it without the branding folder
+    (data_dir / profile.BRANDING_FOLDER / logo).unlink()
+    assert profile.logo_bytes(store, profile.current(store)) == PNG_LOGO
+    for sql in (
+        "UPDATE workshop_profiles SET name = 'forged'",
+        "DELETE FROM workshop_profiles",
+        "UPDATE workshop_logos SET data = x'00'",
+    ):
+        with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+            store.db.conn.execute(sql)
+    events = store.query("SELECT data FROM audit_events WHERE kind = 'profile.changed'")
+    assert json.loads(events[-1]["data"]) == {"time_zone": ["", "Asia/Shanghai"], "version": 3}
+
+
+def test_two_versions_made_on_the_same_one_read_the_same_everywhere(
+    store: Store, admin: Actor
+) -> None:
+    """Two terminals changing the profile at once: both versions are kept, and every terminal
+    holding both reads the later one."""
+    base = store.query_one("SELECT * FROM workshop_profiles")
+    assert base is not None
+    with store.transaction("desk-2") as tx:
+        for at, phone in (("2026-11-30T10:00:01.000Z", "111"), ("2026-11-30T10:00:00.000Z", "222")):
+            tx.insert(
+                "workshop_profiles",
+                {**base, "id": None, "version": 2, "based_on": base["id"], "phone": phone}
+                | {"changed_at": at},
+            )
+    assert profile.current(store).phone == "111"
+
+
+def test_the_terminals_profile_becomes_the_workshops_first_version(tmp_path: Path) -> None:
+    """A station made before profiles were workshop records keeps its profile and its logo."""
+    path = tmp_path / "station.db"
+    before = [m for m in MIGRATIONS if m.name != "0132_i13_workshop_profiles"]
+    old = Store.open(path, migrations=before)
+    (tmp_path / profile.BRANDING_FOLDER).mkdir()
+    (tmp_path / profile.BRANDING_FOLDER / "logo-0123456789abcdef.png").write_bytes(PNG_LOGO)
+    with old.transaction("admin") as tx:
+        tx.execute(
+            "UPDATE workshop_profile SET name = 'Harbour', phone = '021 5555', tax_rate_bp = 1300, "
+            "logo = 'logo-0123456789abcdef.png', changed_at = '2026-01-02T03:04:05.000Z'"
+        )
+    old.close()
+    store = Store.open(path)
+    shown = profile.current(store)
+    assert (shown.name, shown.phone, shown.tax_rate_bp, shown.time_zone) == (
+        "Harbour",
+        "021 5555",
+        1300,
+        "",
+    )
+    assert profile.logo_bytes(store, shown) == PNG_LOGO
+    assert store.query_one("SELECT name FROM sqlite_master WHERE name = 'workshop_profile'") is None
+    store.close()
