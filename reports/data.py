@@ -13,7 +13,6 @@ their stored originals, so the hash also binds the evidence.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import uuid
 from dataclasses import asdict, dataclass
@@ -226,25 +225,6 @@ def customer_page_url(public_base_url: str, public_id: str | None) -> str:
     return f"{public_base_url.rstrip('/')}/v1/track/{public_id}"
 
 
-def public_id_of(workshop: Workshop, wo_id: int) -> str | None:
-    """The id the cloud gave the work order's page, from the cloud's answer to its creation."""
-    row = workshop.store.query_one(
-        "SELECT result FROM outbox WHERE kind = 'work_order.created' AND entity = 'work_order' "
-        "AND entity_id = ? AND result IS NOT NULL ORDER BY seq DESC LIMIT 1",
-        (str(wo_id),),
-    )
-    if row is None:
-        return None
-    detail = json.loads(row["result"]).get("detail") or {}
-    public_id = detail.get("public_id") if isinstance(detail, dict) else None
-    return str(public_id) if public_id else None
-
-
-def _display_name(workshop: Workshop, user_id: int | None) -> str:
-    row = workshop.store.query_one("SELECT display_name FROM users WHERE id = ?", (user_id,))
-    return str(row["display_name"]) if row else ""
-
-
 def assemble(
     workshop: Workshop,
     wo_id: int,
@@ -264,7 +244,7 @@ def assemble(
     vehicle = workshop.vehicle(wo["vehicle_id"])
     customer = workshop.customer(wo["customer_id"]) or {}
     shop = profile.current(workshop.store)
-    lang = language or customer.get("language") or shop.language
+    lang = language or workshop.customer_language(wo_id)
     if lang not in texts.LANGUAGES:
         raise InvalidInput(f"unknown report language {lang!r}; use zh or en")
     version = version or next_version(workshop, wo_id)
@@ -275,7 +255,7 @@ def assemble(
     moment = issued_at or workshop.store.clock()
     zone = profile.local_zone(shop)
     issued_on = moment.astimezone(zone).date().isoformat()
-    jobs = work_done.jobs(workshop.store, wo_id)
+    jobs = workshop.job_records(wo_id)
     done_findings = work_done.done_findings(jobs)
     findings = [f for f in workshop.findings(wo_id) if _active(f)]
     photos = photo_store(workshop)
@@ -290,7 +270,7 @@ def assemble(
         language=lang,
         issued_at=profile.local_time_text(moment, zone),
         issued_instant=timestamp(moment),
-        public_url=customer_page_url(public_base_url, public_id_of(workshop, wo_id)),
+        public_url=customer_page_url(public_base_url, workshop.public_id(wo_id)),
         workshop={
             "name": shop.name,
             "address": shop.address,
@@ -299,7 +279,7 @@ def assemble(
             "logo_sha256": hashlib.sha256(logo).hexdigest() if logo else "",
         },
         people={
-            "advisor": _display_name(workshop, advisor_id or wo["created_by"]),
+            "advisor": workshop.display_name(advisor_id or wo["created_by"]),
             "technicians": ", ".join(
                 dict.fromkeys(
                     name
@@ -362,10 +342,7 @@ def _to_minute(at: Any, zone: tzinfo) -> str:
 def _item_titles(workshop: Workshop, wo_id: int, lang: str) -> dict[str, str]:
     """Checklist item key -> its title in the report's language, for this visit's checklists."""
     titles: dict[str, str] = {}
-    for checklist in workshop.store.query(
-        "SELECT template_id, template_version FROM checklists WHERE work_order_id = ? ORDER BY id",
-        (wo_id,),
-    ):
+    for checklist in workshop.checklists(wo_id):
         template = load_template(checklist["template_id"], checklist["template_version"])
         for item in template.items:
             titles.setdefault(item.key, item.title.in_language(lang))
@@ -489,9 +466,7 @@ def _after_repair(
     for finding in findings:
         if finding["id"] not in done_findings or finding["source_kind"] != "checklist":
             continue
-        source = workshop.store.query_one(
-            "SELECT * FROM checklist_results WHERE id = ?", (int(finding["source_ref"]),)
-        )
+        source = workshop.checklist_result(int(finding["source_ref"]))
         if source is None:
             continue
         latest = workshop.checklist_results(source["checklist_id"])[source["item_key"]]
@@ -534,10 +509,7 @@ def _finding_line(
         meaning.append(_life(finding["remaining_life_km"], lang))
     after = ""
     if done and finding["source_kind"] == "checklist":
-        source = workshop.store.query_one(
-            "SELECT checklist_id, item_key FROM checklist_results WHERE id = ?",
-            (int(finding["source_ref"]),),
-        )
+        source = workshop.checklist_result(int(finding["source_ref"]))
         item = after_repair.get((source["checklist_id"], source["item_key"])) if source else None
         if item is not None:
             after = _after_text(item, lang)

@@ -369,7 +369,7 @@ def codes_at_risk_on_clear(workshop: Workshop, wo_id: int) -> tuple[CodeAtRisk, 
     if pre is None:
         return ()
     findings = [f for f in workshop.findings(wo_id) if f.get("standing", "active") == "active"]
-    done = work_done.done_findings(work_done.jobs(workshop.store, wo_id))
+    done = work_done.done_findings(workshop.job_records(wo_id))
     return codes_at_risk(scan_codes(pre["result"]), findings, done)
 
 

@@ -10,6 +10,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from station import profile, truth
 from station.checklists import ChecklistTemplate, Rating, load_template
 from station.errors import InvalidInput, NotFound
 from station.findings import Decision, state_after
@@ -17,6 +18,7 @@ from station.lifecycle import Status
 from station.store import Store, timestamp
 from station.truth import finding_standing
 from station.vehicles import plate_key
+from station.work_done import JobRecord
 
 
 class ReadModel:
@@ -124,6 +126,21 @@ class ReadModel:
             (wo_id,),
         )
         return None if row is None else str(row["name"])
+
+    def customer_language(self, wo_id: int) -> str:
+        """The language the work order's customer reads: theirs, else the workshop's default.
+
+        What the report, the approval screen and every text meant for the customer use,
+        whatever language the advisor's own screens are in.
+        """
+        row = self.store.query_one(
+            "SELECT c.language FROM customers c JOIN work_orders w ON w.customer_id = c.id "
+            "WHERE w.id = ?",
+            (wo_id,),
+        )
+        if row is not None and row["language"] in profile.LANGUAGES:
+            return str(row["language"])
+        return profile.current(self.store).language
 
     def list_work_orders(
         self, status: Status | None = None, limit: int = 200
@@ -234,6 +251,39 @@ class ReadModel:
 
     def jobs(self, wo_id: int) -> list[dict[str, Any]]:
         return self.store.query("SELECT * FROM jobs WHERE work_order_id = ? ORDER BY id", (wo_id,))
+
+    def job_records(self, wo_id: int) -> list[JobRecord]:
+        """Every job of the work order, in order, with its clock entries and technicians' names:
+        what "done" is decided from (`station.truth.job_state`)."""
+        spans: dict[int, list[truth.ClockSpan]] = {}
+        for entry in self.store.query(
+            "SELECT c.job_id, c.started_at, c.ended_at, u.display_name FROM clock_entries c "
+            "JOIN jobs j ON j.id = c.job_id JOIN users u ON u.id = c.technician_id "
+            "WHERE j.work_order_id = ? ORDER BY c.id",
+            (wo_id,),
+        ):
+            spans.setdefault(entry["job_id"], []).append(
+                truth.ClockSpan(entry["display_name"], entry["started_at"], entry["ended_at"])
+            )
+        return [JobRecord(row, tuple(spans.get(row["id"], ()))) for row in self.jobs(wo_id)]
+
+    def display_name(self, user_id: int | None) -> str:
+        """The name a person is shown by ("" for nobody): the report's advisor and technicians."""
+        row = self.store.query_one("SELECT display_name FROM users WHERE id = ?", (user_id,))
+        return str(row["display_name"]) if row else ""
+
+    def public_id(self, wo_id: int) -> str | None:
+        """The id the cloud gave the work order's page, from its answer to the creation."""
+        row = self.store.query_one(
+            "SELECT result FROM outbox WHERE kind = 'work_order.created' AND entity = 'work_order' "
+            "AND entity_id = ? AND result IS NOT NULL ORDER BY seq DESC LIMIT 1",
+            (str(wo_id),),
+        )
+        if row is None:
+            return None
+        detail = json.loads(row["result"]).get("detail") or {}
+        public_id = detail.get("public_id") if isinstance(detail, dict) else None
+        return str(public_id) if public_id else None
 
     def open_clock_jobs(self, wo_id: int, technician_id: int) -> set[int]:
         """The jobs of `wo_id` that this technician is clocked on now."""

@@ -1,5 +1,10 @@
 """Approval at the desk: each finding with its photos and price; the customer approves
-or declines item by item and signs on the pad; every decision is its own record."""
+or declines item by item and signs on the pad; every decision is its own record.
+
+The screen is turned to the customer, so it speaks the customer's language (the
+one on their record, else the workshop's default), whatever language the
+advisor's screens use; one tap switches it when the customer prefers the other.
+"""
 
 from __future__ import annotations
 
@@ -24,11 +29,35 @@ from station import limits
 from station.findings import Channel, Decision
 from station.photos import Photo
 from ui.context import AppContext
-from ui.texts import in_language, money, state_name
+from ui.texts import in_language, money
 from ui.widgets.base import View, heading, push_button
 from ui.widgets.signature import SignaturePad, keep_signature
 
 log = logging.getLogger(__name__)
+
+# What the customer reads here, in both languages: the app's own translation follows
+# the advisor's screen language, this screen follows the customer.
+CUSTOMER_TEXT: dict[str, tuple[str, str]] = {
+    "title": ("Please decide, item by item", "请逐项决定"),
+    "name": ("Your name", "您的姓名"),
+    "signature": ("Your signature", "请在此签名"),
+    "clear": ("Clear", "清除"),
+    "record": ("Confirm my decisions", "确认我的决定"),
+    "approve": ("Approve", "同意维修"),
+    "decline": ("Decline", "暂不维修"),
+    "pending": ("waiting for your decision", "待您决定"),
+    "approved": ("approved", "已同意"),
+    "declined": ("declined", "已拒绝"),
+    "km_left": ("about {km} km left", "约可再行驶 {km} 公里"),
+    "waiting": ("Waiting for your decision: {amount}", "待您决定的金额：{amount}"),
+    "switch": ("中文", "English"),  # the other language, named in itself
+}
+
+
+def said(key: str, language: str, **values: object) -> str:
+    """A text of this screen in `language` ("zh" or "en")."""
+    english, chinese = CUSTOMER_TEXT[key]
+    return (chinese if language == "zh" else english).format(**values)
 
 
 @dataclass
@@ -68,6 +97,10 @@ class ApprovalsView(View):
         self.record.clicked.connect(self.record_decisions)
         self.total = QLabel()
         self.total.setObjectName("approval_total")
+        self.language_button = push_button("approval_language")
+        self.language_button.clicked.connect(self.switch_language)
+        self.language = ""  # the customer's, set when a work order is shown
+        self._language_of: int | None = None  # the work order `language` was chosen for
         # The findings get the height; the name, total and pad keep to two compact rows.
         self.pad.setFixedHeight(150)
         name_row = QHBoxLayout()
@@ -80,8 +113,11 @@ class ApprovalsView(View):
         sign_col.addWidget(self.clear_pad)
         sign_col.addWidget(self.record)
         sign_row.addLayout(sign_col)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.language_button)
         box = QVBoxLayout(self)
-        box.addWidget(self.title)
+        box.addLayout(top)
         box.addWidget(scroll, 1)
         box.addLayout(name_row)
         box.addLayout(sign_row)
@@ -89,11 +125,19 @@ class ApprovalsView(View):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("The customer decides, item by item"))
-        self.customer.setPlaceholderText(self.tr("Customer's name"))
-        self.sign_hint.setText(self.tr("Customer's signature"))
-        self.clear_pad.setText(self.tr("Clear"))
-        self.record.setText(self.tr("Record decisions"))
+        """The customer's language, not the screen's: see the module docstring."""
+        language = self.language or self.model.language
+        self.title.setText(said("title", language))
+        self.customer.setPlaceholderText(said("name", language))
+        self.sign_hint.setText(said("signature", language))
+        self.clear_pad.setText(said("clear", language))
+        self.record.setText(said("record", language))
+        self.language_button.setText(said("switch", language))
+
+    def switch_language(self) -> None:
+        """One tap: the other language, for this work order until another is chosen."""
+        self.language = "en" if (self.language or self.model.language) == "zh" else "zh"
+        self.refresh()
 
     def refresh(self) -> None:
         super().refresh()
@@ -109,6 +153,11 @@ class ApprovalsView(View):
             self.record.setEnabled(False)
             return
         workshop = self.model.workshop
+        if self._language_of != wo_id:
+            self.language = workshop.customer_language(wo_id)
+            self._language_of = wo_id
+        self.retranslate()
+        language = self.language
         if not self.customer.text():
             self.customer.setText(workshop.customer_name(wo_id) or "")
         pending_total = 0
@@ -121,16 +170,14 @@ class ApprovalsView(View):
             if finding["state"] == "pending":
                 pending_total += finding["total_cents"]
         self.cards_box.addStretch(1)
-        self.total.setText(
-            self.tr("Waiting for a decision: %1").replace("%1", money(pending_total))
-        )
+        self.total.setText(said("waiting", language, amount=money(pending_total)))
         self.record.setEnabled(allowed and any(f["state"] != "approved" for f in offered))
 
     def _card(self, finding: dict[str, Any], allowed: bool) -> FindingCard:
         frame = QFrame()
         frame.setObjectName(f"finding_card_{finding['id']}")
         frame.setFrameShape(QFrame.Shape.StyledPanel)
-        language = self.model.language
+        language = self.language
         title = QLabel(f"<b>{in_language(finding['title'], language)}</b>")
         title.setProperty("data", "true")
         title.setWordWrap(True)
@@ -139,7 +186,7 @@ class ApprovalsView(View):
             for line in finding["lines"]
         )
         detail = QLabel(
-            f"{lines}<br><b>{money(finding['total_cents'])}</b> · {state_name(finding['state'])}"
+            f"{lines}<br><b>{money(finding['total_cents'])}</b> · {said(finding['state'], language)}"
         )
         detail.setWordWrap(True)
         detail.setProperty("data", "true")
@@ -147,7 +194,7 @@ class ApprovalsView(View):
             detail.setText(
                 detail.text()
                 + "<br>"
-                + self.tr("about %1 km left").replace("%1", f"{finding['remaining_life_km']:,}")
+                + said("km_left", language, km=f"{finding['remaining_life_km']:,}")
             )
         photos = QHBoxLayout()
         for photo in self._photos(finding)[:3]:
@@ -157,9 +204,9 @@ class ApprovalsView(View):
             thumb.setPixmap(pixmap.scaledToHeight(90))
             photos.addWidget(thumb)
         approve = push_button(f"approve_{finding['id']}", rating="green")
-        approve.setText(self.tr("Approve"))
+        approve.setText(said("approve", language))
         decline = push_button(f"decline_{finding['id']}", rating="red")
-        decline.setText(self.tr("Decline"))
+        decline.setText(said("decline", language))
         group = QButtonGroup(frame)
         for button in (approve, decline):
             button.setCheckable(True)

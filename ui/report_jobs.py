@@ -26,23 +26,28 @@ log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
 
 
-def render_preview(database: Path, data_dir: Path, wo_id: int, target: Path) -> Path:
-    """The unsigned report as it would be issued now, in the customer's language, to `target`."""
+def render_preview(
+    database: Path, data_dir: Path, wo_id: int, target: Path, language: str | None = None
+) -> Path:
+    """The unsigned report as it would be issued now, to `target`; in `language`, or the
+    customer's when none is given."""
     from reports.issue import ReportSettings, render_report
 
     settings = ReportSettings.from_config(load_config(data_dir=data_dir))
     workshop = Workshop(Store.open(database))
     try:
-        _data, pdf = render_report(workshop, wo_id, data_dir, settings=settings)
+        _data, pdf = render_report(workshop, wo_id, data_dir, language, settings=settings)
     finally:
         workshop.store.close()
     target.write_bytes(pdf)
     return target
 
 
-def issue_signed(database: Path, data_dir: Path, actor: Actor, wo_id: int) -> tuple[Path, int]:
-    """Issue, sign and record the next version in the customer's language; creates the
-    station keys on first use."""
+def issue_signed(
+    database: Path, data_dir: Path, actor: Actor, wo_id: int, language: str | None = None
+) -> tuple[Path, int]:
+    """Issue, sign and record the next version in `language`, or the customer's when none is
+    given; creates the station keys on first use."""
     from reports.issue import ReportSettings, issue_report
     from reports.keys import StationKeys, create_station_keys, keys_folder
 
@@ -55,7 +60,7 @@ def issue_signed(database: Path, data_dir: Path, actor: Actor, wo_id: int) -> tu
                 workshop.store.meta("station_id") or "station",
                 profile.current(workshop.store).name or "Bay Station",
             )
-        issued = issue_report(workshop, actor, wo_id, data_dir, settings=settings)
+        issued = issue_report(workshop, actor, wo_id, data_dir, language, settings=settings)
     finally:
         workshop.store.close()
     return issued.path, issued.version

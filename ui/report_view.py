@@ -74,6 +74,11 @@ class ReportView(View):
         self.print_button.clicked.connect(self.print_pages)
         self.export_button = push_button("report_export")
         self.export_button.clicked.connect(self.export)
+        # The report is the customer's: in their language unless the advisor switches it.
+        self.language_button = push_button("report_language")
+        self.language_button.clicked.connect(self.switch_language)
+        self.language = ""
+        self._language_of: int | None = None
         self.progress = QProgressBar()
         self.progress.setRange(0, 3)
         self.pages_host = QWidget()
@@ -88,6 +93,7 @@ class ReportView(View):
             self.verify_button,
             self.print_button,
             self.export_button,
+            self.language_button,
         ):
             buttons.addWidget(button)
         box = QVBoxLayout(self)
@@ -110,6 +116,19 @@ class ReportView(View):
         self.verify_button.setText(self.tr("Verify signature"))
         self.print_button.setText(self.tr("Print"))
         self.export_button.setText(self.tr("Export PDF"))
+        self._name_language()
+
+    def _name_language(self) -> None:
+        names = {"zh": "中文", "en": "English"}
+        self.language_button.setText(
+            self.tr("Report in %1").replace("%1", names.get(self.language, "—"))
+        )
+
+    def switch_language(self) -> None:
+        """One tap: the next preview or issue in the other language."""
+        self.language = "en" if self.language == "zh" else "zh"
+        self.rendered = None
+        self.refresh()
 
     def _issued(self) -> dict[str, object] | None:
         wo_id = self.model.work_order_id
@@ -129,6 +148,11 @@ class ReportView(View):
         busy = self.job is not None and self.job.running
         issued = self._issued()
         has_wo = wo_id is not None
+        if wo_id is not None and self._language_of != wo_id:
+            self.language = self.model.workshop.customer_language(wo_id)
+            self._language_of = wo_id
+        self._name_language()
+        self.language_button.setEnabled(has_wo and not busy)
         self.preview_button.setEnabled(has_wo and not busy)
         self.issue_button.setEnabled(has_wo and not busy and self.model.may("report.issue"))
         self.verify_button.setEnabled(issued is not None and not busy)
@@ -199,13 +223,20 @@ class ReportView(View):
         issued = self._issued_path()
         folder = self._folder()
         pool = self.ctx.reports.pool
+        language = self.language or None
+        if issued is not None:
+            latest = self._issued()
+            if latest is not None and latest["language"] != language:
+                issued = None  # the issued version is in the other language: preview this one
 
         def work(progress: Progress) -> Rendered:
             progress(1, 3, "render")
             pdf = issued
             if pdf is None:
                 target = folder / "preview.pdf"
-                pdf = pool.submit(render_preview, database, data_dir, wo_id, target).result()
+                pdf = pool.submit(
+                    render_preview, database, data_dir, wo_id, target, language
+                ).result()
             progress(2, 3, "pages")
             return Rendered(pdf, page_images(pdf, folder))
 
@@ -220,10 +251,13 @@ class ReportView(View):
         data_dir = self.model.data_dir
         folder = self._folder()
         pool = self.ctx.reports.pool
+        language = self.language or None
 
         def work(progress: Progress) -> Rendered:
             progress(1, 3, "sign")
-            path, version = pool.submit(issue_signed, database, data_dir, actor, wo_id).result()
+            path, version = pool.submit(
+                issue_signed, database, data_dir, actor, wo_id, language
+            ).result()
             progress(2, 3, "pages")
             return Rendered(path, page_images(path, folder), version)
 

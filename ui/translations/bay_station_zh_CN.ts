@@ -2057,6 +2057,11 @@
 <context>
     <name>ReportView</name>
     <message>
+        <location filename="../report_view.py" line="120"/>
+        <source>Report in %1</source>
+        <translation>报告语言：%1</translation>
+    </message>
+    <message>
         <location filename="../report_view.py" line="107"/>
         <source>Health report</source>
         <translation>健康报告</translation>
