@@ -22,8 +22,8 @@ from typing import Any
 
 from reports import texts
 from reports.live_plot import LiveRecordingLine, recording_lines
+from station import adjustment, profile, truth, work_done
 from station import alignment as alignment_store
-from station import profile, truth, work_done
 from station.audit import canonical_json
 from station.checklists import load_template, remaining_life_km
 from station.diagnostics import compare_scans, latest_scan, live_recordings
@@ -68,6 +68,16 @@ class WorkItem:
     minutes: int
     finished: str  # when the last clock entry ended, "" unless done
     photo_pairs: tuple[PhotoPair, ...]
+
+
+@dataclass(frozen=True)
+class QualityLine:
+    """One quality check as recorded: a second tap records nothing, so it is never here twice."""
+
+    passed: bool
+    note: str
+    by: str
+    at: str
 
 
 @dataclass(frozen=True)
@@ -183,6 +193,8 @@ class ReportData:
     signatures: tuple[SignatureDrawing, ...]
     photos: tuple[PhotoRef, ...]
     live_recordings: tuple[LiveRecordingLine, ...] = ()
+    alignment_note: str = ""  # said under the alignment when no adjustment was approved
+    quality_checks: tuple[QualityLine, ...] = ()
 
     @property
     def number(self) -> str:
@@ -253,6 +265,7 @@ def assemble(
     check_in = workshop.latest_check_in(wo_id)
     mileage = check_in["mileage_km"] if check_in else workshop.last_mileage(vehicle["id"])
     moment = issued_at or workshop.store.clock()
+    adjusted = adjustment.adjustment_state(workshop, wo_id)
     zone = profile.local_zone(shop)
     issued_on = moment.astimezone(zone).date().isoformat()
     jobs = workshop.job_records(wo_id)
@@ -315,13 +328,25 @@ def assemble(
         totals=_totals(findings, done_findings, shop),
         scans=_scans(workshop, wo_id, lang, zone),
         code_verdicts=_code_verdicts(workshop, wo_id, findings),
-        alignment=_alignment(workshop, wo_id, lang),
+        alignment=_alignment(workshop, wo_id, lang, adjusted.claimed),
+        alignment_note=texts.label("alignment_not_approved", lang)
+        if adjusted.after_taken and not adjusted.claimed
+        else "",
         measurements=measurements,
         next_service=_next_service(workshop, wo, vehicle, mileage, issued_on, lang),
         approvals=_approvals(findings, lang, zone),
         signatures=_signatures(workshop, findings),
         photos=_other_photos(photos, wo_id, lang, titles, finding_titles),
         live_recordings=recording_lines(live_recordings(workshop, wo_id)),
+        quality_checks=tuple(
+            QualityLine(
+                bool(q["passed"]),
+                texts.pick_language(q["note"], lang),
+                q["checked_by_name"],
+                _to_minute(q["at"], zone),
+            )
+            for q in workshop.quality_checks(wo_id)
+        ),
     )
 
 
@@ -620,8 +645,14 @@ def _rating(reading: alignment_store.RatedReading | None) -> str | None:
     return reading.rating.value if reading and reading.rating else None
 
 
-def _alignment(workshop: Workshop, wo_id: int, lang: str) -> tuple[AlignmentLine, ...]:
-    """Before and after per place and angle, against the spec the rig session was rated with."""
+def _alignment(
+    workshop: Workshop, wo_id: int, lang: str, adjusted: bool
+) -> tuple[AlignmentLine, ...]:
+    """Before and after per place and angle, against the spec the rig session was rated with.
+
+    The readings after an adjustment are shown only when the customer had approved
+    the adjustment before they were taken (`station.adjustment`).
+    """
     rated = alignment_store.load_alignment(workshop.store, wo_id)
     if rated is None:
         return ()
@@ -633,7 +664,7 @@ def _alignment(workshop: Workshop, wo_id: int, lang: str) -> tuple[AlignmentLine
         position = alignment_store.Position(position_key)
         quantity = alignment_store.Quantity(quantity_key)
         before = rated.reading(alignment_store.Phase.BEFORE, position, quantity)
-        after = rated.reading(alignment_store.Phase.AFTER, position, quantity)
+        after = rated.reading(alignment_store.Phase.AFTER, position, quantity) if adjusted else None
         shown = before or after
         spec = shown.spec if shown else None
         lines.append(

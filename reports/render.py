@@ -145,6 +145,7 @@ def render_pdf(
     story += _parties(data, s)
     story += _summary(data, s)
     story += _work_done(data, s, load_photo)
+    story += _quality(data, s)
     story += _findings(data, s)
     story += _totals(data, s)
     story += _codes(data, s)
@@ -363,6 +364,18 @@ def _work_done(data: ReportData, s: _Styles, load_photo: PhotoLoader) -> list[Fl
     return out
 
 
+def _quality(data: ReportData, s: _Styles) -> list[Flowable]:
+    if not data.quality_checks:
+        return []
+    out = _section(s, "quality")
+    for check in data.quality_checks:
+        verdict = s.t("qc_passed" if check.passed else "qc_failed")
+        note = f"{s.colon}{check.note}" if check.note else ""
+        colour = None if check.passed else RATING_COLOURS["red"]
+        out.append(s.p(f"• {verdict}{note} · {check.by} · {check.at}", colour=colour))
+    return out
+
+
 def _findings(data: ReportData, s: _Styles) -> list[Flowable]:
     out = _section(s, "findings")
     if not data.findings:
@@ -477,7 +490,8 @@ def _alignment(data: ReportData, s: _Styles) -> list[Flowable]:
                 _alignment_cell(s, line.after, line.after_rating, line.after_out),
             ]
         )
-    return [*_section(s, "alignment"), _grid(s, rows, [24, 34, 36, 43, 43])]
+    note = [s.p(data.alignment_note, s.small)] if data.alignment_note else []
+    return [*_section(s, "alignment"), _grid(s, rows, [24, 34, 36, 43, 43]), *note]
 
 
 def _measurements(data: ReportData, s: _Styles) -> list[Flowable]:

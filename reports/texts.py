@@ -36,6 +36,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "before": ("Before", "维修前"),
     "after": ("After", "维修后"),
     "no_work": ("No work was done on this visit.", "本次未进行维修工作。"),
+    "quality": ("Quality check", "质检"),
+    "qc_passed": ("Passed", "通过"),
+    "qc_failed": ("Not passed", "未通过"),
     "findings": ("Findings and recommendations", "检查发现与建议"),
     "finding": ("Finding", "发现"),
     "measured": ("Measured", "测量值"),
@@ -64,6 +67,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "pending_code": ("pending", "待定"),
     "permanent": ("permanent", "永久"),
     "no_codes": ("No trouble codes.", "无故障码。"),
+    "alignment_not_approved": (
+        "No adjustment of the wheel alignment was approved before these readings: only the "
+        "readings before any adjustment are shown.",
+        "测量时您尚未批准调整四轮定位：此处仅列出调整前的测量值。",
+    ),
     "verdict_still_present": ("Still present after the repair", "维修后仍然存在"),
     "verdict_new": ("New after the repair", "维修后新出现"),
     "verdict_declined": (

@@ -314,8 +314,12 @@ def insert_finding(
     recommended_job: str = "",
     checklist_result_id: int | None = None,
     dtc: str | None = None,
+    alignment_session_id: int | None = None,
 ) -> int:
-    """Write one finding with its estimate lines in `tx` (checked by the caller); its id."""
+    """Write one finding with its estimate lines in `tx` (checked by the caller); its id.
+
+    Its source is a checklist result, a trouble code or an alignment session (the
+    adjustment the rig's readings call for), else it was written by hand."""
     refuse_if_closed(load_work_order(tx, wo_id))
     value = unit = life = None
     source_kind, source_ref = "manual", None
@@ -341,6 +345,16 @@ def insert_finding(
             life = remaining_life_km(measurement, value)
     elif dtc is not None:
         source_kind, source_ref = "dtc", dtc.strip().upper()
+    elif alignment_session_id is not None:
+        session = one(
+            tx,
+            "SELECT work_order_id FROM alignment_sessions WHERE id = ?",
+            (alignment_session_id,),
+            f"alignment session {alignment_session_id}",
+        )
+        if session["work_order_id"] != wo_id:
+            raise InvalidInput("that alignment session belongs to another work order")
+        source_kind, source_ref = "alignment", str(alignment_session_id)
     row = {
         "work_order_id": wo_id,
         "title": title.strip(),
@@ -389,8 +403,10 @@ class Findings:
         recommended_job: str = "",
         checklist_result_id: int | None = None,
         dtc: str | None = None,
+        alignment_session_id: int | None = None,
     ) -> Created:
-        """A finding comes from a checklist item or a trouble code and carries its estimate."""
+        """A finding comes from a checklist item, a trouble code or an alignment session and
+        carries its estimate."""
         require(actor.role, "finding.create")
         if not title.strip():
             raise InvalidInput("a finding needs a title")
@@ -399,7 +415,16 @@ class Findings:
         validate_lines(lines)
         with self.store.transaction(actor.name) as tx:
             finding_id = insert_finding(
-                tx, actor, wo_id, title, severity, lines, recommended_job, checklist_result_id, dtc
+                tx,
+                actor,
+                wo_id,
+                title,
+                severity,
+                lines,
+                recommended_job,
+                checklist_result_id,
+                dtc,
+                alignment_session_id,
             )
         return Created(finding_id)
 

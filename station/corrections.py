@@ -141,11 +141,14 @@ class Corrections:
                 tx, "SELECT * FROM findings WHERE id = ?", (finding_id,), f"finding {finding_id}"
             )
             kept = decide_correction(load_correction_facts(tx, finding), reason)
+            alignment_session_id = None
             if checklist_result_id is None and dtc is None:
                 if finding["source_kind"] == "checklist":
                     checklist_result_id = int(finding["source_ref"])
                 elif finding["source_kind"] == "dtc":
                     dtc = finding["source_ref"]
+                elif finding["source_kind"] == "alignment":
+                    alignment_session_id = int(finding["source_ref"])
             new_id = insert_finding(
                 tx,
                 actor,
@@ -156,6 +159,7 @@ class Corrections:
                 recommended_job,
                 checklist_result_id,
                 dtc,
+                alignment_session_id,
             )
             _write(tx, actor, finding_id, new_id, kept)
         return Created(new_id)

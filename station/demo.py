@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from station import alignment
+from station.adjustment import propose_adjustment
 from station.checklists import Rating, inspection_templates
 from station.commands import init_station
 from station.errors import NotFound
@@ -261,20 +262,16 @@ class DemoVisit:
 
     def alignment_for_approval(self) -> None:
         """The rig found the wheels out of specification: the adjustment goes to the customer
-        as a finding with its price, like any other extra work."""
+        as a finding with its price, like any other extra work; the rig measures again once
+        the customer approved it."""
         rated = alignment.load_alignment(self.workshop, self.wo_id)
-        severity = (
-            None if rated is None else alignment_adjustment(rated.worst(alignment.Phase.BEFORE))
-        )
-        if severity is None:
+        if rated is None or alignment_adjustment(rated.worst(alignment.Phase.BEFORE)) is None:
             return
-        self.finding_ids["alignment"] = self.workshop.add_finding(
+        self.finding_ids["alignment"] = propose_adjustment(
+            self.workshop,
             self.technician,
             self.wo_id,
-            "Wheel alignment out of specification / 四轮定位超出标准",
-            severity,
             [labour("Four-wheel alignment / 四轮定位调整", 1.0, 30_000)],
-            "Adjust the wheel alignment / 调整四轮定位",
         ).id
         self.narrate("wheel alignment adjustment sent to the customer for approval")
 

@@ -240,6 +240,16 @@ class ReadModel:
             row["correction_reason"] = corrections[-1]["reason"] if corrections else None
         return rows
 
+    def latest_alignment_session(self, wo_id: int) -> dict[str, Any] | None:
+        """The work order's latest rig session, when it was taken and how many readings it has
+        after adjustment (what `station.adjustment` decides from)."""
+        return self.store.query_one(
+            "SELECT s.*, (SELECT COUNT(*) FROM alignment_readings r WHERE r.session_id = s.id "
+            "AND r.phase = 'after') AS after_readings FROM alignment_sessions s "
+            "WHERE s.work_order_id = ? ORDER BY s.id DESC LIMIT 1",
+            (wo_id,),
+        )
+
     def signature(self, sha256: str) -> dict[str, Any]:
         row = self._one(
             "SELECT * FROM signatures WHERE sha256 = ?", (sha256,), f"signature {sha256[:12]}"
@@ -311,6 +321,14 @@ class ReadModel:
     def latest_quality_check(self, wo_id: int) -> dict[str, Any] | None:
         return self.store.query_one(
             "SELECT * FROM quality_checks WHERE work_order_id = ? ORDER BY id DESC LIMIT 1",
+            (wo_id,),
+        )
+
+    def quality_checks(self, wo_id: int) -> list[dict[str, Any]]:
+        """Every quality check of the work order, in order, with who checked."""
+        return self.store.query(
+            "SELECT q.*, u.display_name AS checked_by_name FROM quality_checks q "
+            "JOIN users u ON u.id = q.checked_by WHERE q.work_order_id = ? ORDER BY q.id",
             (wo_id,),
         )
 

@@ -148,6 +148,29 @@ def alignment_adjustment(before_worst: Rating | None) -> Severity | None:
     return None
 
 
+def adjustment_approved(recorded_at: str, findings: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether readings taken at `recorded_at` may be shown as an adjustment.
+
+    Only when the customer had approved an adjustment of the alignment (an active
+    finding from an alignment session) before the rig took them: readings after an
+    adjustment nobody approved prove work, not consent, and the report never
+    claims it. `findings` carry source_kind, state, standing and their approvals.
+    """
+    for finding in findings:
+        if (
+            finding["source_kind"] != "alignment"
+            or finding["state"] != ApprovalState.APPROVED.value
+            or finding.get("standing", Standing.ACTIVE.value) != Standing.ACTIVE.value
+        ):
+            continue
+        approved = [
+            str(a["at"]) for a in finding["approvals"] if a["decision"] == ApprovalState.APPROVED
+        ]
+        if approved and min(approved) <= recorded_at:
+            return True
+    return False
+
+
 # -- money ------------------------------------------------------------------------
 
 

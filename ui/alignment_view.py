@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from station.adjustment import adjustment_state, propose_adjustment
 from station.alignment import (
     WHEELS,
     AlignmentReading,
@@ -52,6 +53,8 @@ class AlignmentView(View):
         self.measure_button.clicked.connect(self.measure)
         self.cancel_button = push_button("alignment_cancel")
         self.cancel_button.clicked.connect(self.cancel)
+        self.propose_button = push_button("alignment_propose")
+        self.propose_button.clicked.connect(self.propose)
         self.wheels: dict[Position, QLabel] = {}
         grid = QGridLayout()
         for index, position in enumerate(WHEELS):
@@ -68,6 +71,7 @@ class AlignmentView(View):
         buttons = QHBoxLayout()
         buttons.addWidget(self.measure_button)
         buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.propose_button)
         top = QHBoxLayout()
         left = QVBoxLayout()
         left.addWidget(self.title)
@@ -84,6 +88,7 @@ class AlignmentView(View):
         self.title.setText(self.tr("Wheel alignment: before and after"))
         self.measure_button.setText(self.tr("Measure on the rig"))
         self.cancel_button.setText(self.tr("Cancel"))
+        self.propose_button.setText(self.tr("Propose the adjustment to the customer"))
         self._show_wheels()
 
     def _wheel_names(self) -> dict[Position, str]:
@@ -160,7 +165,23 @@ class AlignmentView(View):
                 else self.tr("No alignment rig is connected")
             )
         else:
-            self.state.setText(self.tr("Specification: %1").replace("%1", rated.spec_name or "—"))
+            text = self.tr("Specification: %1").replace("%1", rated.spec_name or "—")
+            assert wo_id is not None
+            adjusted = adjustment_state(self.model.workshop, wo_id)
+            if adjusted.after_taken and not adjusted.approved:
+                text += "\n" + self.tr(
+                    "No adjustment was approved before these readings: the report shows the "
+                    "readings before adjustment only. Propose the adjustment, then measure again."
+                )
+            self.state.setText(text)
+        out_of_spec = rated is not None and rated.worst(Phase.BEFORE) in ("amber", "red")
+        self.propose_button.setEnabled(
+            wo_id is not None
+            and out_of_spec
+            and not busy
+            and self.model.may("finding.create")
+            and not adjustment_state(self.model.workshop, wo_id).proposed
+        )
         if rated is None:
             fill(self.table, [], [])
             return
@@ -229,6 +250,14 @@ class AlignmentView(View):
 
         self.job = self.ctx.workers.start(work, done, failed)
         self.refresh()
+
+    def propose(self) -> None:
+        """The adjustment as a priced finding for the customer, like any other extra work."""
+        wo_id = self.model.work_order_id
+        if wo_id is None:
+            return
+        actor = self.model.require_actor()
+        self.model.act(propose_adjustment, self.model.workshop, actor, wo_id)
 
     def cancel(self) -> None:
         if self.ctx.devices.rig is not None:

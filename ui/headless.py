@@ -153,6 +153,7 @@ def walk_the_visit(
 
     at("bay-2")
     visit.repair()
+    measure_alignment(visit)  # the approved adjustment, measured on the rig as it is done
     photos.record(
         technician,
         camera.still_files(),

@@ -1,21 +1,28 @@
 """The signed report never tells the customer anything false: whole visits through the core,
 read back from the signed PDF with pdftotext, in English and Chinese.
 
-Visit A: the customer declines the catalyst (P0420) and a tyre, the transmission unit
-stays silent on the rescan, the rear pads are replaced, the booked service is never
-started. Visit B: the rescan is cut short. Each test asserts the exact sentence, or
+Visit A: a scan of the car in the next bay is refused, the customer declines the
+catalyst (P0420) and a tyre (its finding superseded by a corrected one), the
+transmission unit stays silent on the rescan, the rear pads are replaced, the wheel
+alignment is adjusted once the customer approved it, the booked service is never
+started, the quality check is tapped twice, and the next car is checked in right
+after the first. Visit B: the rescan is cut short, and the rig's readings after an
+adjustment come with no adjustment approved. Each test asserts the exact sentence, or
 that a false one is absent.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -26,7 +33,7 @@ from station import alignment as al
 from station import profile
 from station.commands import init_station
 from station.demo import DemoVisit, seed_demo
-from station.diagnostics import record_scan
+from station.diagnostics import OtherVehicle, record_scan
 from station.findings import Severity, labour, part
 from station.fixtures import load_json
 from station.lifecycle import Status
@@ -61,16 +68,46 @@ class Reports:
     data_dir: Path
     en: IssuedReport
     zh: IssuedReport
+    next_en: IssuedReport  # the car checked in right after this one
+    next_zh: IssuedReport
 
-    def text(self, language: str) -> str:
-        path = (self.en if language == "en" else self.zh).path
+    def text(self, language: str, car: str = "first") -> str:
+        reports = {
+            ("first", "en"): self.en,
+            ("first", "zh"): self.zh,
+            ("next", "en"): self.next_en,
+            ("next", "zh"): self.next_zh,
+        }
+        path = reports[(car, language)].path
         out = subprocess.run(
             ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True, timeout=60
         ).stdout
         return " ".join(out.split())
 
 
-def run_visit(data_dir: Path, post: dict[str, Any], pre: dict[str, Any]) -> Reports:
+OTHER_CAR = {
+    "vin": "LGXCE4CB5N0123456",
+    "protocol": "ISO 15765-4 CAN (11 bit, 500 kbaud)",
+    "ecus": [{"id": "7E8", "name": "Engine", "dtcs": [{"code": "P0171", "kind": "stored"}]}],
+}
+
+
+def rear_right_toe(before: float, after: float) -> al.AlignmentSession:
+    return al.AlignmentSession(
+        before=al.AlignmentSet(
+            (al.AlignmentReading(al.Position.REAR_RIGHT, al.Quantity.TOE, before),)
+        ),
+        after=al.AlignmentSet(
+            (al.AlignmentReading(al.Position.REAR_RIGHT, al.Quantity.TOE, after),)
+        ),
+        rig="rig-sim",
+        rig_session="truth-1",
+    )
+
+
+def run_visit(
+    data_dir: Path, post: dict[str, Any], pre: dict[str, Any], approve_alignment: bool = True
+) -> Reports:
     seed = load_json("demo_seed.json")
     admin_spec = next(u for u in seed["users"] if u["role"] == "admin")
     workshop = init_station(
@@ -88,12 +125,18 @@ def run_visit(data_dir: Path, post: dict[str, Any], pre: dict[str, Any]) -> Repo
             "tax_id": "91440300MA5F00001X",
             "tax_rate": "13",
             "logo": logo,
+            "time_zone": "Asia/Shanghai",
         },
     )
     demo = DemoVisit(workshop, cast, narrate=lambda _text: None)
-    demo.reception()
+    demo.reception(mileage_km=45_310)
+    # the next car is checked in right after: its own mileage, never the first car's
+    second = DemoVisit(workshop, cast, vehicle_key="ev", narrate=lambda _text: None)
+    second.reception(mileage_km=18_500)
     demo.start_diagnosis()
     technician = demo.technician
+    with pytest.raises(OtherVehicle):
+        record_scan(workshop, technician, demo.wo_id, "pre", OTHER_CAR)
     record_scan(workshop, technician, demo.wo_id, "pre", pre)
     demo.inspection()
     demo.findings_for_approval(dtc="P0301")
@@ -107,23 +150,11 @@ def run_visit(data_dir: Path, post: dict[str, Any], pre: dict[str, Any]) -> Repo
         dtc="P0420",
     ).id
     vehicle = demo.vehicle
-    al.store_alignment(
-        workshop,
-        technician,
-        demo.wo_id,
-        al.AlignmentSession(
-            before=al.AlignmentSet(
-                (al.AlignmentReading(al.Position.REAR_RIGHT, al.Quantity.TOE, 1.30),)
-            ),
-            after=al.AlignmentSet(
-                (al.AlignmentReading(al.Position.REAR_RIGHT, al.Quantity.TOE, 0.11),)
-            ),
-            rig="rig-sim",
-            rig_session="truth-1",
-        ),
-        al.spec_for(vehicle["make"], vehicle["model"], vehicle["year"]),
-    )
-    demo.alignment_for_approval()
+    spec = al.spec_for(vehicle["make"], vehicle["model"], vehicle["year"])
+    # the rig sent its after set too, but nobody had approved an adjustment yet
+    al.store_alignment(workshop, technician, demo.wo_id, rear_right_toe(1.30, 0.11), spec)
+    if approve_alignment:
+        demo.alignment_for_approval()
     mistap = workshop.add_finding(
         technician,
         demo.wo_id,
@@ -133,19 +164,42 @@ def run_visit(data_dir: Path, post: dict[str, Any], pre: dict[str, Any]) -> Repo
         dtc="P0420",
     ).id
     workshop.withdraw_finding(technician, mistap, "tapped the wrong code")
+    old_tyre = demo.finding_ids["tread_rr"]
+    demo.finding_ids["tread_rr"] = workshop.supersede_finding(
+        technician,
+        old_tyre,
+        "the sidewall is cut too",
+        "Right-rear tyre worn and cut / 右后轮胎磨损且有割伤",
+        Severity.SOON,
+        [
+            part("Tyre 225/45 R17 / 轮胎", 1, 72_000, "TY-22545R17"),
+            labour("Fit and balance / 安装及动平衡", 0.5, 30_000),
+        ],
+        "Replace the right-rear tyre / 更换右后轮胎",
+    ).id
     demo.customer_decides(declined=("tread_rr", "P0420"))
     workshop.change_status(technician, demo.wo_id, Status.IN_REPAIR)
     for job in workshop.jobs(demo.wo_id):
         if job["finding_id"] is not None:  # the booked service is never started
             workshop.clock_on(technician, job["id"])
+            if approve_alignment and job["finding_id"] == demo.finding_ids["alignment"]:
+                al.store_alignment(
+                    workshop, technician, demo.wo_id, rear_right_toe(1.30, 0.11), spec
+                )
             workshop.clock_off(technician, job["id"])
     record_scan(workshop, technician, demo.wo_id, "post", post)
-    demo.quality_check()
+    workshop.change_status(technician, demo.wo_id, Status.QUALITY_CHECK)
+    first = workshop.record_quality_check(technician, demo.wo_id, True, "road test ok")
+    again = workshop.record_quality_check(technician, demo.wo_id, True, "road test ok")
+    assert (again.id, again.warnings) == (first.id, ("already recorded",))
+    workshop.change_status(demo.advisor, demo.wo_id, Status.READY)
     advisor = demo.advisor
     en = issue_report(workshop, advisor, demo.wo_id, data_dir, "en")
     zh = issue_report(workshop, advisor, demo.wo_id, data_dir, "zh")
+    next_en = issue_report(workshop, advisor, second.wo_id, data_dir, "en")
+    next_zh = issue_report(workshop, advisor, second.wo_id, data_dir, "zh")
     workshop.store.close()
-    return Reports(data_dir, en, zh)
+    return Reports(data_dir, en, zh, next_en, next_zh)
 
 
 PRE = scan(
@@ -162,10 +216,11 @@ def visit_a(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reports]:
 
 @pytest.fixture(scope="module")
 def visit_b(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reports]:
+    """The rescan is cut short, and nobody proposed the alignment adjustment to the customer."""
     cut_short = scan(
         ("7E8", "ECM-EngineControl", []), ("7E9", "TCM-TransmissionCtl", []), incomplete=True
     )
-    yield run_visit(tmp_path_factory.mktemp("b"), cut_short, PRE)
+    yield run_visit(tmp_path_factory.mktemp("b"), cut_short, PRE, approve_alignment=False)
 
 
 def test_a_declined_code_is_said_to_be_still_there_not_cleared(visit_a: Reports) -> None:
@@ -223,6 +278,77 @@ def test_an_alignment_adjustment_is_a_job_approved_and_priced(visit_a: Reports) 
     assert "Wheel alignment out of specification" in en
     assert re.search(r"Wheel alignment out of specification .*¥300\.00 repaired", en)
     assert re.search(r"四轮定位超出标准 .*已批准", zh)  # in the approvals, with the signature
+
+
+def test_an_adjustment_nobody_approved_is_not_claimed(visit_a: Reports, visit_b: Reports) -> None:
+    en, zh = visit_b.text("en"), visit_b.text("zh")
+    note_en = (
+        "No adjustment of the wheel alignment was approved before these readings: only the "
+        "readings before any adjustment are shown."
+    )
+    note_zh = "测量时您尚未批准调整四轮定位：此处仅列出调整前的测量值。"
+    assert "rear-right Toe +0.00° … +0.30° +1.30° ▲ out of specification by 1.00° " + note_en in en
+    assert note_zh in zh
+    assert "+0.11°" not in en and "+0.11°" not in zh
+    assert "Adjust the wheel alignment" not in en and "四轮定位超出标准" not in zh
+    assert "• 调整四轮定位" not in zh
+    # approved first, measured during its job: the after readings are the adjustment done
+    assert "+1.30° ▲ out of specification by 1.00° +0.11°" in visit_a.text("en")
+    assert "+1.30° ▲ 超出标准 1.00° +0.11°" in visit_a.text("zh")
+    assert note_en not in visit_a.text("en") and note_zh not in visit_a.text("zh")
+
+
+def test_a_superseded_finding_shows_the_newer_one_only(visit_a: Reports) -> None:
+    en, zh = visit_a.text("en"), visit_a.text("zh")
+    assert "Right-rear tyre tread 2.8 mm" not in en and "右后轮胎花纹 2.8 毫米" not in zh
+    assert en.count("Right-rear tyre worn and cut") == 2  # the finding and its decision
+    assert zh.count("右后轮胎磨损且有割伤") == 2
+    assert "Right-rear tyre worn and cut declined 王芳 at the desk" in en
+    assert "右后轮胎磨损且有割伤 已拒绝 王芳 前台" in zh
+
+
+def test_a_scan_of_another_car_is_not_in_the_report(visit_a: Reports) -> None:
+    for language in ("en", "zh"):
+        text = visit_a.text(language)
+        assert "LGXCE4CB5N0123456" not in text  # the car in the next bay
+        assert "P0171" not in text
+        assert "LSVAU2180N2183741" in text
+
+
+def test_a_second_quality_check_tap_is_recorded_and_told_once(visit_a: Reports) -> None:
+    en, zh = visit_a.text("en"), visit_a.text("zh")
+    assert re.search(
+        r"Quality check • Passed: road test ok · 李伟 · \d{4}-\d\d-\d\d \d\d:\d\d ", en
+    )
+    assert re.search(r"质检 • 通过：road test ok · 李伟 · \d{4}-\d\d-\d\d \d\d:\d\d ", zh)
+    assert en.count("Passed: road test ok") == 1 and zh.count("通过：road test ok") == 1
+
+
+def test_two_cars_checked_in_one_after_the_other_keep_their_own_facts(visit_a: Reports) -> None:
+    first_en, first_zh = visit_a.text("en"), visit_a.text("zh")
+    next_en, next_zh = visit_a.text("en", "next"), visit_a.text("zh", "next")
+    assert "Mileage: 45,310 km" in first_en and "里程：45,310 km" in first_zh
+    assert "Mileage: 18,500 km" in next_en and "里程：18,500 km" in next_zh
+    for text in (next_en, next_zh):
+        assert "45,310" not in text and "LSVAU2180N2183741" not in text and "王芳" not in text
+        assert "LGXCE4CB5N0123456" in text
+    for text in (first_en, first_zh):
+        assert "18,500" not in text and "David Miller" not in text
+    assert "Customer Name: David Miller" in next_en
+
+
+def test_the_issue_time_is_on_the_workshops_clock_and_the_file_keeps_the_instant(
+    visit_a: Reports,
+) -> None:
+    for report, language, label in ((visit_a.en, "en", "Issued"), (visit_a.zh, "zh", "出具日期")):
+        stored = json.loads(report.path.with_suffix(".json").read_text())
+        instant = datetime.fromisoformat(stored["issued_instant"].replace("Z", "+00:00"))
+        local = instant.astimezone(ZoneInfo("Asia/Shanghai"))
+        assert f"{label} {local:%Y-%m-%d %H:%M} (UTC+08:00)" in visit_a.text(language)
+        info = subprocess.run(
+            ["pdfinfo", "-isodates", str(report.path)], capture_output=True, text=True, timeout=60
+        ).stdout
+        assert f"CreationDate:    {instant:%Y-%m-%dT%H:%M:%S}Z" in info
 
 
 def test_a_withdrawn_finding_is_not_told_to_the_customer(visit_a: Reports) -> None:

@@ -20,6 +20,7 @@ from station.truth import (
     ItemState,
     JobState,
     Standing,
+    adjustment_approved,
     alignment_adjustment,
     code_outcomes,
     code_sources,
@@ -251,3 +252,27 @@ def test_a_correction_needs_a_reason_and_never_touches_consent() -> None:
     ):
         with pytest.raises(StationError, match=why):
             decide_correction(changed, "" if why == "say why" else "reason")
+
+
+def alignment_finding(state: str, approved_at: str | None, standing: str = "active") -> Any:
+    approvals = [] if approved_at is None else [{"decision": "approved", "at": approved_at}]
+    return {
+        "source_kind": "alignment",
+        "state": state,
+        "standing": standing,
+        "approvals": approvals,
+    }
+
+
+def test_readings_show_an_adjustment_only_when_it_was_approved_before_them() -> None:
+    at = "2026-11-30T10:00:00.000Z"
+    approved_before = alignment_finding("approved", "2026-11-30T09:59:59.000Z")
+    assert adjustment_approved(at, [approved_before])
+    assert not adjustment_approved(at, [])  # nobody asked the customer
+    assert not adjustment_approved(at, [alignment_finding("approved", "2026-11-30T10:00:01.000Z")])
+    assert not adjustment_approved(at, [alignment_finding("declined", None)])
+    assert not adjustment_approved(at, [alignment_finding("pending", None)])
+    withdrawn = alignment_finding("approved", "2026-11-30T09:00:00.000Z", "withdrawn")
+    assert not adjustment_approved(at, [withdrawn])
+    pads = approved_before | {"source_kind": "checklist"}  # another job's approval is no consent
+    assert not adjustment_approved(at, [pads])

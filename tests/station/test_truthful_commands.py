@@ -8,6 +8,9 @@ from typing import Any
 
 import pytest
 
+from station import alignment as al
+from station.adjustment import AdjustmentState, adjustment_state, propose_adjustment
+from station.catalogue import load_starter
 from station.demo import demo_signature_strokes
 from station.diagnostics import (
     CodesAtRisk,
@@ -188,3 +191,35 @@ def test_a_second_quality_check_tap_records_nothing_more(
     assert len(rows) == 1
     failed = workshop.record_quality_check(technician, wo.id, False, "noise from the rear")
     assert failed.id != first.id and failed.warnings == ()
+
+
+def test_an_adjustment_is_proposed_from_the_rig_priced_and_kept_through_a_correction(
+    workshop: Workshop, technician: Actor, admin: Actor, wo_id: int
+) -> None:
+    with pytest.raises(InvalidInput, match="measure the alignment on the rig first"):
+        propose_adjustment(workshop, technician, wo_id)
+    toe = (al.Position.REAR_RIGHT, al.Quantity.TOE)
+    spec = al.spec_for("Bay Motors", "Sedan", 2019)
+    within = al.AlignmentSet((al.AlignmentReading(*toe, 0.10),))
+    al.store_alignment(workshop, technician, wo_id, al.AlignmentSession(within), spec)
+    with pytest.raises(InvalidInput, match="within its specification"):
+        propose_adjustment(workshop, technician, wo_id)
+    out = al.AlignmentSet((al.AlignmentReading(*toe, 1.30),))
+    session = al.store_alignment(
+        workshop, technician, wo_id, al.AlignmentSession(out, within), spec
+    )
+    assert adjustment_state(workshop, wo_id) == AdjustmentState(True, True, False, False)
+    load_starter(workshop.store, admin)  # the price list: L-ALIGN, 1 h at the labour rate
+    finding = propose_adjustment(workshop, technician, wo_id).id
+    proposed = next(f for f in workshop.findings(wo_id) if f["id"] == finding)
+    assert (proposed["source_kind"], proposed["source_ref"]) == ("alignment", str(session))
+    assert (proposed["severity"], proposed["total_cents"]) == ("urgent", 30_000)
+    assert proposed["lines"][0]["description"] == "Wheel alignment / 四轮定位"
+    cheaper = workshop.supersede_finding(
+        technician, finding, "a loyal customer", proposed["title"], Severity.URGENT,
+        [labour("Wheel alignment / 四轮定位", 1, 20_000)],
+    ).id  # fmt: skip
+    replaced = next(f for f in workshop.findings(wo_id) if f["id"] == cheaper)
+    assert (replaced["source_kind"], replaced["source_ref"]) == ("alignment", str(session))
+    # the readings taken before the customer's approval are still no adjustment
+    assert adjustment_state(workshop, wo_id) == AdjustmentState(True, True, False, True)

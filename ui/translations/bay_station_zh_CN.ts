@@ -4,6 +4,16 @@
 <context>
     <name>AlignmentView</name>
     <message>
+        <location filename="../alignment_view.py" line="90"/>
+        <source>Propose the adjustment to the customer</source>
+        <translation>向客户提出四轮定位调整</translation>
+    </message>
+    <message>
+        <location filename="../alignment_view.py" line="165"/>
+        <source>No adjustment was approved before these readings: the report shows the readings before adjustment only. Propose the adjustment, then measure again.</source>
+        <translation>测量前客户尚未批准调整：报告只列出调整前的读数。请先提出调整，经批准后再测量一次。</translation>
+    </message>
+    <message>
         <location filename="../alignment_view.py" line="84"/>
         <source>Wheel alignment: before and after</source>
         <translation>四轮定位：修前与修后</translation>
