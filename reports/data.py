@@ -315,7 +315,7 @@ def assemble(
             "model": " ".join(
                 str(p) for p in (vehicle["make"], vehicle["model"], vehicle["year"]) if p
             ),
-            "powertrain": vehicle["powertrain"],
+            "powertrain": texts.powertrain(vehicle["powertrain"], lang),
             "mileage": f"{texts.thousands(mileage)} km" if mileage is not None else "",
         },
         customer={"name": customer.get("name") or "", "phone": customer.get("phone") or ""},
@@ -669,7 +669,7 @@ def _alignment(
         spec = shown.spec if shown else None
         lines.append(
             AlignmentLine(
-                position=texts.position(position_key, lang),
+                position=texts.position(position_key, lang).capitalize(),
                 quantity=texts.alignment_quantity(quantity_key, lang),
                 spec=f"{spec.minimum:+.2f}° … {spec.maximum:+.2f}°" if spec else "",
                 before=_degrees(before),

@@ -230,10 +230,8 @@ def _heading(data: ReportData, s: _Styles, logo: bytes | None) -> list[Flowable]
         left.append(s.p(contact, s.small))
     left += [
         s.p(s.t("title"), s.title),
-        s.p(
-            f"{s.t('report_number')} {data.number} · {s.t('issued')} {data.issued_at}"
-            f" · {s.t('version')} {data.version}"
-        ),
+        s.p(f"{s.t('report_number')} {data.number} · {s.t('version')} {data.version}"),
+        s.p(f"{s.t('issued')} {data.issued_at}"),
     ]
     right: list[Flowable] = []
     if data.public_url:
@@ -392,7 +390,13 @@ def _findings(data: ReportData, s: _Styles) -> list[Flowable]:
             measured = f"{measured} → {f.after}" if measured else f.after
         rows.append(
             [
-                s.p(f.title, s.cell, RATING_COLOURS["red"] if f.severity == "urgent" else None),
+                s.p(
+                    f.title,
+                    s.cell,
+                    RATING_COLOURS["red"]
+                    if f.severity == "urgent" and f.state != "repaired"
+                    else None,
+                ),
                 s.p(measured, s.cell),
                 s.p(f.meaning, s.cell),
                 s.p(f.action, s.cell),
@@ -431,7 +435,11 @@ def _codes(data: ReportData, s: _Styles) -> list[Flowable]:
         if scan.incomplete:
             out.append(s.p(s.t("scan_incomplete"), colour=RATING_COLOURS["amber"]))
         if not scan.codes:
-            out.append(s.p(s.t("no_codes")))
+            # "No trouble codes" would be false for a unit that never answered
+            unheard = scan.incomplete or (
+                scan.stage == "post" and any(v.verdict == "not_checked" for v in data.code_verdicts)
+            )
+            out.append(s.p(s.t("no_codes_answered" if unheard else "no_codes")))
             continue
         rows: list[list[Any]] = [
             [s.p(s.t(k), s.head) for k in ("code", "code_text", "ecu", "kind")]

@@ -67,6 +67,13 @@ _LABELS: dict[str, tuple[str, str]] = {
     "pending_code": ("pending", "待定"),
     "permanent": ("permanent", "永久"),
     "no_codes": ("No trouble codes.", "无故障码。"),
+    "no_codes_answered": (
+        "No trouble codes from the control units that answered.",
+        "已应答的控制单元无故障码。",
+    ),
+    "powertrain_ICE": ("Petrol or diesel engine", "燃油车"),
+    "powertrain_HEV": ("Hybrid", "混合动力"),
+    "powertrain_EV": ("Electric", "纯电动"),
     "alignment_not_approved": (
         "No adjustment of the wheel alignment was approved before these readings: only the "
         "readings before any adjustment are shown.",
@@ -210,6 +217,11 @@ def alignment_quantity(key: str, language: str) -> str:
 def position(key: str, language: str) -> str:
     en, zh = _POSITIONS.get(key, (key, key))
     return zh if language == "zh" else en
+
+
+def powertrain(key: str, language: str) -> str:
+    """ "Electric", not "EV": the kind of car in the customer's words."""
+    return label(f"powertrain_{key}", language) if f"powertrain_{key}" in _LABELS else key
 
 
 def ecu_name(name: str | None, ecu_id: str, language: str) -> str:

@@ -238,6 +238,17 @@ def test_a_unit_silent_on_the_rescan_leaves_its_code_not_checked(visit_a: Report
     assert "U0100" not in visit_a.text("en").split("cleared and not returned:")[-1][:20]
 
 
+def test_a_rescan_without_a_silent_unit_is_not_called_free_of_codes(visit_a: Reports) -> None:
+    en, zh = visit_a.text("en"), visit_a.text("zh")
+    assert (
+        "After repair · " in en and "No trouble codes from the control units that answered." in en
+    )
+    assert "已应答的控制单元无故障码。" in zh
+    assert "No trouble codes." not in en and "无故障码。" not in zh.replace(
+        "控制单元无故障码。", ""
+    )
+
+
 def test_control_units_are_named_in_words(visit_a: Reports) -> None:
     en, zh = visit_a.text("en"), visit_a.text("zh")
     assert "ECM-EngineControl" not in en and "ECM-EngineControl" not in zh
@@ -287,7 +298,7 @@ def test_an_adjustment_nobody_approved_is_not_claimed(visit_a: Reports, visit_b:
         "readings before any adjustment are shown."
     )
     note_zh = "测量时您尚未批准调整四轮定位：此处仅列出调整前的测量值。"
-    assert "rear-right Toe +0.00° … +0.30° +1.30° ▲ out of specification by 1.00° " + note_en in en
+    assert "Rear-right Toe +0.00° … +0.30° +1.30° ▲ out of specification by 1.00° " + note_en in en
     assert note_zh in zh
     assert "+0.11°" not in en and "+0.11°" not in zh
     assert "Adjust the wheel alignment" not in en and "四轮定位超出标准" not in zh
@@ -335,6 +346,8 @@ def test_two_cars_checked_in_one_after_the_other_keep_their_own_facts(visit_a: R
     for text in (first_en, first_zh):
         assert "18,500" not in text and "David Miller" not in text
     assert "Customer Name: David Miller" in next_en
+    assert "Powertrain: Electric" in next_en and "动力类型：纯电动" in next_zh
+    assert "Powertrain: Petrol or diesel engine" in first_en and "动力类型：燃油车" in first_zh
 
 
 def test_the_issue_time_is_on_the_workshops_clock_and_the_file_keeps_the_instant(
