@@ -106,6 +106,7 @@ class ScanSummary:
     at: str
     codes: tuple[CodeLine, ...]
     incomplete: bool = False
+    other_vin: str = ""  # the VIN the car answered with, when the technician confirmed another
 
 
 @dataclass(frozen=True)
@@ -326,7 +327,7 @@ def assemble(
             for f in findings
         ),
         totals=_totals(findings, done_findings, shop),
-        scans=_scans(workshop, wo_id, lang, zone),
+        scans=_scans(workshop, wo_id, lang, zone, vehicle["vin"] or ""),
         code_verdicts=_code_verdicts(workshop, wo_id, findings),
         alignment=_alignment(workshop, wo_id, lang, adjusted.claimed),
         alignment_note=texts.label("alignment_not_approved", lang)
@@ -593,7 +594,11 @@ def _code_texts() -> dict[str, dict[str, str]]:
     return codes
 
 
-def _scans(workshop: Workshop, wo_id: int, lang: str, zone: tzinfo) -> tuple[ScanSummary, ...]:
+def _scans(
+    workshop: Workshop, wo_id: int, lang: str, zone: tzinfo, vin: str
+) -> tuple[ScanSummary, ...]:
+    """Each stage's latest scan; one that read another VIN (kept on the technician's audited
+    confirmation) says so, since its codes may not be this car's."""
     summaries = []
     for stage in ("pre", "post"):
         scan = latest_scan(workshop, wo_id, stage)
@@ -612,8 +617,15 @@ def _scans(workshop: Workshop, wo_id: int, lang: str, zone: tzinfo) -> tuple[Sca
             ),
             key=lambda c: (c.ecu, c.code, c.kind),
         )
+        read = str(scan["vin"] or "").strip().upper()
         summaries.append(
-            ScanSummary(stage, _to_minute(scan["at"], zone), tuple(codes), bool(scan["incomplete"]))
+            ScanSummary(
+                stage,
+                _to_minute(scan["at"], zone),
+                tuple(codes),
+                bool(scan["incomplete"]),
+                read if read and vin and read != vin.upper() else "",
+            )
         )
     return tuple(summaries)
 

@@ -434,6 +434,10 @@ def _codes(data: ReportData, s: _Styles) -> list[Flowable]:
         out.append(s.p(f"{s.t('scan_' + scan.stage)} · {scan.at}", s.head))
         if scan.incomplete:
             out.append(s.p(s.t("scan_incomplete"), colour=RATING_COLOURS["amber"]))
+        if scan.other_vin:
+            out.append(
+                s.p(s.t("scan_other_vin", vin=scan.other_vin), colour=RATING_COLOURS["amber"])
+            )
         if not scan.codes:
             # "No trouble codes" would be false for a unit that never answered
             unheard = scan.incomplete or (

@@ -67,6 +67,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "pending_code": ("pending", "待定"),
     "permanent": ("permanent", "永久"),
     "no_codes": ("No trouble codes.", "无故障码。"),
+    "scan_other_vin": (
+        "This scan read VIN {vin}, not this car's; the technician confirmed that it belongs "
+        "to this visit.",
+        "本次扫描读到的车架号为 {vin}，与本车不符；技师已确认该扫描属于本次服务。",
+    ),
     "no_codes_answered": (
         "No trouble codes from the control units that answered.",
         "已应答的控制单元无故障码。",

@@ -51,6 +51,17 @@ from ui.widgets.preview import CameraPreview
 log = logging.getLogger(__name__)
 
 CURRENCIES = ("CNY", "HKD", "EUR", "GBP", "USD", "JPY", "SGD", "AUD")
+TIME_ZONES = (
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+)
 DEVICES = ("obd", "rig", "camera")
 
 
@@ -77,8 +88,9 @@ class Form(QWidget):
 
 
 class ProfileForm(Form):
-    """The workshop's name, address, phone, tax id, logo, currency, tax rate and the
-    language for customers who have not said which they read."""
+    """The workshop's name, address, phone, tax id, logo, currency, tax rate, the
+    language for customers who have not said which they read, and the time zone the
+    report's times are printed in."""
 
     def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,11 +112,18 @@ class ProfileForm(Form):
         self.language.setProperty("data", "true")
         self.language.addItem("简体中文", "zh")
         self.language.addItem("English", "en")
+        # Where the report's times are printed; "" is this machine's own zone.
+        self.time_zone = QComboBox()
+        self.time_zone.setObjectName("profile_time_zone")
+        self.time_zone.setProperty("data", "true")
+        self.time_zone.addItem("", "")
+        for zone in TIME_ZONES:
+            self.time_zone.addItem(zone, zone)
         self.logo_button = push_button("profile_logo")
         self.logo_button.clicked.connect(self.choose_logo)
         self.logo_name: str | None = None
         self.form = QFormLayout(self)
-        self.labels = [QLabel() for _ in range(7)]
+        self.labels = [QLabel() for _ in range(8)]
         fields: list[QWidget] = [
             self.name,
             self.address,
@@ -113,6 +132,7 @@ class ProfileForm(Form):
             self.currency,
             self.tax_rate,
             self.language,
+            self.time_zone,
         ]
         for label, field in zip(self.labels, fields, strict=True):
             self.form.addRow(label, field)
@@ -128,9 +148,11 @@ class ProfileForm(Form):
             self.tr("Currency"),
             self.tr("Tax rate"),
             self.tr("Customers' language"),
+            self.tr("Time zone of the reports"),
         ]
         for label, text in zip(self.labels, texts, strict=True):
             label.setText(text)
+        self.time_zone.setItemText(0, self.tr("This machine's"))
         self.tax_rate.title = self.tr("Tax rate (%)")
         self.logo_button.setText(
             self.tr("Choose the logo (PNG or JPEG)")
@@ -146,6 +168,9 @@ class ProfileForm(Form):
         self.currency.setCurrentIndex(max(self.currency.findData(shown.currency), 0))
         self.tax_rate.setValue(shown.tax_rate_bp / 100)
         self.language.setCurrentIndex(max(self.language.findData(shown.language), 0))
+        if self.time_zone.findData(shown.time_zone) < 0:
+            self.time_zone.addItem(shown.time_zone, shown.time_zone)
+        self.time_zone.setCurrentIndex(self.time_zone.findData(shown.time_zone))
         self.logo_name = shown.logo
         self.retranslate()
 
@@ -170,6 +195,7 @@ class ProfileForm(Form):
             "currency": str(self.currency.currentData()),
             "tax_rate": f"{self.tax_rate.value():g}",
             "language": str(self.language.currentData()),
+            "time_zone": str(self.time_zone.currentData()),
             "logo": self.logo_name,
         }
 

@@ -137,7 +137,7 @@ def run_visit(
     technician = demo.technician
     with pytest.raises(OtherVehicle):
         record_scan(workshop, technician, demo.wo_id, "pre", OTHER_CAR)
-    record_scan(workshop, technician, demo.wo_id, "pre", pre)
+    record_scan(workshop, technician, demo.wo_id, "pre", pre, confirm_other_vin=pre["vin"] != VIN)
     demo.inspection()
     demo.findings_for_approval(dtc="P0301")
     demo.finding_ids["P0420"] = workshop.add_finding(
@@ -220,7 +220,9 @@ def visit_b(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reports]:
     cut_short = scan(
         ("7E8", "ECM-EngineControl", []), ("7E9", "TCM-TransmissionCtl", []), incomplete=True
     )
-    yield run_visit(tmp_path_factory.mktemp("b"), cut_short, PRE, approve_alignment=False)
+    # the engine unit was swapped from another car: the technician confirms its scan
+    swapped = PRE | {"vin": "LSVAU2180N2183740"}
+    yield run_visit(tmp_path_factory.mktemp("b"), cut_short, swapped, approve_alignment=False)
 
 
 def test_a_declined_code_is_said_to_be_still_there_not_cleared(visit_a: Reports) -> None:
@@ -318,12 +320,24 @@ def test_a_superseded_finding_shows_the_newer_one_only(visit_a: Reports) -> None
     assert "右后轮胎磨损且有割伤 已拒绝 王芳 前台" in zh
 
 
-def test_a_scan_of_another_car_is_not_in_the_report(visit_a: Reports) -> None:
+def test_a_scan_of_another_car_is_not_in_the_report(visit_a: Reports, visit_b: Reports) -> None:
     for language in ("en", "zh"):
         text = visit_a.text(language)
         assert "LGXCE4CB5N0123456" not in text  # the car in the next bay
         assert "P0171" not in text
         assert "LSVAU2180N2183741" in text
+        assert "LSVAU2180N2183740" not in text
+    # kept on the technician's confirmation: the report says whose VIN the scan read
+    said = (
+        "This scan read VIN LSVAU2180N2183740, not this car's; the technician confirmed that "
+        "it belongs to this visit."
+    )
+    assert re.search(r"Before repair · \S+ \S+ " + re.escape(said), visit_b.text("en"))
+    assert (
+        "本次扫描读到的车架号为 LSVAU2180N2183740，与本车不符；技师已确认该扫描属于本次服务。"
+        in visit_b.text("zh")
+    )
+    assert visit_b.text("en").count("This scan read VIN") == 1  # the rescan read this car
 
 
 def test_a_second_quality_check_tap_is_recorded_and_told_once(visit_a: Reports) -> None:

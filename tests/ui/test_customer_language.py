@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from station.demo import DemoVisit
+from station.profile import Profile, parse_changes
 from ui.app import StationApp
+from ui.setup import ProfileForm
 
 from .conftest import log_in
 
@@ -50,3 +55,12 @@ def test_the_customer_reads_the_approvals_in_their_language(
     assert report.language_button.text() == "Report in 中文"
     qtbot.mouseClick(report.language_button, Qt.MouseButton.LeftButton)
     assert report.language == "en" and report.language_button.text() == "Report in English"
+
+
+def test_the_profile_form_keeps_the_reports_time_zone(qapp: QApplication, tmp_path: Path) -> None:
+    form = ProfileForm(tmp_path)
+    form.load(Profile(name="Harbour Motors"))
+    assert form.values()["time_zone"] == ""  # this machine's
+    form.load(Profile(name="Harbour Motors", time_zone="Asia/Kolkata"))  # not in the list
+    assert form.values()["time_zone"] == "Asia/Kolkata"
+    assert parse_changes(form.values())["time_zone"] == "Asia/Kolkata"

@@ -1627,6 +1627,16 @@
 <context>
     <name>ProfileForm</name>
     <message>
+        <location filename="../setup.py" line="150"/>
+        <source>Time zone of the reports</source>
+        <translation>报告时间所用时区</translation>
+    </message>
+    <message>
+        <location filename="../setup.py" line="154"/>
+        <source>This machine&apos;s</source>
+        <translation>本机时区</translation>
+    </message>
+    <message>
         <location filename="../setup.py" line="124"/>
         <source>Workshop name</source>
         <translation>门店名称</translation>
