@@ -220,17 +220,28 @@ class CloudDatabase:
         return conn
 
     @contextmanager
-    def transaction(self, reading: bool = False) -> Iterator[CloudTx]:
-        """One transaction; `reading` ones only read and never wait for the write lock."""
+    def transaction(self, reading: bool = False, durable: bool = True) -> Iterator[CloudTx]:
+        """One transaction; `reading` ones only read and never wait for the write lock.
+
+        A transaction that is not `durable` (counters, never records) commits without
+        waiting for the disk: a crash may lose it, but never damages the database.
+        """
         conn = self._connect()
+        if not durable and not self.postgres:
+            conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("BEGIN" if self.postgres or reading else "BEGIN IMMEDIATE")
         try:
+            if not durable and self.postgres:
+                conn.execute("SET LOCAL synchronous_commit TO OFF")
             yield CloudTx(self, conn)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         else:
             conn.execute("COMMIT")
+        finally:
+            if not durable and not self.postgres and not conn.in_transaction:
+                conn.execute("PRAGMA synchronous=FULL")
 
     def close(self) -> None:
         with self._guard:

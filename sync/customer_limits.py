@@ -5,8 +5,9 @@ per address: a token bucket per key, refilled at `per_minute` up to `burst`,
 taken in one statement (an upsert that returns whether a token was left), so
 two instances behind a load balancer count the same requests. The address is
 checked first; a request refused for its address takes nothing from the link.
-The counters are not records: on PostgreSQL they are committed without waiting
-for the disk, and buckets that have filled up again are dropped once a minute.
+The counters are not records: they are committed without waiting for the disk
+(a crash may forget a few), and buckets that have filled up again are dropped
+once a minute.
 """
 
 from __future__ import annotations
@@ -74,9 +75,7 @@ class SharedLimiter:
     def allow(self, link: str, address: str, now: float) -> bool:
         # One writer per process at a time: the threads of one process queue here
         # instead of spinning on the database's write lock.
-        with self._lock, self.db.transaction() as tx:
-            if self.db.postgres:
-                tx.run("SET LOCAL synchronous_commit TO OFF")
+        with self._lock, self.db.transaction(durable=False) as tx:
             allowed = self._take(tx, self.address, address, now) and self._take(
                 tx, self.link, link, now
             )
