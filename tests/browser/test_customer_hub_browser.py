@@ -17,6 +17,7 @@ from sync.customer_page import CUSTOMER_ERRORS
 from sync.customer_routes import Limits
 from sync.messaging import cloud_link_for
 from sync.server import CloudHandle, start_cloud_in_thread
+from tests.browser.conftest import PHONE
 from tests.browser.test_customer_browser import shots_folder, sign, stage, wait_for
 from tests.workshop.conftest import WORKSHOP
 from tests.workshop.helpers import Terminal, add_technician, join, settle
@@ -110,6 +111,7 @@ def test_the_hubs_page_takes_the_decision_with_its_signature_to_every_terminal(
     desk, bay = join(hub, tmp_path, "desk"), join(hub, tmp_path, "bay-2")
     wo, pads, tyres = _visit(desk, bay)
     shots = shots_folder(tmp_path)
+    browser.set_window_size(*PHONE)  # the window opens at the browser's least width
     # The desk's QR code and the messages carry the hub's address.
     link = cloud_link_for(desk.client)(wo, "en")
     assert link is not None and link.startswith(hub.url + "/t/")

@@ -88,6 +88,7 @@ def test_the_desk_shows_the_link_its_qr_code_and_the_messages(tmp_path: Path) ->
         screenshots = os.environ.get("CUSTOMER_SCREENSHOTS")
         if screenshots:
             app.window.grab().save(str(Path(screenshots) / f"desk-link-{app.model.language}.png"))
+            panel.grab().save(str(Path(screenshots) / f"desk-contact-{app.model.language}.png"))
     finally:
         app.model.lock()  # stops the idle-lock timer, which outlives the window
         app.close()
