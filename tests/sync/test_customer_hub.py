@@ -84,7 +84,11 @@ def test_a_follow_up_answer_on_the_hubs_page_reaches_the_desks_follow_up_list(
     with httpx.Client(base_url=hub.url, timeout=30) as page:
         page.post(f"/t/{public}/decisions", json=tap(pads, "approved", "pending"))
         page.post(f"/t/{public}/decisions", json=tap(tyres, "declined", "pending"))
+    # The advisor gives the customer's e-mail at the desk: every terminal has it.
+    customer = desk.workshop.work_order(wo)["customer_id"]
+    desk.workshop.set_contact(desk.admin, customer, email="wang@example.com")
     settle(desk, bay)
+    assert bay.workshop.customer(customer)["email"] == "wang@example.com"
     li = bay.workshop.login("li", "5678")
     job = bay.workshop.jobs(wo)[0]["id"]
     bay.workshop.change_status(li, wo, Status.IN_REPAIR)
