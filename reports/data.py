@@ -271,10 +271,13 @@ def assemble(
     issued_on = moment.astimezone(zone).date().isoformat()
     jobs = workshop.job_records(wo_id)
     done_findings = work_done.done_findings(jobs)
-    findings = [f for f in workshop.findings(wo_id) if _active(f)]
+    every_finding = workshop.findings(wo_id)
+    findings = [f for f in every_finding if _active(f)]
     photos = photo_store(workshop)
     titles = _item_titles(workshop, wo_id, lang)
-    finding_titles = {f["id"]: texts.pick_language(f["title"], lang) for f in findings}
+    now_of = _findings_now(every_finding)
+    own_titles = {f["id"]: texts.pick_language(f["title"], lang) for f in every_finding}
+    finding_titles = {fid: own_titles[now] for fid, now in now_of.items()}
     after_repair = _after_repair(workshop, findings, done_findings)
     measurements, summary = _measurements(workshop, wo_id, lang, after_repair)
     logo = profile.logo_bytes(workshop.store, shop)
@@ -321,7 +324,7 @@ def assemble(
         },
         customer={"name": customer.get("name") or "", "phone": customer.get("phone") or ""},
         summary=summary,
-        work_done=_work_done(jobs, photos, wo_id, lang, titles, finding_titles, zone),
+        work_done=_work_done(jobs, photos, wo_id, lang, titles, finding_titles, now_of, zone),
         findings=tuple(
             _finding_line(f, lang, shop.currency, f["id"] in done_findings, after_repair, workshop)
             for f in findings
@@ -363,6 +366,18 @@ def _to_minute(at: Any, zone: tzinfo) -> str:
     """A stored UTC timestamp on the workshop's clock, as the customer reads it: "2024-05-06 22:05"."""
     moment = datetime.fromisoformat(str(at).replace("Z", "+00:00"))
     return f"{moment.astimezone(zone):%Y-%m-%d %H:%M}"
+
+
+def _findings_now(every_finding: list[dict[str, Any]]) -> dict[int, int]:
+    """Finding id -> the finding the customer is shown for it now: a superseded finding's
+    photos go with the finding that replaced it; a withdrawn one is not here (not shown)."""
+    standings = {f["id"]: (f["standing"], f["replaced_by"]) for f in every_finding}
+    shown = {}
+    for finding in every_finding:
+        now = truth.finding_now(finding["id"], standings)
+        if now is not None:
+            shown[finding["id"]] = now
+    return shown
 
 
 def _item_titles(workshop: Workshop, wo_id: int, lang: str) -> dict[str, str]:
@@ -420,18 +435,20 @@ def _work_done(
     lang: str,
     titles: dict[str, str],
     finding_titles: dict[int, str],
+    now_of: dict[int, int],
     zone: tzinfo,
 ) -> tuple[WorkItem, ...]:
-    """Every job with its state; photos go with the job of their finding, never elsewhere."""
+    """Every job with its state; photos go with the job of their finding (or of the finding
+    that superseded it), never elsewhere."""
     pairs_by_finding: dict[int, list[PhotoPair]] = {}
     for before, after in photos.before_after(wo_id):
-        if before.finding_id is None:
+        if before.finding_id is None or before.finding_id not in now_of:
             continue
         pair = PhotoPair(
             _photo_ref(photos, before, lang, titles, finding_titles, paired=True),
             _photo_ref(photos, after, lang, titles, finding_titles, paired=True),
         )
-        pairs_by_finding.setdefault(before.finding_id, []).append(pair)
+        pairs_by_finding.setdefault(now_of[before.finding_id], []).append(pair)
     items = []
     for job in jobs:
         finding_id = job.finding_id
@@ -461,14 +478,17 @@ def _other_photos(
     titles: dict[str, str],
     finding_titles: dict[int, str],
 ) -> tuple[PhotoRef, ...]:
-    """Walk-around photos and photos not shown with a finished job."""
+    """Walk-around photos and photos not shown with a finished job; never the photos of a
+    withdrawn finding."""
     shown_with_jobs = {
         p.id for pair in photos.before_after(wo_id) for p in pair if pair[0].finding_id is not None
     }
     return tuple(
         _photo_ref(photos, p, lang, titles, finding_titles)
         for p in photos.for_work_order(wo_id)
-        if p.original_id is None and p.id not in shown_with_jobs
+        if p.original_id is None
+        and p.id not in shown_with_jobs
+        and (p.finding_id is None or p.finding_id in finding_titles)
     )
 
 

@@ -220,6 +220,24 @@ def finding_standing(corrections: Sequence[Mapping[str, Any]]) -> Standing:
     return Standing.SUPERSEDED if last.get("replaced_by") is not None else Standing.WITHDRAWN
 
 
+def finding_now(finding_id: int, standings: Mapping[int, tuple[str, int | None]]) -> int | None:
+    """The finding the customer is shown in place of `finding_id`: itself while active, the
+    one that superseded it (followed to the end), or None once it was withdrawn.
+
+    `standings` maps each finding to (standing, replaced_by). Photos of a corrected finding
+    follow it to its replacement, and leave with a withdrawn one.
+    """
+    seen: set[int] = set()
+    current: int | None = finding_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        standing, replaced_by = standings.get(current, (Standing.ACTIVE.value, None))
+        if standing == Standing.ACTIVE.value:
+            return current
+        current = replaced_by if standing == Standing.SUPERSEDED.value else None
+    return None
+
+
 @dataclass(frozen=True)
 class CodeAtRisk:
     code: str

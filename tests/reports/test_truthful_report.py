@@ -37,6 +37,8 @@ from station.diagnostics import OtherVehicle, record_scan
 from station.findings import Severity, labour, part
 from station.fixtures import load_json
 from station.lifecycle import Status
+from station.photos import PhotoStore, Stage, photos_folder
+from tests.reports.visit import photo_files
 from tests.station.test_profile import PNG_LOGO
 
 pytestmark = pytest.mark.skipif(
@@ -163,6 +165,11 @@ def run_visit(
         [part("Ignition coil", 1, 61_000)],
         dtc="P0420",
     ).id
+    photos = PhotoStore(workshop.store, photos_folder(data_dir))
+    for finding_id, seed in ((mistap, 1), (demo.finding_ids["tread_rr"], 2)):
+        photos.record(
+            technician, photo_files(640, 480, seed), demo.wo_id, Stage.BEFORE, finding_id=finding_id
+        )
     workshop.withdraw_finding(technician, mistap, "tapped the wrong code")
     old_tyre = demo.finding_ids["tread_rr"]
     demo.finding_ids["tread_rr"] = workshop.supersede_finding(
@@ -314,8 +321,10 @@ def test_an_adjustment_nobody_approved_is_not_claimed(visit_a: Reports, visit_b:
 def test_a_superseded_finding_shows_the_newer_one_only(visit_a: Reports) -> None:
     en, zh = visit_a.text("en"), visit_a.text("zh")
     assert "Right-rear tyre tread 2.8 mm" not in en and "右后轮胎花纹 2.8 毫米" not in zh
-    assert en.count("Right-rear tyre worn and cut") == 2  # the finding and its decision
-    assert zh.count("右后轮胎磨损且有割伤") == 2
+    # the finding, its decision, and the photo taken for the finding it replaced
+    assert en.count("Right-rear tyre worn and cut") == 3
+    assert zh.count("右后轮胎磨损且有割伤") == 3
+    assert "Photos Right-rear tyre worn and cut" in en and "照片 右后轮胎磨损且有割伤" in zh
     assert "Right-rear tyre worn and cut declined 王芳 at the desk" in en
     assert "右后轮胎磨损且有割伤 已拒绝 王芳 前台" in zh
 
@@ -379,6 +388,11 @@ def test_the_issue_time_is_on_the_workshops_clock_and_the_file_keeps_the_instant
 
 
 def test_a_withdrawn_finding_is_not_told_to_the_customer(visit_a: Reports) -> None:
+    for report in (visit_a.en, visit_a.zh):  # its photo is not printed either: the tyre's only
+        listing = subprocess.run(
+            ["pdfimages", "-list", str(report.path)], capture_output=True, text=True, timeout=60
+        ).stdout.splitlines()[2:]
+        assert len(listing) == 2 and listing[0].split()[3:5] == ["64", "32"]  # logo, tyre
     for language in ("en", "zh"):
         text = visit_a.text(language)
         assert "ignition coil 610" not in text

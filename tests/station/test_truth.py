@@ -25,6 +25,7 @@ from station.truth import (
     code_outcomes,
     code_sources,
     codes_at_risk,
+    finding_now,
     finding_standing,
     item_after_repair,
     job_state,
@@ -276,3 +277,16 @@ def test_readings_show_an_adjustment_only_when_it_was_approved_before_them() -> 
     assert not adjustment_approved(at, [withdrawn])
     pads = approved_before | {"source_kind": "checklist"}  # another job's approval is no consent
     assert not adjustment_approved(at, [pads])
+
+
+def test_a_corrected_findings_photos_follow_it_to_the_finding_shown_now() -> None:
+    standings = {
+        1: ("superseded", 2),
+        2: ("superseded", 3),
+        3: ("active", None),
+        4: ("withdrawn", None),
+        5: ("superseded", 4),  # replaced by one withdrawn later
+    }
+    assert [finding_now(f, standings) for f in (1, 2, 3, 4, 5)] == [3, 3, 3, None, None]
+    assert finding_now(9, standings) == 9  # no correction: itself
+    assert finding_now(7, {7: ("superseded", 8), 8: ("superseded", 7)}) is None  # never loops
