@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from station.findings import Severity, labour, part
+from station.photos import PhotoFiles, Stage
 from sync.server import CloudHandle
 from tests.sync.customer_helpers import page_client, synced, tap
-from tests.sync.helpers import Station, make_station, visit
+from tests.sync.helpers import Station, jpeg, make_station, visit
 
 
 @pytest.fixture
@@ -24,6 +25,16 @@ def test_withdrawn_and_superseded_findings_leave_the_page(
     station: Station, cloud: CloudHandle
 ) -> None:
     ids = visit(station, "C1")
+    pads_photo, wipers_photo = (
+        station.photos.record(
+            station.tech,
+            PhotoFiles(jpeg(30_000, seed), jpeg(2000, seed + 1), jpeg(5000, seed + 2), 1600, 1200),
+            ids["work_order"],
+            Stage.BEFORE,
+            finding_id=finding,
+        )
+        for finding, seed in ((ids["pads"], 10), (ids["wipers"], 20))
+    )
     client = synced(station, cloud)
     client.run_once()
     public = client.cloud_work_order(ids["work_order"])["public_id"]
@@ -56,6 +67,12 @@ def test_withdrawn_and_superseded_findings_leave_the_page(
         assert f"data-finding='{discs}'" in page
         assert "¥1,520.00" in page  # the newer finding, once
         assert page.count("¥1,520.00") == 1
+        # the pads' photo now shows with the finding that replaced it; the wipers' is gone
+        start = page.index(f"<div class='card' data-finding='{discs}'")
+        end = page.find("<div class='card'", start + 1)
+        card = page[start : end if end > 0 else len(page)]
+        assert pads_photo.thumbnail_sha256 in card
+        assert wipers_photo.thumbnail_sha256 not in page
     assert "Front brake pads and discs worn" in en
     assert "前刹车片和刹车盘磨损" in zh
 
