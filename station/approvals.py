@@ -304,6 +304,18 @@ def record_remote_decision(
     return "applied", f"approval {approval_id}"
 
 
+def check_new_finding(
+    actor: Actor, title: str, lines: list[EstimateLine], recommended_job: str
+) -> None:
+    """What a new finding must be before its transaction: added or written to correct another."""
+    require(actor.role, "finding.create")
+    if not title.strip():
+        raise InvalidInput("a finding needs a title")
+    limits.check(limits.TITLE, title)
+    limits.check(limits.DESCRIPTION, recommended_job)
+    validate_lines(lines)
+
+
 def insert_finding(
     tx: Transaction,
     actor: Actor,
@@ -316,10 +328,11 @@ def insert_finding(
     dtc: str | None = None,
     alignment_session_id: int | None = None,
 ) -> int:
-    """Write one finding with its estimate lines in `tx` (checked by the caller); its id.
+    """Write one finding with its estimate lines in `tx` (checked by `check_new_finding`); its id.
 
-    Its source is a checklist result, a trouble code or an alignment session (the
-    adjustment the rig's readings call for), else it was written by hand."""
+    Both a new finding and one that supersedes another are written here. Its source
+    is a checklist result, a trouble code or an alignment session (the adjustment
+    the rig's readings call for), else it was written by hand."""
     refuse_if_closed(load_work_order(tx, wo_id))
     value = unit = life = None
     source_kind, source_ref = "manual", None
@@ -407,12 +420,7 @@ class Findings:
     ) -> Created:
         """A finding comes from a checklist item, a trouble code or an alignment session and
         carries its estimate."""
-        require(actor.role, "finding.create")
-        if not title.strip():
-            raise InvalidInput("a finding needs a title")
-        limits.check(limits.TITLE, title)
-        limits.check(limits.DESCRIPTION, recommended_job)
-        validate_lines(lines)
+        check_new_finding(actor, title, lines, recommended_job)
         with self.store.transaction(actor.name) as tx:
             finding_id = insert_finding(
                 tx,

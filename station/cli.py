@@ -76,7 +76,7 @@ def open_workshop(config: Config) -> Workshop:
     """The workshop on this data folder's database; refuses a folder never initialised."""
     if not config.database_path.exists():
         raise UsageError(f"no station in {config.data_dir}: run `station init` first")
-    return Workshop(open_station(config))
+    return Workshop(open_station(config, full_check=False))
 
 
 def login_from_args(args: argparse.Namespace, config: Config, workshop: Workshop) -> Actor:

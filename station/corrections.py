@@ -14,11 +14,10 @@ from typing import Any
 
 import sqlite_utils
 
-from station import limits
-from station.approvals import insert_finding
+from station.approvals import check_new_finding, insert_finding
 from station.command import Actor, Created, one
 from station.errors import ImmutableRecord, InvalidInput, TransitionRefused
-from station.findings import ApprovalState, EstimateLine, Severity, validate_lines
+from station.findings import ApprovalState, EstimateLine, Severity
 from station.lifecycle import FINAL, Status
 from station.roles import require
 from station.store import Store, Transaction
@@ -130,12 +129,7 @@ class Corrections:
         The new finding keeps the old one's source (checklist item or code) unless
         another is given: a finding made from the wrong code is corrected here.
         """
-        require(actor.role, "finding.create")
-        if not title.strip():
-            raise InvalidInput("a finding needs a title")
-        limits.check(limits.TITLE, title)
-        limits.check(limits.DESCRIPTION, recommended_job)
-        validate_lines(lines)
+        check_new_finding(actor, title, lines, recommended_job)
         with self.store.transaction(actor.name) as tx:
             finding = one(
                 tx, "SELECT * FROM findings WHERE id = ?", (finding_id,), f"finding {finding_id}"

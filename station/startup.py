@@ -18,10 +18,14 @@ from station.store import Store
 log = logging.getLogger(__name__)
 
 
-def open_station(config: Config) -> Store:
-    """The checked, migrated store of the station in `config.data_dir` (it must exist)."""
+def open_station(config: Config, full_check: bool = True) -> Store:
+    """The checked, migrated store of the station in `config.data_dir` (it must exist).
+
+    The app reads every page at start; a command line command (`full_check`
+    False) relies on a whole-file check made since the last boot, within a day.
+    """
     warn_if_exposed(config.data_dir)
-    store = Store.open(config.database_path)
+    store = Store.open(config.database_path, full_check=full_check)
     keep = config.get_int("backup.keep_daily", backup.KEEP[backup.DAILY])
     try:
         backup.daily(config.database_path, store.clock(), keep)

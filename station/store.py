@@ -44,7 +44,7 @@ from station.audit import (
 from station.audit_keys import AuditKey, audit_key_path, create_audit_key, load_audit_key
 from station.backup import quick_check
 from station.errors import StoreError
-from station.files import sync_folder
+from station.files import replace, sync_folder
 from station.identity import next_id, terminal_of
 from station.private import FILE_MODE, make_private_folder
 
@@ -57,6 +57,9 @@ Clock = Callable[[], datetime]
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Database files (device, inode) this process has checked whole at start-up.
 _CHECKED_FILES: set[tuple[int, int]] = set()
+# A command line start-up trusts a whole-file check this recent, made since the last boot.
+CHECK_VALID_S = 24 * 3600.0
+_BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
 # A half-made database older than this is a crash's leftover, not another process's work.
 STALE_CREATION_S = 3600.0
 
@@ -198,12 +201,16 @@ class Store:
         clock: Clock = utc_now,
         migrations: list[Migration] | None = None,
         audit_key: AuditKey | None = None,
+        full_check: bool = True,
     ) -> Store:
         """Open and migrate the database at `path`, creating it whole when there is none.
 
         An existing file is checked first (`PRAGMA quick_check` reads every page):
         an empty, foreign or damaged file is refused, never replaced by an empty
-        station. Before migrations change an existing station, it is backed up.
+        station. Without `full_check` (a command-line command) the whole-file
+        check is skipped when one passed on this file since the last boot and
+        within a day (its marker beside the database); the header and schema are
+        still checked. Before migrations change an existing station, it is backed up.
         The audit key is `audit_key`, else the one in the keys folder beside the
         database; a station opened normally that has none yet gets one here.
         """
@@ -218,7 +225,8 @@ class Store:
         refuse_unusable_file(path)
         store = cls._connect(path, clock)
         try:
-            store._check_at_start_up()  # before any pragma writes to a file that may not be ours
+            # Before any pragma writes to a file that may not be ours.
+            store._check_at_start_up(full_check)
             store._configure()
             if store.pending(steps):
                 store._back_up_before_migrating()
@@ -310,26 +318,38 @@ class Store:
                 Path(f"{temp}{suffix}").unlink(missing_ok=True)
         log.info("created the station database %s", path)
 
-    def _check_at_start_up(self) -> None:
+    def _check_at_start_up(self, full: bool = True) -> None:
         """Read every page once per process and file: the app's other connections (sync,
-        photos, the report worker's later jobs) open the file already checked."""
+        photos, the report worker's later jobs) open the file already checked.
+
+        Unless `full`, a whole-file check recorded in the marker beside the database
+        (this file, this boot, within a day) stands in for reading every page again:
+        on a large station that read takes seconds, which each command would pay.
+        """
         assert self.path is not None
         stat = self.path.stat()
         checked = (stat.st_dev, stat.st_ino)
         if checked in _CHECKED_FILES:
             return
+        marker = check_marker_path(self.path)
+        recent = not full and marker_is_current(read_marker(marker), checked, time.time())
         try:
-            problem = quick_check(self.db.conn)
+            problem = None if recent else quick_check(self.db.conn)
+            tables = {row[0] for row in self.db.conn.execute("SELECT name FROM sqlite_master")}
         except sqlite3.OperationalError as err:
             raise StoreError(
                 f"cannot read the database {self.path}: {err} (is the disk full or failing?)"
             ) from err
-        if problem is None:
-            tables = {row[0] for row in self.db.conn.execute("SELECT name FROM sqlite_master")}
-            if "_migrations" not in tables:
-                problem = "it holds no station (no migrations table)"
+        except sqlite3.DatabaseError as err:  # the schema no longer reads since its check
+            marker.unlink(missing_ok=True)
+            raise StoreError(unusable(self.path, str(err))) from err
+        if problem is None and "_migrations" not in tables:
+            problem = "it holds no station (no migrations table)"
         if problem is not None:
+            marker.unlink(missing_ok=True)
             raise StoreError(unusable(self.path, problem))
+        if not recent:
+            write_marker(marker, checked, time.time())
         _CHECKED_FILES.add(checked)
 
     def pending(self, migrations: list[Migration]) -> list[str]:
@@ -565,6 +585,49 @@ class Store:
 
     def close(self) -> None:
         self.db.conn.close()
+
+
+def check_marker_path(database: Path) -> Path:
+    """Where the last whole-file check of `database` is recorded."""
+    return database.with_name(f".{database.name}.checked")
+
+
+def boot_id() -> str:
+    """This boot of the machine (Linux); empty where the system does not say."""
+    try:
+        return _BOOT_ID.read_text(encoding="ascii").strip()
+    except OSError:
+        return ""
+
+
+def read_marker(path: Path) -> dict[str, Any] | None:
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def marker_is_current(marker: Mapping[str, Any] | None, file: tuple[int, int], now: float) -> bool:
+    """Whether a recorded whole-file check still vouches for the file: the same file (device,
+    inode), the same boot, less than a day ago."""
+    if marker is None:
+        return False
+    try:
+        same_file = (int(marker["dev"]), int(marker["ino"])) == file
+        age = now - float(marker["at"])
+        return same_file and marker.get("boot") == boot_id() and 0 <= age < CHECK_VALID_S
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
+def write_marker(path: Path, file: tuple[int, int], now: float) -> None:
+    """Record a passed whole-file check; a marker that cannot be written only costs a later check."""
+    body = {"dev": file[0], "ino": file[1], "boot": boot_id(), "at": now}
+    try:
+        replace(path, json.dumps(body).encode("ascii"), FILE_MODE)
+    except OSError as err:
+        log.warning("cannot record the database check in %s: %s", path, err)
 
 
 def refuse_unusable_file(path: Path) -> None:

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from station import store as store_module
 from station.audit_keys import create_audit_key
 from station.backup import quick_check
 from station.roles import Role
@@ -143,6 +144,21 @@ def main() -> None:
             checks.append(time.perf_counter() - start)
             conn.close()
         print(f"start-up check:    {percentiles(checks)}  (every page read, once per process)")
+        command_opens = []
+        for _ in range(20):
+            store_module._CHECKED_FILES.clear()  # as a new `station` command process
+            start = time.perf_counter()
+            store = Store.open(path, full_check=False)
+            command_opens.append(time.perf_counter() - start)
+            store.close()
+        print(f"command open:      {percentiles(command_opens)}  (the day's check marker stands)")
+        app_opens = []
+        for _ in range(3):
+            store_module._CHECKED_FILES.clear()  # as a new app process
+            start = time.perf_counter()
+            Store.open(path).close()
+            app_opens.append(time.perf_counter() - start)
+        print(f"app open:          {percentiles(app_opens)}  (every page read)")
         workshop = Workshop(Store.open(path))
         rng = random.Random(11)
         picks = [rng.randrange(len(vins)) for _ in range(args.queries)]

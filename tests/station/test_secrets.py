@@ -66,6 +66,7 @@ def test_the_wal_and_shm_of_an_open_station_are_private(tmp_path: Path) -> None:
             "station.db": 0o600,
             "station.db-wal": 0o600,
             "station.db-shm": 0o600,
+            ".station.db.checked": 0o600,
         }
         store.close()
     finally:

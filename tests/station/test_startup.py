@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from station import backup
+from station import store as store_module
 from station.config import load_config
 from station.errors import StoreError
 from station.schema import MIGRATIONS, Migration
@@ -50,7 +52,8 @@ def test_a_new_database_is_created_whole_and_private(tmp_path: Path) -> None:
     store.close()
     assert (path.stat().st_mode & 0o777) == 0o600
     assert (path.parent.stat().st_mode & 0o777) == 0o700
-    assert [p.name for p in path.parent.iterdir()] == ["station.db"]  # no temporary file left
+    # no temporary file left; the marker says the new file was checked whole
+    assert sorted(p.name for p in path.parent.iterdir()) == [".station.db.checked", "station.db"]
     again = Store.open(path)
     assert again.pending(MIGRATIONS) == []
     assert again.quick_check() is None
@@ -172,3 +175,88 @@ def test_an_older_daily_backup_is_kept_while_the_day_has_not_passed() -> None:
     assert backup.daily_due([], now)
     assert backup.parse_backup_name("station.db") is None
     assert backup.parse_backup_name("weekly-20261130T080000000Z.db") is None
+
+
+class CheckSpy:
+    """Counts the whole-file checks the store runs (the real check still runs)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        real = store_module.quick_check
+
+        def counted(conn: sqlite3.Connection) -> str | None:
+            self.count += 1
+            return real(conn)
+
+        monkeypatch.setattr(store_module, "quick_check", counted)
+
+    def new_process(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """What a new process knows: nothing checked in memory, only the marker on disk."""
+        monkeypatch.setattr(store_module, "_CHECKED_FILES", set())
+
+
+def test_a_command_relies_on_the_day_s_whole_file_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = station_db(tmp_path)
+    spy = CheckSpy(monkeypatch)
+    spy.new_process(monkeypatch)
+    Store.open(path, full_check=False).close()
+    assert spy.count == 1, "no marker yet: the first command reads every page"
+    marker = store_module.check_marker_path(path)
+    assert (marker.stat().st_mode & 0o777) == 0o600
+    for _ in range(3):
+        spy.new_process(monkeypatch)
+        Store.open(path, full_check=False).close()
+    assert spy.count == 1, "later commands that day open on the header and schema alone"
+    spy.new_process(monkeypatch)
+    Store.open(path).close()
+    assert spy.count == 2, "the app (and doctor, backup) still read every page"
+
+
+@pytest.mark.parametrize("why", ["a day old", "another boot", "another file"])
+def test_a_stale_marker_means_the_whole_file_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, why: str
+) -> None:
+    path = station_db(tmp_path)
+    Store.open(path).close()
+    marker = store_module.check_marker_path(path)
+    body = json.loads(marker.read_text())
+    if why == "a day old":
+        body["at"] -= store_module.CHECK_VALID_S + 1
+    elif why == "another boot":
+        body["boot"] = "another-boot"
+    else:
+        body["ino"] += 1
+    marker.write_text(json.dumps(body))
+    spy = CheckSpy(monkeypatch)
+    spy.new_process(monkeypatch)
+    Store.open(path, full_check=False).close()
+    assert spy.count == 1
+
+
+def test_a_damaged_file_found_by_the_full_check_loses_its_marker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = station_db(tmp_path)
+    Store.open(path).close()
+    marker = store_module.check_marker_path(path)
+    assert marker.exists()
+    size = path.stat().st_size
+    with path.open("r+b") as file:
+        file.seek((size // PAGE // 2) * PAGE)
+        file.write(os.urandom(PAGE))
+    CheckSpy(monkeypatch).new_process(monkeypatch)
+    with pytest.raises(StoreError, match="is not a usable station database"):
+        Store.open(path)
+    assert not marker.exists(), "the next command reads every page again and refuses too"
+    with pytest.raises(StoreError, match="is not a usable station database"):
+        Store.open(path, full_check=False)
+
+
+def test_station_doctor_reads_every_page(tmp_path: Path) -> None:
+    from station.cli import main
+
+    data_dir = tmp_path / "data"
+    Store.open(data_dir / "station.db").close()
+    assert main(["doctor", "--data-dir", str(data_dir)]) == 0
