@@ -65,6 +65,21 @@ def ensure_pin_key(data_dir: Path) -> bytes:
     return key
 
 
+def adopt_pin_key(data_dir: Path, key: bytes) -> None:
+    """Keep the workshop's PIN key that the hub handed over; a terminal never makes its own,
+    or a PIN set at one terminal would not open another."""
+    if len(key) < 32:
+        raise StoreError("the hub's PIN key is too short")
+    held = pin_key(data_dir)
+    if held is None:
+        write_secret(pin_key_path(data_dir), key.hex())
+    elif not hmac.compare_digest(held, key):
+        raise StoreError(
+            f"{pin_key_path(data_dir)} holds another PIN key than the workshop's: "
+            "a terminal joins with a fresh data folder"
+        )
+
+
 def hash_pin(pin: str, salt: bytes | None = None, key: bytes | None = None) -> PinHash:
     """The hash to keep for `pin`: keyed when the station's PIN key is given."""
     validate_pin(pin)

@@ -12,10 +12,13 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+import sqlite_utils
+
 from station import auth, limits
 from station.command import Actor, Created, maybe_one, one
 from station.customers import check_language
 from station.errors import AccountLocked, AuthenticationFailed, InvalidInput
+from station.identity import TERMINAL_NUMBER_KEY
 from station.roles import Role, require
 from station.store import Store, Transaction
 
@@ -36,6 +39,35 @@ def recovery_digest(code: str) -> str:
 
 
 ACTIVE_ADMINS = "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND active = 1"
+
+
+def migrate_pin_keyed(db: sqlite_utils.Database) -> None:
+    """Which PIN hashes are keyed with the PIN key; the older ones are rehashed at a good login."""
+    db.execute("ALTER TABLE users ADD COLUMN pin_keyed INTEGER NOT NULL DEFAULT 0")
+
+
+def station_pin_key(store: Store) -> bytes | None:
+    """The key PINs are hashed with, outside the database (`keys/pin.key`, 0600).
+
+    A station makes its own the first time a PIN is hashed (inside a write
+    transaction, so two processes never make two). A workshop terminal uses
+    the workshop's, handed over by the hub, and never makes one: a PIN set at
+    one terminal must open every other. A terminal without it keeps hashing
+    as before, so nobody is locked out while it waits for the key.
+    """
+    if store.path is None:
+        return None
+    if store.meta(TERMINAL_NUMBER_KEY) is not None:
+        return auth.pin_key(store.path.parent)
+    return auth.ensure_pin_key(store.path.parent)
+
+
+def pin_columns(pin_hash: auth.PinHash) -> dict[str, Any]:
+    return {
+        "pin_salt": pin_hash.salt,
+        "pin_hash": pin_hash.digest,
+        "pin_keyed": pin_hash.pepper_version,
+    }
 
 
 def refuse_losing_last_admin(current_role: str, active_admins: int) -> None:
@@ -73,7 +105,7 @@ class People:
         limits.check(limits.NAME, name)
         limits.check_optional(limits.NAME, display_name)
         check_language(language)
-        pin_hash = auth.hash_pin(pin)
+        auth.validate_pin(pin)
         with self.store.transaction(actor.name if actor else name) as tx:
             if actor is None and maybe_one(tx, "SELECT 1 AS x FROM users LIMIT 1"):
                 raise AuthenticationFailed("log in as an admin to add users")
@@ -88,8 +120,7 @@ class People:
                     "display_name": display_name or name,
                     "role": role.value,
                     "language": language,
-                    "pin_salt": pin_hash.salt,
-                    "pin_hash": pin_hash.digest,
+                    **pin_columns(auth.hash_pin(pin, key=station_pin_key(self.store))),
                     "created_at": tx.at,
                 },
             )
@@ -100,7 +131,7 @@ class People:
         """Check a PIN; five wrong ones in a row lock the account until an admin unlocks it."""
         with self.store.transaction(name) as tx:
             row = maybe_one(tx, "SELECT * FROM users WHERE name = ? AND active = 1", (name,))
-            outcome = self._check_pin(tx, row, name, pin)
+            outcome = self._check_pin(tx, row, name, pin, station_pin_key(self.store))
         if outcome.error is not None:
             raise outcome.error
         assert outcome.actor is not None
@@ -108,7 +139,7 @@ class People:
 
     @staticmethod
     def _check_pin(
-        tx: Transaction, row: dict[str, Any] | None, name: str, pin: str
+        tx: Transaction, row: dict[str, Any] | None, name: str, pin: str, key: bytes | None
     ) -> LoginOutcome:
         if row is None:
             return LoginOutcome(
@@ -124,8 +155,8 @@ class People:
                     name=name,
                 ),
             )
-        stored = auth.PinHash(row["pin_salt"], row["pin_hash"])
-        if not auth.pin_matches(pin, stored):
+        stored = auth.PinHash(row["pin_salt"], row["pin_hash"], int(row["pin_keyed"]))
+        if not auth.pin_matches(pin, stored, key):
             tx.execute(
                 "UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = ?", (row["id"],)
             )
@@ -150,6 +181,14 @@ class People:
             )
         if failed:
             tx.execute("UPDATE users SET failed_attempts = 0 WHERE id = ?", (row["id"],))
+        if key is not None and auth.needs_rehash(stored):
+            # A hash from before the PIN key: the right PIN is known now, so key it.
+            rehashed = pin_columns(auth.hash_pin(pin, key=key))
+            tx.execute(
+                "UPDATE users SET pin_salt = ?, pin_hash = ?, pin_keyed = ? WHERE id = ?",
+                (*rehashed.values(), row["id"]),
+            )
+            tx.audit("user.pin_keyed", f"user:{row['id']}", {})
         return LoginOutcome(
             Actor(user_id=row["id"], name=row["name"], role=Role(row["role"])),
             None,
@@ -189,14 +228,16 @@ class People:
     def reset_pin(self, actor: Actor, name: str, new_pin: str) -> int:
         """An admin sets a new PIN for someone who forgot theirs; it also unlocks them."""
         require(actor.role, "user.manage")
-        pin_hash = auth.hash_pin(new_pin)
+        auth.validate_pin(new_pin)
         with self.store.transaction(actor.name) as tx:
             row = one(
                 tx, "SELECT id FROM users WHERE name = ? AND active = 1", (name,), f"user {name!r}"
             )
+            pin_hash = auth.hash_pin(new_pin, key=station_pin_key(self.store))
             tx.execute(
-                "UPDATE users SET pin_salt = ?, pin_hash = ?, failed_attempts = 0 WHERE id = ?",
-                (pin_hash.salt, pin_hash.digest, row["id"]),
+                "UPDATE users SET pin_salt = ?, pin_hash = ?, pin_keyed = ?, failed_attempts = 0 "
+                "WHERE id = ?",
+                (*pin_columns(pin_hash).values(), row["id"]),
             )
             tx.audit("user.pin_reset", f"user:{row['id']}", {})
         return int(row["id"])
@@ -239,7 +280,7 @@ class People:
         The code works once: using it replaces it, so a code seen on paper by
         someone else is worthless after the admin's own use.
         """
-        pin_hash = auth.hash_pin(new_pin)
+        auth.validate_pin(new_pin)
         next_code = new_recovery_code()
         with self.store.transaction(name) as tx:
             kept = maybe_one(tx, "SELECT value FROM meta WHERE key = ?", (RECOVERY_KEY,))
@@ -250,9 +291,11 @@ class People:
                 str(kept["value"]), recovery_digest(code)
             )
             if valid and user is not None and user["role"] == Role.ADMIN.value:
+                pin_hash = auth.hash_pin(new_pin, key=station_pin_key(self.store))
                 tx.execute(
-                    "UPDATE users SET failed_attempts = 0, pin_salt = ?, pin_hash = ? WHERE id = ?",
-                    (pin_hash.salt, pin_hash.digest, user["id"]),
+                    "UPDATE users SET failed_attempts = 0, pin_salt = ?, pin_hash = ?, "
+                    "pin_keyed = ? WHERE id = ?",
+                    (*pin_columns(pin_hash).values(), user["id"]),
                 )
                 tx.execute(
                     "UPDATE meta SET value = ? WHERE key = ?",

@@ -18,6 +18,7 @@ from station import (
     diagnostics,
     inbox,
     messages,
+    people,
     photos,
     profile,
     replica,
@@ -316,4 +317,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0113_i11_quality_checks_signed", _quality_checks_signed),
     Migration("0114_i11_later_tables_refuse_replace", _later_tables_refuse_replace),
     Migration("0132_i13_workshop_profiles", _workshop_profiles),
+    Migration("0115_i11_pin_keyed", people.migrate_pin_keyed),
 ]

@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from station import inbox, profile, replica
+from station import auth, inbox, profile, replica
 from station.audit import ANCHOR_HASH_KEY, ANCHOR_SEQ_KEY
 from station.audit_keys import create_audit_key, load_audit_key
 from station.errors import StoreError
@@ -701,7 +701,19 @@ class SyncClient:
 
     # -- changes -----------------------------------------------------------------
 
+    def _fetch_pin_key(self) -> None:
+        """A terminal that joined before PIN keys asks the hub for the workshop's, before any
+        user row another terminal rehashed with it arrives."""
+        if self.store.meta(TERMINAL_NUMBER_KEY) is None or auth.pin_key(self._path.parent):
+            return
+        body = {"station_id": self.store.meta("station_id"), "name": ""}
+        response = self._request("POST", f"{API}/enrol", json=body)
+        if response.status_code != 200:
+            raise ProtocolViolation(f"the workshop's PIN key was refused: {_reason(response)}")
+        _adopt_pin_key(self._path.parent, dict(response.json()))
+
     def _pull(self, report: RunReport, wait: float = 0.0) -> None:
+        self._fetch_pin_key()
         while True:
             since = inbox.cursor(self.store)
             params: dict[str, Any] = {"since": since}
@@ -784,6 +796,8 @@ def enrol(
         raise SyncError(
             "a terminal joins its workshop with a fresh data folder: use `station hub join`"
         )
+    if terminal is not None:
+        _adopt_pin_key(store.path.parent, answer)
     inbox.save_sync_token(store.path.parent, token)
     with store.transaction("sync") as tx:
         inbox.set_meta(tx, inbox.URL_KEY, base_url.rstrip("/"))
@@ -801,6 +815,15 @@ def enrol(
         )
     replica.attach(store)
     return answer
+
+
+def _adopt_pin_key(data_dir: Path, answer: dict[str, Any]) -> None:
+    """The workshop's PIN key from the hub's enrolment answer, kept 0600 beside the other keys."""
+    try:
+        key = bytes.fromhex(str(answer["pin_key"]))
+    except (KeyError, ValueError) as err:
+        raise ProtocolViolation("the hub sent no workshop PIN key") from err
+    auth.adopt_pin_key(data_dir, key)
 
 
 def join_workshop(

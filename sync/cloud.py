@@ -170,13 +170,13 @@ class CloudService:
 
     def add_first_admin(self, workshop: str, name: str, pin: str) -> None:
         """The workshop's first admin, made at the hub: every terminal gets it when it joins."""
-        digest = hash_pin(pin)
         at = _stamp(self.clock())
         with self.db.transaction() as tx:
             tx.run(
                 "INSERT INTO workshops (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
                 (workshop, at),
             )
+            digest = hash_pin(pin, key=hub.workshop_pin_key(tx, workshop))
             if tx.one(
                 "SELECT 1 AS x FROM records WHERE workshop = ? AND tbl = 'users' LIMIT 1",
                 (workshop,),
@@ -193,6 +193,7 @@ class CloudService:
                     "language": "zh",
                     "pin_salt": {"hex": digest.salt.hex()},
                     "pin_hash": {"hex": digest.digest.hex()},
+                    "pin_keyed": digest.pepper_version,
                     "failed_attempts": 0,
                     "active": 1,
                     "created_at": at,
@@ -249,9 +250,11 @@ class CloudService:
                 (station_id, at, auth.token_id),
             )
             terminal = hub.terminal(tx, auth.token_id)
+            pin_key = None if terminal is None else hub.workshop_pin_key(tx, auth.workshop)
         answer: dict[str, Any] = {"station_id": station_id, "workshop": auth.workshop}
-        if terminal is not None:
+        if terminal is not None and pin_key is not None:
             answer["terminal"] = terminal
+            answer["pin_key"] = pin_key.hex()
         return answer
 
     @staticmethod

@@ -123,6 +123,8 @@ CREATE TABLE IF NOT EXISTS finding_corrections (
     replaced_by BIGINT, reason TEXT NOT NULL, at TEXT NOT NULL,
     PRIMARY KEY (station_id, local_id));
 CREATE INDEX IF NOT EXISTS finding_corrections_finding ON finding_corrections(station_id, finding_id);
+CREATE TABLE IF NOT EXISTS workshop_pin_keys (
+    workshop TEXT PRIMARY KEY REFERENCES workshops(name), pin_key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS customer_signatures (
     approval_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, strokes TEXT NOT NULL,
     width BIGINT NOT NULL, height BIGINT NOT NULL);

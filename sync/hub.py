@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -47,6 +48,22 @@ def add_terminal(tx: CloudTx, workshop: str, token_id: str, name: str, at: str) 
         (token_id, workshop, number, name, code, at),
     )
     return {"name": name, "number": number, "code": code, "token_id": token_id}
+
+
+def workshop_pin_key(tx: CloudTx, workshop: str) -> bytes:
+    """The key every terminal of `workshop` hashes PINs with, made the first time it is asked for.
+
+    An advisor logs in at any terminal, so all must share it; the hub hands it to
+    a terminal over TLS when it joins, and a terminal keeps it in a 0600 file.
+    """
+    tx.run(
+        "INSERT INTO workshop_pin_keys (workshop, pin_key) VALUES (?, ?) "
+        "ON CONFLICT (workshop) DO NOTHING",
+        (workshop, secrets.token_bytes(32).hex()),
+    )
+    row = tx.one("SELECT pin_key FROM workshop_pin_keys WHERE workshop = ?", (workshop,))
+    assert row is not None
+    return bytes.fromhex(str(row["pin_key"]))
 
 
 def terminal(tx: CloudTx, token_id: str) -> dict[str, Any] | None:

@@ -158,3 +158,46 @@ def test_a_pin_hash_from_before_the_key_still_verifies_and_asks_to_be_rehashed()
     assert old.pepper_version == auth.UNKEYED and auth.needs_rehash(old)
     assert auth.pin_matches("1234", old, key=bytes(32)), "the key is not used on an old hash"
     assert not auth.pin_matches("9999", old)
+
+
+def test_pins_hashed_before_the_pin_key_still_open_and_are_keyed_at_the_next_login(
+    tmp_path: Path,
+) -> None:
+    from station.workshop import Workshop
+
+    path = tmp_path / "station.db"
+    before = [m for m in MIGRATIONS if m.name != "0115_i11_pin_keyed"]
+    old = Store.open(path, migrations=before)
+    with old.transaction("t") as tx:
+        for name, pin in (("boss", "1234"), ("tech", "2468")):
+            plain = auth.hash_pin(pin)  # as a station before the PIN key kept it
+            tx.insert(
+                "users",
+                {
+                    "name": name,
+                    "display_name": name,
+                    "role": "admin",
+                    "language": "en",
+                    "pin_salt": plain.salt,
+                    "pin_hash": plain.digest,
+                    "created_at": tx.at,
+                },
+            )
+    old.close()
+    workshop = Workshop(Store.open(path))
+    keyed = "SELECT name, pin_keyed FROM users ORDER BY name"
+    assert workshop.store.query(keyed) == [
+        {"name": "boss", "pin_keyed": 0},
+        {"name": "tech", "pin_keyed": 0},
+    ]
+    assert workshop.login("boss", "1234").name == "boss"
+    assert (auth.pin_key_path(tmp_path).stat().st_mode & 0o777) == 0o600
+    assert workshop.store.query(keyed)[0]["pin_keyed"] == auth.KEYED
+    assert workshop.login("boss", "1234").name == "boss", "the keyed hash opens too"
+    with pytest.raises(Exception, match="wrong PIN"):
+        workshop.login("boss", "4321")
+    assert workshop.login("tech", "2468").name == "tech", "not yet rehashed: still opens"
+    assert workshop.store.query(keyed)[1]["pin_keyed"] == auth.KEYED
+    kinds = [r["kind"] for r in workshop.store.query("SELECT kind FROM audit_events")]
+    assert kinds.count("user.pin_keyed") == 2
+    workshop.store.close()
