@@ -318,6 +318,8 @@ class AuditReport:
     signed_rows: int
     problems: tuple[str, ...]
     more_problems: int = 0
+    sealed_rows: int = 0  # rows of changing tables that match their latest seal
+    unsealed_rows: int = 0  # rows older than the seals, not written since
 
     @property
     def ok(self) -> bool:

@@ -424,6 +424,8 @@ def run_audit_verify(args: argparse.Namespace) -> int:
                 if report.anchor is None
                 else {"seq": report.anchor[0], "hash": report.anchor[1]},
                 "signed_rows": report.signed_rows,
+                "sealed_rows": report.sealed_rows,
+                "unsealed_rows": report.unsealed_rows,
                 "problems": list(report.problems),
                 "more_problems": report.more_problems,
             }
@@ -462,6 +464,15 @@ def _audit_summary(report: AuditReport) -> list[str]:
     else:
         lines.append(f"  anchored: the cloud holds this chain up to event {report.anchor[0]}")
     lines.append(f"  {report.signed_rows} signed records match the events that created them")
+    lines.append(
+        f"  {report.sealed_rows} rows of changing tables (people, work orders, jobs, clock "
+        "entries, scans ...) match their last sealed write"
+        + (
+            f"; {report.unsealed_rows} older rows are not sealed until they next change"
+            if report.unsealed_rows
+            else ""
+        )
+    )
     lines.append("  every trigger is as the schema creates it")
     return lines
 

@@ -13,6 +13,7 @@ import sqlite_utils
 
 from station import (
     alignment,
+    audit_seals,
     catalogue,
     corrections,
     diagnostics,
@@ -318,4 +319,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0114_i11_later_tables_refuse_replace", _later_tables_refuse_replace),
     Migration("0132_i13_workshop_profiles", _workshop_profiles),
     Migration("0115_i11_pin_keyed", people.migrate_pin_keyed),
+    Migration("0116_i11_row_seals", audit_seals.migrate),
 ]

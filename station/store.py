@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from station import backup
+from station import audit_seals, backup
 from station.audit import (
     ANCHOR_HASH_KEY,
     ANCHOR_SEQ_KEY,
@@ -193,6 +193,8 @@ class Store:
     id_tables: frozenset[str] = frozenset()
     sealers: list[Callable[[Transaction], None]] = field(default_factory=list, repr=False)
     listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    # Whether this database seals the rows of its changing tables (see station.audit_seals).
+    seals_rows: bool = False
 
     @classmethod
     def open(
@@ -232,6 +234,7 @@ class Store:
                 store._back_up_before_migrating()
             store.migrations = steps
             store.migrate(steps)
+            store.seals_rows = store.db[audit_seals.PENDING].exists()
             store.audit_key = audit_key or store._station_audit_key(create=migrations is None)
             if migrations is None:
                 attach(store)
@@ -417,13 +420,16 @@ class Store:
                 conn.execute("BEGIN IMMEDIATE")
                 tx = Transaction(self, actor, self.clock())
                 try:
+                    since = audit_seals.mark(tx) if self.seals_rows else 0
                     yield tx
+                    for seal in self.sealers:
+                        seal(tx)
+                    if self.seals_rows:  # last: the sealers above may queue outbox rows
+                        audit_seals.seal(tx, since)
                 except BaseException:
                     conn.rollback()
                     raise
                 else:
-                    for seal in self.sealers:
-                        seal(tx)
                     conn.execute("COMMIT")
             finally:
                 self._writer_thread = None
@@ -486,14 +492,37 @@ class Store:
             )
             rows += check.rows
             problems += check.problems
+        sealed = self._check_seals(limit)
+        problems += sealed.problems
         return AuditReport(
             chain=chain,
             keyed_from=self.audit_key.keyed_from if self.audit_key else None,
             anchor=anchor,
             signed_rows=rows,
+            sealed_rows=sealed.sealed,
+            unsealed_rows=sealed.unsealed,
             problems=tuple(problems[:limit]),
             more_problems=max(0, len(problems) - limit),
         )
+
+    def _check_seals(self, limit: int) -> audit_seals.SealCheck:
+        """Every row of the sealed tables against its latest seal in the audit chain."""
+        result = audit_seals.SealCheck()
+        if not self.db[audit_seals.PENDING].exists():
+            return result
+        conn = self.db.conn
+        seals = audit_seals.gather_seals(
+            loads(data)
+            for (data,) in conn.execute(
+                "SELECT data FROM audit_events WHERE subject = ? AND kind = ? ORDER BY seq",
+                (audit_seals.SEAL_SUBJECT, audit_seals.SEAL_KIND),
+            )
+        )
+        result.problems += audit_seals.outside_writes(conn)
+        for table in audit_seals.SEALED_TABLES:
+            rows = audit_seals.current_rows(conn, table)
+            audit_seals.check_sealed_rows(table, rows, seals, result, limit)
+        return result
 
     def _made_here(self, row: Mapping[str, Any]) -> bool:
         """On a workshop terminal: whether this terminal made the row (an id of its block)."""

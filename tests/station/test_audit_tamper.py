@@ -28,6 +28,7 @@ from station.audit import (
     event_body,
 )
 from station.audit_keys import audit_key_path, create_audit_key, load_audit_key
+from station.audit_seals import SEALED_TABLES
 from station.commands import init_station
 from station.errors import StoreError
 from station.schema import LATER_IMMUTABLE, MIGRATIONS, PROFILE_TABLES
@@ -383,3 +384,151 @@ def test_a_failed_quality_check_turned_into_a_pass_is_refused_and_caught(data_di
         db.execute(sql)
     db.close()
     assert verify(data_dir) == [f"quality_checks {qc} differs from its audit event in note, passed"]
+
+
+# -- changing tables: each write sealed in the chain ------------------------------
+
+SEALED_EDITS = [
+    ("users", "role = 'admin'", "role != 'admin'"),
+    ("users", "failed_attempts = 5", "name = 'admin'"),
+    ("users", "active = 0", "active = 1"),
+    ("work_orders", "status = 'in_progress'", "1"),
+    ("jobs", "description = 'free brake job'", "1"),
+    ("clock_entries", "ended_at = NULL", "1"),
+    ("follow_ups", "outcome = 'happy'", "1"),
+    ("outbox", "payload = '{}'", "1"),
+    ("scans", "result = replace(result, 'P0', 'P9')", "1"),
+    ("scan_reads", "status = 'ok'", "1"),
+]
+
+
+def first_key(db: sqlite3.Connection, table: str, where: str) -> int:
+    row = db.execute(f"SELECT rowid FROM {table} WHERE {where} ORDER BY rowid LIMIT 1").fetchone()
+    assert row is not None, f"the demo has no {table} row where {where}"
+    return int(row[0])
+
+
+def test_the_demo_seals_every_row_of_the_changing_tables(data_dir: Path) -> None:
+    result = station("audit", "verify", "--json", data_dir=data_dir)
+    answer = json.loads(result.stdout)
+    assert result.returncode == 0 and answer["problems"] == []
+    db = attacker(data_dir)
+    assert answer["unsealed_rows"] == 0
+    assert answer["sealed_rows"] == sum(len(rows_of(db, t)) for t in SEALED_TABLES)
+    for table in ("users", "work_orders", "jobs", "clock_entries", "outbox", "scans"):
+        assert rows_of(db, table), f"the demo leaves {table} empty"
+
+
+@pytest.mark.parametrize(("table", "change", "where"), SEALED_EDITS)
+def test_a_changed_row_of_a_changing_table_is_caught(
+    data_dir: Path, table: str, change: str, where: str
+) -> None:
+    db = attacker(data_dir)
+    for name in [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='trigger'")]:
+        if name.startswith(f"{table}_no_"):
+            db.execute(f"DROP TRIGGER {name}")  # an immutable table's guards too
+    key = first_key(db, table, where)
+    changed = db.execute(f"UPDATE {table} SET {change} WHERE rowid = ?", (key,))
+    assert changed.rowcount == 1
+    problems = verify(data_dir)
+    assert f"{table} {key} differs from what the audit log sealed for it" in problems
+    assert f"{table} {key} was changed outside the station" in problems
+
+
+def test_a_change_with_the_seal_triggers_dropped_and_the_notes_cleared_is_caught(
+    data_dir: Path,
+) -> None:
+    db = attacker(data_dir)
+    triggers = dict(
+        db.execute("SELECT name, sql FROM sqlite_master WHERE name LIKE 'users_sealed_%'")
+    )
+    for name in triggers:
+        db.execute(f"DROP TRIGGER {name}")
+    tech = first_key(db, "users", "role = 'technician'")
+    db.execute("UPDATE users SET role = 'admin' WHERE id = ?", (tech,))
+    for sql in triggers.values():
+        db.execute(sql)
+    db.execute("DELETE FROM row_seal_pending")
+    assert verify(data_dir) == [f"users {tech} differs from what the audit log sealed for it"]
+
+
+def test_a_row_deleted_or_added_behind_the_station_is_caught(data_dir: Path) -> None:
+    db = attacker(data_dir)
+    entry = first_key(db, "clock_entries", "1")
+    db.execute("DELETE FROM clock_entries WHERE id = ?", (entry,))
+    salt, digest = db.execute("SELECT pin_salt, pin_hash FROM users LIMIT 1").fetchone()
+    db.execute(
+        "INSERT INTO users (name, display_name, role, language, pin_salt, pin_hash, created_at) "
+        "VALUES ('mallory', 'Mallory', 'admin', 'en', ?, ?, '2026-01-01T00:00:00.000Z')",
+        (salt, digest),
+    )
+    added = db.execute("SELECT id FROM users WHERE name = 'mallory'").fetchone()[0]
+    db.execute("DELETE FROM row_seal_pending")
+    problems = verify(data_dir)
+    assert f"clock_entries {entry} is sealed in the audit log but missing" in problems
+    assert f"users {added} was written without the station (no seal in the audit log)" in problems
+
+
+def test_a_rewritten_recording_or_correction_is_caught(data_dir: Path) -> None:
+    store = Store.open(data_dir / "station.db")
+    from station.diagnostics import record_live
+    from station.roles import Role
+    from station.workshop import Actor, Workshop
+
+    workshop = Workshop(store)
+    tech = store.query_one("SELECT id, name FROM users WHERE role = 'technician' LIMIT 1")
+    assert tech is not None
+    admin = Actor(tech["id"], tech["name"], Role.TECHNICIAN)  # as after a good login
+    wo = store.query_one("SELECT id FROM work_orders ORDER BY id LIMIT 1")
+    assert wo is not None
+    recording = {"ecu": "7E8", "signals": {"0C": {"name": "rpm", "unit": "rpm"}}}
+    record_live(workshop, admin, wo["id"], "rev test", recording | {"samples": [[0, {"0C": 800}]]})
+    store.close()
+    db = attacker(data_dir)
+    for table in ("live_recordings", "finding_corrections"):
+        db.execute(f"DROP TRIGGER {table}_no_update")
+    live = first_key(db, "live_recordings", "1")
+    db.execute("UPDATE live_recordings SET recording = replace(recording, '800', '8000')")
+    correction = first_key(db, "finding_corrections", "1")
+    db.execute(
+        "UPDATE finding_corrections SET reason = 'customer asked' WHERE id = ?", (correction,)
+    )
+    problems = verify(data_dir)
+    assert f"live_recordings {live} differs from what the audit log sealed for it" in problems
+    assert (
+        f"finding_corrections {correction} differs from what the audit log sealed for it"
+        in problems
+    )
+
+
+def test_rows_from_before_the_seals_are_counted_then_sealed_at_their_next_write(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "station.db"
+    before = [m for m in MIGRATIONS if m.name != "0116_i11_row_seals"]
+    old = Store.open(path, migrations=before)
+    with old.transaction("t") as tx:
+        for name in ("a", "b"):
+            tx.insert(
+                "users",
+                {
+                    "name": name,
+                    "display_name": name,
+                    "role": "admin",
+                    "language": "en",
+                    "pin_salt": b"s",
+                    "pin_hash": b"h",
+                    "created_at": tx.at,
+                },
+            )
+    old.close()
+    store = Store.open(path)
+    report = store.verify_audit()
+    assert report.ok and (report.sealed_rows, report.unsealed_rows) == (0, 2)
+    with store.transaction("t") as tx:
+        tx.execute("UPDATE users SET role = 'technician' WHERE name = 'b'")
+    report = store.verify_audit()
+    assert report.ok and (report.sealed_rows, report.unsealed_rows) == (1, 1)
+    store.db.conn.execute("UPDATE users SET role = 'admin' WHERE name = 'b'")
+    assert "users 2 differs from what the audit log sealed for it" in store.verify_audit().problems
+    store.close()
