@@ -24,6 +24,9 @@ KEYED_FROM_KEY = "audit_keyed_from"
 # meta keys: the chain head the cloud last acknowledged (written by the sync client)
 ANCHOR_SEQ_KEY = "audit_anchor_seq"
 ANCHOR_HASH_KEY = "audit_anchor_hash"
+# meta key, set by `station restore` until the cloud has anchored the restored chain:
+# {"seq": the station.restored event, "outbox_seq": the outbox's last number then}
+RESTORED_KEY = "audit_restored"
 
 
 def canonical_json(value: Any) -> str:

@@ -12,16 +12,23 @@ database a restore moved away) and `manual-`.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from station.audit import RESTORED_KEY
 from station.errors import StoreError
 from station.files import sync_folder
 from station.private import FILE_MODE, make_private_folder
+
+if TYPE_CHECKING:
+    from station.store import Transaction
 
 log = logging.getLogger(__name__)
 
@@ -287,3 +294,26 @@ def _reason(err: BaseException) -> str:
     if isinstance(err, OSError):
         return f"{err.strerror or err}" + (f": {err.filename}" if err.filename else "")
     return str(err)
+
+
+def record_restore(tx: Transaction, kind: str, data: Mapping[str, Any]) -> int:
+    """Put on record that this chain replaced a later one, for the cloud to anchor again.
+
+    The event is the station's own word for it; the next sync carries it (see
+    `RESTORED_KEY`), the cloud keeps the chain it anchored before on record and
+    anchors the restored one. The outbox numbering the cloud expects starts again
+    after the last mutation this database knows was acknowledged. Returns the
+    event's sequence number.
+    """
+    tx.audit(kind, "station", dict(data))
+    seq = int(tx.execute("SELECT MAX(seq) FROM audit_events").fetchone()[0])
+    acknowledged = tx.execute(
+        "SELECT COALESCE((SELECT MIN(seq) FROM outbox WHERE acked_at IS NULL), "
+        "(SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox)) - 1"
+    ).fetchone()[0]
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (RESTORED_KEY, json.dumps({"seq": seq, "outbox_seq": int(acknowledged)})),
+    )
+    return seq

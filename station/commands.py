@@ -30,7 +30,7 @@ from station.lifecycle import Status, parse_status
 from station.private import warn_if_exposed
 from station.roles import Role
 from station.startup import open_station
-from station.store import Store, utc_now
+from station.store import Store, keep_ids_apart, last_ids, utc_now
 from station.vehicles import parse_powertrain
 from station.workshop import Workshop
 
@@ -149,6 +149,13 @@ def register(
     verify = audit_sub.add_parser("verify", parents=[common], help="check the hash chain")
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(handler=run_audit_verify)
+    reanchor = audit_sub.add_parser(
+        "reanchor",
+        parents=[common],
+        help="after a database was copied back by hand: the cloud anchors its chain again",
+    )
+    reanchor.add_argument("--recovery-code", required=True, help="the admin recovery code")
+    reanchor.set_defaults(handler=run_audit_reanchor)
 
 
 def run_init(args: argparse.Namespace) -> int:
@@ -442,6 +449,17 @@ def run_audit_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_AUDIT_BROKEN
 
 
+def run_audit_reanchor(args: argparse.Namespace) -> int:
+    workshop = open_workshop(config_from_args(args))
+    next_code = workshop.reanchor_after_restore(args.recovery_code)
+    print(
+        "the next sync tells the cloud this station's chain was put back from a backup: "
+        "it keeps the chain it anchored before on record and anchors this one"
+    )
+    print(f"the recovery code is spent; the new one: {next_code}")
+    return EXIT_OK
+
+
 def _audit_summary(report: AuditReport) -> list[str]:
     """What an intact verdict rests on, and what it cannot vouch for."""
     check = report.chain
@@ -540,6 +558,7 @@ def run_restore(args: argparse.Namespace) -> int:
                     f"not of this station {ours}"
                 )
         events = _verified_chain(candidate, load_audit_key(config.data_dir))
+        replaced = _replaced(database) if usable else None
         if usable:
             aside = folder / backup.backup_name(backup.BEFORE_RESTORE, now)
             backup.restore_into(database, candidate, aside)
@@ -551,10 +570,35 @@ def run_restore(args: argparse.Namespace) -> int:
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{candidate}{suffix}").unlink(missing_ok=True)
-    Store.open(database).close()  # checks it, and brings an older backup's schema up to date
+    store = Store.open(database)  # checks it, and brings an older backup's schema up to date
+    try:
+        with store.transaction("restore") as tx:
+            head, used = replaced if replaced else (None, {})
+            floors = keep_ids_apart(tx, used)
+            backup.record_restore(
+                tx,
+                "station.restored",
+                {"backup": args.file.name, "replaced_head": head, "id_floors": floors},
+            )
+    finally:
+        store.close()
     kept = f"; the database it replaced is kept as {aside}" if aside.exists() else ""
     print(f"restored {args.file} ({events} audit events, chain intact){kept}")
+    print(
+        "the next sync tells the cloud this station was restored: it keeps the chain it "
+        "anchored before on record and anchors this one"
+    )
     return EXIT_OK
+
+
+def _replaced(database: Path) -> tuple[dict[str, Any] | None, dict[str, int]]:
+    """The last audit event and the highest ids of the database about to be replaced."""
+    store = Store.open(database, migrations=[])
+    try:
+        head = store.query_one("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+        return head, last_ids(store.db.conn)
+    finally:
+        store.close()
 
 
 def _verified_chain(path: Path, key: AuditKey | None) -> int:

@@ -14,13 +14,13 @@ from typing import Any
 
 import sqlite_utils
 
-from station import auth, limits
+from station import auth, backup, limits
 from station.command import Actor, Created, maybe_one, one
 from station.customers import check_language
 from station.errors import AccountLocked, AuthenticationFailed, InvalidInput
 from station.identity import TERMINAL_NUMBER_KEY
 from station.roles import Role, require
-from station.store import Store, Transaction
+from station.store import Store, Transaction, keep_ids_apart, last_ids
 
 RECOVERY_KEY = "admin.recovery_sha256"
 # 20 characters of a 32-letter alphabet: 100 bits, beyond any offline search.
@@ -38,6 +38,7 @@ def recovery_digest(code: str) -> str:
     return hashlib.sha256(normal.encode()).hexdigest()
 
 
+REANCHOR_ID_GAP = 100_000
 ACTIVE_ADMINS = "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND active = 1"
 
 
@@ -283,13 +284,10 @@ class People:
         auth.validate_pin(new_pin)
         next_code = new_recovery_code()
         with self.store.transaction(name) as tx:
-            kept = maybe_one(tx, "SELECT value FROM meta WHERE key = ?", (RECOVERY_KEY,))
             user = maybe_one(
                 tx, "SELECT id, role FROM users WHERE name = ? AND active = 1", (name,)
             )
-            valid = kept is not None and hmac.compare_digest(
-                str(kept["value"]), recovery_digest(code)
-            )
+            valid = _recovery_code_holds(tx, code)
             if valid and user is not None and user["role"] == Role.ADMIN.value:
                 pin_hash = auth.hash_pin(new_pin, key=station_pin_key(self.store))
                 tx.execute(
@@ -297,10 +295,7 @@ class People:
                     "pin_keyed = ? WHERE id = ?",
                     (*pin_columns(pin_hash).values(), user["id"]),
                 )
-                tx.execute(
-                    "UPDATE meta SET value = ? WHERE key = ?",
-                    (recovery_digest(next_code), RECOVERY_KEY),
-                )
+                _replace_recovery_code(tx, next_code)
                 tx.audit("admin.recovered", f"user:{user['id']}", {})
             else:
                 tx.audit("admin.recovery_refused", "station", {"name": name})
@@ -309,3 +304,38 @@ class People:
                 "that recovery code does not unlock an admin of this station"
             )
         return next_code
+
+    def reanchor_after_restore(self, code: str) -> str:
+        """Tell the cloud, at the next sync, that this database was put back from a backup
+        by hand; the recovery code vouches for it, and is spent. Returns the next code.
+
+        `station restore` does this by itself; this is for a file copied back without
+        it, whose sync the cloud refuses because the chain went backwards.
+        """
+        next_code = new_recovery_code()
+        with self.store.transaction("admin") as tx:
+            valid = _recovery_code_holds(tx, code)
+            if valid:
+                _replace_recovery_code(tx, next_code)
+                # The replaced database is gone: new ids leave a wide gap above the
+                # restored ones, past any the lost database could have given.
+                used = {t: n + REANCHOR_ID_GAP for t, n in last_ids(tx.db.conn).items()}
+                floors = keep_ids_apart(tx, used)
+                backup.record_restore(tx, "station.reanchor_requested", {"id_floors": floors})
+            else:
+                tx.audit("admin.recovery_refused", "station", {"for": "reanchor"})
+        if not valid:
+            raise AuthenticationFailed("that is not this station's recovery code")
+        return next_code
+
+
+def _recovery_code_holds(tx: Transaction, code: str) -> bool:
+    kept = maybe_one(tx, "SELECT value FROM meta WHERE key = ?", (RECOVERY_KEY,))
+    return kept is not None and hmac.compare_digest(str(kept["value"]), recovery_digest(code))
+
+
+def _replace_recovery_code(tx: Transaction, next_code: str) -> None:
+    """A recovery code works once: using it puts the next one in its place."""
+    tx.execute(
+        "UPDATE meta SET value = ? WHERE key = ?", (recovery_digest(next_code), RECOVERY_KEY)
+    )

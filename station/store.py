@@ -60,6 +60,8 @@ _CHECKED_FILES: set[tuple[int, int]] = set()
 # A command line start-up trusts a whole-file check this recent, made since the last boot.
 CHECK_VALID_S = 24 * 3600.0
 _BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
+# meta key: {table: the lowest id a new row may take}, set by a restore (see `id_tables`).
+ID_FLOORS_KEY = "id_floors"
 # A half-made database older than this is a crash's leftover, not another process's work.
 STALE_CREATION_S = 3600.0
 
@@ -90,6 +92,12 @@ class Transaction:
         if self.store.id_base is not None and table in self.store.id_tables and "id" not in row:
             # A workshop terminal: the row takes the next id of this terminal's own block.
             row = {"id": next_id(self.db.conn, table, self.store.id_base), **row}
+        elif "id" not in row and table in self.store.id_floors:
+            # Restored from an older backup: ids the replaced database used (and the cloud
+            # may hold) are not given again.
+            last = self.db.conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()
+            if int(last[0]) < self.store.id_floors[table]:
+                row = {"id": self.store.id_floors[table], **row}
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         cursor = self.db.conn.execute(
@@ -195,6 +203,8 @@ class Store:
     listeners: list[Callable[[], None]] = field(default_factory=list, repr=False)
     # Whether this database seals the rows of its changing tables (see station.audit_seals).
     seals_rows: bool = False
+    # After a restore: per table, the lowest id a new row may take (see `station restore`).
+    id_floors: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def open(
@@ -237,6 +247,8 @@ class Store:
             store.seals_rows = store.db[audit_seals.PENDING].exists()
             store.audit_key = audit_key or store._station_audit_key(create=migrations is None)
             if migrations is None:
+                floors = store.meta(ID_FLOORS_KEY)
+                store.id_floors = {str(t): int(n) for t, n in json.loads(floors or "{}").items()}
                 attach(store)
         except BaseException:
             store.close()
@@ -614,6 +626,43 @@ class Store:
 
     def close(self) -> None:
         self.db.conn.close()
+
+
+def last_ids(conn: sqlite3.Connection) -> dict[str, int]:
+    """The highest id of every table keyed by an integer `id`: what a restore must not reuse."""
+    found: dict[str, int] = {}
+    for (table,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchall():
+        keys = [
+            column
+            for column in conn.execute(f"PRAGMA table_info({table})")
+            if column[1] == "id" and column[5] == 1 and str(column[2]).upper() == "INTEGER"
+        ]
+        if keys:
+            found[table] = int(
+                conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]
+            )
+    return found
+
+
+def keep_ids_apart(tx: Transaction, used: dict[str, int]) -> dict[str, int]:
+    """New rows after a restore take ids above those the replaced database used: the cloud
+    may hold records under them, made after the backup and lost with it."""
+    mine = last_ids(tx.db.conn)
+    known = json.loads(tx.store.meta(ID_FLOORS_KEY) or "{}")
+    floors = {
+        table: max(last + 1, int(known.get(table, 0)))
+        for table, last in used.items()
+        if table in mine and last > mine[table]
+    }
+    if floors:
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (ID_FLOORS_KEY, json.dumps({**known, **floors}, sort_keys=True)),
+        )
+    return floors
 
 
 def check_marker_path(database: Path) -> Path:

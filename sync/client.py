@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 
 from station import auth, inbox, profile, replica
-from station.audit import ANCHOR_HASH_KEY, ANCHOR_SEQ_KEY
+from station.audit import ANCHOR_HASH_KEY, ANCHOR_SEQ_KEY, RESTORED_KEY
 from station.audit_keys import create_audit_key, load_audit_key
 from station.errors import StoreError
 from station.identity import TERMINAL_CODE_KEY, TERMINAL_NAME_KEY, TERMINAL_NUMBER_KEY
@@ -52,6 +52,7 @@ from sync.protocol import (
     ChainPoint,
     ChainVerdict,
     Outcome,
+    Restored,
     backoff_delay,
     blob_refs,
     chunk_checksum,
@@ -479,7 +480,7 @@ class SyncClient:
             body: dict[str, Any] = {"station": station, "mutations": mutations}
             if head is not None:
                 at_anchor = None if compare_at is None else self._chain_point(compare_at)
-                body["chain"] = ChainClaim(head, at_anchor).wire()
+                body["chain"] = ChainClaim(head, at_anchor, self._restored()).wire()
             response = self._request("POST", f"{API}/mutations", json=body)
             if response.status_code == 200:
                 return response, head
@@ -510,6 +511,15 @@ class SyncClient:
             row = self.store.query_one("SELECT seq, hash FROM audit_events WHERE seq = ?", (seq,))
         return None if row is None else ChainPoint(int(row["seq"]), str(row["hash"]))
 
+    def _restored(self) -> Restored | None:
+        """The restore this station tells the cloud of, until the cloud anchors the new chain."""
+        text = self.store.meta(RESTORED_KEY)
+        if text is None:
+            return None
+        body = json.loads(text)
+        event = self._chain_point(int(body["seq"]))
+        return None if event is None else Restored(event, int(body["outbox_seq"]))
+
     def _anchored(self) -> ChainPoint | None:
         """The head the cloud acknowledged last, as this station remembers it."""
         seq, digest = self.store.meta(ANCHOR_SEQ_KEY), self.store.meta(ANCHOR_HASH_KEY)
@@ -526,6 +536,7 @@ class SyncClient:
             if head is not None:
                 inbox.set_meta(tx, ANCHOR_SEQ_KEY, str(head.seq))
                 inbox.set_meta(tx, ANCHOR_HASH_KEY, head.hash)
+                tx.execute("DELETE FROM meta WHERE key = ?", (RESTORED_KEY,))
             for sent, answer in zip(mutations, results, strict=True):
                 if answer.get("mutation_id") != sent["mutation_id"]:
                     raise ProtocolViolation("the cloud answered mutations out of order")

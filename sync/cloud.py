@@ -287,9 +287,9 @@ class CloudService:
         with self.db.transaction() as tx:
             # Locks the station's row: batches of one station are applied one at a time.
             tx.run("UPDATE stations SET last_seen_at = ? WHERE id = ?", (at, own))
+            self._anchor(tx, own, chain, at)  # a restored station's numbering starts again
             station = tx.one("SELECT last_seq FROM stations WHERE id = ?", (own,))
             assert station is not None
-            self._anchor(tx, own, chain, at)
             last_seq = int(station["last_seq"])
             # A workshop's terminals file their work orders under the workshop, so a
             # work order opened at one bay is moved on at the desk.
@@ -312,7 +312,10 @@ class CloudService:
         row = tx.one("SELECT seq, hash FROM chain_anchors WHERE station_id = ?", (station,))
         anchored = None if row is None else ChainPoint(int(row["seq"]), str(row["hash"]))
         verdict = judge_chain(anchored, chain)
-        if verdict is not ChainVerdict.ACCEPTED:
+        if verdict is ChainVerdict.REANCHORED:
+            assert anchored is not None and chain is not None and chain.restored is not None
+            CloudService._reanchor(tx, station, anchored, chain, at)
+        elif verdict is not ChainVerdict.ACCEPTED:
             assert anchored is not None
             reason = chain_refusal(verdict, anchored)
             if verdict is not ChainVerdict.STALE:
@@ -325,6 +328,41 @@ class CloudService:
                 "anchored_at = excluded.anchored_at",
                 (station, chain.head.seq, chain.head.hash, at),
             )
+
+    @staticmethod
+    def _reanchor(
+        tx: CloudTx, station: str, anchored: ChainPoint, chain: ChainClaim, at: str
+    ) -> None:
+        """A station restored from a backup starts its anchor again; the old one is kept.
+
+        Its outbox numbering starts again where the backup left it: mutations sent
+        before are answered as duplicates, the ones queued after the backup are gone.
+        """
+        assert chain.restored is not None
+        log.warning(
+            "station %s was restored from a backup: its chain anchored at event %d starts "
+            "again at event %d",
+            station,
+            anchored.seq,
+            chain.head.seq,
+        )
+        tx.run(
+            "INSERT INTO chain_reanchors (station_id, at, anchor_seq, anchor_hash, head_seq, "
+            "head_hash, restored_seq, outbox_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                station,
+                at,
+                anchored.seq,
+                anchored.hash,
+                chain.head.seq,
+                chain.head.hash,
+                chain.restored.event.seq,
+                chain.restored.outbox_seq,
+            ),
+        )
+        tx.run(
+            "UPDATE stations SET last_seq = ? WHERE id = ?", (chain.restored.outbox_seq, station)
+        )
 
     def _apply_one(
         self,

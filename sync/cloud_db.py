@@ -123,6 +123,10 @@ CREATE TABLE IF NOT EXISTS finding_corrections (
     replaced_by BIGINT, reason TEXT NOT NULL, at TEXT NOT NULL,
     PRIMARY KEY (station_id, local_id));
 CREATE INDEX IF NOT EXISTS finding_corrections_finding ON finding_corrections(station_id, finding_id);
+CREATE TABLE IF NOT EXISTS chain_reanchors (
+    station_id TEXT NOT NULL, at TEXT NOT NULL, anchor_seq BIGINT NOT NULL,
+    anchor_hash TEXT NOT NULL, head_seq BIGINT NOT NULL, head_hash TEXT NOT NULL,
+    restored_seq BIGINT NOT NULL, outbox_seq BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS workshop_pin_keys (
     workshop TEXT PRIMARY KEY REFERENCES workshops(name), pin_key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS customer_signatures (

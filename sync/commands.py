@@ -235,6 +235,12 @@ def run_sync(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     except ChainRefused as err:
         print(f"station sync: the cloud refused this station's audit chain: {err}", file=sys.stderr)
+        print(
+            "station sync: if this database was put back from a backup by hand, an admin "
+            "runs `station audit reanchor --recovery-code CODE`; otherwise events were "
+            "deleted or rewritten: run `station audit verify`",
+            file=sys.stderr,
+        )
         return EXIT_CHAIN_REFUSED
     except Offline as err:
         print(f"station sync: offline: {err}", file=sys.stderr)

@@ -132,17 +132,33 @@ class ChainPoint:
 
 
 @dataclass(frozen=True)
+class Restored:
+    """A station restored from a backup: its `station.restored` event, and where its outbox
+    numbering stands again (the mutations queued after the backup are gone with it)."""
+
+    event: ChainPoint
+    outbox_seq: int
+
+    def wire(self) -> dict[str, Any]:
+        return {**self.event.wire(), "outbox_seq": self.outbox_seq}
+
+
+@dataclass(frozen=True)
 class ChainClaim:
     """What a batch says about the station's chain: its head, and its event at the anchor."""
 
     head: ChainPoint
     at_anchor: ChainPoint | None
+    restored: Restored | None = None
 
     def wire(self) -> dict[str, Any]:
-        return {
+        body = {
             "head": self.head.wire(),
             "at_anchor": None if self.at_anchor is None else self.at_anchor.wire(),
         }
+        if self.restored is not None:
+            body["restored"] = self.restored.wire()
+        return body
 
 
 class ChainVerdict(StrEnum):
@@ -151,6 +167,7 @@ class ChainVerdict(StrEnum):
     BACKWARDS = "backwards"  # the head is below the anchor: events were deleted
     FORKED = "forked"  # the station's event at the anchor is not the anchored one
     STALE = "stale"  # the station compared another event: send the one at the cloud's anchor
+    REANCHORED = "reanchored"  # restored from a backup: the anchor starts again, kept on record
 
 
 def _point(value: Any) -> ChainPoint | None:
@@ -169,11 +186,27 @@ def parse_chain_claim(value: Any) -> ChainClaim | None:
     if not isinstance(value, Mapping):
         return None
     head = _point(value.get("head"))
-    return None if head is None else ChainClaim(head, _point(value.get("at_anchor")))
+    if head is None:
+        return None
+    restored = None
+    raw = value.get("restored")
+    event = _point(raw)
+    if isinstance(raw, Mapping) and event is not None and event.seq <= head.seq:
+        outbox_seq = raw.get("outbox_seq")
+        if isinstance(outbox_seq, int) and not isinstance(outbox_seq, bool) and outbox_seq >= 0:
+            restored = Restored(event, outbox_seq)
+    return ChainClaim(head, _point(value.get("at_anchor")), restored)
 
 
 def judge_chain(anchored: ChainPoint | None, claim: ChainClaim | None) -> ChainVerdict:
     """Whether a station's chain still extends the head the cloud anchored last."""
+    verdict = _extends(anchored, claim)
+    if verdict is not ChainVerdict.ACCEPTED and claim is not None and claim.restored is not None:
+        return ChainVerdict.REANCHORED
+    return verdict
+
+
+def _extends(anchored: ChainPoint | None, claim: ChainClaim | None) -> ChainVerdict:
     if anchored is None:
         return ChainVerdict.ACCEPTED
     if claim is None:
@@ -199,4 +232,5 @@ def chain_refusal(verdict: ChainVerdict, anchored: ChainPoint) -> str:
         ChainVerdict.STALE: f"the cloud anchored this station's chain at event {anchored.seq}: "
         "send the hash of that event",
         ChainVerdict.ACCEPTED: "accepted",
+        ChainVerdict.REANCHORED: "restored from a backup: anchored again, kept on record",
     }[verdict]

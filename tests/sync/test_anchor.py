@@ -231,3 +231,118 @@ def test_a_batch_without_a_head_is_refused_once_the_chain_is_anchored(
     assert (
         response.json()["chain"] == "missing" and "no audit chain head" in response.json()["error"]
     )
+
+
+def _cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "station.cli", *args, "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        timeout=120,
+    )
+
+
+def _reanchors(cloud: CloudHandle, station_id: str) -> list[dict[str, object]]:
+    with cloud.service.db.transaction() as tx:
+        return tx.all(
+            "SELECT anchor_seq, head_seq, restored_seq FROM chain_reanchors WHERE station_id = ?",
+            (station_id,),
+        )
+
+
+def _reopened(data_dir: Path) -> Station:
+    from station.photos import PhotoStore
+    from station.workshop import Workshop
+
+    workshop = Workshop(Store.open(data_dir / "station.db"))
+    admin, tech = workshop.login("admin", "1234"), workshop.login("li", "5678")
+    return Station(data_dir, workshop, admin, tech, PhotoStore(workshop.store, data_dir / "photos"))
+
+
+def _sync_again(data_dir: Path) -> SyncClient:
+    return SyncClient(data_dir / "station.db", timeout=10, backoff_base=0.01)
+
+
+def test_a_restored_older_backup_tells_the_cloud_and_syncs_again(
+    station: Station, sqlite_cloud: CloudHandle, tmp_path: Path
+) -> None:
+    from station.audit import RESTORED_KEY
+    from station.backup import copy_database
+
+    visit(station, "A1")
+    client, _ = _enrolled(station, sqlite_cloud)
+    with client:
+        client.run_once()
+    older = tmp_path / "older.db"
+    copy_database(station.data_dir / "station.db", older)
+    visit(station, "B2", seed=1)
+    with _sync_again(station.data_dir) as client:
+        client.run_once()
+    before = _cloud_anchor(sqlite_cloud, station)
+    assert before is not None
+    station_id = station.station_id
+    station.store.close()
+    restored = _cli("restore", str(older), data_dir=station.data_dir)
+    assert restored.returncode == 0, restored.stderr
+    assert "the next sync tells the cloud" in restored.stdout
+    with _sync_again(station.data_dir) as client:
+        client.run_once()  # no refusal: the restore is on record and the chain anchored again
+        store = client.store
+        with sqlite_cloud.service.db.transaction() as tx:
+            anchor = tx.one(
+                "SELECT seq, hash FROM chain_anchors WHERE station_id = ?", (station_id,)
+            )
+        assert anchor is not None and (anchor["seq"], anchor["hash"]) == _head(store)
+        assert store.meta(RESTORED_KEY) is None
+        head = _head(store)[0]
+    assert _reanchors(sqlite_cloud, station_id) == [
+        {"anchor_seq": before[0], "head_seq": head, "restored_seq": head}
+    ]
+    again = _reopened(station.data_dir)
+    visit(again, "C3", seed=3)  # new work after the restore is applied, not out of order
+    with _sync_again(station.data_dir) as client:
+        report = client.run_once()
+    assert report.outcomes.get("applied", 0) > 0 and "rejected" not in report.outcomes
+    again.store.close()
+
+
+def test_a_database_copied_back_by_hand_is_anchored_again_with_the_recovery_code(
+    station: Station, sqlite_cloud: CloudHandle, tmp_path: Path
+) -> None:
+    from station.backup import copy_database
+
+    code = station.workshop.issue_recovery_code(station.admin)
+    visit(station, "A1")
+    client, _ = _enrolled(station, sqlite_cloud)
+    with client:
+        client.run_once()
+    older = tmp_path / "older.db"
+    copy_database(station.data_dir / "station.db", older)
+    visit(station, "B2", seed=1)
+    with _sync_again(station.data_dir) as client:
+        client.run_once()
+    station_id = station.station_id
+    station.store.close()
+    database = station.data_dir / "station.db"
+    for suffix in ("-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    database.write_bytes(older.read_bytes())
+    work = ("wo", "create", "--plate", "D4", "--user", "admin", "--pin", "1234")
+    assert _cli(*work, data_dir=station.data_dir).returncode == 0  # new work to send
+    refused = _cli("sync", data_dir=station.data_dir)
+    assert refused.returncode == 6, refused.stdout + refused.stderr
+    assert "station audit reanchor --recovery-code" in refused.stderr
+    wrong = _cli("audit", "reanchor", "--recovery-code", "AAAAA-BBBBB", data_dir=station.data_dir)
+    assert wrong.returncode == 2 and "not this station's recovery code" in wrong.stderr
+    right = _cli("audit", "reanchor", "--recovery-code", code, data_dir=station.data_dir)
+    assert right.returncode == 0, right.stderr
+    assert "the recovery code is spent" in right.stdout
+    assert _cli(*work[:3], "E5", *work[4:], data_dir=station.data_dir).returncode == 0
+    synced = _cli("sync", "--json", data_dir=station.data_dir)
+    assert synced.returncode == 0, synced.stderr
+    outcomes = json.loads(synced.stdout)["outcomes"]
+    assert outcomes.get("applied", 0) >= 2 and "rejected" not in outcomes
+    assert len(_reanchors(sqlite_cloud, station_id)) == 1
+    spent = _cli("audit", "reanchor", "--recovery-code", code, data_dir=station.data_dir)
+    assert spent.returncode == 2, "a recovery code works once"
