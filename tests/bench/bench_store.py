@@ -179,6 +179,12 @@ def main() -> None:
             workshop.record_mileage(admin, 1, 1_000 + n)
             writes.append(time.perf_counter() - start)
         print(f"audited write:     {percentiles(writes)}")
+        sealed = []
+        for _ in range(args.writes):
+            start = time.perf_counter()
+            workshop.unlock_user(admin, "admin")  # a users row rewritten: its seal event too
+            sealed.append(time.perf_counter() - start)
+        print(f"sealed-row write:  {percentiles(sealed)}")
 
 
 if __name__ == "__main__":
