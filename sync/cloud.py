@@ -1180,6 +1180,22 @@ class CloudService:
             raise Refused("no such work order", 404)
         return wo
 
+    def workshop_may_read(self, auth: StationAuth, sha256: str) -> bool:
+        """Whether `sha256` is one of the caller's workshop's files: sent by one of its
+        stations, or a photo or report on its records. Another workshop's terminal that
+        knows a file's hash reads nothing."""
+        ours = "(station_id = ? OR station_id IN (SELECT id FROM stations WHERE workshop = ?))"
+        workshop = (hub.workshop_key(auth.workshop), auth.workshop)
+        with self.db.transaction(reading=True) as tx:
+            found = tx.one(
+                f"SELECT 1 AS x FROM blobs WHERE sha256 = ? AND {ours} "
+                f"UNION ALL SELECT 1 AS x FROM photos WHERE {ours} "
+                "AND (sha256 = ? OR thumbnail_sha256 = ? OR print_sha256 = ?) "
+                f"UNION ALL SELECT 1 AS x FROM reports WHERE {ours} AND sha256 = ?",
+                (sha256, *workshop, *workshop, sha256, sha256, sha256, *workshop, sha256),
+            )
+        return found is not None
+
     def record_blob(self, sha256: str, size: int, station_id: str) -> None:
         with self.db.transaction() as tx:
             tx.run(

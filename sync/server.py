@@ -168,6 +168,8 @@ def create_app(service: CloudService, blobs: BlobStore, limits: Limits | None = 
         try:
             if request.method == "GET":
                 # A terminal fetching a photo another terminal took (the workshop's own files).
+                if not await run_in_threadpool(service.workshop_may_read, who, sha):
+                    return _error(404, "no such file for this workshop")
                 return await _file(sha, "application/octet-stream")
             if request.method == "HEAD":
                 state = await run_in_threadpool(blobs.state, sha)
