@@ -347,7 +347,27 @@ class CustomerSide:
         self.service._add_change(tx, workshop, replica.ROWS_CHANGED, {"rows": [change]})
 
     def photo_allowed(self, public_id: str, sha256: str) -> bool:
-        return self.service.blob_of(public_id, sha256)
+        """A photo or report of this visit, but not a photo of a withdrawn finding: the page
+        no longer shows it, so its address no longer serves it either."""
+        with self.db.transaction(reading=True) as tx:
+            wo = self.service._tracked(tx, public_id)
+            key = (wo["station_id"], wo["local_id"])
+            photos = tx.all(
+                "SELECT finding_id FROM photos WHERE station_id = ? AND work_order_id = ? "
+                "AND (sha256 = ? OR thumbnail_sha256 = ? OR print_sha256 = ?)",
+                (*key, sha256, sha256, sha256),
+            )
+            report = tx.one(
+                "SELECT 1 AS x FROM reports WHERE station_id = ? AND work_order_id = ? AND sha256 = ?",
+                (*key, sha256),
+            )
+            corrections = tx.all(
+                "SELECT c.finding_id, c.replaced_by FROM finding_corrections c JOIN findings f "
+                "ON f.station_id = c.station_id AND f.local_id = c.finding_id "
+                "WHERE f.station_id = ? AND f.work_order_id = ? ORDER BY c.local_id",
+                key,
+            )
+        return report is not None or bool(_with_corrected_findings(photos, corrections))
 
     def report(self, public_id: str) -> dict[str, Any]:
         return self.service.report(public_id)

@@ -83,3 +83,29 @@ def test_withdrawn_and_superseded_findings_leave_the_page(
     client.run_once()
     states = {f["id"]: f["state"] for f in w.findings(ids["work_order"])}
     assert states[ids["pads"]] == "pending" and states[discs] == "pending"
+
+
+def test_a_withdrawn_findings_photo_is_no_longer_served_by_its_address(
+    station: Station, sqlite_cloud: CloudHandle
+) -> None:
+    ids = visit(station, "C2")
+    wipers_photo = station.photos.record(
+        station.tech,
+        PhotoFiles(jpeg(30_000, 40), jpeg(2000, 41), jpeg(5000, 42), 1600, 1200),
+        ids["work_order"],
+        Stage.BEFORE,
+        finding_id=ids["wipers"],
+    )
+    client = synced(station, sqlite_cloud)
+    client.run_once()
+    public = client.cloud_work_order(ids["work_order"])["public_id"]
+    web = page_client(sqlite_cloud)
+    address = f"/t/{public}/photo/{wipers_photo.thumbnail_sha256}"
+    assert web.get(address).status_code == 200  # the customer's phone kept this address
+
+    station.workshop.withdraw_finding(station.tech, ids["wipers"], "photo of another car")
+    client.run_once()
+    assert wipers_photo.thumbnail_sha256 not in web.get(f"/t/{public}").text
+    for sha in (wipers_photo.thumbnail_sha256, wipers_photo.sha256, wipers_photo.print_sha256):
+        gone = web.get(f"/t/{public}/photo/{sha}")
+        assert gone.status_code == 404, (sha, gone.status_code)
