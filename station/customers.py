@@ -86,11 +86,11 @@ class Customers:
         if not name.strip():
             raise InvalidInput("a customer needs a name")
         limits.check(limits.NAME, name.strip())
-        limits.check_optional(limits.PHONE, phone)
+        number = check_phone(phone)
         check_language(language)
         address = check_email(email)
         with self.store.transaction(actor.name) as tx:
-            row = {"name": name.strip(), "phone": phone, "language": language, "created_at": tx.at}
+            row = {"name": name.strip(), "phone": number, "language": language, "created_at": tx.at}
             if address is not None:
                 row["email"] = address
             customer_id = tx.insert("customers", row)

@@ -141,3 +141,16 @@ def test_an_address_set_on_the_command_line_sends_the_messages_that_had_none(
     assert {m["To"] for m in inbox.mails} == {"wang@example.com"}
     assert main(["customer", "contact", "--customer", str(customer), *data]) == 0
     assert "phone -" in capsys.readouterr().out
+
+
+def test_a_walk_in_customer_gets_the_same_phone_check_as_the_contact_panel(
+    station: Station,
+) -> None:
+    w, admin = station.workshop, station.admin
+    for bad in ("call me", "1234", "138O0000000"):
+        with pytest.raises(InvalidInput):
+            w.add_customer(admin, "Wang Fang", bad, "en")
+    assert not station.store.query("SELECT id FROM customers WHERE name = 'Wang Fang'")
+    kept = w.add_customer(admin, "Wang Fang", " +86 138-0000 0000 ", "en").id
+    row = station.store.query_one("SELECT phone FROM customers WHERE id = ?", (kept,))
+    assert row is not None and row["phone"] == "+86 138-0000 0000"
