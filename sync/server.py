@@ -127,7 +127,7 @@ def create_app(service: CloudService, blobs: BlobStore, limits: Limits | None = 
 
     async def changes(request: Request) -> Response:
         """The workshop's feed; with `wait`, held open until a change arrives (long-poll)."""
-        who = await auth(request)
+        await auth(request)
         try:
             since = int(request.query_params.get("since", "0"))
             limit = min(int(request.query_params.get("limit", "500")), 1000)
@@ -136,6 +136,8 @@ def create_app(service: CloudService, blobs: BlobStore, limits: Limits | None = 
             raise Refused("since, limit and wait are numbers") from err
         deadline = time.monotonic() + wait
         while True:
+            # Asked again on every look: a terminal revoked while it waits gets nothing more.
+            who = await auth(request)
             answer = await run_in_threadpool(service.changes_since, who, since, limit)
             left = deadline - time.monotonic()
             if answer["changes"] or left <= 0 or await request.is_disconnected():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import httpx
 
 from sync.server import CloudHandle
@@ -82,3 +85,32 @@ def test_an_unenrolled_token_cannot_send_mutations(cloud: CloudHandle) -> None:
     answer = _client(cloud, secret).post("/v1/mutations", json=_batch("A"))
     assert answer.status_code == 401
     assert "enrol" in answer.json()["error"]
+
+
+def test_a_terminal_revoked_while_it_waits_on_the_feed_gets_no_more_changes(
+    sqlite_cloud: CloudHandle,
+) -> None:
+    cloud = sqlite_cloud
+    _, desk_token = cloud.service.issue_token("Harbour Motors")
+    bay_id, bay_token = cloud.service.issue_token("Harbour Motors")
+    desk, bay = _client(cloud, desk_token), _client(cloud, bay_token)
+    assert desk.post("/v1/enrol", json={"station_id": "desk"}).status_code == 200
+    assert bay.post("/v1/enrol", json={"station_id": "bay"}).status_code == 200
+    assert desk.post("/v1/mutations", json=_batch("desk")).status_code == 200
+    public_id = desk.get("/v1/work-orders/1").json()["public_id"]
+    since = bay.get("/v1/changes").json()["cursor"]
+
+    answers: list[httpx.Response] = []
+    waiting = threading.Thread(
+        target=lambda: answers.append(
+            bay.get("/v1/changes", params={"since": since, "wait": 20})
+        )
+    )
+    waiting.start()
+    time.sleep(0.5)  # either way round, the revoked bay must not get the change
+    cloud.service.revoke_token(bay_id)
+    assert httpx.post(f"{cloud.url}/v1/track/{public_id}/cancel").status_code == 202
+    waiting.join(timeout=30)
+    assert answers, "the feed never answered"
+    assert answers[0].status_code == 401, answers[0].text
+    assert "changes" not in answers[0].json()
