@@ -102,9 +102,7 @@ def test_a_terminal_revoked_while_it_waits_on_the_feed_gets_no_more_changes(
 
     answers: list[httpx.Response] = []
     waiting = threading.Thread(
-        target=lambda: answers.append(
-            bay.get("/v1/changes", params={"since": since, "wait": 20})
-        )
+        target=lambda: answers.append(bay.get("/v1/changes", params={"since": since, "wait": 20}))
     )
     waiting.start()
     time.sleep(0.5)  # either way round, the revoked bay must not get the change
