@@ -30,6 +30,7 @@ from sync.customer_limits import Bucket, SharedLimiter
 from sync.customer_page import customer_error, pick_language, render, render_error
 from sync.customer_rules import (
     MAX_BODY_BYTES,
+    MAX_ID,
     PAGE,
     BadRequest,
     parse_answer,
@@ -212,6 +213,8 @@ def customer_routes(
         body = await _small_json(request)
         public_id = request.path_params["public_id"]
         follow_up_id = int(request.path_params["follow_up_id"])
+        if follow_up_id > MAX_ID:
+            raise Refused("no such question for this visit", 404, key="question_unknown")
         kind = await run_in_threadpool(side.follow_up_kind, public_id, follow_up_id)
         answer = parse_answer(body, kind)
         return answered(

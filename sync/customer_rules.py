@@ -29,6 +29,9 @@ PAGE = "/t"
 LINK_DAYS = 90
 # A decision or an answer is a small JSON object; a signature is at most this many points.
 MAX_BODY_BYTES = 64 * 1024
+# The largest id a database keeps (SQLite INTEGER, PostgreSQL BIGINT): a larger one names
+# nothing, and binding it would fail.
+MAX_ID = 2**63 - 1
 MAX_SIGNATURE_POINTS = 4000
 MAX_STROKES = 60
 # The stages the customer's tracker shows, in order (booked and cancelled are not stages).
@@ -186,7 +189,11 @@ def parse_tap(body: Mapping[str, Any]) -> Tap:
     """A decision from the page; an approval needs the customer's name and signature."""
     key = _tap_key(body)
     finding_id = body.get("finding_id")
-    if not isinstance(finding_id, int) or isinstance(finding_id, bool) or finding_id <= 0:
+    if (
+        not isinstance(finding_id, int)
+        or isinstance(finding_id, bool)
+        or not 0 < finding_id <= MAX_ID
+    ):
         raise BadRequest("finding_id is a positive whole number")
     try:
         decision = Decision(str(body.get("decision")))

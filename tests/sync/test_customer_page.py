@@ -206,6 +206,13 @@ def test_bad_bodies_are_refused_and_record_nothing(
     assert nameless.status_code == 400
     unknown = web.post(url, json=tap(99_999, "declined", "pending"))
     assert unknown.status_code == 404
+    # ids past what a database keeps name nothing: refused, never a server error
+    for beyond in (2**63, 10**30):
+        past = web.post(url, json=tap(beyond, "declined", "pending"))
+        assert past.status_code == 400, past.text
+        question = web.post(f"/t/{public}/follow-ups/{beyond}", json={"tap": "a" * 16, "rating": 5})
+        assert question.status_code == 404, question.text
+        assert question.json()["key"] == "question_unknown"
     assert (
         cloud_count(sqlite_cloud, "SELECT COUNT(*) AS n FROM approvals WHERE source = 'customer'")
         == 0
