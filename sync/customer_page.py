@@ -177,6 +177,10 @@ CUSTOMER_ERRORS: dict[str, dict[str, str]] = {
         "en": "To approve work we need your signature: please sign in the box.",
     },
     "name_missing": {"zh": "请填写您的姓名。", "en": "Please type your name."},
+    "name_unprintable": {
+        "zh": "姓名里有无法显示的字符，请重新输入您的姓名。",
+        "en": "Your name has characters that cannot be shown: please type it again.",
+    },
     "name_long": {
         "zh": "姓名太长，最多 {max} 个字。",
         "en": "Your name is too long: at most {max} characters, please.",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -208,6 +209,10 @@ def parse_tap(body: Mapping[str, Any]) -> Tap:
             key="name_long",
             max=limits.NAME.max_chars,
         )
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
+        # control and invisible formatting characters (escapes, NUL, text-direction
+        # overrides) would reach the signed record, the report and the staff's screens
+        raise BadRequest("a name is letters, spaces and punctuation only", key="name_unprintable")
     seen = body.get("seen_state")
     if seen not in ("pending", "approved", "declined"):
         raise BadRequest("seen_state is the state the page showed: pending, approved or declined")

@@ -204,6 +204,12 @@ def test_bad_bodies_are_refused_and_record_nothing(
     assert short_key.status_code == 400
     nameless = web.post(url, json=tap(ids["pads"], "declined", "pending", customer_name=" "))
     assert nameless.status_code == 400
+    for hidden in ("Wang\x00Fang", "Wang \x1b[31mFang", "\u202eWang Fang", "Wang\nFang"):
+        unprintable = web.post(
+            url, json=tap(ids["pads"], "declined", "pending", customer_name=hidden)
+        )
+        assert unprintable.status_code == 400, (hidden, unprintable.text)
+        assert unprintable.json()["key"] == "name_unprintable"
     unknown = web.post(url, json=tap(99_999, "declined", "pending"))
     assert unknown.status_code == 404
     # ids past what a database keeps name nothing: refused, never a server error
