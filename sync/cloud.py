@@ -922,6 +922,8 @@ class CloudService:
                 "WHERE p.station_id = ? AND p.work_order_id = ? ORDER BY p.local_id",
                 key,
             )
+            corrections = tx.all(customer_facts.CORRECTIONS_OF_VISIT, key)
+        photos = customer_facts.shown_photos(photos, corrections)
         for photo in photos:
             photo["available"] = photo.pop("uploaded") is not None
         return {
@@ -962,20 +964,22 @@ class CloudService:
         return row
 
     def blob_of(self, public_id: str, sha256: str) -> bool:
-        """Whether `sha256` is a photo or report of this work order (what a link may read)."""
-        with self.db.transaction() as tx:
+        """Whether `sha256` is a photo or report of this work order (what a link may read);
+        not a photo of a withdrawn finding, which the customer is no longer shown."""
+        with self.db.transaction(reading=True) as tx:
             wo = self._tracked(tx, public_id)
-            key = (wo["station_id"], wo["local_id"], sha256, sha256, sha256)
-            photo = tx.one(
-                "SELECT 1 AS x FROM photos WHERE station_id = ? AND work_order_id = ? "
+            key = (wo["station_id"], wo["local_id"])
+            photos = tx.all(
+                "SELECT finding_id FROM photos WHERE station_id = ? AND work_order_id = ? "
                 "AND (sha256 = ? OR thumbnail_sha256 = ? OR print_sha256 = ?)",
-                key,
+                (*key, sha256, sha256, sha256),
             )
             report = tx.one(
                 "SELECT 1 AS x FROM reports WHERE station_id = ? AND work_order_id = ? AND sha256 = ?",
-                key[:3],
+                (*key, sha256),
             )
-        return photo is not None or report is not None
+            corrections = tx.all(customer_facts.CORRECTIONS_OF_VISIT, key) if photos else []
+        return report is not None or bool(customer_facts.shown_photos(photos, corrections))
 
     def customer_decision(
         self, public_id: str, finding_id: int, decision: Decision, customer_name: str

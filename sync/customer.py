@@ -20,11 +20,10 @@ from typing import Any
 from station import replica
 from station.audit import canonical_json
 from station.findings import Decision
-from station.truth import Standing, finding_now
 from sync import hub
 from sync.cloud import CloudService, Refused
 from sync.cloud_db import CloudTx
-from sync.customer_facts import live
+from sync.customer_facts import CORRECTIONS_OF_VISIT, live, shown_photos
 from sync.customer_rules import Answer, Tap, link_ends, next_update_by, parse_time, tracker
 
 log = logging.getLogger(__name__)
@@ -50,27 +49,6 @@ class Outcome:
 def signature_sha256(signature: dict[str, Any]) -> str:
     """The same reference the station computes for a drawn signature."""
     return hashlib.sha256(canonical_json(signature).encode()).hexdigest()
-
-
-def _with_corrected_findings(
-    photos: list[dict[str, Any]], corrections: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """A superseded finding's photos shown with the finding that replaced it; a withdrawn
-    finding's photos not shown at all."""
-    standings: dict[int, tuple[str, int | None]] = {}
-    for c in corrections:  # the latest correction of a finding decides, as at the station
-        replaced_by = None if c["replaced_by"] is None else int(c["replaced_by"])
-        standing = Standing.SUPERSEDED if replaced_by is not None else Standing.WITHDRAWN
-        standings[int(c["finding_id"])] = (standing.value, replaced_by)
-    shown = []
-    for photo in photos:
-        if photo["finding_id"] is not None:
-            now = finding_now(int(photo["finding_id"]), standings)
-            if now is None:
-                continue
-            photo["finding_id"] = now
-        shown.append(photo)
-    return shown
 
 
 class CustomerSide:
@@ -118,12 +96,7 @@ class CustomerSide:
                 "WHERE p.station_id = ? AND p.work_order_id = ? ORDER BY p.local_id",
                 key,
             )
-            corrections = tx.all(
-                "SELECT c.finding_id, c.replaced_by FROM finding_corrections c JOIN findings f "
-                "ON f.station_id = c.station_id AND f.local_id = c.finding_id "
-                "WHERE f.station_id = ? AND f.work_order_id = ? ORDER BY c.local_id",
-                key,
-            )
+            corrections = tx.all(CORRECTIONS_OF_VISIT, key)
             report = tx.one(
                 "SELECT r.version, r.sha256, r.issued_at, b.size FROM reports r "
                 "LEFT JOIN blobs b ON b.sha256 = r.sha256 "
@@ -150,7 +123,7 @@ class CustomerSide:
             finding["decisions"] = by_finding.get(int(finding["id"]), [])
             latest = finding["decisions"][-1] if finding["decisions"] else None
             finding["state"] = latest["decision"] if latest else "pending"
-        photos = _with_corrected_findings(photos, corrections)
+        photos = shown_photos(photos, corrections)
         for photo in photos:
             photo["available"] = photo.pop("uploaded") is not None
         if report is not None:
@@ -347,27 +320,7 @@ class CustomerSide:
         self.service._add_change(tx, workshop, replica.ROWS_CHANGED, {"rows": [change]})
 
     def photo_allowed(self, public_id: str, sha256: str) -> bool:
-        """A photo or report of this visit, but not a photo of a withdrawn finding: the page
-        no longer shows it, so its address no longer serves it either."""
-        with self.db.transaction(reading=True) as tx:
-            wo = self.service._tracked(tx, public_id)
-            key = (wo["station_id"], wo["local_id"])
-            photos = tx.all(
-                "SELECT finding_id FROM photos WHERE station_id = ? AND work_order_id = ? "
-                "AND (sha256 = ? OR thumbnail_sha256 = ? OR print_sha256 = ?)",
-                (*key, sha256, sha256, sha256),
-            )
-            report = tx.one(
-                "SELECT 1 AS x FROM reports WHERE station_id = ? AND work_order_id = ? AND sha256 = ?",
-                (*key, sha256),
-            )
-            corrections = tx.all(
-                "SELECT c.finding_id, c.replaced_by FROM finding_corrections c JOIN findings f "
-                "ON f.station_id = c.station_id AND f.local_id = c.finding_id "
-                "WHERE f.station_id = ? AND f.work_order_id = ? ORDER BY c.local_id",
-                key,
-            )
-        return report is not None or bool(_with_corrected_findings(photos, corrections))
+        return self.service.blob_of(public_id, sha256)
 
     def report(self, public_id: str) -> dict[str, Any]:
         return self.service.report(public_id)

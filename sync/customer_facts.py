@@ -17,6 +17,7 @@ from typing import Any
 
 from station.approvals import signature_row
 from station.errors import InvalidInput
+from station.truth import Standing, finding_now
 from sync import hub
 from sync.cloud_db import CloudTx
 
@@ -37,6 +38,35 @@ def live(alias: str) -> str:
         f"NOT EXISTS (SELECT 1 FROM finding_corrections fc WHERE fc.station_id = {alias}.station_id "
         f"AND fc.finding_id = {alias}.local_id)"
     )
+
+
+# SQL: a visit's finding corrections, oldest first (parameters: station id, work order id).
+CORRECTIONS_OF_VISIT = (
+    "SELECT c.finding_id, c.replaced_by FROM finding_corrections c JOIN findings f "
+    "ON f.station_id = c.station_id AND f.local_id = c.finding_id "
+    "WHERE f.station_id = ? AND f.work_order_id = ? ORDER BY c.local_id"
+)
+
+
+def shown_photos(
+    photos: list[dict[str, Any]], corrections: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """A superseded finding's photos shown with the finding that replaced it; a withdrawn
+    finding's photos not shown at all."""
+    standings: dict[int, tuple[str, int | None]] = {}
+    for c in corrections:  # the latest correction of a finding decides, as at the station
+        replaced_by = None if c["replaced_by"] is None else int(c["replaced_by"])
+        standing = Standing.SUPERSEDED if replaced_by is not None else Standing.WITHDRAWN
+        standings[int(c["finding_id"])] = (standing.value, replaced_by)
+    shown = []
+    for photo in photos:
+        if photo["finding_id"] is not None:
+            now = finding_now(int(photo["finding_id"]), standings)
+            if now is None:
+                continue
+            photo["finding_id"] = now
+        shown.append(photo)
+    return shown
 
 
 def record(

@@ -109,3 +109,7 @@ def test_a_withdrawn_findings_photo_is_no_longer_served_by_its_address(
     for sha in (wipers_photo.thumbnail_sha256, wipers_photo.sha256, wipers_photo.print_sha256):
         gone = web.get(f"/t/{public}/photo/{sha}")
         assert gone.status_code == 404, (sha, gone.status_code)
+        # nor through the customer app's JSON API
+        assert web.get(f"/v1/track/{public}/photos/{sha}").status_code == 404
+    listed = web.get(f"/v1/track/{public}").json()["photos"]
+    assert wipers_photo.sha256 not in {p["sha256"] for p in listed}
