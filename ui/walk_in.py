@@ -174,9 +174,12 @@ class WalkInView(View):
         workshop = self.model.workshop
         actor = self.model.require_actor()
         vin, plate = self.vin.text().strip().upper(), self.plate.text().strip().upper()
-        known = (workshop.find_vehicles(vin=vin) if len(vin) == 17 else []) or (
-            workshop.find_vehicles(plate=plate) if plate else []
-        )
+        # A typed VIN names the car; the plate only when there is no VIN (plates move to
+        # other cars, so a known plate must not put this visit on another VIN's car).
+        if vin:
+            known = workshop.find_vehicles(vin=vin) if len(vin) == 17 else []
+        else:
+            known = workshop.find_vehicles(plate=plate) if plate else []
         person = (self.name.text().strip(), self.phone.text().strip(), self.email.text().strip())
         if self.pending is not None and self.pending[0] == person:
             customer_id = self.pending[1]  # registered on the last try, before the car failed
