@@ -156,6 +156,9 @@ class ApprovalsView(View):
         if self._language_of != wo_id:
             self.language = workshop.customer_language(wo_id)
             self._language_of = wo_id
+            # another visit: its own customer decides, and signs a fresh pad
+            self.customer.setText(workshop.customer_name(wo_id) or "")
+            self.pad.clear()
         self.retranslate()
         language = self.language
         if not self.customer.text():
