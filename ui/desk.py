@@ -310,6 +310,7 @@ class DeliveryView(View):
         self.deliver = push_button("deliver", accent=True)
         self.deliver.clicked.connect(self.hand_over)
         self.ready_to_hand_over = False
+        self._shown: int | None = None  # the work order the name and the pad are for
         self.follow_title = heading()
         self.follow_table = make_table("follow_ups_table")
         self.follow_table.setMinimumHeight(110)
@@ -363,6 +364,11 @@ class DeliveryView(View):
         wo_id = self.model.work_order_id
         workshop = self.model.workshop
         self.ready_to_hand_over = False
+        if wo_id != self._shown:
+            # another car: whoever signed for the last one does not sign for this one
+            self._shown = wo_id
+            self.receiver.clear()
+            self.pad.clear()
         if wo_id is None:
             self.checks.setText(self.tr("Choose a work order on the board"))
         else:
