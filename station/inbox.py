@@ -27,6 +27,7 @@ import sqlite_utils
 
 from station import limits, messages, replica
 from station.approvals import keep_signature, record_remote_decision, signature_row
+from station.customers import check_phone
 from station.errors import InvalidInput, StationError, StoreError
 from station.findings import Decision, parse_enum
 from station.prediagnosis import parse as parse_prediagnosis
@@ -217,6 +218,15 @@ class Booking:
     prediagnosis: str  # JSON
 
 
+def _optional_text(limit: limits.Limit, value: Any) -> str | None:
+    """An optional text of a booking: anyone can book, so a number or a list is refused."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"{limit.what} is text, not {type(value).__name__}")
+    return limits.check(limit, value)
+
+
 def parse_booking(p: Mapping[str, Any]) -> Booking:
     """The `appointment.booked` change's payload, checked; raises `InvalidInput`."""
     cloud_id = str(p.get("id") or "")
@@ -235,12 +245,12 @@ def parse_booking(p: Mapping[str, Any]) -> Booking:
     return Booking(
         cloud_id=cloud_id,
         name=name,
-        phone=limits.check_optional(limits.PHONE, customer.get("phone")),
+        phone=check_phone(_optional_text(limits.PHONE, customer.get("phone"))),
         language=str(customer["language"]) if customer.get("language") in ("zh", "en") else "zh",
         vin=vin,
         plate=plate,
-        make=limits.check_optional(limits.MAKE_MODEL, vehicle.get("make")),
-        model=limits.check_optional(limits.MAKE_MODEL, vehicle.get("model")),
+        make=_optional_text(limits.MAKE_MODEL, vehicle.get("make")),
+        model=_optional_text(limits.MAKE_MODEL, vehicle.get("model")),
         year=int(year) if isinstance(year, int) and plausible_year(year) else None,
         powertrain=parse_powertrain(str(vehicle.get("powertrain") or "ICE")),
         scheduled_at=str(p["scheduled_at"]) if p.get("scheduled_at") else None,

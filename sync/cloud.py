@@ -823,17 +823,21 @@ class CloudService:
             raise Refused(str(err)) from err
         appointment_id = uuid.uuid4().hex
         at = _stamp(self.clock())
+        row = {
+            "id": appointment_id,
+            "customer": dict(customer),
+            "vehicle": dict(vehicle),
+            "scheduled_at": scheduled_at,
+            "complaint": str(booking.get("complaint") or ""),
+            "prediagnosis": prediagnosis,
+        }
+        try:  # refused here, to the customer, rather than by the workshop's station later
+            parse_booking(row)
+        except InvalidInput as err:
+            raise Refused(str(err)) from err
         with self.db.transaction() as tx:
             if tx.one("SELECT name FROM workshops WHERE name = ?", (workshop,)) is None:
                 raise Refused(f"unknown workshop {workshop}", 404)
-            row = {
-                "id": appointment_id,
-                "customer": dict(customer),
-                "vehicle": dict(vehicle),
-                "scheduled_at": scheduled_at,
-                "complaint": str(booking.get("complaint") or ""),
-                "prediagnosis": prediagnosis,
-            }
             tx.run(
                 "INSERT INTO appointments (id, workshop, customer, vehicle, scheduled_at, complaint, "
                 "prediagnosis, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
