@@ -188,7 +188,7 @@ SIGNED_TABLES: tuple[SignedTable, ...] = (
     SignedTable("checklist_results", "checklist_result"),
     SignedTable("mileage_readings", "mileage_reading"),
     SignedTable("photos", "photo"),
-    # The scan's full result is kept in the row only; the event carries its summary.
+    # The event carries the scan's summary; its full result is checked by its row seal.
     SignedTable("scans", "scan", unchecked=("result",)),
     SignedTable("scan_dtcs", "scan", parent="scan_id", items=_listed("codes")),
     SignedTable("code_clears", "code_clear"),
@@ -206,9 +206,9 @@ SIGNED_TABLES: tuple[SignedTable, ...] = (
         project=_alignment_reading,
     ),
 )
-# Immutable too, but not checked row by row: the audit log is checked by the chain
-# walk, and a scan's per-service reads come from its result, which its event only
-# summarises.
+# Immutable too, but not checked against a creating event: the audit log is checked
+# by the chain walk, and a scan's per-service reads (which its event only summarises)
+# by their row seals (see station.audit_seals), as is a scan's full result.
 IMMUTABLE_TABLES: tuple[str, ...] = (
     *(t.table for t in SIGNED_TABLES),
     "audit_events",
