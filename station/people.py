@@ -51,15 +51,22 @@ def station_pin_key(store: Store) -> bytes | None:
     """The key PINs are hashed with, outside the database (`keys/pin.key`, 0600).
 
     A station makes its own the first time a PIN is hashed (inside a write
-    transaction, so two processes never make two). A workshop terminal uses
+    transaction, so two processes never make two), and never again once PINs
+    are keyed: a lost key is reported at login, where a new one would only turn
+    every right PIN wrong (the recovery code still lets an admin in). A workshop terminal uses
     the workshop's, handed over by the hub, and never makes one: a PIN set at
     one terminal must open every other. A terminal without it keeps hashing
     as before, so nobody is locked out while it waits for the key.
     """
     if store.path is None:
         return None
-    if store.meta(TERMINAL_NUMBER_KEY) is not None:
-        return auth.pin_key(store.path.parent)
+    key = auth.pin_key(store.path.parent)
+    if key is not None or store.meta(TERMINAL_NUMBER_KEY) is not None:
+        return key
+    keyed = store.db.conn.execute("SELECT 1 FROM users WHERE pin_keyed = 1 LIMIT 1").fetchone()
+    if keyed is not None:
+        # The key was lost, not never made: a new one would turn every right PIN wrong.
+        return None
     return auth.ensure_pin_key(store.path.parent)
 
 

@@ -201,3 +201,22 @@ def test_pins_hashed_before_the_pin_key_still_open_and_are_keyed_at_the_next_log
     kinds = [r["kind"] for r in workshop.store.query("SELECT kind FROM audit_events")]
     assert kinds.count("user.pin_keyed") == 2
     workshop.store.close()
+
+
+def test_a_lost_pin_key_is_reported_and_never_silently_replaced(tmp_path: Path) -> None:
+    from station.roles import Role
+    from station.workshop import Workshop
+
+    workshop = Workshop(Store.open(tmp_path / "station.db"))
+    workshop.add_user(None, "boss", Role.ADMIN, "1234")
+    code = workshop.issue_recovery_code(workshop.login("boss", "1234"))
+    auth.pin_key_path(tmp_path).unlink()
+    for _ in range(auth.MAX_FAILED_ATTEMPTS + 1):
+        with pytest.raises(StoreError, match=r"PIN key .* is missing"):
+            workshop.login("boss", "1234")
+    assert not auth.pin_key_path(tmp_path).exists()
+    row = workshop.store.query_one("SELECT failed_attempts FROM users WHERE name = 'boss'")
+    assert row == {"failed_attempts": 0}, "a missing key is no wrong PIN: nobody is locked out"
+    workshop.recover_admin("boss", code, "4321")  # the admin's way back in without the key
+    assert workshop.login("boss", "4321").name == "boss"
+    workshop.store.close()
