@@ -95,7 +95,8 @@ def pin_matches(pin: str, stored: PinHash, key: bytes | None = None) -> bool:
     if stored.pepper_version == KEYED and key is None:
         raise StoreError(
             f"the station's PIN key ({KEYS_FOLDER}/{PIN_KEY_FILE}) is missing: restore it "
-            "from where the keys folder was copied, or no PIN can be checked"
+            "from where the keys folder was copied; until then no PIN can be checked, and "
+            "an admin gets back in with `station user recover` and the recovery code"
         )
     if stored.pepper_version not in (UNKEYED, KEYED):
         raise StoreError(f"unknown PIN hash version {stored.pepper_version}")
