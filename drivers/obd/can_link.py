@@ -21,6 +21,21 @@ FrameHook = Callable[[Any], None]
 PROBE_MARGIN = 0.0001
 SERIAL_PROBE_MARGIN = 0.0005
 SERIAL_INTERFACES = ("slcan", "serial", "robotell", "seeedstudio")
+# A simulated bus (python-can's in-process `virtual`, a kernel vcan, slcan on a pty pair)
+# has no timing of its own: the simulator's threads answer when the machine gives them
+# time, which on a loaded machine is well past P2. There a request listens for up to a
+# second, but a broadcast request ends shortly after every ECU known to answer has done so.
+SIMULATED_TIMING: dict[str, float | None] = {
+    "p2": 1.0,
+    "physical_timeout": 1.5,
+    "consecutive_timeout": 2.0,
+    "settle": 0.02,
+}
+# On a simulated bus, a request whose answering ECUs are not known yet listens at least
+# this long after the last reply.
+QUIET_AFTER_UNKNOWN = 0.25
+# The windows of a real bus (see CanObdLink): what a benchmark of native timings uses.
+REAL_BUS_TIMING: dict[str, float | None] = {"p2": 0.075, "physical_timeout": 0.25, "settle": None}
 
 
 @dataclass(frozen=True)
@@ -50,9 +65,22 @@ class CanAddressing:
         return int(name, 16)
 
 
-def answers_service(reply: bytes, service: int) -> bool:
-    """Whether a reply is to `service`: positive (service + 0x40) or refused (7F service)."""
-    return reply[:1] == bytes((service + 0x40,)) or reply[:2] == bytes((0x7F, service))
+# UDS services whose positive reply repeats the request's first bytes after the service
+# (ISO 14229-1): the sub-function, or the data identifier.
+ECHOED_BYTES = {0x19: 1, 0x22: 2}
+
+
+def answers_service(reply: bytes, request: bytes) -> bool:
+    """Whether a reply is to `request`: positive (service + 0x40, with the sub-function or
+    identifier echoed where UDS echoes it) or refused (7F service). A late reply to an
+    earlier question for another identifier is not taken for this one's."""
+    service = request[0]
+    if reply[:2] == bytes((0x7F, service)):
+        return True
+    echoed = ECHOED_BYTES.get(service, 0)
+    return (
+        reply[:1] == bytes((service + 0x40,)) and reply[1 : 1 + echoed] == request[1 : 1 + echoed]
+    )
 
 
 ELEVEN_BIT = CanAddressing(extended=False, functional_id=0x7DF)
@@ -67,6 +95,10 @@ class CanObdLink(ObdLink):
     late on its P2 is still heard; physical requests end as soon as every addressed ECU
     answered. Multi-frame replies get a flow control to the ECU's own request id,
     and "response pending" (NRC 0x78) extends that ECU's wait to P2*.
+
+    With `settle` (simulated buses, see `SIMULATED_TIMING`) the window is a limit
+    rather than a wait: a functional request or probe ends `settle` seconds after
+    every ECU that answered such a request before has answered again.
     """
 
     def __init__(
@@ -82,6 +114,7 @@ class CanObdLink(ObdLink):
         on_frame: FrameHook | None = None,
         own_bus: bool = True,
         probe_margin: float = PROBE_MARGIN,
+        settle: float | None = None,
     ) -> None:
         self.bus = bus
         self.addressing = addressing
@@ -92,6 +125,10 @@ class CanObdLink(ObdLink):
         self.on_frame = on_frame
         self.own_bus = own_bus
         self.probe_margin = probe_margin
+        self.settle = settle
+        # ECUs that answered a functional request, and every id that answered anything
+        self.responders: set[str] = set()
+        self.heard: set[str] = set()
         rate = f"/{bitrate // 1000}" if bitrate else ""
         bits = "29" if addressing.extended else "11"
         self.protocol = f"ISO 15765-4 CAN {bits}-bit{rate}"
@@ -145,11 +182,18 @@ class CanObdLink(ObdLink):
         `functional`, that request goes to every OBD ECU in the same window."""
         targets: dict[str | None, bytes] = {} if functional is None else {None: functional}
         targets.update(dict.fromkeys(ecus, payload))
+        known = self.heard & set(ecus)
+        if functional is not None:
+            known |= self.responders
         # the other side works through the burst before it answers: a little longer per frame
-        return self._exchange(targets, window=self.p2 + self.probe_margin * len(targets))
+        window = self.p2 + self.probe_margin * len(targets)
+        return self._exchange(targets, window, known)
 
     def _exchange(
-        self, payloads: Mapping[str | None, bytes], window: float | None = None
+        self,
+        payloads: Mapping[str | None, bytes],
+        window: float | None = None,
+        known: set[str] | None = None,
     ) -> dict[str, bytes]:
         frames = {key: single_frame(value) for key, value in payloads.items()}
         with self._lock:
@@ -163,15 +207,22 @@ class CanObdLink(ObdLink):
                     else self.addressing.request_id(self.addressing.response_id(name))
                 )
                 self._send(target, frame)
-            services = {name: payload[0] for name, payload in payloads.items()}
-            return self._collect(functional, expected, window, services)
+            asked = dict(payloads)
+            if known is None:
+                known = set(self.responders) if functional else set()
+            answers = self._collect(functional, expected, window, asked, known)
+        if functional:
+            self.responders |= set(answers)
+        self.heard |= set(answers)
+        return answers
 
     def _collect(
         self,
         functional: bool,
         expected: set[str],
         window: float | None = None,
-        services: Mapping[str | None, int] | None = None,
+        asked: Mapping[str | None, bytes] | None = None,
+        known: set[str] | None = None,
     ) -> dict[str, bytes]:
         started = time.monotonic()
         if window is None:
@@ -180,20 +231,28 @@ class CanObdLink(ObdLink):
         answers: dict[str, bytes] = {}
         partial: dict[str, Reassembler] = {}
         ecu_deadline: dict[str, float] = {}
+        last_answer = started
+        first_latency = 0.0
+        known = known or set()
         self.last_faults = {}
         while True:
             now = time.monotonic()
             waiting_for = [ecu for ecu in expected if ecu not in answers]
-            if (
-                not functional
-                and not waiting_for
-                and not any(r.in_progress for r in partial.values())
-            ):
+            in_progress = any(r.in_progress for r in partial.values())
+            if not functional and not waiting_for and not in_progress:
                 break
             deadline = window_end
             for ecu, until in ecu_deadline.items():
                 if ecu not in answers:
                     deadline = max(deadline, until)
+            if (
+                self.settle is not None
+                and answers
+                and known.issubset(answers)
+                and all(ecu in answers for ecu in ecu_deadline)
+                and not in_progress
+            ):
+                deadline = min(deadline, last_answer + self._quiet(known, first_latency))
             if now >= deadline:
                 break
             message = self._recv(deadline - now)
@@ -231,15 +290,27 @@ class CanObdLink(ObdLink):
                 if is_response_pending(data):
                     ecu_deadline[ecu] = time.monotonic() + self.p2_star
                     continue
-                asked = (services or {}).get(ecu if ecu in expected else None)
-                if asked is not None and not answers_service(data, asked):
+                request = (asked or {}).get(ecu if ecu in expected else None)
+                if request is not None and not answers_service(data, request):
                     log.info(
                         "ECU %s: late reply %s to an earlier request left out", ecu, data.hex()
                     )
                     continue
+                last_answer = time.monotonic()
+                if not answers:
+                    first_latency = last_answer - started
                 answers[ecu] = data
                 self.last_faults.pop(ecu, None)
         return answers
+
+    def _quiet(self, known: set[str], first_latency: float) -> float:
+        """How long a simulated bus listens on after the last reply once every known ECU
+        answered: briefly; when none is known (the first request, a probe), until it has
+        been quiet for twice the first reply's delay, so a loaded machine is waited for."""
+        settle = self.settle or 0.0
+        if known:
+            return settle
+        return max(QUIET_AFTER_UNKNOWN, settle, 2 * first_latency)
 
     def close(self) -> None:
         if self.own_bus:
@@ -247,6 +318,19 @@ class CanObdLink(ObdLink):
                 self.bus.shutdown()
             except Exception as err:  # shutting down a vanished adapter may fail in any way
                 log.debug("closing the CAN bus failed: %s", err)
+
+
+def is_simulated(interface: str, channel: str) -> bool:
+    """Whether the bus is a simulation with no timing of its own: python-can's `virtual`,
+    a kernel vcan, or a serial CAN adapter's protocol on a pseudo-terminal (a socat pair:
+    a real adapter is a USB serial port)."""
+    from drivers.can_bus import is_pseudo_terminal
+
+    if interface == "virtual":
+        return True
+    if interface == "socketcan":
+        return channel.startswith("vcan")
+    return interface in SERIAL_INTERFACES and is_pseudo_terminal(channel)
 
 
 def connect_can(
@@ -261,10 +345,13 @@ def connect_can(
     """Open the bus and find the protocol: 11-bit then 29-bit, at 500 then 250 kbit/s.
 
     The first combination on which an ECU answers "01 00" wins. A virtual or
-    already configured socketcan bus has no bitrate of its own to try.
+    already configured socketcan bus has no bitrate of its own to try. A simulated
+    bus listens with `SIMULATED_TIMING`, a real one with the standard's windows.
     """
     from drivers.can_bus import open_bus
 
+    if is_simulated(interface, channel):
+        link_options = {**SIMULATED_TIMING, **link_options}
     fixed_rate = interface in ("virtual", "socketcan")
     rates: list[int | None] = [bitrate] if bitrate or fixed_rate else [500_000, 250_000]
     for rate in rates:

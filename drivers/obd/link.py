@@ -27,6 +27,8 @@ class ObdLink(ABC):
     last_faults: dict[str, str]
     # Whether trouble-code replies lead with their count byte (always so on CAN).
     counted_dtcs: bool = True
+    # The ECUs that answered a request to all ECUs on this link so far.
+    responders: set[str]
 
     def adapter_voltage(self) -> float | None:
         """The supply voltage the adapter measures on the OBD socket, when it can."""

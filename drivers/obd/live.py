@@ -21,6 +21,8 @@ from drivers.obd.services import MAX_PIDS_PER_REQUEST, decode_values, parse_curr
 
 log = logging.getLogger(__name__)
 
+MIN_SAMPLES = 2
+
 
 def stream_pids(
     link: ObdLink, ecu: str, pids: list[int], stop: threading.Event | None = None
@@ -50,7 +52,8 @@ def record_live(
     stop: threading.Event | None = None,
 ) -> dict[str, object]:
     """Record `pids` of one ECU for `seconds` (or until `stop`), as fast as the link
-    allows: the recording the core keeps with the work order and the report plots."""
+    allows, and at least two sweeps (a plot needs a start and an end): the recording
+    the core keeps with the work order and the report plots."""
     started = time.monotonic()
     signals: dict[str, dict[str, object]] = {}
     samples: list[list[object]] = []
@@ -63,7 +66,7 @@ def record_live(
             signals.setdefault(key, {"name": reading.name, "unit": reading.unit})
             values[key] = reading.value
         samples.append([at, values])
-        if at >= seconds:
+        if at >= seconds and len(samples) >= MIN_SAMPLES:
             break
     return {"ecu": ecu, "signals": signals, "samples": samples}
 

@@ -76,8 +76,12 @@ NO_ANSWER = "no_answer"
 ADAPTER_ERROR = "adapter_error"
 # Negative replies that mean "this ECU has no such service or item": nothing left unread.
 NOT_SUPPORTED = {0x11, 0x12, 0x31}
+# What an OBD ECU must answer for its scan to be complete: values and every kind of code.
+REQUIRED_SERVICES = ("01", "03", "07", "0A")
 BUSY_REPEAT_REQUEST = 0x21
 BUSY_RETRIES = 3
+# Silent on this many requests in a row: the ECU is not asked again in this scan.
+GONE_AFTER = 3
 # What the technician reads when something was not: in the scan's language, as the codes.
 SERVICE_NAMES = {
     "en": {
@@ -313,6 +317,8 @@ class _Scan:
         self.silent_pids: dict[str, set[int]] = {}
         self.fault_memory: dict[str, tuple[bytes | None, str | None]] = {}
         self.silence: dict[str, int] = {}
+        # ECUs the link heard before that did not answer this scan: never asked again
+        self.silent: dict[str, EcuReport] = {}
 
     def step(self, what: str, fraction: float) -> None:
         if self.progress is not None:
@@ -320,7 +326,11 @@ class _Scan:
 
     # --- asking ----------------------------------------------------------------
     def ask(self, requests: Mapping[str, bytes]) -> tuple[dict[str, bytes], dict[str, str]]:
-        """Per-ECU requests; "busy, repeat" (NRC 21) is asked again. Replies and faults."""
+        """Per-ECU requests; "busy, repeat" (NRC 21) is asked again. Replies and faults.
+        An ECU silent on the last `GONE_AFTER` requests is not asked any more (a car
+        switched off mid-scan would otherwise cost a timeout per question): it gives
+        no reply, so whatever it was asked is unread."""
+        requests = {e: p for e, p in requests.items() if self.silence.get(e, 0) < GONE_AFTER}
         if not requests:
             return {}, {}
         payloads = set(requests.values())
@@ -346,6 +356,9 @@ class _Scan:
             time.sleep(0.02 * (attempt + 1))
             again = self.link.request_each(busy)
             replies.update({ecu: reply for ecu, reply in again.items() if ecu in busy})
+        for ecu in requests:
+            silent = ecu not in replies and ecu not in faults
+            self.silence[ecu] = self.silence.get(ecu, 0) + 1 if silent else 0
         return replies, faults
 
     def outcome(
@@ -362,11 +375,23 @@ class _Scan:
     # --- steps -----------------------------------------------------------------
     def run(self) -> None:
         self.step("finding ECUs", 0.0)
+        before = set(self.link.responders)
         first = self.link.request(b"\x01\x00")
+        # an ECU that answered when the link was set up and is silent now is asked once
+        # more by itself, and listed as not answering if it still does not
+        missing = sorted(before - set(first))
+        if missing:
+            first.update(self.link.request(b"\x01\x00", missing))
         if not first:
             raise NoVehicleResponse(
                 "no ECU answered the first request (01 00); is the ignition on?"
             )
+        for ecu_id in missing:
+            if ecu_id not in first:
+                log.warning("ECU %s answered before and is silent now", ecu_id)
+                self.silent[ecu_id] = silent = EcuReport(ecu_id)
+                for service in REQUIRED_SERVICES:
+                    silent.note(service, ServiceRead(NO_ANSWER, detail="answered before, not now"))
         for ecu_id in sorted(first):
             report = self.ecus[ecu_id] = EcuReport(ecu_id)
             try:
@@ -483,7 +508,11 @@ class _Scan:
 
     def _fault_memory(self) -> None:
         """UDS ReadDTCInformation on every ECU at once; an OBD ECU silent on it speaks no UDS."""
-        asked = [e for e in sorted(self.ecus) if e not in self.fault_memory]
+        asked = [
+            e
+            for e in sorted(self.ecus)
+            if e not in self.fault_memory and self.silence.get(e, 0) < GONE_AFTER
+        ]
         self.fault_memory.update(ask_all(self.link, asked, READ_FAULT_MEMORY))
         for ecu_id, (reply, fault) in sorted(self.fault_memory.items()):
             report = self.ecus[ecu_id]
@@ -689,10 +718,16 @@ class _Scan:
                     if pid not in values and len(asked) > 1 and not self._gone(ecu_id):
                         values.update(self._single_pid(ecu_id, pid))
                 self._store_values(ecu_id, values)
+        for ecu_id, plan in plans.items():
+            never_asked = {pid for chunk in plan for pid in chunk} - set(self.ecus[ecu_id].pids)
+            if self._gone(ecu_id) and never_asked - {0x01}:
+                self.silent_pids.setdefault(ecu_id, set()).update(never_asked - {0x01})
         for ecu_id, pids in self.silent_pids.items():
             report = self.ecus[ecu_id]
             listed = ", ".join(f"{pid:02X}" for pid in sorted(pids))
-            if report.reads.get("01", ServiceRead(NO_ANSWER)).status == READ:
+            if self.silence.get(ecu_id, 0) >= GONE_AFTER:
+                report.note("01", ServiceRead(NO_ANSWER, detail=f"stopped answering: {listed}"))
+            elif report.reads.get("01", ServiceRead(NO_ANSWER)).status == READ:
                 # the ECU answers service 01, only not these: it claims them but has no value
                 report.note(
                     "01", ServiceRead(NO_DATA, detail=f"PIDs claimed but not given: {listed}")
@@ -701,11 +736,12 @@ class _Scan:
                 report.note("01", ServiceRead(NO_ANSWER, detail=f"PIDs {listed}"))
 
     def _gone(self, ecu_id: str) -> bool:
-        """An ECU that read nothing yet and was silent on one PID alone, or silent three
-        times running, is not asked more values: each question would wait out its timeout."""
+        """An ECU that read nothing yet and was silent on one PID alone, or silent
+        `GONE_AFTER` times running, is not asked more values: each question would wait
+        out its timeout."""
         silent = self.silence.get(ecu_id, 0)
         answered = self.ecus[ecu_id].reads.get("01", ServiceRead(NO_ANSWER)).status == READ
-        return silent >= 3 or (silent >= 1 and not answered and ecu_id in self.silent_pids)
+        return silent >= GONE_AFTER or (silent >= 1 and not answered and ecu_id in self.silent_pids)
 
     def _values_of(
         self, ecu_id: str, reply: bytes | None, faults: Mapping[str, str], asked: list[int]
@@ -717,13 +753,10 @@ class _Scan:
             try:
                 values = parse_current_data(reply)
                 self.ecus[ecu_id].note("01", ServiceRead(READ))
-                self.silence[ecu_id] = 0
                 return values
             except DecodeError as err:
                 unread = ServiceRead(ADAPTER_ERROR, detail=str(err))
         assert unread is not None
-        if unread.status == NO_ANSWER:
-            self.silence[ecu_id] = self.silence.get(ecu_id, 0) + 1
         if len(asked) > 1:
             log.info("ECU %s: several PIDs at once not read (%s), one by one", ecu_id, unread)
         elif unread.status == NO_ANSWER or (unread.status == REFUSED and unread.complete):
@@ -815,7 +848,7 @@ class _Scan:
 def _cut_short(scan: _Scan, error: str) -> None:
     """The link failed midway: every required service not yet asked is unread."""
     for report in scan.ecus.values():
-        for service in ("01", "03", "07", "0A") if report.kind == "obd" else ("19",):
+        for service in REQUIRED_SERVICES if report.kind == "obd" else ("19",):
             if service not in report.reads:
                 report.note(service, ServiceRead(ADAPTER_ERROR, detail=f"scan cut short: {error}"))
 
@@ -849,7 +882,9 @@ def scan_vehicle(
         except AdapterError as err:
             log.info("no adapter voltage: %s", err)
     # the OBD ECUs first, as before; the modules only a full-system scan finds after them
-    ecus = sorted(scan.ecus.values(), key=lambda ecu: (ecu.kind != "obd", ecu.id))
+    ecus = sorted(
+        [*scan.ecus.values(), *scan.silent.values()], key=lambda ecu: (ecu.kind != "obd", ecu.id)
+    )
     reasons = incomplete_reasons(ecus, language)
     vin_info = decode_vin(scan.vin, datetime.date.today().year + 1)
     return ScanResult(

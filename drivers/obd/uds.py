@@ -186,7 +186,10 @@ def data_by_identifier(reply: bytes | None, fault: str | None, did: int) -> UdsO
         interpreted = ReadDataByIdentifier.interpret_response(response, did, did_config())
     except (InvalidResponseException, ValueError, IndexError) as err:
         return UdsOutcome(status="adapter_error", detail=str(err))
-    return UdsOutcome(value=interpreted.service_data.values[did])
+    values = interpreted.service_data.values
+    if did not in values:
+        return UdsOutcome(status="adapter_error", detail=f"reply for another identifier: {values}")
+    return UdsOutcome(value=values[did])
 
 
 def read_names(link: ObdLink, ecus: list[str]) -> dict[str, str | None]:

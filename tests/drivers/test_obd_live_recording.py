@@ -41,7 +41,7 @@ def test_a_recording_has_every_value_at_rising_times() -> None:
         "0D": {"name": "Vehicle speed", "unit": "km/h"},
     }
     samples = recording["samples"]
-    assert isinstance(samples, list) and len(samples) >= 3
+    assert isinstance(samples, list) and len(samples) >= 2
     times = [at for at, _values in samples]
     assert times == sorted(times) and times[-1] >= 0.4
     assert all(set(values) == {"05", "0C", "0D"} for _at, values in samples)

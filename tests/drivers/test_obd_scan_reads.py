@@ -10,7 +10,7 @@ import pytest
 
 from drivers.ecu_sim import EcuSimulator, load_profile
 from drivers.ecu_sim.model import SimulatedEcu
-from drivers.obd.can_link import connect_can
+from drivers.obd.can_link import CanObdLink, connect_can, is_simulated
 from drivers.obd.scan import ScanResult, scan_vehicle
 from station.diagnostics import codes_read_completely
 
@@ -97,9 +97,9 @@ def test_an_ecu_silent_on_several_pids_at_once_is_read_one_pid_at_a_time() -> No
     assert ecm.freeze_frame["pids"]["0C"]["value"] == 2450.0
 
 
-def test_an_ecu_answering_after_p2_is_still_found() -> None:
+def test_an_ecu_answering_well_after_p2_is_still_found_on_a_simulated_bus() -> None:
     def late(ecus: list[SimulatedEcu]) -> None:
-        ecus[1].reply_delay = 0.06
+        ecus[1].reply_delay = 0.15  # twice the window of a real bus
 
     result = _scan("petrol_misfire", late)
     assert [e.id for e in result.ecus if e.kind == "obd"] == ["7E8", "7E9"]
@@ -141,3 +141,24 @@ def test_a_refusal_is_unread_unless_the_service_is_not_supported(nrc: int) -> No
     read = result.ecus[1].reads["0A"]
     assert (read.status, read.nrc) == ("refused", nrc)
     assert result.incomplete is (nrc == 0x22)
+
+
+def test_simulated_buses_listen_longer_and_real_buses_keep_the_standard_window() -> None:
+    assert is_simulated("virtual", "bay-1")
+    assert is_simulated("socketcan", "vcan0")
+    assert not is_simulated("socketcan", "can0")
+    assert not is_simulated("slcan", "/dev/ttyACM0")
+    assert not is_simulated("pcan", "PCAN_USBBUS1")
+    channel = f"obd-reads-{next(_channels)}"
+    with (
+        EcuSimulator(can.Bus(interface="virtual", channel=channel), "hybrid", own_bus=True),
+        connect_can("virtual", channel) as link,
+    ):
+        assert link.settle is not None and link.p2 > 0.075
+        assert link.responders == {"7E8", "7E9", "7EA"}
+    # a link made by hand, as on a real bus: the standard's windows and no early end
+    real = CanObdLink(can.Bus(interface="virtual", channel=channel))
+    try:
+        assert (real.p2, real.physical_timeout, real.settle) == (0.075, 0.25, None)
+    finally:
+        real.close()

@@ -38,11 +38,8 @@ def test_simulated_session_over_loop_with_live_values_converging() -> None:
     live: list[AlignmentReading] = []
     rig = SerialRig(port)
     with RigSimulator.on_serial(port, pace=Pace.fast(), noise=True) as sim:
-        started = time.monotonic()
         session = run_session(rig, on_live=live.append, timeout=30)
-        elapsed = time.monotonic() - started
     assert sim.error is None
-    assert elapsed < 10  # the fast pace plays a session well under 2 s on an idle machine
     rated = rate_session(session, spec_for("Bay Motors", "Sedan", 2019)).to_dict()
     _check_demo_session(rated)
     assert session.rim_diameter_in == 17
