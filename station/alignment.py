@@ -13,6 +13,7 @@ import logging
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -24,6 +25,7 @@ from station.errors import ImmutableRecord, InvalidInput, NotFound
 from station.fixtures import load_json
 from station.roles import require
 from station.store import Store
+from station.vin import make_and_year
 from station.workshop import Actor
 
 log = logging.getLogger(__name__)
@@ -415,6 +417,14 @@ def find_spec(
 
 def spec_for(make: str | None, model: str | None, year: int | None) -> VehicleSpec:
     return find_spec(load_specs(), make, model, year)
+
+
+def spec_for_vehicle(vehicle: Mapping[str, Any], today: date | None = None) -> VehicleSpec:
+    """The spec for a vehicle record, its make and model year filled from the VIN where
+    the record lacks them (a car booked by VIN and model only is still rated)."""
+    latest = (today or date.today()).year + 1
+    filled = make_and_year(vehicle.get("make"), vehicle.get("year"), vehicle.get("vin"), latest)
+    return spec_for(filled.make, vehicle.get("model"), filled.year)
 
 
 # -- storage ----------------------------------------------------------------------

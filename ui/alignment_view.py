@@ -19,7 +19,7 @@ from station.alignment import (
     VehicleSpec,
     load_alignment,
     rate,
-    spec_for,
+    spec_for_vehicle,
     store_alignment,
 )
 from station.errors import StationError
@@ -120,7 +120,7 @@ class AlignmentView(View):
             return None
         vehicle = self.model.workshop.vehicle(self.model.workshop.work_order(wo_id)["vehicle_id"])
         try:
-            return spec_for(vehicle["make"], vehicle["model"], vehicle["year"])
+            return spec_for_vehicle(vehicle)
         except StationError:
             return None
 

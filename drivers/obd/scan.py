@@ -63,7 +63,7 @@ from drivers.obd.uds import (
     read_names,
     uds_candidates,
 )
-from drivers.obd.vin import decode_vin
+from station.vin import decode_vin
 
 log = logging.getLogger(__name__)
 

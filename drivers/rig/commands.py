@@ -116,13 +116,20 @@ def run_rig_sim(args: argparse.Namespace) -> int:
 def run_align(args: argparse.Namespace) -> int:
     from drivers.errors import DriverError
     from drivers.rig.base import open_rig, run_session
-    from station.alignment import AlignmentReading, deg_min, rate_session, spec_for, store_alignment
+    from station.alignment import (
+        AlignmentReading,
+        deg_min,
+        rate_session,
+        spec_for_vehicle,
+        store_alignment,
+    )
     from station.cli import config_from_args, login_from_args, open_workshop, print_json
     from station.errors import NotFound
 
     backend, options = _rig_choice(args)
     workshop = actor = wo_id = None
     make, model, year = args.make, args.model, args.year
+    vin = None
     if args.work_order:
         config = config_from_args(args)
         workshop = open_workshop(config)
@@ -136,10 +143,11 @@ def run_align(args: argparse.Namespace) -> int:
             model or vehicle["model"],
             year or vehicle["year"],
         )
+        vin = vehicle["vin"]
     spec = None
     if make or model:
-        try:
-            spec = spec_for(make, model, year)
+        try:  # a record without make or year: the VIN says them
+            spec = spec_for_vehicle({"make": make, "model": model, "year": year, "vin": vin})
         except NotFound as err:
             log.warning("%s: readings stay unrated", err)
 

@@ -14,7 +14,7 @@ from drivers.obd.can_link import connect_can
 from drivers.obd.monitors import im_verdict, parse_test_results
 from drivers.obd.scan import ScanResult, scan_vehicle
 from drivers.obd.uds import READ_FAULT_MEMORY, fault_memory, uds_code
-from drivers.obd.vin import decode_vin, model_year
+from station.vin import decode_vin, model_year
 
 _channels = itertools.count()
 

@@ -154,3 +154,37 @@ def test_align_command_stores_a_dropped_file_with_the_work_order(
     assert main(args) == 2
     assert "PIN" in capsys.readouterr().err
     assert load_alignment(workshop.store, wo).session.rig_session == "W42"  # type: ignore[union-attr]
+
+
+def test_align_command_takes_make_and_year_from_the_vin_when_the_car_record_lacks_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from station.alignment import load_alignment
+    from station.cli import main
+    from station.roles import Role
+    from station.store import Store
+    from station.vehicles import Powertrain
+    from station.workshop import Workshop
+
+    data = tmp_path / "data"
+    workshop = Workshop(Store.open(data / "station.db"))
+    workshop.add_user(None, "admin", Role.ADMIN, "1234")
+    admin = workshop.login("admin", "1234")
+    workshop.add_user(admin, "li", Role.TECHNICIAN, "2468")
+    tech = workshop.login("li", "2468")
+    # booked with VIN and model only: WVW is Volkswagen, F in position 10 is 2015
+    car = workshop.add_vehicle(tech, "WVWZZZAUZFW012345", "B67890", Powertrain.ICE, None, "Golf")
+    wo = workshop.create_work_order(tech, car.id).id
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "w42.csv").write_text(CSV)
+    args = ["align", "--folder", str(drop), "--work-order", str(wo), "--json"]
+    args += ["--user", "li", "--pin", "2468", "--data-dir", str(data), "--timeout", "30"]
+    assert main(args) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["spec"] == "Volkswagen Golf 2013-2020"
+    stored = load_alignment(workshop.store, wo)
+    assert stored is not None and stored.spec_name == "Volkswagen Golf 2013-2020"
+    assert stored.worst(Phase.BEFORE) is not None  # rated against the Golf's ranges

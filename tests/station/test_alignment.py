@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from station.alignment import (
     rate,
     rate_session,
     spec_for,
+    spec_for_vehicle,
     store_alignment,
     toe_deg,
     toe_mm,
@@ -34,6 +36,7 @@ from station.lifecycle import Status
 from station.roles import Role
 from station.store import Store
 from station.vehicles import Powertrain
+from station.vin import MakeAndYear, decode_vin, make_and_year, model_year
 from station.workshop import Workshop
 
 FL, FR, RL, RR = Position.FRONT_LEFT, Position.FRONT_RIGHT, Position.REAR_LEFT, Position.REAR_RIGHT
@@ -293,3 +296,34 @@ def test_a_closed_work_order_takes_no_measurement(workshop: Workshop) -> None:
     with pytest.raises(ImmutableRecord):
         store_alignment(workshop, tech, wo, _session())
     assert load_alignment(workshop, wo) is None
+
+
+def test_make_and_year_come_from_the_vin_only_where_the_record_lacks_them() -> None:
+    golf = "WVWZZZAUZFW012345"
+    assert make_and_year(None, None, golf, 2027) == MakeAndYear("Volkswagen", 2015, True, True)
+    assert make_and_year(" ", 2016, golf, 2027) == MakeAndYear("Volkswagen", 2016, True, False)
+    assert make_and_year("VW", None, golf, 2027) == MakeAndYear("VW", 2015, False, True)
+    assert make_and_year(None, None, "XXXZZZAUZFW012345", 2027) == MakeAndYear(
+        None, 2015, False, True
+    )
+    assert make_and_year(None, None, "not a vin", 2027) == MakeAndYear(None, None)
+    assert make_and_year(None, None, None, 2027) == MakeAndYear(None, None)
+    # position 10 "S" is 1995 or 2025: the later one, unless it is after next year
+    assert decode_vin("LSVAU2180S2183741", 2027) == {
+        "wmi": "LSV",
+        "manufacturer": "Volkswagen",
+        "model_year": 2025,
+        "check_digit_ok": False,
+    }
+    assert model_year("LSVAU2180S2183741", 2024) == 1995
+
+
+def test_the_spec_of_a_car_booked_by_vin_and_model_only() -> None:
+    today = date(2026, 11, 30)
+    record = {"make": None, "model": "Golf", "year": None, "vin": "WVWZZZAUZFW012345"}
+    assert spec_for_vehicle(record, today).name == "Volkswagen Golf 2013-2020"
+    # the record's own make and year win: this Bay Motors Sedan keeps its spec
+    demo = {"make": "Bay Motors", "model": "Sedan", "year": 2019, "vin": "LSVAU2180N2183741"}
+    assert spec_for_vehicle(demo, today).name == "Bay Motors Sedan 2017-2023"
+    with pytest.raises(NotFound):  # a 2024 Golf is outside the table's years
+        spec_for_vehicle({**record, "vin": "WVWZZZAUZRW012345"}, today)
