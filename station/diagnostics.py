@@ -165,6 +165,120 @@ def codes_read_completely(ecu: Mapping[str, Any]) -> bool | None:
     return all(service in reads and read_complete(reads[service]) for service in CODE_SERVICES)
 
 
+# --- the scan in words: what the app and the report show --------------------------
+# What the technician reads when something was not: the service and how it went.
+SERVICE_NAMES = {
+    "01": ("current data", "当前数据"),
+    "02": ("freeze frame", "冻结帧"),
+    "03": ("stored trouble codes", "已存储故障码"),
+    "06": ("on-board test results", "车载监测结果"),
+    "07": ("pending trouble codes", "待定故障码"),
+    "09": ("vehicle information", "车辆信息"),
+    "0A": ("permanent trouble codes", "永久故障码"),
+    "19": ("manufacturer trouble codes (UDS)", "制造商故障码（UDS）"),
+    "22": ("battery data", "电池数据"),
+}
+READ_STATUS_TEXT = {
+    "no_data": ("had no data", "无数据"),
+    "refused": ("refused", "拒绝了请求"),
+    "no_answer": ("did not answer", "未应答"),
+    "adapter_error": ("was not read (adapter error)", "未读取（适配器错误）"),
+}
+# The status byte of a UDS trouble code (ISO 14229-1, annex D.2), bit by bit, the
+# bits a technician acts on first.
+UDS_STATUS_BITS = (
+    (0x80, "warning lamp on", "故障灯亮"),
+    (0x08, "confirmed", "已确认"),
+    (0x01, "failing now", "当前故障"),
+    (0x04, "pending", "待定"),
+    (0x02, "failed this drive", "本次行驶中出现"),
+    (0x20, "failed since the codes were last cleared", "上次清码后出现过"),
+    (0x10, "not tested since the codes were last cleared", "上次清码后未完成检测"),
+    (0x40, "not tested this drive", "本次行驶未完成检测"),
+)
+# The traction battery block of a scan: (key, English, Chinese, unit).
+BATTERY_FIELDS = (
+    ("state_of_health", "State of health", "电池健康度", "%"),
+    ("state_of_charge", "State of charge", "剩余电量", "%"),
+    ("cell_voltage_max", "Highest cell voltage", "最高单体电压", "V"),
+    ("cell_voltage_min", "Lowest cell voltage", "最低单体电压", "V"),
+    ("cell_voltage_spread_mv", "Cell voltage spread", "单体电压差", "mV"),
+    ("temperature_max", "Highest temperature", "最高温度", "°C"),
+    ("temperature_min", "Lowest temperature", "最低温度", "°C"),
+)
+
+
+def _pick(pair: tuple[str, str], language: str) -> str:
+    return pair[1] if language == "zh" else pair[0]
+
+
+def reason_text(
+    ecu: str,
+    service: str,
+    status: str,
+    nrc: str | None = None,
+    detail: str | None = None,
+    language: str = "en",
+) -> str:
+    """One line saying what a scan did not read, in English or Chinese."""
+    zh = language == "zh"
+    what = _pick(SERVICE_NAMES.get(service, (f"service {service}", f"服务 {service}")), language)
+    how = _pick(READ_STATUS_TEXT[status], language) if status in READ_STATUS_TEXT else status
+    text = f"ECU {ecu} {how}：{what}（{service}）" if zh else f"ECU {ecu} {how}: {what} ({service})"
+    if nrc is not None:
+        text += f"，否定响应 {nrc}" if zh else f", negative response {nrc}"
+    if detail:
+        text += f"：{detail}" if zh else f": {detail}"
+    return text
+
+
+def incomplete_reason_texts(
+    result: Mapping[str, Any], language: str, details: bool = True
+) -> list[str]:
+    """Why a kept scan is incomplete, worded again in `language` from its structured
+    reasons (a cross-check that failed keeps the words it was recorded with)."""
+    texts = []
+    for reason in result.get("incomplete_reasons") or []:
+        status = str(reason.get("status"))
+        if status in READ_STATUS_TEXT:
+            nrc = reason.get("nrc")
+            detail = reason.get("detail") if details else None
+            texts.append(
+                reason_text(
+                    str(reason.get("ecu")),
+                    str(reason.get("service")),
+                    status,
+                    None if nrc is None else str(nrc),
+                    None if detail is None else str(detail),
+                    language,
+                )
+            )
+        else:
+            texts.append(str(reason.get("reason")))
+    if not texts and result.get("incomplete"):
+        texts.append(str(result.get("error") or ""))
+    return texts
+
+
+def uds_status_text(status: str | int, language: str) -> str:
+    """The status byte of a UDS trouble code in words: "warning lamp on, confirmed"."""
+    value = int(status, 16) if isinstance(status, str) else status
+    words = [_pick((en, zh), language) for bit, en, zh in UDS_STATUS_BITS if value & bit]
+    if not words:
+        return "无故障记录" if language == "zh" else "no fault recorded"
+    return ("、" if language == "zh" else ", ").join(words)
+
+
+def battery_lines(battery: Mapping[str, Any], language: str) -> list[tuple[str, str]]:
+    """The traction battery block as (label, value with unit) lines, in a fixed order."""
+    lines = []
+    for key, en, zh, unit in BATTERY_FIELDS:
+        value = battery.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            lines.append((_pick((en, zh), language), f"{value:g} {unit}"))
+    return lines
+
+
 @dataclass(frozen=True)
 class CodeComparison:
     """What the post-repair rescan says about the codes of the pre-repair scan."""

@@ -29,13 +29,19 @@ SIMULATED_TIMING: dict[str, float | None] = {
     "p2": 1.0,
     "physical_timeout": 1.5,
     "consecutive_timeout": 2.0,
+    "probe_margin": 0.002,
     "settle": 0.02,
 }
 # On a simulated bus, a request whose answering ECUs are not known yet listens at least
 # this long after the last reply.
 QUIET_AFTER_UNKNOWN = 0.25
 # The windows of a real bus (see CanObdLink): what a benchmark of native timings uses.
-REAL_BUS_TIMING: dict[str, float | None] = {"p2": 0.075, "physical_timeout": 0.25, "settle": None}
+REAL_BUS_TIMING: dict[str, float | None] = {
+    "p2": 0.075,
+    "physical_timeout": 0.25,
+    "probe_margin": PROBE_MARGIN,
+    "settle": None,
+}
 
 
 @dataclass(frozen=True)
@@ -185,15 +191,18 @@ class CanObdLink(ObdLink):
         known = self.heard & set(ecus)
         if functional is not None:
             known |= self.responders
-        # the other side works through the burst before it answers: a little longer per frame
+        # the other side works through the burst before it answers: a little longer per
+        # frame, and on a simulated bus a longer quiet after the last reply
         window = self.p2 + self.probe_margin * len(targets)
-        return self._exchange(targets, window, known)
+        quiet = QUIET_AFTER_UNKNOWN + 2 * self.probe_margin * len(targets)
+        return self._exchange(targets, window, known, quiet)
 
     def _exchange(
         self,
         payloads: Mapping[str | None, bytes],
         window: float | None = None,
         known: set[str] | None = None,
+        quiet: float = 0.0,
     ) -> dict[str, bytes]:
         frames = {key: single_frame(value) for key, value in payloads.items()}
         with self._lock:
@@ -210,7 +219,7 @@ class CanObdLink(ObdLink):
             asked = dict(payloads)
             if known is None:
                 known = set(self.responders) if functional else set()
-            answers = self._collect(functional, expected, window, asked, known)
+            answers = self._collect(functional, expected, window, asked, known, quiet)
         if functional:
             self.responders |= set(answers)
         self.heard |= set(answers)
@@ -223,6 +232,7 @@ class CanObdLink(ObdLink):
         window: float | None = None,
         asked: Mapping[str | None, bytes] | None = None,
         known: set[str] | None = None,
+        quiet: float = 0.0,
     ) -> dict[str, bytes]:
         started = time.monotonic()
         if window is None:
@@ -252,7 +262,7 @@ class CanObdLink(ObdLink):
                 and all(ecu in answers for ecu in ecu_deadline)
                 and not in_progress
             ):
-                deadline = min(deadline, last_answer + self._quiet(known, first_latency))
+                deadline = min(deadline, last_answer + self._quiet(known, first_latency, quiet))
             if now >= deadline:
                 break
             message = self._recv(deadline - now)
@@ -303,14 +313,15 @@ class CanObdLink(ObdLink):
                 self.last_faults.pop(ecu, None)
         return answers
 
-    def _quiet(self, known: set[str], first_latency: float) -> float:
+    def _quiet(self, known: set[str], first_latency: float, floor: float) -> float:
         """How long a simulated bus listens on after the last reply once every known ECU
         answered: briefly; when none is known (the first request, a probe), until it has
-        been quiet for twice the first reply's delay, so a loaded machine is waited for."""
+        been quiet for twice the first reply's delay (at least `floor`, longer after a
+        probe's burst), so a loaded machine is waited for."""
         settle = self.settle or 0.0
         if known:
             return settle
-        return max(QUIET_AFTER_UNKNOWN, settle, 2 * first_latency)
+        return max(QUIET_AFTER_UNKNOWN, floor, settle, 2 * first_latency)
 
     def close(self) -> None:
         if self.own_bus:

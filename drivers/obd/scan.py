@@ -63,6 +63,7 @@ from drivers.obd.uds import (
     read_names,
     uds_candidates,
 )
+from station import diagnostics
 from station.vin import decode_vin
 
 log = logging.getLogger(__name__)
@@ -82,45 +83,6 @@ BUSY_REPEAT_REQUEST = 0x21
 BUSY_RETRIES = 3
 # Silent on this many requests in a row: the ECU is not asked again in this scan.
 GONE_AFTER = 3
-# What the technician reads when something was not: in the scan's language, as the codes.
-SERVICE_NAMES = {
-    "en": {
-        "01": "current data",
-        "02": "freeze frame",
-        "03": "stored trouble codes",
-        "06": "on-board test results",
-        "07": "pending trouble codes",
-        "09": "vehicle information",
-        "0A": "permanent trouble codes",
-        "19": "manufacturer trouble codes (UDS)",
-        "22": "battery data",
-    },
-    "zh": {
-        "01": "当前数据",
-        "02": "冻结帧",
-        "03": "已存储故障码",
-        "06": "车载监测结果",
-        "07": "待定故障码",
-        "09": "车辆信息",
-        "0A": "永久故障码",
-        "19": "制造商故障码（UDS）",
-        "22": "电池数据",
-    },
-}
-STATUS_TEXT = {
-    "en": {
-        NO_DATA: "had no data",
-        REFUSED: "refused",
-        NO_ANSWER: "did not answer",
-        ADAPTER_ERROR: "was not read (adapter error)",
-    },
-    "zh": {
-        NO_DATA: "无数据",
-        REFUSED: "拒绝了请求",
-        NO_ANSWER: "未应答",
-        ADAPTER_ERROR: "未读取（适配器错误）",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -240,20 +202,9 @@ def _chunks(items: list[int], size: int) -> Iterable[list[int]]:
 
 
 def reason_text(ecu: str, service: str, read: ServiceRead, language: str = "en") -> str:
-    """One line saying what was not read, in English or Chinese."""
-    zh = language == "zh"
-    what = SERVICE_NAMES["zh" if zh else "en"].get(service, f"service {service}")
-    status = STATUS_TEXT["zh" if zh else "en"].get(read.status, read.status)
-    text = (
-        f"ECU {ecu} {status}：{what}（{service}）"
-        if zh
-        else f"ECU {ecu} {status}: {what} ({service})"
-    )
-    if read.nrc is not None:
-        text += f"，否定响应 {read.nrc:02X}" if zh else f", negative response {read.nrc:02X}"
-    if read.detail:
-        text += f"：{read.detail}" if zh else f": {read.detail}"
-    return text
+    """One line saying what was not read, in English or Chinese (the core's wording)."""
+    nrc = None if read.nrc is None else f"{read.nrc:02X}"
+    return diagnostics.reason_text(ecu, service, read.status, nrc, read.detail, language)
 
 
 def stored_count_problem(ecu: EcuReport, language: str = "en") -> str | None:
@@ -281,6 +232,7 @@ def incomplete_reasons(ecus: Iterable[EcuReport], language: str = "en") -> list[
                         "service": service,
                         "status": read.status,
                         "nrc": None if read.nrc is None else f"{read.nrc:02X}",
+                        "detail": read.detail,
                         "reason": reason_text(ecu.id, service, read, language),
                     }
                 )
@@ -291,6 +243,7 @@ def incomplete_reasons(ecus: Iterable[EcuReport], language: str = "en") -> list[
                     "service": "03",
                     "status": "mismatch",
                     "nrc": None,
+                    "detail": None,
                     "reason": problem,
                 }
             )
@@ -493,8 +446,9 @@ class _Scan:
         try:
             found = probe(uds_candidates(extended, set(self.ecus)), TESTER_PRESENT)
             # Only a module that also answers for its fault memory is listed: gateways
-            # and emulations may echo tester-present from every id.
-            confirmed = probe(sorted(found), READ_FAULT_MEMORY) if found else {}
+            # and emulations may echo tester-present from every id. Asked physically, so
+            # each found module has the whole physical timeout to answer.
+            confirmed = self.link.request(READ_FAULT_MEMORY, sorted(found)) if found else {}
         except (AdapterVanished, DeviceTimeout):
             raise
         except AdapterError as err:

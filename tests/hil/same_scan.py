@@ -31,7 +31,7 @@ def assert_same_findings(first: ScanResult, second: ScanResult) -> int:
     Live values move, so they are compared by name and unit."""
     docs = [first.to_json(), second.to_json()]
     ecus = [{ecu["id"]: ecu for ecu in doc["ecus"]} for doc in docs]
-    assert list(ecus[0]) == list(ecus[1]), "the two scans list different ECUs"
+    assert list(ecus[0]) == list(ecus[1]), f"different ECUs: {list(ecus[0])}, {list(ecus[1])}"
     compared = 0
     for ecu_id in ecus[0]:
         pair = [by_id[ecu_id] for by_id in ecus]
