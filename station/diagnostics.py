@@ -176,7 +176,7 @@ SERVICE_NAMES = {
     "09": ("vehicle information", "车辆信息"),
     "0A": ("permanent trouble codes", "永久故障码"),
     "19": ("manufacturer trouble codes (UDS)", "制造商故障码（UDS）"),
-    "22": ("battery data", "电池数据"),
+    "22": ("data by identifier (name, battery)", "按标识符读取的数据（名称、电池）"),
 }
 READ_STATUS_TEXT = {
     "no_data": ("had no data", "无数据"),

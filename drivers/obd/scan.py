@@ -479,8 +479,13 @@ class _Scan:
             else:
                 report.note("19", ServiceRead(outcome.status, outcome.nrc, outcome.detail))
         modules = [e for e, r in self.ecus.items() if r.kind == "uds"]
-        for ecu_id, name in read_names(self.link, modules).items():
-            self.ecus[ecu_id].name = name
+        for ecu_id, outcome in read_names(self.link, modules).items():
+            if outcome.status == READ:
+                self.ecus[ecu_id].name = outcome.value
+            else:
+                self.ecus[ecu_id].note(
+                    "22", ServiceRead(outcome.status, outcome.nrc, detail="system name (F197)")
+                )
 
     def _battery(self) -> None:
         """The traction battery block, from the ECU that keeps it (the others refuse)."""

@@ -192,13 +192,19 @@ def data_by_identifier(reply: bytes | None, fault: str | None, did: int) -> UdsO
     return UdsOutcome(value=values[did])
 
 
-def read_names(link: ObdLink, ecus: list[str]) -> dict[str, str | None]:
-    """Each module's system name (DID F197), where it gives one."""
-    names: dict[str, str | None] = {}
+def read_names(link: ObdLink, ecus: list[str]) -> dict[str, UdsOutcome]:
+    """Each module's system name (DID F197): the text (None when it keeps none), or why
+    it was not read (a module that speaks UDS answers every physical request)."""
+    names: dict[str, UdsOutcome] = {}
     for ecu, (reply, fault) in ask_all(link, ecus, _did_request(SYSTEM_NAME)).items():
         outcome = data_by_identifier(reply, fault, SYSTEM_NAME)
-        text = str(outcome.value).replace("\x00", "").strip() if outcome.status == "read" else ""
-        names[ecu] = text or None
+        if outcome.status == "read":
+            text = str(outcome.value).replace("\x00", "").strip()
+            names[ecu] = UdsOutcome(value=text or None)
+        elif outcome.status == "refused":
+            names[ecu] = UdsOutcome()  # it keeps no name
+        else:
+            names[ecu] = outcome
     return names
 
 
@@ -212,7 +218,7 @@ def read_batteries(link: ObdLink, ecus: list[str]) -> dict[str, UdsOutcome]:
         outcome = data_by_identifier(reply, fault, first_did)
         if outcome.status == "read":
             blocks[ecu] = {BATTERY_DIDS[0][1]: outcome.value}
-        elif outcome.status == "adapter_error":
+        elif outcome.status != "refused":  # silent or garbled: unread, not "no battery"
             outcomes[ecu] = outcome
     for did, name, *_rest in BATTERY_DIDS[1:]:
         for ecu, (reply, fault) in ask_all(link, sorted(blocks), _did_request(did)).items():
