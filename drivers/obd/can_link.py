@@ -29,7 +29,7 @@ SIMULATED_TIMING: dict[str, float | None] = {
     "p2": 1.0,
     "physical_timeout": 1.5,
     "consecutive_timeout": 2.0,
-    "probe_margin": 0.002,
+    "probe_margin": 0.004,
     "settle": 0.02,
 }
 # On a simulated bus, a request whose answering ECUs are not known yet listens at least
@@ -192,10 +192,10 @@ class CanObdLink(ObdLink):
         if functional is not None:
             known |= self.responders
         # the other side works through the burst before it answers: a little longer per
-        # frame, and on a simulated bus a longer quiet after the last reply
+        # frame; on a simulated bus a probe with no module known yet waits it all out
+        # (the modules answer one by one, as the machine lets the simulator work)
         window = self.p2 + self.probe_margin * len(targets)
-        quiet = QUIET_AFTER_UNKNOWN + 2 * self.probe_margin * len(targets)
-        return self._exchange(targets, window, known, quiet)
+        return self._exchange(targets, window, known, quiet=window)
 
     def _exchange(
         self,
@@ -315,9 +315,9 @@ class CanObdLink(ObdLink):
 
     def _quiet(self, known: set[str], first_latency: float, floor: float) -> float:
         """How long a simulated bus listens on after the last reply once every known ECU
-        answered: briefly; when none is known (the first request, a probe), until it has
-        been quiet for twice the first reply's delay (at least `floor`, longer after a
-        probe's burst), so a loaded machine is waited for."""
+        answered: briefly; when none is known (the first request), until it has been
+        quiet for twice the first reply's delay (at least `floor`; a probe's floor is its
+        whole window), so a loaded machine is waited for."""
         settle = self.settle or 0.0
         if known:
             return settle
