@@ -22,7 +22,7 @@ from typing import Any
 
 from reports import texts
 from reports.live_plot import LiveRecordingLine, recording_lines
-from station import adjustment, profile, truth, work_done
+from station import adjustment, diagnostics, profile, truth, work_done
 from station import alignment as alignment_store
 from station.audit import canonical_json
 from station.checklists import load_template, remaining_life_km
@@ -101,12 +101,31 @@ class CodeLine:
 
 
 @dataclass(frozen=True)
+class UdsCodeLine:
+    """A code from a control unit's own fault memory (UDS), its status byte in words."""
+
+    ecu: str
+    code: str
+    status: str
+    text: str
+
+
+@dataclass(frozen=True)
+class BatteryBlock:
+    ecu: str
+    lines: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class ScanSummary:
     stage: str
     at: str
     codes: tuple[CodeLine, ...]
     incomplete: bool = False
     other_vin: str = ""  # the VIN the car answered with, when the technician confirmed another
+    uds_codes: tuple[UdsCodeLine, ...] = ()
+    batteries: tuple[BatteryBlock, ...] = ()
+    reasons: tuple[str, ...] = ()  # what was not read, in the report's language
 
 
 @dataclass(frozen=True)
@@ -638,6 +657,29 @@ def _scans(
             key=lambda c: (c.ecu, c.code, c.kind),
         )
         read = str(scan["vin"] or "").strip().upper()
+        result = scan["result"]
+        ecus = result.get("ecus", [])
+        uds_codes = sorted(
+            (
+                UdsCodeLine(
+                    ecu=texts.ecu_name(ecu.get("name"), str(ecu.get("id")), lang),
+                    code=str(dtc["code"]),
+                    status=diagnostics.uds_status_text(str(dtc["status"]), lang),
+                    text=code_text(str(dtc["code"])[:5], lang, dtc.get("description")),
+                )
+                for ecu in ecus
+                for dtc in ecu.get("uds_dtcs") or []
+            ),
+            key=lambda c: (c.ecu, c.code),
+        )
+        batteries = tuple(
+            BatteryBlock(
+                texts.ecu_name(ecu.get("name"), str(ecu.get("id")), lang),
+                tuple(diagnostics.battery_lines(ecu["battery"], lang)),
+            )
+            for ecu in ecus
+            if ecu.get("battery")
+        )
         summaries.append(
             ScanSummary(
                 stage,
@@ -645,6 +687,11 @@ def _scans(
                 tuple(codes),
                 bool(scan["incomplete"]),
                 read if read and vin and read != vin.upper() else "",
+                uds_codes=tuple(uds_codes),
+                batteries=batteries,
+                reasons=tuple(diagnostics.incomplete_reason_texts(result, lang, details=False))
+                if scan["incomplete"]
+                else (),
             )
         )
     return tuple(summaries)

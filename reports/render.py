@@ -36,6 +36,7 @@ from reports.data import (
     AlignmentLine,
     PhotoRef,
     ReportData,
+    ScanSummary,
     SignatureDrawing,
     data_sha256,
 )
@@ -425,6 +426,34 @@ def _totals(data: ReportData, s: _Styles) -> list[Flowable]:
     return [*_section(s, "totals"), table]
 
 
+def _scan_depth(scan: ScanSummary, s: _Styles) -> list[Flowable]:
+    """The control units' own fault memory (UDS codes with their status in words) and the
+    traction battery block, where the car gave them."""
+    out: list[Flowable] = []
+    if scan.uds_codes:
+        out.append(s.p(s.t("uds_codes"), s.head))
+        rows: list[list[Any]] = [
+            [s.p(s.t(k), s.head) for k in ("code", "code_text", "ecu", "uds_status")]
+        ]
+        for code in scan.uds_codes:
+            rows.append(
+                [
+                    s.p(code.code, s.head),
+                    s.p(code.text, s.cell),
+                    s.p(code.ecu, s.cell),
+                    s.p(code.status, s.cell),
+                ]
+            )
+        out += [_grid(s, rows, [25, 75, 35, 45]), Spacer(1, 2 * mm)]
+    for battery in scan.batteries:
+        out.append(s.p(f"{s.t('traction_battery')} · {battery.ecu}", s.head))
+        rows = [[s.p(name, s.cell), s.p(value, s.cell)] for name, value in battery.lines]
+        table = _grid(s, rows, [60, 40], header=False)
+        table.hAlign = "LEFT"
+        out += [table, Spacer(1, 2 * mm)]
+    return out
+
+
 def _codes(data: ReportData, s: _Styles) -> list[Flowable]:
     if not data.scans:
         return []
@@ -434,6 +463,8 @@ def _codes(data: ReportData, s: _Styles) -> list[Flowable]:
         out.append(s.p(f"{s.t('scan_' + scan.stage)} · {scan.at}", s.head))
         if scan.incomplete:
             out.append(s.p(s.t("scan_incomplete"), colour=RATING_COLOURS["amber"]))
+            for reason in scan.reasons:
+                out.append(s.p(f"• {reason}", s.small, RATING_COLOURS["amber"]))
         if scan.other_vin:
             out.append(
                 s.p(s.t("scan_other_vin", vin=scan.other_vin), colour=RATING_COLOURS["amber"])
@@ -444,6 +475,7 @@ def _codes(data: ReportData, s: _Styles) -> list[Flowable]:
                 scan.stage == "post" and any(v.verdict == "not_checked" for v in data.code_verdicts)
             )
             out.append(s.p(s.t("no_codes_answered" if unheard else "no_codes")))
+            out += _scan_depth(scan, s)
             continue
         rows: list[list[Any]] = [
             [s.p(s.t(k), s.head) for k in ("code", "code_text", "ecu", "kind")]
@@ -459,6 +491,7 @@ def _codes(data: ReportData, s: _Styles) -> list[Flowable]:
             )
         out.append(_grid(s, rows, [20, 100, 35, 25]))
         out.append(Spacer(1, 2 * mm))
+        out += _scan_depth(scan, s)
     colours = {
         "still_present": RATING_COLOURS["amber"],
         "new": RATING_COLOURS["red"],

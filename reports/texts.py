@@ -103,6 +103,12 @@ _LABELS: dict[str, tuple[str, str]] = {
         "This scan was cut short: codes it did not read are not checked.",
         "本次扫描未完整完成：未读取到的故障码视为未核实。",
     ),
+    "uds_codes": (
+        "Codes in the control units' own fault memory",
+        "各控制单元自身故障存储中的故障码",
+    ),
+    "uds_status": ("Status", "状态"),
+    "traction_battery": ("Traction battery", "动力电池"),
     "control_unit": ("Control unit {id}", "控制单元 {id}"),
     "unknown_code": ("no description available", "暂无说明"),
     "alignment": ("Wheel alignment", "四轮定位"),

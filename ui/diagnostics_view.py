@@ -26,9 +26,13 @@ from station.diagnostics import (
     CodesAtRisk,
     OtherVehicle,
     authorise_code_clear,
+    battery_lines,
     compare_scans,
+    incomplete_reason_texts,
     latest_scan,
+    read_complete,
     record_scan,
+    uds_status_text,
 )
 from station.errors import StationError
 from station.lifecycle import Status
@@ -181,6 +185,7 @@ class DiagnosticsView(View):
         self._update_buttons()
         wo_id = self.model.work_order_id
         self.tree.clear()
+        self.summary.setMinimumHeight(0)
         if self.other_scan is not None and self.other_scan[0] != wo_id:
             self.other_scan = None  # a waiting scan belongs to the work order it was made for
             self.keep_other.hide()
@@ -210,6 +215,9 @@ class DiagnosticsView(View):
                     "Not checked, the control unit did not answer the rescan: %1"
                 ).replace("%1", ", ".join(comparison.not_checked))
         self.summary.setText(text)
+        # as tall as its lines at the pane's width: the layout would squeeze a wrapped label
+        width = max(self.summary.width(), self.tree.width(), 400)
+        self.summary.setMinimumHeight(self.summary.heightForWidth(width))
 
     def _summary_text(self, result: dict[str, Any], stage: str) -> str:
         codes = sum(len(ecu.get("dtcs", [])) for ecu in result.get("ecus", []))
@@ -230,9 +238,7 @@ class DiagnosticsView(View):
             if vehicle["vin"] and vehicle["vin"] != result["vin"]:
                 text += "\n" + self.tr("Warning: the car's VIN differs from the work order's")
         if result.get("incomplete"):
-            # the scan words its reasons in the language it was run in
-            reasons = [str(r.get("reason")) for r in result.get("incomplete_reasons") or []]
-            said = "\n".join(reasons) if reasons else str(result.get("error"))
+            said = "\n".join(incomplete_reason_texts(result, self.model.language))
             text += "\n" + self.tr("Scan incomplete: %1").replace("%1", said)
         return text
 
@@ -242,8 +248,19 @@ class DiagnosticsView(View):
             "pending": self.tr("pending"),
             "permanent": self.tr("permanent"),
         }
+        language = self.model.language
         for ecu in result.get("ecus", []):
-            node = QTreeWidgetItem([f"{ecu['id']} {ecu.get('name') or ''}".strip(), "", ""])
+            reads = ecu.get("reads") or {}
+            unread = [s for s, read in sorted(reads.items()) if not read_complete(read)]
+            node = QTreeWidgetItem(
+                [
+                    f"{ecu['id']} {ecu.get('name') or ''}".strip(),
+                    self.tr("UDS module") if ecu.get("kind") == "uds" else "",
+                    self.tr("Not read completely: %1").replace("%1", ", ".join(unread))
+                    if unread
+                    else "",
+                ]
+            )
             self.tree.addTopLevelItem(node)
             for dtc in ecu.get("dtcs", []):
                 meaning = describe_dtc(dtc["code"], self.model.language)
@@ -258,6 +275,26 @@ class DiagnosticsView(View):
                     QTreeWidgetItem(
                         ff, [pid["name"], "", f"{pid['value']} {pid.get('unit') or ''}"]
                     )
+            uds_codes = ecu.get("uds_dtcs") or []
+            if uds_codes:
+                memory = QTreeWidgetItem(node, [self.tr("Fault memory (UDS)"), "", ""])
+                for code in uds_codes:
+                    meaning = describe_dtc(str(code["code"])[:5], language)
+                    QTreeWidgetItem(
+                        memory,
+                        [
+                            code["code"],
+                            uds_status_text(code["status"], language),
+                            meaning or code.get("description") or "—",
+                        ],
+                    )
+                memory.setExpanded(True)
+            battery = ecu.get("battery")
+            if battery:
+                block = QTreeWidgetItem(node, [self.tr("Traction battery"), "", ""])
+                for name, value in battery_lines(battery, language):
+                    QTreeWidgetItem(block, [name, "", value])
+                block.setExpanded(True)
             readiness = ecu.get("readiness") or {}
             if readiness:
                 rd = QTreeWidgetItem(node, [self.tr("Readiness"), "", ""])

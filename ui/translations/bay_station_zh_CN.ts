@@ -816,6 +816,22 @@
 <context>
     <name>DiagnosticsView</name>
     <message>
+        <source>UDS module</source>
+        <translation>UDS 模块</translation>
+    </message>
+    <message>
+        <source>Not read completely: %1</source>
+        <translation>未完整读取：%1</translation>
+    </message>
+    <message>
+        <source>Fault memory (UDS)</source>
+        <translation>故障存储（UDS）</translation>
+    </message>
+    <message>
+        <source>Traction battery</source>
+        <translation>动力电池</translation>
+    </message>
+    <message>
         <location filename="../diagnostics_view.py" line="132"/>
         <source>ECU / code</source>
         <translation>控制单元 / 故障码</translation>
