@@ -360,7 +360,7 @@ def assemble(
         approvals=_approvals(findings, lang, zone),
         signatures=_signatures(workshop, findings),
         photos=_other_photos(photos, wo_id, lang, titles, finding_titles),
-        live_recordings=recording_lines(live_recordings(workshop, wo_id)),
+        live_recordings=recording_lines(live_recordings(workshop, wo_id), lang),
         quality_checks=tuple(
             QualityLine(
                 bool(q["passed"]),

@@ -20,6 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from reports import fonts
+from station.diagnostics import pid_name
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +46,11 @@ class LiveRecordingLine:
     series: tuple[LiveSeries, ...]
 
 
-def recording_lines(rows: Iterable[Mapping[str, Any]]) -> tuple[LiveRecordingLine, ...]:
-    """The numeric values of each kept recording, as series of (seconds, value)."""
+def recording_lines(
+    rows: Iterable[Mapping[str, Any]], language: str = "en"
+) -> tuple[LiveRecordingLine, ...]:
+    """The numeric values of each kept recording, as series of (seconds, value), each
+    named in the report's language."""
     lines = []
     for row in rows:
         recording = row["recording"]
@@ -59,9 +63,8 @@ def recording_lines(rows: Iterable[Mapping[str, Any]]) -> tuple[LiveRecordingLin
             )
             if len(points) >= 2:
                 step = max(1, len(points) // MAX_POINTS)
-                series.append(
-                    LiveSeries(str(signal["name"]), str(signal.get("unit") or ""), points[::step])
-                )
+                name = pid_name(pid, language, str(signal["name"]))
+                series.append(LiveSeries(name, str(signal.get("unit") or ""), points[::step]))
         if series:
             lines.append(
                 LiveRecordingLine(

@@ -11,12 +11,14 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import sqlite_utils
 
 from station import work_done
 from station.errors import InvalidInput, NotFound
+from station.fixtures import load_json
 from station.roles import require
 from station.truth import CodeAtRisk, codes_at_risk
 from station.workshop import Actor, Created, Workshop
@@ -196,6 +198,7 @@ UDS_STATUS_BITS = (
     (0x10, "not tested since the codes were last cleared", "上次清码后未完成检测"),
     (0x40, "not tested this drive", "本次行驶未完成检测"),
 )
+PID_NAMES_FIXTURE = "pid_names.json"
 # The traction battery block of a scan: (key, English, Chinese, unit).
 BATTERY_FIELDS = (
     ("state_of_health", "State of health", "电池健康度", "%"),
@@ -267,6 +270,20 @@ def uds_status_text(status: str | int, language: str) -> str:
     if not words:
         return "无故障记录" if language == "zh" else "no fault recorded"
     return ("、" if language == "zh" else ", ").join(words)
+
+
+@cache
+def _pid_names_zh() -> dict[str, str]:
+    names: dict[str, str] = load_json(PID_NAMES_FIXTURE)["zh"]
+    return names
+
+
+def pid_name(pid: str, language: str, english: str) -> str:
+    """A mode 01 PID's name in `language`: the decoders name it in English, the Chinese
+    comes from fixtures/pid_names.json (the English stays for a PID it lacks)."""
+    if language != "zh":
+        return english
+    return _pid_names_zh().get(pid.upper(), english)
 
 
 def battery_lines(battery: Mapping[str, Any], language: str) -> list[tuple[str, str]]:

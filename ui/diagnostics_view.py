@@ -30,6 +30,7 @@ from station.diagnostics import (
     compare_scans,
     incomplete_reason_texts,
     latest_scan,
+    pid_name,
     read_complete,
     record_scan,
     uds_status_text,
@@ -271,10 +272,9 @@ class DiagnosticsView(View):
                 ff = QTreeWidgetItem(
                     node, [self.tr("Freeze frame"), str(frame.get("dtc") or ""), ""]
                 )
-                for pid in frame.get("pids", {}).values():
-                    QTreeWidgetItem(
-                        ff, [pid["name"], "", f"{pid['value']} {pid.get('unit') or ''}"]
-                    )
+                for key, pid in frame.get("pids", {}).items():
+                    name = pid_name(key, language, pid["name"])
+                    QTreeWidgetItem(ff, [name, "", f"{pid['value']} {pid.get('unit') or ''}"])
             uds_codes = ecu.get("uds_dtcs") or []
             if uds_codes:
                 memory = QTreeWidgetItem(node, [self.tr("Fault memory (UDS)"), "", ""])

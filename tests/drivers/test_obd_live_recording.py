@@ -13,9 +13,11 @@ import pytest
 from drivers.ecu_sim import EcuSimulator
 from drivers.obd.can_link import connect_can
 from drivers.obd.live import record_live
+from drivers.obd.pids import PIDS
 from reports.data import assemble
 from reports.issue import issue_report
 from reports.live_plot import recording_lines
+from reports.texts import has_cjk
 from station import diagnostics
 from station.errors import InvalidInput
 from tests.reports.visit import build_visit
@@ -77,6 +79,22 @@ def test_the_recording_is_kept_with_the_work_order_and_plotted_in_the_report(
         ).stdout
         assert "Live data" in text and "rev test" in text
         assert "Engine speed (rpm)" in text
+        # the Chinese report names the values in Chinese
+        assert [
+            s.name for s in assemble(visit.workshop, visit.wo_id, "zh").live_recordings[0].series
+        ] == [
+            "发动机冷却液温度",
+            "发动机转速",
+            "车速",
+        ]
+        chinese = issue_report(
+            visit.workshop, visit.demo.advisor, visit.wo_id, visit.data_dir, "zh"
+        )
+        text = subprocess.run(
+            ["pdftotext", str(chinese.path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert "实时数据" in text and "发动机转速 (rpm)" in text
+        assert "Engine speed" not in text
     finally:
         visit.workshop.store.close()
 
@@ -97,3 +115,11 @@ def test_the_recording_is_kept_with_the_work_order_and_plotted_in_the_report(
 def test_a_malformed_recording_is_refused(recording: dict[str, object]) -> None:
     with pytest.raises(InvalidInput):
         diagnostics.check_recording(recording)
+
+
+def test_every_decoded_pid_has_a_chinese_name_for_the_report() -> None:
+    for pid, spec in PIDS.items():
+        name = diagnostics.pid_name(f"{pid:02X}", "zh", spec.name)
+        assert name != spec.name and has_cjk(name), f"{pid:02X} {spec.name}"
+    assert diagnostics.pid_name("0c", "en", "Engine speed") == "Engine speed"
+    assert diagnostics.pid_name("FF", "zh", "Unknown value") == "Unknown value"
