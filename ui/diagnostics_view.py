@@ -5,11 +5,13 @@ only after an explicit confirmation; the post-repair rescan and its comparison."
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from drivers.obd.dtc import describe_dtc
+from drivers.obd.pids import PIDS
 from station.diagnostics import (
     CodesAtRisk,
     OtherVehicle,
@@ -30,8 +33,10 @@ from station.diagnostics import (
     compare_scans,
     incomplete_reason_texts,
     latest_scan,
+    live_recordings,
     pid_name,
     read_complete,
+    record_live,
     record_scan,
     uds_status_text,
 )
@@ -49,6 +54,7 @@ from ui.workers import Job
 log = logging.getLogger(__name__)
 
 LIVE_INTERVAL_MS = 500
+RECORD_LIMIT_S = 600.0  # a recording stops by itself after ten minutes
 POST_REPAIR = frozenset({Status.IN_REPAIR, Status.QUALITY_CHECK, Status.READY})
 
 
@@ -101,6 +107,22 @@ class DiagnosticsView(View):
         self.live_timer.timeout.connect(self._poll_live)
         self.live_job: Job | None = None
         self.scan_job: Job | None = None
+        # Recording the chosen values with the work order (test drive, rev test).
+        self.record_label = QComboBox()
+        self.record_label.setObjectName("record_label")
+        self.record_label.setMinimumHeight(48)
+        self.record_button = push_button("record_toggle", accent=True)
+        self.record_button.setCheckable(True)
+        self.record_button.toggled.connect(self._record_toggled)
+        self.record_state = QLabel()
+        self.record_state.setObjectName("record_state")
+        self.record_job: Job | None = None
+        self.record_stop: threading.Event | None = None
+        self.recorded: list[tuple[float, dict[str, object]]] = []
+        record_row = QHBoxLayout()
+        record_row.addWidget(self.record_label)
+        record_row.addWidget(self.record_button)
+        record_row.addWidget(self.record_state, 1)
 
         live_row.removeWidget(self.live_toggle)
         top = QHBoxLayout()
@@ -121,6 +143,7 @@ class DiagnosticsView(View):
         live_box = QVBoxLayout(live)
         live_box.setContentsMargins(0, 0, 0, 0)
         live_box.addLayout(live_row)
+        live_box.addLayout(record_row)
         live_box.addWidget(self.chart, 1)
         self.panes = QStackedWidget()
         self.panes.addWidget(codes)
@@ -151,6 +174,11 @@ class DiagnosticsView(View):
         }
         for pid, button in self.live_buttons.items():
             button.setText(names[pid])
+        chosen = self.record_label.currentIndex()
+        self.record_label.clear()
+        self.record_label.addItems([self.tr("Test drive"), self.tr("Rev test")])
+        self.record_label.setCurrentIndex(max(chosen, 0))
+        self._show_record_state()
         self.chart.clear()  # its series are named in the language they were drawn in
         self.progress_text.clear()
         self._update_buttons()
@@ -180,10 +208,16 @@ class DiagnosticsView(View):
             and self.model.may("dtc.clear")
         )
         self.live_toggle.setEnabled(ready)
+        recording = self.record_job is not None and self.record_job.running
+        if recording:  # the recording holds the car's link: no scan or clear meanwhile
+            self.scan_button.setEnabled(False)
+            self.clear_button.setEnabled(False)
+        self.record_button.setEnabled(recording or (ready and not scanning))
 
     def refresh(self) -> None:
         super().refresh()
         self._update_buttons()
+        self._show_record_state()
         wo_id = self.model.work_order_id
         self.tree.clear()
         self.summary.setMinimumHeight(0)
@@ -423,6 +457,8 @@ class DiagnosticsView(View):
             return
         if self.live_job is not None and self.live_job.running:
             return
+        if self.record_job is not None and self.record_job.running:
+            return  # the recording draws the chart itself
         pids = [pid for pid, button in self.live_buttons.items() if button.isChecked()]
         if not pids:
             return
@@ -439,3 +475,91 @@ class DiagnosticsView(View):
             self.model.notify(message, True)
 
         self.live_job = self.ctx.workers.start(work, done, failed)
+
+    # -- recording -------------------------------------------------------------------
+
+    def _record_toggled(self, on: bool) -> None:
+        if on and (self.record_job is None or not self.record_job.running):
+            self.start_recording()
+        elif not on and self.record_stop is not None:
+            self.record_stop.set()  # the worker ends after the current sweep
+            self._show_record_state()
+
+    def start_recording(self) -> None:
+        """Record the chosen values in a worker until Stop (at most RECORD_LIMIT_S); the
+        recording is kept with the work order, and the chart shows it as it comes."""
+        vehicle = self.ctx.devices.vehicle
+        wo_id = self.model.work_order_id
+        pids = [pid for pid, button in self.live_buttons.items() if button.isChecked()]
+        if vehicle is None or wo_id is None or not pids:
+            self.record_button.setChecked(False)
+            self.model.notify(self.tr("Choose the values to record first"), True)
+            return
+        actor = self.model.require_actor()
+        label = self.record_label.currentText()
+        stop = threading.Event()
+        self.record_stop = stop
+        self.recorded = []
+        seen: list[tuple[float, dict[str, object]]] = []
+        names = {f"{pid:02X}": self.live_buttons[pid].text() for pid in pids}
+        units = {f"{pid:02X}": PIDS[pid].unit or "" for pid in pids}
+        self.live_toggle.setChecked(True)  # the chart pane; its polling waits meanwhile
+        self.chart.clear()
+
+        def work(progress: Progress) -> dict[str, object]:
+            def sample(at: float, values: dict[str, object]) -> None:
+                seen.append((at, values))  # read by the GUI thread on the progress signal
+                progress(len(seen), 0, "")
+
+            return vehicle.record(pids, stop, sample, RECORD_LIMIT_S)
+
+        def step(count: int, _steps: int, _text: str) -> None:
+            for at, values in seen[len(self.recorded) : count]:
+                self.recorded.append((at, values))
+                for key, value in values.items():
+                    if isinstance(value, int | float):
+                        self.chart.add(names[key], float(value), units[key])
+            self._show_record_state()
+
+        def finish() -> None:
+            self.record_stop = None
+            self.record_button.blockSignals(True)
+            self.record_button.setChecked(False)
+            self.record_button.blockSignals(False)
+            self._update_buttons()
+            self._show_record_state()
+
+        def done(recording: dict[str, object]) -> None:
+            finish()
+            try:
+                record_live(self.model.workshop, actor, wo_id, label, recording)
+            except StationError as err:
+                self.model.notify(error_text(err), True)
+                return
+            self.model.notify(self.tr("Recording kept with the work order"))
+            self.model.events.changed.emit()
+
+        def failed(message: str) -> None:
+            finish()
+            self.model.notify(message, True)
+
+        self.record_job = self.ctx.workers.start(work, done, failed, step)
+        self._update_buttons()
+        self._show_record_state()
+
+    def _show_record_state(self) -> None:
+        recording = self.record_job is not None and self.record_job.running
+        self.record_button.setText(self.tr("Stop recording") if recording else self.tr("Record"))
+        if recording:
+            seconds = self.recorded[-1][0] if self.recorded else 0.0
+            self.record_state.setText(
+                self.tr("Recording: %1 s, %2 samples")
+                .replace("%1", f"{seconds:.0f}")
+                .replace("%2", str(len(self.recorded)))
+            )
+            return
+        wo_id = self.model.work_order_id
+        kept = live_recordings(self.model.workshop, wo_id) if wo_id is not None else []
+        self.record_state.setText(
+            self.tr("%1 recording(s) kept with the work order").replace("%1", str(len(kept)))
+        )

@@ -100,6 +100,25 @@ class VehicleInterface:
                     values[pid] = LiveValue(reading.name, float(reading.value), reading.unit or "")
         return values
 
+    def record(
+        self,
+        pids: list[int],
+        stop: threading.Event,
+        on_sample: Callable[[float, dict[str, object]], None],
+        seconds: float,
+    ) -> dict[str, object]:
+        """Record `pids` of the first ECU that answers until `stop` is set (at most
+        `seconds`): the recording `station record` keeps. Holds the link meanwhile."""
+        from drivers.errors import NoVehicleResponse
+        from drivers.obd.live import record_live
+
+        with self._lock:
+            link = self._require()
+            ecus = sorted(link.request(b"\x01\x00"))
+            if not ecus:
+                raise NoVehicleResponse("no ECU answers: is the ignition on?")
+            return record_live(link, ecus[0], pids, seconds, stop, on_sample)
+
     def clear_codes(self) -> dict[str, bool]:
         from drivers.obd.scan import clear_codes
 

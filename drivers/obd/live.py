@@ -10,7 +10,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +50,12 @@ def record_live(
     pids: list[int],
     seconds: float,
     stop: threading.Event | None = None,
+    on_sample: Callable[[float, dict[str, object]], None] | None = None,
 ) -> dict[str, object]:
     """Record `pids` of one ECU for `seconds` (or until `stop`), as fast as the link
     allows, and at least two sweeps (a plot needs a start and an end): the recording
-    the core keeps with the work order and the report plots."""
+    the core keeps with the work order and the report plots. `on_sample` sees each
+    sample as it is taken (seconds from the start, values by PID), for a live chart."""
     started = time.monotonic()
     signals: dict[str, dict[str, object]] = {}
     samples: list[list[object]] = []
@@ -66,6 +68,8 @@ def record_live(
             signals.setdefault(key, {"name": reading.name, "unit": reading.unit})
             values[key] = reading.value
         samples.append([at, values])
+        if on_sample is not None:
+            on_sample(at, values)
         if at >= seconds and len(samples) >= MIN_SAMPLES:
             break
     return {"ecu": ecu, "signals": signals, "samples": samples}

@@ -1,5 +1,6 @@
 """The diagnostics view shows the full-system scan: each control unit's UDS codes with
-their status byte in words, the traction battery block, and what was not read."""
+their status byte in words, the traction battery block, and what was not read; and it
+records chosen live values with the work order in a worker."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import can
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from drivers.ecu_sim import EcuSimulator, load_profile
 from drivers.obd.can_link import connect_can
 from drivers.obd.scan import scan_vehicle
-from station.diagnostics import record_scan
+from station.demo import DemoVisit
+from station.diagnostics import live_recordings, record_scan
 from ui.app import StationApp
+from ui.model import DeviceState
 
 from .conftest import log_in
 
@@ -111,3 +115,46 @@ def _screenshot(app: StationApp, name: str) -> None:
             if item is not None and item.text(0).startswith("7EA"):
                 tree.scrollToItem(item, QTreeWidget.ScrollHint.PositionAtTop)
         app.window.grab().save(str(Path(folder) / f"{name}.png"))
+
+
+def test_recording_live_values_runs_in_a_worker_and_is_kept_with_the_work_order(
+    qtbot: QtBot, demo_app: StationApp
+) -> None:
+    app = demo_app
+    assert app.cast is not None
+    qtbot.waitUntil(lambda: app.model.devices["obd"].state is DeviceState.CONNECTED, timeout=60_000)
+    visit = DemoVisit(app.model.workshop, app.cast, narrate=lambda _t: None)
+    visit.reception()
+    visit.start_diagnosis()
+    log_in(qtbot, app, "li.wei", app.cast.pins["li.wei"])
+    app.model.set_language("en")
+    app.model.select(visit.wo_id)
+    app.window.show_page("work_order")
+    page = app.window.pages["work_order"]
+    page.show_tab(page.diagnostics)
+    view = page.diagnostics
+    for pid, button in view.live_buttons.items():
+        button.setChecked(pid in (0x0C, 0x0D))
+    view.record_label.setCurrentIndex(1)  # rev test
+    assert view.record_state.text() == "0 recording(s) kept with the work order"
+
+    qtbot.mouseClick(view.record_button, Qt.MouseButton.LeftButton)
+    assert app.ctx.workers.busy, "the tap returned while the recording runs in a worker"
+    assert view.record_button.text() == "Stop recording"
+    assert not view.scan_button.isEnabled()  # the recording holds the car's link
+    # the GUI thread keeps running: the samples reach the chart as they come
+    qtbot.waitUntil(lambda: len(view.recorded) >= 3, timeout=60_000)
+    assert view.record_state.text().startswith("Recording: ")
+    assert set(view.chart.series) == {"Engine speed", "Speed"}
+    _screenshot(app, "diagnostics-recording-en")
+    qtbot.mouseClick(view.record_button, Qt.MouseButton.LeftButton)  # stop
+    qtbot.waitUntil(lambda: not app.ctx.workers.busy, timeout=60_000)
+
+    [kept] = live_recordings(app.model.workshop, visit.wo_id)
+    assert kept["label"] == "Rev test"
+    recording = kept["recording"]
+    assert recording["ecu"] == "7E8"
+    assert set(recording["signals"]) == {"0C", "0D"}
+    assert len(recording["samples"]) >= len(view.recorded) >= 3
+    assert view.record_state.text() == "1 recording(s) kept with the work order"
+    assert view.record_button.text() == "Record" and view.scan_button.isEnabled()

@@ -816,6 +816,38 @@
 <context>
     <name>DiagnosticsView</name>
     <message>
+        <source>Test drive</source>
+        <translation>路试</translation>
+    </message>
+    <message>
+        <source>Rev test</source>
+        <translation>急加速测试</translation>
+    </message>
+    <message>
+        <source>Choose the values to record first</source>
+        <translation>请先选择要记录的数值</translation>
+    </message>
+    <message>
+        <source>Recording kept with the work order</source>
+        <translation>记录已随工单保存</translation>
+    </message>
+    <message>
+        <source>Stop recording</source>
+        <translation>停止记录</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Recording: %1 s, %2 samples</source>
+        <translation>记录中：%1 秒，%2 个采样</translation>
+    </message>
+    <message>
+        <source>%1 recording(s) kept with the work order</source>
+        <translation>工单已保存 %1 条记录</translation>
+    </message>
+    <message>
         <source>UDS module</source>
         <translation>UDS 模块</translation>
     </message>
