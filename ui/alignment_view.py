@@ -170,8 +170,8 @@ class AlignmentView(View):
             adjusted = adjustment_state(self.model.workshop, wo_id)
             if adjusted.after_taken and not adjusted.approved:
                 text += "\n" + self.tr(
-                    "No adjustment was approved before these readings: the report shows the "
-                    "readings before adjustment only. Propose the adjustment, then measure again."
+                    "No adjustment was approved before these readings: the report shows "
+                    "the readings before adjustment only."
                 )
             self.state.setText(text)
         out_of_spec = rated is not None and rated.worst(Phase.BEFORE) in ("amber", "red")

@@ -132,7 +132,12 @@ class ApprovalsView(View):
         self.sign_hint.setText(said("signature", language))
         self.clear_pad.setText(said("clear", language))
         self.record.setText(said("record", language))
+        self.total.setProperty("language", language)
+        for widget in (self.title, self.customer, self.sign_hint, self.clear_pad, self.record):
+            widget.setProperty("language", language)
+        # the other language, named in itself
         self.language_button.setText(said("switch", language))
+        self.language_button.setProperty("language", "en" if language == "zh" else "zh")
 
     def switch_language(self) -> None:
         """One tap: the other language, for this work order until another is chosen."""
@@ -212,6 +217,7 @@ class ApprovalsView(View):
         decline.setText(said("decline", language))
         group = QButtonGroup(frame)
         for button in (approve, decline):
+            button.setProperty("language", language)
             button.setCheckable(True)
             button.setEnabled(allowed and finding["state"] != "approved")
             group.addButton(button)

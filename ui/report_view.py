@@ -119,7 +119,7 @@ class ReportView(View):
         self._name_language()
 
     def _name_language(self) -> None:
-        names = {"zh": "中文", "en": "English"}
+        names = {"zh": self.tr("Chinese"), "en": self.tr("English")}
         self.language_button.setText(
             self.tr("Report in %1").replace("%1", names.get(self.language, "—"))
         )

@@ -193,9 +193,11 @@ def problems_with_texts(window: QWidget, language: str) -> list[str]:
             found.append(f"{where}: two languages joined with a slash")
         if data:
             continue
-        if language == "en" and CJK.search(plain):
+        # a widget turned to the customer speaks the customer's language, not the screen's
+        shown_in = str(widget.property("language") or language)
+        if shown_in == "en" and CJK.search(plain):
             found.append(f"{where}: Chinese on the English screen")
-        if language == "zh":
+        if shown_in == "zh":
             words = [w for w in WORD.findall(plain) if w not in UNITS]
             if words:
                 found.append(f"{where}: English words {words} on the Chinese screen")

@@ -10,8 +10,8 @@
     </message>
     <message>
         <location filename="../alignment_view.py" line="165"/>
-        <source>No adjustment was approved before these readings: the report shows the readings before adjustment only. Propose the adjustment, then measure again.</source>
-        <translation>测量前客户尚未批准调整：报告只列出调整前的读数。请先提出调整，经批准后再测量一次。</translation>
+        <source>No adjustment was approved before these readings: the report shows the readings before adjustment only.</source>
+        <translation>测量前客户尚未批准调整：报告只列出调整前的读数。</translation>
     </message>
     <message>
         <location filename="../alignment_view.py" line="84"/>
@@ -2124,6 +2124,16 @@
 </context>
 <context>
     <name>ReportView</name>
+    <message>
+        <location filename="../report_view.py" line="119"/>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <location filename="../report_view.py" line="119"/>
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
     <message>
         <location filename="../report_view.py" line="120"/>
         <source>Report in %1</source>
