@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QScrollPrepareEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -102,9 +102,29 @@ def make_touch_friendly(widget: QWidget) -> None:
         tree.setExpandsOnDoubleClick(False)
         tree.clicked.connect(lambda index: _toggle(tree, index))
     if isinstance(widget, QAbstractScrollArea) and widget.property("kinetic") is not False:
-        QScroller.grabGesture(
-            widget.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
-        )
+        viewport = widget.viewport()
+        QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+        viewport.installEventFilter(_keep_drags)
+
+
+class KeepDrags(QObject):
+    """A drag that starts on a widget drawn on with a finger (the signature pad, marked
+    `takes_drags`) is that widget's: the pane around it does not scroll. Without this
+    the pane took the pen strokes as a scroll and swallowed the next tap."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if not isinstance(event, QScrollPrepareEvent) or not isinstance(watched, QWidget):
+            return False
+        under = watched.childAt(event.startPos().toPoint())
+        while under is not None and under is not watched:
+            if under.property("takes_drags"):
+                event.ignore()
+                return True
+            under = under.parentWidget()
+        return False
+
+
+_keep_drags = KeepDrags()
 
 
 def _toggle(tree: QTreeView, index: QModelIndex) -> None:

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Qt's offscreen screen is 800x600 unless told otherwise, so a window of 1024x768 or more
+# would reach off it, and a tap Qt routes by its place on the screen (the press a kinetic
+# pane holds back until it knows the finger is not dragging) would find no widget there.
+# A terminal's window is on its screen: give the offscreen one the size of the largest.
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    screen = Path(__file__).with_name("offscreen_screen.json")
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt

@@ -14,10 +14,6 @@ from .conftest import log_in
 from .test_visit import click, sign, status, switch_user, type_on, wait_idle
 
 
-@pytest.mark.xfail(
-    reason="open bug: after the report is issued the desk is no longer logged in when Deliver is tapped, so the handover never runs (seen since the delivery page became one scrolling page with the customer link); the core handover is covered in tests/station",
-    strict=False,
-)
 @pytest.mark.timeout(240)
 def test_a_walk_in_from_registration_to_delivery(qtbot: QtBot, demo_app: StationApp) -> None:
     app, window = demo_app, demo_app.window

@@ -24,6 +24,7 @@ class SignaturePad(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("signature_pad")
+        self.setProperty("takes_drags", True)  # a stroke is a signature, not a scroll
         self.setMinimumSize(480, 180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(200)
