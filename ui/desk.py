@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFrame,
+    QHeaderView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -165,6 +166,12 @@ class BoardView(View):
             table_rows,
             [row["id"] for row in self.rows],
         )
+        # The stage takes the width the other columns leave and wraps its words there, so
+        # the board never scrolls sideways (English stages are long).
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
         for r, row in enumerate(self.rows):
             if row["overdue"]:
                 for c in range(self.table.columnCount()):
