@@ -244,7 +244,7 @@ class AlignmentView(View):
             self.model.act(store_alignment, self.model.workshop.store, actor, wo_id, session, spec)
 
         def failed(message: str) -> None:
-            self.ctx.devices.report("rig", DeviceState.FAILED, message)
+            self.ctx.devices.report("rig", DeviceState.FAILED, rig.label, message)
             self.model.notify(message, True)
             self.refresh()
 

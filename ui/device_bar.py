@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from ui.equipment import Described
 from ui.model import DEVICE_NAMES, DeviceStatus, StationModel, SyncStatus
 from ui.style import STATE_COLOURS
 from ui.widgets.base import View
@@ -21,6 +22,37 @@ def device_name(name: str) -> str:
         "rig": QCoreApplication.translate("Devices", "Alignment rig"),
         "camera": QCoreApplication.translate("Devices", "Camera"),
     }[name]
+
+
+# A device's kind -> how a screen names it; %1, %2 are its values (interface, channel, port).
+KINDS: dict[str, object] = {
+    "can": QT_TRANSLATE_NOOP("Devices", "CAN bus %1, channel %2"),
+    "can_simulated": QT_TRANSLATE_NOOP("Devices", "simulated car on a virtual CAN bus"),
+    "elm327": QT_TRANSLATE_NOOP("Devices", "ELM327 adapter on %1"),
+    "camera": QT_TRANSLATE_NOOP("Devices", "camera %1"),
+    "camera_synthetic": QT_TRANSLATE_NOOP("Devices", "simulated camera"),
+    "rig": QT_TRANSLATE_NOOP("Devices", "alignment rig (%1)"),
+    "rig_simulated": QT_TRANSLATE_NOOP("Devices", "simulated alignment rig on a virtual CAN bus"),
+}
+
+
+def describe(device: Described) -> str:
+    """The device in the screen's language, its own values (a port, a channel) as they are."""
+    template = KINDS.get(device.kind)
+    if template is None:
+        return str(device)
+    text = QCoreApplication.translate("Devices", str(template))
+    for index, value in enumerate(device.values, start=1):
+        text = text.replace(f"%{index}", value)
+    return text
+
+
+def status_text(status: DeviceStatus) -> str:
+    """The state, and which device it is: "connected — ELM327 adapter on /dev/ttyUSB0"."""
+    text = state_name(status.state.value)
+    if status.device is not None:
+        text += " — " + describe(status.device)
+    return text
 
 
 def state_name(state: str) -> str:
@@ -81,7 +113,7 @@ class DeviceBar(View):
         label.setText(
             f"<span style='color:{colour}'>●</span> {device_name(name)}: {state_name(status.state.value)}"
         )
-        label.setToolTip(status.detail)
+        label.setToolTip("\n".join(filter(None, (status_text(status), status.detail))))
 
     def _on_sync(self, status: SyncStatus) -> None:
         if not status.available:

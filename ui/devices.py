@@ -10,7 +10,7 @@ import logging
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from ui.equipment import CameraDevice, Progress, RigDevice, VehicleInterface
+from ui.equipment import CameraDevice, Described, Progress, RigDevice, VehicleInterface
 from ui.model import DeviceState, DeviceStatus, StationModel
 from ui.workers import Workers
 
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 class DeviceHub(QObject):
     """Opens the configured devices in workers and keeps the model's device states."""
 
-    _state = Signal(str, str, str)
+    _state = Signal(str, str, str, object)
 
     def __init__(self, model: StationModel, workers: Workers) -> None:
         super().__init__()
@@ -31,13 +31,16 @@ class DeviceHub(QObject):
         self.rig: RigDevice | None = None
         self._state.connect(self._apply_state)
 
-    @Slot(str, str, str)
-    def _apply_state(self, name: str, state: str, detail: str) -> None:
-        self.model.set_device(name, DeviceStatus(DeviceState(state), detail))
+    @Slot(str, str, str, object)
+    def _apply_state(self, name: str, state: str, detail: str, device: object) -> None:
+        described = device if isinstance(device, Described) else None
+        self.model.set_device(name, DeviceStatus(DeviceState(state), detail, described))
 
-    def report(self, name: str, state: DeviceState, detail: str = "") -> None:
-        """Thread-safe: the model changes on the GUI thread."""
-        self._state.emit(name, state.value, detail)
+    def report(
+        self, name: str, state: DeviceState, device: Described | None = None, detail: str = ""
+    ) -> None:
+        """Thread-safe: the model changes on the GUI thread. `detail` says why it failed."""
+        self._state.emit(name, state.value, detail, device)
 
     def connect_all(self) -> None:
         if self.vehicle is not None:
@@ -60,7 +63,7 @@ class DeviceHub(QObject):
         self.workers.start(
             work,
             lambda _r: self.report("rig", DeviceState.CONNECTED, rig.label),
-            lambda err: self.report("rig", DeviceState.FAILED, err),
+            lambda err: self.report("rig", DeviceState.FAILED, rig.label, err),
         )
 
     def connect_vehicle(self) -> None:
@@ -76,7 +79,7 @@ class DeviceHub(QObject):
         self.workers.start(
             work,
             lambda _r: self.report("obd", DeviceState.CONNECTED, vehicle.label),
-            lambda err: self.report("obd", DeviceState.FAILED, err),
+            lambda err: self.report("obd", DeviceState.FAILED, vehicle.label, err),
         )
 
     def connect_camera(self) -> None:
@@ -91,13 +94,15 @@ class DeviceHub(QObject):
                 "streaming": DeviceState.CONNECTED,
                 "reconnecting": DeviceState.RECONNECTING,
             }.get(state, DeviceState.FAILED)
-            self.report("camera", mapped, error or camera.label)
+            self.report("camera", mapped, camera.label, error)
 
         def work(_progress: Progress) -> None:
             camera.connect(on_state)
 
         self.workers.start(
-            work, lambda _r: None, lambda err: self.report("camera", DeviceState.FAILED, err)
+            work,
+            lambda _r: None,
+            lambda err: self.report("camera", DeviceState.FAILED, camera.label, err),
         )
 
     def close(self) -> None:

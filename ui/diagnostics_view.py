@@ -372,7 +372,7 @@ class DiagnosticsView(View):
             self._update_buttons()
 
         def failed(message: str) -> None:
-            self.ctx.devices.report("obd", DeviceState.FAILED, message)
+            self.ctx.devices.report("obd", DeviceState.FAILED, vehicle.label, message)
             self.model.notify(message, True)
             self._update_buttons()
 

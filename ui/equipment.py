@@ -28,6 +28,18 @@ class LiveValue:
     unit: str
 
 
+@dataclass(frozen=True)
+class Described:
+    """What a device is, as a kind the screens say in their own language and the values
+    that stay as they are (an interface, a channel, a port)."""
+
+    kind: str  # can, can_simulated, elm327, camera, camera_synthetic, rig, rig_simulated
+    values: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return " ".join((self.kind, *self.values))
+
+
 # The values a technician can chart: service 01 PIDs.
 LIVE_PIDS = {0x0C: "rpm", 0x0D: "speed", 0x05: "coolant", 0x04: "load", 0x11: "throttle"}
 
@@ -40,7 +52,10 @@ class VehicleInterface:
     """
 
     def __init__(
-        self, label: str, open_link: Callable[[], Any], simulator: Callable[[], Any] | None = None
+        self,
+        label: Described,
+        open_link: Callable[[], Any],
+        simulator: Callable[[], Any] | None = None,
     ) -> None:
         self.label = label
         self._open_link = open_link
@@ -156,9 +171,7 @@ def simulated_vehicle(profile: str) -> VehicleInterface:
 
         return connect_can("virtual", channel)
 
-    return VehicleInterface(
-        f"CAN virtual, simulated car {profile.replace('_', ' ')}", link, simulator
-    )
+    return VehicleInterface(Described("can_simulated"), link, simulator)
 
 
 def can_vehicle(interface: str, channel: str, bitrate: int | None) -> VehicleInterface:
@@ -167,13 +180,13 @@ def can_vehicle(interface: str, channel: str, bitrate: int | None) -> VehicleInt
 
         return connect_can(interface, channel, bitrate)
 
-    return VehicleInterface(f"CAN {interface} {channel}", link)
+    return VehicleInterface(Described("can", (interface, channel)), link)
 
 
 class CameraDevice:
     """The bay camera: a capture thread with previews and stills."""
 
-    def __init__(self, label: str, source: Callable[[], Any]) -> None:
+    def __init__(self, label: Described, source: Callable[[], Any]) -> None:
         self.label = label
         self._source = source
         self.camera: Any = None
@@ -206,14 +219,17 @@ def synthetic_camera() -> CameraDevice:
 
         return SyntheticCamera(width=960, height=540, fps=10)
 
-    return CameraDevice("synthetic camera", source)
+    return CameraDevice(Described("camera_synthetic"), source)
 
 
 class RigDevice:
     """The alignment rig: one whole session per `measure` (before set, adjustment, after set)."""
 
     def __init__(
-        self, label: str, open_rig: Callable[[], Any], simulator: Callable[[], Any] | None = None
+        self,
+        label: Described,
+        open_rig: Callable[[], Any],
+        simulator: Callable[[], Any] | None = None,
     ) -> None:
         self.label = label
         self._open_rig = open_rig
@@ -269,7 +285,7 @@ def simulated_rig(fast: bool = False) -> RigDevice:
         pace = Pace.fast() if fast else Pace(adjust_seconds=4.0)
         return RigSimulator.on_can(interface="virtual", channel=channel, pace=pace)
 
-    return RigDevice("rig simulator (CAN virtual)", rig, simulator)
+    return RigDevice(Described("rig_simulated"), rig, simulator)
 
 
 # The demo's cloud listens here when the port is free, so the customer's link it

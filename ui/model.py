@@ -20,6 +20,7 @@ from station.errors import StationError
 from station.replica import conflict_notes, mark_seen
 from station.roles import Role, may
 from station.workshop import Actor, Workshop
+from ui.equipment import Described
 from ui.errors import error_text
 from ui.events import Event
 
@@ -42,7 +43,8 @@ class DeviceState(StrEnum):
 @dataclass(frozen=True)
 class DeviceStatus:
     state: DeviceState = DeviceState.ABSENT
-    detail: str = ""
+    detail: str = ""  # why it failed, in the driver's words
+    device: Described | None = None  # which device, said in the screen's language
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def take_photo(
         model.events.changed.emit()
 
     def failed(message: str) -> None:
-        ctx.devices.report("camera", DeviceState.FAILED, message)
+        ctx.devices.report("camera", DeviceState.FAILED, camera.label, message)
         model.notify(message, True)
         if on_failed is not None:
             on_failed(message)

@@ -25,7 +25,7 @@ from station.errors import StationError
 from station.findings import LineKind
 from station.roles import Role
 from ui.context import AppContext
-from ui.device_bar import device_name, state_name
+from ui.device_bar import device_name, status_text
 from ui.errors import error_text
 from ui.local_settings import remember
 from ui.model import DEVICE_NAMES, DeviceStatus
@@ -150,8 +150,8 @@ class SettingsView(View):
             self.bay.setText(self.model.bay)
         for name in DEVICE_NAMES:
             status: DeviceStatus = self.model.devices[name]
-            text = state_name(status.state.value)
-            self.device_labels[name].setText(f"{text} — {status.detail}" if status.detail else text)
+            self.device_labels[name].setText(status_text(status))
+            self.device_labels[name].setToolTip(status.detail)
         if not self.devices.isVisible():
             self.devices.show_current(load_config(data_dir=self.model.data_dir, env={}))
         admin = self.model.may("profile.manage")

@@ -20,6 +20,7 @@ from station.config import CONFIG_FILE_NAME, Config
 from station.files import sync_folder, write_new
 from ui.equipment import (
     CameraDevice,
+    Described,
     RigDevice,
     VehicleInterface,
     can_vehicle,
@@ -61,7 +62,7 @@ def configure_devices(hub: HasDevices, config: Config) -> None:
 
             return connect_elm(port)
 
-        hub.vehicle = VehicleInterface(f"ELM327 {port}", elm_link)
+        hub.vehicle = VehicleInterface(Described("elm327", (port,)), elm_link)
     elif interface and channel:
         bitrate = config.get("can.bitrate")
         hub.vehicle = can_vehicle(str(interface), str(channel), int(bitrate) if bitrate else None)
@@ -74,7 +75,7 @@ def configure_devices(hub: HasDevices, config: Config) -> None:
 
             return source_from_spec(spec)
 
-        hub.camera = CameraDevice(f"camera {spec}", camera_source)
+        hub.camera = CameraDevice(Described("camera", (spec,)), camera_source)
     rig = _rig_choice(config)
     if config.get("rig.simulator"):
         hub.rig = simulated_rig(fast=bool(config.get("rig.fast")))
@@ -86,7 +87,7 @@ def configure_devices(hub: HasDevices, config: Config) -> None:
 
             return open_rig(name, **options)
 
-        hub.rig = RigDevice(f"rig {name}", open_configured_rig)
+        hub.rig = RigDevice(Described("rig", (name,)), open_configured_rig)
 
 
 def _rig_choice(config: Config) -> tuple[str, dict[str, Any]] | None:

@@ -19,6 +19,7 @@ from station.demo import DemoVisit
 from station.diagnostics import record_scan
 from station.errors import PermissionDenied
 from ui.app import StationApp, build_app
+from ui.equipment import Described
 from ui.model import DeviceState
 from ui.screens import SIZE, render_all
 
@@ -45,7 +46,7 @@ def test_a_station_opens_the_devices_its_configuration_names(
                     timeout=20_000,
                 )
             assert app.model.devices["rig"].state is DeviceState.ABSENT
-            assert "virtual" in app.model.devices["obd"].detail
+            assert app.model.devices["obd"].device == Described("can", ("virtual", channel))
             vin = app.ctx.devices.vehicle.read_vin() if app.ctx.devices.vehicle else None
             assert vin is not None and len(vin) == 17
         finally:

@@ -152,47 +152,47 @@
 <context>
     <name>AppointmentsView</name>
     <message>
-        <location filename="../desk.py" line="232"/>
+        <location filename="../desk.py" line="239"/>
         <source>Appointments</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="233"/>
+        <location filename="../desk.py" line="240"/>
         <source>Car arrived: open the work order</source>
         <translation>车辆已到店：开工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="240"/>
+        <location filename="../desk.py" line="247"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="240"/>
+        <location filename="../desk.py" line="247"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="240"/>
+        <location filename="../desk.py" line="247"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="240"/>
+        <location filename="../desk.py" line="247"/>
         <source>Complaint</source>
         <translation>客户描述</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="259"/>
+        <location filename="../desk.py" line="266"/>
         <source>Choose an appointment to see its pre-diagnosis</source>
         <translation>选择预约以查看预诊断</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="266"/>
+        <location filename="../desk.py" line="273"/>
         <source>Complaint: %1</source>
         <translation>客户描述：%1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="274"/>
+        <location filename="../desk.py" line="281"/>
         <source>Choose an appointment first</source>
         <translation>请先选择预约</translation>
     </message>
@@ -276,87 +276,87 @@
 <context>
     <name>BoardView</name>
     <message>
-        <location filename="../desk.py" line="115"/>
+        <location filename="../desk.py" line="116"/>
         <source>Workshop board</source>
         <translation>车间看板</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="118"/>
+        <location filename="../desk.py" line="119"/>
         <source>A red row owes the customer an update: the first within 30 minutes of check-in, then at least hourly.</source>
         <translation>红色行表示应通知客户进度：到店登记后 30 分钟内首次通知，之后至少每小时一次。</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="121"/>
+        <location filename="../desk.py" line="122"/>
         <source>Approvals</source>
         <translation>客户确认</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="122"/>
+        <location filename="../desk.py" line="123"/>
         <source>Open work order</source>
         <translation>打开工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="123"/>
+        <location filename="../desk.py" line="124"/>
         <source>Health report</source>
         <translation>健康报告</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="125"/>
+        <location filename="../desk.py" line="126"/>
         <source>Message to the customer, e.g. the part arrives at 3 pm</source>
         <translation>给客户的消息，例如：配件下午3点到</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="127"/>
+        <location filename="../desk.py" line="128"/>
         <source>Send update</source>
         <translation>发送进度</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="139"/>
+        <location filename="../desk.py" line="140"/>
         <source>overdue %1</source>
         <translation>已超时 %1</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="141"/>
+        <location filename="../desk.py" line="142"/>
         <source>due in %1</source>
         <translation>%1 后到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="157"/>
+        <location filename="../desk.py" line="158"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="158"/>
+        <location filename="../desk.py" line="159"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="159"/>
+        <location filename="../desk.py" line="160"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="160"/>
+        <location filename="../desk.py" line="161"/>
         <source>Bay</source>
         <translation>工位</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="161"/>
+        <location filename="../desk.py" line="162"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="162"/>
+        <location filename="../desk.py" line="163"/>
         <source>In stage</source>
         <translation>本阶段用时</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="163"/>
+        <location filename="../desk.py" line="164"/>
         <source>Customer update</source>
         <translation>客户通知</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="205"/>
+        <location filename="../desk.py" line="212"/>
         <source>Update sent to the customer</source>
         <translation>已向客户发送进度</translation>
     </message>
@@ -470,77 +470,77 @@
 <context>
     <name>CustomerPanel</name>
     <message>
-        <location filename="../messages_view.py" line="131"/>
+        <location filename="../messages_view.py" line="132"/>
         <source>Customer&apos;s tracker link</source>
         <translation>客户进度链接</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="132"/>
+        <location filename="../messages_view.py" line="133"/>
         <source>Withdraw this link</source>
         <translation>撤销此链接</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="133"/>
+        <location filename="../messages_view.py" line="134"/>
         <source>Messages to customers</source>
         <translation>发给客户的消息</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="134"/>
+        <location filename="../messages_view.py" line="135"/>
         <source>Send again</source>
         <translation>重新发送</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="151"/>
+        <location filename="../messages_view.py" line="152"/>
         <source>Due</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="152"/>
+        <location filename="../messages_view.py" line="153"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="153"/>
+        <location filename="../messages_view.py" line="154"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="154"/>
+        <location filename="../messages_view.py" line="155"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="155"/>
+        <location filename="../messages_view.py" line="156"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="156"/>
+        <location filename="../messages_view.py" line="157"/>
         <source>Tries</source>
         <translation>尝试次数</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="157"/>
+        <location filename="../messages_view.py" line="158"/>
         <source>Last error</source>
         <translation>最近错误</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="179"/>
+        <location filename="../messages_view.py" line="180"/>
         <source>Choose a work order on the board</source>
         <translation>请在车间看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="199"/>
+        <location filename="../messages_view.py" line="200"/>
         <source>No link yet: the work order reaches the cloud on the next sync</source>
         <translation>暂无链接：下次同步后工单才会到达云端</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="223"/>
+        <location filename="../messages_view.py" line="224"/>
         <source>Link withdrawn: the next sync gives the customer a new one</source>
         <translation>链接已撤销：下次同步后客户将获得新链接</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="229"/>
+        <location filename="../messages_view.py" line="230"/>
         <source>Choose a message first</source>
         <translation>请先选择一条消息</translation>
     </message>
@@ -568,87 +568,87 @@
 <context>
     <name>DeliveryView</name>
     <message>
-        <location filename="../desk.py" line="353"/>
+        <location filename="../desk.py" line="360"/>
         <source>Delivery</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="354"/>
+        <location filename="../desk.py" line="361"/>
         <source>Hand over</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="355"/>
+        <location filename="../desk.py" line="362"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="356"/>
+        <location filename="../desk.py" line="363"/>
         <source>Who takes the car (signs below)</source>
         <translation>取车人（请在下方签名）</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="357"/>
+        <location filename="../desk.py" line="364"/>
         <source>Follow-ups due today</source>
         <translation>今日待回访</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="358"/>
+        <location filename="../desk.py" line="365"/>
         <source>What the customer said</source>
         <translation>客户反馈</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="359"/>
+        <location filename="../desk.py" line="366"/>
         <source>Follow-up done</source>
         <translation>回访完成</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="367"/>
+        <location filename="../desk.py" line="374"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="375"/>
+        <location filename="../desk.py" line="382"/>
         <source>quality check passed</source>
         <translation>质检合格</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="377"/>
+        <location filename="../desk.py" line="384"/>
         <source>health report issued</source>
         <translation>健康报告已出具</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="383"/>
+        <location filename="../desk.py" line="390"/>
         <source>Next service: %1 km or %2</source>
         <translation>下次保养：%1 公里或 %2</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="401"/>
+        <location filename="../desk.py" line="408"/>
         <source>Due</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="402"/>
+        <location filename="../desk.py" line="409"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="403"/>
+        <location filename="../desk.py" line="410"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="404"/>
+        <location filename="../desk.py" line="411"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="405"/>
+        <location filename="../desk.py" line="412"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="442"/>
+        <location filename="../desk.py" line="449"/>
         <source>Choose a follow-up first</source>
         <translation>请先选择回访</translation>
     </message>
@@ -656,36 +656,36 @@
 <context>
     <name>DeviceBar</name>
     <message>
-        <location filename="../device_bar.py" line="72"/>
+        <location filename="../device_bar.py" line="104"/>
         <source>Reconnect</source>
         <translation>重新连接</translation>
     </message>
     <message>
-        <location filename="../device_bar.py" line="73"/>
+        <location filename="../device_bar.py" line="105"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../device_bar.py" line="88"/>
+        <location filename="../device_bar.py" line="120"/>
         <source>Sync: not configured</source>
         <translation>同步：未配置</translation>
     </message>
     <message numerus="yes">
-        <location filename="../device_bar.py" line="90"/>
+        <location filename="../device_bar.py" line="122"/>
         <source>Sync: offline, %n pending</source>
         <translation>
             <numerusform>同步：离线，%n 条待上传</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../device_bar.py" line="92"/>
+        <location filename="../device_bar.py" line="124"/>
         <source>Sync: %n pending</source>
         <translation>
             <numerusform>同步：%n 条待上传</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../device_bar.py" line="94"/>
+        <location filename="../device_bar.py" line="126"/>
         <source>last success %1</source>
         <translation>上次成功 %1</translation>
     </message>
@@ -693,42 +693,77 @@
 <context>
     <name>Devices</name>
     <message>
-        <location filename="../device_bar.py" line="20"/>
+        <location filename="../device_bar.py" line="21"/>
         <source>Vehicle bus</source>
         <translation>车辆总线</translation>
     </message>
     <message>
-        <location filename="../device_bar.py" line="21"/>
+        <location filename="../device_bar.py" line="22"/>
         <source>Alignment rig</source>
         <translation>四轮定位仪</translation>
     </message>
     <message>
-        <location filename="../device_bar.py" line="22"/>
+        <location filename="../device_bar.py" line="23"/>
         <source>Camera</source>
         <translation>相机</translation>
     </message>
     <message>
-        <location filename="../device_bar.py" line="28"/>
+        <location filename="../device_bar.py" line="29"/>
+        <source>CAN bus %1, channel %2</source>
+        <translation>CAN 总线 %1，通道 %2</translation>
+    </message>
+    <message>
+        <location filename="../device_bar.py" line="30"/>
+        <source>simulated car on a virtual CAN bus</source>
+        <translation>虚拟 CAN 总线上的模拟车辆</translation>
+    </message>
+    <message>
+        <location filename="../device_bar.py" line="31"/>
+        <source>ELM327 adapter on %1</source>
+        <translation>ELM327 适配器（%1）</translation>
+    </message>
+    <message>
+        <location filename="../device_bar.py" line="32"/>
+        <source>camera %1</source>
+        <translation>相机 %1</translation>
+    </message>
+    <message>
+        <location filename="../device_bar.py" line="33"/>
+        <source>simulated camera</source>
+        <translation>模拟相机</translation>
+    </message>
+    <message>
+        <location filename="../device_bar.py" line="34"/>
+        <source>alignment rig (%1)</source>
+        <translation>四轮定位仪（%1）</translation>
+    </message>
+    <message>
+        <location filename="../device_bar.py" line="35"/>
+        <source>simulated alignment rig on a virtual CAN bus</source>
+        <translation>虚拟 CAN 总线上的模拟四轮定位仪</translation>
+    </message>
+    <message>
+        <location filename="../device_bar.py" line="60"/>
         <source>absent</source>
         <translation>未连接</translation>
     </message>
     <message>
-        <location filename="../device_bar.py" line="29"/>
+        <location filename="../device_bar.py" line="61"/>
         <source>connected</source>
         <translation>已连接</translation>
     </message>
     <message>
-        <location filename="../device_bar.py" line="30"/>
+        <location filename="../device_bar.py" line="62"/>
         <source>busy</source>
         <translation>忙碌</translation>
     </message>
     <message>
-        <location filename="../device_bar.py" line="31"/>
+        <location filename="../device_bar.py" line="63"/>
         <source>connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../device_bar.py" line="32"/>
+        <location filename="../device_bar.py" line="64"/>
         <source>failed</source>
         <translation>故障</translation>
     </message>
