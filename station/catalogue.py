@@ -21,7 +21,7 @@ from station.errors import InvalidInput, NotFound
 from station.findings import EstimateLine, LineKind, labour, part
 from station.fixtures import load_json
 from station.roles import require
-from station.store import Store
+from station.store import Store, Transaction
 
 if TYPE_CHECKING:
     from station.workshop import Actor
@@ -151,11 +151,19 @@ def labour_rate_cents(store: Store) -> int:
 def canned_jobs(store: Store) -> list[CannedJob]:
     jobs = []
     for job in store.query("SELECT * FROM canned_jobs WHERE active = 1 ORDER BY id"):
+        # A line names its item by code: a price changed since the job was made is the
+        # price now (the item's active row), not the one the job was made with.
         lines = tuple(
             (_item(row), float(row["quantity"]))
             for row in store.query(
-                "SELECT p.*, l.quantity FROM canned_job_lines l JOIN price_items p "
-                "ON p.id = l.item_id WHERE l.job_id = ? ORDER BY p.kind DESC, p.code",
+                "SELECT COALESCE(now.id, p.id) AS id, p.code, "
+                "COALESCE(now.name_en, p.name_en) AS name_en, "
+                "COALESCE(now.name_zh, p.name_zh) AS name_zh, p.kind, "
+                "COALESCE(now.price_cents, p.price_cents) AS price_cents, "
+                "COALESCE(now.hours, p.hours) AS hours, l.quantity "
+                "FROM canned_job_lines l JOIN price_items p ON p.id = l.item_id "
+                "LEFT JOIN price_items now ON now.code = p.code AND now.active = 1 "
+                "WHERE l.job_id = ? ORDER BY p.kind DESC, p.code",
                 (job["id"],),
             )
         )
@@ -200,6 +208,74 @@ def add_price_item(
     return item_id
 
 
+def decide_job(
+    name_en: str, name_zh: str, lines: Sequence[tuple[str, float]]
+) -> tuple[str, str, list[tuple[str, float]]]:
+    """A canned job's names and lines (codes and quantities) as kept, or the reason not."""
+    name_en, name_zh = name_en.strip(), name_zh.strip()
+    if not (name_en or name_zh):
+        raise InvalidInput("a canned job needs a name", key="job.needs_name")
+    limits.check(limits.DESCRIPTION, name_en)
+    limits.check(limits.DESCRIPTION, name_zh)
+    if not lines:
+        raise InvalidInput("a canned job needs at least one line", key="job.needs_line")
+    kept: dict[str, float] = {}
+    for code, quantity in lines:
+        code = code.strip().upper()
+        if not 0 < quantity <= MAX_HOURS:
+            raise InvalidInput(
+                f"{code}: quantity {quantity:g} is not plausible",
+                key="job.quantity",
+                code=code,
+                quantity=f"{quantity:g}",
+            )
+        kept[code] = kept.get(code, 0.0) + float(quantity)  # one line per item
+    return name_en, name_zh, list(kept.items())
+
+
+def _write_job(
+    tx: Transaction,
+    name_en: str,
+    name_zh: str,
+    lines: Sequence[tuple[str, float]],
+    replaces: int | None,
+) -> int:
+    resolved = []
+    for code, quantity in lines:
+        found = tx.execute(
+            "SELECT id FROM price_items WHERE code = ? AND active = 1", (code,)
+        ).fetchone()
+        if found is None:
+            raise NotFound(f"no price item with code {code!r}", key="job.unknown_item", code=code)
+        resolved.append((int(found[0]), quantity))
+    job_id = int(
+        tx.insert(
+            "canned_jobs",
+            {"name_en": name_en, "name_zh": name_zh, "created_at": tx.at, "created_by": tx.actor},
+        )
+    )
+    for item_id, quantity in resolved:
+        tx.insert("canned_job_lines", {"job_id": job_id, "item_id": item_id, "quantity": quantity})
+    facts: dict[str, object] = {
+        "name_en": name_en,
+        "name_zh": name_zh,
+        "lines": [list(pair) for pair in resolved],
+    }
+    if replaces is None:
+        tx.record("catalogue.job_added", "canned_job", job_id, facts)
+    else:
+        tx.record("catalogue.job_changed", "canned_job", job_id, {**facts, "replaces": replaces})
+    return job_id
+
+
+def _retire_job(tx: Transaction, job_id: int) -> None:
+    retired = tx.execute(
+        "UPDATE canned_jobs SET active = 0 WHERE id = ? AND active = 1", (job_id,)
+    ).rowcount
+    if retired != 1:
+        raise NotFound(f"no canned job {job_id}", key="job.not_found")
+
+
 def add_canned_job(
     store: Store,
     actor: Actor,
@@ -209,42 +285,34 @@ def add_canned_job(
 ) -> int:
     """A named job made of price items (by code) and their quantities."""
     require(actor.role, "catalogue.manage")
-    if not (name_en.strip() or name_zh.strip()):
-        raise InvalidInput("a canned job needs a name")
-    limits.check(limits.DESCRIPTION, name_en.strip())
-    limits.check(limits.DESCRIPTION, name_zh.strip())
-    if not lines:
-        raise InvalidInput("a canned job needs at least one line")
+    name_en, name_zh, kept = decide_job(name_en, name_zh, lines)
     with store.transaction(actor.name) as tx:
-        resolved = []
-        for code, quantity in lines:
-            found = tx.execute(
-                "SELECT id FROM price_items WHERE code = ? AND active = 1", (code.strip().upper(),)
-            ).fetchone()
-            if found is None:
-                raise NotFound(f"no price item with code {code!r}")
-            if quantity <= 0:
-                raise InvalidInput(f"{code}: quantity must be positive")
-            resolved.append((int(found[0]), float(quantity)))
-        job_id = tx.insert(
-            "canned_jobs",
-            {
-                "name_en": name_en.strip(),
-                "name_zh": name_zh.strip(),
-                "created_at": tx.at,
-                "created_by": tx.actor,
-            },
-        )
-        for item_id, quantity in resolved:
-            tx.insert(
-                "canned_job_lines", {"job_id": job_id, "item_id": item_id, "quantity": quantity}
-            )
-        tx.record(
-            "catalogue.job_added",
-            "canned_job",
-            job_id,
-            {"name_en": name_en, "name_zh": name_zh, "lines": [list(pair) for pair in resolved]},
-        )
+        return _write_job(tx, name_en, name_zh, kept, None)
+
+
+def change_canned_job(
+    store: Store,
+    actor: Actor,
+    job_id: int,
+    name_en: str,
+    name_zh: str,
+    lines: Sequence[tuple[str, float]],
+) -> int:
+    """The job with its lines added, changed or removed: a new job in the old one's place,
+    which is retired, so a job changed while a form shows it never changes under it."""
+    require(actor.role, "catalogue.manage")
+    name_en, name_zh, kept = decide_job(name_en, name_zh, lines)
+    with store.transaction(actor.name) as tx:
+        _retire_job(tx, job_id)
+        return _write_job(tx, name_en, name_zh, kept, job_id)
+
+
+def retire_canned_job(store: Store, actor: Actor, job_id: int) -> int:
+    """The job leaves the list; work orders that booked it keep what they booked."""
+    require(actor.role, "catalogue.manage")
+    with store.transaction(actor.name) as tx:
+        _retire_job(tx, job_id)
+        tx.record("catalogue.job_retired", "canned_job", job_id, {"id": job_id})
     return job_id
 
 

@@ -130,6 +130,7 @@ def screens(app: StationApp) -> dict[str, Callable[[], None]]:
         "settings-hub": page("settings", 3),
         "settings-prices": page("settings", 4),
         "settings-people": page("settings", 5),
+        "settings-jobs": page("settings", 6),
     }
 
 

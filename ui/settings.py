@@ -24,6 +24,7 @@ from station.config import load_config
 from station.errors import StationError
 from station.findings import LineKind
 from station.roles import Role
+from ui.canned_jobs import CannedJobsForm
 from ui.context import AppContext
 from ui.device_bar import device_name, status_text
 from ui.errors import error_text
@@ -103,7 +104,8 @@ class SettingsView(View):
         hub_box.addStretch(1)
         prices = self._price_list_tab()
         people = self._people_tab()
-        for page in (terminal, workshop, devices, hub, prices, people):
+        self.canned = CannedJobsForm(ctx.model)
+        for page in (terminal, workshop, devices, hub, prices, people, self.canned):
             # Each tab scrolls (by dragging) when the screen is too short for it.
             pane = QScrollArea()
             pane.setWidgetResizable(True)
@@ -137,6 +139,7 @@ class SettingsView(View):
                 self.tr("Hub"),
                 self.tr("Price list"),
                 self.tr("People"),
+                self.tr("Canned jobs"),
             )
         ):
             self.tabs.setTabText(index, text)
@@ -159,8 +162,11 @@ class SettingsView(View):
         self.tabs.setTabVisible(3, admin)
         self.tabs.setTabVisible(4, admin)
         self.tabs.setTabVisible(5, self.model.may("user.manage"))
+        self.tabs.setTabVisible(6, self.model.may("catalogue.manage"))
         if admin:
             self._show_prices()
+        if self.model.may("catalogue.manage"):
+            self.canned.show_jobs()
         if self.model.may("user.manage"):
             self._show_people()
         if admin and not self.profile.name.hasFocus():

@@ -82,3 +82,49 @@ def test_a_new_price_retires_the_old_one_and_only_an_admin_changes_prices(
         catalogue.add_price_item(store, tom, "X", "x", "", LineKind.PART, 1)
     with pytest.raises(PermissionDenied):
         catalogue.set_labour_rate(store, tom, 100)
+
+
+def test_a_canned_job_is_changed_line_by_line_and_retired(shop: tuple[Workshop, Actor]) -> None:
+    workshop, boss = shop
+    store = workshop.store
+    catalogue.load_starter(store, boss)
+    service = next(j for j in catalogue.canned_jobs(store) if j.name_en == "10,000 km service")
+    codes = [(item.code, quantity) for item, quantity in service.lines]
+    assert "FLT-AIR" in dict(codes)
+    # the air filter comes out, a cabin filter goes in, two units of labour
+    changed = [(code, 2.0 if code == "L-SERVICE" else q) for code, q in codes if code != "FLT-AIR"]
+    new_id = catalogue.change_canned_job(
+        store, boss, service.id, "10,000 km service", "10000公里保养", [*changed, ("flt-cabin", 1)]
+    )
+    jobs = {job.id: job for job in catalogue.canned_jobs(store)}
+    assert service.id not in jobs and new_id in jobs
+    now = {item.code: quantity for item, quantity in jobs[new_id].lines}
+    assert "FLT-AIR" not in now and now["FLT-CABIN"] == 1.0 and now["L-SERVICE"] == 2.0
+    kept = store.query_one("SELECT active FROM canned_jobs WHERE id = ?", (service.id,))
+    assert kept == {"active": 0}, "the old job stays on record"
+
+    # a price changed later is the job's price now
+    catalogue.add_price_item(
+        store, boss, "FLT-CABIN", "Cabin filter", "空调滤芯", LineKind.PART, 15_000
+    )
+    job = next(j for j in catalogue.canned_jobs(store) if j.id == new_id)
+    cabin = next(item for item, _q in job.lines if item.code == "FLT-CABIN")
+    assert cabin.price_cents == 15_000
+
+    with pytest.raises(InvalidInput):
+        catalogue.change_canned_job(store, boss, new_id, "Service", "", [])
+    with pytest.raises(InvalidInput):
+        catalogue.change_canned_job(store, boss, new_id, "Service", "", [("FLT-OIL", 0)])
+    with pytest.raises(NotFound):
+        catalogue.change_canned_job(store, boss, service.id, "Service", "", [("FLT-OIL", 1)])
+    assert new_id in {job.id for job in catalogue.canned_jobs(store)}, "a refusal changes nothing"
+
+    catalogue.retire_canned_job(store, boss, new_id)
+    assert new_id not in {job.id for job in catalogue.canned_jobs(store)}
+    with pytest.raises(NotFound):
+        catalogue.retire_canned_job(store, boss, new_id)
+    kinds = [e["kind"] for e in store.query("SELECT kind FROM audit_events ORDER BY seq")]
+    assert "catalogue.job_changed" in kinds and kinds[-1] == "catalogue.job_retired"
+    workshop.add_user(boss, "tom", Role.TECHNICIAN, "5678")
+    with pytest.raises(PermissionDenied):
+        catalogue.retire_canned_job(store, workshop.login("tom", "5678"), service.id)

@@ -362,6 +362,104 @@
     </message>
 </context>
 <context>
+    <name>CannedJobsForm</name>
+    <message>
+        <location filename="../canned_jobs.py" line="82"/>
+        <source>Name in English</source>
+        <translation>英文名称</translation>
+    </message>
+    <message>
+        <location filename="../canned_jobs.py" line="83"/>
+        <source>Name in Chinese</source>
+        <translation>中文名称</translation>
+    </message>
+    <message>
+        <location filename="../canned_jobs.py" line="84"/>
+        <source>Add line</source>
+        <translation>添加项目</translation>
+    </message>
+    <message>
+        <location filename="../canned_jobs.py" line="85"/>
+        <source>Remove line</source>
+        <translation>删除项目</translation>
+    </message>
+    <message>
+        <location filename="../canned_jobs.py" line="86"/>
+        <source>Save job</source>
+        <translation>保存套餐</translation>
+    </message>
+    <message>
+        <location filename="../canned_jobs.py" line="87"/>
+        <source>New job</source>
+        <translation>新建套餐</translation>
+    </message>
+    <message>
+        <location filename="../canned_jobs.py" line="88"/>
+        <source>Remove job</source>
+        <translation>删除套餐</translation>
+    </message>
+    <message>
+        <location filename="../canned_jobs.py" line="89"/>
+        <source>Quantity, or times the standard hours</source>
+        <translation>数量，或标准工时的倍数</translation>
+    </message>
+    <message>
+        <location filename="../canned_jobs.py" line="108"/>
+        <source>Canned job</source>
+        <translation>套餐</translation>
+    </message>
+    <message>
+        <location filename="../canned_jobs.py" line="108"/>
+        <source>Lines</source>
+        <translation>项目数</translation>
+    </message>
+    <message>
+        <location filename="../canned_jobs.py" line="108"/>
+        <source>Price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <location filename="../canned_jobs.py" line="139"/>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <location filename="../canned_jobs.py" line="146"/>
+        <source>Code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <location filename="../canned_jobs.py" line="146"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../canned_jobs.py" line="146"/>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../canned_jobs.py" line="189"/>
+        <source>The price list is empty: add items first</source>
+        <translation>价目表为空：请先添加项目</translation>
+    </message>
+    <message>
+        <location filename="../canned_jobs.py" line="203"/>
+        <source>Choose a line first</source>
+        <translation>请先选择一个项目</translation>
+    </message>
+    <message>
+        <location filename="../canned_jobs.py" line="219"/>
+        <source>Canned job saved</source>
+        <translation>套餐已保存</translation>
+    </message>
+    <message>
+        <location filename="../canned_jobs.py" line="227"/>
+        <source>Canned job removed</source>
+        <translation>套餐已删除</translation>
+    </message>
+</context>
+<context>
     <name>CheckInView</name>
     <message>
         <location filename="../checkin.py" line="128"/>
@@ -2296,223 +2394,228 @@
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../settings.py" line="121"/>
+        <location filename="../settings.py" line="123"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="122"/>
+        <location filename="../settings.py" line="124"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="122"/>
+        <location filename="../settings.py" line="124"/>
         <source>Bay name</source>
         <translation>工位名称</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="125"/>
+        <location filename="../settings.py" line="127"/>
         <source>Save bay name</source>
         <translation>保存工位名称</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="126"/>
+        <location filename="../settings.py" line="128"/>
         <source>Reconnect devices</source>
         <translation>重新连接设备</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="127"/>
+        <location filename="../settings.py" line="129"/>
         <source>Save the workshop profile</source>
         <translation>保存门店信息</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="128"/>
+        <location filename="../settings.py" line="130"/>
         <source>Save and connect the devices</source>
         <translation>保存并连接设备</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="129"/>
+        <location filename="../settings.py" line="131"/>
         <source>Join</source>
         <translation>加入</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="134"/>
+        <location filename="../settings.py" line="136"/>
         <source>This terminal</source>
         <translation>本终端</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="135"/>
+        <location filename="../settings.py" line="137"/>
         <source>Workshop</source>
         <translation>门店</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="136"/>
+        <location filename="../settings.py" line="138"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="137"/>
+        <location filename="../settings.py" line="139"/>
         <source>Hub</source>
         <translation>车间服务器</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="138"/>
+        <location filename="../settings.py" line="140"/>
         <source>Price list</source>
         <translation>价目表</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="139"/>
+        <location filename="../settings.py" line="141"/>
         <source>People</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="208"/>
-        <location filename="../settings.py" line="209"/>
+        <location filename="../settings.py" line="142"/>
+        <source>Canned jobs</source>
+        <translation>保养套餐</translation>
+    </message>
+    <message>
+        <location filename="../settings.py" line="214"/>
+        <location filename="../settings.py" line="215"/>
         <source>Labour rate an hour</source>
         <translation>每小时工时费</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="210"/>
+        <location filename="../settings.py" line="216"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="211"/>
+        <location filename="../settings.py" line="217"/>
         <source>Load the starter list</source>
         <translation>载入初始价目表</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="212"/>
-        <location filename="../settings.py" line="230"/>
+        <location filename="../settings.py" line="218"/>
+        <location filename="../settings.py" line="236"/>
         <source>Code</source>
         <translation>编码</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="213"/>
-        <location filename="../settings.py" line="230"/>
-        <location filename="../settings.py" line="349"/>
+        <location filename="../settings.py" line="219"/>
+        <location filename="../settings.py" line="236"/>
+        <location filename="../settings.py" line="355"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="214"/>
+        <location filename="../settings.py" line="220"/>
         <source>Price, or hours for labour</source>
         <translation>价格（工时填小时数）</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="215"/>
-        <location filename="../settings.py" line="323"/>
+        <location filename="../settings.py" line="221"/>
+        <location filename="../settings.py" line="329"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="218"/>
+        <location filename="../settings.py" line="224"/>
         <source>Part</source>
         <translation>配件</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="219"/>
+        <location filename="../settings.py" line="225"/>
         <source>Labour</source>
         <translation>工时</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="230"/>
+        <location filename="../settings.py" line="236"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="235"/>
+        <location filename="../settings.py" line="241"/>
         <source>%1 h</source>
         <translation>%1 小时</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="250"/>
-        <location filename="../settings.py" line="375"/>
-        <location filename="../settings.py" line="403"/>
-        <location filename="../settings.py" line="418"/>
-        <location filename="../settings.py" line="428"/>
-        <location filename="../settings.py" line="432"/>
+        <location filename="../settings.py" line="256"/>
+        <location filename="../settings.py" line="381"/>
+        <location filename="../settings.py" line="409"/>
+        <location filename="../settings.py" line="424"/>
+        <location filename="../settings.py" line="434"/>
+        <location filename="../settings.py" line="438"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="320"/>
-        <location filename="../settings.py" line="349"/>
+        <location filename="../settings.py" line="326"/>
+        <location filename="../settings.py" line="355"/>
         <source>Login name</source>
         <translation>登录名</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="321"/>
+        <location filename="../settings.py" line="327"/>
         <source>Name shown</source>
         <translation>显示名称</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="322"/>
+        <location filename="../settings.py" line="328"/>
         <source>PIN</source>
         <translation>PIN 码</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="324"/>
+        <location filename="../settings.py" line="330"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="325"/>
+        <location filename="../settings.py" line="331"/>
         <source>Give the role below</source>
         <translation>改为下方角色</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="326"/>
+        <location filename="../settings.py" line="332"/>
         <source>Set the PIN below</source>
         <translation>设为下方 PIN 码</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="327"/>
+        <location filename="../settings.py" line="333"/>
         <source>Deactivate</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="336"/>
+        <location filename="../settings.py" line="342"/>
         <source>technician</source>
         <translation>技师</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="337"/>
+        <location filename="../settings.py" line="343"/>
         <source>advisor</source>
         <translation>服务顾问</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="338"/>
+        <location filename="../settings.py" line="344"/>
         <source>admin</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="349"/>
+        <location filename="../settings.py" line="355"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="349"/>
+        <location filename="../settings.py" line="355"/>
         <source>Locked</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="355"/>
+        <location filename="../settings.py" line="361"/>
         <source>locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="380"/>
+        <location filename="../settings.py" line="386"/>
         <source>Choose a person first</source>
         <translation>请先选择人员</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="438"/>
+        <location filename="../settings.py" line="444"/>
         <source>Joining failed: %1</source>
         <translation>加入失败：%1</translation>
     </message>
     <message>
-        <location filename="../settings.py" line="447"/>
+        <location filename="../settings.py" line="453"/>
         <source>Joined the workshop hub</source>
         <translation>已加入车间服务器</translation>
     </message>
