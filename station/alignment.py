@@ -102,7 +102,9 @@ def check_place(position: Position, quantity: Quantity) -> None:
     else:
         ok = quantity in AXLE_QUANTITIES
     if not ok:
-        raise InvalidInput(f"{quantity.value} is not measured at the {position.label}")
+        raise InvalidInput(
+            f"{quantity.value} is not measured at the {position.label}", key="alignment.reading"
+        )
 
 
 class Phase(StrEnum):
@@ -158,10 +160,13 @@ class SpecRange:
     def __post_init__(self) -> None:
         if not self.minimum <= self.preferred <= self.maximum:
             raise InvalidInput(
-                f"specification {self.minimum}/{self.preferred}/{self.maximum} is not ordered"
+                f"specification {self.minimum}/{self.preferred}/{self.maximum} is not ordered",
+                key="alignment.spec",
             )
         if not 0.0 <= self.near < 1.0:
-            raise InvalidInput(f"near-limit share {self.near} must be in [0, 1)")
+            raise InvalidInput(
+                f"near-limit share {self.near} must be in [0, 1)", key="alignment.spec"
+            )
 
 
 @dataclass(frozen=True)
@@ -224,7 +229,9 @@ def toe_deg(value_mm: float, rim_diameter_in: float) -> float:
     """The inverse of `toe_mm`, for rigs that send toe in mm."""
     diameter = rim_diameter_in * 25.4
     if diameter <= 0 or abs(value_mm) > diameter:
-        raise InvalidInput(f"toe {value_mm} mm does not fit a {rim_diameter_in}-inch rim")
+        raise InvalidInput(
+            f"toe {value_mm} mm does not fit a {rim_diameter_in}-inch rim", key="alignment.reading"
+        )
     return math.degrees(math.asin(value_mm / diameter))
 
 
@@ -376,7 +383,9 @@ def parse_specs(raw: Mapping[str, Any]) -> list[VehicleSpec]:
             for key, limits in vehicle["ranges"].items():
                 group, quantity = key.split(".", 1)
                 if group not in ("front", "rear", "vehicle"):
-                    raise InvalidInput(f"unknown spec group {group!r} in {key!r}")
+                    raise InvalidInput(
+                        f"unknown spec group {group!r} in {key!r}", key="alignment.spec"
+                    )
                 ranges[(group, Quantity(quantity))] = SpecRange(
                     float(limits["min"]),
                     float(limits["preferred"]),
@@ -394,7 +403,9 @@ def parse_specs(raw: Mapping[str, Any]) -> list[VehicleSpec]:
                 )
             )
     except (KeyError, TypeError, ValueError) as err:
-        raise InvalidInput(f"alignment specification table is malformed: {err}") from err
+        raise InvalidInput(
+            f"alignment specification table is malformed: {err}", key="alignment.spec"
+        ) from err
     return specs
 
 
@@ -412,7 +423,11 @@ def find_spec(
             continue
         if year is None or spec.years[0] <= year <= spec.years[1]:
             return spec
-    raise NotFound(f"no alignment specification for {make} {model} {year or ''}".strip())
+    raise NotFound(
+        f"no alignment specification for {make} {model} {year or ''}".strip(),
+        key="alignment.no_spec",
+        vehicle=f"{make or ''} {model or ''} {year or ''}".strip(),
+    )
 
 
 def spec_for(make: str | None, model: str | None, year: int | None) -> VehicleSpec:
@@ -480,10 +495,15 @@ def store_alignment(
     require(actor.role, "measurement.record")
     store = _store_of(target)
     if not session.before.readings:
-        raise InvalidInput("an alignment session needs the readings before adjustment")
+        raise InvalidInput(
+            "an alignment session needs the readings before adjustment", key="alignment.no_before"
+        )
     for reading in session.before.readings + (session.after.readings if session.after else ()):
         if not math.isfinite(reading.value_deg):
-            raise InvalidInput(f"{reading.position.label} {reading.quantity.value} is not a number")
+            raise InvalidInput(
+                f"{reading.position.label} {reading.quantity.value} is not a number",
+                key="alignment.reading",
+            )
         check_place(reading.position, reading.quantity)
     limits.check(limits.DEVICE_LABEL, session.rig)
     limits.check(limits.DEVICE_LABEL, session.rig_session)
@@ -491,9 +511,12 @@ def store_alignment(
     with store.transaction(actor.name) as tx:
         wo = tx.execute("SELECT status FROM work_orders WHERE id = ?", (wo_id,)).fetchone()
         if wo is None:
-            raise NotFound(f"work order {wo_id} does not exist")
+            raise NotFound(f"work order {wo_id} does not exist", key="record.not_found")
         if wo[0] in ("delivered", "cancelled"):
-            raise ImmutableRecord(f"work order {wo_id} is {wo[0]}: it takes no new measurements")
+            raise ImmutableRecord(
+                f"work order {wo_id} is {wo[0]}: it takes no new measurements",
+                key="alignment.closed",
+            )
         session_id = tx.insert(
             "alignment_sessions",
             {

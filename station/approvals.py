@@ -121,37 +121,60 @@ def decide_approval(
     comes only from the sync inbox, where the cloud has already checked the link.
     """
     if channel is Channel.REMOTE and not from_inbox:
-        raise PermissionDenied("remote approvals arrive only through the sync inbox")
+        raise PermissionDenied(
+            "remote approvals arrive only through the sync inbox", key="approval.remote_only"
+        )
     if channel is Channel.DESK and not may(role, "approval.desk"):
-        raise PermissionDenied("only an advisor records the customer's decision at the desk")
+        raise PermissionDenied(
+            "only an advisor records the customer's decision at the desk",
+            key="approval.desk_advisor",
+        )
     if channel is Channel.BAY and not may(role, "approval.bay"):
-        raise PermissionDenied(f"a {role.value} may not record the customer's decision")
+        raise PermissionDenied(
+            f"a {role.value} may not record the customer's decision",
+            key="approval.role",
+            role=role.value,
+        )
     if Status(facts.work_order_status) in FINAL:
         raise TransitionRefused(
-            f"work order {facts.work_order_number} is {facts.work_order_status}"
+            f"work order {facts.work_order_number} is {facts.work_order_status}",
+            key="work_order.closed",
+            number=facts.work_order_number,
+            status=facts.work_order_status,
         )
     if channel is Channel.BAY and not facts.signature_on_record:
         # No advisor hears the customer at the bay: without their drawing a decline
         # would be the technician's word put in the customer's mouth.
-        raise InvalidInput("a decision at the bay needs the customer's signature")
+        raise InvalidInput(
+            "a decision at the bay needs the customer's signature", key="approval.bay_signature"
+        )
     needs_signature = channel is Channel.DESK and decision is Decision.APPROVED
     if needs_signature and not facts.signature_on_record:
-        raise InvalidInput("an approval at the desk or bay needs the customer's signature")
+        raise InvalidInput(
+            "an approval at the desk or bay needs the customer's signature",
+            key="approval.needs_signature",
+        )
     if facts.standing is not Standing.ACTIVE:
         raise ImmutableRecord(
-            f"this finding was {facts.standing.value}: it is no longer offered to the customer"
+            f"this finding was {facts.standing.value}: it is no longer offered to the customer",
+            key="finding.no_longer_offered",
         )
     if facts.signature_given_elsewhere:
         raise InvalidInput(
             "that signature was given for another work order or a handover: "
-            "ask the customer to sign for this decision"
+            "ask the customer to sign for this decision",
+            key="signature.elsewhere",
         )
     if facts.signature_drawn_at is not None and facts.signature_drawn_at < facts.finding_created_at:
         raise InvalidInput(
-            "the customer signed before this finding was added: ask the customer to sign again"
+            "the customer signed before this finding was added: ask the customer to sign again",
+            key="signature.before_finding",
         )
     if facts.state is ApprovalState.APPROVED:
-        raise ImmutableRecord("this finding is already approved; an approval is not withdrawn here")
+        raise ImmutableRecord(
+            "this finding is already approved; an approval is not withdrawn here",
+            key="finding.already_approved",
+        )
     return facts.state.value != decision.value
 
 
@@ -272,7 +295,9 @@ def record_remote_decision(
     """A decision the customer made through the approval link, applied by the sync inbox."""
     finding = maybe_one(tx, "SELECT * FROM findings WHERE id = ?", (finding_id,))
     if finding is None:
-        raise InvalidInput(f"finding {finding_id} does not exist on this station")
+        raise InvalidInput(
+            f"finding {finding_id} does not exist on this station", key="record.not_found"
+        )
     later = maybe_one(
         tx,
         "SELECT decision, channel, at FROM approvals WHERE finding_id = ? AND at > ? "
@@ -346,7 +371,9 @@ def insert_finding(
             f"checklist result {checklist_result_id}",
         )
         if result["work_order_id"] != wo_id:
-            raise InvalidInput("that checklist result belongs to another work order")
+            raise InvalidInput(
+                "that checklist result belongs to another work order", key="record.other_work_order"
+            )
         source_kind, source_ref = "checklist", str(checklist_result_id)
         value, unit = result["value"], result["unit"]
         measurement = (
@@ -457,7 +484,7 @@ class Approvals:
         require(actor.role, "approval.record")
         limits.check(limits.NAME, customer_name.strip())
         if not customer_name.strip():
-            raise InvalidInput("an approval records who decided")
+            raise InvalidInput("an approval records who decided", key="approval.needs_name")
         with self.store.transaction(actor.name) as tx:
             finding = one(
                 tx, "SELECT * FROM findings WHERE id = ?", (finding_id,), f"finding {finding_id}"

@@ -38,7 +38,7 @@ class PinHash:
 
 def validate_pin(pin: str) -> None:
     if not _PIN_SHAPE.match(pin):
-        raise InvalidInput("a PIN has 4 to 8 digits")
+        raise InvalidInput("a PIN has 4 to 8 digits", key="pin.format")
 
 
 def pin_key_path(data_dir: Path) -> Path:

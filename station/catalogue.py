@@ -90,16 +90,16 @@ def decide_item(
     """The row for a new price item, or the reason it is refused."""
     code = code.strip().upper()
     if not code:
-        raise InvalidInput("a price item needs a code")
+        raise InvalidInput("a price item needs a code", key="item.needs_code")
     if not (name_en.strip() or name_zh.strip()):
-        raise InvalidInput("a price item needs a name")
+        raise InvalidInput("a price item needs a name", key="item.needs_name")
     limits.check(limits.PART_NUMBER, code)
     limits.check(limits.DESCRIPTION, name_en.strip())
     limits.check(limits.DESCRIPTION, name_zh.strip())
     if kind is LineKind.PART and not 0 <= price_cents <= MAX_PRICE_CENTS:
-        raise InvalidInput(f"price {price_cents} cents is not plausible")
+        raise InvalidInput(f"price {price_cents} cents is not plausible", key="item.price")
     if kind is LineKind.LABOUR and not 0 < hours <= MAX_HOURS:
-        raise InvalidInput(f"{hours} hours is not plausible for one operation")
+        raise InvalidInput(f"{hours} hours is not plausible for one operation", key="item.hours")
     return {
         "code": code,
         "name_en": name_en.strip(),
@@ -177,7 +177,9 @@ def canned_jobs(store: Store) -> list[CannedJob]:
 def set_labour_rate(store: Store, actor: Actor, cents: int) -> int:
     require(actor.role, "catalogue.manage")
     if not 0 < cents <= MAX_PRICE_CENTS:
-        raise InvalidInput(f"labour rate {cents} cents an hour is not plausible")
+        raise InvalidInput(
+            f"labour rate {cents} cents an hour is not plausible", key="catalogue.labour_rate"
+        )
     with store.transaction(actor.name) as tx:
         tx.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (LABOUR_RATE_KEY, str(cents))

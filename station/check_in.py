@@ -62,7 +62,9 @@ class CheckIns:
         """Reception: record the walk-around facts and move the work order to checked_in."""
         require(actor.role, "work_order.check_in")
         if energy_level_pct is not None and not 0 <= energy_level_pct <= 100:
-            raise InvalidInput("fuel or charge level is a percentage from 0 to 100")
+            raise InvalidInput(
+                "fuel or charge level is a percentage from 0 to 100", key="check_in.energy"
+            )
         limits.check(limits.NOTE, valuables)
         with self.store.transaction(actor.name) as tx:
             wo = load_work_order(tx, wo_id)

@@ -73,7 +73,9 @@ class ChecklistTemplate:
         for item in self.items:
             if item.key == key:
                 return item
-        raise NotFound(f"checklist {self.id} v{self.version} has no item {key!r}")
+        raise NotFound(
+            f"checklist {self.id} v{self.version} has no item {key!r}", key="record.not_found"
+        )
 
     @property
     def sections(self) -> list[str]:
@@ -130,7 +132,7 @@ def load_template(template_id: str, version: int | None = None) -> ChecklistTemp
         candidates = [p for p in candidates if p.name == f"{template_id}.v{version}.json"]
     if not candidates:
         wanted = template_id if version is None else f"{template_id} v{version}"
-        raise NotFound(f"no checklist template {wanted} in {folder}")
+        raise NotFound(f"no checklist template {wanted} in {folder}", key="record.not_found")
     newest = max(candidates, key=lambda p: int(p.name.rsplit(".v", 1)[1].split(".")[0]))
     return parse_template(load_json(f"checklists/{newest.name}"))
 

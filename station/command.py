@@ -54,5 +54,5 @@ def one(tx: Transaction, sql: str, params: tuple[Any, ...], what: str) -> dict[s
     """The row `sql` finds, or `NotFound` naming `what`."""
     row = maybe_one(tx, sql, params)
     if row is None:
-        raise NotFound(f"{what} does not exist")
+        raise NotFound(f"{what} does not exist", key="record.not_found")
     return row

@@ -56,19 +56,31 @@ def decide_correction(facts: CorrectionFacts, reason: str) -> str:
     """The reason to keep, or the refusal: an approved finding is the customer's consent."""
     reason = reason.strip()
     if not reason:
-        raise InvalidInput("say why the finding is corrected: it stays on record")
+        raise InvalidInput(
+            "say why the finding is corrected: it stays on record", key="correction.needs_reason"
+        )
     if len(reason) > REASON_MAX:
-        raise InvalidInput(f"the reason is longer than {REASON_MAX} characters")
+        raise InvalidInput(
+            f"the reason is longer than {REASON_MAX} characters",
+            key="correction.reason_long",
+            max=REASON_MAX,
+        )
     if Status(facts.work_order_status) in FINAL:
         raise TransitionRefused(
-            f"work order {facts.work_order_number} is {facts.work_order_status}"
+            f"work order {facts.work_order_number} is {facts.work_order_status}",
+            key="work_order.closed",
+            number=facts.work_order_number,
+            status=facts.work_order_status,
         )
     if facts.standing is not Standing.ACTIVE:
-        raise ImmutableRecord(f"this finding is already {facts.standing.value}")
+        raise ImmutableRecord(
+            f"this finding is already {facts.standing.value}", key="finding.already_corrected"
+        )
     if facts.state is ApprovalState.APPROVED:
         raise ImmutableRecord(
             "the customer approved this finding: it stays as approved; add a new finding "
-            "for what is different"
+            "for what is different",
+            key="correction.approved",
         )
     return reason
 

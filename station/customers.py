@@ -26,7 +26,11 @@ MIN_PHONE_DIGITS = 5
 
 def check_language(language: str) -> None:
     if language not in LANGUAGES:
-        raise InvalidInput(f"unknown language {language!r}; use zh or en")
+        raise InvalidInput(
+            f"unknown language {language!r}; use zh or en",
+            key="language.unknown",
+            language=language,
+        )
 
 
 def check_email(text: str | None) -> str | None:
@@ -84,7 +88,7 @@ class Customers:
     ) -> Created:
         require(actor.role, "customer.manage")
         if not name.strip():
-            raise InvalidInput("a customer needs a name")
+            raise InvalidInput("a customer needs a name", key="customer.needs_name")
         limits.check(limits.NAME, name.strip())
         number = check_phone(phone)
         check_language(language)
@@ -143,12 +147,16 @@ class Customers:
             normalised, warnings = checked.vin, checked.warnings
         plate = plate_key(plate) if plate else None
         if not normalised and not plate:
-            raise InvalidInput("a vehicle needs a VIN or a plate")
+            raise InvalidInput("a vehicle needs a VIN or a plate", key="vehicle.needs_id")
         if year is not None and not plausible_year(year):
-            raise InvalidInput(f"model year {year} is not plausible")
+            raise InvalidInput(f"model year {year} is not plausible", key="vehicle.year", year=year)
         with self.store.transaction(actor.name) as tx:
             if normalised and maybe_one(tx, "SELECT id FROM vehicles WHERE vin = ?", (normalised,)):
-                raise InvalidInput(f"a vehicle with VIN {normalised} is already registered")
+                raise InvalidInput(
+                    f"a vehicle with VIN {normalised} is already registered",
+                    key="vin.registered",
+                    vin=normalised,
+                )
             if customer_id is not None:
                 one(
                     tx,

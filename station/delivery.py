@@ -27,7 +27,10 @@ class Delivery:
             wo = load_work_order(tx, wo_id)
             if wo["status"] != Status.QUALITY_CHECK.value:
                 raise TransitionRefused(
-                    f"work order {wo['number']} is {wo['status']}, not in quality check"
+                    f"work order {wo['number']} is {wo['status']}, not in quality check",
+                    key="quality_check.not_in_check",
+                    number=wo["number"],
+                    status=wo["status"],
                 )
             last = maybe_one(
                 tx,
@@ -82,7 +85,7 @@ class Delivery:
         """
         require(actor.role, "work_order.deliver")
         if not customer_name.strip():
-            raise InvalidInput("a handover records who took the car")
+            raise InvalidInput("a handover records who took the car", key="handover.needs_receiver")
         limits.check(limits.NAME, customer_name.strip())
         with self.store.transaction(actor.name) as tx:
             one(
@@ -98,7 +101,8 @@ class Delivery:
             if signature_uses(tx, signature_ref):
                 raise InvalidInput(
                     "that signature already backs another decision or handover: "
-                    "ask the customer to sign for the car"
+                    "ask the customer to sign for the car",
+                    key="signature.used",
                 )
             report = one(
                 tx,
@@ -131,7 +135,9 @@ class Delivery:
                 f"follow-up {follow_up_id}",
             )
             if row["done_at"] is not None:
-                raise ImmutableRecord("this follow-up is already recorded")
+                raise ImmutableRecord(
+                    "this follow-up is already recorded", key="follow_up.recorded"
+                )
             tx.execute(
                 "UPDATE follow_ups SET done_at = ?, outcome = ? WHERE id = ?",
                 (tx.at, outcome, follow_up_id),

@@ -98,18 +98,28 @@ def check_recording(recording: Mapping[str, Any]) -> None:
     signals = recording.get("signals")
     samples = recording.get("samples")
     if not isinstance(signals, Mapping) or not signals:
-        raise InvalidInput("a live recording names the values it recorded")
+        raise InvalidInput(
+            "a live recording names the values it recorded", key="recording.malformed"
+        )
     if not isinstance(samples, list) or not samples:
-        raise InvalidInput("a live recording holds at least one sample")
+        raise InvalidInput("a live recording holds at least one sample", key="recording.malformed")
     last = -1.0
     for sample in samples:
         if not (isinstance(sample, list | tuple) and len(sample) == 2):
-            raise InvalidInput(f"a sample is [seconds, values], not {sample!r}")
+            raise InvalidInput(
+                f"a sample is [seconds, values], not {sample!r}", key="recording.malformed"
+            )
         at, values = sample
         if not isinstance(at, int | float) or at < last or not isinstance(values, Mapping):
-            raise InvalidInput(f"samples go forward in time with their values: {sample!r}")
+            raise InvalidInput(
+                f"samples go forward in time with their values: {sample!r}",
+                key="recording.malformed",
+            )
         if set(values) - set(signals):
-            raise InvalidInput(f"sample values not among the recorded signals: {sample!r}")
+            raise InvalidInput(
+                f"sample values not among the recorded signals: {sample!r}",
+                key="recording.malformed",
+            )
         last = float(at)
 
 
@@ -119,7 +129,7 @@ def record_live(
     """Keep a live-data recording (test drive, rev test) with the work order."""
     require(actor.role, "work_order.diagnose")
     if not label.strip():
-        raise InvalidInput("say what the recording is, e.g. rev test")
+        raise InvalidInput("say what the recording is, e.g. rev test", key="recording.needs_label")
     check_recording(recording)
     workshop.work_order(wo_id)
     with workshop.store.transaction(actor.name) as tx:
@@ -404,16 +414,16 @@ def record_scan(
     """
     require(actor.role, "work_order.diagnose")
     if stage not in STAGES:
-        raise InvalidInput(f"unknown scan stage {stage!r}; use pre or post")
+        raise InvalidInput(f"unknown scan stage {stage!r}; use pre or post", key="scan.malformed")
     if not isinstance(result.get("ecus"), list):
-        raise InvalidInput("a scan result lists its ECUs")
+        raise InvalidInput("a scan result lists its ECUs", key="scan.malformed")
     with workshop.store.transaction(actor.name) as tx:
         vehicle = tx.execute(
             "SELECT v.vin FROM work_orders w JOIN vehicles v ON v.id = w.vehicle_id WHERE w.id = ?",
             (wo_id,),
         ).fetchone()
         if vehicle is None:
-            raise NotFound(f"work order {wo_id} does not exist")
+            raise NotFound(f"work order {wo_id} does not exist", key="record.not_found")
         scanned = result.get("vin")
         other = vin_mismatch(scanned, vehicle[0])
         if other and not confirm_other_vin:
@@ -434,7 +444,9 @@ def record_scan(
         for ecu in result["ecus"]:
             for dtc in ecu.get("dtcs", []):
                 if dtc.get("kind") not in DTC_KINDS:
-                    raise InvalidInput(f"unknown trouble-code kind {dtc.get('kind')!r}")
+                    raise InvalidInput(
+                        f"unknown trouble-code kind {dtc.get('kind')!r}", key="scan.malformed"
+                    )
                 code_row = {
                     "scan_id": scan_id,
                     "ecu": str(ecu.get("id")),
@@ -446,7 +458,9 @@ def record_scan(
                 codes.append(code_row)
             for service, read in sorted((ecu.get("reads") or {}).items()):
                 if read.get("status") not in READ_STATUSES:
-                    raise InvalidInput(f"unknown read status {read.get('status')!r}")
+                    raise InvalidInput(
+                        f"unknown read status {read.get('status')!r}", key="scan.malformed"
+                    )
                 tx.insert(
                     "scan_reads",
                     {
@@ -521,7 +535,9 @@ def authorise_code_clear(
     """
     require(actor.role, "dtc.clear")
     if not confirmed:
-        raise InvalidInput("clearing trouble codes needs an explicit confirmation")
+        raise InvalidInput(
+            "clearing trouble codes needs an explicit confirmation", key="clear.needs_confirmation"
+        )
     workshop.work_order(wo_id)
     at_risk = codes_at_risk_on_clear(workshop, wo_id)
     unaccepted = tuple(c for c in at_risk if c.code not in accept_at_risk)

@@ -66,11 +66,19 @@ def labour(description: str, hours: float, rate_cents: int) -> EstimateLine:
 def validate_lines(lines: list[EstimateLine]) -> None:
     for line in lines:
         if line.quantity <= 0:
-            raise InvalidInput(f"estimate line {line.description!r}: quantity must be positive")
+            raise InvalidInput(
+                f"estimate line {line.description!r}: quantity must be positive",
+                key="line.quantity",
+                line=line.description,
+            )
         if line.unit_price_cents < 0:
-            raise InvalidInput(f"estimate line {line.description!r}: price cannot be negative")
+            raise InvalidInput(
+                f"estimate line {line.description!r}: price cannot be negative",
+                key="line.price",
+                line=line.description,
+            )
         if not line.description.strip():
-            raise InvalidInput("an estimate line needs a description")
+            raise InvalidInput("an estimate line needs a description", key="line.needs_description")
         limits.check(limits.DESCRIPTION, line.description)
         limits.check_optional(limits.PART_NUMBER, line.part_number)
 
@@ -87,7 +95,11 @@ def parse_enum(kind: type[E], text: str) -> E:
         return kind(text)
     except ValueError:
         known = ", ".join(e.value for e in kind)
-        raise InvalidInput(f"unknown {kind.__name__.lower()} {text!r}; use {known}") from None
+        raise InvalidInput(
+            f"unknown {kind.__name__.lower()} {text!r}; use {known}",
+            key="value.unknown",
+            value=text,
+        ) from None
 
 
 def state_after(decisions: list[Decision]) -> ApprovalState:

@@ -64,10 +64,14 @@ class Inspections:
             item = template.item(item_key)
             unit = item.measurement.unit if item.measurement else None
             if value is not None and item.measurement is None:
-                raise InvalidInput(f"item {item_key} takes no measurement")
+                raise InvalidInput(
+                    f"item {item_key} takes no measurement", key="inspection.no_measurement"
+                )
             if rating is None:
                 if value is None or item.measurement is None:
-                    raise InvalidInput(f"item {item_key} needs a rating")
+                    raise InvalidInput(
+                        f"item {item_key} needs a rating", key="inspection.needs_rating"
+                    )
                 rating = suggest_rating(item.measurement, value)
             row = {
                 "checklist_id": checklist_id,

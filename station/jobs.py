@@ -25,12 +25,17 @@ def decide_clock_on(facts: ClockFacts) -> None:
     """Work starts only on a car in repair, on a job the customer approved, once per person."""
     if facts.work_order_status != Status.IN_REPAIR.value:
         raise TransitionRefused(
-            f"work order {facts.work_order_number} is {facts.work_order_status}, not in repair"
+            f"work order {facts.work_order_number} is {facts.work_order_status}, not in repair",
+            key="jobs.not_in_repair",
+            number=facts.work_order_number,
+            status=facts.work_order_status,
         )
     if facts.approval is not None and facts.approval is not ApprovalState.APPROVED:
-        raise TransitionRefused("no repair on a finding the customer has not approved")
+        raise TransitionRefused(
+            "no repair on a finding the customer has not approved", key="jobs.not_approved"
+        )
     if facts.already_on:
-        raise InvalidInput("you are already clocked on this job")
+        raise InvalidInput("you are already clocked on this job", key="clock.already_on")
 
 
 class Jobs:
@@ -73,7 +78,7 @@ class Jobs:
                 (job_id, actor.user_id),
             )
             if entry is None:
-                raise InvalidInput("you are not clocked on this job")
+                raise InvalidInput("you are not clocked on this job", key="clock.not_on")
             tx.execute("UPDATE clock_entries SET ended_at = ? WHERE id = ?", (tx.at, entry["id"]))
             tx.record(
                 "job.clocked_off", "clock_entry", entry["id"], {"job_id": job_id, "ended_at": tx.at}

@@ -70,7 +70,9 @@ def parse_status(text: str) -> Status:
         return Status(text)
     except ValueError:
         known = ", ".join(s.value for s in Status)
-        raise InvalidInput(f"unknown status {text!r}; known: {known}") from None
+        raise InvalidInput(
+            f"unknown status {text!r}; known: {known}", key="status.unknown", status=text
+        ) from None
 
 
 def check_transition(current: Status, target: Status, facts: WorkOrderFacts) -> None:
@@ -83,23 +85,37 @@ def check_transition(current: Status, target: Status, facts: WorkOrderFacts) -> 
             target=target.value,
         )
     if target is S.AWAITING_APPROVAL and facts.pending_findings == 0:
-        raise TransitionRefused("no finding is waiting for the customer's approval")
+        raise TransitionRefused(
+            "no finding is waiting for the customer's approval", key="lifecycle.nothing_waiting"
+        )
     if target is S.IN_REPAIR:
         if current is S.DIAGNOSING and facts.pending_findings:
             raise TransitionRefused(
-                "findings are waiting for approval: send them to the customer first"
+                "findings are waiting for approval: send them to the customer first",
+                key="lifecycle.waiting_findings",
             )
         if facts.approved_findings == 0 and facts.booked_jobs == 0:
-            raise TransitionRefused("no approved finding and no booked job: nothing to repair")
+            raise TransitionRefused(
+                "no approved finding and no booked job: nothing to repair",
+                key="lifecycle.nothing_to_repair",
+            )
     if target is S.QUALITY_CHECK and facts.open_clock_entries:
-        raise TransitionRefused(f"{facts.open_clock_entries} job(s) still clocked on")
+        raise TransitionRefused(
+            f"{facts.open_clock_entries} job(s) still clocked on",
+            key="lifecycle.clocked_on",
+            count=facts.open_clock_entries,
+        )
     if target is S.READY and not facts.quality_check_passed:
-        raise TransitionRefused("the quality check has not passed")
+        raise TransitionRefused("the quality check has not passed", key="quality_check.failed")
     if target is S.DELIVERED:
         if not facts.quality_check_passed:
-            raise TransitionRefused("cannot deliver before the quality check passed")
+            raise TransitionRefused(
+                "cannot deliver before the quality check passed", key="lifecycle.no_quality_check"
+            )
         if not facts.report_issued:
-            raise TransitionRefused("cannot deliver before the health report is issued")
+            raise TransitionRefused(
+                "cannot deliver before the health report is issued", key="lifecycle.no_report"
+            )
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,10 @@ def check(limit: Limit, text: str) -> str:
     """`text` unchanged when it is within `limit`; otherwise refused with its length."""
     if len(text) > limit.max_chars:
         raise InvalidInput(
-            f"{limit.what} has at most {limit.max_chars:,} characters (this one has {len(text):,})"
+            f"{limit.what} has at most {limit.max_chars:,} characters (this one has {len(text):,})",
+            key="text.too_long",
+            max=limit.max_chars,
+            length=len(text),
         )
     return text
 

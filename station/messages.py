@@ -450,7 +450,7 @@ def retry(store: Store, actor: Actor, message_id: int) -> None:
             (tx.at, message_id),
         ).rowcount
         if not changed:
-            raise InvalidInput(f"message {message_id} has not failed")
+            raise InvalidInput(f"message {message_id} has not failed", key="message.not_failed")
         tx.audit("message.retried", f"message:{message_id}", {})
 
 
@@ -473,7 +473,7 @@ def revoke_link(store: Store, actor: Actor, wo_id: int) -> str:
     with store.transaction(actor.name) as tx:
         wo = tx.execute("SELECT number FROM work_orders WHERE id = ?", (wo_id,)).fetchone()
         if wo is None:
-            raise NotFound(f"work order {wo_id} does not exist")
+            raise NotFound(f"work order {wo_id} does not exist", key="record.not_found")
         tx.record(LINK_REVOKED, "work_order", wo_id, {"work_order_id": wo_id, "at": tx.at})
     return str(wo[0])
 
@@ -497,9 +497,13 @@ def record_answer(tx: Transaction, p: Mapping[str, Any]) -> tuple[str, str]:
         "SELECT work_order_id, done_at FROM follow_ups WHERE id = ?", (follow_up_id,)
     ).fetchone()
     if row is None:
-        raise NotFound(f"follow-up {follow_up_id} does not exist on this station")
+        raise NotFound(
+            f"follow-up {follow_up_id} does not exist on this station", key="record.not_found"
+        )
     if int(row[0]) != int(p.get("work_order_id") or 0):
-        raise InvalidInput("that follow-up belongs to another work order")
+        raise InvalidInput(
+            "that follow-up belongs to another work order", key="record.other_work_order"
+        )
     if row[1] is not None:
         return "ignored", "the follow-up was already recorded"
     outcome = str(p.get("outcome") or "customer answered")

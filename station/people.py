@@ -116,9 +116,9 @@ class People:
         auth.validate_pin(pin)
         with self.store.transaction(actor.name if actor else name) as tx:
             if actor is None and maybe_one(tx, "SELECT 1 AS x FROM users LIMIT 1"):
-                raise AuthenticationFailed("log in as an admin to add users")
+                raise AuthenticationFailed("log in as an admin to add users", key="user.admin_adds")
             if actor is None and role is not Role.ADMIN:
-                raise InvalidInput("the first user must be an admin")
+                raise InvalidInput("the first user must be an admin", key="user.first_admin")
             if maybe_one(tx, "SELECT id FROM users WHERE name = ?", (name,)):
                 raise InvalidInput(f"user {name!r} already exists", key="user.exists", name=name)
             user_id = tx.insert(
@@ -308,7 +308,8 @@ class People:
                 tx.audit("admin.recovery_refused", "station", {"name": name})
         if not (valid and user is not None and user["role"] == Role.ADMIN.value):
             raise AuthenticationFailed(
-                "that recovery code does not unlock an admin of this station"
+                "that recovery code does not unlock an admin of this station",
+                key="user.recovery_refused",
             )
         return next_code
 

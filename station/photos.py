@@ -205,7 +205,7 @@ def photos_folder(data_dir: Path | str) -> Path:
 def photo_path(folder: Path, sha256: str) -> Path:
     """Where the file with this SHA-256 lives under `folder` (it may not exist)."""
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-        raise InvalidInput(f"{sha256!r} is not a SHA-256 in hex")
+        raise InvalidInput(f"{sha256!r} is not a SHA-256 in hex", key="photo.not_found")
     return folder / sha256[:2] / f"{sha256}{SUFFIX}"
 
 
@@ -252,7 +252,7 @@ class PhotoStore:
         limits.check_optional(limits.BAY, bay)
         wo = self.store.query_one("SELECT id, bay FROM work_orders WHERE id = ?", (work_order_id,))
         if wo is None:
-            raise NotFound(f"work order {work_order_id} does not exist")
+            raise NotFound(f"work order {work_order_id} does not exist", key="record.not_found")
         if checklist_id is not None:
             self._check_item(work_order_id, checklist_id, item_key)
         if finding_id is not None:
@@ -363,9 +363,13 @@ class PhotoStore:
     @staticmethod
     def _subject(checklist_id: int | None, item_key: str | None, finding_id: int | None) -> Subject:
         if (checklist_id is None) != (item_key is None):
-            raise InvalidInput("a checklist photo needs both the checklist and the item")
+            raise InvalidInput(
+                "a checklist photo needs both the checklist and the item", key="photo.subject"
+            )
         if checklist_id is not None and finding_id is not None:
-            raise InvalidInput("a photo belongs to a checklist item or to a finding, not both")
+            raise InvalidInput(
+                "a photo belongs to a checklist item or to a finding, not both", key="photo.subject"
+            )
         if checklist_id is not None:
             return Subject.CHECKLIST_ITEM
         if finding_id is not None:
@@ -377,9 +381,11 @@ class PhotoStore:
         for name in ("original", "thumbnail", "print_copy"):
             problem = jpeg_problem(getattr(files, name))
             if problem:
-                raise InvalidInput(f"the photo's {name.replace('_', ' ')} {problem}")
+                raise InvalidInput(
+                    f"the photo's {name.replace('_', ' ')} {problem}", key="photo.unreadable"
+                )
         if files.width <= 0 or files.height <= 0:
-            raise InvalidInput("the photo has no size")
+            raise InvalidInput("the photo has no size", key="photo.unreadable")
 
     def _check_item(self, wo_id: int, checklist_id: int, item_key: str | None) -> None:
         checklist = self.store.query_one(
@@ -387,9 +393,12 @@ class PhotoStore:
             (checklist_id,),
         )
         if checklist is None:
-            raise NotFound(f"checklist {checklist_id} does not exist")
+            raise NotFound(f"checklist {checklist_id} does not exist", key="record.not_found")
         if checklist["work_order_id"] != wo_id:
-            raise InvalidInput(f"checklist {checklist_id} belongs to another work order")
+            raise InvalidInput(
+                f"checklist {checklist_id} belongs to another work order",
+                key="record.other_work_order",
+            )
         template = load_template(checklist["template_id"], checklist["template_version"])
         template.item(item_key or "")
 
@@ -398,25 +407,31 @@ class PhotoStore:
             "SELECT work_order_id FROM findings WHERE id = ?", (finding_id,)
         )
         if finding is None:
-            raise NotFound(f"finding {finding_id} does not exist")
+            raise NotFound(f"finding {finding_id} does not exist", key="record.not_found")
         if finding["work_order_id"] != wo_id:
-            raise InvalidInput(f"finding {finding_id} belongs to another work order")
+            raise InvalidInput(
+                f"finding {finding_id} belongs to another work order", key="record.other_work_order"
+            )
 
     def _check_before(self, wo_id: int, stage: Stage, before_id: int) -> None:
         if stage is not Stage.AFTER:
-            raise InvalidInput("only an after photo is paired with a before photo")
+            raise InvalidInput(
+                "only an after photo is paired with a before photo", key="photo.pairing"
+            )
         before = self.photo(before_id)
         if before.stage is not Stage.BEFORE:
-            raise InvalidInput(f"photo {before_id} is not a before photo")
+            raise InvalidInput(f"photo {before_id} is not a before photo", key="photo.pairing")
         if before.work_order_id != wo_id:
-            raise InvalidInput(f"photo {before_id} belongs to another work order")
+            raise InvalidInput(
+                f"photo {before_id} belongs to another work order", key="record.other_work_order"
+            )
 
     # -- reading -----------------------------------------------------------------
 
     def photo(self, photo_id: int) -> Photo:
         row = self.store.query_one("SELECT * FROM photos WHERE id = ?", (photo_id,))
         if row is None:
-            raise NotFound(f"photo {photo_id} does not exist")
+            raise NotFound(f"photo {photo_id} does not exist", key="photo.not_found")
         return Photo.from_row(row)
 
     def by_sha256(self, sha256: str) -> Photo:
@@ -425,7 +440,7 @@ class PhotoStore:
             "SELECT * FROM photos WHERE sha256 = ? ORDER BY id LIMIT 1", (sha256,)
         )
         if row is None:
-            raise NotFound(f"photo {sha256[:12]} does not exist")
+            raise NotFound(f"photo {sha256[:12]} does not exist", key="photo.not_found")
         return Photo.from_row(row)
 
     def for_work_order(self, wo_id: int, stage: Stage | None = None) -> list[Photo]:
@@ -481,7 +496,9 @@ class PhotoStore:
         try:
             data = target.read_bytes()
         except FileNotFoundError as err:
-            raise NotFound(f"photo file {sha256[:12]} is not on this station") from err
+            raise NotFound(
+                f"photo file {sha256[:12]} is not on this station", key="photo.not_found"
+            ) from err
         except OSError as err:
             raise PhotoStoreError(f"cannot read photo file {target}: {err}") from err
         if sha256_hex(data) != sha256:

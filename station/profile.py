@@ -165,12 +165,20 @@ def parse_tax_rate(text: str) -> int:
     try:
         percent = Decimal(cleaned)
     except InvalidOperation as err:
-        raise InvalidInput(f"the tax rate is a percentage such as 13 or 6.5, not {text!r}") from err
+        raise InvalidInput(
+            f"the tax rate is a percentage such as 13 or 6.5, not {text!r}",
+            key="profile.tax_rate",
+            rate=text,
+        ) from err
     basis_points = percent * 100
     if not percent.is_finite() or basis_points != basis_points.to_integral_value():
-        raise InvalidInput(f"the tax rate {text!r} has more than two decimals")
+        raise InvalidInput(
+            f"the tax rate {text!r} has more than two decimals", key="profile.tax_rate", rate=text
+        )
     if not 0 <= basis_points <= MAX_TAX_RATE_BP:
-        raise InvalidInput(f"the tax rate {text!r} is not between 0 and 100 %")
+        raise InvalidInput(
+            f"the tax rate {text!r} is not between 0 and 100 %", key="profile.tax_rate", rate=text
+        )
     return int(basis_points)
 
 
@@ -183,31 +191,51 @@ def parse_changes(values: Mapping[str, str | None]) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     for key, raw in values.items():
         if key not in FIELDS:
-            raise InvalidInput(f"the workshop profile has no field {key!r}")
+            raise InvalidInput(
+                f"the workshop profile has no field {key!r}", key="value.unknown", value=key
+            )
         if raw is None:
             continue
         text = raw.strip()
         if key in _TEXT_LIMITS:
             if len(text) > _TEXT_LIMITS[key]:
-                raise InvalidInput(f"the {key} is longer than {_TEXT_LIMITS[key]} characters")
+                raise InvalidInput(
+                    f"the {key} is longer than {_TEXT_LIMITS[key]} characters",
+                    key="profile.too_long",
+                    max=_TEXT_LIMITS[key],
+                )
             if key == "name" and not text:
-                raise InvalidInput("the workshop needs a name")
+                raise InvalidInput("the workshop needs a name", key="profile.needs_name")
             if key == "phone" and text and not _PHONE.match(text):
-                raise InvalidInput(f"the phone number {text!r} has characters a phone cannot dial")
+                raise InvalidInput(
+                    f"the phone number {text!r} has characters a phone cannot dial",
+                    key="profile.phone",
+                    phone=text,
+                )
             changes[key] = text
         elif key == "currency":
             if not _CURRENCY.match(text.upper()):
-                raise InvalidInput(f"the currency is a three-letter code such as CNY, not {raw!r}")
+                raise InvalidInput(
+                    f"the currency is a three-letter code such as CNY, not {raw!r}",
+                    key="profile.currency",
+                    currency=raw,
+                )
             changes[key] = text.upper()
         elif key == "tax_rate":
             changes["tax_rate_bp"] = parse_tax_rate(text)
         elif key == "language":
             if text not in LANGUAGES:
-                raise InvalidInput(f"unknown language {text!r}; use zh or en")
+                raise InvalidInput(
+                    f"unknown language {text!r}; use zh or en",
+                    key="language.unknown",
+                    language=text,
+                )
             changes[key] = text
         elif key == "logo":
             if text and not _LOGO_NAME.match(text):
-                raise InvalidInput(f"{text!r} is not a logo kept in the branding folder")
+                raise InvalidInput(
+                    f"{text!r} is not a logo kept in the branding folder", key="profile.logo"
+                )
             changes[key] = text or None
         elif key == "time_zone":
             if text:
@@ -259,7 +287,7 @@ def decide(current: Profile, changes: Mapping[str, Any]) -> tuple[Profile, dict[
     """The profile after the change, and what changed as {field: [old, new]}."""
     updated = dataclasses.replace(current, **changes)
     if not updated.name:
-        raise InvalidInput("the workshop needs a name")
+        raise InvalidInput("the workshop needs a name", key="profile.needs_name")
     old, new = current.as_dict(), updated.as_dict()
     diff = {key: [old[key], new[key]] for key in new if old[key] != new[key]}
     return updated, diff
@@ -268,13 +296,19 @@ def decide(current: Profile, changes: Mapping[str, Any]) -> tuple[Profile, dict[
 def logo_kind(data: bytes) -> str:
     """The file suffix of a logo image (PNG or JPEG) that decodes, refusing anything else."""
     if len(data) > LOGO_MAX_BYTES:
-        raise InvalidInput(f"the logo is larger than {LOGO_MAX_BYTES // (1024 * 1024)} MB")
+        raise InvalidInput(
+            f"the logo is larger than {LOGO_MAX_BYTES // (1024 * 1024)} MB",
+            key="profile.logo_size",
+            mb=LOGO_MAX_BYTES // (1024 * 1024),
+        )
     try:
         with Image.open(io.BytesIO(data), formats=["PNG", "JPEG"]) as image:
             image.load()
             kind = "png" if image.format == "PNG" else "jpg"
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as err:
-        raise InvalidInput(f"the logo must be a PNG or JPEG image that opens: {err}") from err
+        raise InvalidInput(
+            f"the logo must be a PNG or JPEG image that opens: {err}", key="profile.logo"
+        ) from err
     return kind
 
 

@@ -27,7 +27,7 @@ class ReadModel:
     def _one(self, sql: str, params: tuple[Any, ...], what: str) -> dict[str, Any]:
         row = self.store.query_one(sql, params)
         if row is None:
-            raise NotFound(f"{what} does not exist")
+            raise NotFound(f"{what} does not exist", key="record.not_found")
         return row
 
     # -- people -------------------------------------------------------------
@@ -67,7 +67,7 @@ class ReadModel:
             )
         if plate:
             return self.store.query("SELECT * FROM vehicles WHERE plate = ?", (plate_key(plate),))
-        raise InvalidInput("search by VIN, VIN suffix or plate")
+        raise InvalidInput("search by VIN, VIN suffix or plate", key="search.needs_text")
 
     def vehicle(self, vehicle_id: int) -> dict[str, Any]:
         return self._one(

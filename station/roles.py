@@ -55,10 +55,20 @@ def require(role: Role, permission: str) -> None:
     """Raise `PermissionDenied` unless `role` holds `permission`."""
     allowed = PERMISSIONS.get(permission)
     if allowed is None:
-        raise PermissionDenied(f"unknown permission {permission!r}")
+        raise PermissionDenied(
+            f"unknown permission {permission!r}",
+            key="permission.denied",
+            role=role.value,
+            permission=permission,
+        )
     if role not in allowed:
         article = "an" if role.value[0] in "aeiou" else "a"
-        raise PermissionDenied(f"{article} {role.value} may not do {permission!r}")
+        raise PermissionDenied(
+            f"{article} {role.value} may not do {permission!r}",
+            key="permission.denied",
+            role=role.value,
+            permission=permission,
+        )
 
 
 def may(role: Role, permission: str) -> bool:

@@ -22,7 +22,11 @@ def parse_powertrain(text: str) -> Powertrain:
     try:
         return Powertrain(text.upper())
     except ValueError:
-        raise InvalidInput(f"unknown powertrain {text!r}; use ICE, HEV or EV") from None
+        raise InvalidInput(
+            f"unknown powertrain {text!r}; use ICE, HEV or EV",
+            key="vehicle.powertrain",
+            powertrain=text,
+        ) from None
 
 
 def plate_key(plate: str) -> str:
@@ -110,10 +114,17 @@ def check_mileage(previous_km: int | None, new_km: int, confirmed_lower: bool) -
     kept with its warning.
     """
     if new_km < 0 or new_km > 3_000_000:
-        raise InvalidInput(f"mileage {new_km} km is not plausible")
+        raise InvalidInput(
+            f"mileage {new_km} km is not plausible", key="mileage.implausible", km=new_km
+        )
     if previous_km is not None and new_km < previous_km:
         warning = f"mileage went down from {previous_km} km to {new_km} km"
         if not confirmed_lower:
-            raise InvalidInput(warning + ": check the odometer, or confirm the lower reading")
+            raise InvalidInput(
+                warning + ": check the odometer, or confirm the lower reading",
+                key="mileage.down",
+                previous=previous_km,
+                new=new_km,
+            )
         return (warning,)
     return ()

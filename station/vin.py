@@ -39,7 +39,9 @@ def normalise_vin(text: str) -> str:
     vin = text.strip().upper().replace(" ", "")
     if not _VIN_SHAPE.match(vin):
         raise InvalidInput(
-            f"malformed VIN {text!r}: a VIN has 17 letters or digits, without I, O or Q"
+            f"malformed VIN {text!r}: a VIN has 17 letters or digits, without I, O or Q",
+            key="vin.malformed",
+            vin=text,
         )
     return vin
 

@@ -86,7 +86,12 @@ def load_facts(tx: Transaction, wo_id: int) -> WorkOrderFacts:
 
 def refuse_if_closed(wo: dict[str, Any]) -> None:
     if Status(wo["status"]) in lifecycle.FINAL:
-        raise TransitionRefused(f"work order {wo['number']} is {wo['status']}")
+        raise TransitionRefused(
+            f"work order {wo['number']} is {wo['status']}",
+            key="work_order.closed",
+            number=wo["number"],
+            status=wo["status"],
+        )
 
 
 def move(
@@ -233,10 +238,13 @@ class WorkOrders:
         """Move a work order along its lifecycle if its guards and the actor's role allow it."""
         if target is Status.CHECKED_IN:
             raise InvalidInput(
-                "check in a work order with its mileage (check_in), not a bare status"
+                "check in a work order with its mileage (check_in), not a bare status",
+                key="work_order.check_in_form",
             )
         if target is Status.BOOKED:
-            raise TransitionRefused("a work order cannot go back to booked")
+            raise TransitionRefused(
+                "a work order cannot go back to booked", key="lifecycle.not_back_to_booked"
+            )
         require(actor.role, lifecycle.PERMISSION_FOR[target])
         limits.check_optional(limits.NOTE, note)
         with self.store.transaction(actor.name) as tx:
@@ -254,13 +262,20 @@ class WorkOrders:
         """
         require(actor.role, "progress.update")
         if not note.strip():
-            raise InvalidInput("an update needs a message for the customer")
+            raise InvalidInput(
+                "an update needs a message for the customer", key="update.needs_message"
+            )
         limits.check(limits.NOTE, note)
         with self.store.transaction(actor.name) as tx:
             wo = load_work_order(tx, wo_id)
             status = Status(wo["status"])
             if status in lifecycle.FINAL:
-                raise TransitionRefused(f"work order {wo['number']} is {status}: the visit is over")
+                raise TransitionRefused(
+                    f"work order {wo['number']} is {status}: the visit is over",
+                    key="work_order.closed",
+                    number=wo["number"],
+                    status=status.value,
+                )
             text = lifecycle.progress_text(status)
             row = {
                 "work_order_id": wo_id,
@@ -281,7 +296,9 @@ def cancel_on_request(tx: Transaction, wo_id: int, note: str) -> tuple[str, str]
     """The customer cancelled through the cloud; decided and written inside the inbox's `tx`."""
     wo = maybe_one(tx, "SELECT * FROM work_orders WHERE id = ?", (wo_id,))
     if wo is None:
-        raise InvalidInput(f"work order {wo_id} does not exist on this station")
+        raise InvalidInput(
+            f"work order {wo_id} does not exist on this station", key="record.not_found"
+        )
     lifecycle.check_transition(Status(wo["status"]), Status.CANCELLED, WorkOrderFacts())
     move(tx, SYSTEM, wo, Status.CANCELLED, note)
     return "applied", f"work order {wo['number']} cancelled"

@@ -1,15 +1,15 @@
 """The core's refusals in the screen's language.
 
-An error that carries a message key and its parameters (`err.key`, `err.params`) is
-said from the catalogue under that key. Until every core error carries one, the
-English messages people meet most are recognised by their shape, and their values
-are put into the translated sentence; anything else is shown as the core wrote it.
+Every refusal a screen can meet carries a message key and its parameters
+(`err.key`, `err.params`, see station/errors.py): it is said from the catalogue under
+that key, its values put in place (a stage or a role in the screen's words). A refusal
+without a known key is shown as the core wrote it on an English screen, and by its
+kind on a Chinese one: never an English sentence on a Chinese screen.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
@@ -36,8 +36,8 @@ KEYED: dict[str, tuple[object, tuple[str, ...]]] = {
         ("name",),
     ),
     "permission.denied": (
-        QT_TRANSLATE_NOOP("Errors", "Your role may not do this (%1)"),
-        ("permission",),
+        QT_TRANSLATE_NOOP("Errors", "A %1 may not do this"),
+        ("role",),
     ),
     "lifecycle.refused": (
         QT_TRANSLATE_NOOP("Errors", "A work order cannot go from “%1” to “%2”"),
@@ -142,47 +142,320 @@ KEYED: dict[str, tuple[object, tuple[str, ...]]] = {
         ),
         ("codes",),
     ),
+    "lifecycle.nothing_waiting": (
+        QT_TRANSLATE_NOOP("Errors", "No finding is waiting for the customer's approval"),
+        (),
+    ),
+    "lifecycle.clocked_on": (
+        QT_TRANSLATE_NOOP("Errors", "Jobs still clocked on: %1. Clock them off first"),
+        ("count",),
+    ),
+    "lifecycle.not_back_to_booked": (
+        QT_TRANSLATE_NOOP("Errors", "A work order cannot go back to booked"),
+        (),
+    ),
+    "status.unknown": (QT_TRANSLATE_NOOP("Errors", "Unknown stage %1"), ("status",)),
+    "work_order.closed": (
+        QT_TRANSLATE_NOOP("Errors", "Work order %1 is %2: it takes no more changes"),
+        ("number", "status"),
+    ),
+    "work_order.check_in_form": (
+        QT_TRANSLATE_NOOP("Errors", "Check the car in on the check-in form, with its mileage"),
+        (),
+    ),
+    "jobs.not_in_repair": (
+        QT_TRANSLATE_NOOP("Errors", "Work order %1 is %2, not in repair"),
+        ("number", "status"),
+    ),
+    "jobs.not_approved": (
+        QT_TRANSLATE_NOOP("Errors", "No repair on a finding the customer has not approved"),
+        (),
+    ),
+    "quality_check.not_in_check": (
+        QT_TRANSLATE_NOOP("Errors", "Work order %1 is %2, not in quality check"),
+        ("number", "status"),
+    ),
+    "vehicle.powertrain": (
+        QT_TRANSLATE_NOOP("Errors", "Unknown powertrain %1: use ICE, HEV or EV"),
+        ("powertrain",),
+    ),
+    "vehicle.year": (QT_TRANSLATE_NOOP("Errors", "Model year %1 is not plausible"), ("year",)),
+    "language.unknown": (
+        QT_TRANSLATE_NOOP("Errors", "Unknown language %1: use zh or en"),
+        ("language",),
+    ),
+    "check_in.energy": (
+        QT_TRANSLATE_NOOP("Errors", "Fuel or charge level is a percentage from 0 to 100"),
+        (),
+    ),
+    "line.quantity": (
+        QT_TRANSLATE_NOOP("Errors", "Estimate line “%1”: the quantity must be more than 0"),
+        ("line",),
+    ),
+    "line.price": (
+        QT_TRANSLATE_NOOP("Errors", "Estimate line “%1”: the price cannot be negative"),
+        ("line",),
+    ),
+    "value.unknown": (QT_TRANSLATE_NOOP("Errors", "Unknown value %1"), ("value",)),
+    "signature.no_size": (QT_TRANSLATE_NOOP("Errors", "The signature pad has no size"), ()),
+    "signature.too_small": (
+        QT_TRANSLATE_NOOP(
+            "Errors", "The signature is too small: ask the customer to sign across the pad"
+        ),
+        (),
+    ),
+    "signature.elsewhere": (
+        QT_TRANSLATE_NOOP(
+            "Errors",
+            "That signature was given for another work order or a handover: "
+            "ask the customer to sign for this decision",
+        ),
+        (),
+    ),
+    "signature.before_finding": (
+        QT_TRANSLATE_NOOP(
+            "Errors",
+            "The customer signed before this finding was added: ask the customer to sign again",
+        ),
+        (),
+    ),
+    "signature.used": (
+        QT_TRANSLATE_NOOP(
+            "Errors",
+            "That signature already backs another decision or handover: "
+            "ask the customer to sign for the car",
+        ),
+        (),
+    ),
+    "approval.remote_only": (
+        QT_TRANSLATE_NOOP("Errors", "Remote approvals arrive only through sync"),
+        (),
+    ),
+    "approval.desk_advisor": (
+        QT_TRANSLATE_NOOP("Errors", "Only an advisor records the customer's decision at the desk"),
+        (),
+    ),
+    "approval.role": (
+        QT_TRANSLATE_NOOP("Errors", "A %1 may not record the customer's decision"),
+        ("role",),
+    ),
+    "approval.bay_signature": (
+        QT_TRANSLATE_NOOP("Errors", "A decision at the bay needs the customer's signature"),
+        (),
+    ),
+    "approval.needs_name": (
+        QT_TRANSLATE_NOOP("Errors", "An approval records who decided"),
+        (),
+    ),
+    "finding.no_longer_offered": (
+        QT_TRANSLATE_NOOP(
+            "Errors", "This finding was withdrawn or replaced: it is no longer offered"
+        ),
+        (),
+    ),
+    "finding.already_approved": (
+        QT_TRANSLATE_NOOP(
+            "Errors", "This finding is already approved; an approval is not withdrawn here"
+        ),
+        (),
+    ),
+    "finding.already_corrected": (
+        QT_TRANSLATE_NOOP("Errors", "This finding was already withdrawn or replaced"),
+        (),
+    ),
+    "correction.needs_reason": (
+        QT_TRANSLATE_NOOP("Errors", "Say why the finding is corrected: it stays on record"),
+        (),
+    ),
+    "correction.reason_long": (
+        QT_TRANSLATE_NOOP("Errors", "The reason is longer than %1 characters"),
+        ("max",),
+    ),
+    "correction.approved": (
+        QT_TRANSLATE_NOOP(
+            "Errors",
+            "The customer approved this finding: it stays as approved; "
+            "add a new finding for what is different",
+        ),
+        (),
+    ),
+    "follow_up.recorded": (
+        QT_TRANSLATE_NOOP("Errors", "This follow-up is already recorded"),
+        (),
+    ),
+    "inspection.no_measurement": (
+        QT_TRANSLATE_NOOP("Errors", "This item takes no measurement"),
+        (),
+    ),
+    "inspection.needs_rating": (
+        QT_TRANSLATE_NOOP("Errors", "Rate this item: green, amber or red"),
+        (),
+    ),
+    "pin.format": (QT_TRANSLATE_NOOP("Errors", "A PIN has 4 to 8 digits"), ()),
+    "record.not_found": (
+        QT_TRANSLATE_NOOP("Errors", "That record is not on this station"),
+        (),
+    ),
+    "record.other_work_order": (
+        QT_TRANSLATE_NOOP("Errors", "That record belongs to another work order"),
+        (),
+    ),
+    "search.needs_text": (
+        QT_TRANSLATE_NOOP("Errors", "Search by VIN, the end of a VIN, or plate"),
+        (),
+    ),
+    "text.too_long": (
+        QT_TRANSLATE_NOOP("Errors", "At most %1 characters here (this text has %2)"),
+        ("max", "length"),
+    ),
+    "photo.not_found": (QT_TRANSLATE_NOOP("Errors", "That photo is not on this station"), ()),
+    "photo.subject": (
+        QT_TRANSLATE_NOOP(
+            "Errors", "A photo belongs to one checklist item or one finding, not both"
+        ),
+        (),
+    ),
+    "photo.unreadable": (
+        QT_TRANSLATE_NOOP("Errors", "The photo could not be read: take it again"),
+        (),
+    ),
+    "photo.pairing": (
+        QT_TRANSLATE_NOOP("Errors", "Only an after photo is paired, and with a before photo"),
+        (),
+    ),
+    "alignment.reading": (
+        QT_TRANSLATE_NOOP("Errors", "The rig sent a reading the station cannot use"),
+        (),
+    ),
+    "alignment.spec": (
+        QT_TRANSLATE_NOOP("Errors", "The alignment specification table is damaged"),
+        (),
+    ),
+    "alignment.no_spec": (
+        QT_TRANSLATE_NOOP("Errors", "No alignment specification for %1"),
+        ("vehicle",),
+    ),
+    "alignment.no_before": (
+        QT_TRANSLATE_NOOP("Errors", "An alignment needs the readings before adjustment"),
+        (),
+    ),
+    "alignment.closed": (
+        QT_TRANSLATE_NOOP("Errors", "This work order is closed: it takes no new measurements"),
+        (),
+    ),
+    "recording.malformed": (
+        QT_TRANSLATE_NOOP("Errors", "The live recording is damaged: record it again"),
+        (),
+    ),
+    "recording.needs_label": (
+        QT_TRANSLATE_NOOP("Errors", "Say what the recording is, e.g. rev test"),
+        (),
+    ),
+    "scan.malformed": (
+        QT_TRANSLATE_NOOP("Errors", "The scan result is damaged: scan again"),
+        (),
+    ),
+    "clear.needs_confirmation": (
+        QT_TRANSLATE_NOOP("Errors", "Clearing trouble codes needs the box ticked first"),
+        (),
+    ),
+    "profile.tax_rate": (
+        QT_TRANSLATE_NOOP(
+            "Errors", "The tax rate is a percentage from 0 to 100 with at most two decimals, not %1"
+        ),
+        ("rate",),
+    ),
+    "profile.too_long": (
+        QT_TRANSLATE_NOOP("Errors", "At most %1 characters here"),
+        ("max",),
+    ),
+    "profile.needs_name": (QT_TRANSLATE_NOOP("Errors", "The workshop needs a name"), ()),
+    "profile.phone": (
+        QT_TRANSLATE_NOOP("Errors", "The phone number %1 has characters a phone cannot dial"),
+        ("phone",),
+    ),
+    "profile.currency": (
+        QT_TRANSLATE_NOOP("Errors", "The currency is a three-letter code such as CNY, not %1"),
+        ("currency",),
+    ),
+    "profile.logo": (
+        QT_TRANSLATE_NOOP("Errors", "The logo must be a PNG or JPEG image that opens"),
+        (),
+    ),
+    "profile.logo_size": (
+        QT_TRANSLATE_NOOP("Errors", "The logo is larger than %1 MB"),
+        ("mb",),
+    ),
+    "message.not_failed": (
+        QT_TRANSLATE_NOOP("Errors", "That message has not failed: nothing to send again"),
+        (),
+    ),
+    "email.invalid": (QT_TRANSLATE_NOOP("Errors", "That is not an e-mail address"), ()),
+    "item.needs_code": (QT_TRANSLATE_NOOP("Errors", "A price item needs a code"), ()),
+    "item.needs_name": (QT_TRANSLATE_NOOP("Errors", "A price item needs a name"), ()),
+    "item.price": (QT_TRANSLATE_NOOP("Errors", "That price is not plausible"), ()),
+    "item.hours": (
+        QT_TRANSLATE_NOOP("Errors", "A labour operation takes more than 0 and at most 100 hours"),
+        (),
+    ),
+    "catalogue.labour_rate": (
+        QT_TRANSLATE_NOOP("Errors", "That labour rate is not plausible"),
+        (),
+    ),
+    "job.needs_name": (QT_TRANSLATE_NOOP("Errors", "A canned job needs a name"), ()),
+    "job.needs_line": (
+        QT_TRANSLATE_NOOP("Errors", "A canned job needs at least one line"),
+        (),
+    ),
+    "job.quantity": (
+        QT_TRANSLATE_NOOP("Errors", "%1: the quantity %2 is not plausible"),
+        ("code", "quantity"),
+    ),
+    "job.unknown_item": (
+        QT_TRANSLATE_NOOP("Errors", "No price item with code %1"),
+        ("code",),
+    ),
+    "job.not_found": (
+        QT_TRANSLATE_NOOP("Errors", "That canned job is no longer on the list"),
+        (),
+    ),
+    "user.admin_adds": (QT_TRANSLATE_NOOP("Errors", "Log in as an admin to add users"), ()),
+    "user.first_admin": (QT_TRANSLATE_NOOP("Errors", "The first user must be an admin"), ()),
+    "user.recovery_refused": (
+        QT_TRANSLATE_NOOP("Errors", "That recovery code does not unlock an admin of this station"),
+        (),
+    ),
 }
 
-# The core's English sentences as they are today, recognised by shape -> key and parameters.
-SHAPES: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
-    (re.compile(pattern), key, names)
-    for pattern, key, names in (
-        (r"^unknown user or wrong PIN \((\d+) attempts left\)$", "auth.wrong_pin_left", ("left",)),
-        (r"^unknown user or wrong PIN$", "auth.wrong_pin", ()),
-        (r"^(.+) is locked after too many wrong PINs: ask an admin$", "auth.locked", ("name",)),
-        (r"^wrong PIN: (.+) is now locked, ask an admin$", "auth.now_locked", ("name",)),
-        (r"^an? \w+ may not do '(.+)'$", "permission.denied", ("permission",)),
-        (
-            r"^a work order cannot go from (\w+) to (\w+)$",
-            "lifecycle.refused",
-            ("current", "target"),
-        ),
-        (r"^cannot deliver before the health report is issued$", "lifecycle.no_report", ()),
-        (r"^cannot deliver before the quality check passed$", "lifecycle.no_quality_check", ()),
-        (r"^findings are waiting for approval", "lifecycle.waiting_findings", ()),
-        (r"^no approved finding and no booked job", "lifecycle.nothing_to_repair", ()),
-        (r"^malformed VIN '(.*)'", "vin.malformed", ("vin",)),
-        (r"^a vehicle with VIN (\w+) is already registered$", "vin.registered", ("vin",)),
-        (r"^mileage went down from (\d+) km to (\d+) km", "mileage.down", ("previous", "new")),
-        (r"^mileage (-?\d+) km is not plausible$", "mileage.implausible", ("km",)),
-        (r"^a vehicle needs a VIN or a plate$", "vehicle.needs_id", ()),
-        (r"^a customer needs a name$", "customer.needs_name", ()),
-        (r"^a user needs a name$", "user.needs_name", ()),
-        (r"^user '(.+)' already exists$", "user.exists", ("name",)),
-        (r"^a finding needs a title$", "finding.needs_title", ()),
-        (r"^an estimate line needs a description$", "line.needs_description", ()),
-        (r"^the signature is empty", "signature.empty", ()),
-        (r"^an approval at the desk or bay needs", "approval.needs_signature", ()),
-        (r"^an update needs a message", "update.needs_message", ()),
-        (r"^you are already clocked on this job$", "clock.already_on", ()),
-        (r"^you are not clocked on this job$", "clock.not_on", ()),
-        (r"^the quality check has not passed$", "quality_check.failed", ()),
-        (r"^a handover records who took the car$", "handover.needs_receiver", ()),
-    )
-)
+STATUS_PARAMS = frozenset({"current", "target", "status"})
+ROLES = {
+    "technician": QT_TRANSLATE_NOOP("Errors", "technician"),
+    "advisor": QT_TRANSLATE_NOOP("Errors", "advisor"),
+    "admin": QT_TRANSLATE_NOOP("Errors", "admin"),
+}
+# A refusal without a known key, by its kind: what a Chinese screen says instead of English.
+KINDS = {
+    "NotFound": QT_TRANSLATE_NOOP("Errors", "That record is not on this station"),
+    "PermissionDenied": QT_TRANSLATE_NOOP("Errors", "Your role may not do this"),
+    "AuthenticationFailed": QT_TRANSLATE_NOOP("Errors", "Unknown user or wrong PIN"),
+    "TransitionRefused": QT_TRANSLATE_NOOP(
+        "Errors", "The work order's stage does not allow this now"
+    ),
+    "ImmutableRecord": QT_TRANSLATE_NOOP("Errors", "A signed or issued record is not changed"),
+}
+REFUSED = QT_TRANSLATE_NOOP("Errors", "The station refused this")
 
-STATUS_PARAMS = frozenset({"current", "target"})
+
+def _value(name: str, value: object) -> str:
+    text = str(value)
+    if name in STATUS_PARAMS:
+        try:
+            return status_name(text)
+        except ValueError:
+            log.debug("not a status: %s", text)
+    if name == "role" and text in ROLES:
+        return QCoreApplication.translate(CONTEXT, str(ROLES[text]))
+    return text
 
 
 def keyed_text(key: str, params: Mapping[str, object]) -> str | None:
@@ -193,13 +466,7 @@ def keyed_text(key: str, params: Mapping[str, object]) -> str | None:
     template, names = known
     text = QCoreApplication.translate(CONTEXT, str(template))
     for index, name in enumerate(names, start=1):
-        value = str(params.get(name, ""))
-        if name in STATUS_PARAMS:
-            try:
-                value = status_name(value)
-            except ValueError:
-                log.debug("not a status: %s", value)
-        text = text.replace(f"%{index}", value)
+        text = text.replace(f"%{index}", _value(name, params.get(name, "")))
     return text
 
 
@@ -211,11 +478,9 @@ def error_text(err: BaseException) -> str:
         said = keyed_text(key, params if isinstance(params, Mapping) else {})
         if said is not None:
             return said
-    message = str(err)
-    for pattern, shape_key, names in SHAPES:
-        found = pattern.search(message)
-        if found is not None:
-            said = keyed_text(shape_key, dict(zip(names, found.groups(), strict=True)))
-            if said is not None:
-                return said
-    return message
+    refused = QCoreApplication.translate(CONTEXT, str(REFUSED))
+    if refused == REFUSED:  # an English screen: the core's own words say the most
+        return str(err)
+    log.warning("a refusal without a known message key: %r", err)
+    kind = next((KINDS[c.__name__] for c in type(err).__mro__ if c.__name__ in KINDS), None)
+    return QCoreApplication.translate(CONTEXT, str(kind)) if kind else refused

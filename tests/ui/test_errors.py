@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from station.errors import StationError
+import re
+from collections.abc import Callable
+
+from pytestqt.qtbot import QtBot
+
+from station import catalogue
+from station.errors import NotFound, StationError
+from station.findings import LineKind
 from station.lifecycle import Status
 from ui.app import StationApp
-from ui.errors import error_text
+from ui.errors import KEYED, error_text, keyed_text
+
+from .conftest import log_in
+from .floor import CJK, UNITS, WORD
+
+
+def english_words(text: str) -> list[str]:
+    plain = re.sub(r"<[^>]+>", " ", text)
+    return [word for word in WORD.findall(plain) if word not in UNITS]
 
 
 def test_a_wrong_pin_is_said_in_chinese_with_the_attempts_left(demo_app: StationApp) -> None:
@@ -41,4 +56,93 @@ def test_an_error_with_a_message_key_is_said_from_the_catalogue(demo_app: Statio
     err.key = "mileage.down"  # type: ignore[attr-defined]
     err.params = {"previous": 45310, "new": 4531}  # type: ignore[attr-defined]
     assert error_text(err) == "里程从 45310 公里降到 4531 公里：请核对里程表，或确认较低的读数"
+
+
+# A value for each parameter a sentence takes, as the core passes it.
+SAMPLES: dict[str, object] = {
+    "left": 3,
+    "name": "王伟",
+    "role": "technician",
+    "permission": "work_order.deliver",
+    "current": "ready",
+    "target": "booked",
+    "status": "delivered",
+    "number": "WO-20261130-00001",
+    "vin": "LSVAU2180N2183741",
+    "previous": 45310,
+    "new": 4531,
+    "km": -5,
+    "count": 2,
+    "scanned": "LSVAU2180N2183741",
+    "expected": "WVWZZZ1KZAW000123",
+    "codes": "P0301, P0420",
+    "powertrain": "XY",
+    "year": 1800,
+    "language": "fr",
+    "line": "刹车片",
+    "value": "42",
+    "max": 200,
+    "length": 250,
+    "vehicle": "大众 朗逸 2019",
+    "rate": "113",
+    "phone": "12#",
+    "currency": "RMB1",
+    "mb": 2,
+    "code": "FLT-AIR",
+    "quantity": "0",
+}
+
+
+def test_every_message_key_is_said_in_chinese(demo_app: StationApp) -> None:
+    demo_app.model.set_language("zh")
+    wrong = {}
+    for key, (_sentence, names) in KEYED.items():
+        said = keyed_text(key, {name: SAMPLES[name] for name in names})
+        assert said is not None
+        if not CJK.search(said) or english_words(said):
+            wrong[key] = said
+    assert wrong == {}
+
+
+def test_refusals_on_the_chinese_screen_have_no_english(qtbot: QtBot, demo_app: StationApp) -> None:
+    app, window = demo_app, demo_app.window
+    assert app.cast is not None
+    log_in(qtbot, app, "admin", app.cast.pins["admin"])
+    app.model.set_language("zh")
+    workshop, store = app.model.workshop, app.model.workshop.store
+    actor = app.model.require_actor()
+    wo = workshop.list_work_orders()[0]
+    refusals: list[tuple[Callable[..., object], tuple[object, ...]]] = [
+        (workshop.change_status, (actor, wo["id"], Status.DELIVERED)),
+        (workshop.post_update, (actor, wo["id"], "  ")),
+        (workshop.add_customer, (actor, " ")),
+        (workshop.add_customer, (actor, "x" * 500)),
+        (workshop.record_signature, (actor, [[(1.0, 1.0)]], 600, 200)),
+        (workshop.hand_over, (actor, wo["id"], "", "0" * 64)),
+        (catalogue.add_price_item, (store, actor, "", "Pads", "", LineKind.PART, 100)),
+        (catalogue.add_canned_job, (store, actor, "Service", "保养", [])),
+        (catalogue.retire_canned_job, (store, actor, 999_999)),
+        (workshop.record_follow_up, (actor, 999_999, "ok")),
+    ]
+    shown = []
+    for command, args in refusals:
+        window.hide_notice()
+        assert app.model.act(command, *args) is None, command
+        assert window.notice_shown()
+        shown.append(window.notice.text())
+    mixed = [text for text in shown if not CJK.search(text) or english_words(text)]
+    assert mixed == []
+    assert len(set(shown)) == len(shown), "each refusal says what it is"
+
+    app.model.lock()
+    assert not app.model.login("li.wei", "0000")
+    said = window.login.message.text()
+    assert CJK.search(said) and english_words(said) == []
+
+
+def test_a_refusal_without_a_key_is_said_by_its_kind_in_chinese(demo_app: StationApp) -> None:
+    demo_app.model.set_language("zh")
+    assert error_text(NotFound("widget 7 does not exist")) == "本终端上没有这条记录"
+    assert error_text(StationError("something new")) == "终端拒绝了此操作"
+    demo_app.model.set_language("en")
     assert error_text(StationError("something new")) == "something new"

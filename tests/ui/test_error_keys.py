@@ -1,0 +1,82 @@
+"""Every refusal a person can meet carries a message key, and every key has its sentence:
+read from the core's source, so a new refusal without a key fails here."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import station
+from ui.errors import KEYED
+
+CORE = Path(station.__file__).parent
+# The modules the app's screens call; the others serve the command line, the store and sync.
+USER_FACING = (
+    "alignment",
+    "approvals",
+    "auth",
+    "catalogue",
+    "check_in",
+    "checklists",
+    "command",
+    "corrections",
+    "customers",
+    "delivery",
+    "diagnostics",
+    "findings",
+    "inspection",
+    "jobs",
+    "lifecycle",
+    "limits",
+    "messages",
+    "people",
+    "photos",
+    "profile",
+    "read_model",
+    "roles",
+    "vehicles",
+    "vin",
+    "work_orders",
+)
+REFUSALS = {
+    "StationError",
+    "InvalidInput",
+    "NotFound",
+    "PermissionDenied",
+    "AuthenticationFailed",
+    "AccountLocked",
+    "TransitionRefused",
+    "ImmutableRecord",
+}
+
+
+def refusals(module: str) -> list[tuple[int, ast.Call]]:
+    tree = ast.parse((CORE / f"{module}.py").read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+            continue
+        if node.func.id in REFUSALS and node.args:
+            found.append((node.lineno, node))
+    return found
+
+
+def test_every_refusal_a_screen_can_show_has_a_key_with_its_sentence() -> None:
+    unkeyed, unknown, missing_params = [], [], []
+    for module in USER_FACING:
+        for line, call in refusals(module):
+            keywords = {k.arg: k.value for k in call.keywords if k.arg}
+            key = keywords.get("key")
+            if not isinstance(key, ast.Constant):
+                unkeyed.append(f"{module}.py:{line}")
+                continue
+            if key.value not in KEYED:
+                unknown.append(f"{module}.py:{line} {key.value}")
+                continue
+            _sentence, names = KEYED[key.value]
+            absent = [name for name in names if name not in keywords]
+            if absent:
+                missing_params.append(f"{module}.py:{line} {key.value} lacks {absent}")
+    assert unkeyed == []
+    assert unknown == []
+    assert missing_params == []
