@@ -4,10 +4,11 @@ every key is big enough and the field stays visible."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from ui.app import StationApp
-from ui.widgets.keyboard import candidates
+from ui.widgets.keyboard import Match, OnScreenKeyboard, candidates, matches, pinyin_table
 
 from .conftest import log_in
 
@@ -21,6 +22,46 @@ def test_pinyin_candidates_come_from_the_table() -> None:
     assert candidates("shaxyz", table) == ["沙"]
     assert candidates("", table) == []
     assert candidates("wang")[0] == "王"  # the shipped table has the common surnames
+
+
+def test_a_character_for_the_first_syllable_leaves_the_rest_to_pick() -> None:
+    table = {"xie": ("谢", "写"), "shache": ("刹车",)}
+    assert matches("xiexie", table) == [Match("谢", 3), Match("写", 3)]
+    assert matches("shache", table) == [Match("刹车", 6)]
+
+
+def test_the_shipped_table_covers_the_common_characters_and_workshop_words() -> None:
+    table = pinyin_table()
+    characters = {c for words in table.values() for word in words for c in word}
+    assert len(characters) > 1500
+    assert all(key.isascii() and key.isalpha() and key.islower() for key in table)
+    for spelling, word in (
+        ("zhongguo", "中"),
+        ("lvxin", "滤芯"),
+        ("jianzhenqi", "减震器"),
+        ("sanyuancuihuaqi", "三元催化器"),
+        ("dongpingheng", "动平衡"),
+        ("xiexie", "谢"),
+        ("nv", "女"),
+    ):
+        assert word in candidates(spelling), spelling
+
+
+def test_pinyin_composed_syllable_by_syllable(qtbot: QtBot, qapp: QApplication) -> None:
+    window = QWidget()
+    window.resize(1024, 768)
+    field = QLineEdit(window)
+    qtbot.addWidget(window)
+    window.show()
+    keyboard = OnScreenKeyboard(window)
+    keyboard.chinese = True
+    keyboard.attach(field)
+    for char in "xiexie":
+        keyboard.type(char)
+    keyboard.pick(candidates("xie").index("谢"))
+    assert keyboard.spelling == "xie", "the second syllable is still to pick"
+    keyboard.pick(candidates("xie").index("谢"))
+    assert field.text() == "谢谢" and keyboard.spelling == ""
 
 
 def test_typing_a_finding_title_in_pinyin_and_letters(qtbot: QtBot, demo_app: StationApp) -> None:

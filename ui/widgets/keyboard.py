@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from functools import cache
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
@@ -29,6 +30,13 @@ from station.fixtures import load_json
 log = logging.getLogger(__name__)
 
 PINYIN_FILE = "input/pinyin.json"
+
+
+class Match(NamedTuple):
+    word: str
+    letters: int  # how many letters of the spelling it stands for
+
+
 ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 KEY_HEIGHT = 52
 MAX_CANDIDATES = 8
@@ -36,27 +44,37 @@ MAX_CANDIDATES = 8
 
 @cache
 def pinyin_table() -> dict[str, tuple[str, ...]]:
-    words = load_json(PINYIN_FILE)["words"]
-    return {str(k): tuple(v) for k, v in words.items()}
+    """Spelling -> candidates: a word's own first, then the syllable's characters."""
+    data = load_json(PINYIN_FILE)
+    table = {str(k): tuple(v) for k, v in data["words"].items()}
+    for syllable, characters in data.get("syllables", {}).items():
+        known = table.get(syllable, ())
+        table[syllable] = known + tuple(c for c in characters if c not in known)
+    return table
 
 
-def candidates(spelling: str, table: dict[str, tuple[str, ...]] | None = None) -> list[str]:
-    """What a toneless pinyin spelling may mean: exact words first, then longer words
-    that start with it, then the first syllable's characters."""
+def matches(spelling: str, table: dict[str, tuple[str, ...]] | None = None) -> list[Match]:
+    """What a toneless pinyin spelling may mean, with how many letters each takes: exact
+    words first, then longer words that start with it, then the characters of its
+    longest known beginning (a first syllable), which leave the other letters to type."""
     table = pinyin_table() if table is None else table
     if not spelling:
         return []
-    found: list[str] = list(table.get(spelling, ()))
+    found = [Match(word, len(spelling)) for word in table.get(spelling, ())]
     for key in sorted(table, key=len):
         if key != spelling and key.startswith(spelling):
-            found += table[key]
+            found += [Match(word, len(spelling)) for word in table[key]]
     if not found:
         for cut in range(len(spelling) - 1, 0, -1):
             if spelling[:cut] in table:
-                found = list(table[spelling[:cut]])
+                found = [Match(word, cut) for word in table[spelling[:cut]]]
                 break
-    unique = list(dict.fromkeys(found))
-    return unique[:MAX_CANDIDATES]
+    unique = {match.word: match for match in reversed(found)}  # the first of each word stays
+    return sorted(unique.values(), key=found.index)[:MAX_CANDIDATES]
+
+
+def candidates(spelling: str, table: dict[str, tuple[str, ...]] | None = None) -> list[str]:
+    return [match.word for match in matches(spelling, table)]
 
 
 def _key(text: str, name: str) -> QPushButton:
@@ -226,11 +244,15 @@ class OnScreenKeyboard(QFrame):
             self.target.insert(" ")
 
     def pick(self, index: int) -> None:
-        """Put the chosen candidate into the field; without one, the letters as typed."""
-        words = candidates(self.spelling)
+        """Put the chosen candidate into the field; without one, the letters as typed.
+        A character for the first syllable leaves the letters after it to pick next."""
+        found = matches(self.spelling)
+        if index >= len(found):
+            self._commit_spelling()
+            return
         if self.target is not None:
-            self.target.insert(words[index] if index < len(words) else self.spelling)
-        self.spelling = ""
+            self.target.insert(found[index].word)
+        self.spelling = self.spelling[found[index].letters :]
         self._show_candidates()
 
     def toggle_chinese(self) -> None:
