@@ -43,7 +43,10 @@ def adjustment_lines(workshop: Workshop) -> list[EstimateLine]:
         else "Four-wheel alignment / 四轮定位调整"
     )
     if rate <= 0:
-        raise InvalidInput("the price list has no labour rate: set it before pricing an adjustment")
+        raise InvalidInput(
+            "the price list has no labour rate: set it before pricing an adjustment",
+            key="adjustment.no_labour_rate",
+        )
     return [labour(name, hours, rate)]
 
 
@@ -57,10 +60,16 @@ def propose_adjustment(
     """
     rated = alignment.load_alignment(workshop.store, wo_id)
     if rated is None:
-        raise InvalidInput("measure the alignment on the rig first: there is nothing to propose")
+        raise InvalidInput(
+            "measure the alignment on the rig first: there is nothing to propose",
+            key="adjustment.not_measured",
+        )
     severity = truth.alignment_adjustment(rated.worst(alignment.Phase.BEFORE))
     if severity is None:
-        raise InvalidInput("every alignment reading is within its specification: no adjustment")
+        raise InvalidInput(
+            "every alignment reading is within its specification: no adjustment",
+            key="adjustment.within_spec",
+        )
     session = workshop.latest_alignment_session(wo_id)
     assert session is not None
     return workshop.add_finding(

@@ -393,7 +393,10 @@ def insert_finding(
             f"alignment session {alignment_session_id}",
         )
         if session["work_order_id"] != wo_id:
-            raise InvalidInput("that alignment session belongs to another work order")
+            raise InvalidInput(
+                "that alignment session belongs to another work order",
+                key="record.other_work_order",
+            )
         source_kind, source_ref = "alignment", str(alignment_session_id)
     row = {
         "work_order_id": wo_id,

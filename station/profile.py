@@ -249,7 +249,11 @@ def zone_of(name: str) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as err:
-        raise InvalidInput(f"unknown time zone {name!r}; use a name such as Asia/Shanghai") from err
+        raise InvalidInput(
+            f"unknown time zone {name!r}; use a name such as Asia/Shanghai",
+            key="profile.time_zone",
+            zone=name,
+        ) from err
 
 
 def machine_zone() -> tzinfo:
@@ -368,7 +372,9 @@ def _store_logo(tx: Transaction, data_dir: Path | None, name: str) -> None:
         return
     path = None if data_dir is None else Path(data_dir) / BRANDING_FOLDER / name
     if path is None or not path.is_file():
-        raise InvalidInput(f"the logo {name} is not in the branding folder: choose it again")
+        raise InvalidInput(
+            f"the logo {name} is not in the branding folder: choose it again", key="profile.logo"
+        )
     data = path.read_bytes()
     tx.insert(
         "workshop_logos",

@@ -197,7 +197,29 @@ KEYED: dict[str, tuple[object, tuple[str, ...]]] = {
         ("line",),
     ),
     "value.unknown": (QT_TRANSLATE_NOOP("Errors", "Unknown value %1"), ("value",)),
-    "signature.no_size": (QT_TRANSLATE_NOOP("Errors", "The signature pad has no size"), ()),
+    "signature.no_pad": (QT_TRANSLATE_NOOP("Errors", "The signature pad has no size"), ()),
+    "profile.time_zone": (
+        QT_TRANSLATE_NOOP("Errors", "Unknown time zone %1: use a name such as Asia/Shanghai"),
+        ("zone",),
+    ),
+    "adjustment.no_labour_rate": (
+        QT_TRANSLATE_NOOP(
+            "Errors", "The price list has no labour rate: set it before pricing an adjustment"
+        ),
+        (),
+    ),
+    "adjustment.not_measured": (
+        QT_TRANSLATE_NOOP(
+            "Errors", "Measure the alignment on the rig first: there is nothing to propose"
+        ),
+        (),
+    ),
+    "adjustment.within_spec": (
+        QT_TRANSLATE_NOOP(
+            "Errors", "Every alignment reading is within its specification: no adjustment"
+        ),
+        (),
+    ),
     "signature.too_small": (
         QT_TRANSLATE_NOOP(
             "Errors", "The signature is too small: ask the customer to sign across the pad"

@@ -12,6 +12,7 @@ from ui.errors import KEYED
 CORE = Path(station.__file__).parent
 # The modules the app's screens call; the others serve the command line, the store and sync.
 USER_FACING = (
+    "adjustment",
     "alignment",
     "approvals",
     "auth",

@@ -90,6 +90,8 @@ SAMPLES: dict[str, object] = {
     "mb": 2,
     "code": "FLT-AIR",
     "quantity": "0",
+    "address": "12@34",
+    "zone": "UTC+25",
 }
 
 
