@@ -110,6 +110,10 @@ def screens(app: StationApp) -> dict[str, Callable[[], None]]:
 
         return show
 
+    def jobs() -> None:
+        page("settings", 6)()
+        window.pages["settings"].canned.choose("10,000 km service")  # type: ignore[attr-defined]
+
     return {
         "board": page("board"),
         "appointments": page("appointments"),
@@ -130,7 +134,7 @@ def screens(app: StationApp) -> dict[str, Callable[[], None]]:
         "settings-hub": page("settings", 3),
         "settings-prices": page("settings", 4),
         "settings-people": page("settings", 5),
-        "settings-jobs": page("settings", 6),
+        "settings-jobs": jobs,
     }
 
 
@@ -185,6 +189,7 @@ def _keyboard(app: StationApp, folder: Path, language: str) -> Path:
     view.tabs.setCurrentWidget(view.findings)  # type: ignore[attr-defined]
     settle(app)
     keyboard = window.keyboard
+    view.findings.title.clear()  # type: ignore[attr-defined]
     keyboard.attach(view.findings.title)  # type: ignore[attr-defined]
     for char in "shache" if language == "zh" else "Pads":
         keyboard.type(char.lower())
