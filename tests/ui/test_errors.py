@@ -19,7 +19,7 @@ from .floor import CJK, UNITS, WORD
 
 
 def english_words(text: str) -> list[str]:
-    plain = re.sub(r"<[^>]+>", " ", text)
+    plain = re.sub(r"<[^>]+>|\S+@\S+", " ", text)  # markup and an example address are no words
     return [word for word in WORD.findall(plain) if word not in UNITS]
 
 
