@@ -52,6 +52,8 @@ class StationApp:
 
     def close(self) -> None:
         self.ctx.workers.closed = True
+        self.window.idle.timer.stop()
+        self.qt.removeEventFilter(self.window.idle)
         self.window.close()
         self.sync.stop()
         self.ctx.devices.close()

@@ -75,8 +75,8 @@ class IdleLock(QObject):
         }
     )
 
-    def __init__(self, lock: Callable[[], None], interval_ms: int) -> None:
-        super().__init__()
+    def __init__(self, lock: Callable[[], None], interval_ms: int, parent: QObject) -> None:
+        super().__init__(parent)  # ends with its window: no lock fires into a closed one
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(interval_ms)
@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         self.keyboard = OnScreenKeyboard(self)
         self.keyboard.chinese = self.model.language == "zh"  # pinyin first on a Chinese screen
         self.model.events.language.connect(self._keyboard_language)
-        self.idle = IdleLock(self.model.lock, idle_lock_ms)
+        self.idle = IdleLock(self.model.lock, idle_lock_ms, self)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)

@@ -181,9 +181,21 @@ def _plain(text: str) -> str:
     return re.sub(r"<[^>]+>", " ", text)
 
 
-def problems_with_texts(window: QWidget, language: str) -> list[str]:
+def _speaks(widget: QWidget, language: str) -> str:
+    """The language a widget is in: the screen's, or that of a part of the screen turned to
+    the customer (a widget with the `speaks` property, and everything in it)."""
+    while widget is not None:
+        said = widget.property("speaks")
+        if said:
+            return str(said)
+        widget = widget.parentWidget()
+    return language
+
+
+def problems_with_texts(window: QWidget, screen_language: str) -> list[str]:
     found = []
     for widget, text, data in visible_texts(window):
+        language = _speaks(widget, screen_language)
         plain = _plain(text)
         where = f"{_name(widget)}: {plain[:60]!r}"
         for pattern in RAW:
