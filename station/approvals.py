@@ -335,7 +335,7 @@ def check_new_finding(
     """What a new finding must be before its transaction: added or written to correct another."""
     require(actor.role, "finding.create")
     if not title.strip():
-        raise InvalidInput("a finding needs a title")
+        raise InvalidInput("a finding needs a title", key="finding.needs_title")
     limits.check(limits.TITLE, title)
     limits.check(limits.DESCRIPTION, recommended_job)
     validate_lines(lines)

@@ -333,7 +333,9 @@ class People:
             else:
                 tx.audit("admin.recovery_refused", "station", {"for": "reanchor"})
         if not valid:
-            raise AuthenticationFailed("that is not this station's recovery code")
+            raise AuthenticationFailed(
+                "that is not this station's recovery code", key="user.recovery_refused"
+            )
         return next_code
 
 

@@ -74,13 +74,14 @@ class AlignmentView(View):
         top = QHBoxLayout()
         left = QVBoxLayout()
         left.addWidget(self.title)
-        left.addWidget(self.state)
         left.addLayout(buttons)
         left.addWidget(self.propose_button)
+        left.addStretch(1)
         top.addLayout(left, 1)
         top.addLayout(grid, 1)
         box = QVBoxLayout(self)
         box.addLayout(top)
+        box.addWidget(self.state)  # the whole width: the specification and what was approved
         box.addWidget(self.table, 1)
         self.retranslate()
 
