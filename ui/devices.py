@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 class DeviceHub(QObject):
     """Opens the configured devices in workers and keeps the model's device states."""
 
-    _state = Signal(str, str, str, object)
+    # Plain strings only: a Python object (None above all) queued across threads is not safe.
+    _state = Signal(str, str, str, str, str)
 
     def __init__(self, model: StationModel, workers: Workers) -> None:
         super().__init__()
@@ -31,16 +32,17 @@ class DeviceHub(QObject):
         self.rig: RigDevice | None = None
         self._state.connect(self._apply_state)
 
-    @Slot(str, str, str, object)
-    def _apply_state(self, name: str, state: str, detail: str, device: object) -> None:
-        described = device if isinstance(device, Described) else None
+    @Slot(str, str, str, str, str)
+    def _apply_state(self, name: str, state: str, detail: str, kind: str, values: str) -> None:
+        described = Described(kind, tuple(values.split("\n")) if values else ()) if kind else None
         self.model.set_device(name, DeviceStatus(DeviceState(state), detail, described))
 
     def report(
         self, name: str, state: DeviceState, device: Described | None = None, detail: str = ""
     ) -> None:
         """Thread-safe: the model changes on the GUI thread. `detail` says why it failed."""
-        self._state.emit(name, state.value, detail, device)
+        kind, values = (device.kind, "\n".join(device.values)) if device else ("", "")
+        self._state.emit(name, state.value, detail, kind, values)
 
     def connect_all(self) -> None:
         if self.vehicle is not None:

@@ -73,6 +73,18 @@ QProgressBar {{ min-height: 28px; }}
 """
 
 
+def read_property(thing: QObject, name: str) -> object:
+    """A dynamic property's value, or None when it was never set.
+
+    Asked for a property that was never set, PySide6 6.12's `QObject.property` returns
+    None without counting the reference, so every such call takes one from None: some
+    thousands of them and Python 3.11 ends with "deallocating None". Only set ones are read.
+    """
+    if name.encode() not in {bytes(n.data()) for n in thing.dynamicPropertyNames()}:
+        return None
+    return thing.property(name)
+
+
 class TouchPolish(QObject):
     """Makes every widget the app ever creates fit for a finger, when Qt first polishes it:
     lists and panes scroll by dragging (kinetic), a tree row opens or closes with one tap
@@ -88,7 +100,7 @@ _polish = TouchPolish()
 
 
 def make_touch_friendly(widget: QWidget) -> None:
-    if widget.property("touch_ready"):
+    if read_property(widget, "touch_ready"):
         return
     widget.setProperty("touch_ready", True)
     if isinstance(widget, QComboBox) and not isinstance(widget.view(), QListView):
@@ -101,7 +113,7 @@ def make_touch_friendly(widget: QWidget) -> None:
         tree.setIndentation(28)
         tree.setExpandsOnDoubleClick(False)
         tree.clicked.connect(lambda index: _toggle(tree, index))
-    if isinstance(widget, QAbstractScrollArea) and widget.property("kinetic") is not False:
+    if isinstance(widget, QAbstractScrollArea) and read_property(widget, "kinetic") is not False:
         viewport = widget.viewport()
         QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
         viewport.installEventFilter(_keep_drags)
@@ -117,7 +129,7 @@ class KeepDrags(QObject):
             return False
         under = watched.childAt(event.startPos().toPoint())
         while under is not None and under is not watched:
-            if under.property("takes_drags"):
+            if read_property(under, "takes_drags"):
                 event.ignore()
                 return True
             under = under.parentWidget()

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.style import read_property
+
 MIN_TARGET = 44
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -143,7 +145,7 @@ def visible_texts(window: QWidget) -> Iterator[tuple[QWidget, str, bool]]:
     for widget in window.findChildren(QWidget):
         if not _shown(widget):
             continue
-        data = bool(widget.property("data"))
+        data = bool(read_property(widget, "data"))
         if isinstance(widget, (QAbstractButton, QLabel)) and widget.text():
             yield widget, widget.text(), data
         elif isinstance(widget, QLineEdit) and widget.placeholderText() and not widget.text():
@@ -174,7 +176,7 @@ def visible_texts(window: QWidget) -> Iterator[tuple[QWidget, str, bool]]:
                 iterator += 1
         elif isinstance(widget, QComboBox):
             for index in range(widget.count()):
-                yield widget, widget.itemText(index), bool(widget.property("data"))
+                yield widget, widget.itemText(index), bool(read_property(widget, "data"))
 
 
 def _plain(text: str) -> str:
@@ -185,7 +187,7 @@ def _speaks(widget: QWidget, language: str) -> str:
     """The language a widget is in: the screen's, or that of a part of the screen turned to
     the customer (a widget with the `speaks` property, and everything in it)."""
     while widget is not None:
-        said = widget.property("speaks")
+        said = read_property(widget, "speaks")
         if said:
             return str(said)
         widget = widget.parentWidget()
