@@ -98,7 +98,6 @@ class ApprovalsView(View):
         self.total = QLabel()
         self.total.setObjectName("approval_total")
         self.language_button = push_button("approval_language")
-        self.language_button.setProperty("data", "true")  # the other language, in its own words
         self.language_button.clicked.connect(self.switch_language)
         self.language = ""  # the customer's, set when a work order is shown
         self._language_of: int | None = None  # the work order `language` was chosen for
@@ -128,7 +127,6 @@ class ApprovalsView(View):
     def retranslate(self) -> None:
         """The customer's language, not the screen's: see the module docstring."""
         language = self.language or self.model.language
-        self.setProperty("speaks", language)  # the customer's language, not the screen's
         self.title.setText(said("title", language))
         self.customer.setPlaceholderText(said("name", language))
         self.sign_hint.setText(said("signature", language))

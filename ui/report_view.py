@@ -76,7 +76,6 @@ class ReportView(View):
         self.export_button.clicked.connect(self.export)
         # The report is the customer's: in their language unless the advisor switches it.
         self.language_button = push_button("report_language")
-        self.language_button.setProperty("data", "true")  # the language named in its own words
         self.language_button.clicked.connect(self.switch_language)
         self.language = ""
         self._language_of: int | None = None
@@ -120,7 +119,7 @@ class ReportView(View):
         self._name_language()
 
     def _name_language(self) -> None:
-        names = {"zh": "中文", "en": "English"}
+        names = {"zh": self.tr("Chinese"), "en": self.tr("English")}
         self.language_button.setText(
             self.tr("Report in %1").replace("%1", names.get(self.language, "—"))
         )

@@ -183,21 +183,9 @@ def _plain(text: str) -> str:
     return re.sub(r"<[^>]+>", " ", text)
 
 
-def _speaks(widget: QWidget, language: str) -> str:
-    """The language a widget is in: the screen's, or that of a part of the screen turned to
-    the customer (a widget with the `speaks` property, and everything in it)."""
-    while widget is not None:
-        said = read_property(widget, "speaks")
-        if said:
-            return str(said)
-        widget = widget.parentWidget()
-    return language
-
-
 def problems_with_texts(window: QWidget, screen_language: str) -> list[str]:
     found = []
     for widget, text, data in visible_texts(window):
-        language = _speaks(widget, screen_language)
         plain = _plain(text)
         where = f"{_name(widget)}: {plain[:60]!r}"
         for pattern in RAW:
@@ -208,7 +196,7 @@ def problems_with_texts(window: QWidget, screen_language: str) -> list[str]:
         if data:
             continue
         # a widget turned to the customer speaks the customer's language, not the screen's
-        shown_in = str(widget.property("language") or language)
+        shown_in = str(read_property(widget, "language") or screen_language)
         if shown_in == "en" and CJK.search(plain):
             found.append(f"{where}: Chinese on the English screen")
         if shown_in == "zh":

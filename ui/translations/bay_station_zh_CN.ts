@@ -4,147 +4,147 @@
 <context>
     <name>AlignmentView</name>
     <message>
-        <location filename="../alignment_view.py" line="90"/>
+        <location filename="../alignment_view.py" line="92"/>
         <source>Propose the adjustment to the customer</source>
         <translation>向客户提出四轮定位调整</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="165"/>
+        <location filename="../alignment_view.py" line="174"/>
         <source>No adjustment was approved before these readings: the report shows the readings before adjustment only.</source>
         <translation>测量前客户尚未批准调整：报告只列出调整前的读数。</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="84"/>
+        <location filename="../alignment_view.py" line="89"/>
         <source>Wheel alignment: before and after</source>
         <translation>四轮定位：修前与修后</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="85"/>
+        <location filename="../alignment_view.py" line="90"/>
         <source>Measure on the rig</source>
         <translation>在定位仪上测量</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="86"/>
+        <location filename="../alignment_view.py" line="91"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="91"/>
+        <location filename="../alignment_view.py" line="97"/>
         <source>Front left</source>
         <translation>左前</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="92"/>
+        <location filename="../alignment_view.py" line="98"/>
         <source>Front right</source>
         <translation>右前</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="93"/>
+        <location filename="../alignment_view.py" line="99"/>
         <source>Rear left</source>
         <translation>左后</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="94"/>
+        <location filename="../alignment_view.py" line="100"/>
         <source>Rear right</source>
         <translation>右后</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="95"/>
+        <location filename="../alignment_view.py" line="101"/>
         <source>Front axle</source>
         <translation>前轴</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="96"/>
+        <location filename="../alignment_view.py" line="102"/>
         <source>Rear axle</source>
         <translation>后轴</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="97"/>
+        <location filename="../alignment_view.py" line="103"/>
         <source>Vehicle</source>
         <translation>整车</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="102"/>
+        <location filename="../alignment_view.py" line="108"/>
         <source>toe</source>
         <translation>前束</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="103"/>
+        <location filename="../alignment_view.py" line="109"/>
         <source>camber</source>
         <translation>外倾</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="104"/>
+        <location filename="../alignment_view.py" line="110"/>
         <source>caster</source>
         <translation>主销后倾角</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="105"/>
+        <location filename="../alignment_view.py" line="111"/>
         <source>steering axis inclination</source>
         <translation>主销内倾角</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="106"/>
+        <location filename="../alignment_view.py" line="112"/>
         <source>included angle</source>
         <translation>包容角</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="107"/>
+        <location filename="../alignment_view.py" line="113"/>
         <source>total toe</source>
         <translation>总前束</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="108"/>
+        <location filename="../alignment_view.py" line="114"/>
         <source>thrust angle</source>
         <translation>推力角</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="109"/>
+        <location filename="../alignment_view.py" line="115"/>
         <source>setback</source>
         <translation>退缩角</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="154"/>
+        <location filename="../alignment_view.py" line="160"/>
         <source>Measuring: adjust the car, the rig sends the after set when done</source>
         <translation>测量中：请调整车辆，完成后定位仪会发送调整后的数据</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="158"/>
+        <location filename="../alignment_view.py" line="164"/>
         <source>No alignment measured on this work order</source>
         <translation>本工单尚未测量四轮定位</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="160"/>
+        <location filename="../alignment_view.py" line="166"/>
         <source>No alignment rig is connected</source>
         <translation>未连接四轮定位仪</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="163"/>
+        <location filename="../alignment_view.py" line="169"/>
         <source>Specification: %1</source>
         <translation>标准：%1</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="189"/>
+        <location filename="../alignment_view.py" line="211"/>
         <source>Wheel</source>
         <translation>车轮</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="190"/>
+        <location filename="../alignment_view.py" line="212"/>
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="191"/>
+        <location filename="../alignment_view.py" line="213"/>
         <source>Specification</source>
         <translation>标准范围</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="192"/>
+        <location filename="../alignment_view.py" line="214"/>
         <source>Before</source>
         <translation>修前</translation>
     </message>
     <message>
-        <location filename="../alignment_view.py" line="194"/>
+        <location filename="../alignment_view.py" line="216"/>
         <source>After</source>
         <translation>修后</translation>
     </message>
@@ -218,57 +218,12 @@
 <context>
     <name>ApprovalsView</name>
     <message>
-        <location filename="../approvals.py" line="92"/>
-        <source>The customer decides, item by item</source>
-        <translation>客户逐项决定</translation>
-    </message>
-    <message>
-        <location filename="../approvals.py" line="93"/>
-        <source>Customer&apos;s name</source>
-        <translation>客户姓名</translation>
-    </message>
-    <message>
-        <location filename="../approvals.py" line="94"/>
-        <source>Customer&apos;s signature</source>
-        <translation>客户签名</translation>
-    </message>
-    <message>
-        <location filename="../approvals.py" line="95"/>
-        <source>Clear</source>
-        <translation>清除</translation>
-    </message>
-    <message>
-        <location filename="../approvals.py" line="96"/>
-        <source>Record decisions</source>
-        <translation>记录客户决定</translation>
-    </message>
-    <message>
-        <location filename="../approvals.py" line="108"/>
+        <location filename="../approvals.py" line="157"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../approvals.py" line="125"/>
-        <source>Waiting for a decision: %1</source>
-        <translation>待客户决定：%1</translation>
-    </message>
-    <message>
-        <location filename="../approvals.py" line="150"/>
-        <source>about %1 km left</source>
-        <translation>约可再用 %1 公里</translation>
-    </message>
-    <message>
-        <location filename="../approvals.py" line="160"/>
-        <source>Approve</source>
-        <translation>同意</translation>
-    </message>
-    <message>
-        <location filename="../approvals.py" line="162"/>
-        <source>Decline</source>
-        <translation>拒绝</translation>
-    </message>
-    <message>
-        <location filename="../approvals.py" line="191"/>
+        <location filename="../approvals.py" line="247"/>
         <source>Tap approve or decline on at least one item</source>
         <translation>请至少对一项选择同意或拒绝</translation>
     </message>
@@ -364,57 +319,57 @@
 <context>
     <name>CannedJobsForm</name>
     <message>
-        <location filename="../canned_jobs.py" line="82"/>
+        <location filename="../canned_jobs.py" line="81"/>
         <source>Name in English</source>
         <translation>英文名称</translation>
     </message>
     <message>
-        <location filename="../canned_jobs.py" line="83"/>
+        <location filename="../canned_jobs.py" line="82"/>
         <source>Name in Chinese</source>
         <translation>中文名称</translation>
     </message>
     <message>
-        <location filename="../canned_jobs.py" line="84"/>
+        <location filename="../canned_jobs.py" line="83"/>
         <source>Add line</source>
         <translation>添加项目</translation>
     </message>
     <message>
-        <location filename="../canned_jobs.py" line="85"/>
+        <location filename="../canned_jobs.py" line="84"/>
         <source>Remove line</source>
         <translation>删除项目</translation>
     </message>
     <message>
-        <location filename="../canned_jobs.py" line="86"/>
+        <location filename="../canned_jobs.py" line="85"/>
         <source>Save job</source>
         <translation>保存套餐</translation>
     </message>
     <message>
-        <location filename="../canned_jobs.py" line="87"/>
+        <location filename="../canned_jobs.py" line="86"/>
         <source>New job</source>
         <translation>新建套餐</translation>
     </message>
     <message>
-        <location filename="../canned_jobs.py" line="88"/>
+        <location filename="../canned_jobs.py" line="87"/>
         <source>Remove job</source>
         <translation>删除套餐</translation>
     </message>
     <message>
-        <location filename="../canned_jobs.py" line="89"/>
+        <location filename="../canned_jobs.py" line="88"/>
         <source>Quantity, or times the standard hours</source>
         <translation>数量，或标准工时的倍数</translation>
     </message>
     <message>
-        <location filename="../canned_jobs.py" line="108"/>
+        <location filename="../canned_jobs.py" line="107"/>
         <source>Canned job</source>
         <translation>套餐</translation>
     </message>
     <message>
-        <location filename="../canned_jobs.py" line="108"/>
+        <location filename="../canned_jobs.py" line="107"/>
         <source>Lines</source>
         <translation>项目数</translation>
     </message>
     <message>
-        <location filename="../canned_jobs.py" line="108"/>
+        <location filename="../canned_jobs.py" line="107"/>
         <source>Price</source>
         <translation>价格</translation>
     </message>
@@ -439,22 +394,22 @@
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../canned_jobs.py" line="189"/>
+        <location filename="../canned_jobs.py" line="190"/>
         <source>The price list is empty: add items first</source>
         <translation>价目表为空：请先添加项目</translation>
     </message>
     <message>
-        <location filename="../canned_jobs.py" line="203"/>
+        <location filename="../canned_jobs.py" line="204"/>
         <source>Choose a line first</source>
         <translation>请先选择一个项目</translation>
     </message>
     <message>
-        <location filename="../canned_jobs.py" line="219"/>
+        <location filename="../canned_jobs.py" line="220"/>
         <source>Canned job saved</source>
         <translation>套餐已保存</translation>
     </message>
     <message>
-        <location filename="../canned_jobs.py" line="227"/>
+        <location filename="../canned_jobs.py" line="228"/>
         <source>Canned job removed</source>
         <translation>套餐已删除</translation>
     </message>
@@ -568,97 +523,97 @@
 <context>
     <name>CustomerPanel</name>
     <message>
-        <location filename="../messages_view.py" line="132"/>
+        <location filename="../messages_view.py" line="147"/>
         <source>Customer&apos;s tracker link</source>
         <translation>客户进度链接</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="133"/>
+        <location filename="../messages_view.py" line="148"/>
         <source>Withdraw this link</source>
         <translation>撤销此链接</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="134"/>
+        <location filename="../messages_view.py" line="149"/>
         <source>Messages to customers</source>
         <translation>发给客户的消息</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="135"/>
+        <location filename="../messages_view.py" line="150"/>
         <source>Send again</source>
         <translation>重新发送</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="152"/>
+        <location filename="../messages_view.py" line="209"/>
         <source>Due</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="153"/>
+        <location filename="../messages_view.py" line="210"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="154"/>
+        <location filename="../messages_view.py" line="211"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="155"/>
+        <location filename="../messages_view.py" line="212"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="156"/>
+        <location filename="../messages_view.py" line="213"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="157"/>
+        <location filename="../messages_view.py" line="214"/>
         <source>Tries</source>
         <translation>尝试次数</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="158"/>
+        <location filename="../messages_view.py" line="215"/>
         <source>Last error</source>
         <translation>最近错误</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="180"/>
+        <location filename="../messages_view.py" line="237"/>
         <source>Choose a work order on the board</source>
         <translation>请在车间看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="200"/>
+        <location filename="../messages_view.py" line="257"/>
         <source>No link yet: the work order reaches the cloud on the next sync</source>
         <translation>暂无链接：下次同步后工单才会到达云端</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="224"/>
+        <location filename="../messages_view.py" line="281"/>
         <source>Link withdrawn: the next sync gives the customer a new one</source>
         <translation>链接已撤销：下次同步后客户将获得新链接</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="230"/>
+        <location filename="../messages_view.py" line="287"/>
         <source>Choose a message first</source>
         <translation>请先选择一条消息</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="147"/>
+        <location filename="../messages_view.py" line="151"/>
         <source>E-mail</source>
         <translation>电子邮箱</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="148"/>
+        <location filename="../messages_view.py" line="152"/>
         <source>Mobile</source>
         <translation>手机号码</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="149"/>
+        <location filename="../messages_view.py" line="153"/>
         <source>Save the customer&apos;s contact</source>
         <translation>保存客户联系方式</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="198"/>
+        <location filename="../messages_view.py" line="200"/>
         <source>Contact saved: the customer&apos;s messages go there</source>
         <translation>联系方式已保存：客户的消息将发送到这里</translation>
     </message>
@@ -666,87 +621,87 @@
 <context>
     <name>DeliveryView</name>
     <message>
-        <location filename="../desk.py" line="360"/>
+        <location filename="../desk.py" line="361"/>
         <source>Delivery</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="361"/>
+        <location filename="../desk.py" line="362"/>
         <source>Hand over</source>
         <translation>交车</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="362"/>
+        <location filename="../desk.py" line="363"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="363"/>
+        <location filename="../desk.py" line="364"/>
         <source>Who takes the car (signs below)</source>
         <translation>取车人（请在下方签名）</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="364"/>
+        <location filename="../desk.py" line="365"/>
         <source>Follow-ups due today</source>
         <translation>今日待回访</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="365"/>
+        <location filename="../desk.py" line="366"/>
         <source>What the customer said</source>
         <translation>客户反馈</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="366"/>
+        <location filename="../desk.py" line="367"/>
         <source>Follow-up done</source>
         <translation>回访完成</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="374"/>
+        <location filename="../desk.py" line="380"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="382"/>
+        <location filename="../desk.py" line="388"/>
         <source>quality check passed</source>
         <translation>质检合格</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="384"/>
+        <location filename="../desk.py" line="390"/>
         <source>health report issued</source>
         <translation>健康报告已出具</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="390"/>
+        <location filename="../desk.py" line="396"/>
         <source>Next service: %1 km or %2</source>
         <translation>下次保养：%1 公里或 %2</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="408"/>
+        <location filename="../desk.py" line="414"/>
         <source>Due</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="409"/>
+        <location filename="../desk.py" line="415"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="410"/>
+        <location filename="../desk.py" line="416"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="411"/>
+        <location filename="../desk.py" line="417"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="412"/>
+        <location filename="../desk.py" line="418"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../desk.py" line="449"/>
+        <location filename="../desk.py" line="455"/>
         <source>Choose a follow-up first</source>
         <translation>请先选择回访</translation>
     </message>
@@ -869,79 +824,79 @@
 <context>
     <name>DevicesForm</name>
     <message>
-        <location filename="../setup.py" line="223"/>
+        <location filename="../setup.py" line="249"/>
         <source>Vehicle bus</source>
         <translation>车辆总线</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="224"/>
+        <location filename="../setup.py" line="250"/>
         <source>Alignment rig</source>
         <translation>四轮定位仪</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="225"/>
+        <location filename="../setup.py" line="251"/>
         <source>Camera</source>
         <translation>相机</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="228"/>
+        <location filename="../setup.py" line="254"/>
         <source>Read VIN</source>
         <translation>读取 VIN</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="229"/>
+        <location filename="../setup.py" line="255"/>
         <source>Read rig</source>
         <translation>读取定位仪</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="230"/>
+        <location filename="../setup.py" line="256"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="238"/>
+        <location filename="../setup.py" line="264"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="241"/>
+        <location filename="../setup.py" line="267"/>
         <source>simulator (training)</source>
         <translation>模拟器（培训）</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="245"/>
+        <location filename="../setup.py" line="271"/>
         <source>No camera</source>
         <translation>无相机</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="286"/>
-        <location filename="../setup.py" line="299"/>
+        <location filename="../setup.py" line="312"/>
+        <location filename="../setup.py" line="325"/>
         <source>Nothing chosen</source>
         <translation>未选择</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="292"/>
-        <location filename="../setup.py" line="327"/>
+        <location filename="../setup.py" line="318"/>
+        <location filename="../setup.py" line="353"/>
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="295"/>
+        <location filename="../setup.py" line="321"/>
         <source>Live picture below</source>
         <translation>实时画面见下方</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="301"/>
+        <location filename="../setup.py" line="327"/>
         <source>Testing…</source>
         <translation>测试中…</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="311"/>
+        <location filename="../setup.py" line="337"/>
         <source>VIN %1</source>
         <translation>VIN %1</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="316"/>
+        <location filename="../setup.py" line="342"/>
         <source>%1 live readings, %2 values measured</source>
         <translation>%1 条实时读数，测得 %2 个数值</translation>
     </message>
@@ -949,206 +904,218 @@
 <context>
     <name>DiagnosticsView</name>
     <message>
+        <location filename="../diagnostics_view.py" line="179"/>
         <source>Test drive</source>
         <translation>路试</translation>
     </message>
     <message>
+        <location filename="../diagnostics_view.py" line="179"/>
         <source>Rev test</source>
         <translation>急加速测试</translation>
     </message>
     <message>
+        <location filename="../diagnostics_view.py" line="496"/>
         <source>Choose the values to record first</source>
         <translation>请先选择要记录的数值</translation>
     </message>
     <message>
+        <location filename="../diagnostics_view.py" line="539"/>
         <source>Recording kept with the work order</source>
         <translation>记录已随工单保存</translation>
     </message>
     <message>
+        <location filename="../diagnostics_view.py" line="552"/>
         <source>Stop recording</source>
         <translation>停止记录</translation>
     </message>
     <message>
+        <location filename="../diagnostics_view.py" line="552"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
+        <location filename="../diagnostics_view.py" line="556"/>
         <source>Recording: %1 s, %2 samples</source>
         <translation>记录中：%1 秒，%2 个采样</translation>
     </message>
     <message>
+        <location filename="../diagnostics_view.py" line="564"/>
         <source>%1 recording(s) kept with the work order</source>
         <translation>工单已保存 %1 条记录</translation>
     </message>
     <message>
+        <location filename="../diagnostics_view.py" line="293"/>
         <source>UDS module</source>
         <translation>UDS 模块</translation>
     </message>
     <message>
+        <location filename="../diagnostics_view.py" line="294"/>
         <source>Not read completely: %1</source>
         <translation>未完整读取：%1</translation>
     </message>
     <message>
+        <location filename="../diagnostics_view.py" line="314"/>
         <source>Fault memory (UDS)</source>
         <translation>故障存储（UDS）</translation>
     </message>
     <message>
+        <location filename="../diagnostics_view.py" line="328"/>
         <source>Traction battery</source>
         <translation>动力电池</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="132"/>
+        <location filename="../diagnostics_view.py" line="160"/>
         <source>ECU / code</source>
         <translation>控制单元 / 故障码</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="132"/>
+        <location filename="../diagnostics_view.py" line="160"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="132"/>
+        <location filename="../diagnostics_view.py" line="160"/>
         <source>What it means</source>
         <translation>含义</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="135"/>
+        <location filename="../diagnostics_view.py" line="163"/>
         <source>I have recorded the codes and want to clear them in the car</source>
         <translation>我已记录故障码，确认在车上清除</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="137"/>
+        <location filename="../diagnostics_view.py" line="165"/>
         <source>Clear codes</source>
         <translation>清除故障码</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="138"/>
+        <location filename="../diagnostics_view.py" line="166"/>
         <source>This is the right car: keep the scan for this work order</source>
         <translation>确认是这辆车：将扫描结果保存到此工单</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="139"/>
+        <location filename="../diagnostics_view.py" line="167"/>
         <source>Live values</source>
         <translation>实时数据</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="141"/>
+        <location filename="../diagnostics_view.py" line="169"/>
         <source>Engine speed</source>
         <translation>发动机转速</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="142"/>
+        <location filename="../diagnostics_view.py" line="170"/>
         <source>Speed</source>
         <translation>车速</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="143"/>
+        <location filename="../diagnostics_view.py" line="171"/>
         <source>Coolant</source>
         <translation>冷却液</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="144"/>
+        <location filename="../diagnostics_view.py" line="172"/>
         <source>Load</source>
         <translation>负荷</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="145"/>
+        <location filename="../diagnostics_view.py" line="173"/>
         <source>Throttle</source>
         <translation>节气门</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="169"/>
+        <location filename="../diagnostics_view.py" line="202"/>
         <source>Scan after repair</source>
         <translation>修后扫描</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="169"/>
+        <location filename="../diagnostics_view.py" line="202"/>
         <source>Scan the car</source>
         <translation>扫描车辆</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="188"/>
+        <location filename="../diagnostics_view.py" line="228"/>
         <source>No work order open</source>
         <translation>未打开工单</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="194"/>
+        <location filename="../diagnostics_view.py" line="234"/>
         <source>Not scanned yet</source>
         <translation>尚未扫描</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="201"/>
+        <location filename="../diagnostics_view.py" line="241"/>
         <source>After repair: cleared %1; still there %2; new %3; kept as permanent until the car has driven %4</source>
         <translation>维修后：已清除 %1；仍存在 %2；新出现 %3；永久记录待正常行驶后消除 %4</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="210"/>
+        <location filename="../diagnostics_view.py" line="250"/>
         <source>Not checked, the control unit did not answer the rescan: %1</source>
         <translation>未核实，复检时该控制单元未应答：%1</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="216"/>
+        <location filename="../diagnostics_view.py" line="259"/>
         <source>%1 scan: VIN %2, %3 ECU(s), %4 code(s), %5 ms</source>
         <translation>%1扫描：VIN %2，%3 个控制单元，%4 个故障码，%5 毫秒</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="217"/>
+        <location filename="../diagnostics_view.py" line="260"/>
         <source>Post-repair</source>
         <translation>修后</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="217"/>
+        <location filename="../diagnostics_view.py" line="260"/>
         <source>Pre-repair</source>
         <translation>修前</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="231"/>
+        <location filename="../diagnostics_view.py" line="274"/>
         <source>Warning: the car&apos;s VIN differs from the work order&apos;s</source>
         <translation>警告：车辆 VIN 与工单不一致</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="236"/>
+        <location filename="../diagnostics_view.py" line="277"/>
         <source>Scan incomplete: %1</source>
         <translation>扫描未完成：%1</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="241"/>
+        <location filename="../diagnostics_view.py" line="282"/>
         <source>stored</source>
         <translation>已存储</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="242"/>
+        <location filename="../diagnostics_view.py" line="283"/>
         <source>pending</source>
         <translation>待定</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="243"/>
+        <location filename="../diagnostics_view.py" line="284"/>
         <source>permanent</source>
         <translation>永久</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="255"/>
+        <location filename="../diagnostics_view.py" line="307"/>
         <source>Freeze frame</source>
         <translation>冻结帧</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="263"/>
+        <location filename="../diagnostics_view.py" line="334"/>
         <source>Readiness</source>
         <translation>就绪状态</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="276"/>
+        <location filename="../diagnostics_view.py" line="347"/>
         <source>No vehicle interface is connected</source>
         <translation>未连接车辆诊断接口</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="299"/>
-        <location filename="../diagnostics_view.py" line="329"/>
+        <location filename="../diagnostics_view.py" line="370"/>
+        <location filename="../diagnostics_view.py" line="400"/>
         <source>Scan kept with the work order</source>
         <translation>扫描结果已保存到工单</translation>
     </message>
     <message>
-        <location filename="../diagnostics_view.py" line="368"/>
+        <location filename="../diagnostics_view.py" line="439"/>
         <source>Codes cleared in %1</source>
         <translation>已清除故障码：%1</translation>
     </message>
@@ -1157,6 +1124,7 @@
     <name>Errors</name>
     <message>
         <location filename="../errors.py" line="25"/>
+        <location filename="../errors.py" line="462"/>
         <source>Unknown user or wrong PIN</source>
         <translation>用户不存在或 PIN 码错误</translation>
     </message>
@@ -1174,11 +1142,6 @@
         <location filename="../errors.py" line="35"/>
         <source>Wrong PIN: %1 is now locked, ask an admin</source>
         <translation>PIN 码错误：%1 已被锁定，请联系管理员</translation>
-    </message>
-    <message>
-        <location filename="../errors.py" line="39"/>
-        <source>Your role may not do this (%1)</source>
-        <translation>您的角色无权执行此操作（%1）</translation>
     </message>
     <message>
         <location filename="../errors.py" line="43"/>
@@ -1266,57 +1229,493 @@
         <translation>报价项目需要说明</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="99"/>
+        <location filename="../errors.py" line="109"/>
         <source>The signature is empty: ask the customer to sign</source>
         <translation>签名为空：请客户签名</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="103"/>
+        <location filename="../errors.py" line="113"/>
         <source>An approval at the desk or bay needs the customer&apos;s signature</source>
         <translation>在前台或工位确认需要客户签名</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="109"/>
+        <location filename="../errors.py" line="119"/>
         <source>An update needs a message for the customer</source>
         <translation>进度通知需要给客户的消息</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="112"/>
+        <location filename="../errors.py" line="122"/>
         <source>You are already clocked on this job</source>
         <translation>您已在此作业上开工计时</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="113"/>
+        <location filename="../errors.py" line="123"/>
         <source>You are not clocked on this job</source>
         <translation>您未在此作业上计时</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="114"/>
+        <location filename="../errors.py" line="124"/>
         <source>The quality check has not passed</source>
         <translation>质检未通过</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="116"/>
+        <location filename="../errors.py" line="126"/>
         <source>A handover records who took the car</source>
         <translation>交车需记录提车人</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="120"/>
+        <location filename="../errors.py" line="130"/>
         <source>The car scanned has VIN %1, the work order&apos;s car has %2: scan the right car, or confirm that this scan belongs to this work order</source>
         <translation>扫描到的车辆 VIN 为 %1，工单车辆为 %2：请扫描正确的车辆，或确认此扫描属于本工单</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="128"/>
+        <location filename="../errors.py" line="138"/>
         <source>Clearing would erase codes whose fault was declined or not repaired: %1. Tick the box and tap Clear codes again to clear them anyway</source>
         <translation>清除将抹去客户已拒绝或尚未修复的故障码：%1。如仍要清除，请再次勾选并点击“清除故障码”</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="120"/>
+        <location filename="../errors.py" line="146"/>
+        <source>No finding is waiting for the customer&apos;s approval</source>
+        <translation>没有等待客户确认的检查发现</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="150"/>
+        <source>Jobs still clocked on: %1. Clock them off first</source>
+        <translation>仍有 %1 项作业在计时中，请先结束计时</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="154"/>
+        <source>A work order cannot go back to booked</source>
+        <translation>工单不能退回到已预约</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="157"/>
+        <source>Unknown stage %1</source>
+        <translation>未知的阶段 %1</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="159"/>
+        <source>Work order %1 is %2: it takes no more changes</source>
+        <translation>工单 %1 已是“%2”，不能再修改</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="163"/>
+        <source>Check the car in on the check-in form, with its mileage</source>
+        <translation>请在接车表单中登记车辆及里程</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="167"/>
+        <source>Work order %1 is %2, not in repair</source>
+        <translation>工单 %1 为“%2”，不在维修中</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="171"/>
+        <source>No repair on a finding the customer has not approved</source>
+        <translation>客户未同意的项目不能开始维修</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="175"/>
+        <source>Work order %1 is %2, not in quality check</source>
+        <translation>工单 %1 为“%2”，不在质检中</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="179"/>
+        <source>Unknown powertrain %1: use ICE, HEV or EV</source>
+        <translation>未知的动力类型 %1：请用 ICE、HEV 或 EV</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="182"/>
+        <source>Model year %1 is not plausible</source>
+        <translation>车型年份 %1 不合理</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="184"/>
+        <source>Unknown language %1: use zh or en</source>
+        <translation>未知的语言 %1：请用 zh 或 en</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="188"/>
+        <source>Fuel or charge level is a percentage from 0 to 100</source>
+        <translation>油量或电量是 0 到 100 之间的百分比</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="192"/>
+        <source>Estimate line “%1”: the quantity must be more than 0</source>
+        <translation>报价项目“%1”：数量必须大于 0</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="196"/>
+        <source>Estimate line “%1”: the price cannot be negative</source>
+        <translation>报价项目“%1”：价格不能为负</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="199"/>
+        <source>Unknown value %1</source>
+        <translation>未知的值 %1</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="200"/>
+        <source>The signature pad has no size</source>
+        <translation>签名板没有尺寸</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="202"/>
+        <source>Unknown time zone %1: use a name such as Asia/Shanghai</source>
+        <translation>未知的时区 %1：请使用标准时区名称，例如“亚洲/上海”</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="206"/>
+        <source>The price list has no labour rate: set it before pricing an adjustment</source>
+        <translation>价目表没有工时费：请先设置工时费再为调整报价</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="212"/>
+        <source>Measure the alignment on the rig first: there is nothing to propose</source>
+        <translation>请先在定位仪上测量四轮定位：目前没有可建议的调整</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="218"/>
+        <source>Every alignment reading is within its specification: no adjustment</source>
+        <translation>所有四轮定位读数都在规格内：无需调整</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="224"/>
+        <source>The signature is too small: ask the customer to sign across the pad</source>
+        <translation>签名太小：请客户在签名板上完整签名</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="230"/>
+        <source>That signature was given for another work order or a handover: ask the customer to sign for this decision</source>
+        <translation>该签名已用于其他工单或交车：请客户为此次决定重新签名</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="238"/>
+        <source>The customer signed before this finding was added: ask the customer to sign again</source>
+        <translation>客户签名时尚未添加此项目：请客户重新签名</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="245"/>
+        <source>That signature already backs another decision or handover: ask the customer to sign for the car</source>
+        <translation>该签名已用于其他决定或交车：请客户为取车重新签名</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="253"/>
+        <source>Remote approvals arrive only through sync</source>
+        <translation>远程确认只能通过同步收到</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="257"/>
+        <source>Only an advisor records the customer&apos;s decision at the desk</source>
+        <translation>只有服务顾问可以在前台记录客户的决定</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="261"/>
+        <source>A %1 may not record the customer&apos;s decision</source>
+        <translation>%1无权记录客户的决定</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="265"/>
+        <source>A decision at the bay needs the customer&apos;s signature</source>
+        <translation>在工位上记录决定需要客户签名</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="269"/>
+        <source>An approval records who decided</source>
+        <translation>确认需要记录决定人</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="273"/>
+        <source>This finding was withdrawn or replaced: it is no longer offered</source>
+        <translation>此项目已撤回或替换，不再提供给客户</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="279"/>
+        <source>This finding is already approved; an approval is not withdrawn here</source>
+        <translation>此项目已获同意；同意不能在此撤回</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="285"/>
+        <source>This finding was already withdrawn or replaced</source>
+        <translation>此项目已被撤回或替换</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="289"/>
+        <source>Say why the finding is corrected: it stays on record</source>
+        <translation>请说明更正原因：原因会留存记录</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="293"/>
+        <source>The reason is longer than %1 characters</source>
+        <translation>原因超过 %1 个字</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="297"/>
+        <source>The customer approved this finding: it stays as approved; add a new finding for what is different</source>
+        <translation>客户已同意此项目，保持同意状态；如有不同请新增检查发现</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="305"/>
+        <source>This follow-up is already recorded</source>
+        <translation>此回访已记录</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="309"/>
+        <source>This item takes no measurement</source>
+        <translation>此项目不需要测量值</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="313"/>
+        <source>Rate this item: green, amber or red</source>
+        <translation>请为此项目评级：绿、黄或红</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="316"/>
+        <source>A PIN has 4 to 8 digits</source>
+        <translation>PIN 码为 4 到 8 位数字</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="318"/>
+        <location filename="../errors.py" line="460"/>
+        <source>That record is not on this station</source>
+        <translation>本终端上没有这条记录</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="322"/>
+        <source>That record belongs to another work order</source>
+        <translation>这条记录属于另一张工单</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="326"/>
+        <source>Search by VIN, the end of a VIN, or plate</source>
+        <translation>请按 VIN、VIN 末几位或车牌搜索</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="330"/>
+        <source>At most %1 characters here (this text has %2)</source>
+        <translation>此处最多 %1 个字（当前 %2 个）</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="333"/>
+        <source>That photo is not on this station</source>
+        <translation>本终端上没有这张照片</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="335"/>
+        <source>A photo belongs to one checklist item or one finding, not both</source>
+        <translation>照片只能属于一个检查项目或一个检查发现，不能同时属于两者</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="341"/>
+        <source>The photo could not be read: take it again</source>
+        <translation>照片无法读取：请重新拍摄</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="345"/>
+        <source>Only an after photo is paired, and with a before photo</source>
+        <translation>只有维修后照片可以与维修前照片配对</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="349"/>
+        <source>The rig sent a reading the station cannot use</source>
+        <translation>定位仪发送的读数无法使用</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="353"/>
+        <source>The alignment specification table is damaged</source>
+        <translation>四轮定位规格表已损坏</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="357"/>
+        <source>No alignment specification for %1</source>
+        <translation>没有 %1 的四轮定位规格</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="361"/>
+        <source>An alignment needs the readings before adjustment</source>
+        <translation>四轮定位需要调整前的读数</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="365"/>
+        <source>This work order is closed: it takes no new measurements</source>
+        <translation>此工单已关闭，不能再添加测量</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="369"/>
+        <source>The live recording is damaged: record it again</source>
+        <translation>实时记录已损坏：请重新记录</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="373"/>
+        <source>Say what the recording is, e.g. rev test</source>
+        <translation>请说明记录内容，例如：加速测试</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="377"/>
+        <source>The scan result is damaged: scan again</source>
+        <translation>扫描结果已损坏：请重新扫描</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="381"/>
+        <source>Clearing trouble codes needs the box ticked first</source>
+        <translation>清除故障码前请先勾选确认</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="385"/>
+        <source>The tax rate is a percentage from 0 to 100 with at most two decimals, not %1</source>
+        <translation>税率是 0 到 100 的百分比，最多两位小数，不能是 %1</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="391"/>
+        <source>At most %1 characters here</source>
+        <translation>此处最多 %1 个字</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="394"/>
+        <source>The workshop needs a name</source>
+        <translation>门店需要名称</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="396"/>
+        <source>The phone number %1 has characters a phone cannot dial</source>
+        <translation>电话号码 %1 含有无法拨打的字符</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="400"/>
+        <source>The currency is a three-letter code such as CNY, not %1</source>
+        <translation>货币是三个字母的代码，例如 CNY，不能是 %1</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="404"/>
+        <source>The logo must be a PNG or JPEG image that opens</source>
+        <translation>标志必须是可以打开的 PNG 或 JPEG 图片</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="408"/>
+        <source>The logo is larger than %1 MB</source>
+        <translation>标志图片大于 %1 MB</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="412"/>
+        <source>That message has not failed: nothing to send again</source>
+        <translation>该消息没有发送失败，无需重发</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="415"/>
+        <source>That is not an e-mail address</source>
+        <translation>这不是电子邮箱地址</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="416"/>
+        <source>A price item needs a code</source>
+        <translation>价目项目需要编码</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="417"/>
+        <source>A price item needs a name</source>
+        <translation>价目项目需要名称</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="418"/>
+        <source>That price is not plausible</source>
+        <translation>价格不合理</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="420"/>
+        <source>A labour operation takes more than 0 and at most 100 hours</source>
+        <translation>工时项目须大于 0 且不超过 100 小时</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="424"/>
+        <source>That labour rate is not plausible</source>
+        <translation>工时费不合理</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="427"/>
+        <source>A canned job needs a name</source>
+        <translation>套餐需要名称</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="429"/>
+        <source>A canned job needs at least one line</source>
+        <translation>套餐至少需要一个项目</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="433"/>
+        <source>%1: the quantity %2 is not plausible</source>
+        <translation>%1：数量 %2 不合理</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="437"/>
+        <source>No price item with code %1</source>
+        <translation>没有编码为 %1 的价目项目</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="441"/>
+        <source>That canned job is no longer on the list</source>
+        <translation>该套餐已不在列表中</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="444"/>
+        <source>Log in as an admin to add users</source>
+        <translation>请以管理员身份登录后添加用户</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="445"/>
+        <source>The first user must be an admin</source>
+        <translation>第一个用户必须是管理员</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="447"/>
+        <source>That recovery code does not unlock an admin of this station</source>
+        <translation>该恢复码不能解锁本终端的管理员</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="454"/>
+        <source>technician</source>
+        <translation>技师</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="455"/>
+        <source>advisor</source>
+        <translation>服务顾问</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="456"/>
+        <source>admin</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="461"/>
+        <source>Your role may not do this</source>
+        <translation>您的角色无权执行此操作</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="463"/>
+        <source>The work order&apos;s stage does not allow this now</source>
+        <translation>工单当前阶段不允许此操作</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="466"/>
+        <source>A signed or issued record is not changed</source>
+        <translation>已签名或已出具的记录不能修改</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="468"/>
+        <source>The station refused this</source>
+        <translation>终端拒绝了此操作</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="99"/>
         <source>%1 is not an e-mail address (like name@example.com)</source>
         <translation>%1 不是有效的电子邮箱地址（例如 name@example.com）</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="124"/>
+        <location filename="../errors.py" line="39"/>
+        <source>A %1 may not do this</source>
+        <translation>%1无权执行此操作</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="103"/>
         <source>%1 is not a phone number (digits, with + for another country)</source>
         <translation>%1 不是有效的电话号码（数字，其他国家请加 +）</translation>
     </message>
@@ -1570,17 +1969,17 @@
 <context>
     <name>JoinForm</name>
     <message>
-        <location filename="../setup.py" line="372"/>
+        <location filename="../setup.py" line="398"/>
         <source>Leave both empty to work on its own; join later in Settings.</source>
         <translation>两项留空则单机使用；之后可在设置中加入。</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="373"/>
+        <location filename="../setup.py" line="399"/>
         <source>Hub or cloud address</source>
         <translation>车间服务器或云端地址</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="374"/>
+        <location filename="../setup.py" line="400"/>
         <source>Enrolment code</source>
         <translation>注册码</translation>
     </message>
@@ -1697,57 +2096,57 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../messages_view.py" line="33"/>
+        <location filename="../messages_view.py" line="35"/>
         <source>tracker link</source>
         <translation>进度链接</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="34"/>
+        <location filename="../messages_view.py" line="36"/>
         <source>waiting for decision</source>
         <translation>等待决定</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="35"/>
+        <location filename="../messages_view.py" line="37"/>
         <source>ready for pick-up</source>
         <translation>可以取车</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="36"/>
+        <location filename="../messages_view.py" line="38"/>
         <source>day-1 question</source>
         <translation>次日回访</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="37"/>
+        <location filename="../messages_view.py" line="39"/>
         <source>day-7 check</source>
         <translation>七日回访</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="38"/>
+        <location filename="../messages_view.py" line="40"/>
         <source>service reminder</source>
         <translation>保养提醒</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="45"/>
+        <location filename="../messages_view.py" line="47"/>
         <source>queued</source>
         <translation>待发送</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="46"/>
+        <location filename="../messages_view.py" line="48"/>
         <source>sending</source>
         <translation>发送中</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="47"/>
+        <location filename="../messages_view.py" line="49"/>
         <source>sent</source>
         <translation>已发送</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="48"/>
+        <location filename="../messages_view.py" line="50"/>
         <source>failed</source>
         <translation>发送失败</translation>
     </message>
     <message>
-        <location filename="../messages_view.py" line="49"/>
+        <location filename="../messages_view.py" line="51"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
@@ -1768,12 +2167,12 @@
 <context>
     <name>OnScreenKeyboard</name>
     <message>
-        <location filename="../widgets/keyboard.py" line="152"/>
+        <location filename="../widgets/keyboard.py" line="170"/>
         <source>space</source>
         <translation>空格</translation>
     </message>
     <message>
-        <location filename="../widgets/keyboard.py" line="153"/>
+        <location filename="../widgets/keyboard.py" line="171"/>
         <source>Hide</source>
         <translation>收起</translation>
     </message>
@@ -1808,67 +2207,67 @@
 <context>
     <name>ProfileForm</name>
     <message>
-        <location filename="../setup.py" line="150"/>
+        <location filename="../setup.py" line="151"/>
         <source>Time zone of the reports</source>
         <translation>报告时间所用时区</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="154"/>
+        <location filename="../setup.py" line="155"/>
         <source>This machine&apos;s</source>
         <translation>本机时区</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="124"/>
+        <location filename="../setup.py" line="144"/>
         <source>Workshop name</source>
         <translation>门店名称</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="125"/>
+        <location filename="../setup.py" line="145"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="126"/>
+        <location filename="../setup.py" line="146"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="127"/>
+        <location filename="../setup.py" line="147"/>
         <source>Tax id</source>
         <translation>税号</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="128"/>
+        <location filename="../setup.py" line="148"/>
         <source>Currency</source>
         <translation>货币</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="129"/>
+        <location filename="../setup.py" line="149"/>
         <source>Tax rate</source>
         <translation>税率</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="130"/>
+        <location filename="../setup.py" line="150"/>
         <source>Customers&apos; language</source>
         <translation>客户默认语言</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="134"/>
+        <location filename="../setup.py" line="156"/>
         <source>Tax rate (%)</source>
         <translation>税率（%）</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="136"/>
+        <location filename="../setup.py" line="158"/>
         <source>Choose the logo (PNG or JPEG)</source>
         <translation>选择标志（PNG 或 JPEG）</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="138"/>
+        <location filename="../setup.py" line="160"/>
         <source>Logo chosen: tap to change</source>
         <translation>已选标志：点击更换</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="154"/>
+        <location filename="../setup.py" line="179"/>
         <source>The workshop&apos;s logo</source>
         <translation>门店标志</translation>
     </message>
@@ -2258,97 +2657,97 @@
 <context>
     <name>ReportView</name>
     <message>
-        <location filename="../report_view.py" line="119"/>
+        <location filename="../report_view.py" line="122"/>
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="119"/>
+        <location filename="../report_view.py" line="122"/>
         <source>English</source>
         <translation>英文</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="120"/>
+        <location filename="../report_view.py" line="124"/>
         <source>Report in %1</source>
         <translation>报告语言：%1</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="107"/>
+        <location filename="../report_view.py" line="113"/>
         <source>Health report</source>
         <translation>健康报告</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="108"/>
+        <location filename="../report_view.py" line="114"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="109"/>
+        <location filename="../report_view.py" line="115"/>
         <source>Issue and sign</source>
         <translation>出具并签名</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="110"/>
+        <location filename="../report_view.py" line="116"/>
         <source>Verify signature</source>
         <translation>验证签名</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="111"/>
+        <location filename="../report_view.py" line="117"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="112"/>
+        <location filename="../report_view.py" line="118"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="138"/>
+        <location filename="../report_view.py" line="162"/>
         <source>Choose a work order on the board</source>
         <translation>请在看板上选择工单</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="140"/>
+        <location filename="../report_view.py" line="164"/>
         <source>Not issued yet</source>
         <translation>尚未出具</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="143"/>
+        <location filename="../report_view.py" line="167"/>
         <source>Version %1 issued at %2</source>
         <translation>第 %1 版，出具于 %2</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="212"/>
+        <location filename="../report_view.py" line="243"/>
         <source>Preview ready</source>
         <translation>预览已生成</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="230"/>
+        <location filename="../report_view.py" line="264"/>
         <source>Report issued and signed</source>
         <translation>报告已出具并签名</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="237"/>
+        <location filename="../report_view.py" line="271"/>
         <source>Signature valid: %1</source>
         <translation>签名有效：%1</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="238"/>
+        <location filename="../report_view.py" line="272"/>
         <source>Signature NOT valid: %1</source>
         <translation>签名无效：%1</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="247"/>
+        <location filename="../report_view.py" line="281"/>
         <source>Verified</source>
         <translation>已验证</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="253"/>
+        <location filename="../report_view.py" line="287"/>
         <source>Export the report to</source>
         <translation>导出报告到</translation>
     </message>
     <message>
-        <location filename="../report_view.py" line="257"/>
+        <location filename="../report_view.py" line="291"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
@@ -2623,127 +3022,127 @@
 <context>
     <name>SetupView</name>
     <message>
-        <location filename="../setup.py" line="465"/>
+        <location filename="../setup.py" line="491"/>
         <source>This terminal&apos;s bay (or desk)</source>
         <translation>本终端所在工位（或前台）</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="469"/>
+        <location filename="../setup.py" line="495"/>
         <source>Login name</source>
         <translation>登录名</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="470"/>
+        <location filename="../setup.py" line="496"/>
         <source>Name shown</source>
         <translation>显示名称</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="471"/>
+        <location filename="../setup.py" line="497"/>
         <source>PIN (4 to 8 digits)</source>
         <translation>PIN 码（4 至 8 位数字）</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="472"/>
+        <location filename="../setup.py" line="498"/>
         <source>PIN again</source>
         <translation>再次输入 PIN 码</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="477"/>
+        <location filename="../setup.py" line="503"/>
         <source>Back</source>
         <translation>上一步</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="483"/>
+        <location filename="../setup.py" line="509"/>
         <source>Language and bay</source>
         <translation>语言与工位</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="484"/>
+        <location filename="../setup.py" line="510"/>
         <source>The workshop</source>
         <translation>门店信息</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="485"/>
+        <location filename="../setup.py" line="511"/>
         <source>The first administrator</source>
         <translation>首位管理员</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="486"/>
+        <location filename="../setup.py" line="512"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="487"/>
+        <location filename="../setup.py" line="513"/>
         <source>Workshop hub or cloud</source>
         <translation>车间服务器或云端</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="490"/>
+        <location filename="../setup.py" line="516"/>
         <source>Choose the language of this screen and name this terminal.</source>
         <translation>选择界面语言，并为本终端命名。</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="491"/>
+        <location filename="../setup.py" line="517"/>
         <source>What the health report and the customers see.</source>
         <translation>健康报告和客户看到的信息。</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="492"/>
+        <location filename="../setup.py" line="518"/>
         <source>The administrator adds the other people later, in Settings.</source>
         <translation>管理员之后可在设置中添加其他人员。</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="493"/>
+        <location filename="../setup.py" line="519"/>
         <source>Choose each device this terminal has and test it.</source>
         <translation>选择本终端连接的各个设备并测试。</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="494"/>
+        <location filename="../setup.py" line="520"/>
         <source>Join the workshop hub so the bays share the work orders.</source>
         <translation>加入车间服务器，各工位即可共享工单。</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="497"/>
+        <location filename="../setup.py" line="523"/>
         <source>Setting up the station (%1 of %2): %3</source>
         <translation>设置终端（第 %1 步，共 %2 步）：%3</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="504"/>
+        <location filename="../setup.py" line="530"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="504"/>
+        <location filename="../setup.py" line="530"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="524"/>
+        <location filename="../setup.py" line="550"/>
         <source>The workshop needs a name</source>
         <translation>请填写门店名称</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="528"/>
+        <location filename="../setup.py" line="554"/>
         <source>The administrator needs a login name</source>
         <translation>请填写管理员登录名</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="530"/>
+        <location filename="../setup.py" line="556"/>
         <source>The PIN is 4 to 8 digits</source>
         <translation>PIN 码为 4 至 8 位数字</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="532"/>
+        <location filename="../setup.py" line="558"/>
         <source>The two PINs differ</source>
         <translation>两次输入的 PIN 码不一致</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="568"/>
+        <location filename="../setup.py" line="594"/>
         <source>Joined the workshop hub</source>
         <translation>已加入车间服务器</translation>
     </message>
     <message>
-        <location filename="../setup.py" line="572"/>
+        <location filename="../setup.py" line="598"/>
         <source>The station is ready, but joining failed: %1</source>
         <translation>终端已就绪，但加入失败：%1</translation>
     </message>
@@ -2878,122 +3277,122 @@
 <context>
     <name>WalkInView</name>
     <message>
-        <location filename="../walk_in.py" line="94"/>
+        <location filename="../walk_in.py" line="97"/>
         <source>A walk-in customer</source>
         <translation>散客到店</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="95"/>
+        <location filename="../walk_in.py" line="98"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="96"/>
+        <location filename="../walk_in.py" line="99"/>
         <source>Car</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="98"/>
+        <location filename="../walk_in.py" line="101"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="99"/>
+        <location filename="../walk_in.py" line="102"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="100"/>
+        <location filename="../walk_in.py" line="104"/>
         <source>Reads</source>
         <translation>阅读语言</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="101"/>
+        <location filename="../walk_in.py" line="105"/>
         <source>Complaint</source>
         <translation>客户描述</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="102"/>
+        <location filename="../walk_in.py" line="106"/>
         <source>Job</source>
         <translation>作业</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="103"/>
+        <location filename="../walk_in.py" line="107"/>
         <source>VIN</source>
         <translation>VIN</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="104"/>
+        <location filename="../walk_in.py" line="108"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="105"/>
+        <location filename="../walk_in.py" line="109"/>
         <source>Make</source>
         <translation>品牌</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="106"/>
+        <location filename="../walk_in.py" line="110"/>
         <source>Model</source>
         <translation>车型</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="107"/>
+        <location filename="../walk_in.py" line="111"/>
         <source>Year</source>
         <translation>年款</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="112"/>
+        <location filename="../walk_in.py" line="116"/>
         <source>Drive</source>
         <translation>动力类型</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="113"/>
+        <location filename="../walk_in.py" line="117"/>
         <source>Read from the car</source>
         <translation>从车辆读取</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="114"/>
+        <location filename="../walk_in.py" line="118"/>
         <source>Register and open the work order</source>
         <translation>登记并开工单</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="115"/>
+        <location filename="../walk_in.py" line="119"/>
         <source>Model year</source>
         <translation>年款</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="118"/>
+        <location filename="../walk_in.py" line="122"/>
         <source>Petrol or diesel</source>
         <translation>燃油</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="119"/>
+        <location filename="../walk_in.py" line="123"/>
         <source>Hybrid</source>
         <translation>混合动力</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="120"/>
+        <location filename="../walk_in.py" line="124"/>
         <source>Electric</source>
         <translation>纯电动</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="133"/>
+        <location filename="../walk_in.py" line="137"/>
         <source>No job booked (diagnosis)</source>
         <translation>未预约作业（诊断）</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="148"/>
+        <location filename="../walk_in.py" line="152"/>
         <source>No vehicle interface is connected</source>
         <translation>未连接车辆诊断接口</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="157"/>
+        <location filename="../walk_in.py" line="161"/>
         <source>The car did not give its VIN</source>
         <translation>车辆未返回 VIN</translation>
     </message>
     <message>
-        <location filename="../walk_in.py" line="102"/>
+        <location filename="../walk_in.py" line="103"/>
         <source>E-mail</source>
         <translation>电子邮箱</translation>
     </message>
