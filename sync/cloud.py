@@ -1188,26 +1188,29 @@ class CloudService:
             raise Refused("no such work order", 404)
         return wo
 
-    def workshop_may_read(self, auth: StationAuth, sha256: str) -> bool:
-        """Whether `sha256` is one of the caller's workshop's files: sent by one of its
-        stations, or a photo or report on its records. Another workshop's terminal that
-        knows a file's hash reads nothing."""
-        ours = "(station_id = ? OR station_id IN (SELECT id FROM stations WHERE workshop = ?))"
-        workshop = (hub.workshop_key(auth.workshop), auth.workshop)
-        with self.db.transaction(reading=True) as tx:
-            found = tx.one(
-                f"SELECT 1 AS x FROM blobs WHERE sha256 = ? AND {ours} "
-                f"UNION ALL SELECT 1 AS x FROM photos WHERE {ours} "
-                "AND (sha256 = ? OR thumbnail_sha256 = ? OR print_sha256 = ?) "
-                f"UNION ALL SELECT 1 AS x FROM reports WHERE {ours} AND sha256 = ?",
-                (sha256, *workshop, *workshop, sha256, sha256, sha256, *workshop, sha256),
-            )
-        return found is not None
-
     def record_blob(self, sha256: str, size: int, station_id: str) -> None:
+        """A file a station uploaded whole: kept once, and from now on its workshop's too."""
         with self.db.transaction() as tx:
             tx.run(
                 "INSERT INTO blobs (sha256, size, completed_at, station_id) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (sha256) DO NOTHING",
                 (sha256, size, _stamp(self.clock()), station_id),
+            )
+            tx.run(
+                "INSERT INTO blob_workshops (sha256, workshop) "
+                "SELECT ?, workshop FROM stations WHERE id = ? ON CONFLICT DO NOTHING",
+                (sha256, station_id),
+            )
+
+    def blob_known(self, workshop: str, sha256: str) -> bool:
+        """Whether `workshop` uploaded this file (a terminal sees only its workshop's files)."""
+        with self.db.transaction(reading=True) as tx:
+            return (
+                tx.one(
+                    "SELECT 1 AS x FROM blob_workshops WHERE sha256 = ? AND workshop = ? UNION "
+                    "SELECT 1 AS x FROM blobs b JOIN stations s ON s.id = b.station_id "
+                    "WHERE b.sha256 = ? AND s.workshop = ?",
+                    (sha256, workshop, sha256, workshop),
+                )
+                is not None
             )

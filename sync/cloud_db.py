@@ -129,6 +129,8 @@ CREATE TABLE IF NOT EXISTS chain_reanchors (
     restored_seq BIGINT NOT NULL, outbox_seq BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS workshop_pin_keys (
     workshop TEXT PRIMARY KEY REFERENCES workshops(name), pin_key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS blob_workshops (
+    sha256 TEXT NOT NULL, workshop TEXT NOT NULL, PRIMARY KEY (sha256, workshop));
 CREATE TABLE IF NOT EXISTS customer_signatures (
     approval_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, strokes TEXT NOT NULL,
     width BIGINT NOT NULL, height BIGINT NOT NULL);

@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from station.findings import Decision
-from sync.blobstore import BlobError, BlobStore
+from sync.blobstore import BlobError, BlobStore, owner_tag
 from sync.cloud import CloudService, Refused
 from sync.cloud_db import CloudDatabase
 from sync.customer_routes import Limits, customer_routes
@@ -167,18 +167,22 @@ def create_app(service: CloudService, blobs: BlobStore, limits: Limits | None = 
         who = await auth(request)
         station = service._station(who)
         sha = request.path_params["sha256"]
+        # Only the caller's workshop's files: another workshop's photo is "not uploaded",
+        # and to own a file already kept a workshop uploads every byte of it.
+        known = await run_in_threadpool(service.blob_known, who.workshop, sha)
+        owner = owner_tag(who.workshop)
         try:
             if request.method == "GET":
                 # A terminal fetching a photo another terminal took (the workshop's own files).
-                if not await run_in_threadpool(service.workshop_may_read, who, sha):
-                    return _error(404, "no such file for this workshop")
+                if not known:
+                    raise Refused("not uploaded yet", 404)
                 return await _file(sha, "application/octet-stream")
             if request.method == "HEAD":
-                state = await run_in_threadpool(blobs.state, sha)
+                state = await run_in_threadpool(blobs.state, sha, owner, known)
                 return Response(status_code=200, headers=tus_headers(state.offset, state.length))
             if request.method == "POST":
                 data = await request.body()
-                state = await run_in_threadpool(blobs.put, sha, data)
+                state = await run_in_threadpool(blobs.put, sha, data, owner, known)
             else:
                 if request.headers.get("content-type") != OFFSET_CONTENT_TYPE:
                     return _error(415, f"a chunk is sent as {OFFSET_CONTENT_TYPE}")
@@ -190,7 +194,14 @@ def create_app(service: CloudService, blobs: BlobStore, limits: Limits | None = 
                     return _error(413, f"a chunk has at most {MAX_CHUNK_BYTES} bytes")
                 data = await request.body()
                 state = await run_in_threadpool(
-                    blobs.append, sha, offset, length, request.headers.get("upload-checksum"), data
+                    blobs.append,
+                    sha,
+                    offset,
+                    length,
+                    request.headers.get("upload-checksum"),
+                    data,
+                    owner,
+                    known,
                 )
         except BlobError as err:
             return Response(str(err), status_code=err.status, headers=tus_headers(err.offset, None))

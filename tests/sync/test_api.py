@@ -348,6 +348,31 @@ def test_blob_upload_follows_the_tus_rules(cloud: CloudHandle) -> None:
     assert client.post(f"/v1/blobs/{sha}", content=data).status_code == 204
 
 
+def test_a_workshop_reads_only_its_own_files(cloud: CloudHandle) -> None:
+    """Knowing a photo's hash is not enough: another workshop must upload every byte of it."""
+    harbour = enrolled(cloud)
+    river = enrolled(cloud, "River Motors", "station-2")
+    data = os.urandom(120_000)
+    sha = hashlib.sha256(data).hexdigest()
+    assert harbour.post(f"/v1/blobs/{sha}", content=data).status_code == 204
+    assert harbour.get(f"/v1/blobs/{sha}").content == data
+
+    assert river.get(f"/v1/blobs/{sha}").status_code == 404
+    assert river.head(f"/v1/blobs/{sha}").headers["upload-offset"] == "0"
+    # A token chunk claiming the stored file does not make it River's.
+    assert _patch(river, sha, 0, len(data), data[:10]).status_code == 204
+    assert river.get(f"/v1/blobs/{sha}").status_code == 404
+    assert river.head(f"/v1/blobs/{sha}").headers["upload-offset"] == "10"
+    # Nor does a whole file of other bytes under its name.
+    assert river.post(f"/v1/blobs/{sha}", content=os.urandom(len(data))).status_code == 422
+    assert river.get(f"/v1/blobs/{sha}").status_code == 404
+    # The whole file, sent by River itself: now River's too, and still kept once.
+    assert _patch(river, sha, 10, len(data), data[10:]).status_code == 204
+    assert river.get(f"/v1/blobs/{sha}").content == data
+    assert harbour.get(f"/v1/blobs/{sha}").content == data
+    assert not list((cloud.blobs.partial).iterdir())
+
+
 def test_a_blob_that_does_not_hash_to_its_name_is_discarded(cloud: CloudHandle) -> None:
     client = enrolled(cloud)
     data = os.urandom(1000)
