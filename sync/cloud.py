@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import secrets
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -46,6 +47,8 @@ from sync.protocol import (
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+
+_LINK = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def waiting_view(findings: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -115,6 +118,21 @@ class _Answer(Exception):
         super().__init__(status.value)
         self.status = status
         self.detail = detail
+
+
+def _relayed(kind: str, detail: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What the brand's cloud needs beyond the terminal's payload: the customer's link the
+    hub gave the work order, so one link works on the LAN and from the cloud."""
+    if kind == "work_order.created" and detail and detail.get("public_id"):
+        return {"public_id": detail["public_id"]}
+    return {}
+
+
+def _given_link(value: Any) -> str | None:
+    """A customer's link made by a hub upstream: as unguessable as one made here."""
+    if isinstance(value, str) and len(value) >= 22 and _LINK.fullmatch(value):
+        return value
+    return None
 
 
 def _rejected(reason: str) -> _Answer:
@@ -406,9 +424,21 @@ class CloudService:
             try:
                 with tx.savepoint():
                     detail = self._apply_change(
-                        tx, workshop, records, kind, entity_id, payload, raw.get("user")
+                        tx, workshop, records, kind, entity_id, payload, raw.get("user"), station_id
                     )
                 status = Outcome.APPLIED
+                if kind != replica.ROWS_CHANGED and records != station_id:
+                    # A terminal's domain change: the brand's cloud keeps the customer's side.
+                    hub.relay(
+                        tx,
+                        workshop,
+                        kind,
+                        entity,
+                        entity_id,
+                        {**payload, **_relayed(kind, detail)},
+                        raw.get("user") if isinstance(raw.get("user"), str) else None,
+                        at,
+                    )
             except _Answer as answer:
                 status, detail = answer.status, answer.detail
             except (KeyError, ValueError, TypeError) as err:
@@ -442,11 +472,12 @@ class CloudService:
         entity_id: str,
         p: Mapping[str, Any],
         user: Any,
+        sender: str,
     ) -> dict[str, Any] | None:
         """The change a mutation makes to the cloud's records; unknown kinds are only logged."""
         local_id = int(entity_id) if entity_id.isdigit() else None
         if kind == replica.ROWS_CHANGED:
-            return self._rows_changed(tx, workshop, station, p)
+            return self._rows_changed(tx, workshop, sender, p)
         if kind == "work_order.created":
             return self._work_order_created(tx, workshop, station, local_id, p)
         if kind == "work_order.status_changed":
@@ -516,9 +547,10 @@ class CloudService:
         return None
 
     def _rows_changed(
-        self, tx: CloudTx, workshop: str, station: str, p: Mapping[str, Any]
+        self, tx: CloudTx, workshop: str, sender: str, p: Mapping[str, Any]
     ) -> dict[str, Any]:
-        """A terminal's changeset: checked and stored as one unit, then fanned out."""
+        """A terminal's changeset: checked and stored as one unit, then fanned out (marked with
+        its sender: a hub relaying to this cloud skips its own rows coming back)."""
         changes = p.get("rows")
         if not isinstance(changes, list) or not changes:
             raise _rejected("a changeset lists its rows")
@@ -530,7 +562,7 @@ class CloudService:
             ) from refused
         if not stored:
             return {"stored": 0}
-        seq = self._add_change(tx, workshop, replica.ROWS_CHANGED, {"rows": stored})
+        seq = self._add_change(tx, workshop, replica.ROWS_CHANGED, {"rows": stored, "by": sender})
         return {"stored": len(stored), "change": seq}
 
     def _insert_once(
@@ -577,7 +609,9 @@ class CloudService:
         if current is not None:
             raise _Answer(Outcome.CONFLICT, {"reason": "work order exists", "current": current})
         fields = fields_owned_by(Owner.STATION, p)
-        public_id = secrets.token_urlsafe(16)
+        public_id = _given_link(p.get("public_id")) or secrets.token_urlsafe(16)
+        if tx.one("SELECT 1 AS x FROM work_orders WHERE public_id = ?", (public_id,)):
+            public_id = secrets.token_urlsafe(16)
         tx.run(
             "INSERT INTO work_orders (station_id, local_id, workshop, public_id, number, complaint, bay, "
             "status, version, status_since, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -765,8 +799,18 @@ class CloudService:
 
     # -- changes for the station ----------------------------------------------
 
-    def _add_change(self, tx: CloudTx, workshop: str, kind: str, payload: Mapping[str, Any]) -> int:
-        """Append to the workshop's change feed; the row lock keeps commit order = seq order."""
+    def _add_change(
+        self,
+        tx: CloudTx,
+        workshop: str,
+        kind: str,
+        payload: Mapping[str, Any],
+        relay: bool = True,
+    ) -> int:
+        """Append to the workshop's change feed; the row lock keeps commit order = seq order.
+
+        The workshop's rows also go up to the brand's cloud when this is a hub that relays
+        (`relay` is False for the rows that came down from it)."""
         tx.run("UPDATE workshops SET change_seq = change_seq + 1 WHERE name = ?", (workshop,))
         row = tx.one("SELECT change_seq FROM workshops WHERE name = ?", (workshop,))
         if row is None:
@@ -776,7 +820,27 @@ class CloudService:
             "INSERT INTO changes (workshop, seq, kind, payload, at) VALUES (?, ?, ?, ?, ?)",
             (workshop, seq, kind, json.dumps(payload, ensure_ascii=False), _stamp(self.clock())),
         )
+        if relay and kind == replica.ROWS_CHANGED:
+            rows = list(payload["rows"])
+            hub.relay(
+                tx,
+                workshop,
+                kind,
+                "changeset",
+                str(rows[0]["key"]),
+                {"rows": rows},
+                None,
+                _stamp(self.clock()),
+            )
         return seq
+
+    def adopt_rows(self, tx: CloudTx, workshop: str, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Rows the brand's cloud sent down: stored (its word wins) and fanned out to every
+        terminal, never sent back up. Returns how many changed anything here."""
+        adopted = hub.adopt(tx, workshop, rows)
+        if adopted:
+            self._add_change(tx, workshop, replica.ROWS_CHANGED, {"rows": adopted}, relay=False)
+        return len(adopted)
 
     def changes_since(self, auth: StationAuth, since: int, limit: int = 500) -> dict[str, Any]:
         self._station(auth)

@@ -131,6 +131,17 @@ CREATE TABLE IF NOT EXISTS workshop_pin_keys (
     workshop TEXT PRIMARY KEY REFERENCES workshops(name), pin_key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS blob_workshops (
     sha256 TEXT NOT NULL, workshop TEXT NOT NULL, PRIMARY KEY (sha256, workshop));
+CREATE TABLE IF NOT EXISTS upstream (
+    workshop TEXT PRIMARY KEY, url TEXT NOT NULL, ca TEXT, station_id TEXT NOT NULL,
+    queued BIGINT NOT NULL, cursor BIGINT NOT NULL, linked_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS upstream_outbox (
+    workshop TEXT NOT NULL, seq BIGINT NOT NULL, mutation_id TEXT NOT NULL, kind TEXT NOT NULL,
+    entity TEXT NOT NULL, entity_id TEXT NOT NULL, payload TEXT NOT NULL, user_name TEXT,
+    queued_at TEXT NOT NULL, sent_at TEXT, outcome TEXT, PRIMARY KEY (workshop, seq));
+CREATE INDEX IF NOT EXISTS upstream_unsent ON upstream_outbox(workshop, sent_at, seq);
+CREATE TABLE IF NOT EXISTS upstream_files (
+    workshop TEXT NOT NULL, sha256 TEXT NOT NULL, queued_at TEXT NOT NULL, uploaded_at TEXT,
+    last_error TEXT, PRIMARY KEY (workshop, sha256));
 CREATE TABLE IF NOT EXISTS customer_signatures (
     approval_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, strokes TEXT NOT NULL,
     width BIGINT NOT NULL, height BIGINT NOT NULL);

@@ -7,6 +7,7 @@ import logging
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,9 @@ def register(
     token_sub = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
     issue = token_sub.add_parser("issue", parents=[common], help="issue a token for a workshop")
     issue.add_argument("--workshop", required=True)
+    issue.add_argument(
+        "--hub", action="store_true", help="a token for the workshop's hub to relay with"
+    )
     issue.add_argument("--db")
     issue.set_defaults(handler=run_token_issue)
     revoke = token_sub.add_parser("revoke", parents=[common], help="revoke a token by its id")
@@ -121,6 +125,13 @@ def _register_hub(
     listing = terminal_sub.add_parser("list", parents=[common], help="the workshop's terminals")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=run_terminal_list)
+    up = hub_sub.add_parser(
+        "upstream", parents=[common], help="relay the workshop to the brand's cloud"
+    )
+    up.add_argument("url", help="the cloud's address, https://CLOUD")
+    up.add_argument("--token", required=True, help="from `station cloud token issue --hub`")
+    up.add_argument("--ca", help="CA bundle to trust for the cloud's certificate")
+    up.set_defaults(handler=run_hub_upstream)
     join = hub_sub.add_parser(
         "join", parents=[common], help="make this data folder a terminal of the hub's workshop"
     )
@@ -164,6 +175,11 @@ def _service(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def run_token_issue(args: argparse.Namespace) -> int:
+    if args.hub:
+        secret, terminal = _service(args).add_terminal(args.workshop, "hub")
+        print(f"hub token {terminal['token_id']} for {args.workshop}:\n{secret}")
+        print(f"on the hub: station hub upstream https://CLOUD --token {secret}")
+        return EXIT_OK
     token_id, secret = _service(args).issue_token(args.workshop)
     print(f"token {token_id} for {args.workshop}:\n{secret}")
     return EXIT_OK
@@ -367,6 +383,33 @@ def run_hub(args: argparse.Namespace) -> int:
         args.port,
         folder / CERT_FILE,
         folder / KEY_FILE,
+        beside=lambda service, blobs: _start_relay(folder, settings["workshop"], service, blobs),
+    )
+    return EXIT_OK
+
+
+def _start_relay(folder: Path, workshop: str, service: Any, blobs: Any) -> None:
+    """The hub relays to the brand's cloud when `station hub upstream` linked it."""
+    from sync import upstream
+
+    token = upstream.load_token(folder)
+    if token is None:
+        return
+    upstream.start(service, blobs, workshop, token)
+    print(f"relaying {workshop} to the brand's cloud", file=sys.stderr)
+
+
+def run_hub_upstream(args: argparse.Namespace) -> int:
+    from sync import upstream
+
+    folder = _hub_folder(args)
+    settings, service = _hub_service(folder)
+    ca = str(Path(args.ca).resolve()) if args.ca else None
+    answer = upstream.link(service, settings["workshop"], args.url, args.token, ca)
+    upstream.save_token(folder, args.token)
+    print(
+        f"{answer['workshop']} is relayed to {answer['url']}: {answer['queued']} row(s) "
+        "queued; they go up when `station hub` runs"
     )
     return EXIT_OK
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from station import lifecycle, replica
-from station.identity import BLOCK, check_terminal_name, terminal_code
+from station.identity import BLOCK, MAX_TERMINALS, check_terminal_name, id_base, terminal_code
 from station.inbox import Booking
 from station.lifecycle import Status, WorkOrderFacts
 from station.vehicles import vehicle_row
@@ -38,6 +39,8 @@ def add_terminal(tx: CloudTx, workshop: str, token_id: str, name: str, at: str) 
         raise ValueError(f"the workshop already has a terminal named {name}")
     last = tx.one("SELECT MAX(number) AS n FROM terminals WHERE workshop = ?", (workshop,))
     number = int(last["n"] or 0) + 1 if last else 1
+    if number >= MAX_TERMINALS:  # the last block is the hub's own under a cloud
+        raise ValueError("the workshop has no terminal number left")
     taken = {
         r["code"] for r in tx.all("SELECT code FROM terminals WHERE workshop = ?", (workshop,))
     }
@@ -78,7 +81,7 @@ def record(tx: CloudTx, workshop: str, table: str, key: str) -> dict[str, Any] |
     return None if found is None else dict(json.loads(found["row"]))
 
 
-def _store(tx: CloudTx, workshop: str, table: str, key: str, row: Mapping[str, Any]) -> None:
+def store_row(tx: CloudTx, workshop: str, table: str, key: str, row: Mapping[str, Any]) -> None:
     text = json.dumps(row, ensure_ascii=False, sort_keys=True)
     tx.run(
         "INSERT INTO records (workshop, tbl, key, row) VALUES (?, ?, ?, ?) "
@@ -118,8 +121,12 @@ def apply_changeset(
                     f"{table} {key} refers to {parent} {value}, which the workshop does not have",
                     [],
                 )
-            _store(tx, workshop, table, key, row)
-            stored.append({"table": table, "key": key, "row": dict(row)})
+            store_row(tx, workshop, table, key, row)
+            entry = {"table": table, "key": key, "row": dict(row)}
+            if table in replica.VERSIONED and current is not None:
+                # What the change was made on: the brand's cloud checks it again upstream.
+                entry["base"] = replica.row_base(current)
+            stored.append(entry)
     except replica.RowRefused as refused:
         refused.current = [
             {"table": t, "key": k, "row": found}
@@ -139,20 +146,22 @@ def _references(table: str, row: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def next_hub_id(tx: CloudTx, workshop: str, table: str) -> int:
-    """The next id in the hub's own block (0) of `table`."""
+    """The next id in the hub's own block of `table`: block 0, or the last block when the
+    hub relays to the brand's cloud (whose own rows for the workshop take block 0)."""
+    base = id_base(MAX_TERMINALS) if upstream(tx, workshop) is not None else 0
     row = tx.one(
         "SELECT MAX(CAST(key AS BIGINT)) AS n FROM records WHERE workshop = ? AND tbl = ? "
-        "AND CAST(key AS BIGINT) < ?",
-        (workshop, table, BLOCK),
+        "AND CAST(key AS BIGINT) >= ? AND CAST(key AS BIGINT) < ?",
+        (workshop, table, base, base + BLOCK),
     )
-    return int(row["n"] or 0) + 1 if row else 1
+    return int(row["n"] or base) + 1 if row else base + 1
 
 
 def add_hub_row(tx: CloudTx, workshop: str, table: str, row: Mapping[str, Any]) -> dict[str, Any]:
     """A row the hub itself makes (block 0 id); returns it as a feed change."""
     row_id = next_hub_id(tx, workshop, table)
     full = {"id": row_id, **row}
-    _store(tx, workshop, table, str(row_id), full)
+    store_row(tx, workshop, table, str(row_id), full)
     return {"table": table, "key": str(row_id), "row": full}
 
 
@@ -257,7 +266,7 @@ def appointment_cancelled(tx: CloudTx, workshop: str, cloud_id: str) -> list[dic
     if row is None or row["status"] != "open":
         return []
     row = {**row, "status": "cancelled"}
-    _store(tx, workshop, "appointments", str(row["id"]), row)
+    store_row(tx, workshop, "appointments", str(row["id"]), row)
     return [{"table": "appointments", "key": str(row["id"]), "row": row}]
 
 
@@ -275,7 +284,7 @@ def cancel_rows(tx: CloudTx, workshop: str, wo_id: int, at: str) -> list[dict[st
         "version": int(wo["version"]) + 1,
         "status_since": at,
     }
-    _store(tx, workshop, "work_orders", str(wo_id), moved)
+    store_row(tx, workshop, "work_orders", str(wo_id), moved)
     text = lifecycle.progress_text(Status.CANCELLED)
     event = add_hub_row(
         tx,
@@ -306,3 +315,100 @@ def digest(tx: CloudTx, workshop: str) -> str:
     """The same hash `replica.digest` gives on a converged terminal."""
     rows = tx.all("SELECT tbl, key, row FROM records WHERE workshop = ?", (workshop,))
     return replica.digest_rows((r["tbl"], r["key"], json.loads(r["row"])) for r in rows)
+
+
+# -- the hub's link to the brand's cloud (see sync.upstream) ---------------------------
+
+# A snapshot of the workshop goes up in changesets of this many rows when the link is made.
+SNAPSHOT_ROWS = 200
+
+
+def upstream(tx: CloudTx, workshop: str) -> dict[str, Any] | None:
+    """The brand's cloud this hub relays the workshop to, if any."""
+    return tx.one("SELECT * FROM upstream WHERE workshop = ?", (workshop,))
+
+
+def link_upstream(
+    tx: CloudTx, workshop: str, url: str, ca: str | None, station_id: str, at: str
+) -> int:
+    """Relay the workshop from now on; everything the hub holds is queued first, as changesets
+    in the order of the shared tables (parents first). Returns how many rows were queued."""
+    tx.run(
+        "INSERT INTO upstream (workshop, url, ca, station_id, queued, cursor, linked_at) "
+        "VALUES (?, ?, ?, ?, 0, 0, ?)",
+        (workshop, url, ca, station_id, at),
+    )
+    rows = tx.all("SELECT tbl, key, row FROM records WHERE workshop = ?", (workshop,))
+    order = {table: n for n, table in enumerate(replica.REPLICATED)}
+    rows.sort(
+        key=lambda r: (
+            order.get(r["tbl"], len(order)),
+            int(r["key"]) if r["key"].isdigit() else 0,
+            r["key"],
+        )
+    )
+    for start in range(0, len(rows), SNAPSHOT_ROWS):
+        chunk = [
+            {"table": r["tbl"], "key": r["key"], "row": json.loads(r["row"])}
+            for r in rows[start : start + SNAPSHOT_ROWS]
+        ]
+        relay(
+            tx,
+            workshop,
+            replica.ROWS_CHANGED,
+            "changeset",
+            chunk[0]["key"],
+            {"rows": chunk},
+            None,
+            at,
+        )
+    return len(rows)
+
+
+def relay(
+    tx: CloudTx,
+    workshop: str,
+    kind: str,
+    entity: str,
+    entity_id: str,
+    payload: Mapping[str, Any],
+    user: str | None,
+    at: str,
+) -> None:
+    """Queue a change the hub took for the brand's cloud, in the transaction that took it
+    (nothing happens when the hub relays nowhere). The queue's order is the hub's order."""
+    if not tx.run("UPDATE upstream SET queued = queued + 1 WHERE workshop = ?", (workshop,)):
+        return
+    row = tx.one("SELECT queued FROM upstream WHERE workshop = ?", (workshop,))
+    assert row is not None
+    tx.run(
+        "INSERT INTO upstream_outbox (workshop, seq, mutation_id, kind, entity, entity_id, "
+        "payload, user_name, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            workshop,
+            int(row["queued"]),
+            uuid.uuid4().hex,
+            kind,
+            entity,
+            entity_id,
+            json.dumps(payload, ensure_ascii=False, sort_keys=True),
+            user,
+            at,
+        ),
+    )
+
+
+def adopt(tx: CloudTx, workshop: str, changes: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows from the brand's cloud: its word wins over the hub's copy. Returns those that
+    differ from what the hub had (the ones the terminals must hear of)."""
+    adopted = []
+    for change in changes:
+        table, key, row = str(change["table"]), str(change["key"]), change["row"]
+        if table not in replica.REPLICATED or not isinstance(row, Mapping):
+            log.warning("a row from the cloud for %r is not a workshop row: skipped", table)
+            continue
+        if record(tx, workshop, table, key) == dict(row):
+            continue
+        store_row(tx, workshop, table, key, row)
+        adopted.append({"table": table, "key": key, "row": dict(row)})
+    return adopted

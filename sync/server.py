@@ -404,9 +404,13 @@ def serve(
     cert: Path | None,
     key: Path | None,
     link_days: int = LINK_DAYS,
+    beside: Callable[[CloudService, BlobStore], None] | None = None,
 ) -> None:
-    """Run the cloud service in the foreground until interrupted."""
+    """Run the cloud service in the foreground until interrupted; `beside` starts what runs
+    next to it on the same database (a hub's relay to the brand's cloud)."""
     import uvicorn
 
     service, blobs = build(db, blob_dir, link_days)
+    if beside is not None:
+        beside(service, blobs)
     uvicorn.Server(uvicorn_config(create_app(service, blobs), host, port, cert, key)).run()

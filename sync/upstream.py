@@ -1,0 +1,364 @@
+"""The hub's link to the brand's cloud: the workshop goes up once, the cloud's changes come down.
+
+The hub is the cloud's client and speaks the protocol a terminal speaks to the
+hub. Every change the hub takes from a terminal, and every row it makes
+itself, is queued for the cloud in the transaction that takes it
+(`hub.relay`); each queued entry keeps its mutation id, so a hub killed
+mid-send resends it and the cloud answers `duplicate`. The photos and reports
+those changes name follow once the cloud has the change. The cloud's feed is
+long-polled: appointments, remote approvals (with the signature the customer
+drew) and cancellations are stored at the hub, the cloud's word winning, and
+fanned out to every terminal; the cloud's echo of the hub's own rows is
+skipped. A change the cloud refuses comes back with the cloud's rows, which
+the hub takes in place of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import ssl
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from station import replica
+from station.files import replace
+from sync import hub
+from sync.blobstore import BlobStore
+from sync.cloud import CloudService, _stamp
+from sync.errors import AuthRefused, Offline, ProtocolViolation, SyncError
+from sync.protocol import API, MAX_BATCH, Outcome, blob_refs
+
+log = logging.getLogger(__name__)
+
+TOKEN_FILE = "upstream-token"
+BATCH = min(100, MAX_BATCH)
+
+
+def save_token(folder: Path, token: str) -> None:
+    """The cloud's token for this hub, readable by the hub's user only."""
+    replace(folder / TOKEN_FILE, token.encode("utf-8"), 0o600)
+
+
+def load_token(folder: Path) -> str | None:
+    path = folder / TOKEN_FILE
+    return path.read_text(encoding="utf-8").strip() if path.exists() else None
+
+
+def _verify(ca: str | None) -> bool | ssl.SSLContext:
+    return ssl.create_default_context(cafile=ca) if ca else True
+
+
+def _reason(response: httpx.Response) -> str:
+    try:
+        return str(response.json().get("error") or response.status_code)
+    except ValueError:
+        return response.text[:200] or str(response.status_code)
+
+
+def link(
+    service: CloudService, workshop: str, url: str, token: str, ca: str | None = None
+) -> dict[str, Any]:
+    """Enrol this hub with the brand's cloud as the workshop's relay, and queue everything
+    the hub holds for it. The token is one the cloud made for the workshop's hub
+    (`station cloud token issue --workshop W --hub`)."""
+    url = url.rstrip("/")
+    with service.db.transaction() as tx:
+        if hub.upstream(tx, workshop) is not None:
+            raise SyncError(f"{workshop} is already relayed to the cloud")
+    station_id = f"hub-{uuid.uuid4()}"
+    try:
+        response = httpx.post(
+            f"{url}{API}/enrol",
+            json={"station_id": station_id, "name": f"{workshop} hub"},
+            headers={"Authorization": f"Bearer {token}"},
+            verify=_verify(ca),
+            timeout=30,
+        )
+    except httpx.TransportError as err:
+        raise Offline(f"cannot reach {url}: {err}") from err
+    if response.status_code in (401, 403):
+        raise AuthRefused(f"the cloud refused this hub: {_reason(response)}")
+    if response.status_code != 200:
+        raise ProtocolViolation(f"enrolment failed: {_reason(response)}")
+    answer = dict(response.json())
+    if answer.get("workshop") != workshop:
+        raise SyncError(f"that token is for {answer.get('workshop')!r}, this hub is {workshop!r}")
+    if "terminal" not in answer:
+        raise SyncError(
+            "that token is a lone station's: the cloud issues a hub's with "
+            "`station cloud token issue --workshop W --hub`"
+        )
+    with service.db.transaction() as tx:
+        queued = hub.link_upstream(tx, workshop, url, ca, station_id, _stamp(service.clock()))
+    return {"workshop": workshop, "url": url, "station_id": station_id, "queued": queued}
+
+
+class Upstream:
+    """The relay loop of one workshop's hub: push what is queued, listen on the cloud's feed."""
+
+    def __init__(
+        self,
+        service: CloudService,
+        blobs: BlobStore,
+        workshop: str,
+        token: str,
+        timeout: float = 30.0,
+    ) -> None:
+        with service.db.transaction() as tx:
+            row = hub.upstream(tx, workshop)
+        if row is None:
+            raise SyncError(f"{workshop} is not relayed to a cloud: run `station hub upstream`")
+        self.service = service
+        self.blobs = blobs
+        self.workshop = workshop
+        self.station_id = str(row["station_id"])
+        self.url = str(row["url"])
+        self.timeout = timeout
+        headers = {"Authorization": f"Bearer {token}"}
+        verify = _verify(row["ca"])
+        self._http = httpx.Client(
+            base_url=self.url, headers=headers, timeout=timeout, verify=verify
+        )
+        self._feed = httpx.Client(
+            base_url=self.url, headers=headers, timeout=timeout + 30, verify=verify
+        )
+
+    def close(self) -> None:
+        self._http.close()
+        self._feed.close()
+
+    # -- up ------------------------------------------------------------------------
+
+    def push_once(self) -> int:
+        """Send what is queued, in order, batch by batch; returns how many were answered."""
+        answered = 0
+        while True:
+            with self.service.db.transaction(reading=True) as tx:
+                queued = tx.all(
+                    "SELECT seq, mutation_id, kind, entity, entity_id, payload, user_name "
+                    "FROM upstream_outbox WHERE workshop = ? AND sent_at IS NULL "
+                    "ORDER BY seq LIMIT ?",
+                    (self.workshop, BATCH),
+                )
+            if not queued:
+                return answered
+            mutations = [
+                {
+                    "mutation_id": q["mutation_id"],
+                    "seq": int(q["seq"]),
+                    "kind": q["kind"],
+                    "entity": q["entity"],
+                    "entity_id": q["entity_id"],
+                    "payload": json.loads(q["payload"]),
+                    "user": q["user_name"],
+                    "station": self.station_id,
+                }
+                for q in queued
+            ]
+            response = self._post(
+                f"{API}/mutations", {"station": self.station_id, "mutations": mutations}
+            )
+            results = response.json().get("results")
+            if not isinstance(results, list) or len(results) != len(mutations):
+                raise ProtocolViolation("the cloud answered a different number of changes")
+            self._answered(mutations, results)
+            answered += len(results)
+
+    def _answered(self, sent: list[dict[str, Any]], results: list[dict[str, Any]]) -> None:
+        """One transaction: each entry marked sent, its files queued, a refusal corrected."""
+        with self.service.db.transaction() as tx:
+            at = _stamp(self.service.clock())
+            for mutation, result in zip(sent, results, strict=True):
+                if result.get("mutation_id") != mutation["mutation_id"]:
+                    raise ProtocolViolation("the cloud answered changes out of order")
+                outcome = Outcome(result["status"])
+                detail = result.get("detail") or {}
+                tx.run(
+                    "UPDATE upstream_outbox SET sent_at = ?, outcome = ? "
+                    "WHERE workshop = ? AND seq = ?",
+                    (at, outcome.value, self.workshop, mutation["seq"]),
+                )
+                if outcome in (Outcome.CONFLICT, Outcome.REJECTED):
+                    log.warning(
+                        "the cloud refused %s %s: %s",
+                        mutation["kind"],
+                        mutation["entity_id"],
+                        detail.get("reason"),
+                    )
+                    current = detail.get("current")
+                    if mutation["kind"] == replica.ROWS_CHANGED and isinstance(current, list):
+                        self.service.adopt_rows(tx, self.workshop, current)
+                    continue
+                for ref in blob_refs(mutation["kind"], mutation["payload"]):
+                    tx.run(
+                        "INSERT INTO upstream_files (workshop, sha256, queued_at) "
+                        "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                        (self.workshop, ref.sha256, at),
+                    )
+
+    def upload_files(self) -> int:
+        """The photos and reports the cloud has the records of; a file the hub has not
+        received from its terminal yet waits for the next round. Returns how many went up."""
+        with self.service.db.transaction(reading=True) as tx:
+            waiting = [
+                r["sha256"]
+                for r in tx.all(
+                    "SELECT sha256 FROM upstream_files WHERE workshop = ? AND uploaded_at IS NULL "
+                    "ORDER BY queued_at, sha256",
+                    (self.workshop,),
+                )
+            ]
+        sent = 0
+        for sha in waiting:
+            path = self.blobs.path(sha)
+            if not path.exists():
+                continue
+            head = self._request("HEAD", f"{API}/blobs/{sha}")
+            size = path.stat().st_size
+            if head.headers.get("upload-offset") != str(size):
+                response = self._request("POST", f"{API}/blobs/{sha}", content=path.read_bytes())
+                if response.status_code != 204:
+                    raise ProtocolViolation(f"file {sha[:12]}: {_reason(response)}")
+            with self.service.db.transaction() as tx:
+                tx.run(
+                    "UPDATE upstream_files SET uploaded_at = ? WHERE workshop = ? AND sha256 = ?",
+                    (_stamp(self.service.clock()), self.workshop, sha),
+                )
+            sent += 1
+        return sent
+
+    # -- down ----------------------------------------------------------------------
+
+    def pull_once(self, wait: float = 0.0, stop: threading.Event | None = None) -> int:
+        """One look at the cloud's feed (held open up to `wait` s); returns rows adopted.
+        An answer that arrives after `stop` is left for the next run."""
+        with self.service.db.transaction(reading=True) as tx:
+            row = hub.upstream(tx, self.workshop)
+        assert row is not None
+        try:
+            response = self._feed.get(
+                f"{API}/changes", params={"since": int(row["cursor"]), "wait": wait}
+            )
+        except httpx.TransportError as err:
+            raise Offline(f"the cloud's feed did not answer: {err}") from err
+        self._check(response)
+        if response.status_code != 200:
+            raise ProtocolViolation(f"the cloud's feed refused: {_reason(response)}")
+        body = response.json()
+        adopted = 0
+        if stop is not None and stop.is_set():
+            return adopted
+        with self.service.db.transaction() as tx:
+            for change in body.get("changes") or []:
+                payload = change.get("payload") or {}
+                if change.get("kind") != replica.ROWS_CHANGED:
+                    log.info("cloud change %s (%s) is not the workshop's rows: skipped",
+                             change.get("seq"), change.get("kind"))  # fmt: skip
+                    continue
+                if payload.get("by") == self.station_id:
+                    continue  # the hub's own rows, back from the cloud
+                adopted += self.service.adopt_rows(tx, self.workshop, payload.get("rows") or [])
+            tx.run(
+                "UPDATE upstream SET cursor = ? WHERE workshop = ? AND cursor < ?",
+                (int(body["cursor"]), self.workshop, int(body["cursor"])),
+            )
+        return adopted
+
+    # -- the loops -----------------------------------------------------------------
+
+    def run(
+        self,
+        stop: threading.Event,
+        wake: threading.Event | None = None,
+        every: float = 0.5,
+        wait: float = 20.0,
+    ) -> None:
+        """Relay until `stop`: this thread pushes (on `wake`, else every `every` s), a second
+        one listens on the cloud's feed. A cut network is waited out; nothing is lost."""
+        listener = threading.Thread(
+            target=self._listen, args=(stop, wait), name="upstream-feed", daemon=True
+        )
+        listener.start()
+        wake = wake or threading.Event()
+        pause = every
+        while not stop.is_set():
+            try:
+                self.push_once()
+                self.upload_files()
+                pause = every
+            except AuthRefused as err:
+                log.error("the cloud refused this hub, relaying stopped: %s", err)
+                stop.set()
+            except SyncError as err:
+                log.info("the cloud is unreachable (%s); retrying", err)
+                pause = min(pause * 2, 30.0)
+            wake.wait(pause)
+            wake.clear()
+        self._http.close()
+        # A long-poll in flight is not waited for: its answer is dropped (see `pull_once`).
+        listener.join(timeout=1.0)
+
+    def _listen(self, stop: threading.Event, wait: float) -> None:
+        try:
+            self._listen_until(stop, wait)
+        finally:
+            self._feed.close()
+
+    def _listen_until(self, stop: threading.Event, wait: float) -> None:
+        pause = 0.5
+        while not stop.is_set():
+            try:
+                self.pull_once(wait, stop)
+                pause = 0.5
+            except AuthRefused as err:
+                log.error("the cloud refused this hub's feed: %s", err)
+                stop.set()
+            except SyncError as err:
+                if stop.is_set():
+                    return
+                log.info("the cloud's feed is unreachable (%s); retrying", err)
+                stop.wait(pause)
+                pause = min(pause * 2, 30.0)
+
+    # -- plumbing ------------------------------------------------------------------
+
+    def _post(self, url: str, body: dict[str, Any]) -> httpx.Response:
+        response = self._request("POST", url, json=body)
+        if response.status_code != 200:
+            raise ProtocolViolation(f"the cloud refused the batch: {_reason(response)}")
+        return response
+
+    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self._http.request(method, url, **kwargs)
+        except httpx.TransportError as err:
+            raise Offline(f"the cloud did not answer {method} {url}: {err}") from err
+        self._check(response)
+        return response
+
+    @staticmethod
+    def _check(response: httpx.Response) -> None:
+        if response.status_code in (401, 403):
+            raise AuthRefused(_reason(response))
+        if response.status_code >= 500:
+            raise Offline(f"the cloud answered {response.status_code}")
+
+
+def start(
+    service: CloudService, blobs: BlobStore, workshop: str, token: str, wait: float = 20.0
+) -> tuple[threading.Event, threading.Thread]:
+    """Run the relay in a background thread; set the event to stop it."""
+    relay = Upstream(service, blobs, workshop, token)
+    stop = threading.Event()
+
+    def run() -> None:
+        relay.run(stop, wait=wait)
+
+    thread = threading.Thread(target=run, name="upstream", daemon=True)
+    thread.start()
+    return stop, thread
