@@ -29,6 +29,7 @@ import sqlite_utils
 from station import lifecycle
 from station.command import Actor
 from station.errors import InvalidInput, NotFound
+from station.identity import next_id
 from station.lifecycle import Status
 from station.roles import require
 from station.store import Store, Transaction, timestamp
@@ -240,10 +241,13 @@ def render(kind: Kind, language: str, facts: Facts) -> tuple[str, str]:
 
 
 def _queue(tx: Transaction, wo_id: int, kind: Kind, key: str, due_at: str) -> None:
+    # On a workshop terminal the id comes from the terminal's own block (shared rows).
+    base = tx.store.id_base
+    row_id = None if base is None else next_id(tx.db.conn, "messages", base)
     tx.execute(
-        "INSERT OR IGNORE INTO messages (work_order_id, kind, dedup_key, due_at, next_attempt_at, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (wo_id, kind.value, key, due_at, due_at, tx.at),
+        "INSERT OR IGNORE INTO messages (id, work_order_id, kind, dedup_key, due_at, "
+        "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (row_id, wo_id, kind.value, key, due_at, due_at, tx.at),
     )
 
 

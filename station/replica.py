@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -37,8 +38,9 @@ log = logging.getLogger(__name__)
 
 ROWS_CHANGED = "rows.changed"
 
-# Every table a terminal shares with the workshop, and the column that keys its rows.
-REPLICATED: dict[str, str] = {
+# Every table a terminal shares with the workshop, and the column that keys its rows
+# (columns joined by ':' for a table keyed by two).
+FIRST: dict[str, str] = {
     "users": "id",
     "customers": "id",
     "vehicles": "id",
@@ -67,6 +69,21 @@ REPLICATED: dict[str, str] = {
     "alignment_readings": "id",
     "photos": "id",
 }
+# Shared from the 0121 step on: the workshop's profile versions and logo, its catalogue, finding corrections,
+# live recordings, scan reads and the customer messages' state.
+LATER: dict[str, str] = {
+    "workshop_logos": "name",
+    "workshop_profiles": "id",
+    "price_items": "id",
+    "canned_jobs": "id",
+    "canned_job_lines": "job_id:item_id",
+    "finding_corrections": "id",
+    "live_recordings": "id",
+    "scan_reads": "id",
+    "messages": "id",
+}
+REPLICATED: dict[str, str] = {**FIRST, **LATER}
+# Tables whose new rows take ids in the terminal's block.
 ID_TABLES = frozenset(t for t, key in REPLICATED.items() if key == "id")
 
 # Rows whose later versions the hub accepts only on top of the row they were made from.
@@ -91,6 +108,11 @@ IMMUTABLE = frozenset(
         "alignment_sessions",
         "alignment_readings",
         "photos",
+        "finding_corrections",
+        "live_recordings",
+        "scan_reads",
+        "workshop_logos",
+        "workshop_profiles",
     }
 )
 
@@ -110,7 +132,76 @@ PARENTS: dict[str, str] = {
     "signature_ref": "signatures",
     "original_id": "photos",
     "before_id": "photos",
+    "replaced_by": "findings",
 }
+# Where a table's column points elsewhere than `PARENTS` says.
+TABLE_PARENTS: dict[str, dict[str, str]] = {
+    "canned_job_lines": {"job_id": "canned_jobs", "item_id": "price_items"},
+}
+
+
+def parents_of(table: str) -> dict[str, str]:
+    """The parent table each reference column of `table` points at."""
+    return {**PARENTS, **TABLE_PARENTS.get(table, {})}
+
+
+def _key_columns(table: str) -> list[str]:
+    return REPLICATED[table].split(":")
+
+
+def key_of(table: str, row: Mapping[str, Any]) -> str:
+    """The key a row is shared under: its id, or its key columns joined by ':'."""
+    return ":".join(str(row[c]) for c in _key_columns(table))
+
+
+def _where(table: str, key: str) -> tuple[str, tuple[str, ...]]:
+    """The WHERE clause (and its values) that finds the row shared under `key`."""
+    columns = _key_columns(table)
+    values = tuple(key.split(":")) if len(columns) > 1 else (key,)
+    return " AND ".join(f"{c} = ?" for c in columns), values
+
+
+def _capture(db: sqlite_utils.Database, tables: Mapping[str, str]) -> None:
+    """The triggers that note each row a terminal's own transaction writes."""
+    when = (
+        "WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'terminal.number') "
+        "AND NOT EXISTS (SELECT 1 FROM replica_quiet)"
+    )
+    for table in tables:
+        key = " || ':' || ".join(f"NEW.{c}" for c in _key_columns(table))
+        base = "OLD.version || ':' || OLD.status || ':' || OLD.status_since"
+        for action in ("INSERT", "UPDATE"):
+            old = base if action == "UPDATE" and table in VERSIONED else "NULL"
+            db.execute(
+                f"CREATE TRIGGER {table}_replica_{action.lower()} AFTER {action} ON {table} {when} "
+                f"BEGIN INSERT INTO replica_pending (tbl, key, base) "
+                f"VALUES ('{table}', {key}, {old}); END"
+            )
+
+
+def _let_correct_delete(db: sqlite_utils.Database, tables: Iterable[str]) -> None:
+    """The shipped guards against deleting evidence, again, with the one exception: a
+    replica taking out the rows of a change the hub refused."""
+    for table in tables:
+        guards = db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+            "AND name LIKE '%_no_delete'",
+            (table,),
+        ).fetchall()
+        for name, sql in guards:
+            message = sql[sql.index("RAISE(ABORT,") :].split("'")[1]
+            db.execute(f"DROP TRIGGER {name}")
+            db.execute(
+                f"CREATE TRIGGER {name} BEFORE DELETE ON {table} "
+                f"WHEN NOT EXISTS (SELECT 1 FROM replica_quiet) "
+                f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+            )
+
+
+def migrate_later(db: sqlite_utils.Database) -> None:
+    """The tables shared since this step: captured, and their guards let `correct` delete."""
+    _capture(db, LATER)
+    _let_correct_delete(db, LATER)
 
 
 def migrate(db: sqlite_utils.Database) -> None:
@@ -133,7 +224,7 @@ def migrate(db: sqlite_utils.Database) -> None:
         "WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'terminal.number') "
         "AND NOT EXISTS (SELECT 1 FROM replica_quiet)"
     )
-    for table, key in REPLICATED.items():
+    for table, key in FIRST.items():
         base = "OLD.version || ':' || OLD.status || ':' || OLD.status_since"
         for action in ("INSERT", "UPDATE"):
             old = base if action == "UPDATE" and table in VERSIONED else "NULL"
@@ -148,7 +239,7 @@ def migrate(db: sqlite_utils.Database) -> None:
         "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_no_delete'"
     ).fetchall()
     for name, table, sql in guards:
-        if table not in REPLICATED:
+        if table not in FIRST:
             continue
         message = sql[sql.index("RAISE(ABORT,") :].split("'")[1]
         db.execute(f"DROP TRIGGER {name}")
@@ -205,8 +296,8 @@ def seal(tx: Transaction) -> None:
 
 
 def _row(tx: Transaction, table: str, key: str) -> dict[str, Any] | None:
-    column = REPLICATED[table]
-    cursor = tx.execute(f"SELECT * FROM {table} WHERE {column} = ?", (key,))
+    where, values = _where(table, key)
+    cursor = tx.execute(f"SELECT * FROM {table} WHERE {where}", values)
     found = cursor.fetchone()
     if found is None:
         return None
@@ -254,25 +345,37 @@ def apply_rows(tx: Transaction, rows: Sequence[Mapping[str, Any]]) -> int:
                 "SELECT 1 FROM replica_unacked WHERE tbl = ? AND key = ?", (table, key)
             ).fetchone():
                 continue
-            _upsert(tx, table, change["row"])
-            written += 1
+            written += _upsert(tx, table, change["row"])
     finally:
         tx.execute("DELETE FROM replica_quiet")
     return written
 
 
-def _upsert(tx: Transaction, table: str, row: Mapping[str, Any]) -> None:
-    key = REPLICATED[table]
+def _upsert(tx: Transaction, table: str, row: Mapping[str, Any]) -> bool:
+    """Write one of the hub's rows; False when a unique rule of this replica held it back
+    (a VIN or user name this terminal made offline): the hub's answer to that change of
+    ours brings it back (see `correct`)."""
+    keys = _key_columns(table)
     columns = list(row)
     marks = ", ".join("?" for _ in columns)
     if table in IMMUTABLE:
         tail = "DO NOTHING"
     else:
-        tail = "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
-    tx.execute(
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) ON CONFLICT ({key}) {tail}",
-        tuple(_column(row[c]) for c in columns),
-    )
+        tail = "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
+    tx.execute("SAVEPOINT replica_row")
+    try:
+        tx.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) "
+            f"ON CONFLICT ({', '.join(keys)}) {tail}",
+            tuple(_column(row[c]) for c in columns),
+        )
+    except sqlite3.IntegrityError as err:
+        tx.execute("ROLLBACK TO SAVEPOINT replica_row")
+        log.warning("the hub's %s %s is held back here: %s", table, key_of(table, row), err)
+        return False
+    finally:
+        tx.execute("RELEASE SAVEPOINT replica_row")
+    return True
 
 
 @dataclass(frozen=True)
@@ -317,14 +420,18 @@ def correct(
     """The hub refused our change: put the hub's rows in place, take ours out, tell the person."""
     hub = {(str(t["table"]), str(t["key"])) for t in theirs}
     tx.execute("INSERT INTO replica_quiet (on_since) VALUES (?)", (tx.at,))
+    # Ours out first, so the hub's rows that take their VIN or name fit; references are
+    # checked at COMMIT, when the hub's rows are in.
+    tx.execute("PRAGMA defer_foreign_keys = ON")
     try:
-        for change in theirs:
-            _upsert(tx, str(change["table"]), change["row"])
         for change in reversed(mine):
             table, key = str(change["table"]), str(change["key"])
             if table not in REPLICATED or (table, key) in hub:
                 continue
-            tx.execute(f"DELETE FROM {table} WHERE {REPLICATED[table]} = ?", (key,))
+            where, values = _where(table, key)
+            tx.execute(f"DELETE FROM {table} WHERE {where}", values)
+        for change in theirs:
+            _upsert(tx, str(change["table"]), change["row"])
     finally:
         tx.execute("DELETE FROM replica_quiet")
     tx.insert(
@@ -422,7 +529,7 @@ def missing_parents(
 ) -> list[tuple[str, str]]:
     """The parents a row refers to that `known` says the hub lacks."""
     gaps = []
-    for column, parent in PARENTS.items():
+    for column, parent in parents_of(table).items():
         value = row.get(column)
         if value is None or column not in row:
             continue
@@ -457,8 +564,8 @@ def digest(store: Store) -> str:
     """The hash of every workshop row in this replica (equal on every converged terminal)."""
 
     def rows() -> Iterable[tuple[str, str, Mapping[str, Any]]]:
-        for table, key in REPLICATED.items():
+        for table in REPLICATED:
             for row in store.query(f"SELECT * FROM {table}"):
-                yield table, str(row[key]), {k: _wire(v) for k, v in row.items()}
+                yield table, key_of(table, row), {k: _wire(v) for k, v in row.items()}
 
     return digest_rows(rows())

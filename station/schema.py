@@ -320,4 +320,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0132_i13_workshop_profiles", _workshop_profiles),
     Migration("0115_i11_pin_keyed", people.migrate_pin_keyed),
     Migration("0116_i11_row_seals", audit_seals.migrate),
+    Migration("0121_i12_replica_later_tables", replica.migrate_later),
 ]

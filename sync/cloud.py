@@ -50,6 +50,24 @@ Clock = Callable[[], datetime]
 
 _LINK = re.compile(r"[A-Za-z0-9_-]+")
 
+# The workshop profile's version 1 exactly as a new terminal's database holds it.
+FIRST_PROFILE: dict[str, Any] = {
+    "id": 1,
+    "version": 1,
+    "based_on": None,
+    "name": "",
+    "address": "",
+    "phone": "",
+    "tax_id": "",
+    "logo": None,
+    "currency": "CNY",
+    "tax_rate_bp": 0,
+    "language": "zh",
+    "time_zone": "",
+    "changed_at": "",
+    "changed_by": None,
+}
+
 
 def waiting_view(findings: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The decisions the customer still owes, shown beside the stage: never hidden by it."""
@@ -217,7 +235,11 @@ class CloudService:
                     "created_at": at,
                 },
             )
-            self._add_change(tx, workshop, replica.ROWS_CHANGED, {"rows": [row]})
+            # The profile's first version, as every new terminal's migration writes it; the
+            # versions an admin makes at a terminal come after it.
+            hub.store_row(tx, workshop, "workshop_profiles", "1", FIRST_PROFILE)
+            first = {"table": "workshop_profiles", "key": "1", "row": FIRST_PROFILE}
+            self._add_change(tx, workshop, replica.ROWS_CHANGED, {"rows": [row, first]})
 
     def terminals(self, workshop: str) -> list[dict[str, Any]]:
         with self.db.transaction() as tx:

@@ -140,7 +140,7 @@ def apply_changeset(
 def _references(table: str, row: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [
         (parent, str(row[column]))
-        for column, parent in replica.PARENTS.items()
+        for column, parent in replica.parents_of(table).items()
         if row.get(column) is not None and not (table == parent and row[column] == row.get("id"))
     ]
 
