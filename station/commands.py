@@ -12,7 +12,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from station import backup, profile
+from station import backup, profile, replica
 from station.audit import AuditReport
 from station.audit_keys import AuditKey, create_audit_key, load_audit_key
 from station.cli import (
@@ -295,7 +295,17 @@ def run_user_recover(args: argparse.Namespace) -> int:
 
 
 def resolve_work_order(workshop: Workshop, reference: str) -> dict[str, Any]:
-    """A work order by database id or by its number (WO-...)."""
+    """A work order by database id or by its number (WO-...); on a workshop terminal, closed
+    work older than its window is fetched from the hub when asked for."""
+    try:
+        return _work_order(workshop, reference)
+    except NotFound:
+        if not replica.fetch_on_demand(workshop.store, reference):
+            raise
+    return _work_order(workshop, reference)
+
+
+def _work_order(workshop: Workshop, reference: str) -> dict[str, Any]:
     if reference.isdigit():
         return workshop.work_order(int(reference))
     return workshop.work_order_by_number(reference)

@@ -20,8 +20,9 @@ import hashlib
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
@@ -145,6 +146,33 @@ def parents_of(table: str) -> dict[str, str]:
     return {**PARENTS, **TABLE_PARENTS.get(table, {})}
 
 
+# Rows that belong to no one work order (a car's mileage and next service are the car's):
+# kept on every terminal whatever its window.
+UNOWNED = frozenset(
+    {
+        "users",
+        "customers",
+        "vehicles",
+        "mileage_readings",
+        "service_due",
+        "appointments",
+        "signatures",
+        "workshop_profile",
+        "price_items",
+        "canned_jobs",
+        "canned_job_lines",
+    }
+)
+
+
+def owner_refs(table: str) -> list[tuple[str, str]]:
+    """The (column, parent table) pairs through which a row of `table` belongs to a work
+    order: its own `work_order_id`, or a parent that belongs to one."""
+    if table in UNOWNED:
+        return []
+    return [(c, p) for c, p in parents_of(table).items() if p not in UNOWNED and p != table]
+
+
 def _key_columns(table: str) -> list[str]:
     return REPLICATED[table].split(":")
 
@@ -199,9 +227,11 @@ def _let_correct_delete(db: sqlite_utils.Database, tables: Iterable[str]) -> Non
 
 
 def migrate_later(db: sqlite_utils.Database) -> None:
-    """The tables shared since this step: captured, and their guards let `correct` delete."""
+    """The tables shared since this step: captured, and their guards let `correct` delete;
+    and the note of closed work fetched back from the hub (kept a day past its window)."""
     _capture(db, LATER)
     _let_correct_delete(db, LATER)
+    db.execute("CREATE TABLE replica_fetched (work_order_id INTEGER PRIMARY KEY, at TEXT NOT NULL)")
 
 
 def migrate(db: sqlite_utils.Database) -> None:
@@ -569,3 +599,104 @@ def digest(store: Store) -> str:
                 yield table, key_of(table, row), {k: _wire(v) for k, v in row.items()}
 
     return digest_rows(rows())
+
+
+# -- the closed-work window ----------------------------------------------------------------
+
+CLOSED_DAYS = 30  # closed work older than this is not kept on a terminal
+# Ways to bring closed work back from the hub when someone opens it (the sync layer's).
+FETCHERS: list[Callable[[Store, str], bool]] = []
+
+
+def fetch_on_demand(store: Store, reference: str) -> bool:
+    """A work order (id or number) this terminal does not keep: asked of the hub. True when
+    it arrived."""
+    if store.meta(TERMINAL_NUMBER_KEY) is None:
+        return False
+    return any(fetch(store, reference) for fetch in FETCHERS)
+
+
+def keep_fetched(tx: Transaction, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Closed work the hub sent on demand, written quietly (not sent back) and kept a day."""
+    written = apply_rows(tx, rows)
+    for change in rows:
+        if change["table"] == "work_orders":
+            tx.execute(
+                "INSERT INTO replica_fetched (work_order_id, at) VALUES (?, ?) "
+                "ON CONFLICT (work_order_id) DO UPDATE SET at = excluded.at",
+                (int(change["key"]), tx.at),
+            )
+    return written
+
+
+def prune_closed(store: Store, days: int = CLOSED_DAYS, now: datetime | None = None) -> int:
+    """Take closed work older than `days` out of this terminal's replica (the hub keeps it,
+    and hands it back on demand); returns how many work orders went. Nothing is pruned
+    while a change of ours on it is still on its way to the hub."""
+    if store.meta(TERMINAL_NUMBER_KEY) is None:
+        return 0
+    from station.store import timestamp  # the store imports this module
+
+    moment = now or store.clock()
+    cutoff = timestamp(moment - timedelta(days=days))
+    recent = timestamp(moment - timedelta(days=1))
+    with store.transaction("sync") as tx:
+        old = [
+            int(r[0])
+            for r in tx.execute(
+                "SELECT id FROM work_orders WHERE status IN ('delivered', 'cancelled') "
+                "AND status_since < ? AND id NOT IN "
+                "(SELECT work_order_id FROM replica_fetched WHERE at >= ?)",
+                (cutoff, recent),
+            ).fetchall()
+        ]
+        if not old:
+            return 0
+        owned = _owned(tx, old)
+        if any(
+            tx.execute(
+                "SELECT 1 FROM replica_unacked WHERE tbl = ? AND key = ?", (table, key)
+            ).fetchone()
+            for table, keys in owned.items()
+            for key in keys
+        ):
+            return 0
+        tx.execute("INSERT INTO replica_quiet (on_since) VALUES (?)", (tx.at,))
+        tx.execute("PRAGMA defer_foreign_keys = ON")
+        try:
+            for table in reversed(list(owned)):
+                for key in owned[table]:
+                    where, values = _where(table, key)
+                    tx.execute(f"DELETE FROM {table} WHERE {where}", values)
+            tx.execute(
+                f"DELETE FROM replica_fetched WHERE work_order_id IN ({', '.join('?' * len(old))})",
+                tuple(old),
+            )
+        finally:
+            tx.execute("DELETE FROM replica_quiet")
+        tx.audit("replica.pruned", "work_orders", {"work_orders": old, "days": days})
+    log.info("closed work older than %d days left this terminal: %d work order(s)", days, len(old))
+    return len(old)
+
+
+def _owned(tx: Transaction, work_orders: Sequence[int]) -> dict[str, list[str]]:
+    """Every row that belongs to these work orders, table by table, parents first."""
+    owned: dict[str, list[str]] = {"work_orders": [str(w) for w in work_orders]}
+    for table in REPLICATED:
+        if table == "work_orders":
+            continue
+        columns = {c[1] for c in tx.execute(f"PRAGMA table_info({table})").fetchall()}
+        keys: dict[str, None] = {}
+        for column, parent in owner_refs(table):
+            if column not in columns or not owned.get(parent):
+                continue
+            marks = ", ".join("?" for _ in owned[parent])
+            cursor = tx.execute(
+                f"SELECT * FROM {table} WHERE {column} IN ({marks})", tuple(owned[parent])
+            )
+            names = [c[0] for c in cursor.description]
+            for found in cursor.fetchall():
+                keys[key_of(table, dict(zip(names, found, strict=True)))] = None
+        if keys:
+            owned[table] = list(keys)
+    return owned

@@ -63,6 +63,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 200
 DEFAULT_CHUNK = 1024 * 1024
+PRUNE_EVERY_S = 3600.0  # a live terminal drops closed work past its window hourly
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ class SyncClient:
         verify: bool | str = True,
         rng: random.Random | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        closed_days: int = replica.CLOSED_DAYS,
     ) -> None:
         path = store.path if isinstance(store, Store) else Path(store)
         if path is None:
@@ -152,6 +154,7 @@ class SyncClient:
         self.backoff_cap = backoff_cap
         self.rng = rng or random.Random()
         self.sleep = sleep
+        self.closed_days = closed_days
         self._run_lock = threading.Lock()
         self._state_lock = threading.Lock()
         self._state = "idle"
@@ -229,7 +232,11 @@ class SyncClient:
         )
         listener.start()
         failures = 0
+        pruned_at = 0.0
         while not stop.is_set():
+            if time.monotonic() - pruned_at > PRUNE_EVERY_S:
+                replica.prune_closed(self.store, self.closed_days)
+                pruned_at = time.monotonic()
             wake.wait(push_every or wait)
             wake.clear()
             if stop.is_set():
@@ -358,6 +365,19 @@ class SyncClient:
         if response.status_code != 200:
             raise SyncError(f"work order {wo_id} is not in the cloud yet: {_reason(response)}")
         return dict(response.json())
+
+    def fetch_work_order(self, reference: str) -> bool:
+        """Closed work this terminal no longer keeps (by id or number), from the hub on demand;
+        False when the hub has no such work order."""
+        response = self._request("GET", f"{API}/workshop/work-orders/{reference}")
+        if response.status_code == 404:
+            return False
+        if response.status_code != 200:
+            raise ProtocolViolation(f"work order {reference}: {_reason(response)}")
+        rows = response.json()["rows"]
+        with self._run_lock, self.store.transaction("sync") as tx:
+            replica.keep_fetched(tx, rows)
+        return True
 
     def close(self) -> None:
         if self._http is not None:
@@ -741,6 +761,18 @@ class SyncClient:
                 report.changes_applied += sum(1 for a in applied if a.outcome == "applied")
             if not body.get("more"):
                 return
+
+
+def fetch_closed(store: Store, reference: str) -> bool:
+    """`replica.fetch_on_demand`'s way to the hub: closed work opened by id or number."""
+    if store.path is None:
+        return False
+    try:
+        with SyncClient(store, timeout=10, attempts=2) as client:
+            return client.fetch_work_order(reference)
+    except SyncError as err:
+        log.warning("work order %s could not be fetched from the hub: %s", reference, err)
+        return False
 
 
 def _overrides_text(sent: dict[str, Any], overridden: dict[str, Any]) -> str:

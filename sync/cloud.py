@@ -1274,6 +1274,17 @@ class CloudService:
             raise Refused("no such work order", 404)
         return wo
 
+    def workshop_work_order(self, auth: StationAuth, reference: str) -> list[dict[str, Any]]:
+        """A terminal opens closed work it no longer keeps: the work order's rows, whole."""
+        self._station(auth)
+        with self.db.transaction() as tx:
+            if hub.terminal(tx, auth.token_id) is None:
+                raise Refused("only a workshop's terminals fetch its work", 403)
+            rows = hub.work_order_rows(tx, auth.workshop, reference)
+        if not rows:
+            raise Refused(f"the workshop has no work order {reference}", 404)
+        return rows
+
     def record_blob(self, sha256: str, size: int, station_id: str) -> None:
         """A file a station uploaded whole: kept once, and from now on its workshop's too."""
         with self.db.transaction() as tx:

@@ -142,6 +142,10 @@ CREATE INDEX IF NOT EXISTS upstream_unsent ON upstream_outbox(workshop, sent_at,
 CREATE TABLE IF NOT EXISTS upstream_files (
     workshop TEXT NOT NULL, sha256 TEXT NOT NULL, queued_at TEXT NOT NULL, uploaded_at TEXT,
     last_error TEXT, PRIMARY KEY (workshop, sha256));
+CREATE TABLE IF NOT EXISTS record_owners (
+    workshop TEXT NOT NULL, tbl TEXT NOT NULL, key TEXT NOT NULL, work_order BIGINT NOT NULL,
+    PRIMARY KEY (workshop, tbl, key));
+CREATE INDEX IF NOT EXISTS record_owners_work_order ON record_owners(workshop, work_order);
 CREATE TABLE IF NOT EXISTS customer_signatures (
     approval_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, strokes TEXT NOT NULL,
     width BIGINT NOT NULL, height BIGINT NOT NULL);

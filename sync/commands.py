@@ -20,6 +20,12 @@ EXIT_CHAIN_REFUSED = 6
 def register(
     commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
+    # A terminal opening closed work it no longer keeps asks its hub (see `station wo show`).
+    from station import replica
+    from sync.client import fetch_closed
+
+    if fetch_closed not in replica.FETCHERS:
+        replica.FETCHERS.append(fetch_closed)
     cloud = commands.add_parser("cloud", parents=[common], help="run the reference cloud service")
     cloud.add_argument(
         "--db", help="SQLite file or postgresql:// URL (default: DATA_DIR/cloud/cloud.db)"
@@ -220,6 +226,7 @@ def run_enrol(args: argparse.Namespace) -> int:
 
 
 def run_sync(args: argparse.Namespace) -> int:
+    from station import replica
     from station.cli import print_json
     from sync.client import SyncClient
     from sync.errors import AuthRefused, ChainRefused, Offline
@@ -231,6 +238,7 @@ def run_sync(args: argparse.Namespace) -> int:
         batch_size=args.batch,
         chunk_size=args.chunk,
         timeout=args.timeout,
+        closed_days=int(config.get("workshop.closed_days") or replica.CLOSED_DAYS),
     )
     store.close()
     try:

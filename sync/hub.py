@@ -88,6 +88,81 @@ def store_row(tx: CloudTx, workshop: str, table: str, key: str, row: Mapping[str
         "ON CONFLICT (workshop, tbl, key) DO UPDATE SET row = excluded.row",
         (workshop, table, key, text),
     )
+    _note_owner(tx, workshop, table, key, row)
+
+
+def _note_owner(tx: CloudTx, workshop: str, table: str, key: str, row: Mapping[str, Any]) -> None:
+    """Which work order the row belongs to, so closed work can be handed back whole."""
+    owner = _owner_of(tx, workshop, table, key, row)
+    if owner is not None:
+        tx.run(
+            "INSERT INTO record_owners (workshop, tbl, key, work_order) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (workshop, table, key, owner),
+        )
+
+
+def _owner_of(
+    tx: CloudTx, workshop: str, table: str, key: str, row: Mapping[str, Any]
+) -> int | None:
+    if table == "work_orders":
+        return int(key)
+    for column, parent in replica.owner_refs(table):
+        value = row.get(column)
+        if value is None:
+            continue
+        if parent == "work_orders":
+            return int(value)
+        found = tx.one(
+            "SELECT work_order FROM record_owners WHERE workshop = ? AND tbl = ? AND key = ?",
+            (workshop, parent, str(value)),
+        )
+        if found is not None:
+            return int(found["work_order"])
+    return None
+
+
+def work_order_rows(tx: CloudTx, workshop: str, reference: str) -> list[dict[str, Any]]:
+    """A work order (by id or number) with every row that belongs to it, parents first:
+    what a terminal fetches when someone opens closed work it no longer keeps."""
+    if reference.isdigit():
+        wo = record(tx, workshop, "work_orders", reference)
+    else:
+        needle = json.dumps({"number": reference}, ensure_ascii=False)[1:-1]
+        found = [
+            json.loads(r["row"])
+            for r in tx.all(
+                "SELECT row FROM records WHERE workshop = ? AND tbl = 'work_orders' AND row LIKE ?",
+                (workshop, f"%{needle}%"),
+            )
+        ]
+        wo = next((r for r in found if r.get("number") == reference), None)
+    if wo is None:
+        return []
+    _index_owners(tx, workshop)
+    rows = tx.all(
+        "SELECT r.tbl, r.key, r.row FROM records r JOIN record_owners o ON o.workshop = r.workshop "
+        "AND o.tbl = r.tbl AND o.key = r.key WHERE o.workshop = ? AND o.work_order = ?",
+        (workshop, int(wo["id"])),
+    )
+    order = {table: n for n, table in enumerate(replica.REPLICATED)}
+    rows.sort(key=lambda r: (order.get(r["tbl"], len(order)), _number_first(r["key"])))
+    return [{"table": r["tbl"], "key": r["key"], "row": json.loads(r["row"])} for r in rows]
+
+
+def _number_first(key: str) -> tuple[int, str]:
+    return (int(key), "") if key.isdigit() else (0, key)
+
+
+def _index_owners(tx: CloudTx, workshop: str) -> None:
+    """Owners of rows a hub stored before it noted them (once, parents first)."""
+    if tx.one("SELECT 1 AS x FROM record_owners WHERE workshop = ? LIMIT 1", (workshop,)):
+        return
+    order = {table: n for n, table in enumerate(replica.REPLICATED)}
+    rows = tx.all("SELECT tbl, key, row FROM records WHERE workshop = ?", (workshop,))
+    rows.sort(key=lambda r: (order.get(r["tbl"], len(order)), _number_first(r["key"])))
+    for r in rows:
+        _note_owner(tx, workshop, r["tbl"], r["key"], json.loads(r["row"]))
 
 
 def apply_changeset(
@@ -340,13 +415,7 @@ def link_upstream(
     )
     rows = tx.all("SELECT tbl, key, row FROM records WHERE workshop = ?", (workshop,))
     order = {table: n for n, table in enumerate(replica.REPLICATED)}
-    rows.sort(
-        key=lambda r: (
-            order.get(r["tbl"], len(order)),
-            int(r["key"]) if r["key"].isdigit() else 0,
-            r["key"],
-        )
-    )
+    rows.sort(key=lambda r: (order.get(r["tbl"], len(order)), _number_first(r["key"])))
     for start in range(0, len(rows), SNAPSHOT_ROWS):
         chunk = [
             {"table": r["tbl"], "key": r["key"], "row": json.loads(r["row"])}

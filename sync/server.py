@@ -153,6 +153,13 @@ def create_app(service: CloudService, blobs: BlobStore, limits: Limits | None = 
         )
         return JSONResponse(row)
 
+    async def workshop_work_order(request: Request) -> Response:
+        who = await auth(request)
+        rows = await run_in_threadpool(
+            service.workshop_work_order, who, str(request.path_params["reference"])
+        )
+        return JSONResponse({"rows": rows})
+
     def tus_headers(offset: int, length: int | None) -> dict[str, str]:
         headers = {
             "Tus-Resumable": TUS_VERSION,
@@ -290,6 +297,7 @@ def create_app(service: CloudService, blobs: BlobStore, limits: Limits | None = 
             route("/mutations", mutations, ["POST"]),
             route("/changes", changes, ["GET"]),
             route("/work-orders/{local_id:int}", station_work_order, ["GET"]),
+            route("/workshop/work-orders/{reference}", workshop_work_order, ["GET"]),
             route("/blobs/{sha256}", blob, ["GET", "HEAD", "PATCH", "POST"]),
             route("/workshops/{workshop}/appointments", book, ["POST"]),
             route("/appointments/{appointment_id}/cancel", cancel_appointment, ["POST"]),
