@@ -237,7 +237,7 @@ class CloudService:
             )
             # The profile's first version, as every new terminal's migration writes it; the
             # versions an admin makes at a terminal come after it.
-            hub.store_row(tx, workshop, "workshop_profiles", "1", FIRST_PROFILE)
+            hub.put_row(tx, workshop, "workshop_profiles", "1", FIRST_PROFILE)
             first = {"table": "workshop_profiles", "key": "1", "row": FIRST_PROFILE}
             self._add_change(tx, workshop, replica.ROWS_CHANGED, {"rows": [row, first]})
 

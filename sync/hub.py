@@ -81,7 +81,7 @@ def record(tx: CloudTx, workshop: str, table: str, key: str) -> dict[str, Any] |
     return None if found is None else dict(json.loads(found["row"]))
 
 
-def store_row(tx: CloudTx, workshop: str, table: str, key: str, row: Mapping[str, Any]) -> None:
+def _store(tx: CloudTx, workshop: str, table: str, key: str, row: Mapping[str, Any]) -> None:
     text = json.dumps(row, ensure_ascii=False, sort_keys=True)
     tx.run(
         "INSERT INTO records (workshop, tbl, key, row) VALUES (?, ?, ?, ?) "
@@ -196,7 +196,7 @@ def apply_changeset(
                     f"{table} {key} refers to {parent} {value}, which the workshop does not have",
                     [],
                 )
-            store_row(tx, workshop, table, key, row)
+            _store(tx, workshop, table, key, row)
             entry = {"table": table, "key": key, "row": dict(row)}
             if table in replica.VERSIONED and current is not None:
                 # What the change was made on: the brand's cloud checks it again upstream.
@@ -236,7 +236,7 @@ def add_hub_row(tx: CloudTx, workshop: str, table: str, row: Mapping[str, Any]) 
     """A row the hub itself makes (block 0 id); returns it as a feed change."""
     row_id = next_hub_id(tx, workshop, table)
     full = {"id": row_id, **row}
-    store_row(tx, workshop, table, str(row_id), full)
+    _store(tx, workshop, table, str(row_id), full)
     return {"table": table, "key": str(row_id), "row": full}
 
 
@@ -341,7 +341,7 @@ def appointment_cancelled(tx: CloudTx, workshop: str, cloud_id: str) -> list[dic
     if row is None or row["status"] != "open":
         return []
     row = {**row, "status": "cancelled"}
-    store_row(tx, workshop, "appointments", str(row["id"]), row)
+    _store(tx, workshop, "appointments", str(row["id"]), row)
     return [{"table": "appointments", "key": str(row["id"]), "row": row}]
 
 
@@ -359,7 +359,7 @@ def cancel_rows(tx: CloudTx, workshop: str, wo_id: int, at: str) -> list[dict[st
         "version": int(wo["version"]) + 1,
         "status_since": at,
     }
-    store_row(tx, workshop, "work_orders", str(wo_id), moved)
+    _store(tx, workshop, "work_orders", str(wo_id), moved)
     text = lifecycle.progress_text(Status.CANCELLED)
     event = add_hub_row(
         tx,
@@ -478,6 +478,6 @@ def adopt(tx: CloudTx, workshop: str, changes: Sequence[Mapping[str, Any]]) -> l
             continue
         if record(tx, workshop, table, key) == dict(row):
             continue
-        store_row(tx, workshop, table, key, row)
+        _store(tx, workshop, table, key, row)
         adopted.append({"table": table, "key": key, "row": dict(row)})
     return adopted
