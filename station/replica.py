@@ -141,20 +141,37 @@ TABLE_PARENTS: dict[str, dict[str, str]] = {
 }
 
 
+# Columns a workshop keeps unique, which two terminals offline may each fill the same.
+UNIQUE: dict[str, str] = {"vehicles": "vin", "users": "name"}
+# Of those, rows the hub merges into the one it had first; a second user name is refused.
+MERGED = frozenset({"vehicles"})
+
+
+def through_aliases(
+    table: str, row: Mapping[str, Any], aliases: Mapping[tuple[str, str], str]
+) -> Mapping[str, Any]:
+    """The row referring to the rows kept in place of those merged away (`aliases`:
+    (table, key merged away) -> key kept)."""
+    changed = dict(row)
+    for column, parent in parents_of(table).items():
+        value = row.get(column)
+        target = None if value is None else aliases.get((parent, str(value)))
+        if target is not None:
+            changed[column] = int(target) if isinstance(value, int) else target
+    return changed if changed != row else row
+
+
 def parents_of(table: str) -> dict[str, str]:
     """The parent table each reference column of `table` points at."""
     return {**PARENTS, **TABLE_PARENTS.get(table, {})}
 
 
-# Rows that belong to no one work order (a car's mileage and next service are the car's):
-# kept on every terminal whatever its window.
+# Rows that belong to no one work order: kept on every terminal whatever its window.
 UNOWNED = frozenset(
     {
         "users",
         "customers",
         "vehicles",
-        "mileage_readings",
-        "service_due",
         "appointments",
         "signatures",
         "workshop_profile",
@@ -381,13 +398,17 @@ def apply_rows(tx: Transaction, rows: Sequence[Mapping[str, Any]]) -> int:
     return written
 
 
-def _upsert(tx: Transaction, table: str, row: Mapping[str, Any]) -> bool:
+def _upsert(tx: Transaction, table: str, row: Mapping[str, Any], replace: bool = False) -> bool:
     """Write one of the hub's rows; False when a unique rule of this replica held it back
     (a VIN or user name this terminal made offline): the hub's answer to that change of
-    ours brings it back (see `correct`)."""
+    ours brings it back (see `correct`). `replace`: the hub's word on a row written once
+    (one that referred to a car merged away) replaces ours."""
     keys = _key_columns(table)
     columns = list(row)
     marks = ", ".join("?" for _ in columns)
+    if replace and table in IMMUTABLE and _row(tx, table, key_of(table, row)) != dict(row):
+        where, values = _where(table, key_of(table, row))
+        tx.execute(f"DELETE FROM {table} WHERE {where}", values)
     if table in IMMUTABLE:
         tail = "DO NOTHING"
     else:
@@ -475,6 +496,47 @@ def correct(
         },
     )
     tx.audit("sync.conflict_corrected", f"changeset:{mutation_id}", {"reason": reason})
+
+
+def merge(
+    tx: Transaction,
+    mutation_id: str,
+    merged: Sequence[Mapping[str, Any]],
+    theirs: Sequence[Mapping[str, Any]],
+    reason: str,
+) -> None:
+    """The hub took our change but merged a row of ours (a car it had already, by VIN) into
+    its own: ours goes, the hub's comes in, and every row of ours that referred to ours
+    now refers to the hub's. The person at this terminal is told."""
+    tx.execute("INSERT INTO replica_quiet (on_since) VALUES (?)", (tx.at,))
+    tx.execute("PRAGMA defer_foreign_keys = ON")
+    try:
+        for m in merged:
+            where, values = _where(str(m["table"]), str(m["key"]))
+            tx.execute(f"DELETE FROM {m['table']} WHERE {where}", values)
+        for change in theirs:
+            _upsert(tx, str(change["table"]), change["row"], replace=True)
+        for m in merged:
+            _repoint(tx, str(m["table"]), str(m["key"]), str(m["into"]))
+    finally:
+        tx.execute("DELETE FROM replica_quiet")
+    tell(tx, mutation_id, reason)
+    tx.audit("sync.merged", f"changeset:{mutation_id}", {"merged": list(merged)})
+
+
+def _repoint(tx: Transaction, parent: str, gone: str, kept: str) -> None:
+    """Rows that referred to a row merged away refer to the one kept (quietly: the hub has
+    them so already)."""
+    for table in REPLICATED:
+        columns = {c[1] for c in tx.execute(f"PRAGMA table_info({table})").fetchall()}
+        for column, target in parents_of(table).items():
+            if target != parent or column not in columns:
+                continue
+            cursor = tx.execute(f"SELECT * FROM {table} WHERE {column} = ?", (gone,))
+            names = [c[0] for c in cursor.description]
+            for found in cursor.fetchall():
+                row = dict(zip(names, found, strict=True))
+                _upsert(tx, table, {**row, column: int(kept)}, replace=True)
 
 
 def tell(tx: Transaction, mutation_id: str, text: str) -> None:

@@ -596,6 +596,15 @@ class SyncClient:
     ) -> None:
         """A refused changeset: the hub's rows replace ours, and the person is told."""
         replica.acked(tx, sent["mutation_id"])
+        if status is Outcome.APPLIED and detail.get("merged"):
+            replica.merge(
+                tx,
+                sent["mutation_id"],
+                detail["merged"],
+                list(detail.get("current") or []),
+                str(detail.get("reason") or "merged"),
+            )
+            return
         if status not in (Outcome.CONFLICT, Outcome.REJECTED):
             return
         replica.correct(

@@ -577,15 +577,26 @@ class CloudService:
         if not isinstance(changes, list) or not changes:
             raise _rejected("a changeset lists its rows")
         try:
-            stored = hub.apply_changeset(tx, workshop, changes)
+            taken = hub.apply_changeset(tx, workshop, changes)
         except replica.RowRefused as refused:
             raise _Answer(
                 Outcome.CONFLICT, {"reason": refused.reason, "current": refused.current}
             ) from refused
-        if not stored:
-            return {"stored": 0}
-        seq = self._add_change(tx, workshop, replica.ROWS_CHANGED, {"rows": stored, "by": sender})
-        return {"stored": len(stored), "change": seq}
+        answer: dict[str, Any] = {"stored": len(taken.stored)}
+        if taken.merged:
+            # The terminal takes the workshop's car in place of its own copy, and is told.
+            answer["merged"] = taken.merged
+            answer["current"] = taken.kept + taken.stored
+            answer["reason"] = "; ".join(
+                f"{m['table'][:-1]} {m['key']} was on record already as {m['into']} "
+                "(made at another terminal): merged into it"
+                for m in taken.merged
+            )
+        if taken.stored:
+            answer["change"] = self._add_change(
+                tx, workshop, replica.ROWS_CHANGED, {"rows": taken.stored, "by": sender}
+            )
+        return answer
 
     def _insert_once(
         self, tx: CloudTx, table: str, station: str, local_id: int | None, row: Mapping[str, Any]

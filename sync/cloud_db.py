@@ -142,6 +142,9 @@ CREATE INDEX IF NOT EXISTS upstream_unsent ON upstream_outbox(workshop, sent_at,
 CREATE TABLE IF NOT EXISTS upstream_files (
     workshop TEXT NOT NULL, sha256 TEXT NOT NULL, queued_at TEXT NOT NULL, uploaded_at TEXT,
     last_error TEXT, PRIMARY KEY (workshop, sha256));
+CREATE TABLE IF NOT EXISTS record_aliases (
+    workshop TEXT NOT NULL, tbl TEXT NOT NULL, key TEXT NOT NULL, target TEXT NOT NULL,
+    PRIMARY KEY (workshop, tbl, key));
 CREATE TABLE IF NOT EXISTS record_owners (
     workshop TEXT NOT NULL, tbl TEXT NOT NULL, key TEXT NOT NULL, work_order BIGINT NOT NULL,
     PRIMARY KEY (workshop, tbl, key));

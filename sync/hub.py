@@ -15,6 +15,7 @@ import logging
 import secrets
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from station import lifecycle, replica
@@ -165,23 +166,61 @@ def _index_owners(tx: CloudTx, workshop: str) -> None:
         _note_owner(tx, workshop, r["tbl"], r["key"], json.loads(r["row"]))
 
 
-def apply_changeset(
-    tx: CloudTx, workshop: str, changes: Sequence[Mapping[str, Any]]
-) -> list[dict[str, Any]]:
+@dataclass
+class Taken:
+    """What the hub made of a terminal's changeset: the rows it stored (to fan out) and the
+    rows it merged into ones the workshop had first (a car made at two terminals)."""
+
+    stored: list[dict[str, Any]] = field(default_factory=list)
+    merged: list[dict[str, Any]] = field(default_factory=list)
+    kept: list[dict[str, Any]] = field(default_factory=list)  # the rows merged into
+
+
+def apply_changeset(tx: CloudTx, workshop: str, changes: Sequence[Mapping[str, Any]]) -> Taken:
     """Check a terminal's changeset as one unit and store it; returns the rows to fan out.
 
     Raises `replica.RowRefused` carrying the hub's current rows of everything the
-    changeset touched, so the terminal can put them in place of its own.
+    changeset touched, so the terminal can put them in place of its own. A car the
+    workshop has already (its VIN) is merged into that one, and the changeset's rows
+    that refer to it are stored referring to the one kept; a user name taken already
+    is refused.
     """
     incoming = {(str(c["table"]), str(c["key"])) for c in changes}
-    stored: list[dict[str, Any]] = []
+    taken = Taken()
+    aliases = {
+        (r["tbl"], r["key"]): r["target"]
+        for r in tx.all(
+            "SELECT tbl, key, target FROM record_aliases WHERE workshop = ?", (workshop,)
+        )
+    }
     try:
         for change in changes:
             table, key, row = str(change["table"]), str(change["key"]), change["row"]
             if not isinstance(row, Mapping):
                 raise replica.RowRefused(f"{table} {key}: a row is an object", [])
+            if (table, key) in aliases:
+                continue  # a later version of a row merged away: the one kept stands
+            row = replica.through_aliases(table, row, aliases)
             base = change.get("base")
             current = record(tx, workshop, table, key)
+            first = _same_unique(tx, workshop, table, key, row, current)
+            if first is not None:
+                if table not in replica.MERGED:
+                    column = replica.UNIQUE[table]
+                    raise replica.RowRefused(
+                        f"the {table[:-1]} {column} {row[column]} is taken: another terminal "
+                        "made it first",
+                        [{"table": table, "key": str(first["id"]), "row": first}],
+                    )
+                aliases[(table, key)] = str(first["id"])
+                tx.run(
+                    "INSERT INTO record_aliases (workshop, tbl, key, target) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT DO NOTHING",
+                    (workshop, table, key, str(first["id"])),
+                )
+                taken.merged.append({"table": table, "key": key, "into": str(first["id"])})
+                taken.kept.append({"table": table, "key": str(first["id"]), "row": first})
+                continue
             if not replica.check_change(table, row, None if base is None else str(base), current):
                 continue
             known = {
@@ -201,15 +240,41 @@ def apply_changeset(
             if table in replica.VERSIONED and current is not None:
                 # What the change was made on: the brand's cloud checks it again upstream.
                 entry["base"] = replica.row_base(current)
-            stored.append(entry)
+            taken.stored.append(entry)
     except replica.RowRefused as refused:
+        told = {(c["table"], c["key"]) for c in refused.current}
         refused.current = [
             {"table": t, "key": k, "row": found}
             for t, k in sorted(incoming)
-            if (found := record(tx, workshop, t, k)) is not None
-        ]
+            if (t, k) not in told and (found := record(tx, workshop, t, k)) is not None
+        ] + refused.current
         raise
-    return stored
+    return taken
+
+
+def _same_unique(
+    tx: CloudTx,
+    workshop: str,
+    table: str,
+    key: str,
+    row: Mapping[str, Any],
+    current: Mapping[str, Any] | None,
+) -> dict[str, Any] | None:
+    """Another row of the workshop with this row's VIN or user name, if any."""
+    column = replica.UNIQUE.get(table)
+    value = None if column is None else row.get(column)
+    if column is None or value is None or (current is not None and current.get(column) == value):
+        return None
+    needle = json.dumps({column: value}, ensure_ascii=False)[1:-1]
+    found = [
+        json.loads(r["row"])
+        for r in tx.all(
+            "SELECT row FROM records WHERE workshop = ? AND tbl = ? AND key <> ? AND row LIKE ?",
+            (workshop, table, key, f"%{needle}%"),
+        )
+    ]
+    same = [r for r in found if r.get(column) == value]
+    return min(same, key=lambda r: int(r["id"])) if same else None
 
 
 def _references(table: str, row: Mapping[str, Any]) -> list[tuple[str, str]]:
