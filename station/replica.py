@@ -414,19 +414,15 @@ def _upsert(tx: Transaction, table: str, row: Mapping[str, Any], replace: bool =
         tail = "DO NOTHING"
     else:
         tail = "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
-    tx.execute("SAVEPOINT replica_row")
-    try:
+    try:  # a refused statement is undone alone; the transaction goes on
         tx.execute(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) "
             f"ON CONFLICT ({', '.join(keys)}) {tail}",
             tuple(_column(row[c]) for c in columns),
         )
     except sqlite3.IntegrityError as err:
-        tx.execute("ROLLBACK TO SAVEPOINT replica_row")
         log.warning("the hub's %s %s is held back here: %s", table, key_of(table, row), err)
         return False
-    finally:
-        tx.execute("RELEASE SAVEPOINT replica_row")
     return True
 
 

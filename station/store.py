@@ -442,7 +442,12 @@ class Store:
                     conn.rollback()
                     raise
                 else:
-                    conn.execute("COMMIT")
+                    try:
+                        conn.execute("COMMIT")
+                    except sqlite3.Error:
+                        # A refused COMMIT (a deferred reference check) leaves it open otherwise.
+                        conn.rollback()
+                        raise
             finally:
                 self._writer_thread = None
         for listener in self.listeners:

@@ -261,7 +261,7 @@ class CloudService:
         scheme, _, secret = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise AuthRefused("no station token")
-        with self.db.transaction() as tx:
+        with self.db.transaction(reading=True) as tx:  # every request: never the write lock
             row = tx.one("SELECT * FROM tokens WHERE token_hash = ?", (token_hash(secret.strip()),))
         if row is None:
             raise AuthRefused("unknown station token")
@@ -877,7 +877,8 @@ class CloudService:
 
     def changes_since(self, auth: StationAuth, since: int, limit: int = 500) -> dict[str, Any]:
         self._station(auth)
-        with self.db.transaction() as tx:
+        # A read: every terminal's long-poll wakes at once on a change, none waits for a write.
+        with self.db.transaction(reading=True) as tx:
             rows = tx.all(
                 "SELECT seq, kind, payload, at FROM changes WHERE workshop = ? AND seq > ? "
                 "ORDER BY seq LIMIT ?",

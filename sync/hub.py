@@ -242,12 +242,15 @@ def apply_changeset(tx: CloudTx, workshop: str, changes: Sequence[Mapping[str, A
                 entry["base"] = replica.row_base(current)
             taken.stored.append(entry)
     except replica.RowRefused as refused:
-        told = {(c["table"], c["key"]) for c in refused.current}
+        # The hub's rows of everything the changeset touched, and the row that holds the
+        # name it wanted (the only ones a refusal names by key).
+        extra = [c for c in refused.current if "key" in c]
+        told = {(c["table"], c["key"]) for c in extra}
         refused.current = [
             {"table": t, "key": k, "row": found}
             for t, k in sorted(incoming)
             if (t, k) not in told and (found := record(tx, workshop, t, k)) is not None
-        ] + refused.current
+        ] + extra
         raise
     return taken
 
