@@ -68,7 +68,7 @@ def cloud(tmp_path: Path) -> Iterator[CloudHandle]:
 def relay(hub: CloudHandle, cloud: CloudHandle) -> Iterator[Relay]:
     token, _terminal = cloud.service.add_terminal(WORKSHOP, "hub")
     linked = upstream.link(hub.service, WORKSHOP, cloud.url, token)
-    assert linked["queued"] == 1  # the first admin, made at the hub's set-up
+    assert linked["queued"] == 2  # the first admin and the profile, made at the hub's set-up
     running = Relay(hub, token)
     running.start()
     try:
