@@ -22,10 +22,9 @@ def register(
 ) -> None:
     # A terminal opening closed work it no longer keeps asks its hub (see `station wo show`).
     from station import replica
-    from sync.client import fetch_closed
 
-    if fetch_closed not in replica.FETCHERS:
-        replica.FETCHERS.append(fetch_closed)
+    if _fetch_closed not in replica.FETCHERS:
+        replica.FETCHERS.append(_fetch_closed)
     cloud = commands.add_parser("cloud", parents=[common], help="run the reference cloud service")
     cloud.add_argument(
         "--db", help="SQLite file or postgresql:// URL (default: DATA_DIR/cloud/cloud.db)"
@@ -145,6 +144,12 @@ def _register_hub(
     join.add_argument("--token", required=True, help="from `station hub terminal add`")
     join.add_argument("--ca", help="the workshop CA (workshop-ca.pem from the hub's folder)")
     join.set_defaults(handler=run_hub_join)
+
+
+def _fetch_closed(store: Any, reference: str) -> bool:
+    from sync.client import fetch_closed  # only when it is needed: the CLI starts fast
+
+    return fetch_closed(store, reference)
 
 
 def _cloud_db(args: argparse.Namespace) -> str:
