@@ -156,10 +156,6 @@ class SyncClient:
         self.sleep = sleep
         self.closed_days = closed_days
         self._run_lock = threading.Lock()
-        # Held only while acks or the feed are written: the feed is applied while a push
-        # waits on the network (the rows of our changes in flight wait for their answer).
-        self._write_lock = threading.Lock()
-        self._feed_store: Store | None = None
         self._state_lock = threading.Lock()
         self._state = "idle"
         self._last_success: str | None = None
@@ -295,19 +291,10 @@ class SyncClient:
                 timeout=wait + self.timeout,
                 verify=self.verify,
             )
-        # The listener's own connection: the feed is applied while a push waits on the network.
-        if self._feed_store is None:
-            self._feed_store = Store.open(self._path)
-            if self._feed_store.id_base is not None:
-                # A terminal's feed is the hub's rows and the cursor, in one transaction:
-                # one lost to a power cut is fetched again, so its commit need not wait
-                # for the disk (WAL stays consistent; the terminal's own work stays FULL).
-                self._feed_store.db.conn.execute("PRAGMA synchronous=NORMAL")
-        feed = self._feed_store
         report = RunReport()
         try:
             response = self._feed_http.get(
-                f"{API}/changes", params={"since": inbox.cursor(feed), "wait": wait}
+                f"{API}/changes", params={"since": inbox.cursor(self.store), "wait": wait}
             )
         except httpx.TransportError as err:
             raise Offline(f"the feed did not answer: {err}") from err
@@ -317,9 +304,9 @@ class SyncClient:
             raise ProtocolViolation(f"changes refused: {_reason(response)}")
         body = response.json()
         if body.get("changes"):
-            # A push's acks and the feed are written one at a time.
-            with self._write_lock:
-                applied = inbox.apply_changes(feed, body["changes"], int(body["cursor"]))
+            # Applied under the run lock: a push's acks and the feed never interleave.
+            with self._run_lock:
+                applied = inbox.apply_changes(self.store, body["changes"], int(body["cursor"]))
             report.changes_applied = sum(1 for a in applied if a.outcome == "applied")
         return report
 
@@ -388,7 +375,7 @@ class SyncClient:
         if response.status_code != 200:
             raise ProtocolViolation(f"work order {reference}: {_reason(response)}")
         rows = response.json()["rows"]
-        with self._write_lock, self.store.transaction("sync") as tx:
+        with self._run_lock, self.store.transaction("sync") as tx:
             replica.keep_fetched(tx, rows)
         return True
 
@@ -400,9 +387,6 @@ class SyncClient:
             self._feed_http.close()
             self._feed_http = None
         self.store.close()
-        if self._feed_store is not None:
-            self._feed_store.close()
-            self._feed_store = None
         with self._status_lock:
             if self._status_store is not None:
                 self._status_store.close()
@@ -568,7 +552,7 @@ class SyncClient:
         report: RunReport,
         head: ChainPoint | None,
     ) -> None:
-        with self._write_lock, self.store.transaction("sync") as tx:
+        with self.store.transaction("sync") as tx:
             if head is not None:
                 inbox.set_meta(tx, ANCHOR_SEQ_KEY, str(head.seq))
                 inbox.set_meta(tx, ANCHOR_HASH_KEY, head.hash)
@@ -782,8 +766,7 @@ class SyncClient:
             body = response.json()
             changes = body.get("changes") or []
             if changes:
-                with self._write_lock:
-                    applied = inbox.apply_changes(self.store, changes, int(body["cursor"]))
+                applied = inbox.apply_changes(self.store, changes, int(body["cursor"]))
                 report.changes_applied += sum(1 for a in applied if a.outcome == "applied")
             if not body.get("more"):
                 return

@@ -219,7 +219,8 @@ def test_two_versions_made_on_the_same_one_read_the_same_everywhere(
 def test_the_terminals_profile_becomes_the_workshops_first_version(tmp_path: Path) -> None:
     """A station made before profiles were workshop records keeps its profile and its logo."""
     path = tmp_path / "station.db"
-    before = [m for m in MIGRATIONS if m.name != "0132_i13_workshop_profiles"]
+    names = [m.name for m in MIGRATIONS]
+    before = MIGRATIONS[: names.index("0132_i13_workshop_profiles")]  # the steps shipped before
     old = Store.open(path, migrations=before)
     (tmp_path / profile.BRANDING_FOLDER).mkdir()
     (tmp_path / profile.BRANDING_FOLDER / "logo-0123456789abcdef.png").write_bytes(PNG_LOGO)
