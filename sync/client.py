@@ -235,7 +235,8 @@ class SyncClient:
         pruned_at = 0.0
         while not stop.is_set():
             if time.monotonic() - pruned_at > PRUNE_EVERY_S:
-                replica.prune_closed(self.store, self.closed_days)
+                with self._run_lock:  # the listener writes on the same connection
+                    replica.prune_closed(self.store, self.closed_days)
                 pruned_at = time.monotonic()
             wake.wait(push_every or wait)
             wake.clear()
