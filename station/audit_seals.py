@@ -13,7 +13,9 @@ dropped or not) is caught: the attacker cannot add a seal without the audit key.
 
 Rows older than the seals (a station upgraded with rows in these tables) are
 named by the first seal event (`earlier`: the highest row id per table then)
-and counted, not checked, until their next write seals them.
+and counted, not checked, until their next write seals them. The rows of a
+table sealed by a later step (listed in `row_seal_since` until then) are all
+sealed by the first seal after that step; a table's first boundary counts.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 SEAL_KIND = "rows.sealed"
 SEAL_SUBJECT = "rows"
 PENDING = "row_seal_pending"
+SINCE = "row_seal_since"
 
 # Sealed tables, with the columns a seal covers (None: every column).
 SEALED_TABLES: dict[str, tuple[str, ...] | None] = {
@@ -49,7 +52,23 @@ SEALED_TABLES: dict[str, tuple[str, ...] | None] = {
     "scan_reads": None,
     "finding_corrections": None,
     "live_recordings": None,
+    # Sealed from the 0117 step on: who is told (email, phone, address), which car, and
+    # which workshop profile version the signed report prints.
+    "customers": None,
+    "vehicles": None,
+    "appointments": None,
+    "messages": None,
+    "workshop_profiles": None,
+    "workshop_logos": None,
 }
+LATER_SEALED = (
+    "customers",
+    "vehicles",
+    "appointments",
+    "messages",
+    "workshop_profiles",
+    "workshop_logos",
+)
 
 
 def migrate(db: sqlite_utils.Database) -> None:
@@ -57,7 +76,20 @@ def migrate(db: sqlite_utils.Database) -> None:
     db.execute(
         f"CREATE TABLE {PENDING} (n INTEGER PRIMARY KEY, tbl TEXT NOT NULL, key INTEGER NOT NULL)"
     )
-    for table, columns in SEALED_TABLES.items():
+    _note_writes(db, [t for t in SEALED_TABLES if t not in LATER_SEALED])
+
+
+def migrate_later(db: sqlite_utils.Database) -> None:
+    """Seal the later tables; the next seal names their rows written before this step."""
+    db.execute(f"CREATE TABLE {SINCE} (tbl TEXT PRIMARY KEY)")
+    for table in LATER_SEALED:
+        db.execute(f"INSERT INTO {SINCE} (tbl) VALUES (?)", (table,))
+    _note_writes(db, LATER_SEALED)
+
+
+def _note_writes(db: sqlite_utils.Database, tables: Iterable[str]) -> None:
+    for table in tables:
+        columns = SEALED_TABLES[table]
         of = "" if columns is None else f" OF {', '.join(columns)}"
         for action, row in (("INSERT", "NEW"), (f"UPDATE{of}", "NEW"), ("DELETE", "OLD")):
             name = f"{table}_sealed_{action.split()[0].lower()}"
@@ -96,12 +128,16 @@ def mark(tx: Transaction) -> int:
 def seal(tx: Transaction, since: int) -> None:
     """Append the seal event for the rows this transaction touched, then clear its notes."""
     touched = tx.execute(
-        f"SELECT DISTINCT tbl, key FROM {PENDING} WHERE n > ? ORDER BY tbl, key", (since,)
+        f"SELECT DISTINCT tbl, key FROM {PENDING} WHERE n > ?", (since,)
     ).fetchall()
     if not touched:
         return
+    # Tables a later step sealed: their rows from before it are all sealed at once.
+    later = [t for (t,) in tx.execute(f"SELECT tbl FROM {SINCE} ORDER BY tbl").fetchall()]
+    for table in later:
+        touched += tx.execute(f"SELECT ?, rowid FROM {table}", (table,)).fetchall()
     sealed: list[list[Any]] = []
-    for table, key in touched:
+    for table, key in sorted(set(touched)):
         cursor = tx.execute(f"{_select(table)} WHERE rowid = ?", (key,))
         found = cursor.fetchone()
         digest = None if found is None else row_digest(_columns(cursor.description, found))
@@ -110,14 +146,18 @@ def seal(tx: Transaction, since: int) -> None:
     first = tx.execute(
         "SELECT 1 FROM audit_events WHERE subject = ? LIMIT 1", (SEAL_SUBJECT,)
     ).fetchone()
+    earlier = dict.fromkeys(later, 0)
     if first is None:
-        data["earlier"] = _earlier(tx, since)
+        earlier |= _earlier(tx, since, [t for t in SEALED_TABLES if t not in later])
+    if earlier:
+        data["earlier"] = earlier
     tx.audit(SEAL_KIND, SEAL_SUBJECT, data)
     tx.execute(f"DELETE FROM {PENDING} WHERE n > ?", (since,))
+    tx.execute(f"DELETE FROM {SINCE}")
 
 
-def _earlier(tx: Transaction, since: int) -> dict[str, int]:
-    """The highest row id per table of the rows written before the first seal."""
+def _earlier(tx: Transaction, since: int, tables: Iterable[str]) -> dict[str, int]:
+    """The highest row id per table of the rows written before the table's first seal."""
     return {
         table: int(
             tx.execute(
@@ -126,7 +166,7 @@ def _earlier(tx: Transaction, since: int) -> dict[str, int]:
                 (since, table),
             ).fetchone()[0]
         )
-        for table in SEALED_TABLES
+        for table in tables
     }
 
 
@@ -142,11 +182,16 @@ class Seals:
 
 
 def gather_seals(events: Iterable[Mapping[str, Any]]) -> Seals:
-    """Fold the `data` of the seal events, oldest first: the later seal of a row wins."""
+    """Fold the `data` of the seal events, oldest first: the later seal of a row wins.
+
+    A table's first boundary (`earlier`) wins: a later one would excuse rows added since.
+    """
     seals = Seals()
     for data in events:
         if seals.earlier is None:
-            seals.earlier = {str(k): int(v) for k, v in (data.get("earlier") or {}).items()}
+            seals.earlier = {}
+        for table, top in (data.get("earlier") or {}).items():
+            seals.earlier.setdefault(str(table), int(top))
         for table, key, digest in data.get("rows") or []:
             seals.latest[(str(table), int(key))] = digest
     return seals
@@ -173,8 +218,8 @@ def check_sealed_rows(
         if len(result.problems) < limit:
             result.problems.append(text)
 
-    # Before the first seal every row is older than the seals.
-    earlier = math.inf if seals.earlier is None else seals.earlier.get(table, 0)
+    # Before a table's first seal every row of it is older than the seals.
+    earlier = math.inf if seals.earlier is None else seals.earlier.get(table, math.inf)
     seen: set[int] = set()
     for key, row in rows:
         result.rows += 1

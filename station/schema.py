@@ -321,4 +321,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0115_i11_pin_keyed", people.migrate_pin_keyed),
     Migration("0116_i11_row_seals", audit_seals.migrate),
     Migration("0121_i12_replica_later_tables", replica.migrate_later),
+    Migration("0117_i11_more_seals", audit_seals.migrate_later),
 ]

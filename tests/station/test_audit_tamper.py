@@ -399,6 +399,10 @@ SEALED_EDITS = [
     ("outbox", "payload = '{}'", "1"),
     ("scans", "result = replace(result, 'P0', 'P9')", "1"),
     ("scan_reads", "status = 'ok'", "1"),
+    ("customers", "email = 'thief@evil.example'", "1"),
+    ("messages", "address = 'thief@evil.example'", "1"),
+    ("vehicles", "plate = 'FAKE-001'", "1"),
+    ("appointments", "complaint = 'nothing wrong'", "1"),
 ]
 
 
@@ -505,7 +509,7 @@ def test_rows_from_before_the_seals_are_counted_then_sealed_at_their_next_write(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "station.db"
-    before = [m for m in MIGRATIONS if m.name != "0116_i11_row_seals"]
+    before = [m for m in MIGRATIONS if m.name not in ("0116_i11_row_seals", "0117_i11_more_seals")]
     old = Store.open(path, migrations=before)
     with old.transaction("t") as tx:
         for name in ("a", "b"):
@@ -523,12 +527,78 @@ def test_rows_from_before_the_seals_are_counted_then_sealed_at_their_next_write(
             )
     old.close()
     store = Store.open(path)
-    report = store.verify_audit()
-    assert report.ok and (report.sealed_rows, report.unsealed_rows) == (0, 2)
+    report = store.verify_audit()  # the two users and the first workshop profile version
+    assert report.ok and (report.sealed_rows, report.unsealed_rows) == (0, 3)
     with store.transaction("t") as tx:
         tx.execute("UPDATE users SET role = 'technician' WHERE name = 'b'")
-    report = store.verify_audit()
-    assert report.ok and (report.sealed_rows, report.unsealed_rows) == (1, 1)
+    report = store.verify_audit()  # user b and the profile version sealed
+    assert report.ok and (report.sealed_rows, report.unsealed_rows) == (2, 1)
     store.db.conn.execute("UPDATE users SET role = 'admin' WHERE name = 'b'")
     assert "users 2 differs from what the audit log sealed for it" in store.verify_audit().problems
+    store.close()
+
+
+def test_a_workshop_profile_version_added_behind_the_station_is_caught(data_dir: Path) -> None:
+    db = attacker(data_dir)
+    latest = db.execute("SELECT * FROM workshop_profiles ORDER BY version DESC LIMIT 1")
+    names = [c[0] for c in latest.description]
+    row = dict(zip(names, latest.fetchone(), strict=True))
+    row.update(id=None, version=row["version"] + 1, based_on=row["id"], phone="+1 555 0100")
+    db.execute(
+        f"INSERT INTO workshop_profiles ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+        tuple(row.values()),
+    )
+    added = db.execute("SELECT MAX(id) FROM workshop_profiles").fetchone()[0]
+    db.execute("DELETE FROM row_seal_pending")
+    problems = verify(data_dir)
+    assert problems == [
+        f"workshop_profiles {added} was written without the station (no seal in the audit log)"
+    ]
+
+
+def test_a_customer_edit_through_the_station_is_sealed_not_flagged(data_dir: Path) -> None:
+    from station.roles import Role
+    from station.workshop import Actor, Workshop
+
+    store = Store.open(data_dir / "station.db")
+    try:
+        advisor = store.query_one("SELECT id, name FROM users WHERE role = 'advisor' LIMIT 1")
+        customer = store.query_one("SELECT id FROM customers ORDER BY id LIMIT 1")
+        assert advisor is not None and customer is not None
+        actor = Actor(advisor["id"], advisor["name"], Role.ADVISOR)
+        changed = Workshop(store).set_contact(actor, customer["id"], email="new@example.com")
+        assert changed == {"email": "new@example.com"}
+        report = store.verify_audit()
+        assert report.ok, report.problems
+        assert report.unsealed_rows == 0
+    finally:
+        store.close()
+
+
+def test_rows_of_the_later_sealed_tables_are_all_sealed_by_the_first_write_after_the_upgrade(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "station.db"
+    before = [m for m in MIGRATIONS if m.name != "0117_i11_more_seals"]
+    old = Store.open(path, migrations=before)
+    with old.transaction("t") as tx:
+        for name in ("a", "b"):
+            tx.insert("customers", {"name": name, "language": "en", "created_at": tx.at})
+    old.close()
+    store = Store.open(path)
+    report = store.verify_audit()  # the two customers and the first workshop profile version
+    assert report.ok and (report.sealed_rows, report.unsealed_rows) == (0, 3)
+    with store.transaction("t") as tx:
+        tx.execute("UPDATE customers SET phone = '123' WHERE name = 'b'")
+    report = store.verify_audit()
+    assert report.ok and (report.sealed_rows, report.unsealed_rows) == (3, 0)
+    store.db.conn.execute("UPDATE customers SET email = 'thief@evil.example' WHERE name = 'a'")
+    store.db.conn.execute(
+        "INSERT INTO customers (name, language, created_at) VALUES ('c', 'en', 'x')"
+    )
+    store.db.conn.execute("DELETE FROM row_seal_pending")
+    assert store.verify_audit().problems == (
+        "customers 1 differs from what the audit log sealed for it",
+        "customers 3 was written without the station (no seal in the audit log)",
+    )
     store.close()
