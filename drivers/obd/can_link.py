@@ -35,6 +35,8 @@ SIMULATED_TIMING: dict[str, float | None] = {
 # On a simulated bus, a request whose answering ECUs are not known yet listens at least
 # this long after the last reply.
 QUIET_AFTER_UNKNOWN = 0.25
+# How often the protocol search asks again on a bitrate where an ECU's reply came late.
+LATE_ASKS = 3
 # The windows of a real bus (see CanObdLink): what a benchmark of native timings uses.
 REAL_BUS_TIMING: dict[str, float | None] = {
     "p2": 0.075,
@@ -313,6 +315,11 @@ class CanObdLink(ObdLink):
                 self.last_faults.pop(ecu, None)
         return answers
 
+    def hear_late_replies(self) -> None:
+        """Listens one more response window for replies that missed their request's."""
+        with self._lock:
+            self._collect(True, set(), self.p2)
+
     def _quiet(self, known: set[str], first_latency: float, floor: float) -> float:
         """How long a simulated bus listens on after the last reply once every known ECU
         answered: briefly; when none is known (the first request), until it has been
@@ -344,6 +351,20 @@ def is_simulated(interface: str, channel: str) -> bool:
     return interface in SERIAL_INTERFACES and is_pseudo_terminal(channel)
 
 
+def _reply_watch(heard: set[bool], on_frame: FrameHook | None) -> FrameHook:
+    """A frame hook noting the addressing (extended or not) of every OBD reply frame seen."""
+
+    def watch(message: Any) -> None:
+        extended = bool(message.is_extended_id)
+        addressing = TWENTY_NINE_BIT if extended else ELEVEN_BIT
+        if not message.is_error_frame and addressing.is_response(message.arbitration_id, extended):
+            heard.add(extended)
+        if on_frame is not None:
+            on_frame(message)
+
+    return watch
+
+
 def connect_can(
     interface: str,
     channel: str,
@@ -365,20 +386,35 @@ def connect_can(
         link_options = {**SIMULATED_TIMING, **link_options}
     fixed_rate = interface in ("virtual", "socketcan")
     rates: list[int | None] = [bitrate] if bitrate or fixed_rate else [500_000, 250_000]
+    margin = SERIAL_PROBE_MARGIN if interface in SERIAL_INTERFACES else PROBE_MARGIN
+    options = {"probe_margin": margin, **link_options}
     for rate in rates:
         bus = open_bus(interface, channel, rate, **(bus_options or {}))
-        for addressing in (ELEVEN_BIT, TWENTY_NINE_BIT):
-            margin = SERIAL_PROBE_MARGIN if interface in SERIAL_INTERFACES else PROBE_MARGIN
-            options = {"probe_margin": margin, **link_options}
-            link = CanObdLink(bus, addressing, bitrate=rate or None, on_frame=on_frame, **options)
-            try:
-                # asked twice: ECUs waking up (or a simulator just started) miss the first
+        heard: set[bool] = set()
+        hook = _reply_watch(heard, on_frame)
+        found: dict[str, Any] = {"bitrate": rate or None, "on_frame": hook, **options}
+        try:
+            # asked twice: ECUs waking up (or a simulator just started) miss the first
+            for addressing in (ELEVEN_BIT, TWENTY_NINE_BIT):
+                link = CanObdLink(bus, addressing, **found)
                 if link.request(b"\x01\x00") or link.request(b"\x01\x00"):
                     log.info("vehicle answers on %s", link.protocol)
                     return link
-            except AdapterVanished:
-                link.close()
-                raise
+            # a reply heard after its window still places the vehicle on this bitrate
+            # (at a wrong one an adapter hears no frame at all): a slow vehicle, or a
+            # loaded machine, is asked again here rather than found at the next bitrate
+            link.hear_late_replies()
+            for addressing in (ELEVEN_BIT, TWENTY_NINE_BIT):
+                if addressing.extended not in heard:
+                    continue
+                link = CanObdLink(bus, addressing, **found)
+                for _ in range(LATE_ASKS):
+                    if link.request(b"\x01\x00"):
+                        log.info("vehicle answers late on %s", link.protocol)
+                        return link
+        except AdapterVanished:
+            bus.shutdown()
+            raise
         bus.shutdown()
     raise NoVehicleResponse(
         f"no ECU answered on CAN {interface} {channel} (11/29-bit, 500/250 kbit/s)"

@@ -136,21 +136,22 @@ def run_until_killed(db: Path, folder: Path, wo_id: int, seed: int, delay: float
     )
     assert child.stdout is not None
     lines: list[str] = []
-    ready = threading.Event()
+    saved = threading.Event()
 
     def read() -> None:
         assert child.stdout is not None
         for line in child.stdout:
-            if line.strip() == "ready":
-                ready.set()
-            else:
+            if line.strip() != "ready":
                 lines.append(line.strip())
+                saved.set()
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
     try:
-        assert ready.wait(120), "the child never started"
-        time.sleep(delay)  # a random moment in the save loop, not a synchronisation
+        # the first photo confirmed saved, however slow the machine; then a random moment
+        # in the save loop, not a synchronisation
+        assert saved.wait(120), "the child never saved a photo"
+        time.sleep(delay)
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait(60)
