@@ -137,6 +137,7 @@ class CanObdLink(ObdLink):
         # ECUs that answered a functional request, and every id that answered anything
         self.responders: set[str] = set()
         self.heard: set[str] = set()
+        self._functional_last = False
         rate = f"/{bitrate // 1000}" if bitrate else ""
         bits = "29" if addressing.extended else "11"
         self.protocol = f"ISO 15765-4 CAN {bits}-bit{rate}"
@@ -169,8 +170,19 @@ class CanObdLink(ObdLink):
         return message
 
     def _drain(self) -> None:
-        while self._recv(0.0) is not None:
-            pass
+        """Drops what came after the last request's window; an ECU answering a functional
+        request that late is known from now on, so the next one waits for it."""
+        while (message := self._recv(0.0)) is not None:
+            extended = bool(message.is_extended_id)
+            if (
+                self._functional_last
+                and not message.is_error_frame
+                and self.addressing.is_response(message.arbitration_id, extended)
+            ):
+                late = self.addressing.name(message.arbitration_id)
+                if late not in self.responders:
+                    log.info("ECU %s answered after the window; waited for from now on", late)
+                    self.responders.add(late)
 
     # --- requests --------------------------------------------------------------
     def request(self, payload: bytes, ecus: Collection[str] | None = None) -> dict[str, bytes]:
@@ -222,6 +234,7 @@ class CanObdLink(ObdLink):
             if known is None:
                 known = set(self.responders) if functional else set()
             answers = self._collect(functional, expected, window, asked, known, quiet)
+            self._functional_last = functional
         if functional:
             self.responders |= set(answers)
         self.heard |= set(answers)

@@ -35,7 +35,7 @@ def test_idle_station_locks_itself(qtbot: QtBot, demo_app: StationApp) -> None:
     demo_app.window.idle.timer.setInterval(200)
     log_in(qtbot, demo_app, "emma", "8642")
     assert demo_app.model.actor is not None
-    qtbot.waitUntil(lambda: demo_app.model.actor is None, timeout=5000)
+    qtbot.waitUntil(lambda: demo_app.model.actor is None, timeout=30_000)
     assert demo_app.window.stack.currentWidget() is demo_app.window.login
 
 

@@ -48,7 +48,7 @@ class GapMeter:
 def test_scan_and_report_never_stall_the_event_loop(qtbot: QtBot, demo_app: StationApp) -> None:
     app, window = demo_app, demo_app.window
     assert app.cast is not None
-    qtbot.waitUntil(lambda: app.model.devices["obd"].state is DeviceState.CONNECTED, timeout=20_000)
+    qtbot.waitUntil(lambda: app.model.devices["obd"].state is DeviceState.CONNECTED, timeout=60_000)
     visit = DemoVisit(app.model.workshop, app.cast, narrate=lambda _t: None)
     visit.reception()
     visit.start_diagnosis()

@@ -43,7 +43,7 @@ def test_a_station_opens_the_devices_its_configuration_names(
             for name in ("obd", "camera"):
                 qtbot.waitUntil(
                     lambda n=name: app.model.devices[n].state is DeviceState.CONNECTED,
-                    timeout=20_000,
+                    timeout=60_000,
                 )
             assert app.model.devices["rig"].state is DeviceState.ABSENT
             assert app.model.devices["obd"].device == Described("can", ("virtual", channel))

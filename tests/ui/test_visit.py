@@ -95,11 +95,11 @@ def test_a_whole_visit_through_the_widgets(qtbot: QtBot, demo_app: StationApp) -
     pins = app.cast.pins if app.cast else {}
     workshop = app.model.workshop
     qtbot.waitUntil(
-        lambda: app.model.devices["camera"].state is DeviceState.CONNECTED, timeout=20_000
+        lambda: app.model.devices["camera"].state is DeviceState.CONNECTED, timeout=60_000
     )
     for device in ("obd", "rig"):
         qtbot.waitUntil(
-            lambda d=device: app.model.devices[d].state is DeviceState.CONNECTED, timeout=20_000
+            lambda d=device: app.model.devices[d].state is DeviceState.CONNECTED, timeout=60_000
         )
 
     # The advisor opens the work order from today's appointment.
@@ -165,7 +165,7 @@ def test_a_whole_visit_through_the_widgets(qtbot: QtBot, demo_app: StationApp) -
     assert diagnostics.tree.topLevelItemCount() >= 1
     click(qtbot, diagnostics.live_toggle)  # engine speed and coolant are chosen
     qtbot.waitUntil(
-        lambda: any(len(v) >= 3 for v in diagnostics.chart.series.values()), timeout=20_000
+        lambda: any(len(v) >= 3 for v in diagnostics.chart.series.values()), timeout=60_000
     )
     click(qtbot, diagnostics.live_toggle)
     wait_idle(qtbot, app)

@@ -21,7 +21,7 @@ def test_a_walk_in_from_registration_to_delivery(qtbot: QtBot, demo_app: Station
     pins = app.cast.pins if app.cast else {}
     workshop = app.model.workshop
     qtbot.waitUntil(
-        lambda: app.model.devices["camera"].state is DeviceState.CONNECTED, timeout=20_000
+        lambda: app.model.devices["camera"].state is DeviceState.CONNECTED, timeout=60_000
     )
 
     # The advisor registers the customer and the car, with the job they asked for.
