@@ -53,7 +53,7 @@ def _station(*args: str) -> str:
     return done.stdout
 
 
-def _until(what: Callable[[], bool], timeout: float = 30.0) -> None:
+def _until(what: Callable[[], bool], timeout: float = 90.0) -> None:
     deadline = time.monotonic() + timeout
     while not what():
         if time.monotonic() > deadline:
