@@ -468,6 +468,11 @@ class _Scan:
             if e not in self.fault_memory and self.silence.get(e, 0) < GONE_AFTER
         ]
         self.fault_memory.update(ask_all(self.link, asked, READ_FAULT_MEMORY))
+        # an OBD ECU silent on it is asked once more before it is taken to speak no UDS:
+        # a slow ECU (or a loaded machine) is not an ECU without fault memory
+        silent = [e for e in asked if self.fault_memory[e] == (None, None)]
+        if silent:
+            self.fault_memory.update(ask_all(self.link, silent, READ_FAULT_MEMORY))
         for ecu_id, (reply, fault) in sorted(self.fault_memory.items()):
             report = self.ecus[ecu_id]
             outcome = fault_memory(reply, fault, self.language)
