@@ -181,9 +181,12 @@ class Transaction:
 class Store:
     """One connection to the station database, shared by the threads of one process.
 
-    Transactions from different threads take turns (a worker saving a photo waits
-    for the GUI's status change instead of failing); a nested transaction in the
-    same thread is a programming error and is refused.
+    Threads take turns on it (a worker saving a photo waits for the GUI's status
+    change instead of failing): a transaction holds the connection to its end, and
+    a read runs whole between transactions. A read still stepping in one thread
+    while another begins a write would make that BEGIN upgrade a stale snapshot,
+    which SQLite refuses at once ("database is locked") without waiting. A nested
+    transaction in the same thread is a programming error and is refused.
     """
 
     db: sqlite_utils.Database
@@ -193,7 +196,8 @@ class Store:
     # Set when this station's chain is keyed but its key file is gone: writes are refused.
     audit_key_missing: Path | None = None
     migrations: list[Migration] = field(default_factory=list, repr=False)
-    _writer: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Reentrant: the thread in a transaction reads through `query` and `meta` too.
+    _writer: threading.RLock = field(default_factory=threading.RLock, repr=False)
     _writer_thread: int | None = field(default=None, repr=False)
     # Set on a workshop terminal (see station.replica): its id block, the tables whose
     # ids come from it, what runs just before each COMMIT and what hears of each commit.
@@ -456,9 +460,10 @@ class Store:
     def query(
         self, sql: str, params: tuple[Any, ...] | Mapping[str, Any] = ()
     ) -> list[dict[str, Any]]:
-        cursor = self.db.conn.execute(sql, params)
-        names = [c[0] for c in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        with self._writer:
+            cursor = self.db.conn.execute(sql, params)
+            names = [c[0] for c in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def query_one(
         self, sql: str, params: tuple[Any, ...] | Mapping[str, Any] = ()
@@ -626,8 +631,9 @@ class Store:
         return bool(self.db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
     def meta(self, key: str) -> str | None:
-        row = self.db.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
+        with self._writer:
+            row = self.db.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchall()
+        return None if not row else str(row[0][0])
 
     def close(self) -> None:
         self.db.conn.close()

@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import random
+import sqlite3
 import ssl
 import threading
 import time
@@ -164,6 +165,9 @@ class SyncClient:
         self._bytes_resent = 0
         self._http: httpx.Client | None = None
         self._feed_http: httpx.Client | None = None
+        # The feed listener's own connection (one per thread): its reads never hold a
+        # snapshot open on the connection the push thread begins its writes on.
+        self._feed_store: Store | None = None
         self._path = path
         # `status()` reads on its own connection: the UI thread never waits for a sync batch.
         self._status_lock = threading.Lock()
@@ -235,7 +239,7 @@ class SyncClient:
         pruned_at = 0.0
         while not stop.is_set():
             if time.monotonic() - pruned_at > PRUNE_EVERY_S:
-                with self._run_lock:  # the listener writes on the same connection
+                with self._run_lock:  # takes turns with the listener's writes
                     replica.prune_closed(self.store, self.closed_days)
                 pruned_at = time.monotonic()
             wake.wait(push_every or wait)
@@ -251,7 +255,8 @@ class SyncClient:
             except AuthRefused:
                 stop.set()
                 raise
-            except SyncError as err:
+            except (SyncError, sqlite3.OperationalError) as err:
+                # A busy database is waited out like an unreachable hub: live sync never stops.
                 log.info("sync failed (%s); retrying", err)
                 failures += 1
                 stop.wait(backoff_delay(failures, self.backoff_base, self.backoff_cap, self.rng))
@@ -274,8 +279,8 @@ class SyncClient:
             except AuthRefused:
                 stop.set()
                 return
-            except SyncError as err:
-                log.info("the feed is unreachable (%s)", err)
+            except (SyncError, sqlite3.OperationalError) as err:
+                log.info("the feed is not applied yet (%s)", err)
                 failures += 1
                 stop.wait(backoff_delay(failures, self.backoff_base, self.backoff_cap, self.rng))
                 continue
@@ -292,10 +297,13 @@ class SyncClient:
                 timeout=wait + self.timeout,
                 verify=self.verify,
             )
+        if self._feed_store is None:
+            self._feed_store = Store.open(self._path)
+        store = self._feed_store
         report = RunReport()
         try:
             response = self._feed_http.get(
-                f"{API}/changes", params={"since": inbox.cursor(self.store), "wait": wait}
+                f"{API}/changes", params={"since": inbox.cursor(store), "wait": wait}
             )
         except httpx.TransportError as err:
             raise Offline(f"the feed did not answer: {err}") from err
@@ -307,7 +315,7 @@ class SyncClient:
         if body.get("changes"):
             # Applied under the run lock: a push's acks and the feed never interleave.
             with self._run_lock:
-                applied = inbox.apply_changes(self.store, body["changes"], int(body["cursor"]))
+                applied = inbox.apply_changes(store, body["changes"], int(body["cursor"]))
             report.changes_applied = sum(1 for a in applied if a.outcome == "applied")
         return report
 
@@ -387,6 +395,9 @@ class SyncClient:
         if self._feed_http is not None:
             self._feed_http.close()
             self._feed_http = None
+        if self._feed_store is not None:
+            self._feed_store.close()
+            self._feed_store = None
         self.store.close()
         with self._status_lock:
             if self._status_store is not None:
