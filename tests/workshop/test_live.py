@@ -75,7 +75,7 @@ def test_a_finding_made_at_a_bay_appears_on_the_desks_approvals_view_by_itself(
 ) -> None:
     desk, bay = two_apps
     qtbot.waitUntil(
-        lambda: desk.link.live is not None and bay.link.live is not None, timeout=10_000
+        lambda: desk.link.live is not None and bay.link.live is not None, timeout=30_000
     )
     assert desk.model.login("admin", "1234") and bay.model.login("admin", "1234")
     w = desk.terminal.workshop
@@ -100,7 +100,7 @@ def test_a_finding_made_at_a_bay_appears_on_the_desks_approvals_view_by_itself(
     )
     assert finding is not None
     qtbot.addWidget(view)  # closed and deleted by the test's end
-    qtbot.waitUntil(lambda: finding.id in view.cards, timeout=5_000)
+    qtbot.waitUntil(lambda: finding.id in view.cards, timeout=30_000)
     assert (
         "Front brake pads worn" in view.cards[finding.id].frame.findChild(type(view.title)).text()
     )
