@@ -6,10 +6,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from station.roles import Role
 from station.store import Store
 from station.workshop import Actor, Workshop
+
+# properties are about what a decoder gives, never how fast: a loaded CI machine
+# must not fail an example for taking longer than hypothesis's default 200 ms
+settings.register_profile("station", deadline=None)
+settings.load_profile("station")
 
 
 @pytest.fixture

@@ -552,7 +552,18 @@ class _Scan:
     def _info(self, info: int, ecus: Iterable[str], claimed: bool) -> dict[str, tuple[int, bytes]]:
         """Service 09 `info` from `ecus`; silence counts as unread when the ECU claimed it."""
         targets = list(ecus)
-        replies, faults = self.ask(dict.fromkeys(targets, bytes((0x09, info))))
+        request = bytes((0x09, info))
+        replies, faults = self.ask(dict.fromkeys(targets, request))
+        if not claimed:
+            # silence on an unclaimed item would read as "not offered": a slow ECU (or a
+            # loaded machine) is asked once more, and only the second silence is counted
+            quiet = [e for e in targets if e not in replies and e not in faults]
+            for ecu_id in quiet:
+                self.silence[ecu_id] -= 1
+            if quiet:
+                again, again_faults = self.ask(dict.fromkeys(quiet, request))
+                replies.update(again)
+                faults.update(again_faults)
         out = {}
         for ecu_id in targets:
             reply = replies.get(ecu_id)
