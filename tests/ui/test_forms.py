@@ -103,7 +103,7 @@ def test_board_and_queue_show_the_customers_decisions(qtbot: QtBot, demo_app: St
     board.refresh()
     row = next(r for r, data in enumerate(board.rows) if data["id"] == visit.wo_id)
     stage = board.table.item(row, 4).text()
-    assert stage == "awaiting approval · waiting for the customer's decision on 3 item(s)"
+    assert stage == "awaiting approval · waiting for the customer's decision on 3 items"
 
     log_in(qtbot, demo_app, "sam", cast.pins["sam"])
     window.show_page("queue")
