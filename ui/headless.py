@@ -255,12 +255,16 @@ def sync_to_demo_cloud(config: Config, visit: DemoVisit) -> None:
         client.close()
     finally:
         cloud.stop()
-    folder = config.data_dir / "demo-cloud"
-    port = cloud.url.rsplit(":", 1)[1]
+    print_customer_page(link, config.data_dir / "demo-cloud", "cloud.db", cloud.url)
+
+
+def print_customer_page(link: str | None, folder: Path, database: str, url: str) -> None:
+    """The tracker link, and how to serve it again: the demo's service stops with the demo."""
+    port = url.rsplit(":", 1)[1]
     print(f"customer page: {link}  (English: {str(link).replace('lang=zh', 'lang=en')})")
     print(
-        "the demo's cloud stopped with the demo; to open the page, start it again with:\n"
-        f"  station cloud --db {folder / 'cloud.db'} --blob-dir {folder / 'blobs'} --port {port}"
+        "the demo's service stopped with the demo; to open the page, start it again with:\n"
+        f"  station cloud --db {folder / database} --blob-dir {folder / 'blobs'} --port {port}"
     )
 
 
@@ -268,6 +272,7 @@ def run_terminals_demo(config: Config, fresh: bool) -> int:
     """The visit crossing terminals: a hub on 127.0.0.1, the desk and bay 2 as replicas."""
     from station import replica
     from sync import hub as hub_records
+    from sync.messaging import cloud_link_for
     from ui.demo_workshop import DemoWorkshop
 
     started = time.perf_counter()
@@ -298,8 +303,10 @@ def run_terminals_demo(config: Config, fresh: bool) -> int:
             f"every terminal holds the workshop as the hub does: {'yes' if equal else 'NO'}"
         )
         check = desk.workshop.store.verify_audit_chain()
+        link = cloud_link_for(desk.client)(visit.wo_id, "zh")
     finally:
         shop.close()
+    print_customer_page(link, shop.folder / "hub", "hub.db", shop.hub.url)
     print(f"audit chain: {'intact' if check.ok else 'BROKEN'} ({check.events} events)")
     print(f"health report: {report_path}")
     print(f"whole visit in {time.perf_counter() - started:.1f} s")
