@@ -92,7 +92,7 @@ def test_every_decoded_pid_is_in_the_independent_table_or_checked_as_words() -> 
 
 
 @pytest.mark.parametrize("pid", sorted(J1979))
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(data=st.data())
 def test_numeric_pid_matches_the_standard(pid: int, data: st.DataObject) -> None:
     length, formula = J1979[pid]

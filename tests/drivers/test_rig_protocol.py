@@ -148,14 +148,14 @@ def test_a_restarted_session_replaces_the_partial_one() -> None:
 
 
 @given(st.binary(max_size=200))
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=2000)
 def test_random_bytes_raise_only_the_drivers_error(data: bytes) -> None:
     with contextlib.suppress(DecodeError):
         parse_line(data)
 
 
 @given(st.text(alphabet="$ALN,1VRTOEDGBFSX*0123456789.-+\r\n", max_size=60))
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=2000)
 def test_near_miss_lines_raise_only_the_drivers_error(text: str) -> None:
     raw = text.encode()
     with contextlib.suppress(DecodeError):
@@ -167,7 +167,7 @@ def test_near_miss_lines_raise_only_the_drivers_error(text: str) -> None:
 
 
 @given(st.lists(st.binary(max_size=80), max_size=20))
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 def test_splitter_and_assembler_survive_any_stream(chunks: list[bytes]) -> None:
     splitter, assembler = LineSplitter(), SessionAssembler()
     for chunk in chunks:
@@ -185,14 +185,14 @@ FRAMES = RigFrames.load()
 
 
 @given(st.sampled_from([SESSION_FRAME, READING_FRAME, 0x123]), st.binary(max_size=12))
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=3000)
 def test_random_frames_raise_only_the_drivers_error(frame_id: int, data: bytes) -> None:
     with contextlib.suppress(DecodeError):
         FRAMES.decode(frame_id, data)
 
 
 @given(st.sampled_from([SESSION_FRAME, READING_FRAME]), st.binary(min_size=7, max_size=7))
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=3000)
 def test_random_frames_with_a_right_checksum(frame_id: int, body: bytes) -> None:
     data = body + bytes([(0xFF - sum(body)) & 0xFF])
     with contextlib.suppress(DecodeError):
