@@ -10,9 +10,6 @@ from typing import Any
 
 import pytest
 
-from station.findings import Severity, part
-from station.lifecycle import Status
-from station.vehicles import Powertrain
 from sync.customer_page import CUSTOMER_ERRORS
 from sync.customer_routes import Limits
 from sync.messaging import cloud_link_for
@@ -20,8 +17,7 @@ from sync.server import CloudHandle, start_cloud_in_thread
 from tests.browser.conftest import PHONE
 from tests.browser.test_customer_browser import shots_folder, sign, stage, wait_for
 from tests.workshop.conftest import WORKSHOP
-from tests.workshop.helpers import Terminal, add_technician, join, settle
-from tests.workshop.test_terminals import _issue_report
+from tests.workshop.helpers import awaiting_decision, repair_and_deliver, settle
 
 pytest.importorskip("selenium", reason="selenium is a test extra")
 from selenium.webdriver.common.action_chains import ActionChains
@@ -40,29 +36,6 @@ def hub(tmp_path: Path) -> Iterator[CloudHandle]:
         yield handle
     finally:
         handle.stop()
-
-
-def _visit(desk: Terminal, bay: Terminal) -> tuple[int, int, int]:
-    w, admin = desk.workshop, desk.admin
-    customer = w.add_customer(admin, "Wang Fang", "13800000000", "en", "wang@example.com").id
-    vehicle = w.add_vehicle(
-        admin, None, "粤B12345", Powertrain.EV, "BYD", "Seal", 2023, customer
-    ).id
-    wo = w.create_work_order(admin, vehicle, "brakes squeal", customer_id=customer).id
-    w.check_in(admin, wo, 42_000)
-    add_technician(desk)
-    settle(desk, bay, rounds=1)
-    li = bay.workshop.login("li", "5678")
-    bay.workshop.change_status(li, wo, Status.DIAGNOSING)
-    pads = bay.workshop.add_finding(
-        li, wo, "Front pads", Severity.URGENT, [part("Pads", 1, 38000)]
-    ).id
-    tyres = bay.workshop.add_finding(
-        li, wo, "Rear tyres", Severity.SOON, [part("Tyre", 2, 45000)]
-    ).id
-    bay.workshop.change_status(li, wo, Status.AWAITING_APPROVAL)
-    settle(bay, desk, rounds=1)
-    return wo, pads, tyres
 
 
 def _card_button(browser: Any, finding: int, decision: str) -> Any:
@@ -108,8 +81,9 @@ def _refused_signature(browser: Any, url: str, lang: str, finding: int, shots: P
 def test_the_hubs_page_takes_the_decision_with_its_signature_to_every_terminal(
     browser: Any, hub: CloudHandle, tmp_path: Path
 ) -> None:
-    desk, bay = join(hub, tmp_path, "desk"), join(hub, tmp_path, "bay-2")
-    wo, pads, tyres = _visit(desk, bay)
+    desk, bay, wo, pads, tyres = awaiting_decision(
+        hub, tmp_path, "Wang Fang", "en", "wang@example.com"
+    )
     shots = shots_folder(tmp_path)
     browser.set_window_size(*PHONE)  # the window opens at the browser's least width
     # The desk's QR code and the messages carry the hub's address.
@@ -155,18 +129,7 @@ def test_the_hubs_page_takes_the_decision_with_its_signature_to_every_terminal(
     )
 
     # Repair at the bay, delivery at the desk; the customer answers the day-1 question.
-    li = bay.workshop.login("li", "5678")
-    job = bay.workshop.jobs(wo)[0]["id"]
-    bay.workshop.change_status(li, wo, Status.IN_REPAIR)
-    bay.workshop.clock_on(li, job)
-    bay.workshop.clock_off(li, job)
-    bay.workshop.change_status(li, wo, Status.QUALITY_CHECK)
-    bay.workshop.record_quality_check(li, wo, True)
-    settle(bay, desk)
-    desk.workshop.change_status(desk.admin, wo, Status.READY)
-    _issue_report(desk, wo, tmp_path)
-    desk.workshop.change_status(desk.admin, wo, Status.DELIVERED)
-    settle(desk, bay)
+    repair_and_deliver(desk, bay, wo, tmp_path)
     wait_for(
         lambda: (
             stage(browser) == "Delivered"

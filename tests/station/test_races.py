@@ -98,7 +98,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class Trial:
-    def __init__(self, template: Path, folder: Path, number: int) -> None:
+    def __init__(self, template: Path, folder: Path) -> None:
         folder.mkdir()
         self.db = folder / "station.db"
         shutil.copy(template, self.db)
@@ -125,6 +125,14 @@ class Trial:
     def work_order(self, booked_jobs: list[str] | None = None) -> int:
         return self.workshop.create_work_order(self.tech, 1, booked_jobs=booked_jobs).id
 
+    def in_repair_with_job(self) -> tuple[int, int]:
+        """A booked service's work order in repair, and its one job."""
+        wo = self.work_order(booked_jobs=["10,000 km service"])
+        self.workshop.check_in(self.tech, wo, 1000)
+        self.workshop.change_status(self.tech, wo, Status.DIAGNOSING)
+        self.workshop.change_status(self.tech, wo, Status.IN_REPAIR)
+        return wo, self.workshop.jobs(wo)[0]["id"]
+
     def in_diagnosis_with_finding(self) -> tuple[int, int]:
         wo = self.work_order()
         self.workshop.check_in(self.tech, wo, 1000)
@@ -148,6 +156,16 @@ class Trial:
         row = self.workshop.store.query_one(f"SELECT COUNT(*) AS n FROM ({sql})", params)
         assert row is not None
         return int(row["n"])
+
+
+def trials(template: Path, tmp_path: Path, count: int = TRIALS) -> Iterator[Trial]:
+    """`count` stations copied from the template, one a trial, each closed once it is done."""
+    for n in range(count):
+        trial = Trial(template, tmp_path / str(n))
+        try:
+            yield trial
+        finally:
+            trial.workshop.store.close()
 
 
 def errors(answers: list[dict[str, Any]]) -> list[str]:
@@ -178,8 +196,7 @@ def sync_applies_everything(trial: Trial, cloud: CloudHandle) -> None:
 def test_two_check_ins_of_one_work_order(
     racers: tuple[Racer, Racer], template: Path, tmp_path: Path, cloud: CloudHandle
 ) -> None:
-    for n in range(TRIALS):
-        trial = Trial(template, tmp_path / str(n), n)
+    for n, trial in enumerate(trials(template, tmp_path)):
         wo = trial.work_order()
         answers = race(
             racers,
@@ -193,14 +210,12 @@ def test_two_check_ins_of_one_work_order(
         assert_strictly_increasing(trial.versions(wo))
         if n % 10 == 0:
             sync_applies_everything(trial, cloud)
-        trial.workshop.store.close()
 
 
 def test_two_approvals_of_one_finding(
     racers: tuple[Racer, Racer], template: Path, tmp_path: Path
 ) -> None:
-    for n in range(TRIALS):
-        trial = Trial(template, tmp_path / str(n), n)
+    for trial in trials(template, tmp_path):
         _, finding = trial.in_diagnosis_with_finding()
         signature = trial.workshop.record_signature(trial.advisor, STROKES, 300, 100)
         task = trial.task(trial.advisor, "approve", finding=finding, signature=signature)
@@ -208,46 +223,36 @@ def test_two_approvals_of_one_finding(
         assert errors(answers) == ["ImmutableRecord", "ok"], answers
         assert trial.count("SELECT id FROM approvals WHERE finding_id = ?", finding) == 1
         assert trial.count("SELECT id FROM jobs WHERE finding_id = ?", finding) == 1
-        trial.workshop.store.close()
 
 
 def test_two_clock_ons_of_one_job(
     racers: tuple[Racer, Racer], template: Path, tmp_path: Path
 ) -> None:
-    for n in range(TRIALS):
-        trial = Trial(template, tmp_path / str(n), n)
-        wo = trial.work_order(booked_jobs=["10,000 km service"])
-        trial.workshop.check_in(trial.tech, wo, 1000)
-        trial.workshop.change_status(trial.tech, wo, Status.DIAGNOSING)
-        trial.workshop.change_status(trial.tech, wo, Status.IN_REPAIR)
-        job = trial.workshop.jobs(wo)[0]["id"]
+    for trial in trials(template, tmp_path):
+        _, job = trial.in_repair_with_job()
         task = trial.task(trial.tech, "clock_on", job=job)
         answers = race(racers, task, task)
         assert errors(answers) == ["InvalidInput", "ok"], answers
         assert trial.count("SELECT id FROM clock_entries WHERE ended_at IS NULL") == 1
-        trial.workshop.store.close()
 
 
 def test_two_identical_signatures(
     racers: tuple[Racer, Racer], template: Path, tmp_path: Path
 ) -> None:
-    for n in range(TRIALS):
-        trial = Trial(template, tmp_path / str(n), n)
+    for n, trial in enumerate(trials(template, tmp_path)):
         strokes = [[(x + n % 7, y) for x, y in STROKES[0]]]
         task = trial.task(trial.advisor, "signature", strokes=strokes)
         answers = race(racers, task, task)
         assert errors(answers) == ["ok", "ok"], answers
         assert answers[0]["ok"] == answers[1]["ok"]
         assert trial.count("SELECT sha256 FROM signatures") == 1
-        trial.workshop.store.close()
 
 
 def test_a_cancellation_from_the_inbox_while_the_desk_checks_in(
     racers: tuple[Racer, Racer], template: Path, tmp_path: Path, cloud: CloudHandle
 ) -> None:
     outcomes = set()
-    for n in range(TRIALS):
-        trial = Trial(template, tmp_path / str(n), n)
+    for n, trial in enumerate(trials(template, tmp_path)):
         wo = trial.work_order()
         answers = race(
             racers,
@@ -266,7 +271,6 @@ def test_a_cancellation_from_the_inbox_while_the_desk_checks_in(
         assert wo_row["version"] == versions[-1] == (3 if checked_in else 2)
         if n % 10 == 0:
             sync_applies_everything(trial, cloud)
-        trial.workshop.store.close()
     assert outcomes, "no trial ran"
 
 
@@ -277,21 +281,18 @@ SHORT_TRIALS = max(1, TRIALS // 5)
 def test_two_moves_of_one_work_order_to_the_same_stage(
     racers: tuple[Racer, Racer], template: Path, tmp_path: Path
 ) -> None:
-    for n in range(SHORT_TRIALS):
-        trial = Trial(template, tmp_path / str(n), n)
+    for trial in trials(template, tmp_path, SHORT_TRIALS):
         wo, _ = trial.in_diagnosis_with_finding()
         task = trial.task(trial.tech, "status", wo=wo, target=Status.AWAITING_APPROVAL.value)
         answers = race(racers, task, task)
         assert errors(answers) == ["TransitionRefused", "ok"], answers
         assert_strictly_increasing(trial.versions(wo))
-        trial.workshop.store.close()
 
 
 def test_two_handovers_of_one_car(
     racers: tuple[Racer, Racer], template: Path, tmp_path: Path
 ) -> None:
-    for n in range(SHORT_TRIALS):
-        trial = Trial(template, tmp_path / str(n), n)
+    for trial in trials(template, tmp_path, SHORT_TRIALS):
         workshop, tech, advisor = trial.workshop, trial.tech, trial.advisor
         wo = trial.work_order(booked_jobs=["10,000 km service"])
         workshop.check_in(tech, wo, 1000)
@@ -312,33 +313,25 @@ def test_two_handovers_of_one_car(
         assert trial.count("SELECT id FROM handovers") == 1
         assert trial.count("SELECT id FROM follow_ups WHERE work_order_id = ?", wo) == 2
         assert_strictly_increasing(trial.versions(wo))
-        trial.workshop.store.close()
 
 
 def test_two_clock_offs_of_one_job(
     racers: tuple[Racer, Racer], template: Path, tmp_path: Path
 ) -> None:
-    for n in range(SHORT_TRIALS):
-        trial = Trial(template, tmp_path / str(n), n)
-        wo = trial.work_order(booked_jobs=["10,000 km service"])
-        trial.workshop.check_in(trial.tech, wo, 1000)
-        trial.workshop.change_status(trial.tech, wo, Status.DIAGNOSING)
-        trial.workshop.change_status(trial.tech, wo, Status.IN_REPAIR)
-        job = trial.workshop.jobs(wo)[0]["id"]
+    for trial in trials(template, tmp_path, SHORT_TRIALS):
+        _, job = trial.in_repair_with_job()
         trial.workshop.clock_on(trial.tech, job)
         task = trial.task(trial.tech, "clock_off", job=job)
         answers = race(racers, task, task)
         assert errors(answers) == ["InvalidInput", "ok"], answers
         assert trial.count("SELECT seq FROM audit_events WHERE kind = 'job.clocked_off'") == 1
-        trial.workshop.store.close()
 
 
 def test_the_right_pin_racing_the_fifth_wrong_one(
     racers: tuple[Racer, Racer], template: Path, tmp_path: Path
 ) -> None:
     """Whichever check runs first, the other sees what it wrote: never let in and locked."""
-    for n in range(SHORT_TRIALS):
-        trial = Trial(template, tmp_path / str(n), n)
+    for trial in trials(template, tmp_path, SHORT_TRIALS):
         for _ in range(4):
             with pytest.raises(AuthenticationFailed):
                 trial.workshop.login("li", "0000")
@@ -356,4 +349,3 @@ def test_the_right_pin_racing_the_fifth_wrong_one(
         else:
             assert answers[0]["error"] == "AccountLocked" and answers[1]["error"] == "AccountLocked"
             assert failed["failed_attempts"] == 5
-        trial.workshop.store.close()

@@ -8,7 +8,7 @@ import secrets
 import socket
 from collections.abc import Iterator
 from email import message_from_bytes
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 import pytest
@@ -105,11 +105,31 @@ def page_client(cloud: CloudHandle) -> httpx.Client:
     return httpx.Client(base_url=cloud.url, timeout=30)
 
 
+class Page(NamedTuple):
+    """A work order synced to the cloud, and the customer's browser on its page."""
+
+    client: SyncClient
+    public: str
+    web: httpx.Client
+
+
+def open_page(station: Station, cloud: CloudHandle, work_order: int) -> Page:
+    """The station enrolled and synced once, so the cloud has the work order's page."""
+    client = synced(station, cloud)
+    client.run_once()
+    return Page(client, client.cloud_work_order(work_order)["public_id"], page_client(cloud))
+
+
 def cloud_count(cloud: CloudHandle, sql: str, *params: Any) -> int:
     with cloud.service.db.transaction() as tx:
         row = tx.one(sql, params)
     assert row is not None
     return int(next(iter(row.values())))
+
+
+def customer_approvals(cloud: CloudHandle) -> int:
+    """How many decisions the cloud took from customers' pages."""
+    return cloud_count(cloud, "SELECT COUNT(*) AS n FROM approvals WHERE source = 'customer'")
 
 
 class Inbox:

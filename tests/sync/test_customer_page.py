@@ -21,9 +21,9 @@ from tests.sync.customer_helpers import (
     add_tyres,
     advisor,
     cloud_count,
+    customer_approvals,
     deliver,
-    page_client,
-    synced,
+    open_page,
     tap,
 )
 from tests.sync.helpers import Station, make_station, visit
@@ -38,10 +38,7 @@ def test_the_page_shows_the_visit_and_follows_the_station(
     station: Station, sqlite_cloud: CloudHandle
 ) -> None:
     ids = visit(station, "A1")
-    client = synced(station, sqlite_cloud)
-    client.run_once()
-    public = client.cloud_work_order(ids["work_order"])["public_id"]
-    web = page_client(sqlite_cloud)
+    client, public, web = open_page(station, sqlite_cloud, ids["work_order"])
     page = web.get(f"/t/{public}", params={"lang": "en"})
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
@@ -66,10 +63,7 @@ def test_approve_one_decline_another_reaches_the_station_once(
 ) -> None:
     ids = visit(station, "A1")
     tyres = add_tyres(station, ids["work_order"])
-    client = synced(station, cloud)
-    client.run_once()
-    public = client.cloud_work_order(ids["work_order"])["public_id"]
-    web = page_client(cloud)
+    client, public, web = open_page(station, cloud, ids["work_order"])
     approve = tap(ids["pads"], "approved", "pending")
     first = web.post(f"/t/{public}/decisions", json=approve)
     assert first.status_code == 201, first.text
@@ -79,7 +73,7 @@ def test_approve_one_decline_another_reaches_the_station_once(
     assert replay.json()["at"] == first.json()["at"]
     declined = web.post(f"/t/{public}/decisions", json=tap(tyres, "declined", "pending"))
     assert declined.status_code == 201, declined.text
-    assert cloud_count(cloud, "SELECT COUNT(*) AS n FROM approvals WHERE source = 'customer'") == 2
+    assert customer_approvals(cloud) == 2
 
     client.run_once()
     rows = station.store.query(
@@ -102,12 +96,8 @@ def test_a_declined_item_is_approved_later_from_the_page(
     station: Station, sqlite_cloud: CloudHandle
 ) -> None:
     ids = visit(station, "A1")
-    client = synced(station, sqlite_cloud)
-    client.run_once()
-    public = client.cloud_work_order(ids["work_order"])["public_id"]
-    later = page_client(sqlite_cloud).post(
-        f"/t/{public}/decisions", json=tap(ids["wipers"], "approved", "declined")
-    )
+    client, public, web = open_page(station, sqlite_cloud, ids["work_order"])
+    later = web.post(f"/t/{public}/decisions", json=tap(ids["wipers"], "approved", "declined"))
     assert later.status_code == 201, later.text
     client.run_once()
     states = {f["id"]: f["state"] for f in station.workshop.findings(ids["work_order"])}
@@ -123,10 +113,7 @@ def test_an_item_decided_at_the_desk_is_refused_with_its_state(
     station.workshop.record_approval(
         desk, ids["pads"], Decision.APPROVED, "王芳", Channel.DESK, signature
     )
-    client = synced(station, sqlite_cloud)
-    client.run_once()
-    public = client.cloud_work_order(ids["work_order"])["public_id"]
-    web = page_client(sqlite_cloud)
+    _, public, web = open_page(station, sqlite_cloud, ids["work_order"])
     # The page was opened before the desk decided: it still shows both as pending.
     stale = web.post(f"/t/{public}/decisions", json=tap(ids["wipers"], "approved", "pending"))
     assert stale.status_code == 409
@@ -134,10 +121,7 @@ def test_an_item_decided_at_the_desk_is_refused_with_its_state(
     assert stale.json()["current"]["channel"] == "desk"
     approved = web.post(f"/t/{public}/decisions", json=tap(ids["pads"], "declined", "approved"))
     assert approved.status_code == 409 and approved.json()["current"]["state"] == "approved"
-    assert (
-        cloud_count(sqlite_cloud, "SELECT COUNT(*) AS n FROM approvals WHERE source = 'customer'")
-        == 0
-    )
+    assert customer_approvals(sqlite_cloud) == 0
     assert cloud_count(sqlite_cloud, "SELECT COUNT(*) AS n FROM customer_taps") == 0
 
 
@@ -146,10 +130,7 @@ def test_photos_and_the_report_only_of_this_visit(
 ) -> None:
     ids = visit(station, "A1")
     other = visit(station, "B2", seed=1)
-    client = synced(station, sqlite_cloud)
-    client.run_once()
-    public = client.cloud_work_order(ids["work_order"])["public_id"]
-    web = page_client(sqlite_cloud)
+    _, public, web = open_page(station, sqlite_cloud, ids["work_order"])
     own = station.store.query(
         "SELECT thumbnail_sha256, print_sha256 FROM photos WHERE work_order_id = ?",
         (ids["work_order"],),
@@ -178,10 +159,7 @@ def test_bad_bodies_are_refused_and_record_nothing(
     station: Station, sqlite_cloud: CloudHandle
 ) -> None:
     ids = visit(station, "A1")
-    client = synced(station, sqlite_cloud)
-    client.run_once()
-    public = client.cloud_work_order(ids["work_order"])["public_id"]
-    web = page_client(sqlite_cloud)
+    _, public, web = open_page(station, sqlite_cloud, ids["work_order"])
     url = f"/t/{public}/decisions"
     huge = web.post(
         url,
@@ -219,10 +197,7 @@ def test_bad_bodies_are_refused_and_record_nothing(
         question = web.post(f"/t/{public}/follow-ups/{beyond}", json={"tap": "a" * 16, "rating": 5})
         assert question.status_code == 404, question.text
         assert question.json()["key"] == "question_unknown"
-    assert (
-        cloud_count(sqlite_cloud, "SELECT COUNT(*) AS n FROM approvals WHERE source = 'customer'")
-        == 0
-    )
+    assert customer_approvals(sqlite_cloud) == 0
     assert cloud_count(sqlite_cloud, "SELECT COUNT(*) AS n FROM customer_taps") == 0
     assert (
         cloud_count(
@@ -236,10 +211,7 @@ def test_a_revoked_link_is_refused_and_a_new_one_works(
     station: Station, sqlite_cloud: CloudHandle
 ) -> None:
     ids = visit(station, "A1")
-    client = synced(station, sqlite_cloud)
-    client.run_once()
-    old = client.cloud_work_order(ids["work_order"])["public_id"]
-    web = page_client(sqlite_cloud)
+    client, old, web = open_page(station, sqlite_cloud, ids["work_order"])
     assert web.get(f"/t/{old}").status_code == 200
     with pytest.raises(Exception, match="may not"):
         messages.revoke_link(station.store, station.tech, ids["work_order"])
@@ -255,10 +227,7 @@ def test_a_revoked_link_is_refused_and_a_new_one_works(
     refused = web.post(f"/t/{old}/decisions", json=tap(ids["pads"], "declined", "pending"))
     assert refused.status_code == 410 and refused.json()["key"] == "link_revoked"
     assert "withdrawn" in refused.json()["error"] and "车间已更换" in refused.json()["message"]
-    assert (
-        cloud_count(sqlite_cloud, "SELECT COUNT(*) AS n FROM approvals WHERE source = 'customer'")
-        == 0
-    )
+    assert customer_approvals(sqlite_cloud) == 0
     assert web.get(f"/t/{new}").status_code == 200
     assert web.get(f"/t/{'x' * 22}").status_code == 404
 
@@ -268,10 +237,7 @@ def test_after_delivery_the_follow_ups_and_the_link_expiry(
 ) -> None:
     ids = visit(station, "A1")
     deliver(station, ids["work_order"])
-    client = synced(station, sqlite_cloud)
-    client.run_once()
-    public = client.cloud_work_order(ids["work_order"])["public_id"]
-    web = page_client(sqlite_cloud)
+    client, public, web = open_page(station, sqlite_cloud, ids["work_order"])
     page = web.get(f"/t/{public}?lang=en").text
     assert "How happy are you with this visit?" in page
     assert "Any noise or warning light" not in page  # opens a day before it is due
@@ -333,10 +299,7 @@ def test_rate_limits_per_link_and_per_address(station: Station, tmp_path: Path) 
     ids = visit(station, "A1")
     limits = Limits(link_per_minute=1, link_burst=3, address_per_minute=1, address_burst=5)
     with start_cloud_in_thread(tmp_path / "c.db", tmp_path / "b", limits=limits) as cloud:
-        client = synced(station, cloud)
-        client.run_once()
-        public = client.cloud_work_order(ids["work_order"])["public_id"]
-        web = page_client(cloud)
+        _, public, web = open_page(station, cloud, ids["work_order"])
         answers = [web.get(f"/t/{public}/state").status_code for _ in range(4)]
         assert answers == [200, 200, 200, 429]
         # Another link from the same address: the address's budget of 5 runs out too.
@@ -349,10 +312,8 @@ def test_rate_limits_per_link_and_per_address(station: Station, tmp_path: Path) 
 
 def test_the_json_track_api_keeps_working(station: Station, sqlite_cloud: CloudHandle) -> None:
     ids = visit(station, "A1")
-    client = synced(station, sqlite_cloud)
-    client.run_once()
-    public = client.cloud_work_order(ids["work_order"])["public_id"]
-    track = page_client(sqlite_cloud).get(f"/v1/track/{public}").json()
+    _, public, web = open_page(station, sqlite_cloud, ids["work_order"])
+    track = web.get(f"/v1/track/{public}").json()
     assert track["status"] == Status.AWAITING_APPROVAL.value
     assert json.dumps(track)
 
@@ -362,10 +323,7 @@ def test_every_refusal_is_said_to_the_customer_in_their_language(
 ) -> None:
     """The page's refusals read as words for the customer, never for the staff, in both languages."""
     ids = visit(station, "A1")
-    client = synced(station, sqlite_cloud)
-    client.run_once()
-    public = client.cloud_work_order(ids["work_order"])["public_id"]
-    web = page_client(sqlite_cloud)
+    _, public, web = open_page(station, sqlite_cloud, ids["work_order"])
     url = f"/t/{public}/decisions"
     tiny = dict(SIGNATURE, strokes=[[[10, 20], [12, 21]]])
     cases = {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 import random
 import threading
 import time
@@ -19,7 +17,14 @@ from station.photos import PhotoStore, Stage
 from station.vehicles import Powertrain
 from tests.sync.faultproxy import FaultProxy, Faults
 from tests.sync.helpers import jpeg
-from tests.workshop.helpers import Terminal, add_technician, hub_digest, join, settle
+from tests.workshop.helpers import (
+    Terminal,
+    add_technician,
+    hub_digest,
+    issue_report,
+    join,
+    settle,
+)
 
 
 def _open_work_order(desk: Terminal, plate: str) -> int:
@@ -28,15 +33,6 @@ def _open_work_order(desk: Terminal, plate: str) -> int:
     wo = w.create_work_order(admin, vehicle, "brakes squeal").id
     w.check_in(admin, wo, 42_000)
     return wo
-
-
-def _issue_report(t: Terminal, wo: int, root: Path) -> None:
-    reports = root / t.name / "reports"
-    reports.mkdir(parents=True, exist_ok=True)
-    pdf = b"%PDF-1.7\n" + os.urandom(2000) + b"\n%%EOF\n"
-    name = f"report-{wo}.pdf"
-    (reports / name).write_bytes(pdf)
-    t.workshop.record_report_issued(t.admin, wo, hashlib.sha256(pdf).hexdigest(), name, "zh")
 
 
 def test_a_visit_crosses_the_desk_and_the_bays_and_every_replica_ends_equal(
@@ -79,7 +75,7 @@ def test_a_visit_crosses_the_desk_and_the_bays_and_every_replica_ends_equal(
     bay2.sync()
     desk.sync()
     desk.workshop.change_status(desk.admin, wo, Status.READY)
-    _issue_report(desk, wo, tmp_path)
+    issue_report(desk, wo, tmp_path)
     desk.workshop.change_status(desk.admin, wo, Status.DELIVERED)
     settle(desk, bay1, bay2)
     assert {t.workshop.work_order(wo)["status"] for t in (desk, bay1, bay2)} == {"delivered"}
