@@ -574,12 +574,21 @@ def mark_seen(store: Store, note_ids: Iterable[int]) -> None:
 
 
 class RowRefused(Exception):
-    """A changeset the hub does not take; `rows` are the hub's current rows it touched."""
+    """A changeset the hub does not take; `rows` are the hub's current rows it touched.
+    `key` and `params` say the refusal in a screen's language (see station/errors.py)."""
 
-    def __init__(self, reason: str, current: list[dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        reason: str,
+        current: list[dict[str, Any]],
+        key: str | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.current = current
+        self.key = key
+        self.params = dict(params or {})
 
 
 def check_change(

@@ -499,7 +499,7 @@ class CloudService:
         """The change a mutation makes to the cloud's records; unknown kinds are only logged."""
         local_id = int(entity_id) if entity_id.isdigit() else None
         if kind == replica.ROWS_CHANGED:
-            return self._rows_changed(tx, workshop, sender, p)
+            return self._rows_changed(tx, workshop, sender, p, user)
         if kind == "work_order.created":
             return self._work_order_created(tx, workshop, station, local_id, p)
         if kind == "work_order.status_changed":
@@ -569,7 +569,7 @@ class CloudService:
         return None
 
     def _rows_changed(
-        self, tx: CloudTx, workshop: str, sender: str, p: Mapping[str, Any]
+        self, tx: CloudTx, workshop: str, sender: str, p: Mapping[str, Any], user: Any
     ) -> dict[str, Any]:
         """A terminal's changeset: checked and stored as one unit, then fanned out (marked with
         its sender: a hub relaying to this cloud skips its own rows coming back)."""
@@ -577,11 +577,12 @@ class CloudService:
         if not isinstance(changes, list) or not changes:
             raise _rejected("a changeset lists its rows")
         try:
-            taken = hub.apply_changeset(tx, workshop, changes)
+            taken = hub.apply_changeset(tx, workshop, changes, hub.sender(tx, sender, user))
         except replica.RowRefused as refused:
-            raise _Answer(
-                Outcome.CONFLICT, {"reason": refused.reason, "current": refused.current}
-            ) from refused
+            told: dict[str, Any] = {"reason": refused.reason, "current": refused.current}
+            if refused.key is not None:
+                told |= {"key": refused.key, "params": refused.params}
+            raise _Answer(Outcome.CONFLICT, told) from refused
         answer: dict[str, Any] = {"stored": len(taken.stored)}
         if taken.merged:
             # The terminal takes the workshop's car in place of its own copy, and is told.

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from station import lifecycle, replica
+from station import hub_rules, lifecycle, replica
 from station.identity import BLOCK, MAX_TERMINALS, check_terminal_name, id_base, terminal_code
 from station.inbox import Booking
 from station.lifecycle import Status, WorkOrderFacts
@@ -72,6 +72,28 @@ def workshop_pin_key(tx: CloudTx, workshop: str) -> bytes:
 
 def terminal(tx: CloudTx, token_id: str) -> dict[str, Any] | None:
     return tx.one("SELECT number, name, code FROM terminals WHERE token_id = ?", (token_id,))
+
+
+# The name a workshop's hub has among the brand cloud's terminals of that workshop
+# (`station cloud token issue --hub`): it relays rows it has checked already.
+RELAY = "hub"
+
+
+def sender(tx: CloudTx, station_id: str, user: object) -> hub_rules.Sender | None:
+    """Who sent a changeset, for the hub's checks (`hub_rules`); None for the workshop's hub
+    relaying to the brand's cloud. A station that is no terminal shares no workshop rows."""
+    found = tx.one(
+        "SELECT t.number, t.name FROM terminals t JOIN tokens k ON k.id = t.token_id "
+        "WHERE k.station_id = ? AND k.revoked_at IS NULL",
+        (station_id,),
+    )
+    if found is None:
+        raise replica.RowRefused(
+            "only a terminal of the workshop shares its rows", [], key="hub.not_terminal"
+        )
+    if found["name"] == RELAY:
+        return None
+    return hub_rules.Sender(int(found["number"]), user if isinstance(user, str) else None)
 
 
 def record(tx: CloudTx, workshop: str, table: str, key: str) -> dict[str, Any] | None:
@@ -176,17 +198,28 @@ class Taken:
     kept: list[dict[str, Any]] = field(default_factory=list)  # the rows merged into
 
 
-def apply_changeset(tx: CloudTx, workshop: str, changes: Sequence[Mapping[str, Any]]) -> Taken:
+def apply_changeset(
+    tx: CloudTx,
+    workshop: str,
+    changes: Sequence[Mapping[str, Any]],
+    sender: hub_rules.Sender | None,
+) -> Taken:
     """Check a terminal's changeset as one unit and store it; returns the rows to fan out.
 
     Raises `replica.RowRefused` carrying the hub's current rows of everything the
-    changeset touched, so the terminal can put them in place of its own. A car the
-    workshop has already (its VIN) is merged into that one, and the changeset's rows
-    that refer to it are stored referring to the one kept; a user name taken already
-    is refused.
+    changeset touched, so the terminal can put them in place of its own. The person
+    the changeset names must hold the permissions its rows take, and new rows must be
+    in the sender's id block (`station.hub_rules`); `sender` is None only for the
+    workshop's hub relaying what it took already. A car the workshop has already
+    (its VIN) is merged into that one, and the changeset's rows that refer to it are
+    stored referring to the one kept; a user name taken already is refused.
     """
     incoming = {(str(c["table"]), str(c["key"])) for c in changes}
     taken = Taken()
+    person = None
+    if sender is not None and sender.user:
+        found = _find(tx, workshop, "users", lambda r: r["name"] == sender.user)
+        person = None if found is None else hub_rules.Person.from_row(found)
     aliases = {
         (r["tbl"], r["key"]): r["target"]
         for r in tx.all(
@@ -194,15 +227,20 @@ def apply_changeset(tx: CloudTx, workshop: str, changes: Sequence[Mapping[str, A
         )
     }
     try:
+        if sender is not None:
+            hub_rules.check_author(sender.user, person, frozenset(str(c["table"]) for c in changes))
         for change in changes:
             table, key, row = str(change["table"]), str(change["key"]), change["row"]
             if not isinstance(row, Mapping):
                 raise replica.RowRefused(f"{table} {key}: a row is an object", [])
+            current = record(tx, workshop, table, key)
+            if sender is not None and table in replica.REPLICATED:
+                hub_rules.check_block(sender.terminal, table, key, row, current)
+                hub_rules.check_row(sender.user, person, table, row, current)
             if (table, key) in aliases:
                 continue  # a later version of a row merged away: the one kept stands
             row = replica.through_aliases(table, row, aliases)
             base = change.get("base")
-            current = record(tx, workshop, table, key)
             first = _same_unique(tx, workshop, table, key, row, current)
             if first is not None:
                 if table not in replica.MERGED:
