@@ -60,7 +60,11 @@ SEALED_TABLES: dict[str, tuple[str, ...] | None] = {
     "messages": None,
     "workshop_profiles": None,
     "workshop_logos": None,
+    # Sealed from the step that made it (0125): the workshop's labour rate versions.
+    "labour_rates": None,
 }
+# Tables sealed by a step after the first one (their triggers come with that step).
+NEWER_SEALED = ("labour_rates",)
 LATER_SEALED = (
     "customers",
     "vehicles",
@@ -76,7 +80,8 @@ def migrate(db: sqlite_utils.Database) -> None:
     db.execute(
         f"CREATE TABLE {PENDING} (n INTEGER PRIMARY KEY, tbl TEXT NOT NULL, key INTEGER NOT NULL)"
     )
-    _note_writes(db, [t for t in SEALED_TABLES if t not in LATER_SEALED])
+    later = (*LATER_SEALED, *NEWER_SEALED)
+    _note_writes(db, [t for t in SEALED_TABLES if t not in later])
 
 
 def migrate_later(db: sqlite_utils.Database) -> None:
@@ -85,6 +90,14 @@ def migrate_later(db: sqlite_utils.Database) -> None:
     for table in LATER_SEALED:
         db.execute(f"INSERT INTO {SINCE} (tbl) VALUES (?)", (table,))
     _note_writes(db, LATER_SEALED)
+
+
+def seal_new(db: sqlite_utils.Database, tables: Iterable[str]) -> None:
+    """Seal tables a later step made; the next seal covers the rows it carried in."""
+    kept = tuple(tables)
+    for table in kept:
+        db.execute(f"INSERT INTO {SINCE} (tbl) VALUES (?)", (table,))
+    _note_writes(db, kept)
 
 
 def _note_writes(db: sqlite_utils.Database, tables: Iterable[str]) -> None:
@@ -148,7 +161,9 @@ def seal(tx: Transaction, since: int) -> None:
     ).fetchone()
     earlier = dict.fromkeys(later, 0)
     if first is None:
-        earlier |= _earlier(tx, since, [t for t in SEALED_TABLES if t not in later])
+        # A newer step's table is in `later` at its first seal (and absent before that step).
+        older = [t for t in SEALED_TABLES if t not in later and t not in NEWER_SEALED]
+        earlier |= _earlier(tx, since, older)
     if earlier:
         data["earlier"] = earlier
     tx.audit(SEAL_KIND, SEAL_SUBJECT, data)

@@ -5,6 +5,11 @@ charged at the workshop's one labour rate. A canned job ("10,000 km service") is
 named set of price items with quantities. The findings form picks its lines from
 here instead of having them typed; a changed price is a new row (the old one is
 retired), so what was quoted stays readable.
+
+The labour rate is a workshop record, not a terminal setting: each change is a new
+immutable, sealed row of `labour_rates` (version, the row it was made on, who and
+when), shared through the hub like the profile's versions, so every bay prices at
+the rate the desk set; the latest version is the rate.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from station import limits
 from station.errors import InvalidInput, NotFound
 from station.findings import EstimateLine, LineKind, labour, part
 from station.fixtures import load_json
+from station.identity import TERMINAL_NUMBER_KEY
 from station.roles import require
 from station.store import Store, Transaction
 
@@ -30,6 +36,8 @@ log = logging.getLogger(__name__)
 
 MAX_PRICE_CENTS = 100_000_000
 MAX_HOURS = 100.0
+# Where a station kept its own labour rate before the 0125 step made it a workshop record
+# (a workshop terminal's old setting stays there as its fallback: `labour_rate_cents`).
 LABOUR_RATE_KEY = "catalogue.labour_rate_cents"
 STARTER = "catalogue/starter.json"
 
@@ -81,6 +89,51 @@ def migrate(db: sqlite_utils.Database) -> None:
     )
 
 
+def migrate_labour_rates(db: sqlite_utils.Database) -> None:
+    """The workshop's labour rate versions (the schema step makes them immutable and shared)."""
+    db.execute(
+        "CREATE TABLE labour_rates (id INTEGER PRIMARY KEY, "
+        "version INTEGER NOT NULL CHECK (version >= 1), based_on INTEGER, "
+        "cents INTEGER NOT NULL CHECK (cents > 0), changed_at TEXT NOT NULL, changed_by TEXT)"
+    )
+    db.execute("CREATE INDEX labour_rates_latest ON labour_rates(version, changed_at, id)")
+
+
+def carry_labour_rate(db: sqlite_utils.Database) -> None:
+    """A lone station's rate, kept in its settings until now, becomes the first version,
+    with who set it and when (from its audit event).
+
+    A workshop terminal keeps its old setting as a fallback instead (see
+    `labour_rate_cents`): which terminal's rate is the workshop's is for a person to
+    say, and a row carried here could only reach the hub in nobody's name."""
+    if db.execute("SELECT 1 FROM meta WHERE key = ?", (TERMINAL_NUMBER_KEY,)).fetchone():
+        return
+    kept = db.execute("SELECT value FROM meta WHERE key = ?", (LABOUR_RATE_KEY,)).fetchone()
+    if kept is None:
+        return
+    db.execute("DELETE FROM meta WHERE key = ?", (LABOUR_RATE_KEY,))
+    cents = _plausible(kept[0])
+    if cents is None:
+        log.warning("the labour rate kept in settings (%r) is not plausible: not carried", kept[0])
+        return
+    event = db.execute(
+        "SELECT at, actor FROM audit_events WHERE kind = 'catalogue.labour_rate' "
+        "ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    at, actor = event if event is not None else ("", None)
+    db.execute(
+        "INSERT INTO labour_rates (version, based_on, cents, changed_at, changed_by) "
+        "VALUES (1, NULL, ?, ?, ?)",
+        (cents, at, actor),
+    )
+
+
+def _plausible(value: object) -> int | None:
+    """A rate kept as text in the settings, if it is one."""
+    cents = int(str(value)) if str(value).isdigit() else 0
+    return cents if 0 < cents <= MAX_PRICE_CENTS else None
+
+
 # -- pure rules ------------------------------------------------------------------
 
 
@@ -107,6 +160,32 @@ def decide_item(
         "kind": kind.value,
         "price_cents": price_cents if kind is LineKind.PART else 0,
         "hours": hours if kind is LineKind.LABOUR else 0.0,
+    }
+
+
+@dataclass(frozen=True)
+class LabourRate:
+    """One version of the workshop's labour rate."""
+
+    id: int
+    version: int
+    cents: int
+    changed_at: str
+    changed_by: str | None
+
+
+def decide_labour_rate(current: LabourRate | None, cents: int) -> dict[str, object] | None:
+    """The next version's row (None: the rate is that already), or the reason it is refused."""
+    if not 0 < cents <= MAX_PRICE_CENTS:
+        raise InvalidInput(
+            f"labour rate {cents} cents an hour is not plausible", key="catalogue.labour_rate"
+        )
+    if current is not None and current.cents == cents:
+        return None
+    return {
+        "version": 1 if current is None else current.version + 1,
+        "based_on": None if current is None else current.id,
+        "cents": cents,
     }
 
 
@@ -143,9 +222,36 @@ def price_items(store: Store) -> list[PriceItem]:
     return [_item(row) for row in rows]
 
 
+# Two versions made on the same one (two terminals offline) are ordered by time, then id,
+# so every terminal holding the same rows reads the same rate.
+_LATEST_RATE = (
+    "SELECT id, version, cents, changed_at, changed_by FROM labour_rates "
+    "ORDER BY version DESC, changed_at DESC, id DESC LIMIT 1"
+)
+
+
+def _rate(row: Sequence[Any] | None) -> LabourRate | None:
+    if row is None:
+        return None
+    rate_id, version, cents, at, by = row
+    return LabourRate(int(rate_id), int(version), int(cents), str(at), by)
+
+
+def labour_rate(store: Store) -> LabourRate | None:
+    """The workshop's labour rate now: its latest version (None: never set)."""
+    row = store.query_one(_LATEST_RATE)
+    return None if row is None else _rate(tuple(row.values()))
+
+
 def labour_rate_cents(store: Store) -> int:
-    value = store.meta(LABOUR_RATE_KEY)
-    return int(value) if value else 0
+    """The rate an hour of labour is priced at; 0 when the workshop has not set one.
+
+    A terminal upgraded from per-terminal rates prices at its old one until the
+    workshop's rate is set at any terminal."""
+    rate = labour_rate(store)
+    if rate is not None:
+        return rate.cents
+    return _plausible(store.meta(LABOUR_RATE_KEY)) or 0
 
 
 def canned_jobs(store: Store) -> list[CannedJob]:
@@ -175,16 +281,27 @@ def canned_jobs(store: Store) -> list[CannedJob]:
 
 
 def set_labour_rate(store: Store, actor: Actor, cents: int) -> int:
+    """A new version of the workshop's rate, audited with the rate it replaces; every
+    terminal prices at it once the hub has it. Nothing is written when it is unchanged."""
     require(actor.role, "catalogue.manage")
-    if not 0 < cents <= MAX_PRICE_CENTS:
-        raise InvalidInput(
-            f"labour rate {cents} cents an hour is not plausible", key="catalogue.labour_rate"
-        )
     with store.transaction(actor.name) as tx:
-        tx.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (LABOUR_RATE_KEY, str(cents))
+        current = _rate(tx.execute(_LATEST_RATE).fetchone())
+        row = decide_labour_rate(current, cents)
+        if row is None:
+            return cents
+        rate_id = tx.insert("labour_rates", {**row, "changed_at": tx.at, "changed_by": tx.actor})
+        tx.record(
+            "catalogue.labour_rate",
+            "catalogue",
+            "labour_rate",
+            {
+                "cents": cents,
+                "was": None if current is None else current.cents,
+                "version": row["version"],
+                "id": rate_id,
+            },
         )
-        tx.record("catalogue.labour_rate", "catalogue", "labour_rate", {"cents": cents})
+    log.info("labour rate set to %d cents an hour (version %s)", cents, row["version"])
     return cents
 
 

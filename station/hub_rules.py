@@ -73,6 +73,7 @@ NEW: dict[str, frozenset[str]] = {
     "price_items": frozenset({"catalogue.manage"}),
     "canned_jobs": frozenset({"catalogue.manage"}),
     "canned_job_lines": frozenset({"catalogue.manage"}),
+    "labour_rates": frozenset({"catalogue.manage"}),
     "finding_corrections": frozenset({"finding.create"}),
     # Every status move (and a new work order) queues the customer's message for it.
     "messages": frozenset({"customer.manage", "work_order.create"}) | _MOVES,

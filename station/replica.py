@@ -83,7 +83,9 @@ LATER: dict[str, str] = {
     "scan_reads": "id",
     "messages": "id",
 }
-REPLICATED: dict[str, str] = {**FIRST, **LATER}
+# Shared from the 0125 step on: the workshop's labour rate versions.
+RATES: dict[str, str] = {"labour_rates": "id"}
+REPLICATED: dict[str, str] = {**FIRST, **LATER, **RATES}
 # Tables whose new rows take ids in the terminal's block.
 ID_TABLES = frozenset(t for t, key in REPLICATED.items() if key == "id")
 
@@ -114,6 +116,7 @@ IMMUTABLE = frozenset(
         "scan_reads",
         "workshop_logos",
         "workshop_profiles",
+        "labour_rates",
     }
 )
 
@@ -179,6 +182,7 @@ UNOWNED = frozenset(
         "price_items",
         "canned_jobs",
         "canned_job_lines",
+        "labour_rates",
     }
 )
 
@@ -250,6 +254,13 @@ def migrate_later(db: sqlite_utils.Database) -> None:
     _capture(db, LATER)
     _let_correct_delete(db, LATER)
     db.execute("CREATE TABLE replica_fetched (work_order_id INTEGER PRIMARY KEY, at TEXT NOT NULL)")
+
+
+def share(db: sqlite_utils.Database, tables: Mapping[str, str]) -> None:
+    """Tables a later step adds to the workshop's: captured, and their guards let `correct`
+    delete (make the guards first)."""
+    _capture(db, tables)
+    _let_correct_delete(db, tables)
 
 
 def migrate(db: sqlite_utils.Database) -> None:

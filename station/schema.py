@@ -298,6 +298,17 @@ def _workshop_profiles(db: sqlite_utils.Database) -> None:
         refuse_replace(db, table)
 
 
+def _labour_rates(db: sqlite_utils.Database) -> None:
+    """The labour rate as the workshop's sealed, shared versions; a station's own rate,
+    kept in its settings until now, is the first."""
+    catalogue.migrate_labour_rates(db)
+    _immutable(db, "labour_rates", "labour rate versions")
+    refuse_replace(db, "labour_rates")
+    replica.share(db, replica.RATES)
+    catalogue.carry_labour_rate(db)
+    audit_seals.seal_new(db, tuple(replica.RATES))
+
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", _core),
     Migration("0002_diagnostics", diagnostics.migrate),
@@ -322,4 +333,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0116_i11_row_seals", audit_seals.migrate),
     Migration("0121_i12_replica_later_tables", replica.migrate_later),
     Migration("0117_i11_more_seals", audit_seals.migrate_later),
+    Migration("0125_i12_labour_rate", _labour_rates),
 ]

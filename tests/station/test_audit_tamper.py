@@ -31,6 +31,7 @@ from station.audit_keys import audit_key_path, create_audit_key, load_audit_key
 from station.audit_seals import SEALED_TABLES
 from station.commands import init_station
 from station.errors import StoreError
+from station.replica import RATES
 from station.schema import LATER_IMMUTABLE, MIGRATIONS, PROFILE_TABLES
 from station.store import Store
 
@@ -106,7 +107,9 @@ def test_every_table_with_immutable_triggers_is_a_signed_table(tmp_path: Path) -
             "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_no_update'"
         )
     }
-    assert guarded - {"meta"} == set(IMMUTABLE_TABLES) | set(LATER_IMMUTABLE) | set(PROFILE_TABLES)
+    # Besides the signed tables: the workshop's profile and labour rate versions (sealed).
+    records = set(PROFILE_TABLES) | set(RATES)
+    assert guarded - {"meta"} == set(IMMUTABLE_TABLES) | set(LATER_IMMUTABLE) | records
     replace_guarded = {
         row["tbl_name"]
         for row in store.query(
@@ -509,7 +512,8 @@ def test_rows_from_before_the_seals_are_counted_then_sealed_at_their_next_write(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "station.db"
-    before = [m for m in MIGRATIONS if m.name not in ("0116_i11_row_seals", "0117_i11_more_seals")]
+    names = [m.name for m in MIGRATIONS]
+    before = MIGRATIONS[: names.index("0116_i11_row_seals")]  # the steps shipped before
     old = Store.open(path, migrations=before)
     with old.transaction("t") as tx:
         for name in ("a", "b"):
@@ -579,7 +583,8 @@ def test_rows_of_the_later_sealed_tables_are_all_sealed_by_the_first_write_after
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "station.db"
-    before = [m for m in MIGRATIONS if m.name != "0117_i11_more_seals"]
+    names = [m.name for m in MIGRATIONS]
+    before = MIGRATIONS[: names.index("0117_i11_more_seals")]  # the steps shipped before
     old = Store.open(path, migrations=before)
     with old.transaction("t") as tx:
         for name in ("a", "b"):
