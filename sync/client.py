@@ -38,6 +38,7 @@ from station.store import Store, Transaction, timestamp
 from sync.errors import (
     AuthRefused,
     ChainRefused,
+    FeedClosed,
     NotEnrolled,
     Offline,
     ProtocolViolation,
@@ -279,6 +280,8 @@ class SyncClient:
             except AuthRefused:
                 stop.set()
                 return
+            except FeedClosed:
+                return  # the terminal is shutting down (`run_live` or `close`)
             except (SyncError, sqlite3.OperationalError) as err:
                 log.info("the feed is not applied yet (%s)", err)
                 failures += 1
@@ -301,12 +304,19 @@ class SyncClient:
             self._feed_store = Store.open(self._path)
         store = self._feed_store
         report = RunReport()
+        feed = self._feed_http
         try:
-            response = self._feed_http.get(
+            response = feed.get(
                 f"{API}/changes", params={"since": inbox.cursor(store), "wait": wait}
             )
         except httpx.TransportError as err:
             raise Offline(f"the feed did not answer: {err}") from err
+        except RuntimeError as err:
+            # httpx's word for a request on a closed client: closed by the shutdown between
+            # the listener's look at `stop` and this request.
+            if not feed.is_closed:
+                raise
+            raise FeedClosed("the feed's connection was closed: sync is stopping") from err
         if response.status_code in (401, 403):
             raise AuthRefused(f"the hub refused this terminal: {_reason(response)}")
         if response.status_code != 200:

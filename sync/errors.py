@@ -33,3 +33,7 @@ class CloudStoreError(SyncError):
 
 class ChainRefused(SyncError):
     """The cloud refused the station's audit chain: it went backwards or was rewritten."""
+
+
+class FeedClosed(SyncError):
+    """The feed's connection was closed on purpose (sync stopping): the listener ends."""
