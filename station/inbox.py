@@ -171,6 +171,8 @@ def _apply(
         return "ignored", "another station's work order"
     if kind == replica.ROWS_CHANGED:
         return "applied", f"{replica.apply_rows(tx, p.get('rows') or [])} row(s)"
+    if kind == replica.UPSTREAM_REFUSED:
+        return "applied", replica.refused_upstream(tx, own_station, p)
     if kind == "appointment.booked":
         return _appointment(tx, p)
     if kind == "appointment.cancelled":

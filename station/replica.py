@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ROWS_CHANGED = "rows.changed"
+# The hub's word that the brand's cloud refused a change it had taken (see `refused_upstream`).
+UPSTREAM_REFUSED = "upstream.refused"
 
 # Every table a terminal shares with the workshop, and the column that keys its rows
 # (columns joined by ':' for a table keyed by two).
@@ -493,6 +495,17 @@ def correct(
             _upsert(tx, str(change["table"]), change["row"])
     finally:
         tx.execute("DELETE FROM replica_quiet")
+    _note(tx, mutation_id, reason, mine, theirs)
+    tx.audit("sync.conflict_corrected", f"changeset:{mutation_id}", {"reason": reason})
+
+
+def _note(
+    tx: Transaction,
+    mutation_id: str,
+    reason: str,
+    mine: Sequence[Mapping[str, Any]],
+    theirs: Sequence[Mapping[str, Any]],
+) -> None:
     tx.insert(
         "replica_conflicts",
         {
@@ -503,7 +516,6 @@ def correct(
             "theirs": canonical_json(list(theirs)),
         },
     )
-    tx.audit("sync.conflict_corrected", f"changeset:{mutation_id}", {"reason": reason})
 
 
 def merge(
@@ -550,10 +562,49 @@ def _repoint(tx: Transaction, parent: str, gone: str, kept: str) -> None:
 def tell(tx: Transaction, mutation_id: str, text: str) -> None:
     """A note for the person at this terminal about a change of theirs the hub took with a
     consequence they should know (a desk decision replacing an earlier remote one)."""
-    tx.insert(
-        "replica_conflicts",
-        {"at": tx.at, "mutation_id": mutation_id, "reason": text, "mine": "[]", "theirs": "[]"},
-    )
+    _note(tx, mutation_id, text, [], [])
+
+
+def refused_upstream(tx: Transaction, own_station: str | None, p: Mapping[str, Any]) -> str:
+    """The brand's cloud refused a change the hub had taken. The cloud's rows came before
+    this in the feed; the rows of the change the cloud does not have are taken out here as
+    at the hub; the terminal whose change it was keeps a note of what won (`conflict_notes`)."""
+    gone = _withdraw(tx, p.get("withdrawn") or [])
+    mutation_id = str(p.get("mutation_id") or "")
+    if own_station is not None and p.get("by") == own_station and mutation_id:
+        reason = str(p.get("reason") or "refused by the brand's cloud")
+        _note(tx, mutation_id, reason, p.get("mine") or [], p.get("theirs") or [])
+        tx.audit(
+            "sync.refused_upstream", f"changeset:{mutation_id}", {"reason": reason, "gone": gone}
+        )
+    return f"{gone} row(s) taken out"
+
+
+def _withdraw(tx: Transaction, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Take out rows quietly, last first (a row before the rows it refers to); a row a
+    change of ours in flight touches, or that another row still refers to, stays."""
+    gone = 0
+    tx.execute("INSERT INTO replica_quiet (on_since) VALUES (?)", (tx.at,))
+    try:
+        for change in reversed(rows):
+            table, key = str(change["table"]), str(change["key"])
+            if table not in REPLICATED:
+                raise InvalidInput(f"{table!r} is not a workshop table")
+            if tx.execute(
+                "SELECT 1 FROM replica_unacked WHERE tbl = ? AND key = ?", (table, key)
+            ).fetchone():
+                continue
+            where, values = _where(table, key)
+            tx.execute("SAVEPOINT replica_withdraw")
+            try:
+                gone += tx.execute(f"DELETE FROM {table} WHERE {where}", values).rowcount
+            except sqlite3.IntegrityError as err:
+                tx.execute("ROLLBACK TO SAVEPOINT replica_withdraw")
+                log.warning("%s %s stays here: %s", table, key, err)
+            tx.execute("RELEASE SAVEPOINT replica_withdraw")
+    finally:
+        tx.execute("DELETE FROM replica_quiet")
+    return gone
 
 
 def conflict_notes(store: Store, unseen_only: bool = False) -> list[ConflictNote]:

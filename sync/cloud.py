@@ -443,6 +443,7 @@ class CloudService:
         elif not kind or not entity or not isinstance(payload, Mapping):
             status, detail = Outcome.REJECTED, {"reason": "a mutation has kind, entity and payload"}
         else:
+            mark = hub.relay_mark(tx, workshop) if records != station_id else None
             try:
                 with tx.savepoint():
                     detail = self._apply_change(
@@ -461,6 +462,8 @@ class CloudService:
                         raw.get("user") if isinstance(raw.get("user"), str) else None,
                         at,
                     )
+                if mark is not None:
+                    hub.note_origin(tx, workshop, mark, station_id, mutation_id)
             except _Answer as answer:
                 status, detail = answer.status, answer.detail
             except (KeyError, ValueError, TypeError) as err:

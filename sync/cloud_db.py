@@ -139,6 +139,12 @@ CREATE TABLE IF NOT EXISTS upstream_outbox (
     entity TEXT NOT NULL, entity_id TEXT NOT NULL, payload TEXT NOT NULL, user_name TEXT,
     queued_at TEXT NOT NULL, sent_at TEXT, outcome TEXT, PRIMARY KEY (workshop, seq));
 CREATE INDEX IF NOT EXISTS upstream_unsent ON upstream_outbox(workshop, sent_at, seq);
+CREATE TABLE IF NOT EXISTS upstream_origins (
+    workshop TEXT NOT NULL, seq BIGINT NOT NULL, station_id TEXT NOT NULL,
+    mutation_id TEXT NOT NULL, PRIMARY KEY (workshop, seq));
+CREATE TABLE IF NOT EXISTS upstream_refusals (
+    workshop TEXT NOT NULL, seq BIGINT NOT NULL, reason TEXT NOT NULL, corrected BIGINT NOT NULL,
+    at TEXT NOT NULL, PRIMARY KEY (workshop, seq));
 CREATE TABLE IF NOT EXISTS upstream_files (
     workshop TEXT NOT NULL, sha256 TEXT NOT NULL, queued_at TEXT NOT NULL, uploaded_at TEXT,
     last_error TEXT, PRIMARY KEY (workshop, sha256));

@@ -137,6 +137,13 @@ def _register_hub(
     up.add_argument("--token", required=True, help="from `station cloud token issue --hub`")
     up.add_argument("--ca", help="CA bundle to trust for the cloud's certificate")
     up.set_defaults(handler=run_hub_upstream)
+    refusals = hub_sub.add_parser(
+        "refusals",
+        parents=[common],
+        help="changes the brand's cloud refused after the hub took them",
+    )
+    refusals.add_argument("--json", action="store_true")
+    refusals.set_defaults(handler=run_hub_refusals)
     join = hub_sub.add_parser(
         "join", parents=[common], help="make this data folder a terminal of the hub's workshop"
     )
@@ -424,6 +431,27 @@ def run_hub_upstream(args: argparse.Namespace) -> int:
         f"{answer['workshop']} is relayed to {answer['url']}: {answer['queued']} row(s) "
         "queued; they go up when `station hub` runs"
     )
+    return EXIT_OK
+
+
+def run_hub_refusals(args: argparse.Namespace) -> int:
+    from station.cli import print_json
+    from sync import hub
+
+    settings, service = _hub_service(_hub_folder(args))
+    with service.db.transaction(reading=True) as tx:
+        rows = hub.refusals(tx, settings["workshop"])
+    if args.json:
+        print_json(rows)
+        return EXIT_OK
+    if not rows:
+        print("the brand's cloud has refused nothing")
+    for row in rows:
+        fate = "the cloud's rows taken" if row["corrected"] else "kept at the hub"
+        print(
+            f"{row['at']}  {row['terminal'] or 'hub':<8} {row['kind']} {row['entity_id']}: "
+            f"{row['outcome']}, {fate} - {row['reason']}"
+        )
     return EXIT_OK
 
 

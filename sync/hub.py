@@ -587,3 +587,79 @@ def adopt(tx: CloudTx, workshop: str, changes: Sequence[Mapping[str, Any]]) -> l
         _store(tx, workshop, table, key, row)
         adopted.append({"table": table, "key": key, "row": dict(row)})
     return adopted
+
+
+# -- what the brand's cloud refused after the hub took it ------------------------------
+
+
+def relay_mark(tx: CloudTx, workshop: str) -> int | None:
+    """How many changes the hub has queued for the cloud so far (None: it relays nowhere)."""
+    row = upstream(tx, workshop)
+    return None if row is None else int(row["queued"])
+
+
+def note_origin(tx: CloudTx, workshop: str, mark: int, station_id: str, mutation_id: str) -> None:
+    """The terminal change behind every entry queued for the cloud since `mark`: a refusal
+    from the cloud is then told to the person at that terminal."""
+    tx.run(
+        "INSERT INTO upstream_origins (workshop, seq, station_id, mutation_id) "
+        "SELECT workshop, seq, ?, ? FROM upstream_outbox WHERE workshop = ? AND seq > ? "
+        "ON CONFLICT DO NOTHING",
+        (station_id, mutation_id, workshop, mark),
+    )
+
+
+def origin(tx: CloudTx, workshop: str, seq: int) -> dict[str, Any] | None:
+    """The terminal (station id) and its mutation an entry for the cloud came from, if any."""
+    return tx.one(
+        "SELECT station_id, mutation_id FROM upstream_origins WHERE workshop = ? AND seq = ?",
+        (workshop, seq),
+    )
+
+
+def withdraw(
+    tx: CloudTx, workshop: str, sent: Sequence[Mapping[str, Any]], kept: set[tuple[str, str]]
+) -> list[dict[str, str]]:
+    """Take out the rows of a change the cloud refused that the cloud does not have (`kept`
+    are those it answered with); a row changed here since it went up stays. Returns the
+    (table, key) of each row taken out, for the terminals to take out too."""
+    gone: list[dict[str, str]] = []
+    for change in sent:
+        table, key = str(change["table"]), str(change["key"])
+        if (table, key) in kept or record(tx, workshop, table, key) != change["row"]:
+            continue
+        tx.run(
+            "DELETE FROM records WHERE workshop = ? AND tbl = ? AND key = ?", (workshop, table, key)
+        )
+        tx.run(
+            "DELETE FROM record_owners WHERE workshop = ? AND tbl = ? AND key = ?",
+            (workshop, table, key),
+        )
+        gone.append({"table": table, "key": key})
+    return gone
+
+
+def keep_refusal(
+    tx: CloudTx, workshop: str, seq: int, reason: str, corrected: bool, at: str
+) -> None:
+    """A change the cloud refused, kept for the workshop's admin (`station hub refusals`)."""
+    tx.run(
+        "INSERT INTO upstream_refusals (workshop, seq, reason, corrected, at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (workshop, seq, reason, int(corrected), at),
+    )
+
+
+def refusals(tx: CloudTx, workshop: str) -> list[dict[str, Any]]:
+    """What the cloud refused, oldest first: when, what, from which terminal, why, and
+    whether the hub took the cloud's rows in its place or still keeps its own."""
+    return tx.all(
+        "SELECT r.at, o.seq, o.kind, o.entity, o.entity_id, o.outcome, r.reason, r.corrected, "
+        "o.user_name, (SELECT t.name FROM terminals t JOIN tokens k ON k.id = t.token_id "
+        "WHERE k.station_id = g.station_id ORDER BY t.number LIMIT 1) AS terminal "
+        "FROM upstream_refusals r "
+        "JOIN upstream_outbox o ON o.workshop = r.workshop AND o.seq = r.seq "
+        "LEFT JOIN upstream_origins g ON g.workshop = r.workshop AND g.seq = r.seq "
+        "WHERE r.workshop = ? ORDER BY r.seq",
+        (workshop,),
+    )

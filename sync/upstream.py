@@ -30,6 +30,7 @@ from station.files import replace
 from sync import hub
 from sync.blobstore import BlobStore
 from sync.cloud import CloudService, _stamp
+from sync.cloud_db import CloudTx
 from sync.errors import AuthRefused, Offline, ProtocolViolation, SyncError
 from sync.protocol import API, MAX_BATCH, Outcome, blob_refs
 
@@ -184,15 +185,7 @@ class Upstream:
                     (at, outcome.value, self.workshop, mutation["seq"]),
                 )
                 if outcome in (Outcome.CONFLICT, Outcome.REJECTED):
-                    log.warning(
-                        "the cloud refused %s %s: %s",
-                        mutation["kind"],
-                        mutation["entity_id"],
-                        detail.get("reason"),
-                    )
-                    current = detail.get("current")
-                    if mutation["kind"] == replica.ROWS_CHANGED and isinstance(current, list):
-                        self.service.adopt_rows(tx, self.workshop, current)
+                    self._refused(tx, mutation, outcome, detail, at)
                     continue
                 for ref in blob_refs(mutation["kind"], mutation["payload"]):
                     tx.run(
@@ -200,6 +193,57 @@ class Upstream:
                         "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                         (self.workshop, ref.sha256, at),
                     )
+
+    def _refused(
+        self,
+        tx: CloudTx,
+        mutation: dict[str, Any],
+        outcome: Outcome,
+        detail: dict[str, Any],
+        at: str,
+    ) -> None:
+        """The cloud refused a change the hub had taken. With the cloud's rows, its word wins:
+        they replace the hub's, the rest of a terminal's change goes, and every terminal does
+        the same. The terminal whose change it was is told what won; without the cloud's rows
+        the hub keeps its own. Either way the refusal is kept for the workshop's admin."""
+        cloud_reason = str(detail.get("reason") or outcome.value)
+        log.warning(
+            "the cloud refused %s %s: %s", mutation["kind"], mutation["entity_id"], cloud_reason
+        )
+        workshop = self.workshop
+        current = detail.get("current")
+        theirs = [
+            c
+            for c in (current if isinstance(current, list) else [])
+            if isinstance(c, dict) and {"table", "key", "row"} <= c.keys()
+        ]
+        rows_change = mutation["kind"] == replica.ROWS_CHANGED
+        came_from = hub.origin(tx, workshop, int(mutation["seq"]))
+        corrected = rows_change and bool(theirs)
+        if corrected:
+            self.service.adopt_rows(tx, workshop, theirs)
+        if rows_change and came_from is not None:
+            mine = list(mutation["payload"].get("rows") or [])
+            notice: dict[str, Any] = {
+                "by": came_from["station_id"],
+                "mutation_id": came_from["mutation_id"],
+                "outcome": outcome.value,
+            }
+            if corrected:
+                kept = {(str(c["table"]), str(c["key"])) for c in theirs}
+                notice.update(
+                    reason=f"the brand's cloud refused it: {cloud_reason}",
+                    mine=mine,
+                    theirs=theirs,
+                    withdrawn=hub.withdraw(tx, workshop, mine, kept),
+                )
+            else:
+                notice["reason"] = (
+                    f"the brand's cloud did not take a change of yours ({cloud_reason}); "
+                    "the workshop keeps it, and the admin sees it in `station hub refusals`"
+                )
+            self.service._add_change(tx, workshop, replica.UPSTREAM_REFUSED, notice, relay=False)
+        hub.keep_refusal(tx, workshop, int(mutation["seq"]), cloud_reason, corrected, at)
 
     def upload_files(self) -> int:
         """The photos and reports the cloud has the records of; a file the hub has not
