@@ -21,8 +21,7 @@ from sync import hub as hub_records
 from sync.customer_rules import PAGE
 from sync.server import CloudHandle
 from tests.workshop.conftest import WORKSHOP
-from tests.workshop.helpers import Terminal, hub_digest, join, settle
-from tests.workshop.test_terminals import _issue_report
+from tests.workshop.helpers import Terminal, hub_digest, issue_report, join, settle
 from tests.workshop.uplink import Link, cloud, link  # noqa: F401 - the fixtures
 
 
@@ -41,7 +40,7 @@ def _delivered(desk: Terminal, bay: Terminal, root: Path) -> int:
     bay.workshop.record_quality_check(bay.admin, wo, True)
     settle(bay, desk, rounds=1)
     w.change_status(admin, wo, Status.READY)
-    _issue_report(desk, wo, root)
+    issue_report(desk, wo, root)
     w.change_status(admin, wo, Status.DELIVERED)
     return wo
 
