@@ -243,3 +243,41 @@ def check_block(
             block=block,
             terminal=terminal,
         )
+
+
+# -- the same thing made twice offline ------------------------------------------------
+
+
+def later_price(incoming: Mapping[str, Any], active: Mapping[str, Any]) -> bool:
+    """Whether a price item arriving at the hub is the workshop's price for its code over the
+    `active` one the hub has (two terminals priced the same code offline). As at one
+    station, where a new price retires the one before it, the one made later wins; made
+    at the same moment, the one arriving (the hub's order) does."""
+    return str(incoming["created_at"]) >= str(active["created_at"])
+
+
+def price_notice(kept: Mapping[str, Any], retired: Mapping[str, Any], where: str) -> str:
+    """What the terminal whose price was retired is told."""
+    return (
+        f"price item {retired['code']}: the one set at {where} ({kept['created_at'][:16]}) "
+        f"is the workshop's price now; the one set here ({retired['created_at'][:16]}) is "
+        "kept, inactive"
+    )
+
+
+def free_name(name: str, code: str, taken: set[str]) -> str:
+    """The name a user made offline at terminal `code` is kept under when `name` was given
+    first elsewhere: `wang-B1`, then `wang-B1-2`..."""
+    base = f"{name}-{code}"
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
+
+
+def renamed_notice(name: str, renamed: str, where: str) -> str:
+    """What the terminal where the second user of a name was made is told (its admin made it)."""
+    return (
+        f"user {name}: {where} made a user of that name first, so the one made here is kept "
+        f"as {renamed} and logs in with that name; their work here stays theirs. If both are "
+        f"the same person, an admin deactivates {renamed}"
+    )

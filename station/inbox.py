@@ -170,7 +170,9 @@ def _apply(
     ):
         return "ignored", "another station's work order"
     if kind == replica.ROWS_CHANGED:
-        return "applied", f"{replica.apply_rows(tx, p.get('rows') or [])} row(s)"
+        written = replica.apply_rows(tx, p.get("rows") or [])
+        replica.take_notices(tx, p.get("notices") or [])
+        return "applied", f"{written} row(s)"
     if kind == replica.UPSTREAM_REFUSED:
         return "applied", replica.refused_upstream(tx, own_station, p)
     if kind == "appointment.booked":

@@ -384,6 +384,32 @@ def row_base(row: Mapping[str, Any]) -> str:
     return f"{row['version']}:{row['status']}:{row['status_since']}"
 
 
+def up_to_a_user(mutations: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The mutations to send in one batch: a changeset with a user in it ends the batch. The
+    hub may take a user made here offline under another name (theirs was given first
+    elsewhere), and the changes made after it must reach the hub in that name
+    (`take_new_names`)."""
+    batch = []
+    for mutation in mutations:
+        batch.append(mutation)
+        if mutation["kind"] == ROWS_CHANGED and any(
+            change.get("table") == "users" for change in mutation["payload"].get("rows") or []
+        ):
+            break
+    return batch
+
+
+def take_new_names(tx: Transaction, renamed: Iterable[Mapping[str, Any]]) -> None:
+    """The hub took users made here under other names: what this terminal has not sent yet
+    in their old names is theirs, and goes in their new ones."""
+    for name in renamed:
+        tx.execute(
+            "UPDATE outbox SET actor = ? WHERE actor = ? AND acked_at IS NULL",
+            (str(name["to"]), str(name["from"])),
+        )
+        tx.audit("sync.user_renamed", f"user:{name['to']}", dict(name))
+
+
 def acked(tx: Transaction, mutation_id: str) -> None:
     """The hub has answered: this change's rows no longer shadow the feed."""
     tx.execute("DELETE FROM replica_unacked WHERE mutation_id = ?", (mutation_id,))
@@ -605,6 +631,15 @@ def _withdraw(tx: Transaction, rows: Sequence[Mapping[str, Any]]) -> int:
     finally:
         tx.execute("DELETE FROM replica_quiet")
     return gone
+
+
+def take_notices(tx: Transaction, notices: Sequence[Mapping[str, Any]]) -> None:
+    """The notes the hub's feed carries for this terminal (a price of ours that another
+    terminal's later one retired), kept for the person here like a refused change."""
+    number = tx.execute("SELECT value FROM meta WHERE key = ?", (TERMINAL_NUMBER_KEY,)).fetchone()
+    for notice in notices:
+        if number is not None and str(notice.get("terminal")) == str(number[0]):
+            tell(tx, "hub", str(notice.get("text") or ""))
 
 
 def conflict_notes(store: Store, unseen_only: bool = False) -> list[ConflictNote]:

@@ -485,7 +485,7 @@ class SyncClient:
             rows = self._pending()
             if not rows and head == self._anchored():
                 return
-            mutations = [
+            mutations = replica.up_to_a_user(
                 {
                     "mutation_id": r["mutation_id"],
                     "seq": r["seq"],
@@ -498,7 +498,7 @@ class SyncClient:
                     "station": station,
                 }
                 for r in rows
-            ]
+            )
             response, head = self._send_batch(station, mutations, head)
             results = response.json().get("results")
             if not isinstance(results, list) or len(results) != len(mutations):
@@ -618,7 +618,7 @@ class SyncClient:
     ) -> None:
         """A refused changeset: the hub's rows replace ours, and the person is told."""
         replica.acked(tx, sent["mutation_id"])
-        if status is Outcome.APPLIED and detail.get("merged"):
+        if status is Outcome.APPLIED and "merged" in detail:
             replica.merge(
                 tx,
                 sent["mutation_id"],
@@ -626,6 +626,7 @@ class SyncClient:
                 list(detail.get("current") or []),
                 str(detail.get("reason") or "merged"),
             )
+            replica.take_new_names(tx, detail.get("renamed") or [])
             return
         if status not in (Outcome.CONFLICT, Outcome.REJECTED):
             return

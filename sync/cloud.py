@@ -587,19 +587,26 @@ class CloudService:
                 told |= {"key": refused.key, "params": refused.params}
             raise _Answer(Outcome.CONFLICT, told) from refused
         answer: dict[str, Any] = {"stored": len(taken.stored)}
-        if taken.merged:
-            # The terminal takes the workshop's car in place of its own copy, and is told.
+        if taken.merged or taken.told:
+            # The terminal takes the workshop's car in place of its own copy (or its row as
+            # the hub stored it), and is told.
             answer["merged"] = taken.merged
-            answer["current"] = taken.kept + taken.stored
+            answer["current"] = taken.kept + taken.stored + taken.after
             answer["reason"] = "; ".join(
-                f"{m['table'][:-1]} {m['key']} was on record already as {m['into']} "
-                "(made at another terminal): merged into it"
-                for m in taken.merged
+                [
+                    f"{m['table'][:-1]} {m['key']} was on record already as {m['into']} "
+                    "(made at another terminal): merged into it"
+                    for m in taken.merged
+                ]
+                + taken.told
             )
+        if taken.renamed:
+            answer["renamed"] = taken.renamed
         if taken.stored:
-            answer["change"] = self._add_change(
-                tx, workshop, replica.ROWS_CHANGED, {"rows": taken.stored, "by": sender}
-            )
+            feed: dict[str, Any] = {"rows": taken.stored, "by": sender}
+            if taken.notices:
+                feed["notices"] = taken.notices
+            answer["change"] = self._add_change(tx, workshop, replica.ROWS_CHANGED, feed)
         return answer
 
     def _insert_once(

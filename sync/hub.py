@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from station import hub_rules, lifecycle, replica
-from station.identity import BLOCK, MAX_TERMINALS, check_terminal_name, id_base, terminal_code
+from station.identity import (
+    BLOCK,
+    MAX_TERMINALS,
+    check_terminal_name,
+    id_base,
+    terminal_code,
+    terminal_of,
+)
 from station.inbox import Booking
 from station.lifecycle import Status, WorkOrderFacts
 from station.vehicles import vehicle_row
@@ -196,6 +203,14 @@ class Taken:
     stored: list[dict[str, Any]] = field(default_factory=list)
     merged: list[dict[str, Any]] = field(default_factory=list)
     kept: list[dict[str, Any]] = field(default_factory=list)  # the rows merged into
+    # A row of the sender's the hub stored otherwise (a price another terminal set later),
+    # what the sender is told, and the rows it takes after its own (the winning price).
+    told: list[str] = field(default_factory=list)
+    after: list[dict[str, Any]] = field(default_factory=list)
+    # Users of the sender's the hub took under another name: {"from": name, "to": name}.
+    renamed: list[dict[str, str]] = field(default_factory=list)
+    # What another terminal is told through the feed: {"terminal": number, "text": ...}.
+    notices: list[dict[str, Any]] = field(default_factory=list)
 
 
 def apply_changeset(
@@ -234,6 +249,8 @@ def apply_changeset(
             if not isinstance(row, Mapping):
                 raise replica.RowRefused(f"{table} {key}: a row is an object", [])
             current = record(tx, workshop, table, key)
+            if table == "users" and current is not None:
+                row = _keep_hub_name(tx, workshop, key, row, current)
             if sender is not None and table in replica.REPLICATED:
                 hub_rules.check_block(sender.terminal, table, key, row, current)
                 hub_rules.check_row(sender.user, person, table, row, current)
@@ -242,7 +259,10 @@ def apply_changeset(
             row = replica.through_aliases(table, row, aliases)
             base = change.get("base")
             first = _same_unique(tx, workshop, table, key, row, current)
-            if first is not None:
+            if first is not None and table == "users" and sender is not None:
+                # A person made offline under a name taken meanwhile: taken under another.
+                row = _rename_user(tx, workshop, row, sender, first, taken)
+            elif first is not None:
                 if table not in replica.MERGED:
                     column = replica.UNIQUE[table]
                     raise replica.RowRefused(
@@ -273,6 +293,8 @@ def apply_changeset(
                     f"{table} {key} refers to {parent} {value}, which the workshop does not have",
                     [],
                 )
+            if table == "price_items" and row.get("active") == 1:
+                row = _settle_price(tx, workshop, key, row, sender, taken)
             _store(tx, workshop, table, key, row)
             entry = {"table": table, "key": key, "row": dict(row)}
             if table in replica.VERSIONED and current is not None:
@@ -291,6 +313,94 @@ def apply_changeset(
         ] + extra
         raise
     return taken
+
+
+def _settle_price(
+    tx: CloudTx,
+    workshop: str,
+    key: str,
+    row: Mapping[str, Any],
+    sender: hub_rules.Sender | None,
+    taken: Taken,
+) -> Mapping[str, Any]:
+    """Two terminals priced the same code offline: the later price is the workshop's, the
+    other is kept inactive (`hub_rules.later_price`), and the terminal whose price lost is
+    told. Returns the row to store."""
+    active = _find(
+        tx,
+        workshop,
+        "price_items",
+        lambda r: r["code"] == row["code"] and r["active"] == 1 and str(r["id"]) != key,
+    )
+    if active is None:
+        return row
+    theirs = _terminal_name(tx, workshop, terminal_of(int(active["id"])))
+    if not hub_rules.later_price(row, active):
+        taken.told.append(hub_rules.price_notice(active, row, theirs))
+        taken.after.append({"table": "price_items", "key": str(active["id"]), "row": active})
+        return {**row, "active": 0}
+    retired = {**active, "active": 0}
+    _store(tx, workshop, "price_items", str(active["id"]), retired)
+    taken.stored.append({"table": "price_items", "key": str(active["id"]), "row": retired})
+    if sender is not None:
+        mine = _terminal_name(tx, workshop, sender.terminal)
+        taken.notices.append(
+            {
+                "terminal": terminal_of(int(active["id"])),
+                "text": hub_rules.price_notice(row, active, mine),
+            }
+        )
+    return row
+
+
+def _rename_user(
+    tx: CloudTx,
+    workshop: str,
+    row: Mapping[str, Any],
+    sender: hub_rules.Sender,
+    first: Mapping[str, Any],
+    taken: Taken,
+) -> Mapping[str, Any]:
+    """A user the sender made offline whose name another terminal gave first: kept under
+    the name with the sender's code (`wang-B1`), so the work done in their name is
+    theirs; the terminal is told, and its later changes carry the new name. Returns
+    the row to store."""
+    found = tx.one(
+        "SELECT code FROM terminals WHERE workshop = ? AND number = ?", (workshop, sender.terminal)
+    )
+    code = str(found["code"]) if found is not None else str(sender.terminal)
+    names = {str(u["name"]) for u in _all(tx, workshop, "users")}
+    renamed = hub_rules.free_name(str(row["name"]), code, names)
+    where = _terminal_name(tx, workshop, terminal_of(int(first["id"])))
+    taken.told.append(hub_rules.renamed_notice(str(row["name"]), renamed, where))
+    taken.after.append({"table": "users", "key": str(first["id"]), "row": dict(first)})
+    taken.renamed.append({"from": str(row["name"]), "to": renamed})
+    display = f"{row['display_name']} ({code})"
+    return {**row, "name": renamed, "display_name": display}
+
+
+def _keep_hub_name(
+    tx: CloudTx, workshop: str, key: str, row: Mapping[str, Any], current: Mapping[str, Any]
+) -> Mapping[str, Any]:
+    """A user the hub took under another name: the terminal's later versions of the row,
+    sent before it heard, still carry the name taken; the hub's name stands."""
+    if row.get("name") == current.get("name"):
+        return row
+    if _same_unique(tx, workshop, "users", key, row, current) is None:
+        return row
+    return {**row, "name": current["name"], "display_name": current["display_name"]}
+
+
+def _all(tx: CloudTx, workshop: str, table: str) -> list[dict[str, Any]]:
+    rows = tx.all("SELECT row FROM records WHERE workshop = ? AND tbl = ?", (workshop, table))
+    return [json.loads(r["row"]) for r in rows]
+
+
+def _terminal_name(tx: CloudTx, workshop: str, number: int) -> str:
+    found = tx.one(
+        "SELECT name FROM terminals WHERE workshop = ? AND number = ?", (workshop, number)
+    )
+    return "the hub" if found is None else str(found["name"])
 
 
 def _same_unique(

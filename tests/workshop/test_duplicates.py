@@ -50,11 +50,13 @@ def test_a_car_and_a_user_name_made_twice_offline_are_settled_at_the_hub(
         assert t.store.query_one("SELECT id FROM vehicles WHERE id = ?", (gone,)) is None
     assert bay.workshop.work_order(bay_wo)["vehicle_id"] == kept
 
-    # Bay 1's "wang" was refused, and the person there is told; the desk's logs in anywhere.
+    # Bay 1's "wang" is kept under the bay's code, and the person there is told; the desk's
+    # keeps the name, and each logs in anywhere with their own.
     notes = [n.summary() for n in replica.conflict_notes(bay.store)]
-    assert any("wang is taken" in n for n in notes), notes
+    assert any("the one made here is kept as wang-B1" in n for n in notes), notes
     assert any(f"vehicle {gone} was on record already as {kept}" in n for n in notes), notes
     assert bay.workshop.login("wang", "1357").role is Role.ADVISOR
+    assert desk.workshop.login("wang-B1", "2468").role is Role.TECHNICIAN
     with pytest.raises(StationError):
         bay.workshop.login("wang", "2468")
     assert replica.conflict_notes(desk.store) == []
