@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from station import hub_rules
+from station import hub_rules, replica
 from station.hub_rules import Person, check_author, check_block, check_row, needed
 from station.identity import BLOCK
 from station.replica import REPLICATED, RowRefused
@@ -160,3 +160,31 @@ def test_a_new_row_takes_an_id_in_the_senders_block_under_its_own_key() -> None:
     )
     # Rows keyed otherwise than by id take no block.
     check_block(2, "signatures", "ab12", {"sha256": "ab12"}, None)
+
+
+def test_of_two_prices_for_one_code_the_later_made_is_kept() -> None:
+    earlier = {"code": "PAD-F", "created_at": "2026-11-30T09:00:00.000Z"}
+    later = {"code": "PAD-F", "created_at": "2026-11-30T09:05:00.000Z"}
+    assert hub_rules.later_price(later, earlier)
+    assert not hub_rules.later_price(earlier, later)
+    assert hub_rules.later_price(earlier, dict(earlier))  # at the same moment: the hub's order
+    text = hub_rules.price_notice(later, earlier, "bay-1")
+    assert text.startswith("price item PAD-F: the one set at bay-1 (2026-11-30T09:05)")
+
+
+def test_a_name_given_first_elsewhere_is_kept_with_the_terminals_code() -> None:
+    assert hub_rules.free_name("wang", "B1", {"wang", "li"}) == "wang-B1"
+    assert hub_rules.free_name("wang", "B1", {"wang", "wang-B1"}) == "wang-B1-2"
+    assert hub_rules.free_name("wang", "B1", {"wang", "wang-B1", "wang-B1-2"}) == "wang-B1-3"
+
+
+def test_a_changeset_with_a_user_in_it_ends_the_batch() -> None:
+    def changeset(*tables: str) -> dict[str, Any]:
+        rows = [{"table": t, "key": "1", "row": {}} for t in tables]
+        return {"kind": replica.ROWS_CHANGED, "payload": {"rows": rows}}
+
+    other = {"kind": "work_order.created", "payload": {"number": "WO-1"}}
+    queued = [changeset("vehicles"), other, changeset("users", "jobs"), changeset("work_orders")]
+    assert replica.up_to_a_user(queued) == queued[:3]
+    assert replica.up_to_a_user(queued[3:]) == queued[3:]
+    assert replica.up_to_a_user([]) == []
