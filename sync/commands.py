@@ -456,6 +456,12 @@ def run_hub_refusals(args: argparse.Namespace) -> int:
 
 
 def run_terminal_add(args: argparse.Namespace) -> int:
+    from station.cli import UsageError
+    from sync.hub import RELAY
+
+    if args.name.strip().lower() == RELAY:
+        # The name the brand's cloud gives a workshop's hub, whose rows it does not check again.
+        raise UsageError(f"{RELAY!r} is the name of the workshop's hub: give the terminal another")
     folder = _hub_folder(args)
     settings, service = _hub_service(folder)
     secret, terminal = service.add_terminal(settings["workshop"], args.name)

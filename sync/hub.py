@@ -469,8 +469,7 @@ def _find(
 ) -> dict[str, Any] | None:
     """The workshop's first row of `table` that `match` accepts (a scan: the hub's lookups
     by VIN, plate or phone happen once per booking)."""
-    rows = tx.all("SELECT row FROM records WHERE workshop = ? AND tbl = ?", (workshop, table))
-    found = [r for r in (json.loads(x["row"]) for x in rows) if match(r)]
+    found = [r for r in _all(tx, workshop, table) if match(r)]
     return min(found, key=lambda r: int(r["id"])) if found else None
 
 

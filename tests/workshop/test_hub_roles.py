@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from station import auth, messages, replica
+from station.cli import main
 from station.errors import AccountLocked, AuthenticationFailed
 from station.identity import BLOCK
 from station.lifecycle import Status
@@ -259,3 +260,16 @@ def test_a_station_that_is_no_terminal_shares_no_workshop_rows(hub: Any) -> None
     result = answer.json()["results"][0]
     assert result["status"] == "conflict" and result["detail"]["key"] == "hub.not_terminal"
     assert _hub_user(hub, "eve") is None
+
+
+def test_no_terminal_takes_the_name_the_cloud_gives_a_workshops_hub(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The brand's cloud does not check again what a workshop's hub relays: no terminal of a
+    # hub's (or of a workshop served by the cloud) is named like one.
+    folder = str(tmp_path / "hub")
+    init = ["hub", "init", "--data-dir", folder, "--workshop", WORKSHOP, "--admin-pin", "1234"]
+    assert main(init) == 0
+    assert main(["hub", "terminal", "add", "Hub", "--data-dir", folder]) == 2
+    assert "the name of the workshop's hub" in capsys.readouterr().err
+    assert main(["hub", "terminal", "add", "bay-1", "--data-dir", folder]) == 0
