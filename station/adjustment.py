@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from station import alignment, catalogue, truth
 from station.command import Created
 from station.errors import InvalidInput
-from station.findings import EstimateLine, labour
+from station.findings import EstimateLine, FindingDraft, labour
 
 if TYPE_CHECKING:
     from station.workshop import Actor, Workshop
@@ -75,11 +75,13 @@ def propose_adjustment(
     return workshop.add_finding(
         actor,
         wo_id,
-        TITLE,
-        severity,
-        lines if lines is not None else adjustment_lines(workshop),
-        RECOMMENDED,
-        alignment_session_id=int(session["id"]),
+        FindingDraft(
+            TITLE,
+            severity,
+            lines if lines is not None else adjustment_lines(workshop),
+            RECOMMENDED,
+            alignment_session_id=int(session["id"]),
+        ),
     )
 
 

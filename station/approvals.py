@@ -24,8 +24,7 @@ from station.findings import (
     ApprovalState,
     Channel,
     Decision,
-    EstimateLine,
-    Severity,
+    FindingDraft,
     estimate_total_cents,
     state_after,
     validate_lines,
@@ -329,36 +328,25 @@ def record_remote_decision(
     return "applied", f"approval {approval_id}"
 
 
-def check_new_finding(
-    actor: Actor, title: str, lines: list[EstimateLine], recommended_job: str
-) -> None:
+def check_new_finding(actor: Actor, draft: FindingDraft) -> None:
     """What a new finding must be before its transaction: added or written to correct another."""
     require(actor.role, "finding.create")
-    if not title.strip():
+    if not draft.title.strip():
         raise InvalidInput("a finding needs a title", key="finding.needs_title")
-    limits.check(limits.TITLE, title)
-    limits.check(limits.DESCRIPTION, recommended_job)
-    validate_lines(lines)
+    limits.check(limits.TITLE, draft.title)
+    limits.check(limits.DESCRIPTION, draft.recommended_job)
+    validate_lines(draft.lines)
 
 
-def insert_finding(
-    tx: Transaction,
-    actor: Actor,
-    wo_id: int,
-    title: str,
-    severity: Severity,
-    lines: list[EstimateLine],
-    recommended_job: str = "",
-    checklist_result_id: int | None = None,
-    dtc: str | None = None,
-    alignment_session_id: int | None = None,
-) -> int:
+def insert_finding(tx: Transaction, actor: Actor, wo_id: int, draft: FindingDraft) -> int:
     """Write one finding with its estimate lines in `tx` (checked by `check_new_finding`); its id.
 
     Both a new finding and one that supersedes another are written here. Its source
     is a checklist result, a trouble code or an alignment session (the adjustment
     the rig's readings call for), else it was written by hand."""
     refuse_if_closed(load_work_order(tx, wo_id))
+    checklist_result_id, dtc = draft.checklist_result_id, draft.dtc
+    alignment_session_id = draft.alignment_session_id
     value = unit = life = None
     source_kind, source_ref = "manual", None
     if checklist_result_id is not None:
@@ -400,11 +388,11 @@ def insert_finding(
         source_kind, source_ref = "alignment", str(alignment_session_id)
     row = {
         "work_order_id": wo_id,
-        "title": title.strip(),
-        "severity": severity.value,
+        "title": draft.title.strip(),
+        "severity": draft.severity.value,
         "source_kind": source_kind,
         "source_ref": source_ref,
-        "recommended_job": recommended_job,
+        "recommended_job": draft.recommended_job,
         "measurement_value": value,
         "measurement_unit": unit,
         "remaining_life_km": life,
@@ -413,7 +401,7 @@ def insert_finding(
     }
     finding_id = tx.insert("findings", row)
     line_rows = []
-    for line in lines:
+    for line in draft.lines:
         line_row = {
             "finding_id": finding_id,
             "kind": line.kind.value,
@@ -428,7 +416,7 @@ def insert_finding(
         "finding.added",
         "finding",
         finding_id,
-        {**row, "lines": line_rows, "total_cents": estimate_total_cents(lines)},
+        {**row, "lines": line_rows, "total_cents": estimate_total_cents(draft.lines)},
     )
     return finding_id
 
@@ -436,35 +424,12 @@ def insert_finding(
 class Findings:
     store: Store
 
-    def add_finding(
-        self,
-        actor: Actor,
-        wo_id: int,
-        title: str,
-        severity: Severity,
-        lines: list[EstimateLine],
-        recommended_job: str = "",
-        checklist_result_id: int | None = None,
-        dtc: str | None = None,
-        alignment_session_id: int | None = None,
-    ) -> Created:
+    def add_finding(self, actor: Actor, wo_id: int, draft: FindingDraft) -> Created:
         """A finding comes from a checklist item, a trouble code or an alignment session and
         carries its estimate."""
-        check_new_finding(actor, title, lines, recommended_job)
+        check_new_finding(actor, draft)
         with self.store.transaction(actor.name) as tx:
-            finding_id = insert_finding(
-                tx,
-                actor,
-                wo_id,
-                title,
-                severity,
-                lines,
-                recommended_job,
-                checklist_result_id,
-                dtc,
-                alignment_session_id,
-            )
-        return Created(finding_id)
+            return Created(insert_finding(tx, actor, wo_id, draft))
 
 
 class Approvals:

@@ -9,7 +9,7 @@ approved, and is not in the report; the audit chain keeps why and by whom.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlite_utils
@@ -17,7 +17,7 @@ import sqlite_utils
 from station.approvals import check_new_finding, insert_finding
 from station.command import Actor, Created, one
 from station.errors import ImmutableRecord, InvalidInput, TransitionRefused
-from station.findings import ApprovalState, EstimateLine, Severity
+from station.findings import ApprovalState, FindingDraft
 from station.lifecycle import FINAL, Status
 from station.roles import require
 from station.store import Store, Transaction
@@ -85,6 +85,21 @@ def decide_correction(facts: CorrectionFacts, reason: str) -> str:
     return reason
 
 
+def with_source_of(finding: dict[str, Any], draft: FindingDraft) -> FindingDraft:
+    """The corrected finding's draft, with the replaced finding's source when it names none."""
+    named = (draft.checklist_result_id, draft.dtc, draft.alignment_session_id)
+    if any(source is not None for source in named):
+        return draft
+    kind, ref = finding["source_kind"], finding["source_ref"]
+    if kind == "checklist":
+        return replace(draft, checklist_result_id=int(ref))
+    if kind == "dtc":
+        return replace(draft, dtc=ref)
+    if kind == "alignment":
+        return replace(draft, alignment_session_id=int(ref))
+    return draft
+
+
 def load_correction_facts(tx: Transaction, finding: dict[str, Any]) -> CorrectionFacts:
     wo = load_work_order(tx, finding["work_order_id"])
     return CorrectionFacts(
@@ -125,47 +140,22 @@ class Corrections:
             return Created(_write(tx, actor, finding_id, None, kept))
 
     def supersede_finding(
-        self,
-        actor: Actor,
-        finding_id: int,
-        reason: str,
-        title: str,
-        severity: Severity,
-        lines: list[EstimateLine],
-        recommended_job: str = "",
-        checklist_result_id: int | None = None,
-        dtc: str | None = None,
+        self, actor: Actor, finding_id: int, reason: str, draft: FindingDraft
     ) -> Created:
         """Replace a finding by a corrected one, linked to it; returns the new finding's id.
 
-        The new finding keeps the old one's source (checklist item or code) unless
-        another is given: a finding made from the wrong code is corrected here.
+        The new finding keeps the old one's source (checklist item, code or alignment
+        session) unless the draft names another: a finding made from the wrong code is
+        corrected here.
         """
-        check_new_finding(actor, title, lines, recommended_job)
+        check_new_finding(actor, draft)
         with self.store.transaction(actor.name) as tx:
             finding = one(
                 tx, "SELECT * FROM findings WHERE id = ?", (finding_id,), f"finding {finding_id}"
             )
             kept = decide_correction(load_correction_facts(tx, finding), reason)
-            alignment_session_id = None
-            if checklist_result_id is None and dtc is None:
-                if finding["source_kind"] == "checklist":
-                    checklist_result_id = int(finding["source_ref"])
-                elif finding["source_kind"] == "dtc":
-                    dtc = finding["source_ref"]
-                elif finding["source_kind"] == "alignment":
-                    alignment_session_id = int(finding["source_ref"])
             new_id = insert_finding(
-                tx,
-                actor,
-                finding["work_order_id"],
-                title,
-                severity,
-                lines,
-                recommended_job,
-                checklist_result_id,
-                dtc,
-                alignment_session_id,
+                tx, actor, finding["work_order_id"], with_source_of(finding, draft)
             )
             _write(tx, actor, finding_id, new_id, kept)
         return Created(new_id)

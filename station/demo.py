@@ -21,7 +21,7 @@ from station.adjustment import propose_adjustment
 from station.checklists import Rating, inspection_templates
 from station.commands import init_station
 from station.errors import NotFound
-from station.findings import Channel, Decision, Severity, labour, part
+from station.findings import Channel, Decision, FindingDraft, Severity, labour, part
 from station.fixtures import load_json
 from station.lifecycle import Status
 from station.photos import photos_folder
@@ -223,39 +223,45 @@ class DemoVisit:
         self.finding_ids["pads_rear"] = self.workshop.add_finding(
             technician,
             self.wo_id,
-            "Rear brake pads worn to 2.6 mm / 后刹车片磨损至 2.6 毫米",
-            Severity.URGENT,
-            [
-                part("Rear brake pad set / 后刹车片", 1, 38_000, "BP-R-2019"),
-                labour("Replace rear pads / 更换后刹车片", 0.8, 30_000),
-            ],
-            "Replace rear brake pads / 更换后刹车片",
-            checklist_result_id=results["pads_rear"]["id"],
+            FindingDraft(
+                "Rear brake pads worn to 2.6 mm / 后刹车片磨损至 2.6 毫米",
+                Severity.URGENT,
+                [
+                    part("Rear brake pad set / 后刹车片", 1, 38_000, "BP-R-2019"),
+                    labour("Replace rear pads / 更换后刹车片", 0.8, 30_000),
+                ],
+                "Replace rear brake pads / 更换后刹车片",
+                checklist_result_id=results["pads_rear"]["id"],
+            ),
         ).id
         self.finding_ids["tread_rr"] = self.workshop.add_finding(
             technician,
             self.wo_id,
-            "Right-rear tyre tread 2.8 mm / 右后轮胎花纹 2.8 毫米",
-            Severity.SOON,
-            [
-                part("Tyre 225/45 R17 / 轮胎", 1, 72_000, "TY-22545R17"),
-                labour("Fit and balance / 安装及动平衡", 0.5, 30_000),
-            ],
-            "Replace the right-rear tyre / 更换右后轮胎",
-            checklist_result_id=results["tread_rr"]["id"],
+            FindingDraft(
+                "Right-rear tyre tread 2.8 mm / 右后轮胎花纹 2.8 毫米",
+                Severity.SOON,
+                [
+                    part("Tyre 225/45 R17 / 轮胎", 1, 72_000, "TY-22545R17"),
+                    labour("Fit and balance / 安装及动平衡", 0.5, 30_000),
+                ],
+                "Replace the right-rear tyre / 更换右后轮胎",
+                checklist_result_id=results["tread_rr"]["id"],
+            ),
         ).id
         if dtc:
             self.finding_ids[dtc] = self.workshop.add_finding(
                 technician,
                 self.wo_id,
-                f"{dtc}: cylinder 1 misfire / 一缸失火",
-                Severity.URGENT,
-                [
-                    part("Ignition coil / 点火线圈", 1, 46_000, "IC-1"),
-                    labour("Replace coil / 更换点火线圈", 0.5, 30_000),
-                ],
-                "Replace the ignition coil of cylinder 1 / 更换一缸点火线圈",
-                dtc=dtc,
+                FindingDraft(
+                    f"{dtc}: cylinder 1 misfire / 一缸失火",
+                    Severity.URGENT,
+                    [
+                        part("Ignition coil / 点火线圈", 1, 46_000, "IC-1"),
+                        labour("Replace coil / 更换点火线圈", 0.5, 30_000),
+                    ],
+                    "Replace the ignition coil of cylinder 1 / 更换一缸点火线圈",
+                    dtc=dtc,
+                ),
             ).id
         self.workshop.change_status(technician, self.wo_id, Status.AWAITING_APPROVAL)
         self.narrate(f"{len(self.finding_ids)} findings sent to the customer for approval")

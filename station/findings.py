@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
@@ -63,7 +64,26 @@ def labour(description: str, hours: float, rate_cents: int) -> EstimateLine:
     return EstimateLine(LineKind.LABOUR, description, hours, rate_cents)
 
 
-def validate_lines(lines: list[EstimateLine]) -> None:
+@dataclass(frozen=True)
+class FindingDraft:
+    """A finding as the technician writes it, before it is kept or corrected: what was found,
+    how urgent, its estimate and the job it calls for, and what it came from (a checklist
+    result, a trouble code or an alignment session; none of them when written by hand)."""
+
+    title: str
+    severity: Severity
+    lines: Sequence[EstimateLine]
+    recommended_job: str = ""
+    checklist_result_id: int | None = None
+    dtc: str | None = None
+    alignment_session_id: int | None = None
+
+    def __post_init__(self) -> None:
+        # the estimate is kept as given: a list the caller changes later is not the draft's
+        object.__setattr__(self, "lines", tuple(self.lines))
+
+
+def validate_lines(lines: Sequence[EstimateLine]) -> None:
     for line in lines:
         if line.quantity <= 0:
             raise InvalidInput(
@@ -83,7 +103,7 @@ def validate_lines(lines: list[EstimateLine]) -> None:
         limits.check_optional(limits.PART_NUMBER, line.part_number)
 
 
-def estimate_total_cents(lines: list[EstimateLine]) -> int:
+def estimate_total_cents(lines: Sequence[EstimateLine]) -> int:
     return sum(line.total_cents for line in lines)
 
 

@@ -20,7 +20,7 @@ from drivers.obd.dtc import describe_dtc
 from station import catalogue, limits
 from station.checklists import load_template
 from station.diagnostics import latest_scan
-from station.findings import EstimateLine, LineKind, Severity, labour, part
+from station.findings import EstimateLine, FindingDraft, LineKind, Severity, labour, part
 from station.lifecycle import TRANSITIONS, Status
 from station.truth import code_sources
 from ui.context import AppContext
@@ -224,18 +224,12 @@ class FindingsView(View):
         finding_id = self._selected_finding()
         if finding_id is None:
             return
-        data: dict[str, Any] | None = self.source.currentData()
         done = self.model.act(
             lambda: self.model.workshop.supersede_finding(
                 self.model.require_actor(),
                 finding_id,
                 self.correction_reason.text(),
-                self.title.text(),
-                Severity(self.severity.currentData()),
-                list(self.lines),
-                self.job.text().strip(),
-                data["id"] if data and data["kind"] == "checklist" else None,
-                data["code"] if data and data["kind"] == "dtc" else None,
+                self._draft(),
             )
         )
         if done is not None:
@@ -392,21 +386,24 @@ class FindingsView(View):
             )
         )
 
+    def _draft(self) -> FindingDraft:
+        """The finding as the form holds it, from the checklist item or code it names."""
+        data: dict[str, Any] | None = self.source.currentData()
+        return FindingDraft(
+            self.title.text(),
+            Severity(self.severity.currentData()),
+            self.lines,
+            self.job.text().strip(),
+            data["id"] if data and data["kind"] == "checklist" else None,
+            data["code"] if data and data["kind"] == "dtc" else None,
+        )
+
     def add_finding(self) -> None:
         wo_id = self.model.work_order_id
         if wo_id is None:
             return
-        data: dict[str, Any] | None = self.source.currentData()
         created = self.model.act(
-            self.model.workshop.add_finding,
-            self.model.require_actor(),
-            wo_id,
-            self.title.text(),
-            Severity(self.severity.currentData()),
-            list(self.lines),
-            self.job.text().strip(),
-            data["id"] if data and data["kind"] == "checklist" else None,
-            data["code"] if data and data["kind"] == "dtc" else None,
+            self.model.workshop.add_finding, self.model.require_actor(), wo_id, self._draft()
         )
         if created is not None:
             self.lines = []

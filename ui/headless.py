@@ -27,7 +27,7 @@ from station.alignment import (
 from station.cli import EXIT_OK, config_from_args
 from station.config import Config
 from station.demo import DemoVisit, open_demo_station
-from station.findings import Severity, labour
+from station.findings import FindingDraft, Severity, labour
 from station.photos import PhotoStore, Stage, photos_folder
 from ui.equipment import (
     CameraDevice,
@@ -130,9 +130,7 @@ def walk_the_visit(
     mistap = visit.workshop.add_finding(
         visit.technician,
         visit.wo_id,
-        "Wrong code tapped",
-        Severity.ADVISORY,
-        [labour("Check", 0.1, 30_000)],
+        FindingDraft("Wrong code tapped", Severity.ADVISORY, [labour("Check", 0.1, 30_000)]),
     ).id
     visit.workshop.withdraw_finding(visit.technician, mistap, "tapped the wrong code")
     narrate("a finding made by mistake withdrawn; it stays on record")

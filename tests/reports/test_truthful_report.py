@@ -34,7 +34,7 @@ from station import profile
 from station.commands import init_station
 from station.demo import DemoVisit, seed_demo
 from station.diagnostics import OtherVehicle, record_scan
-from station.findings import Severity, labour, part
+from station.findings import FindingDraft, Severity, labour, part
 from station.fixtures import load_json
 from station.lifecycle import Status
 from station.photos import PhotoStore, Stage, photos_folder
@@ -145,11 +145,16 @@ def run_visit(
     demo.finding_ids["P0420"] = workshop.add_finding(
         technician,
         demo.wo_id,
-        "P0420: catalyst below threshold / 三元催化效率低",
-        Severity.SOON,
-        [part("Catalytic converter / 三元催化器", 1, 420_000), labour("Fit / 安装", 1.5, 30_000)],
-        "Replace the catalytic converter / 更换三元催化器",
-        dtc="P0420",
+        FindingDraft(
+            "P0420: catalyst below threshold / 三元催化效率低",
+            Severity.SOON,
+            [
+                part("Catalytic converter / 三元催化器", 1, 420_000),
+                labour("Fit / 安装", 1.5, 30_000),
+            ],
+            "Replace the catalytic converter / 更换三元催化器",
+            dtc="P0420",
+        ),
     ).id
     vehicle = demo.vehicle
     spec = al.spec_for(vehicle["make"], vehicle["model"], vehicle["year"])
@@ -160,10 +165,12 @@ def run_visit(
     mistap = workshop.add_finding(
         technician,
         demo.wo_id,
-        "P0420 + ignition coil 610",
-        Severity.URGENT,
-        [part("Ignition coil", 1, 61_000)],
-        dtc="P0420",
+        FindingDraft(
+            "P0420 + ignition coil 610",
+            Severity.URGENT,
+            [part("Ignition coil", 1, 61_000)],
+            dtc="P0420",
+        ),
     ).id
     photos = PhotoStore(workshop.store, photos_folder(data_dir))
     for finding_id, seed in ((mistap, 1), (demo.finding_ids["tread_rr"], 2)):
@@ -176,13 +183,15 @@ def run_visit(
         technician,
         old_tyre,
         "the sidewall is cut too",
-        "Right-rear tyre worn and cut / 右后轮胎磨损且有割伤",
-        Severity.SOON,
-        [
-            part("Tyre 225/45 R17 / 轮胎", 1, 72_000, "TY-22545R17"),
-            labour("Fit and balance / 安装及动平衡", 0.5, 30_000),
-        ],
-        "Replace the right-rear tyre / 更换右后轮胎",
+        FindingDraft(
+            "Right-rear tyre worn and cut / 右后轮胎磨损且有割伤",
+            Severity.SOON,
+            [
+                part("Tyre 225/45 R17 / 轮胎", 1, 72_000, "TY-22545R17"),
+                labour("Fit and balance / 安装及动平衡", 0.5, 30_000),
+            ],
+            "Replace the right-rear tyre / 更换右后轮胎",
+        ),
     ).id
     demo.customer_decides(declined=("tread_rr", "P0420"))
     workshop.change_status(technician, demo.wo_id, Status.IN_REPAIR)

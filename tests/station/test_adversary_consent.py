@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from station.errors import InvalidInput
-from station.findings import Channel, Decision, Severity, part
+from station.findings import Channel, Decision, FindingDraft, Severity, part
 from station.lifecycle import Status
 from station.roles import Role
 from station.store import Store
@@ -59,7 +59,9 @@ def car_in_diagnosis(workshop: Workshop, advisor: Actor, technician: Actor, plat
 
 
 def finding(workshop: Workshop, technician: Actor, wo: int, title: str) -> int:
-    return workshop.add_finding(technician, wo, title, Severity.URGENT, [part(title, 1, 38_000)]).id
+    return workshop.add_finding(
+        technician, wo, FindingDraft(title, Severity.URGENT, [part(title, 1, 38_000)])
+    ).id
 
 
 def car_ready(workshop: Workshop, advisor: Actor, technician: Actor, plate: str) -> int:

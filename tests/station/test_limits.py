@@ -14,7 +14,7 @@ from station.alignment import (
     store_alignment,
 )
 from station.errors import InvalidInput
-from station.findings import Severity, part, validate_lines
+from station.findings import FindingDraft, Severity, part, validate_lines
 from station.roles import Role
 from station.store import Store
 from station.vehicles import Powertrain, insert_vehicle
@@ -127,7 +127,9 @@ def test_the_workshop_s_commands_refuse_text_over_the_limits(
     events = workshop.store.query("SELECT COUNT(*) AS n FROM audit_events")[0]["n"]
     refused = [
         (
-            lambda: workshop.add_finding(technician, wo, "pads " * 200_000, Severity.SOON, []),
+            lambda: workshop.add_finding(
+                technician, wo, FindingDraft("pads " * 200_000, Severity.SOON, [])
+            ),
             "a title",
         ),
         (lambda: workshop.post_update(advisor, wo, "part " * 1000), "a note"),

@@ -16,7 +16,7 @@ import pytest
 
 from drivers.camera import imaging
 from station.errors import InvalidInput, NotFound
-from station.findings import EstimateLine, LineKind, Severity
+from station.findings import EstimateLine, FindingDraft, LineKind, Severity
 from station.photos import (
     TEMP_PREFIX,
     PhotoFiles,
@@ -47,7 +47,9 @@ def visit(workshop: Workshop, technician: Actor) -> Visit:
     other = workshop.create_work_order(technician, vehicle, "second visit").id
     checklist = workshop.start_checklist(technician, wo, "inspection").id
     line = EstimateLine(LineKind.PART, "front pads", 1, 32000)
-    finding = workshop.add_finding(technician, wo, "front pads worn", Severity.SOON, [line]).id
+    finding = workshop.add_finding(
+        technician, wo, FindingDraft("front pads worn", Severity.SOON, [line])
+    ).id
     return Visit(wo, other, checklist, finding)
 
 

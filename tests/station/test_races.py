@@ -22,7 +22,7 @@ import pytest
 
 from station.commands import init_station
 from station.errors import AuthenticationFailed
-from station.findings import Severity, labour
+from station.findings import FindingDraft, Severity, labour
 from station.lifecycle import Status
 from station.roles import Role
 from station.store import Store
@@ -138,7 +138,9 @@ class Trial:
         self.workshop.check_in(self.tech, wo, 1000)
         self.workshop.change_status(self.tech, wo, Status.DIAGNOSING)
         finding = self.workshop.add_finding(
-            self.tech, wo, "Front pads 2 mm", Severity.URGENT, [labour("pads", 1, 20000)]
+            self.tech,
+            wo,
+            FindingDraft("Front pads 2 mm", Severity.URGENT, [labour("pads", 1, 20000)]),
         ).id
         return wo, finding
 

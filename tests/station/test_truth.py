@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from station.checklists import Rating
-from station.corrections import CorrectionFacts, decide_correction
+from station.corrections import CorrectionFacts, decide_correction, with_source_of
 from station.diagnostics import CodeComparison, compare_scans
 from station.errors import StationError
-from station.findings import ApprovalState, Severity
+from station.findings import ApprovalState, FindingDraft, Severity, labour
 from station.truth import (
     ClockSpan,
     CodeAtRisk,
@@ -253,6 +253,29 @@ def test_a_correction_needs_a_reason_and_never_touches_consent() -> None:
     ):
         with pytest.raises(StationError, match=why):
             decide_correction(changed, "" if why == "say why" else "reason")
+
+
+def test_a_correction_keeps_the_source_of_the_finding_it_replaces_unless_it_names_one() -> None:
+    lines = [labour("Work", 1, 30_000)]
+    draft = FindingDraft("Ignition coil", Severity.URGENT, lines)
+    lines.append(labour("More work", 1, 30_000))  # the draft keeps the estimate it was given
+    assert draft.lines == (labour("Work", 1, 30_000),)
+    kept = {
+        "checklist": replace(draft, checklist_result_id=7),
+        "dtc": replace(draft, dtc="P0301"),
+        "alignment": replace(draft, alignment_session_id=3),
+        "manual": draft,
+    }
+    refs = {"checklist": "7", "dtc": "P0301", "alignment": "3", "manual": None}
+    for kind, expected in kept.items():
+        assert with_source_of({"source_kind": kind, "source_ref": refs[kind]}, draft) == expected
+    # a finding made from the wrong code is corrected by naming the right one
+    named = replace(draft, dtc="P0302")
+    assert with_source_of({"source_kind": "dtc", "source_ref": "P0301"}, named) == named
+    on_alignment = replace(draft, alignment_session_id=4)
+    assert with_source_of({"source_kind": "checklist", "source_ref": "7"}, on_alignment) == (
+        on_alignment
+    )
 
 
 def alignment_finding(state: str, approved_at: str | None, standing: str = "active") -> Any:

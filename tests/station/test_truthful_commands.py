@@ -21,7 +21,7 @@ from station.diagnostics import (
     record_scan,
 )
 from station.errors import ImmutableRecord, InvalidInput
-from station.findings import Channel, Decision, Severity, labour, part
+from station.findings import Channel, Decision, FindingDraft, Severity, labour, part
 from station.lifecycle import Status
 from station.truth import CodeAtRisk
 from station.vehicles import Powertrain
@@ -77,8 +77,12 @@ def test_a_clear_names_declined_and_unrepaired_codes_first(
 ) -> None:
     record_scan(workshop, technician, wo_id, "pre", scan(VIN, "P0301", "P0420", "P0171"))
     lines = [labour("Work", 1, 30_000)]
-    coil = workshop.add_finding(technician, wo_id, "Coil", Severity.URGENT, lines, dtc="P0301")
-    cat = workshop.add_finding(technician, wo_id, "Catalyst", Severity.SOON, lines, dtc="P0420")
+    coil = workshop.add_finding(
+        technician, wo_id, FindingDraft("Coil", Severity.URGENT, lines, dtc="P0301")
+    )
+    cat = workshop.add_finding(
+        technician, wo_id, FindingDraft("Catalyst", Severity.SOON, lines, dtc="P0420")
+    )
     workshop.change_status(technician, wo_id, Status.AWAITING_APPROVAL)
     signed = workshop.record_signature(advisor, demo_signature_strokes(), 600, 200)
     for finding, decision in ((coil, Decision.APPROVED), (cat, Decision.DECLINED)):
@@ -120,10 +124,12 @@ def test_a_finding_is_withdrawn_or_superseded_never_edited(
 ) -> None:
     lines = [labour("Work", 1, 30_000)]
     mistap = workshop.add_finding(
-        technician, wo_id, "P0420 + ignition coil 610", Severity.URGENT, lines, dtc="P0420"
+        technician,
+        wo_id,
+        FindingDraft("P0420 + ignition coil 610", Severity.URGENT, lines, dtc="P0420"),
     ).id
     wrong_price = workshop.add_finding(
-        technician, wo_id, "Coil", Severity.URGENT, lines, dtc="P0301"
+        technician, wo_id, FindingDraft("Coil", Severity.URGENT, lines, dtc="P0301")
     )
     with pytest.raises(InvalidInput, match="say why"):
         workshop.withdraw_finding(technician, mistap, "  ")
@@ -134,9 +140,9 @@ def test_a_finding_is_withdrawn_or_superseded_never_edited(
         technician,
         wrong_price.id,
         "coil is ¥610, not ¥300",
-        "Ignition coil cylinder 1",
-        Severity.URGENT,
-        [part("Ignition coil", 1, 61_000)],
+        FindingDraft(
+            "Ignition coil cylinder 1", Severity.URGENT, [part("Ignition coil", 1, 61_000)]
+        ),
     ).id
     findings = {f["id"]: f for f in workshop.findings(wo_id)}
     assert findings[mistap]["standing"] == "withdrawn"  # still on record
@@ -162,9 +168,9 @@ def test_repair_with_decisions_waiting_says_so_to_the_customer(
     workshop: Workshop, technician: Actor, advisor: Actor, wo_id: int
 ) -> None:
     lines = [labour("Work", 1, 30_000)]
-    pads = workshop.add_finding(technician, wo_id, "Pads", Severity.URGENT, lines).id
-    workshop.add_finding(technician, wo_id, "Tyre", Severity.SOON, lines)
-    workshop.add_finding(technician, wo_id, "Wipers", Severity.ADVISORY, lines)
+    pads = workshop.add_finding(technician, wo_id, FindingDraft("Pads", Severity.URGENT, lines)).id
+    workshop.add_finding(technician, wo_id, FindingDraft("Tyre", Severity.SOON, lines))
+    workshop.add_finding(technician, wo_id, FindingDraft("Wipers", Severity.ADVISORY, lines))
     workshop.change_status(technician, wo_id, Status.AWAITING_APPROVAL)
     decided(workshop, advisor, (pads, Decision.APPROVED))
     workshop.change_status(technician, wo_id, Status.IN_REPAIR)
@@ -216,9 +222,13 @@ def test_an_adjustment_is_proposed_from_the_rig_priced_and_kept_through_a_correc
     assert (proposed["severity"], proposed["total_cents"]) == ("urgent", 30_000)
     assert proposed["lines"][0]["description"] == "Wheel alignment / 四轮定位"
     cheaper = workshop.supersede_finding(
-        technician, finding, "a loyal customer", proposed["title"], Severity.URGENT,
-        [labour("Wheel alignment / 四轮定位", 1, 20_000)],
-    ).id  # fmt: skip
+        technician,
+        finding,
+        "a loyal customer",
+        FindingDraft(
+            proposed["title"], Severity.URGENT, [labour("Wheel alignment / 四轮定位", 1, 20_000)]
+        ),
+    ).id
     replaced = next(f for f in workshop.findings(wo_id) if f["id"] == cheaper)
     assert (replaced["source_kind"], replaced["source_ref"]) == ("alignment", str(session))
     # the readings taken before the customer's approval are still no adjustment

@@ -18,7 +18,7 @@ from station.errors import (
     PermissionDenied,
     TransitionRefused,
 )
-from station.findings import Channel, Decision, Severity, labour, part
+from station.findings import Channel, Decision, FindingDraft, Severity, labour, part
 from station.lifecycle import Status
 from station.roles import PERMISSIONS, Role, may
 from station.vehicles import Powertrain
@@ -63,10 +63,12 @@ def add_pad_finding(workshop: Workshop, actor: Actor, wo: int) -> int:
     return workshop.add_finding(
         actor,
         wo,
-        "Rear pads 2.6 mm",
-        Severity.URGENT,
-        [part("pads", 1, 38_000), labour("fit", 0.8, 30_000)],
-        "replace pads",
+        FindingDraft(
+            "Rear pads 2.6 mm",
+            Severity.URGENT,
+            [part("pads", 1, 38_000), labour("fit", 0.8, 30_000)],
+            "replace pads",
+        ),
     ).id
 
 
@@ -186,7 +188,9 @@ def test_full_visit_with_per_item_approval(
 ) -> None:
     wo = open_in_diagnosis(workshop, technician, vehicle_id)
     pads = add_pad_finding(workshop, technician, wo)
-    tyre = workshop.add_finding(technician, wo, "tyre", Severity.SOON, [part("tyre", 1, 72_000)]).id
+    tyre = workshop.add_finding(
+        technician, wo, FindingDraft("tyre", Severity.SOON, [part("tyre", 1, 72_000)])
+    ).id
     with pytest.raises(TransitionRefused, match="waiting for approval"):
         workshop.change_status(technician, wo, Status.IN_REPAIR)
     workshop.change_status(technician, wo, Status.AWAITING_APPROVAL)
@@ -310,7 +314,7 @@ def test_cancelled_not_deleted(
     with pytest.raises(TransitionRefused):
         workshop.change_status(admin, wo, Status.IN_REPAIR)
     with pytest.raises(TransitionRefused):
-        workshop.add_finding(technician, wo, "x", Severity.SOON, [part("p", 1, 1)])
+        workshop.add_finding(technician, wo, FindingDraft("x", Severity.SOON, [part("p", 1, 1)]))
 
 
 ROLE_REFUSALS = [
@@ -388,10 +392,12 @@ def test_finding_from_a_measurement_carries_remaining_life(
     finding = workshop.add_finding(
         technician,
         wo,
-        "front pads",
-        Severity.ADVISORY,
-        [labour("check", 0.1, 30_000)],
-        checklist_result_id=result["id"],
+        FindingDraft(
+            "front pads",
+            Severity.ADVISORY,
+            [labour("check", 0.1, 30_000)],
+            checklist_result_id=result["id"],
+        ),
     ).id
     row = next(f for f in workshop.findings(wo) if f["id"] == finding)
     assert row["measurement_value"] == 6.0 and row["remaining_life_km"] == 10_000
@@ -404,9 +410,9 @@ def test_bad_estimate_lines_are_refused_and_change_nothing(
     wo = open_in_diagnosis(workshop, technician, vehicle_id)
     before = counts(workshop)
     with pytest.raises(InvalidInput, match="quantity"):
-        workshop.add_finding(technician, wo, "x", Severity.SOON, [part("p", 0, 100)])
+        workshop.add_finding(technician, wo, FindingDraft("x", Severity.SOON, [part("p", 0, 100)]))
     with pytest.raises(InvalidInput, match="negative"):
-        workshop.add_finding(technician, wo, "x", Severity.SOON, [part("p", 1, -100)])
+        workshop.add_finding(technician, wo, FindingDraft("x", Severity.SOON, [part("p", 1, -100)]))
     assert counts(workshop) == before
 
 

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 import httpx
 import pytest
 
-from station.findings import Channel, Decision, Severity, part
+from station.findings import Channel, Decision, FindingDraft, Severity, part
 from station.lifecycle import Status
 from station.roles import Role
 from sync.client import SyncClient, enrol
@@ -69,7 +69,7 @@ def tap(finding: int, decision: str, seen: str, **extra: Any) -> dict[str, Any]:
 def add_tyres(station: Station, wo: int) -> int:
     """A third finding, so the customer can approve one and decline another on the page."""
     return station.workshop.add_finding(
-        station.tech, wo, "Rear tyres worn", Severity.SOON, [part("Tyre", 2, 45000)]
+        station.tech, wo, FindingDraft("Rear tyres worn", Severity.SOON, [part("Tyre", 2, 45000)])
     ).id
 
 

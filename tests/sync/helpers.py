@@ -12,7 +12,7 @@ from typing import Any
 from PIL import Image
 
 from station.commands import init_station
-from station.findings import Channel, Decision, Severity, labour, part
+from station.findings import Channel, Decision, FindingDraft, Severity, labour, part
 from station.lifecycle import Status
 from station.photos import PhotoFiles, PhotoStore, Stage
 from station.roles import Role
@@ -76,13 +76,15 @@ def visit(station: Station, plate: str, photo_bytes: int = 40_000, seed: int = 0
     pads = w.add_finding(
         tech,
         wo,
-        "Front brake pads worn",
-        Severity.URGENT,
-        [part("Brake pads", 1, 38000, "BP-1"), labour("Fit pads", 1.0, 20000)],
-        "Replace front pads",
+        FindingDraft(
+            "Front brake pads worn",
+            Severity.URGENT,
+            [part("Brake pads", 1, 38000, "BP-1"), labour("Fit pads", 1.0, 20000)],
+            "Replace front pads",
+        ),
     ).id
     wipers = w.add_finding(
-        tech, wo, "Wiper blades", Severity.ADVISORY, [part("Wipers", 2, 5000)]
+        tech, wo, FindingDraft("Wiper blades", Severity.ADVISORY, [part("Wipers", 2, 5000)])
     ).id
     w.change_status(tech, wo, Status.AWAITING_APPROVAL)
     w.record_approval(admin, wipers, Decision.DECLINED, "Ms Wang", Channel.DESK)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from station.findings import Severity, labour, part
+from station.findings import FindingDraft, Severity, labour, part
 from station.photos import PhotoFiles, Stage
 from sync.server import CloudHandle
 from tests.sync.customer_helpers import page_client, synced, tap
@@ -49,9 +49,15 @@ def test_withdrawn_and_superseded_findings_leave_the_page(
         tech,
         ids["pads"],
         "the discs are worn too",
-        "Front brake pads and discs worn / 前刹车片和刹车盘磨损",
-        Severity.URGENT,
-        [part("Brake pads", 1, 38000), part("Brake discs", 2, 42000), labour("Fit", 1.5, 20000)],
+        FindingDraft(
+            "Front brake pads and discs worn / 前刹车片和刹车盘磨损",
+            Severity.URGENT,
+            [
+                part("Brake pads", 1, 38000),
+                part("Brake discs", 2, 42000),
+                labour("Fit", 1.5, 20000),
+            ],
+        ),
     ).id
     client.run_once()
 

@@ -11,7 +11,7 @@ from station import messages
 from station.cli import main
 from station.customers import check_email, check_phone, contact_changes
 from station.errors import InvalidInput, NotFound, PermissionDenied
-from station.findings import Severity, part
+from station.findings import FindingDraft, Severity, part
 from station.lifecycle import Status
 from station.vehicles import Powertrain
 from sync.server import CloudHandle
@@ -64,7 +64,7 @@ def _visit_without_address(station: Station) -> tuple[int, int]:
     wo = w.create_work_order(admin, vehicle, "noise", customer_id=customer).id
     w.check_in(tech, wo, 42_000)
     w.change_status(tech, wo, Status.DIAGNOSING)
-    w.add_finding(tech, wo, "Front pads", Severity.URGENT, [part("Pads", 1, 30000)])
+    w.add_finding(tech, wo, FindingDraft("Front pads", Severity.URGENT, [part("Pads", 1, 30000)]))
     w.change_status(tech, wo, Status.AWAITING_APPROVAL)
     return customer, wo
 

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import pytest
 
 from station import messages
-from station.findings import Severity, part
+from station.findings import FindingDraft, Severity, part
 from station.lifecycle import Status
 from station.messages import Facts, Kind
 from station.vehicles import Powertrain
@@ -39,7 +39,7 @@ def customer_visit(station: Station, language: str = "zh") -> int:
     wo = w.create_work_order(admin, vehicle, "noise", customer_id=customer).id
     w.check_in(tech, wo, 42_000)
     w.change_status(tech, wo, Status.DIAGNOSING)
-    w.add_finding(tech, wo, "Front pads", Severity.URGENT, [part("Pads", 1, 30000)])
+    w.add_finding(tech, wo, FindingDraft("Front pads", Severity.URGENT, [part("Pads", 1, 30000)]))
     w.change_status(tech, wo, Status.AWAITING_APPROVAL)
     return wo
 

@@ -9,9 +9,10 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from station.demo import DemoVisit, demo_signature_strokes
-from station.findings import Channel, Decision, Severity, labour
+from station.findings import Channel, Decision, FindingDraft, Severity, labour
 from station.lifecycle import Status
 from ui.app import StationApp
+from ui.findings_view import FindingsView
 
 from .conftest import log_in
 
@@ -121,29 +122,55 @@ def test_board_and_queue_show_the_customers_decisions(qtbot: QtBot, demo_app: St
     assert "awaiting approval · 1 approved, ready to start" in texts
 
 
-def test_a_finding_is_withdrawn_on_the_findings_screen(qtbot: QtBot, demo_app: StationApp) -> None:
-    cast = demo_app.cast
+def _finding_selected(
+    qtbot: QtBot, app: StationApp, draft: FindingDraft
+) -> tuple[int, int, FindingsView]:
+    """A technician's new work order and its one finding, selected on the findings tab."""
+    cast = app.cast
     assert cast is not None
-    workshop = demo_app.model.workshop
-    log_in(qtbot, demo_app, "sam", cast.pins["sam"])
-    technician = demo_app.model.require_actor()
-    wo_id = workshop.create_work_order(technician, cast.vehicles["sedan"]).id
-    mistap = workshop.add_finding(
-        technician, wo_id, "P0420 + ignition coil 610", Severity.URGENT, [labour("Fit", 1, 300)]
-    ).id
-    demo_app.model.select(wo_id)
-    window = demo_app.window
-    window.show_page("work_order")
-    page = window.pages["work_order"]
-    findings = page.findings
-    page.show_tab(findings)
-    findings.table.selectRow(0)
+    log_in(qtbot, app, "sam", cast.pins["sam"])
+    technician = app.model.require_actor()
+    wo_id = app.model.workshop.create_work_order(technician, cast.vehicles["sedan"]).id
+    finding = app.model.workshop.add_finding(technician, wo_id, draft).id
+    app.model.select(wo_id)
+    app.window.show_page("work_order")
+    page = app.window.pages["work_order"]
+    page.show_tab(page.findings)
+    page.findings.table.selectRow(0)
+    return wo_id, finding, page.findings
+
+
+def test_a_finding_is_withdrawn_on_the_findings_screen(qtbot: QtBot, demo_app: StationApp) -> None:
+    workshop, window = demo_app.model.workshop, demo_app.window
+    draft = FindingDraft("P0420 + ignition coil 610", Severity.URGENT, [labour("Fit", 1, 300)])
+    wo_id, mistap, findings = _finding_selected(qtbot, demo_app, draft)
     findings.correction_reason.setText("tapped the wrong code")
     qtbot.mouseClick(findings.withdraw, Qt.MouseButton.LeftButton)
     assert "Finding withdrawn; it stays on record" in window.notice.text()
     assert findings.table.item(0, 3).text() == "withdrawn"
     (kept,) = [f for f in workshop.findings(wo_id) if f["id"] == mistap]
     assert kept["standing"] == "withdrawn"
+
+
+def test_a_finding_is_replaced_with_the_form_on_the_findings_screen(
+    qtbot: QtBot, demo_app: StationApp
+) -> None:
+    workshop, window = demo_app.model.workshop, demo_app.window
+    draft = FindingDraft("Ignition coil", Severity.URGENT, [labour("Fit", 1, 300)], dtc="P0301")
+    wo_id, wrong, findings = _finding_selected(qtbot, demo_app, draft)
+    findings.title.setText("Ignition coil cylinder 1")
+    findings.line_description.setText("Ignition coil")
+    findings.line_price.setValue(610)
+    qtbot.mouseClick(findings.add_part, Qt.MouseButton.LeftButton)
+    findings.correction_reason.setText("the coil is 610, not 300")
+    qtbot.mouseClick(findings.replace, Qt.MouseButton.LeftButton)
+    assert "Finding replaced; the first one stays on record" in window.notice.text()
+    kept = {f["id"]: f for f in workshop.findings(wo_id)}
+    assert kept[wrong]["standing"] == "superseded"
+    (better,) = [f for f in kept.values() if f["id"] != wrong]
+    assert (better["title"], better["total_cents"]) == ("Ignition coil cylinder 1", 61_000)
+    # the form named no source: the corrected finding keeps the code it was made from
+    assert (better["source_kind"], better["source_ref"]) == ("dtc", "P0301")
 
 
 def test_the_quality_check_answers_and_records_once(qtbot: QtBot, demo_app: StationApp) -> None:

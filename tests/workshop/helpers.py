@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from station import replica
-from station.findings import Severity, part
+from station.findings import FindingDraft, Severity, part
 from station.lifecycle import Status
 from station.roles import Role
 from station.vehicles import Powertrain
@@ -99,10 +99,10 @@ def awaiting_decision(
     li = bay.workshop.login("li", "5678")
     bay.workshop.change_status(li, wo, Status.DIAGNOSING)
     pads = bay.workshop.add_finding(
-        li, wo, "Front pads", Severity.URGENT, [part("Pads", 1, 38000)]
+        li, wo, FindingDraft("Front pads", Severity.URGENT, [part("Pads", 1, 38000)])
     ).id
     tyres = bay.workshop.add_finding(
-        li, wo, "Rear tyres", Severity.SOON, [part("Tyre", 2, 45000)]
+        li, wo, FindingDraft("Rear tyres", Severity.SOON, [part("Tyre", 2, 45000)])
     ).id
     bay.workshop.change_status(li, wo, Status.AWAITING_APPROVAL)
     settle(bay, desk, rounds=1)

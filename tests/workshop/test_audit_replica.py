@@ -9,7 +9,7 @@ from typing import Any
 from station import replica
 from station.audit_keys import audit_key_path, load_audit_key
 from station.demo import demo_signature_strokes
-from station.findings import Channel, Decision, Severity, labour, part
+from station.findings import Channel, Decision, FindingDraft, Severity, labour, part
 from station.lifecycle import Status
 from station.vehicles import Powertrain
 from tests.workshop.helpers import Terminal, add_technician, join, settle
@@ -34,7 +34,9 @@ def test_every_terminal_verifies_with_the_rows_others_made(tmp_path: Path, hub: 
     li = bay.workshop.login("li", "5678")
     bay.workshop.change_status(li, wo, Status.DIAGNOSING)
     pads = bay.workshop.add_finding(
-        li, wo, "Pads", Severity.URGENT, [part("Pads", 1, 100, "P"), labour("Fit", 1.0, 50)]
+        li,
+        wo,
+        FindingDraft("Pads", Severity.URGENT, [part("Pads", 1, 100, "P"), labour("Fit", 1.0, 50)]),
     ).id
     bay.workshop.change_status(li, wo, Status.AWAITING_APPROVAL)
     settle(desk, bay)

@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from station.findings import Severity, part
+from station.findings import FindingDraft, Severity, part
 from station.lifecycle import Status
 from station.photos import PhotoStore
 from station.vehicles import Powertrain
@@ -94,9 +94,7 @@ def test_a_finding_made_at_a_bay_appears_on_the_desks_approvals_view_by_itself(
         b.add_finding,
         bay.model.actor,
         wo,
-        "Front brake pads worn",
-        Severity.URGENT,
-        [part("Brake pads", 1, 38000)],
+        FindingDraft("Front brake pads worn", Severity.URGENT, [part("Brake pads", 1, 38000)]),
     )
     assert finding is not None
     qtbot.addWidget(view)  # closed and deleted by the test's end

@@ -11,7 +11,7 @@ import pytest
 
 from station import catalogue, replica
 from station.errors import AuthenticationFailed
-from station.findings import LineKind, Severity, part
+from station.findings import FindingDraft, LineKind, Severity, part
 from station.lifecycle import Status
 from station.roles import Role
 from station.store import utc_now
@@ -84,7 +84,9 @@ def test_a_user_made_offline_under_a_name_given_first_elsewhere_keeps_their_work
     w.check_in(wang, wo, 61_000)
     w.change_status(wang, wo, Status.DIAGNOSING)
     finding = w.add_finding(
-        wang, wo, "Rear wiper blade split", Severity.ADVISORY, [part("Wiper", 1, 9000, "WB-R")]
+        wang,
+        wo,
+        FindingDraft("Rear wiper blade split", Severity.ADVISORY, [part("Wiper", 1, 9000, "WB-R")]),
     ).id
     desk.sync()  # the desk's "wang" reaches the hub first
     bay.sync()

@@ -23,7 +23,7 @@ import pytest
 
 from station import replica
 from station.demo import demo_signature_strokes
-from station.findings import Channel, Decision, Severity, labour, part
+from station.findings import Channel, Decision, FindingDraft, Severity, labour, part
 from station.lifecycle import Status
 from station.store import Store
 from station.vehicles import Powertrain
@@ -170,9 +170,11 @@ def test_the_visit_crosses_three_terminal_processes_and_survives_a_killed_hub(
     pads = bay2.add_finding(
         admin_bay2,
         wo,
-        "Front brake pads worn",
-        Severity.URGENT,
-        [part("Brake pads", 1, 38000, "BP-1"), labour("Fit pads", 1.0, 20000)],
+        FindingDraft(
+            "Front brake pads worn",
+            Severity.URGENT,
+            [part("Brake pads", 1, 38000, "BP-1"), labour("Fit pads", 1.0, 20000)],
+        ),
     ).id
     bay2.change_status(admin_bay2, wo, Status.AWAITING_APPROVAL)
     _until(lambda: _status(desk, wo) == "awaiting_approval")
@@ -337,7 +339,9 @@ def test_the_hub_relays_the_workshop_to_the_brand_cloud_across_processes(tmp_pat
         bay.check_in(admin, wo, 42_000)
         bay.change_status(admin, wo, Status.DIAGNOSING)
         pads = bay.add_finding(
-            admin, wo, "Front brake pads worn", Severity.URGENT, [part("Brake pads", 1, 38000)]
+            admin,
+            wo,
+            FindingDraft("Front brake pads worn", Severity.URGENT, [part("Brake pads", 1, 38000)]),
         ).id
         relayed.kill_hub()
         bay.change_status(admin, wo, Status.AWAITING_APPROVAL)

@@ -7,7 +7,7 @@ from typing import Any
 
 from reports.data import assemble
 from station import catalogue, profile
-from station.findings import LineKind, Severity, part
+from station.findings import FindingDraft, LineKind, Severity, part
 from station.lifecycle import Status
 from station.messages import queue_for_event
 from station.vehicles import Powertrain
@@ -24,10 +24,14 @@ def test_a_finding_withdrawn_at_the_bay_leaves_the_desks_report(tmp_path: Path, 
     b = bay.workshop
     b.change_status(bay.admin, wo, Status.DIAGNOSING)
     pads = b.add_finding(
-        bay.admin, wo, "Front brake pads worn", Severity.URGENT, [part("Brake pads", 1, 38000)]
+        bay.admin,
+        wo,
+        FindingDraft("Front brake pads worn", Severity.URGENT, [part("Brake pads", 1, 38000)]),
     ).id
     mistap = b.add_finding(
-        bay.admin, wo, "Ignition coil 610", Severity.URGENT, [part("Ignition coil", 1, 61_000)]
+        bay.admin,
+        wo,
+        FindingDraft("Ignition coil 610", Severity.URGENT, [part("Ignition coil", 1, 61_000)]),
     ).id
     settle(desk, bay)
     assert {f.title for f in assemble(w, wo, "en").findings} == {

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 from station import replica
 from station.demo import demo_signature_strokes
-from station.findings import Channel, Decision, Severity, labour, part
+from station.findings import Channel, Decision, FindingDraft, Severity, labour, part
 from station.lifecycle import Status
 from station.photos import PhotoStore, Stage
 from station.vehicles import Powertrain
@@ -50,10 +50,12 @@ def test_a_visit_crosses_the_desk_and_the_bays_and_every_replica_ends_equal(
     pads = bay2.workshop.add_finding(
         li,
         wo,
-        "Front brake pads worn",
-        Severity.URGENT,
-        [part("Brake pads", 1, 38000, "BP-1"), labour("Fit pads", 1.0, 20000)],
-        "Replace front pads",
+        FindingDraft(
+            "Front brake pads worn",
+            Severity.URGENT,
+            [part("Brake pads", 1, 38000, "BP-1"), labour("Fit pads", 1.0, 20000)],
+            "Replace front pads",
+        ),
     ).id
     bay2.workshop.change_status(li, wo, Status.AWAITING_APPROVAL)
     bay2.sync()
@@ -183,7 +185,7 @@ def test_a_remote_approval_reaches_every_terminal_once_with_its_job(
     wo = _open_work_order(desk, "粤B77777")
     desk.workshop.change_status(desk.admin, wo, Status.DIAGNOSING)
     finding = desk.workshop.add_finding(
-        desk.admin, wo, "Wiper blades", Severity.ADVISORY, [part("Wipers", 2, 5000)]
+        desk.admin, wo, FindingDraft("Wiper blades", Severity.ADVISORY, [part("Wipers", 2, 5000)])
     ).id
     desk.workshop.change_status(desk.admin, wo, Status.AWAITING_APPROVAL)
     settle(desk, bay2, rounds=1)
@@ -229,7 +231,7 @@ def test_cuts_delays_duplicates_and_reordering_between_a_bay_and_the_hub_change_
         for wo in orders:
             bay.workshop.change_status(bay.admin, wo, Status.DIAGNOSING)
             bay.workshop.add_finding(
-                bay.admin, wo, "Tyres", Severity.ADVISORY, [part("Tyre", 4, 50000)]
+                bay.admin, wo, FindingDraft("Tyres", Severity.ADVISORY, [part("Tyre", 4, 50000)])
             )
         failures = 0
         while True:
@@ -310,7 +312,7 @@ def test_a_decline_said_later_at_the_desk_wins_over_the_remote_approval_and_the_
     wo = _open_work_order(desk, "粤B11223")
     desk.workshop.change_status(desk.admin, wo, Status.DIAGNOSING)
     finding = desk.workshop.add_finding(
-        desk.admin, wo, "Wiper blades", Severity.ADVISORY, [part("Wipers", 2, 5000)]
+        desk.admin, wo, FindingDraft("Wiper blades", Severity.ADVISORY, [part("Wipers", 2, 5000)])
     ).id
     desk.workshop.change_status(desk.admin, wo, Status.AWAITING_APPROVAL)
     desk.sync()

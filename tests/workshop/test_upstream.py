@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from station.findings import Severity, labour, part
+from station.findings import FindingDraft, Severity, labour, part
 from station.lifecycle import Status
 from station.photos import PhotoFiles, PhotoStore, Stage
 from sync import hub as hub_records
@@ -156,9 +156,11 @@ def test_the_cloud_and_the_workshop_meet_through_the_hub(
         pads = w.add_finding(
             admin,
             wo,
-            "Front brake pads worn",
-            Severity.URGENT,
-            [part("Brake pads", 1, 38000, "BP-1"), labour("Fit pads", 1.0, 20000)],
+            FindingDraft(
+                "Front brake pads worn",
+                Severity.URGENT,
+                [part("Brake pads", 1, 38000, "BP-1"), labour("Fit pads", 1.0, 20000)],
+            ),
         ).id
         files = PhotoFiles(jpeg(30_000, 1), jpeg(2000, 2), jpeg(5000, 3), 1600, 1200)
         photo = PhotoStore(bay.store, tmp_path / "bay-1" / "photos").record(

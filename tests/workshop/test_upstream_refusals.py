@@ -18,7 +18,7 @@ import httpx
 
 from station import replica
 from station.cli import main
-from station.findings import Severity, part
+from station.findings import FindingDraft, Severity, part
 from station.lifecycle import Status
 from station.vehicles import Powertrain
 from sync import hub as hub_records
@@ -129,7 +129,7 @@ def test_a_change_the_cloud_rejects_is_kept_at_the_hub_and_listed_for_the_admin(
     try:
         bay.workshop.change_status(bay.admin, wo, Status.DIAGNOSING)
         pads = bay.workshop.add_finding(
-            bay.admin, wo, "Front pads", Severity.URGENT, [part("Pads", 1, 38000)]
+            bay.admin, wo, FindingDraft("Front pads", Severity.URGENT, [part("Pads", 1, 38000)])
         ).id
         uplink.hop(desk, bay)
         uplink.hop(desk, bay)
