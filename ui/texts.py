@@ -75,8 +75,6 @@ def stage_text(status: str, waiting: int) -> str:
     text = QCoreApplication.translate(
         "Stage", "%1 · waiting for the customer's decision on %n item(s)", "", waiting
     )
-    # English has no catalogue, so Qt leaves the source's "(s)": say it as English does
-    text = text.replace("item(s)", "item" if waiting == 1 else "items")
     return text.replace("%1", status_name(status))
 
 
