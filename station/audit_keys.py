@@ -44,9 +44,13 @@ def load_audit_key(data_dir: Path) -> AuditKey | None:
         body = json.loads(text)
         key = AuditKey(bytes.fromhex(body["secret"]), int(body["keyed_from"]))
     except (ValueError, KeyError, TypeError) as err:
-        raise StoreError(f"the audit key {path} is damaged: {err}") from err
+        raise StoreError(
+            f"the audit key {path} is damaged: {err}", key="audit_key.damaged", path=str(path)
+        ) from err
     if len(key.secret) < 32 or key.keyed_from < 1:
-        raise StoreError(f"the audit key {path} is damaged")
+        raise StoreError(
+            f"the audit key {path} is damaged", key="audit_key.damaged", path=str(path)
+        )
     return key
 
 
@@ -65,9 +69,16 @@ def create_audit_key(data_dir: Path, keyed_from: int) -> AuditKey:
         write_new(aside, body.encode("ascii"), FILE_MODE)
         os.link(aside, path)
     except FileExistsError as err:
-        raise StoreError(f"{path} already holds an audit key") from err
+        raise StoreError(
+            f"{path} already holds an audit key", key="audit_key.exists", path=str(path)
+        ) from err
     except OSError as err:
-        raise StoreError(f"cannot write the audit key {path}: {err}") from err
+        raise StoreError(
+            f"cannot write the audit key {path}: {err}",
+            key="file.cannot_write",
+            path=str(path),
+            reason=str(err),
+        ) from err
     finally:
         aside.unlink(missing_ok=True)
     sync_folder(path.parent)

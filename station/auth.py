@@ -53,7 +53,8 @@ def pin_key(data_dir: Path) -> bytes | None:
     try:
         return bytes.fromhex(text)
     except ValueError as err:
-        raise StoreError(f"{pin_key_path(data_dir)} is not a PIN key") from err
+        path = pin_key_path(data_dir)
+        raise StoreError(f"{path} is not a PIN key", key="pin_key.damaged", path=str(path)) from err
 
 
 def ensure_pin_key(data_dir: Path) -> bytes:
@@ -69,14 +70,16 @@ def adopt_pin_key(data_dir: Path, key: bytes) -> None:
     """Keep the workshop's PIN key that the hub handed over; a terminal never makes its own,
     or a PIN set at one terminal would not open another."""
     if len(key) < 32:
-        raise StoreError("the hub's PIN key is too short")
+        raise StoreError("the hub's PIN key is too short", key="pin_key.short")
     held = pin_key(data_dir)
     if held is None:
         write_secret(pin_key_path(data_dir), key.hex())
     elif not hmac.compare_digest(held, key):
         raise StoreError(
             f"{pin_key_path(data_dir)} holds another PIN key than the workshop's: "
-            "a terminal joins with a fresh data folder"
+            "a terminal joins with a fresh data folder",
+            key="pin_key.another",
+            path=str(pin_key_path(data_dir)),
         )
 
 
@@ -96,10 +99,16 @@ def pin_matches(pin: str, stored: PinHash, key: bytes | None = None) -> bool:
         raise StoreError(
             f"the station's PIN key ({KEYS_FOLDER}/{PIN_KEY_FILE}) is missing: restore it "
             "from where the keys folder was copied; until then no PIN can be checked, and "
-            "an admin gets back in with `station user recover` and the recovery code"
+            "an admin gets back in with `station user recover` and the recovery code",
+            key="pin_key.missing",
+            path=f"{KEYS_FOLDER}/{PIN_KEY_FILE}",
         )
     if stored.pepper_version not in (UNKEYED, KEYED):
-        raise StoreError(f"unknown PIN hash version {stored.pepper_version}")
+        raise StoreError(
+            f"unknown PIN hash version {stored.pepper_version}",
+            key="pin.hash_version",
+            version=stored.pepper_version,
+        )
     candidate = _scrypt(pin, stored.salt, key if stored.pepper_version == KEYED else None)
     return hmac.compare_digest(candidate, stored.digest)
 

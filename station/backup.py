@@ -111,7 +111,12 @@ def copy_database(source: Path, target: Path) -> None:
     try:
         reader = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
     except sqlite3.Error as err:
-        raise StoreError(f"cannot back up {source}: {err}") from err
+        raise StoreError(
+            f"cannot back up {source}: {err}",
+            key="backup.cannot_read",
+            path=str(source),
+            reason=str(err),
+        ) from err
     try:
         _copy(reader, target)
     finally:
@@ -120,7 +125,7 @@ def copy_database(source: Path, target: Path) -> None:
 
 def _copy(source: sqlite3.Connection, target: Path) -> None:
     if target.exists():
-        raise StoreError(f"{target} already exists")
+        raise StoreError(f"{target} already exists", key="backup.exists", path=str(target))
     temp = target.with_name(f".{target.name}.partial")
     try:
         make_private_folder(target.parent)
@@ -135,12 +140,19 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
         finally:
             writer.close()
         if problem:
-            raise StoreError(f"the copy failed its check: {problem}")
+            raise StoreError(
+                f"the copy failed its check: {problem}", key="backup.copy_damaged", problem=problem
+            )
         _fsync(temp)
         temp.rename(target)
         sync_folder(target.parent)
     except (OSError, sqlite3.Error) as err:
-        raise StoreError(f"cannot write the backup {target}: {_reason(err)}") from err
+        raise StoreError(
+            f"cannot write the backup {target}: {_reason(err)}",
+            key="backup.cannot_write",
+            path=str(target),
+            reason=_reason(err),
+        ) from err
     finally:
         temp.unlink(missing_ok=True)
 
@@ -224,7 +236,12 @@ def restore_into(database: Path, source: Path, aside: Path) -> None:
         target = sqlite3.connect(database, timeout=0.5, isolation_level=None)
         target.execute("PRAGMA locking_mode=EXCLUSIVE")
     except sqlite3.Error as err:
-        raise StoreError(f"cannot open {database}: {err}") from err
+        raise StoreError(
+            f"cannot open {database}: {err}",
+            key="store.cannot_open",
+            path=str(database),
+            reason=str(err),
+        ) from err
     try:
         try:
             target.execute("BEGIN EXCLUSIVE")
@@ -234,7 +251,8 @@ def restore_into(database: Path, source: Path, aside: Path) -> None:
             if "locked" in str(err):
                 raise StoreError(
                     "the station is in use (the app, a sync or another command has its "
-                    "database open): close it, then restore"
+                    "database open): close it, then restore",
+                    key="backup.in_use",
                 ) from err
             raise
         _copy(target, aside)
@@ -245,9 +263,19 @@ def restore_into(database: Path, source: Path, aside: Path) -> None:
             reader.close()
         problem = quick_check(target)
         if problem:
-            raise StoreError(f"the restored database failed its check: {problem}")
+            raise StoreError(
+                f"the restored database failed its check: {problem}",
+                key="backup.restored_damaged",
+                problem=problem,
+            )
     except sqlite3.Error as err:
-        raise StoreError(f"cannot restore {source} into {database}: {_reason(err)}") from err
+        raise StoreError(
+            f"cannot restore {source} into {database}: {_reason(err)}",
+            key="backup.cannot_restore",
+            source=str(source),
+            path=str(database),
+            reason=_reason(err),
+        ) from err
     finally:
         target.close()
 
@@ -277,7 +305,13 @@ def put_in_place(source: Path, database: Path) -> None:
         os.link(temp, database)  # never over a database another process made meanwhile
         sync_folder(database.parent)
     except OSError as err:
-        raise StoreError(f"cannot restore {source} to {database}: {_reason(err)}") from err
+        raise StoreError(
+            f"cannot restore {source} to {database}: {_reason(err)}",
+            key="backup.cannot_restore",
+            source=str(source),
+            path=str(database),
+            reason=_reason(err),
+        ) from err
     finally:
         temp.unlink(missing_ok=True)
 

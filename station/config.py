@@ -66,7 +66,12 @@ class Config:
         try:
             return int(value)
         except (TypeError, ValueError) as err:
-            raise InvalidInput(f"setting {key} must be a whole number, not {value!r}") from err
+            raise InvalidInput(
+                f"setting {key} must be a whole number, not {value!r}",
+                key="config.not_whole",
+                setting=key,
+                value=repr(value),
+            ) from err
 
     @property
     def database_path(self) -> Path:
@@ -90,8 +95,15 @@ def load_config(
         try:
             values = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-            raise InvalidInput(f"configuration file {path} is not valid TOML: {err}") from err
+            raise InvalidInput(
+                f"configuration file {path} is not valid TOML: {err}",
+                key="config.not_toml",
+                path=str(path),
+                reason=str(err),
+            ) from err
         log.debug("read configuration from %s", path)
     elif config_file is not None:
-        raise InvalidInput(f"configuration file {path} does not exist")
+        raise InvalidInput(
+            f"configuration file {path} does not exist", key="config.missing", path=str(path)
+        )
     return Config(data_dir=data_dir, flags=dict(flags or {}), env=environment, file_values=values)

@@ -45,7 +45,10 @@ def write_secret(path: Path, text: str) -> None:
     try:
         replace(path, text.encode("utf-8"), FILE_MODE)
     except OSError as err:
-        raise StoreError(f"cannot write {path}: {err.strerror or err}") from err
+        reason = str(err.strerror or err)
+        raise StoreError(
+            f"cannot write {path}: {reason}", key="file.cannot_write", path=str(path), reason=reason
+        ) from err
 
 
 def read_secret(path: Path) -> str | None:
@@ -55,7 +58,9 @@ def read_secret(path: Path) -> str | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as err:
-        raise StoreError(f"cannot read {path}: {err}") from err
+        raise StoreError(
+            f"cannot read {path}: {err}", key="file.cannot_read", path=str(path), reason=str(err)
+        ) from err
 
 
 def exposed(data_dir: Path) -> list[tuple[Path, int]]:

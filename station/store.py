@@ -111,7 +111,9 @@ class Transaction:
         if self.store.audit_key_missing is not None:
             raise StoreError(
                 f"the audit key {self.store.audit_key_missing} is missing: restore it from the "
-                "backup of the keys folder before recording anything"
+                "backup of the keys folder before recording anything",
+                key="store.audit_key_missing",
+                path=str(self.store.audit_key_missing),
             )
         last = self.db.conn.execute(
             "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"
@@ -264,7 +266,12 @@ class Store:
         try:
             conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
         except (OSError, sqlite3.Error) as err:
-            raise StoreError(f"cannot open the database {path}: {err}") from err
+            raise StoreError(
+                f"cannot open the database {path}: {err}",
+                key="store.cannot_open",
+                path=str(path),
+                reason=str(err),
+            ) from err
         return cls(db=sqlite_utils.Database(conn), path=path, clock=clock)
 
     def _station_audit_key(self, create: bool) -> AuditKey | None:
@@ -331,7 +338,12 @@ class Store:
                 os.link(temp, path)
             sync_folder(path.parent)
         except OSError as err:
-            raise StoreError(f"cannot create the database {path}: {err}") from err
+            raise StoreError(
+                f"cannot create the database {path}: {err}",
+                key="store.cannot_create",
+                path=str(path),
+                reason=str(err),
+            ) from err
         finally:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{temp}{suffix}").unlink(missing_ok=True)
@@ -357,16 +369,19 @@ class Store:
             tables = {row[0] for row in self.db.conn.execute("SELECT name FROM sqlite_master")}
         except sqlite3.OperationalError as err:
             raise StoreError(
-                f"cannot read the database {self.path}: {err} (is the disk full or failing?)"
+                f"cannot read the database {self.path}: {err} (is the disk full or failing?)",
+                key="store.cannot_read",
+                path=str(self.path),
+                reason=str(err),
             ) from err
         except sqlite3.DatabaseError as err:  # the schema no longer reads since its check
             marker.unlink(missing_ok=True)
-            raise StoreError(unusable(self.path, str(err))) from err
+            raise unusable(self.path, str(err)) from err
         if problem is None and "_migrations" not in tables:
             problem = "it holds no station (no migrations table)"
         if problem is not None:
             marker.unlink(missing_ok=True)
-            raise StoreError(unusable(self.path, problem))
+            raise unusable(self.path, problem)
         if not recent:
             write_marker(marker, checked, time.time())
         _CHECKED_FILES.add(checked)
@@ -381,7 +396,11 @@ class Store:
         try:
             backup.take(self.path, backup.BEFORE_MIGRATION, self.clock())
         except StoreError as err:
-            raise StoreError(f"not upgrading the database without a backup: {err}") from err
+            raise StoreError(
+                f"not upgrading the database without a backup: {err}",
+                key="store.no_backup",
+                reason=str(err),
+            ) from err
 
     def _configure(self) -> None:
         conn = self.db.conn
@@ -393,7 +412,12 @@ class Store:
             conn.execute("PRAGMA recursive_triggers=ON")
             conn.execute("PRAGMA busy_timeout=30000")
         except sqlite3.DatabaseError as err:
-            raise StoreError(f"{self.path} is not a usable station database: {err}") from err
+            raise StoreError(
+                f"{self.path} is not a usable station database: {err}",
+                key="store.not_a_station",
+                path=str(self.path),
+                reason=str(err),
+            ) from err
         if mode.lower() != "wal":
             log.warning("database %s is in %s mode, not WAL", self.path, mode)
 
@@ -428,7 +452,9 @@ class Store:
     def transaction(self, actor: str | None = None) -> Iterator[Transaction]:
         """One atomic state change; nested use is refused rather than silently merged."""
         if self._writer_thread == threading.get_ident():
-            raise StoreError("a transaction is already open in this thread")
+            raise StoreError(
+                "a transaction is already open in this thread", key="store.nested_transaction"
+            )
         conn = self.db.conn
         with self._writer:
             self._writer_thread = threading.get_ident()
@@ -725,19 +751,28 @@ def refuse_unusable_file(path: Path) -> None:
         with path.open("rb") as file:
             header = file.read(16)
     except OSError as err:
-        raise StoreError(f"cannot open the database {path}: {err.strerror or err}") from err
+        reason = str(err.strerror or err)
+        raise StoreError(
+            f"cannot open the database {path}: {reason}",
+            key="store.cannot_open",
+            path=str(path),
+            reason=reason,
+        ) from err
     wal = Path(f"{path}-wal")
     if not header and not (wal.exists() and wal.stat().st_size > 0):
-        raise StoreError(unusable(path, "the file is empty (0 bytes)"))
+        raise unusable(path, "the file is empty (0 bytes)")
     if header and header != SQLITE_HEADER:
-        raise StoreError(unusable(path, "it is not an SQLite database"))
+        raise unusable(path, "it is not an SQLite database")
 
 
-def unusable(path: Path | None, problem: str) -> str:
+def unusable(path: Path | None, problem: str) -> StoreError:
     """The one-line refusal for a database the station will not use, with the way out."""
-    return (
+    return StoreError(
         f"{path} is not a usable station database: {problem}. Nothing was changed; "
-        "restore a backup with `station restore FILE`, or move the file away and run `station init`"
+        "restore a backup with `station restore FILE`, or move the file away and run `station init`",
+        key="store.unusable",
+        path=str(path),
+        problem=problem,
     )
 
 

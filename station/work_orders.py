@@ -106,7 +106,11 @@ def move(
     ).rowcount
     if changed != 1:
         # Only possible when `wo` was read outside this transaction: a programming error.
-        raise StoreError(f"work order {wo['number']} changed while it was being moved")
+        raise StoreError(
+            f"work order {wo['number']} changed while it was being moved",
+            key="work_order.changed_meanwhile",
+            number=wo["number"],
+        )
     progress(tx, actor, wo["id"], Status(wo["status"]), target, note, version)
     return version
 

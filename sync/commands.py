@@ -178,7 +178,7 @@ def run_cloud(args: argparse.Namespace) -> int:
     if (args.cert is None) != (args.key is None):
         from station.cli import UsageError
 
-        raise UsageError("HTTPS needs both --cert and --key")
+        raise UsageError("HTTPS needs both --cert and --key", key="cli.https_needs_cert_and_key")
     print(f"cloud service on {args.host}:{args.port}", file=sys.stderr)
     link_days = int(args.link_days or config.get("cloud.link_days") or LINK_DAYS)
     serve(_cloud_db(args), blob_dir, args.host, args.port, args.cert, args.key, link_days)
@@ -345,7 +345,11 @@ def _hub_settings(folder: Path) -> dict[str, str]:
 
     path = folder / HUB_SETTINGS
     if not path.exists():
-        raise UsageError(f"no hub in {folder.parent}: run `station hub init` first")
+        raise UsageError(
+            f"no hub in {folder.parent}: run `station hub init` first",
+            key="hub.none",
+            folder=str(folder.parent),
+        )
     return dict(json.loads(path.read_text(encoding="utf-8")))
 
 
@@ -369,9 +373,12 @@ def run_hub_init(args: argparse.Namespace) -> int:
     folder = _hub_folder(args)
     pin = args.admin_pin or os.environ.get("STATION_ADMIN_PIN")
     if not pin:
-        raise UsageError("give the first admin's PIN: --admin-pin PIN (or STATION_ADMIN_PIN)")
+        raise UsageError(
+            "give the first admin's PIN: --admin-pin PIN (or STATION_ADMIN_PIN)",
+            key="cli.admin_pin_needed",
+        )
     if (folder / HUB_SETTINGS).exists():
-        raise UsageError(f"a hub already exists in {folder}")
+        raise UsageError(f"a hub already exists in {folder}", key="hub.exists", folder=str(folder))
     db = args.db or str(folder / "hub.db")
     hosts = list(dict.fromkeys(["127.0.0.1", "localhost", *args.address]))
     folder.mkdir(parents=True, exist_ok=True)
@@ -480,7 +487,9 @@ def run_terminal_revoke(args: argparse.Namespace) -> int:
     settings, service = _hub_service(_hub_folder(args))
     found = [t for t in service.terminals(settings["workshop"]) if t["name"] == args.name]
     if not found:
-        raise UsageError(f"no terminal named {args.name}")
+        raise UsageError(
+            f"no terminal named {args.name}", key="hub.no_terminal", name=str(args.name)
+        )
     service.revoke_token(found[0]["token_id"])
     print(f"terminal {args.name} revoked: the hub refuses its token from now on")
     return EXIT_OK

@@ -118,7 +118,11 @@ def run_customer_contact(args: argparse.Namespace) -> int:
     if customer_id is None:
         customer_id = resolve_work_order(workshop, args.work_order).get("customer_id")
         if customer_id is None:
-            raise UsageError(f"work order {args.work_order} has no customer")
+            raise UsageError(
+                f"work order {args.work_order} has no customer",
+                key="work_order.no_customer",
+                number=str(args.work_order),
+            )
     if args.email is not None or args.phone is not None:
         actor = login_from_args(args, config, workshop)
         changed = workshop.set_contact(actor, int(customer_id), email=args.email, phone=args.phone)
@@ -126,7 +130,11 @@ def run_customer_contact(args: argparse.Namespace) -> int:
             print("nothing changed")
     row = workshop.customer(int(customer_id))
     if row is None:
-        raise UsageError(f"customer {customer_id} does not exist")
+        raise UsageError(
+            f"customer {customer_id} does not exist",
+            key="customer.not_found",
+            customer=str(customer_id),
+        )
     print(
         f"customer {row['id']} {row['name']}: e-mail {row['email'] or '-'}, phone {row['phone'] or '-'}"
     )
@@ -163,14 +171,17 @@ def run_messages_send(args: argparse.Namespace) -> int:
         host, _, port = str(smtp).rpartition(":")
         sender = args.sender or config.get("messages.from")
         if not host or not port.isdigit() or not sender:
-            raise UsageError("--smtp HOST:PORT needs --from ADDRESS")
+            raise UsageError("--smtp HOST:PORT needs --from ADDRESS", key="cli.smtp_needs_from")
         senders.append(SmtpSender(host, int(port), str(sender), starttls=args.starttls))
     webhook = args.webhook or config.get("messages.webhook")
     if webhook:
         token = args.webhook_token or config.get("messages.webhook_token")
         senders.append(WebhookSender(str(webhook), token))
     if not senders:
-        raise UsageError("say how to send: --smtp HOST:PORT --from ADDRESS, or --webhook URL")
+        raise UsageError(
+            "say how to send: --smtp HOST:PORT --from ADDRESS, or --webhook URL",
+            key="cli.send_how",
+        )
     public = args.public_url or config.get("customer.public_url")
     with SyncClient(workshop.store, data_dir=config.data_dir) as client:
         report = deliver_due(workshop.store, senders, cloud_link_for(client, public))

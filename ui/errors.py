@@ -447,6 +447,153 @@ KEYED: dict[str, tuple[object, tuple[str, ...]]] = {
         QT_TRANSLATE_NOOP("Errors", "That recovery code does not unlock an admin of this station"),
         (),
     ),
+    # the store, backups, configuration and the command line's own refusals
+    "store.audit_key_missing": (
+        QT_TRANSLATE_NOOP(
+            "Errors",
+            "The audit key %1 is missing: restore it from the backup of the keys folder before recording anything",
+        ),
+        ("path",),
+    ),
+    "store.cannot_open": (
+        QT_TRANSLATE_NOOP("Errors", "Cannot open the database %1: %2"),
+        ("path", "reason"),
+    ),
+    "store.cannot_create": (
+        QT_TRANSLATE_NOOP("Errors", "Cannot create the database %1: %2"),
+        ("path", "reason"),
+    ),
+    "store.cannot_read": (
+        QT_TRANSLATE_NOOP(
+            "Errors", "Cannot read the database %1: %2 (is the disk full or failing?)"
+        ),
+        ("path", "reason"),
+    ),
+    "store.unusable": (
+        QT_TRANSLATE_NOOP(
+            "Errors",
+            "%1 is not a usable station database: %2. Nothing was changed: restore a backup, or move the file away and set the station up again",
+        ),
+        ("path", "problem"),
+    ),
+    "store.not_a_station": (
+        QT_TRANSLATE_NOOP("Errors", "%1 is not a usable station database: %2"),
+        ("path", "reason"),
+    ),
+    "store.no_backup": (
+        QT_TRANSLATE_NOOP("Errors", "Not upgrading the database without a backup: %1"),
+        ("reason",),
+    ),
+    "store.nested_transaction": (
+        QT_TRANSLATE_NOOP("Errors", "A change is already being recorded on this thread"),
+        (),
+    ),
+    "backup.cannot_read": (
+        QT_TRANSLATE_NOOP("Errors", "Cannot back up %1: %2"),
+        ("path", "reason"),
+    ),
+    "backup.exists": (QT_TRANSLATE_NOOP("Errors", "The backup %1 already exists"), ("path",)),
+    "backup.copy_damaged": (
+        QT_TRANSLATE_NOOP("Errors", "The backup copy failed its check: %1"),
+        ("problem",),
+    ),
+    "backup.cannot_write": (
+        QT_TRANSLATE_NOOP("Errors", "Cannot write the backup %1: %2"),
+        ("path", "reason"),
+    ),
+    "backup.in_use": (
+        QT_TRANSLATE_NOOP(
+            "Errors",
+            "The station is in use (the app, a sync or another command has its database open): close it, then restore",
+        ),
+        (),
+    ),
+    "backup.restored_damaged": (
+        QT_TRANSLATE_NOOP("Errors", "The restored database failed its check: %1"),
+        ("problem",),
+    ),
+    "backup.cannot_restore": (
+        QT_TRANSLATE_NOOP("Errors", "Cannot restore %1 into %2: %3"),
+        ("source", "path", "reason"),
+    ),
+    "config.not_whole": (
+        QT_TRANSLATE_NOOP("Errors", "The setting %1 must be a whole number, not %2"),
+        ("setting", "value"),
+    ),
+    "config.not_toml": (
+        QT_TRANSLATE_NOOP("Errors", "The configuration file %1 is not valid TOML: %2"),
+        ("path", "reason"),
+    ),
+    "config.missing": (
+        QT_TRANSLATE_NOOP("Errors", "The configuration file %1 does not exist"),
+        ("path",),
+    ),
+    "file.cannot_write": (QT_TRANSLATE_NOOP("Errors", "Cannot write %1: %2"), ("path", "reason")),
+    "file.cannot_read": (QT_TRANSLATE_NOOP("Errors", "Cannot read %1: %2"), ("path", "reason")),
+    "audit_key.damaged": (
+        QT_TRANSLATE_NOOP(
+            "Errors", "The audit key %1 is damaged: restore it from the backup of the keys folder"
+        ),
+        ("path",),
+    ),
+    "audit_key.exists": (QT_TRANSLATE_NOOP("Errors", "%1 already holds an audit key"), ("path",)),
+    "cli.https_needs_cert_and_key": (
+        QT_TRANSLATE_NOOP(
+            "Errors", "HTTPS needs both a certificate and its key (--cert and --key)"
+        ),
+        (),
+    ),
+    "cli.admin_pin_needed": (
+        QT_TRANSLATE_NOOP(
+            "Errors", "Give the first admin's PIN (--admin-pin or STATION_ADMIN_PIN)"
+        ),
+        (),
+    ),
+    "hub.none": (
+        QT_TRANSLATE_NOOP("Errors", "No workshop hub in %1: set one up first (station hub init)"),
+        ("folder",),
+    ),
+    "hub.exists": (QT_TRANSLATE_NOOP("Errors", "A workshop hub already exists in %1"), ("folder",)),
+    "hub.no_terminal": (QT_TRANSLATE_NOOP("Errors", "No terminal named %1"), ("name",)),
+    "work_order.no_customer": (
+        QT_TRANSLATE_NOOP("Errors", "Work order %1 has no customer"),
+        ("number",),
+    ),
+    "customer.not_found": (
+        QT_TRANSLATE_NOOP("Errors", "Customer %1 does not exist"),
+        ("customer",),
+    ),
+    "cli.smtp_needs_from": (
+        QT_TRANSLATE_NOOP("Errors", "Sending by SMTP needs a sender address (--from)"),
+        (),
+    ),
+    "cli.send_how": (
+        QT_TRANSLATE_NOOP(
+            "Errors", "Say how to send: --smtp HOST:PORT --from ADDRESS, or --webhook URL"
+        ),
+        (),
+    ),
+    "pin_key.damaged": (QT_TRANSLATE_NOOP("Errors", "%1 is not a PIN key"), ("path",)),
+    "pin_key.short": (QT_TRANSLATE_NOOP("Errors", "The hub's PIN key is too short"), ()),
+    "pin_key.another": (
+        QT_TRANSLATE_NOOP(
+            "Errors",
+            "%1 holds another PIN key than the workshop's: a terminal joins with a fresh data folder",
+        ),
+        ("path",),
+    ),
+    "pin_key.missing": (
+        QT_TRANSLATE_NOOP(
+            "Errors",
+            "The station's PIN key (%1) is missing: restore it from where the keys folder was copied; until then no PIN can be checked, and an admin gets back in with the recovery code",
+        ),
+        ("path",),
+    ),
+    "pin.hash_version": (QT_TRANSLATE_NOOP("Errors", "Unknown PIN hash version %1"), ("version",)),
+    "work_order.changed_meanwhile": (
+        QT_TRANSLATE_NOOP("Errors", "Work order %1 changed while it was being moved"),
+        ("number",),
+    ),
 }
 
 STATUS_PARAMS = frozenset({"current", "target", "status"})

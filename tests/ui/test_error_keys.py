@@ -10,6 +10,7 @@ import station
 from ui.errors import KEYED
 
 CORE = Path(station.__file__).parent
+SYNC = CORE.parent / "sync"
 # The modules the app's screens call; the others serve the command line, the store and sync.
 USER_FACING = (
     "adjustment",
@@ -39,8 +40,21 @@ USER_FACING = (
     "vin",
     "work_orders",
 )
+# The store, backups, configuration and the command line: a screen meets their refusals too
+# (a damaged database, a full disk, a bad setting), and a command may be run from it.
+SHELL = (
+    CORE / "store.py",
+    CORE / "backup.py",
+    CORE / "private.py",
+    CORE / "audit_keys.py",
+    CORE / "config.py",
+    SYNC / "commands.py",
+    SYNC / "customer_commands.py",
+)
 REFUSALS = {
     "StationError",
+    "StoreError",
+    "UsageError",
     "InvalidInput",
     "NotFound",
     "PermissionDenied",
@@ -51,8 +65,8 @@ REFUSALS = {
 }
 
 
-def refusals(module: str) -> list[tuple[int, ast.Call]]:
-    tree = ast.parse((CORE / f"{module}.py").read_text(encoding="utf-8"))
+def refusals(source: Path) -> list[tuple[int, ast.Call]]:
+    tree = ast.parse(source.read_text(encoding="utf-8"))
     found = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
@@ -64,20 +78,21 @@ def refusals(module: str) -> list[tuple[int, ast.Call]]:
 
 def test_every_refusal_a_screen_can_show_has_a_key_with_its_sentence() -> None:
     unkeyed, unknown, missing_params = [], [], []
-    for module in USER_FACING:
-        for line, call in refusals(module):
+    for source in [CORE / f"{module}.py" for module in USER_FACING] + list(SHELL):
+        module = source.name
+        for line, call in refusals(source):
             keywords = {k.arg: k.value for k in call.keywords if k.arg}
             key = keywords.get("key")
             if not isinstance(key, ast.Constant):
-                unkeyed.append(f"{module}.py:{line}")
+                unkeyed.append(f"{module}:{line}")
                 continue
             if key.value not in KEYED:
-                unknown.append(f"{module}.py:{line} {key.value}")
+                unknown.append(f"{module}:{line} {key.value}")
                 continue
             _sentence, names = KEYED[key.value]
             absent = [name for name in names if name not in keywords]
             if absent:
-                missing_params.append(f"{module}.py:{line} {key.value} lacks {absent}")
+                missing_params.append(f"{module}:{line} {key.value} lacks {absent}")
     assert unkeyed == []
     assert unknown == []
     assert missing_params == []

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from station import catalogue
+from station.config import load_config
 from station.errors import NotFound, StationError
 from station.findings import LineKind
 from station.lifecycle import Status
+from station.store import Store
 from ui.app import StationApp
 from ui.errors import KEYED, error_text, keyed_text
 
@@ -92,6 +96,14 @@ SAMPLES: dict[str, object] = {
     "quantity": "0",
     "address": "12@34",
     "zone": "UTC+25",
+    "path": "/数据/终端1.db",
+    "source": "/备份/1.db",
+    "folder": "/数据/车间服务器",
+    "reason": "ENOSPC",
+    "problem": "ENOSPC",
+    "setting": "k1.k2",
+    "customer": 42,
+    "version": 9,
 }
 
 
@@ -148,3 +160,28 @@ def test_a_refusal_without_a_key_is_said_by_its_kind_in_chinese(demo_app: Statio
     assert error_text(StationError("something new")) == "终端拒绝了此操作"
     demo_app.model.set_language("en")
     assert error_text(StationError("something new")) == "something new"
+
+
+def test_a_damaged_database_and_a_bad_setting_are_said_in_chinese_with_their_detail(
+    demo_app: StationApp, tmp_path: Path
+) -> None:
+    demo_app.model.set_language("zh")
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database, a photo")
+    with pytest.raises(StationError) as damaged:
+        Store.open(junk)
+    said = error_text(damaged.value)
+    assert said.startswith(f"{junk} 不是可用的终端数据库：") and "请恢复备份" in said
+    (tmp_path / "station.toml").write_text("[sync\n", encoding="utf-8")
+    with pytest.raises(StationError) as unreadable:
+        load_config(data_dir=tmp_path, env={})
+    said = error_text(unreadable.value)
+    assert said.startswith(f"配置文件 {tmp_path / 'station.toml'} 不是有效的 TOML：")
+    config = load_config(data_dir=tmp_path / "elsewhere", env={"STATION_BACKUP_KEEP_DAILY": "7d"})
+    with pytest.raises(StationError) as bad:
+        config.get_int("backup.keep_daily", 7)
+    assert error_text(bad.value) == "设置 backup.keep_daily 必须是整数，而不是 '7d'"
+    demo_app.model.set_language("en")
+    said = error_text(damaged.value)
+    assert said.startswith(f"{junk} is not a usable station database: it is not an SQLite")
+    assert said.endswith("restore a backup, or move the file away and set the station up again")

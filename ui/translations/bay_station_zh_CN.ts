@@ -1670,6 +1670,191 @@
         <translation>该恢复码不能解锁本终端的管理员</translation>
     </message>
     <message>
+        <location filename="../errors.py" line="452"/>
+        <source>The audit key %1 is missing: restore it from the backup of the keys folder before recording anything</source>
+        <translation>审计密钥 %1 缺失：记录任何内容之前，请从密钥文件夹的备份中恢复它</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="459"/>
+        <source>Cannot open the database %1: %2</source>
+        <translation>无法打开数据库 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="463"/>
+        <source>Cannot create the database %1: %2</source>
+        <translation>无法创建数据库 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="467"/>
+        <source>Cannot read the database %1: %2 (is the disk full or failing?)</source>
+        <translation>无法读取数据库 %1：%2（磁盘是否已满或出现故障？）</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="473"/>
+        <source>%1 is not a usable station database: %2. Nothing was changed: restore a backup, or move the file away and set the station up again</source>
+        <translation>%1 不是可用的终端数据库：%2。未做任何更改：请恢复备份，或将该文件移走后重新设置本终端</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="473"/>
+        <source>%1 is not a usable station database: %2</source>
+        <translation>%1 不是可用的终端数据库：%2</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="484"/>
+        <source>Not upgrading the database without a backup: %1</source>
+        <translation>没有备份，不升级数据库：%1</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="488"/>
+        <source>A change is already being recorded on this thread</source>
+        <translation>此线程上已有一项更改正在记录</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="492"/>
+        <source>Cannot back up %1: %2</source>
+        <translation>无法备份 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="495"/>
+        <source>The backup %1 already exists</source>
+        <translation>备份 %1 已存在</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="497"/>
+        <source>The backup copy failed its check: %1</source>
+        <translation>备份副本未通过检查：%1</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="501"/>
+        <source>Cannot write the backup %1: %2</source>
+        <translation>无法写入备份 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="505"/>
+        <source>The station is in use (the app, a sync or another command has its database open): close it, then restore</source>
+        <translation>终端正在使用中（应用、同步或其他命令打开了它的数据库）：请先关闭，再恢复</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="512"/>
+        <source>The restored database failed its check: %1</source>
+        <translation>恢复后的数据库未通过检查：%1</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="516"/>
+        <source>Cannot restore %1 into %2: %3</source>
+        <translation>无法将 %1 恢复到 %2：%3</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="520"/>
+        <source>The setting %1 must be a whole number, not %2</source>
+        <translation>设置 %1 必须是整数，而不是 %2</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="524"/>
+        <source>The configuration file %1 is not valid TOML: %2</source>
+        <translation>配置文件 %1 不是有效的 TOML：%2</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="528"/>
+        <source>The configuration file %1 does not exist</source>
+        <translation>配置文件 %1 不存在</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="531"/>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="532"/>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="534"/>
+        <source>The audit key %1 is damaged: restore it from the backup of the keys folder</source>
+        <translation>审计密钥 %1 已损坏：请从密钥文件夹的备份中恢复它</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="539"/>
+        <source>%1 already holds an audit key</source>
+        <translation>%1 已有审计密钥</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="541"/>
+        <source>HTTPS needs both a certificate and its key (--cert and --key)</source>
+        <translation>HTTPS 需要证书及其密钥（--cert 和 --key）</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="547"/>
+        <source>Give the first admin&apos;s PIN (--admin-pin or STATION_ADMIN_PIN)</source>
+        <translation>请提供第一位管理员的 PIN（--admin-pin 或 STATION_ADMIN_PIN）</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="553"/>
+        <source>No workshop hub in %1: set one up first (station hub init)</source>
+        <translation>%1 中没有车间服务器：请先设置车间服务器</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="556"/>
+        <source>A workshop hub already exists in %1</source>
+        <translation>%1 中已有车间服务器</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="557"/>
+        <source>No terminal named %1</source>
+        <translation>没有名为 %1 的终端</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="559"/>
+        <source>Work order %1 has no customer</source>
+        <translation>工单 %1 没有客户</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="563"/>
+        <source>Customer %1 does not exist</source>
+        <translation>客户 %1 不存在</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="567"/>
+        <source>Sending by SMTP needs a sender address (--from)</source>
+        <translation>通过 SMTP 发送需要发件人地址（--from）</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="571"/>
+        <source>Say how to send: --smtp HOST:PORT --from ADDRESS, or --webhook URL</source>
+        <translation>请说明发送方式：--smtp 主机:端口 --from 地址，或 --webhook 网址</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="576"/>
+        <source>%1 is not a PIN key</source>
+        <translation>%1 不是 PIN 码密钥</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="577"/>
+        <source>The hub&apos;s PIN key is too short</source>
+        <translation>车间服务器发来的 PIN 码密钥太短</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="579"/>
+        <source>%1 holds another PIN key than the workshop&apos;s: a terminal joins with a fresh data folder</source>
+        <translation>%1 中的 PIN 码密钥与车间的不同：终端须用新的数据文件夹加入</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="586"/>
+        <source>The station&apos;s PIN key (%1) is missing: restore it from where the keys folder was copied; until then no PIN can be checked, and an admin gets back in with the recovery code</source>
+        <translation>终端的 PIN 码密钥（%1）缺失：请从密钥文件夹的副本中恢复；在此之前无法核对任何 PIN 码，管理员可用恢复码重新登录</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="592"/>
+        <source>Unknown PIN hash version %1</source>
+        <translation>未知的 PIN 码散列版本 %1</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="594"/>
+        <source>Work order %1 changed while it was being moved</source>
+        <translation>工单 %1 在变更阶段时被其他操作修改</translation>
+    </message>
+    <message>
         <location filename="../errors.py" line="454"/>
         <source>technician</source>
         <translation>技师</translation>
