@@ -19,7 +19,9 @@ def open_bus(interface: str, channel: str, bitrate: int | None = None, **options
     try:
         import can
     except ImportError as err:
-        raise DriverUnavailable("python-can is not installed") from err
+        raise DriverUnavailable(
+            "python-can is not installed", key="device.library_missing", library="python-can"
+        ) from err
     kwargs: dict[str, Any] = dict(options)
     if bitrate is not None and interface not in ("virtual", "socketcan"):
         kwargs["bitrate"] = bitrate
@@ -28,7 +30,13 @@ def open_bus(interface: str, channel: str, bitrate: int | None = None, **options
     try:
         bus = can.Bus(interface=interface, channel=channel, **kwargs)
     except (can.CanError, OSError, ValueError, ImportError) as err:
-        raise AdapterNotFound(f"cannot open CAN {interface} {channel}: {err}") from err
+        raise AdapterNotFound(
+            f"cannot open CAN {interface} {channel}: {err}",
+            key="can.cannot_open",
+            interface=interface,
+            channel=channel,
+            reason=str(err),
+        ) from err
     log.info("opened CAN bus %s %s", interface, channel)
     return bus
 

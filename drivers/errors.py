@@ -4,6 +4,10 @@ Every device driver (OBD, alignment rig, camera) raises a subclass of
 `DriverError`, so the core and the UI catch one type and show its message.
 `DecodeError` is for bytes that do not parse; `AdapterError` for a device that
 does not do what it should (absent, silent, gone).
+
+A failure may carry a reason key and its values (`key`, `params`), as the core's
+refusals do: a screen says it in its own language, the English message stays for
+logs and the command line.
 """
 
 from __future__ import annotations
@@ -11,6 +15,11 @@ from __future__ import annotations
 
 class DriverError(Exception):
     """Base of every error a device driver raises on purpose."""
+
+    def __init__(self, message: str = "", *, key: str | None = None, **params: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 class DecodeError(DriverError, ValueError):

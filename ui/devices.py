@@ -11,6 +11,7 @@ import logging
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ui.equipment import CameraDevice, Described, Progress, RigDevice, VehicleInterface
+from ui.errors import failure_text
 from ui.model import DeviceState, DeviceStatus, StationModel
 from ui.workers import Workers
 
@@ -91,12 +92,13 @@ class DeviceHub(QObject):
             return
         self.report("camera", DeviceState.RECONNECTING, camera.label)
 
-        def on_state(state: str, error: str) -> None:
+        def on_state(state: str, error: Exception | None) -> None:
             mapped = {
                 "streaming": DeviceState.CONNECTED,
                 "reconnecting": DeviceState.RECONNECTING,
             }.get(state, DeviceState.FAILED)
-            self.report("camera", mapped, camera.label, error)
+            why = "" if error is None else failure_text(error)
+            self.report("camera", mapped, camera.label, why)
 
         def work(_progress: Progress) -> None:
             camera.connect(on_state)

@@ -191,12 +191,13 @@ class CameraDevice:
         self._source = source
         self.camera: Any = None
 
-    def connect(self, on_state: Callable[[str, str], None]) -> None:
+    def connect(self, on_state: Callable[[str, Exception | None], None]) -> None:
+        """`on_state(state, error)`: the camera's state and the driver's error, if any."""
         from drivers.camera import Camera
 
         self.close()
         self.camera = Camera(self._source())
-        self.camera.on_state(lambda state, error: on_state(str(state), str(error or "")))
+        self.camera.on_state(lambda state, error: on_state(str(state), error))
         self.camera.start()
 
     def still_files(self) -> Any:

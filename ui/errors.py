@@ -594,6 +594,131 @@ KEYED: dict[str, tuple[object, tuple[str, ...]]] = {
         QT_TRANSLATE_NOOP("Errors", "Work order %1 changed while it was being moved"),
         ("number",),
     ),
+    # the devices' failures (drivers/), shown on the device bar and in notices
+    "device.library_missing": (QT_TRANSLATE_NOOP("Errors", "%1 is not installed"), ("library",)),
+    "can.cannot_open": (
+        QT_TRANSLATE_NOOP("Errors", "Cannot open CAN %1 %2: %3"),
+        ("interface", "channel", "reason"),
+    ),
+    "can.refused_frame": (
+        QT_TRANSLATE_NOOP("Errors", "The CAN bus refused a frame: %1"),
+        ("reason",),
+    ),
+    "can.vanished": (QT_TRANSLATE_NOOP("Errors", "The CAN bus went away: %1"), ("reason",)),
+    "can.no_vehicle": (
+        QT_TRANSLATE_NOOP(
+            "Errors", "No control unit answered on CAN %1 %2 (11/29-bit, 500/250 kbit/s)"
+        ),
+        ("interface", "channel"),
+    ),
+    "serial.cannot_open": (
+        QT_TRANSLATE_NOOP("Errors", "Cannot open the serial port %1: %2"),
+        ("port", "reason"),
+    ),
+    "elm.no_prompt": (
+        QT_TRANSLATE_NOOP("Errors", "No ELM327 prompt on %1 at %2 baud"),
+        ("port", "rates"),
+    ),
+    "elm.timeout": (
+        QT_TRANSLATE_NOOP("Errors", "The adapter gave no prompt after %1 within %2 s"),
+        ("command", "seconds"),
+    ),
+    "elm.vanished": (QT_TRANSLATE_NOOP("Errors", "The ELM327 adapter went away: %1"), ("reason",)),
+    "elm.refused": (
+        QT_TRANSLATE_NOOP("Errors", "The adapter refused %1: %2"),
+        ("command", "answer"),
+    ),
+    "elm.no_vehicle": (
+        QT_TRANSLATE_NOOP("Errors", "The adapter found no vehicle on any protocol"),
+        (),
+    ),
+    "camera.bad_size": (
+        QT_TRANSLATE_NOOP("Errors", "The simulated camera's size %1 is not WIDTHxHEIGHT"),
+        ("size",),
+    ),
+    "camera.no_file": (QT_TRANSLATE_NOOP("Errors", "%1 does not exist"), ("path",)),
+    "camera.cannot_open": (QT_TRANSLATE_NOOP("Errors", "The camera cannot be opened"), ()),
+    "camera.not_open": (QT_TRANSLATE_NOOP("Errors", "The camera is not open"), ()),
+    "camera.end_of_video": (QT_TRANSLATE_NOOP("Errors", "The video has no more frames"), ()),
+    "camera.no_frames": (QT_TRANSLATE_NOOP("Errors", "The camera gives no frames"), ()),
+    "camera.not_connected": (QT_TRANSLATE_NOOP("Errors", "The camera is not connected"), ()),
+    "camera.closed": (QT_TRANSLATE_NOOP("Errors", "The camera was closed"), ()),
+    "camera.unplugged": (QT_TRANSLATE_NOOP("Errors", "The camera was unplugged"), ()),
+    "camera.not_streaming": (QT_TRANSLATE_NOOP("Errors", "No picture from the camera"), ()),
+    "rig.port_closed": (
+        QT_TRANSLATE_NOOP("Errors", "The given serial port is closed and cannot be reopened here"),
+        (),
+    ),
+    "rig.not_open": (QT_TRANSLATE_NOOP("Errors", "The rig's connection is not open"), ()),
+    "rig.port_failed": (
+        QT_TRANSLATE_NOOP("Errors", "The rig's port %1 failed: %2"),
+        ("port", "reason"),
+    ),
+    "rig.can_cannot_open": (
+        QT_TRANSLATE_NOOP("Errors", "Cannot open the rig's CAN bus %1: %2"),
+        ("options", "reason"),
+    ),
+    "rig.can_failed": (QT_TRANSLATE_NOOP("Errors", "The rig's CAN bus failed: %1"), ("reason",)),
+    "rig.cancelled": (QT_TRANSLATE_NOOP("Errors", "The alignment reading was cancelled"), ()),
+    "rig.timeout": (
+        QT_TRANSLATE_NOOP("Errors", "No whole alignment session from the rig in %1 s"),
+        ("seconds",),
+    ),
+    "rig.gone": (
+        QT_TRANSLATE_NOOP("Errors", "The rig went away and did not come back within %1 s: %2"),
+        ("seconds", "reason"),
+    ),
+    "rig.backend_needs": (
+        QT_TRANSLATE_NOOP("Errors", "The %1 rig backend needs %2"),
+        ("backend", "library"),
+    ),
+    "rig.backend_unknown": (
+        QT_TRANSLATE_NOOP("Errors", "Unknown rig backend %1; known: %2"),
+        ("backend", "known"),
+    ),
+    "rig.backend_unloadable": (
+        QT_TRANSLATE_NOOP("Errors", "The %1 rig backend cannot be loaded: %2"),
+        ("backend", "reason"),
+    ),
+    "rig.backend_not_rig": (
+        QT_TRANSLATE_NOOP("Errors", "The rig backend %1 is not an alignment rig"),
+        ("backend",),
+    ),
+    "camera.failed": (QT_TRANSLATE_NOOP("Errors", "The camera failed: %1"), ("reason",)),
+    "camera.stalled": (
+        QT_TRANSLATE_NOOP("Errors", "The camera gave no frame for %1 s"),
+        ("seconds",),
+    ),
+    "live.stopped": (
+        QT_TRANSLATE_NOOP("Errors", "Control unit %1 stopped answering live data"),
+        ("ecu",),
+    ),
+    "scan.no_answer": (
+        QT_TRANSLATE_NOOP(
+            "Errors", "No control unit answered the first request: is the ignition on?"
+        ),
+        (),
+    ),
+    "rig.no_folder": (
+        QT_TRANSLATE_NOOP("Errors", "The watched folder %1 does not exist"),
+        ("folder",),
+    ),
+    "rig.no_file": (
+        QT_TRANSLATE_NOOP("Errors", "No measurement file appeared in %1 in %2 s"),
+        ("folder", "seconds"),
+    ),
+    "rig.dbc_unreadable": (
+        QT_TRANSLATE_NOOP("Errors", "The rig's DBC file %1 cannot be read: %2"),
+        ("path", "reason"),
+    ),
+    "sim.broadcast_refused": (
+        QT_TRANSLATE_NOOP("Errors", "The broadcast stopped: the bus refused %1: %2"),
+        ("frame", "reason"),
+    ),
+    "sim.needs": (
+        QT_TRANSLATE_NOOP("Errors", "The ECU simulator needs %1: %2"),
+        ("library", "reason"),
+    ),
 }
 
 STATUS_PARAMS = frozenset({"current", "target", "status"})
@@ -639,14 +764,25 @@ def keyed_text(key: str, params: Mapping[str, object]) -> str | None:
     return text
 
 
-def error_text(err: BaseException) -> str:
-    """What a person reads for a refusal from the core."""
+def _said_by_key(err: BaseException) -> str | None:
     key = getattr(err, "key", None)
     params = getattr(err, "params", None)
-    if isinstance(key, str):
-        said = keyed_text(key, params if isinstance(params, Mapping) else {})
-        if said is not None:
-            return said
+    if not isinstance(key, str):
+        return None
+    return keyed_text(key, params if isinstance(params, Mapping) else {})
+
+
+def failure_text(err: BaseException) -> str:
+    """What a person reads for work that failed in the background (a device, a sync, a
+    report): said from its key in the screen's language, else in its own words."""
+    return _said_by_key(err) or str(err) or type(err).__name__
+
+
+def error_text(err: BaseException) -> str:
+    """What a person reads for a refusal from the core."""
+    said = _said_by_key(err)
+    if said is not None:
+        return said
     refused = QCoreApplication.translate(CONTEXT, str(REFUSED))
     if refused == REFUSED:  # an English screen: the core's own words say the most
         return str(err)

@@ -43,7 +43,7 @@ class DeviceState(StrEnum):
 @dataclass(frozen=True)
 class DeviceStatus:
     state: DeviceState = DeviceState.ABSENT
-    detail: str = ""  # why it failed, in the driver's words
+    detail: str = ""  # why it failed: from the driver's reason key, else in its words
     device: Described | None = None  # which device, said in the screen's language
 
 

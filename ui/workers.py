@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from ui.equipment import Progress
+from ui.errors import failure_text
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,8 @@ class _Runnable(QRunnable):
             result = self.work(self.signals.progress.emit)
         except Exception as err:  # handed to the GUI, which shows it and marks the device
             log.warning("background work failed: %s", err, exc_info=True)
-            self.signals.failed.emit(str(err) or type(err).__name__)
+            # said here, as a string: a queued signal carries plain strings safely
+            self.signals.failed.emit(failure_text(err))
             return
         self.signals.done.emit(result)
 

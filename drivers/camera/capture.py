@@ -192,14 +192,14 @@ class Camera(Running):
         deadline = time.monotonic() + timeout_s
         with self._lock:
             if self._state is CameraState.NO_CAMERA:
-                raise CameraNotStreaming(self._why_not())
+                raise CameraNotStreaming(self._why_not(), key="camera.not_streaming")
             self._still_requests += 1
             self._still = None
             try:
                 while self._still is None:
                     left = deadline - time.monotonic()
                     if left <= 0 or self._stop.is_set():
-                        raise CameraNotStreaming(self._why_not())
+                        raise CameraNotStreaming(self._why_not(), key="camera.not_streaming")
                     self._still_wanted.wait(left)
                 return self._still
             finally:
@@ -242,7 +242,8 @@ class Camera(Running):
                 self._deliver(frame)
         except Exception as err:  # an unexpected library failure still ends in a clear state
             log.exception("the camera thread failed")
-            self._set_state(CameraState.NO_CAMERA, CameraError(f"the camera failed: {err}"))
+            failed = CameraError(f"the camera failed: {err}", key="camera.failed", reason=str(err))
+            self._set_state(CameraState.NO_CAMERA, failed)
         finally:
             self.source.close()
 
@@ -338,6 +339,8 @@ class Camera(Running):
                 self._set_state(
                     CameraState.RECONNECTING,
                     DeviceTimeout(
-                        f"{self.source.name} gave no frame for {self.stall_timeout_s:.0f} s"
+                        f"{self.source.name} gave no frame for {self.stall_timeout_s:.0f} s",
+                        key="camera.stalled",
+                        seconds=f"{self.stall_timeout_s:.0f}",
                     ),
                 )

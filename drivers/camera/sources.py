@@ -49,7 +49,11 @@ def source_from_spec(spec: str) -> FrameSource:
             return SyntheticCamera()
         width, _, height = size.partition("x")
         if not (width.isdigit() and height.isdigit() and int(width) > 0 and int(height) > 0):
-            raise CameraNotFound(f"synthetic camera size {size!r} is not WIDTHxHEIGHT")
+            raise CameraNotFound(
+                f"synthetic camera size {size!r} is not WIDTHxHEIGHT",
+                key="camera.bad_size",
+                size=size,
+            )
         return SyntheticCamera(int(width), int(height))
     return OpenCVSource(parse_target(spec))
 
@@ -77,12 +81,14 @@ class OpenCVSource:
     def open(self) -> None:
         if isinstance(self.target, str) and not self.is_url:
             if not Path(self.target).exists():
-                raise CameraNotFound(f"{self.target} does not exist")
+                raise CameraNotFound(
+                    f"{self.target} does not exist", key="camera.no_file", path=self.target
+                )
             self.is_file = Path(self.target).is_file()  # else a device such as /dev/video0
         capture = cv2.VideoCapture(self.target)
         if not capture.isOpened():
             capture.release()
-            raise CameraNotFound(f"cannot open {self.name}")
+            raise CameraNotFound(f"cannot open {self.name}", key="camera.cannot_open")
         self._capture = capture
         fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
         self.fps = fps if 0.0 < fps < 1000.0 else 30.0
@@ -91,7 +97,7 @@ class OpenCVSource:
 
     def read(self) -> Image:
         if self._capture is None:
-            raise CameraVanished(f"{self.name} is not open")
+            raise CameraVanished(f"{self.name} is not open", key="camera.not_open")
         ok, frame = self._capture.read()
         if not ok and self.is_file and self.loop_files and self._frames > 0:
             self._capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
@@ -99,8 +105,8 @@ class OpenCVSource:
             ok, frame = self._capture.read()
         if not ok or frame is None:
             if self.is_file and not self.loop_files:
-                raise EndOfVideo(f"{self.name} has no more frames")
-            raise CameraVanished(f"{self.name} gives no frames")
+                raise EndOfVideo(f"{self.name} has no more frames", key="camera.end_of_video")
+            raise CameraVanished(f"{self.name} gives no frames", key="camera.no_frames")
         self._frames += 1
         if self.is_file and self.pace_files:
             self._due = _wait_until(self._due + 1.0 / self.fps)
@@ -173,7 +179,7 @@ class SyntheticCamera:
 
     def open(self) -> None:
         if not self._plugged.is_set():
-            raise CameraNotFound(f"{self.name} is not connected")
+            raise CameraNotFound(f"{self.name} is not connected", key="camera.not_connected")
         if self._pattern is None:
             self._pattern = _stripes(self.width + self.STRIPE_PERIOD, self.height)
             self._buffers = [np.empty((self.height, self.width, 3), np.uint8) for _ in range(2)]
@@ -182,12 +188,12 @@ class SyntheticCamera:
 
     def read(self) -> Image:
         if not self._open or self._pattern is None:
-            raise CameraVanished(f"{self.name} is not open")
+            raise CameraVanished(f"{self.name} is not open", key="camera.not_open")
         while not self._running.wait(0.05):
             if not self._open:
-                raise CameraVanished(f"{self.name} was closed")
+                raise CameraVanished(f"{self.name} was closed", key="camera.closed")
         if not self._plugged.is_set():
-            raise CameraVanished(f"{self.name} was unplugged")
+            raise CameraVanished(f"{self.name} was unplugged", key="camera.unplugged")
         if self.fps > 0:
             self._due = _wait_until(self._due + 1.0 / self.fps)
         self.frame_number += 1

@@ -129,7 +129,9 @@ class Broadcaster(Running):
         try:
             import cantools
         except ImportError as err:
-            raise DriverUnavailable("broadcasting needs cantools") from err
+            raise DriverUnavailable(
+                "broadcasting needs cantools", key="device.library_missing", library="cantools"
+            ) from err
         database: Any = cantools.database.load_file(str(dbc or default_dbc()))
         self.bus = bus
         self.profile = profile
@@ -174,7 +176,10 @@ class Broadcaster(Running):
                     self.bus.send(frame)
                 except (can.CanError, OSError, ValueError) as err:
                     self.error = AdapterVanished(
-                        f"broadcast stopped, the bus refused {name}: {err}"
+                        f"broadcast stopped, the bus refused {name}: {err}",
+                        key="sim.broadcast_refused",
+                        frame=name,
+                        reason=str(err),
                     )
                     log.error("%s", self.error)
                     return

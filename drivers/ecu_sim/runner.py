@@ -87,7 +87,10 @@ class EcuSimulator(Running):
             import isotp
         except ImportError as err:
             raise DriverUnavailable(
-                f"the ECU simulator needs python-can and can-isotp: {err}"
+                f"the ECU simulator needs python-can and can-isotp: {err}",
+                key="sim.needs",
+                library="python-can, can-isotp",
+                reason=str(err),
             ) from err
         mode = (
             isotp.AddressingMode.Normal_29bits

@@ -154,7 +154,9 @@ class CanObdLink(ObdLink):
         try:
             self.bus.send(message, timeout=0.2)
         except (can.CanError, OSError, ValueError) as err:
-            raise AdapterVanished(f"CAN bus refused a frame: {err}") from err
+            raise AdapterVanished(
+                f"CAN bus refused a frame: {err}", key="can.refused_frame", reason=str(err)
+            ) from err
         if self.on_frame is not None:
             self.on_frame(message)
 
@@ -164,7 +166,9 @@ class CanObdLink(ObdLink):
         try:
             message = self.bus.recv(timeout=max(timeout, 0.0))
         except (can.CanError, OSError, ValueError, AttributeError, TypeError) as err:
-            raise AdapterVanished(f"CAN bus went away: {err}") from err
+            raise AdapterVanished(
+                f"CAN bus went away: {err}", key="can.vanished", reason=str(err)
+            ) from err
         if message is not None and self.on_frame is not None:
             self.on_frame(message)
         return message
@@ -430,5 +434,8 @@ def connect_can(
             raise
         bus.shutdown()
     raise NoVehicleResponse(
-        f"no ECU answered on CAN {interface} {channel} (11/29-bit, 500/250 kbit/s)"
+        f"no ECU answered on CAN {interface} {channel} (11/29-bit, 500/250 kbit/s)",
+        key="can.no_vehicle",
+        interface=interface,
+        channel=channel,
     )

@@ -374,11 +374,16 @@ class ElmObdLink(ObdLink):
             while PROMPT not in buffer:
                 if time.monotonic() > deadline:
                     raise DeviceTimeout(
-                        f"adapter gave no prompt after {text!r} within {timeout:.1f} s"
+                        f"adapter gave no prompt after {text!r} within {timeout:.1f} s",
+                        key="elm.timeout",
+                        command=text,
+                        seconds=f"{timeout:.1f}",
                     )
                 buffer += self.port.read(self.port.in_waiting or 1)
         except _port_errors() as err:
-            raise AdapterVanished(f"ELM327 adapter went away: {err}") from err
+            raise AdapterVanished(
+                f"ELM327 adapter went away: {err}", key="elm.vanished", reason=str(err)
+            ) from err
         return buffer.decode("ascii", errors="replace")
 
     # --- setup -------------------------------------------------------------------
@@ -387,7 +392,12 @@ class ElmObdLink(ObdLink):
             answer = self._command(setting, self.timeout)
             if "?" in answer.replace(setting, ""):
                 if needed:
-                    raise AdapterError(f"adapter refused {setting}: {answer.strip()!r}")
+                    raise AdapterError(
+                        f"adapter refused {setting}: {answer.strip()!r}",
+                        key="elm.refused",
+                        command=setting,
+                        answer=answer.strip(),
+                    )
                 log.info("adapter refused %s; working without it", setting)
         if self.extended:
             self._command("ATCP18", self.timeout)
@@ -424,7 +434,9 @@ class ElmObdLink(ObdLink):
                     self.responders = set(answers)
                     log.info("ELM327 talks to the vehicle on %s", self.protocol)
                     return
-        raise NoVehicleResponse("the adapter found no vehicle on any protocol")
+        raise NoVehicleResponse(
+            "the adapter found no vehicle on any protocol", key="elm.no_vehicle"
+        )
 
     def _use_protocol(self, number: str) -> None:
         self.protocol_number = number
@@ -482,7 +494,12 @@ class ElmObdLink(ObdLink):
             return
         answer = self._command(f"ATSH{header}", self.timeout)
         if "?" in answer.replace(f"ATSH{header}", ""):
-            raise AdapterError(f"adapter refused ATSH{header}")
+            raise AdapterError(
+                f"adapter refused ATSH{header}",
+                key="elm.refused",
+                command=f"ATSH{header}",
+                answer=answer.strip(),
+            )
         self._header = header
 
     def _assemble(self, frames: list[tuple[str, bytes]]) -> tuple[dict[str, bytes], dict[str, str]]:
@@ -554,11 +571,18 @@ def _open_serial(port_name: str, baudrate: int, timeout: float) -> Any:
     try:
         import serial
     except ImportError as err:
-        raise DriverUnavailable("pyserial is not installed") from err
+        raise DriverUnavailable(
+            "pyserial is not installed", key="device.library_missing", library="pyserial"
+        ) from err
     try:
         return serial.serial_for_url(port_name, baudrate=baudrate, timeout=timeout)
     except (serial.SerialException, OSError, ValueError) as err:
-        raise AdapterNotFound(f"cannot open serial port {port_name}: {err}") from err
+        raise AdapterNotFound(
+            f"cannot open serial port {port_name}: {err}",
+            key="serial.cannot_open",
+            port=port_name,
+            reason=str(err),
+        ) from err
 
 
 def probe_baudrate(port_name: str, rates: tuple[int, ...] = BAUD_RATES) -> int:
@@ -575,7 +599,13 @@ def probe_baudrate(port_name: str, rates: tuple[int, ...] = BAUD_RATES) -> int:
                 return rate
         finally:
             port.close()
-    raise AdapterNotFound(f"no ELM327 prompt on {port_name} at {', '.join(map(str, rates))} baud")
+    tried = ", ".join(map(str, rates))
+    raise AdapterNotFound(
+        f"no ELM327 prompt on {port_name} at {tried} baud",
+        key="elm.no_prompt",
+        port=port_name,
+        rates=tried,
+    )
 
 
 def connect_elm(port_name: str, baudrate: int | None = None, *, timeout: float = 5.0) -> ElmObdLink:

@@ -36,7 +36,9 @@ def stream_pids(
         for chunk in chunks:
             reply = link.request(bytes((0x01, *chunk)), [ecu]).get(ecu)
             if reply is None:
-                raise NoVehicleResponse(f"ECU {ecu} stopped answering live data")
+                raise NoVehicleResponse(
+                    f"ECU {ecu} stopped answering live data", key="live.stopped", ecu=ecu
+                )
             try:
                 sweep.update(decode_values(parse_current_data(reply)))
             except (DecodeError, NegativeResponse) as err:
@@ -111,7 +113,9 @@ class FrameRecorder:
         try:
             import can
         except ImportError as err:
-            raise DriverUnavailable("python-can is not installed") from err
+            raise DriverUnavailable(
+                "python-can is not installed", key="device.library_missing", library="python-can"
+            ) from err
         self.path = path
         self._writer = can.Logger(str(path))
         self._notifier = can.Notifier(bus, [self._writer], timeout=0.05)
@@ -134,7 +138,9 @@ class BroadcastDecoder:
         try:
             import cantools
         except ImportError as err:
-            raise DriverUnavailable("cantools is not installed") from err
+            raise DriverUnavailable(
+                "cantools is not installed", key="device.library_missing", library="cantools"
+            ) from err
         database: Any = cantools.database.load_file(str(dbc_path))
         self.database = database
         self._ids = {message.frame_id for message in database.messages}

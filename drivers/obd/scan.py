@@ -337,7 +337,8 @@ class _Scan:
             first.update(self.link.request(b"\x01\x00", missing))
         if not first:
             raise NoVehicleResponse(
-                "no ECU answered the first request (01 00); is the ignition on?"
+                "no ECU answered the first request (01 00); is the ignition on?",
+                key="scan.no_answer",
             )
         for ecu_id in missing:
             if ecu_id not in first:

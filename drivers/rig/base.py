@@ -84,7 +84,7 @@ class AlignmentRig(ABC):
     def _check_cancelled(self) -> None:
         if self._cancelled.is_set():
             self._cancelled.clear()
-            raise RigError("alignment read cancelled")
+            raise RigError("alignment read cancelled", key="rig.cancelled")
 
     def __enter__(self) -> Self:
         self.open()
@@ -126,7 +126,9 @@ class StreamingRig(AlignmentRig):
             left = deadline - time.monotonic()
             if left <= 0:
                 raise DeviceTimeout(
-                    f"no whole alignment session from the {self.name} rig in {timeout:g} s"
+                    f"no whole alignment session from the {self.name} rig in {timeout:g} s",
+                    key="rig.timeout",
+                    seconds=f"{timeout:g}",
                 )
             try:
                 items = self._poll(min(0.1, left))
@@ -174,7 +176,10 @@ class StreamingRig(AlignmentRig):
                 if time.monotonic() >= deadline:
                     raise AdapterVanished(
                         f"the {self.name} rig went away and did not come back within "
-                        f"{self.reconnect_timeout:g} s: {err}"
+                        f"{self.reconnect_timeout:g} s: {err}",
+                        key="rig.gone",
+                        seconds=f"{self.reconnect_timeout:g}",
+                        reason=str(err),
                     ) from cause
                 time.sleep(0.1)
             else:
@@ -195,18 +200,36 @@ def rig_class(name: str) -> type[AlignmentRig]:
         try:
             module = importlib.import_module(module_name)
         except ImportError as err:
-            raise DriverUnavailable(f"the {name} rig backend needs {err.name}: {err}") from err
+            raise DriverUnavailable(
+                f"the {name} rig backend needs {err.name}: {err}",
+                key="rig.backend_needs",
+                backend=name,
+                library=str(err.name),
+            ) from err
         cls: Any = getattr(module, class_name)
     else:
         found = [ep for ep in entry_points(group=BACKEND_GROUP) if ep.name == name]
         if not found:
-            raise RigError(f"unknown rig backend {name!r}; known: {', '.join(backend_names())}")
+            known = ", ".join(backend_names())
+            raise RigError(
+                f"unknown rig backend {name!r}; known: {known}",
+                key="rig.backend_unknown",
+                backend=name,
+                known=known,
+            )
         try:
             cls = found[0].load()
         except ImportError as err:
-            raise DriverUnavailable(f"the {name} rig backend cannot be loaded: {err}") from err
+            raise DriverUnavailable(
+                f"the {name} rig backend cannot be loaded: {err}",
+                key="rig.backend_unloadable",
+                backend=name,
+                reason=str(err),
+            ) from err
     if not (isinstance(cls, type) and issubclass(cls, AlignmentRig)):
-        raise RigError(f"rig backend {name!r} is not an AlignmentRig")
+        raise RigError(
+            f"rig backend {name!r} is not an AlignmentRig", key="rig.backend_not_rig", backend=name
+        )
     return cls
 
 

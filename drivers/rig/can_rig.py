@@ -50,7 +50,12 @@ class CanRig(StreamingRig):
                 ],
             )
         except (can.CanError, OSError, ValueError, ImportError) as err:
-            raise AdapterNotFound(f"cannot open the CAN bus {self.options}: {err}") from err
+            raise AdapterNotFound(
+                f"cannot open the CAN bus {self.options}: {err}",
+                key="rig.can_cannot_open",
+                options=str(self.options),
+                reason=str(err),
+            ) from err
 
     def close(self) -> None:
         if self._bus is not None and self._given is None:
@@ -59,11 +64,13 @@ class CanRig(StreamingRig):
 
     def _poll(self, wait: float) -> list[Item]:
         if self._bus is None:
-            raise AdapterVanished("rig CAN bus is not open")
+            raise AdapterVanished("rig CAN bus is not open", key="rig.not_open")
         try:
             message = self._bus.recv(wait)
         except (can.CanError, OSError) as err:
-            raise AdapterVanished(f"rig CAN bus failed: {err}") from err
+            raise AdapterVanished(
+                f"rig CAN bus failed: {err}", key="rig.can_failed", reason=str(err)
+            ) from err
         if message is None or message.is_error_frame or message.is_remote_frame:
             return []
         if message.arbitration_id not in (SESSION_FRAME, READING_FRAME):

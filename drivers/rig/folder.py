@@ -198,7 +198,11 @@ class FolderRig(AlignmentRig):
 
     def open(self) -> None:
         if not self.folder.is_dir():
-            raise AdapterNotFound(f"watched folder {self.folder} does not exist")
+            raise AdapterNotFound(
+                f"watched folder {self.folder} does not exist",
+                key="rig.no_folder",
+                folder=str(self.folder),
+            )
 
     def close(self) -> None:
         """Nothing held open between reads."""
@@ -226,7 +230,10 @@ class FolderRig(AlignmentRig):
                 return self._import(path)
             if time.monotonic() >= deadline:
                 raise DeviceTimeout(
-                    f"no measurement file appeared in {self.folder} in {timeout:g} s"
+                    f"no measurement file appeared in {self.folder} in {timeout:g} s",
+                    key="rig.no_file",
+                    folder=str(self.folder),
+                    seconds=f"{timeout:g}",
                 )
             time.sleep(self.poll)
 

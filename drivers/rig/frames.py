@@ -78,7 +78,12 @@ class RigFrames:
         try:
             return cls(cantools.database.load_file(str(path)))
         except (OSError, cantools.database.errors.Error) as err:
-            raise DriverUnavailable(f"the rig's DBC file {path} cannot be read: {err}") from err
+            raise DriverUnavailable(
+                f"the rig's DBC file {path} cannot be read: {err}",
+                key="rig.dbc_unreadable",
+                path=str(path),
+                reason=str(err),
+            ) from err
 
     def _encode(self, frame_id: int, signals: dict[str, float]) -> bytes:
         data = bytearray(self.db.encode_message(frame_id, {**signals, "Checksum": 0}, scaling=True))

@@ -38,13 +38,21 @@ class SerialRig(StreamingRig):
     def open(self) -> None:
         if isinstance(self.port, serial.SerialBase):
             if not self.port.is_open:
-                raise AdapterNotFound("the given serial port is closed and cannot be reopened here")
+                raise AdapterNotFound(
+                    "the given serial port is closed and cannot be reopened here",
+                    key="rig.port_closed",
+                )
             self._serial = self.port
             return
         try:
             self._serial = serial.serial_for_url(self.port, baudrate=self.baudrate, timeout=0.05)
         except (serial.SerialException, OSError, ValueError) as err:
-            raise AdapterNotFound(f"cannot open rig port {self.port}: {err}") from err
+            raise AdapterNotFound(
+                f"cannot open rig port {self.port}: {err}",
+                key="serial.cannot_open",
+                port=str(self.port),
+                reason=str(err),
+            ) from err
 
     def close(self) -> None:
         if self._serial is not None and not isinstance(self.port, serial.SerialBase):
@@ -59,12 +67,17 @@ class SerialRig(StreamingRig):
     def _poll(self, wait: float) -> list[Item]:
         port = self._serial
         if port is None:
-            raise AdapterVanished("rig port is not open")
+            raise AdapterVanished("rig port is not open", key="rig.not_open")
         try:
             port.timeout = wait
             data = port.read(max(1, port.in_waiting))
         except (serial.SerialException, OSError, TypeError) as err:
-            raise AdapterVanished(f"rig port {self.port} failed: {err}") from err
+            raise AdapterVanished(
+                f"rig port {self.port} failed: {err}",
+                key="rig.port_failed",
+                port=str(self.port),
+                reason=str(err),
+            ) from err
         dropped = self._splitter.dropped
         lines = self._splitter.feed(data)
         if self._splitter.dropped != dropped:

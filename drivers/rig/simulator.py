@@ -126,7 +126,12 @@ class SerialOutput:
         try:
             self._serial = serial.serial_for_url(port, baudrate=baudrate) if self._owned else port
         except (serial.SerialException, OSError, ValueError) as err:
-            raise AdapterNotFound(f"simulator cannot open {port}: {err}") from err
+            raise AdapterNotFound(
+                f"simulator cannot open {port}: {err}",
+                key="serial.cannot_open",
+                port=str(port),
+                reason=str(err),
+            ) from err
 
     def send(self, record: RigRecord) -> None:
         self._serial.write(format_record(record))
@@ -157,7 +162,10 @@ class CanOutput:
             self._bus = can.Bus(**bus_options) if bus is None else bus
         except (can.CanError, OSError, ValueError) as err:
             raise AdapterNotFound(
-                f"simulator cannot open the CAN bus {bus_options}: {err}"
+                f"simulator cannot open the CAN bus {bus_options}: {err}",
+                key="rig.can_cannot_open",
+                options=str(bus_options),
+                reason=str(err),
             ) from err
         self._frames = RigFrames.load()
         self._message = can.Message

@@ -96,3 +96,49 @@ def test_every_refusal_a_screen_can_show_has_a_key_with_its_sentence() -> None:
     assert unkeyed == []
     assert unknown == []
     assert missing_params == []
+
+
+DRIVERS = CORE.parent / "drivers"
+# What a device says when it cannot be opened, stops answering or goes away: the device
+# bar and the notices show it. Bytes that do not parse (DecodeError) stay in the logs.
+DEVICE_FAILURES = {
+    "DriverUnavailable",
+    "AdapterError",
+    "AdapterNotFound",
+    "AdapterVanished",
+    "NoVehicleResponse",
+    "DeviceTimeout",
+    "RigError",
+    "CameraError",
+    "CameraNotFound",
+    "CameraVanished",
+    "EndOfVideo",
+    "CameraNotStreaming",
+}
+
+
+def test_every_device_failure_has_a_reason_key_with_its_sentence() -> None:
+    unkeyed, unknown, missing_params = [], [], []
+    found = 0
+    for source in sorted(DRIVERS.rglob("*.py")):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            if node.func.id not in DEVICE_FAILURES or not node.args:
+                continue
+            found += 1
+            where = f"{source.relative_to(DRIVERS)}:{node.lineno}"
+            keywords = {k.arg: k.value for k in node.keywords if k.arg}
+            key = keywords.get("key")
+            if not isinstance(key, ast.Constant):
+                unkeyed.append(where)
+            elif key.value not in KEYED:
+                unknown.append(f"{where} {key.value}")
+            else:
+                absent = [name for name in KEYED[key.value][1] if name not in keywords]
+                if absent:
+                    missing_params.append(f"{where} {key.value} lacks {absent}")
+    assert found > 40
+    assert unkeyed == []
+    assert unknown == []
+    assert missing_params == []

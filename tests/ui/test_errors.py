@@ -104,6 +104,20 @@ SAMPLES: dict[str, object] = {
     "setting": "k1.k2",
     "customer": 42,
     "version": 9,
+    "library": "PIL",
+    "interface": "PCAN",
+    "channel": "can0",
+    "port": "COM3",
+    "rates": "38400, 9600",
+    "command": "ATSP0",
+    "seconds": "5",
+    "answer": "?",
+    "size": "12x",
+    "options": "{}",
+    "backend": "k1",
+    "known": "k1, k2",
+    "ecu": "7E8",
+    "frame": "EV_1",
 }
 
 

@@ -1695,7 +1695,7 @@
         <translation>%1 不是可用的终端数据库：%2。未做任何更改：请恢复备份，或将该文件移走后重新设置本终端</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="473"/>
+        <location filename="../errors.py" line="480"/>
         <source>%1 is not a usable station database: %2</source>
         <translation>%1 不是可用的终端数据库：%2</translation>
     </message>
@@ -1853,6 +1853,216 @@
         <location filename="../errors.py" line="594"/>
         <source>Work order %1 changed while it was being moved</source>
         <translation>工单 %1 在变更阶段时被其他操作修改</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="598"/>
+        <source>%1 is not installed</source>
+        <translation>未安装 %1</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="600"/>
+        <source>Cannot open CAN %1 %2: %3</source>
+        <translation>无法打开 CAN %1 %2：%3</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="604"/>
+        <source>The CAN bus refused a frame: %1</source>
+        <translation>CAN 总线拒绝发送一帧：%1</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="607"/>
+        <source>The CAN bus went away: %1</source>
+        <translation>CAN 总线已断开：%1</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="609"/>
+        <source>No control unit answered on CAN %1 %2 (11/29-bit, 500/250 kbit/s)</source>
+        <translation>CAN %1 %2 上没有控制单元应答（已试 11/29 位标识符，500/250 千比特每秒）</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="615"/>
+        <source>Cannot open the serial port %1: %2</source>
+        <translation>无法打开串口 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="619"/>
+        <source>No ELM327 prompt on %1 at %2 baud</source>
+        <translation>%1 上的 ELM327 在 %2 波特率下都没有应答</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="623"/>
+        <source>The adapter gave no prompt after %1 within %2 s</source>
+        <translation>适配器在 %1 之后 %2 秒内没有应答</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="626"/>
+        <source>The ELM327 adapter went away: %1</source>
+        <translation>ELM327 适配器已断开：%1</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="628"/>
+        <source>The adapter refused %1: %2</source>
+        <translation>适配器拒绝了 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="632"/>
+        <source>The adapter found no vehicle on any protocol</source>
+        <translation>适配器在所有协议上都没有找到车辆</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="636"/>
+        <source>The simulated camera&apos;s size %1 is not WIDTHxHEIGHT</source>
+        <translation>模拟相机的尺寸 %1 不是“宽x高”</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="639"/>
+        <source>%1 does not exist</source>
+        <translation>%1 不存在</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="640"/>
+        <source>The camera cannot be opened</source>
+        <translation>无法打开相机</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="641"/>
+        <source>The camera is not open</source>
+        <translation>相机未打开</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="642"/>
+        <source>The video has no more frames</source>
+        <translation>视频没有更多画面了</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="643"/>
+        <source>The camera gives no frames</source>
+        <translation>相机没有画面</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="644"/>
+        <source>The camera is not connected</source>
+        <translation>相机未连接</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="645"/>
+        <source>The camera was closed</source>
+        <translation>相机已关闭</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="646"/>
+        <source>The camera was unplugged</source>
+        <translation>相机已拔出</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="647"/>
+        <source>No picture from the camera</source>
+        <translation>相机没有传来画面</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="649"/>
+        <source>The given serial port is closed and cannot be reopened here</source>
+        <translation>给定的串口已关闭，无法在此重新打开</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="652"/>
+        <source>The rig&apos;s connection is not open</source>
+        <translation>定位仪的连接未打开</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="654"/>
+        <source>The rig&apos;s port %1 failed: %2</source>
+        <translation>定位仪端口 %1 出错：%2</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="658"/>
+        <source>Cannot open the rig&apos;s CAN bus %1: %2</source>
+        <translation>无法打开定位仪的 CAN 总线 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="661"/>
+        <source>The rig&apos;s CAN bus failed: %1</source>
+        <translation>定位仪的 CAN 总线出错：%1</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="662"/>
+        <source>The alignment reading was cancelled</source>
+        <translation>四轮定位读取已取消</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="664"/>
+        <source>No whole alignment session from the rig in %1 s</source>
+        <translation>%1 秒内没有收到定位仪的完整测量</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="668"/>
+        <source>The rig went away and did not come back within %1 s: %2</source>
+        <translation>定位仪已断开，%1 秒内没有恢复：%2</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="672"/>
+        <source>The %1 rig backend needs %2</source>
+        <translation>%1 定位仪后端需要 %2</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="676"/>
+        <source>Unknown rig backend %1; known: %2</source>
+        <translation>未知的定位仪后端 %1；已知：%2</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="680"/>
+        <source>The %1 rig backend cannot be loaded: %2</source>
+        <translation>无法加载 %1 定位仪后端：%2</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="684"/>
+        <source>The rig backend %1 is not an alignment rig</source>
+        <translation>定位仪后端 %1 不是四轮定位仪</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="687"/>
+        <source>The camera failed: %1</source>
+        <translation>相机出错：%1</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="689"/>
+        <source>The camera gave no frame for %1 s</source>
+        <translation>相机 %1 秒没有画面</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="693"/>
+        <source>Control unit %1 stopped answering live data</source>
+        <translation>控制单元 %1 不再应答实时数据</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="697"/>
+        <source>No control unit answered the first request: is the ignition on?</source>
+        <translation>没有控制单元应答第一个请求：点火开关打开了吗？</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="703"/>
+        <source>The watched folder %1 does not exist</source>
+        <translation>监视的文件夹 %1 不存在</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="707"/>
+        <source>No measurement file appeared in %1 in %2 s</source>
+        <translation>%2 秒内 %1 中没有出现测量文件</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="711"/>
+        <source>The rig&apos;s DBC file %1 cannot be read: %2</source>
+        <translation>无法读取定位仪的 DBC 文件 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="715"/>
+        <source>The broadcast stopped: the bus refused %1: %2</source>
+        <translation>广播已停止：总线拒绝了 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="719"/>
+        <source>The ECU simulator needs %1: %2</source>
+        <translation>ECU 模拟器需要 %1：%2</translation>
     </message>
     <message>
         <location filename="../errors.py" line="454"/>
