@@ -468,7 +468,11 @@ def run_terminal_add(args: argparse.Namespace) -> int:
 
     if args.name.strip().lower() == RELAY:
         # The name the brand's cloud gives a workshop's hub, whose rows it does not check again.
-        raise UsageError(f"{RELAY!r} is the name of the workshop's hub: give the terminal another")
+        raise UsageError(
+            f"{RELAY!r} is the name of the workshop's hub: give the terminal another",
+            key="hub.reserved_name",
+            name=RELAY,
+        )
     folder = _hub_folder(args)
     settings, service = _hub_service(folder)
     secret, terminal = service.add_terminal(settings["workshop"], args.name)

@@ -555,6 +555,12 @@ KEYED: dict[str, tuple[object, tuple[str, ...]]] = {
     ),
     "hub.exists": (QT_TRANSLATE_NOOP("Errors", "A workshop hub already exists in %1"), ("folder",)),
     "hub.no_terminal": (QT_TRANSLATE_NOOP("Errors", "No terminal named %1"), ("name",)),
+    "hub.reserved_name": (
+        QT_TRANSLATE_NOOP(
+            "Errors", "%1 is the name of the workshop's hub: give the terminal another"
+        ),
+        ("name",),
+    ),
     "work_order.no_customer": (
         QT_TRANSLATE_NOOP("Errors", "Work order %1 has no customer"),
         ("number",),

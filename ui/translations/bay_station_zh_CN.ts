@@ -1806,261 +1806,266 @@
     </message>
     <message>
         <location filename="../errors.py" line="559"/>
+        <source>%1 is the name of the workshop&apos;s hub: give the terminal another</source>
+        <translation>%1 是车间服务器的名称：请给终端另取一个名称</translation>
+    </message>
+    <message>
+        <location filename="../errors.py" line="565"/>
         <source>Work order %1 has no customer</source>
         <translation>工单 %1 没有客户</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="563"/>
+        <location filename="../errors.py" line="569"/>
         <source>Customer %1 does not exist</source>
         <translation>客户 %1 不存在</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="567"/>
+        <location filename="../errors.py" line="573"/>
         <source>Sending by SMTP needs a sender address (--from)</source>
         <translation>通过 SMTP 发送需要发件人地址（--from）</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="571"/>
+        <location filename="../errors.py" line="577"/>
         <source>Say how to send: --smtp HOST:PORT --from ADDRESS, or --webhook URL</source>
         <translation>请说明发送方式：--smtp 主机:端口 --from 地址，或 --webhook 网址</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="576"/>
+        <location filename="../errors.py" line="582"/>
         <source>%1 is not a PIN key</source>
         <translation>%1 不是 PIN 码密钥</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="577"/>
+        <location filename="../errors.py" line="583"/>
         <source>The hub&apos;s PIN key is too short</source>
         <translation>车间服务器发来的 PIN 码密钥太短</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="579"/>
+        <location filename="../errors.py" line="585"/>
         <source>%1 holds another PIN key than the workshop&apos;s: a terminal joins with a fresh data folder</source>
         <translation>%1 中的 PIN 码密钥与车间的不同：终端须用新的数据文件夹加入</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="586"/>
+        <location filename="../errors.py" line="592"/>
         <source>The station&apos;s PIN key (%1) is missing: restore it from where the keys folder was copied; until then no PIN can be checked, and an admin gets back in with the recovery code</source>
         <translation>终端的 PIN 码密钥（%1）缺失：请从密钥文件夹的副本中恢复；在此之前无法核对任何 PIN 码，管理员可用恢复码重新登录</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="592"/>
+        <location filename="../errors.py" line="598"/>
         <source>Unknown PIN hash version %1</source>
         <translation>未知的 PIN 码散列版本 %1</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="594"/>
+        <location filename="../errors.py" line="600"/>
         <source>Work order %1 changed while it was being moved</source>
         <translation>工单 %1 在变更阶段时被其他操作修改</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="598"/>
+        <location filename="../errors.py" line="604"/>
         <source>%1 is not installed</source>
         <translation>未安装 %1</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="600"/>
+        <location filename="../errors.py" line="606"/>
         <source>Cannot open CAN %1 %2: %3</source>
         <translation>无法打开 CAN %1 %2：%3</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="604"/>
+        <location filename="../errors.py" line="610"/>
         <source>The CAN bus refused a frame: %1</source>
         <translation>CAN 总线拒绝发送一帧：%1</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="607"/>
+        <location filename="../errors.py" line="613"/>
         <source>The CAN bus went away: %1</source>
         <translation>CAN 总线已断开：%1</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="609"/>
+        <location filename="../errors.py" line="615"/>
         <source>No control unit answered on CAN %1 %2 (11/29-bit, 500/250 kbit/s)</source>
         <translation>CAN %1 %2 上没有控制单元应答（已试 11/29 位标识符，500/250 千比特每秒）</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="615"/>
+        <location filename="../errors.py" line="621"/>
         <source>Cannot open the serial port %1: %2</source>
         <translation>无法打开串口 %1：%2</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="619"/>
+        <location filename="../errors.py" line="625"/>
         <source>No ELM327 prompt on %1 at %2 baud</source>
         <translation>%1 上的 ELM327 在 %2 波特率下都没有应答</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="623"/>
+        <location filename="../errors.py" line="629"/>
         <source>The adapter gave no prompt after %1 within %2 s</source>
         <translation>适配器在 %1 之后 %2 秒内没有应答</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="626"/>
+        <location filename="../errors.py" line="632"/>
         <source>The ELM327 adapter went away: %1</source>
         <translation>ELM327 适配器已断开：%1</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="628"/>
+        <location filename="../errors.py" line="634"/>
         <source>The adapter refused %1: %2</source>
         <translation>适配器拒绝了 %1：%2</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="632"/>
+        <location filename="../errors.py" line="638"/>
         <source>The adapter found no vehicle on any protocol</source>
         <translation>适配器在所有协议上都没有找到车辆</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="636"/>
+        <location filename="../errors.py" line="642"/>
         <source>The simulated camera&apos;s size %1 is not WIDTHxHEIGHT</source>
         <translation>模拟相机的尺寸 %1 不是“宽x高”</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="639"/>
+        <location filename="../errors.py" line="645"/>
         <source>%1 does not exist</source>
         <translation>%1 不存在</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="640"/>
+        <location filename="../errors.py" line="646"/>
         <source>The camera cannot be opened</source>
         <translation>无法打开相机</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="641"/>
+        <location filename="../errors.py" line="647"/>
         <source>The camera is not open</source>
         <translation>相机未打开</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="642"/>
+        <location filename="../errors.py" line="648"/>
         <source>The video has no more frames</source>
         <translation>视频没有更多画面了</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="643"/>
+        <location filename="../errors.py" line="649"/>
         <source>The camera gives no frames</source>
         <translation>相机没有画面</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="644"/>
+        <location filename="../errors.py" line="650"/>
         <source>The camera is not connected</source>
         <translation>相机未连接</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="645"/>
+        <location filename="../errors.py" line="651"/>
         <source>The camera was closed</source>
         <translation>相机已关闭</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="646"/>
+        <location filename="../errors.py" line="652"/>
         <source>The camera was unplugged</source>
         <translation>相机已拔出</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="647"/>
+        <location filename="../errors.py" line="653"/>
         <source>No picture from the camera</source>
         <translation>相机没有传来画面</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="649"/>
+        <location filename="../errors.py" line="655"/>
         <source>The given serial port is closed and cannot be reopened here</source>
         <translation>给定的串口已关闭，无法在此重新打开</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="652"/>
+        <location filename="../errors.py" line="658"/>
         <source>The rig&apos;s connection is not open</source>
         <translation>定位仪的连接未打开</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="654"/>
+        <location filename="../errors.py" line="660"/>
         <source>The rig&apos;s port %1 failed: %2</source>
         <translation>定位仪端口 %1 出错：%2</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="658"/>
+        <location filename="../errors.py" line="664"/>
         <source>Cannot open the rig&apos;s CAN bus %1: %2</source>
         <translation>无法打开定位仪的 CAN 总线 %1：%2</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="661"/>
+        <location filename="../errors.py" line="667"/>
         <source>The rig&apos;s CAN bus failed: %1</source>
         <translation>定位仪的 CAN 总线出错：%1</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="662"/>
+        <location filename="../errors.py" line="668"/>
         <source>The alignment reading was cancelled</source>
         <translation>四轮定位读取已取消</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="664"/>
+        <location filename="../errors.py" line="670"/>
         <source>No whole alignment session from the rig in %1 s</source>
         <translation>%1 秒内没有收到定位仪的完整测量</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="668"/>
+        <location filename="../errors.py" line="674"/>
         <source>The rig went away and did not come back within %1 s: %2</source>
         <translation>定位仪已断开，%1 秒内没有恢复：%2</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="672"/>
+        <location filename="../errors.py" line="678"/>
         <source>The %1 rig backend needs %2</source>
         <translation>%1 定位仪后端需要 %2</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="676"/>
+        <location filename="../errors.py" line="682"/>
         <source>Unknown rig backend %1; known: %2</source>
         <translation>未知的定位仪后端 %1；已知：%2</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="680"/>
+        <location filename="../errors.py" line="686"/>
         <source>The %1 rig backend cannot be loaded: %2</source>
         <translation>无法加载 %1 定位仪后端：%2</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="684"/>
+        <location filename="../errors.py" line="690"/>
         <source>The rig backend %1 is not an alignment rig</source>
         <translation>定位仪后端 %1 不是四轮定位仪</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="687"/>
+        <location filename="../errors.py" line="693"/>
         <source>The camera failed: %1</source>
         <translation>相机出错：%1</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="689"/>
+        <location filename="../errors.py" line="695"/>
         <source>The camera gave no frame for %1 s</source>
         <translation>相机 %1 秒没有画面</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="693"/>
+        <location filename="../errors.py" line="699"/>
         <source>Control unit %1 stopped answering live data</source>
         <translation>控制单元 %1 不再应答实时数据</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="697"/>
+        <location filename="../errors.py" line="703"/>
         <source>No control unit answered the first request: is the ignition on?</source>
         <translation>没有控制单元应答第一个请求：点火开关打开了吗？</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="703"/>
+        <location filename="../errors.py" line="709"/>
         <source>The watched folder %1 does not exist</source>
         <translation>监视的文件夹 %1 不存在</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="707"/>
+        <location filename="../errors.py" line="713"/>
         <source>No measurement file appeared in %1 in %2 s</source>
         <translation>%2 秒内 %1 中没有出现测量文件</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="711"/>
+        <location filename="../errors.py" line="717"/>
         <source>The rig&apos;s DBC file %1 cannot be read: %2</source>
         <translation>无法读取定位仪的 DBC 文件 %1：%2</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="715"/>
+        <location filename="../errors.py" line="721"/>
         <source>The broadcast stopped: the bus refused %1: %2</source>
         <translation>广播已停止：总线拒绝了 %1：%2</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="719"/>
+        <location filename="../errors.py" line="725"/>
         <source>The ECU simulator needs %1: %2</source>
         <translation>ECU 模拟器需要 %1：%2</translation>
     </message>
