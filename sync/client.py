@@ -618,6 +618,10 @@ class SyncClient:
     ) -> None:
         """A refused changeset: the hub's rows replace ours, and the person is told."""
         replica.acked(tx, sent["mutation_id"])
+        if status is Outcome.DUPLICATE and detail.get("first") in {o.value for o in Outcome}:
+            # The hub's first answer was lost on the way (a cut, a killed terminal): it
+            # keeps that answer, and it is taken now.
+            status, detail = Outcome(detail["first"]), dict(detail.get("detail") or {})
         if status is Outcome.APPLIED and "merged" in detail:
             replica.merge(
                 tx,

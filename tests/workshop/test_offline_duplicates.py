@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from station import catalogue, replica
@@ -129,3 +130,42 @@ def _refused(hub: Any) -> list[str]:
     with hub.service.db.transaction() as tx:
         rows = tx.all("SELECT detail FROM mutations WHERE status IN ('conflict', 'rejected')")
     return [str(r["detail"]) for r in rows]
+
+
+class AnswerLost(httpx.HTTPTransport):
+    """The hub takes the terminal's first batch, and its answer is lost on the way back."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lost = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if request.method == "POST" and request.url.path.endswith("/mutations") and not self.lost:
+            self.lost += 1
+            response.close()
+            raise httpx.ReadError("the connection dropped before the answer", request=request)
+        return response
+
+
+def test_the_hubs_answer_lost_on_the_way_is_taken_from_its_resend(tmp_path: Path, hub: Any) -> None:
+    desk, bay = join(hub, tmp_path, "desk"), join(hub, tmp_path, "bay-1")
+    settle(desk, bay)
+    desk.workshop.add_user(desk.admin, "wang", Role.ADVISOR, "1357")
+    bay.workshop.add_user(bay.admin, "wang", Role.TECHNICIAN, "2468")
+    desk.sync()
+    lossy = AnswerLost()
+    bay.client._http = httpx.Client(
+        base_url=hub.url, headers={"Authorization": f"Bearer {bay.client.token}"}, transport=lossy
+    )
+    bay.client.sleep = lambda _s: None
+    bay.sync()  # the resend is answered "duplicate", with the hub's first answer
+    assert lossy.lost == 1
+    settle(desk, bay)
+    names = {u["name"] for u in bay.store.query("SELECT name FROM users")}
+    assert names == {"admin", "wang", "wang-B1"}
+    told = [n.reason for n in replica.conflict_notes(bay.store)]
+    assert len(told) == 1 and "kept as wang-B1" in told[0], told
+    assert hub_digest(hub) == desk.digest() == bay.digest()
+    desk.close()
+    bay.close()
