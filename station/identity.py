@@ -80,6 +80,14 @@ def work_order_number(when: datetime, code: str | None, sequence: int) -> str:
     return f"WO-{day}-{sequence:05d}"
 
 
+_WORK_ORDER_NUMBER = re.compile(r"^WO-[0-9]{8}-(?:[A-Z][0-9]+-[0-9]{4,}|[0-9]{5,})$")
+
+
+def is_work_order_number(text: str) -> bool:
+    """Whether a search is for a work order by its number (either form above), not a car."""
+    return bool(_WORK_ORDER_NUMBER.match(text.strip().upper()))
+
+
 def number_prefix(when: datetime, code: str | None) -> str:
     """What every number of that day and terminal starts with (to count the day's orders)."""
     return f"WO-{when:%Y%m%d}-{code}-" if code else f"WO-{when:%Y%m%d}-"

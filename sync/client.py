@@ -398,6 +398,19 @@ class SyncClient:
             replica.keep_fetched(tx, rows)
         return True
 
+    def fetch_car(self, vin: str | None = None, plate: str | None = None) -> bool:
+        """A car this terminal does not have (by VIN or plate), with its latest work order
+        whole, from the hub; False when the workshop has no such car."""
+        query = {"vin": vin} if vin else {"plate": plate or ""}
+        response = self._request("GET", f"{API}/workshop/cars", params=query)
+        if response.status_code == 404:
+            return False
+        if response.status_code != 200:
+            raise ProtocolViolation(f"car {vin or plate}: {_reason(response)}")
+        with self._run_lock, self.store.transaction("sync") as tx:
+            replica.keep_fetched(tx, response.json()["rows"])
+        return True
+
     def close(self) -> None:
         if self._http is not None:
             self._http.close()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from station import lifecycle, replica
+from station import lifecycle, limits, replica
 from station.auth import hash_pin
 from station.errors import InvalidInput, StationError
 from station.findings import ApprovalState, Decision, state_after
@@ -28,6 +28,8 @@ from station.inbox import parse_booking
 from station.lifecycle import Status
 from station.prediagnosis import parse as parse_prediagnosis
 from station.truth import waiting_count, waiting_text
+from station.vehicles import plate_key
+from station.vin import normalise_vin
 from sync import customer_facts, hub
 from sync.cloud_db import CloudDatabase, CloudTx
 from sync.customer_rules import LINK_DAYS, link_ends
@@ -1306,6 +1308,29 @@ class CloudService:
             rows = hub.work_order_rows(tx, auth.workshop, reference)
         if not rows:
             raise Refused(f"the workshop has no work order {reference}", 404)
+        return rows
+
+    def workshop_car(
+        self, auth: StationAuth, vin: str | None, plate: str | None
+    ) -> list[dict[str, Any]]:
+        """A terminal's search found no car here: the car by VIN or plate, with its latest
+        work order whole (closed work the terminal no longer keeps)."""
+        plate = plate_key(plate or "") or None
+        if (not vin) == (plate is None):
+            raise Refused("ask for a car by one of vin or plate", 400)
+        try:
+            vin = normalise_vin(vin) if vin else None
+            if plate is not None:
+                limits.check(limits.PLATE, plate)
+        except InvalidInput as err:
+            raise Refused(str(err), 400) from err
+        self._station(auth)
+        with self.db.transaction(reading=True) as tx:
+            if hub.terminal(tx, auth.token_id) is None:
+                raise Refused("only a workshop's terminals fetch its work", 403)
+            rows = hub.car_rows(tx, auth.workshop, vin, plate)
+        if not rows:
+            raise Refused(f"the workshop has no car {vin or plate}", 404)
         return rows
 
     def record_blob(self, sha256: str, size: int, station_id: str) -> None:

@@ -180,6 +180,59 @@ def work_order_rows(tx: CloudTx, workshop: str, reference: str) -> list[dict[str
     return [{"table": r["tbl"], "key": r["key"], "row": json.loads(r["row"])} for r in rows]
 
 
+def _matching(
+    tx: CloudTx, workshop: str, table: str, column: str, value: Any
+) -> list[dict[str, Any]]:
+    """The workshop's rows of `table` whose `column` is exactly `value`."""
+    needle = json.dumps({column: value}, ensure_ascii=False)[1:-1]
+    found = (
+        json.loads(r["row"])
+        for r in tx.all(
+            "SELECT row FROM records WHERE workshop = ? AND tbl = ? AND row LIKE ?",
+            (workshop, table, f"%{needle}%"),
+        )
+    )
+    return [row for row in found if row.get(column) == value]
+
+
+def car_rows(
+    tx: CloudTx, workshop: str, vin: str | None, plate: str | None
+) -> list[dict[str, Any]]:
+    """A car by VIN or plate (the one seen last when two share a plate), its owner, and its
+    latest work order whole: what a terminal fetches when a search finds nothing there."""
+    column, value = ("vin", vin) if vin else ("plate", plate)
+    cars = _matching(tx, workshop, "vehicles", column, value)
+    if not cars:
+        return []
+    visits = {
+        int(car["id"]): _matching(tx, workshop, "work_orders", "vehicle_id", car["id"])
+        for car in cars
+    }
+
+    def last_seen(car: Mapping[str, Any]) -> str:
+        return max((str(w["created_at"]) for w in visits[int(car["id"])]), default="")
+
+    car = max(cars, key=lambda c: (last_seen(c), str(c["created_at"])))
+    latest = max(visits[int(car["id"])], key=lambda w: str(w["created_at"]), default=None)
+    visit = [] if latest is None else work_order_rows(tx, workshop, str(latest["id"]))
+    # The rows the car and its visit refer to that are kept on every terminal, parents first.
+    wanted = [("customers", car.get("customer_id")), ("vehicles", car["id"])]
+    if latest is not None:
+        booking = latest.get("appointment_id")
+        appointment = (
+            None if booking is None else record(tx, workshop, "appointments", str(booking))
+        )
+        wanted += [("customers", latest.get("customer_id"))]
+        if appointment is not None:
+            wanted += [("customers", appointment.get("customer_id")), ("appointments", booking)]
+    rows: list[dict[str, Any]] = []
+    for table, key in dict.fromkeys((t, str(k)) for t, k in wanted if k is not None):
+        found = record(tx, workshop, table, key)
+        if found is not None:
+            rows.append({"table": table, "key": key, "row": found})
+    return rows + visit
+
+
 def _number_first(key: str) -> tuple[int, str]:
     return (int(key), "") if key.isdigit() else (0, key)
 

@@ -160,6 +160,14 @@ def create_app(service: CloudService, blobs: BlobStore, limits: Limits | None = 
         )
         return JSONResponse({"rows": rows})
 
+    async def workshop_car(request: Request) -> Response:
+        who = await auth(request)
+        query = request.query_params
+        rows = await run_in_threadpool(
+            service.workshop_car, who, query.get("vin"), query.get("plate")
+        )
+        return JSONResponse({"rows": rows})
+
     def tus_headers(offset: int, length: int | None) -> dict[str, str]:
         headers = {
             "Tus-Resumable": TUS_VERSION,
@@ -298,6 +306,7 @@ def create_app(service: CloudService, blobs: BlobStore, limits: Limits | None = 
             route("/changes", changes, ["GET"]),
             route("/work-orders/{local_id:int}", station_work_order, ["GET"]),
             route("/workshop/work-orders/{reference}", workshop_work_order, ["GET"]),
+            route("/workshop/cars", workshop_car, ["GET"]),
             route("/blobs/{sha256}", blob, ["GET", "HEAD", "PATCH", "POST"]),
             route("/workshops/{workshop}/appointments", book, ["POST"]),
             route("/appointments/{appointment_id}/cancel", cancel_appointment, ["POST"]),

@@ -1,15 +1,23 @@
 """The technician's queue: the cars in the workshop, and open or start a work order
-by the VIN read from the car or by the plate."""
+by the VIN read from the car or by the plate, or open one by its number.
+
+On a workshop terminal, closed work past its window is no longer kept here: a
+number (or a car) the search does not find is asked of the hub in a worker, with
+the screen saying so, and opened when it arrives.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from station.errors import StationError
+from station.errors import NotFound, StationError
+from station.identity import is_work_order_number
 from station.lifecycle import FINAL, Status
 from ui.context import AppContext
 from ui.equipment import Progress
@@ -19,6 +27,22 @@ from ui.texts import duration, status_name
 from ui.widgets.base import View, heading, push_button
 
 log = logging.getLogger(__name__)
+
+HUB_WAIT_S = 5.0  # one try's wait for the hub; two tries before it is called unreachable
+FOUND, NOT_FOUND, UNREACHABLE = "found", "not_found", "unreachable"
+
+
+def ask_hub(database: Path, ask: Callable[[Any], bool]) -> str:
+    """In a worker: what the hub answered a search (`ask` gets a sync client of its own)."""
+    from sync.client import SyncClient
+    from sync.errors import Offline
+
+    try:
+        with SyncClient(database, timeout=HUB_WAIT_S, attempts=2) as client:
+            return FOUND if ask(client) else NOT_FOUND
+    except Offline as err:
+        log.info("the hub did not answer a search: %s", err)
+        return UNREACHABLE
 
 
 def active_work_orders(ctx: AppContext) -> list[dict[str, Any]]:
@@ -47,6 +71,13 @@ class QueueView(View):
         self.open_button.clicked.connect(self.open_selected)
         self.search = QLineEdit()
         self.search.setObjectName("queue_search")
+        self.search.returnPressed.connect(self.open_or_start)
+        self.search.textEdited.connect(self._typed)
+        self.hub_state = QLabel()
+        self.hub_state.setObjectName("queue_hub_state")
+        self.hub_state.setWordWrap(True)
+        self.hub_state.hide()
+        self.asking: str | None = None  # what the hub is being asked for, while it is
         self.read_vin = push_button("queue_read_vin")
         self.read_vin.clicked.connect(self.read_vin_from_car)
         self.start = push_button("queue_start", accent=True)
@@ -58,6 +89,7 @@ class QueueView(View):
         box = QVBoxLayout(self)
         box.addWidget(self.title)
         box.addLayout(find)
+        box.addWidget(self.hub_state)
         box.addWidget(self.table, 1)
         box.addWidget(self.open_button)
         self.known_approved: dict[int, int] | None = None  # approvals seen, to announce new ones
@@ -65,7 +97,7 @@ class QueueView(View):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Cars in the workshop"))
-        self.search.setPlaceholderText(self.tr("VIN or plate"))
+        self.search.setPlaceholderText(self.tr("VIN, plate or work order number"))
         self.read_vin.setText(self.tr("Read VIN from the car"))
         self.start.setText(self.tr("Open or start work order"))
         self.open_button.setText(self.tr("Open the selected work order"))
@@ -155,21 +187,131 @@ class QueueView(View):
     def open_or_start(self) -> None:
         text = self.search.text().strip().upper()
         if not text:
-            self.model.notify(self.tr("Type or read a VIN or plate first"), True)
+            self.model.notify(self.tr("Type or read a VIN, plate or work order number first"), True)
             return
-        workshop = self.model.workshop
+        if self.asking is not None:
+            return  # the hub is being asked already; its answer opens it
+        if is_work_order_number(text):
+            self._open_number(text, hub=True)
+            return
         try:
-            found = workshop.find_vehicles(vin=text) if len(text) == 17 else []
-            found = found or workshop.find_vehicles(plate=text)
+            car = self._car_here(text)
         except StationError as err:
             self.model.notify(error_text(err), True)
             return
-        if not found:
-            self.model.notify(
-                self.tr("No car with this VIN or plate: the desk registers new cars"), True
-            )
+        if car is not None:
+            self._open_or_start_for(car)
+        elif self._on_a_workshop_terminal():
+            vin = text if len(text) == 17 else None
+
+            def ask(client: Any) -> bool:
+                return bool(client.fetch_car(vin=vin, plate=None if vin else text))
+
+            self._ask_hub(text, ask, lambda: self._car_fetched(text))
+        else:
+            self._no_car()
+
+    def _no_car(self) -> None:
+        self.model.notify(
+            self.tr("No car with this VIN or plate: the desk registers new cars"), True
+        )
+
+    def _on_a_workshop_terminal(self) -> bool:
+        store = self.model.workshop.store
+        return store.id_base is not None and store.path is not None
+
+    def _open_number(self, number: str, hub: bool) -> None:
+        """The work order with this number: here, else (closed work) from the hub."""
+        try:
+            wo = self.model.workshop.work_order_by_number(number)
+        except NotFound:
+            if hub and self._on_a_workshop_terminal():
+
+                def ask(client: Any) -> bool:
+                    return bool(client.fetch_work_order(number))
+
+                self._ask_hub(number, ask, lambda: self._open_number(number, hub=False))
+            else:
+                self.model.notify(
+                    self.tr("The workshop has no work order %1").replace("%1", number), True
+                )
             return
-        vehicle = found[0]
+        self.model.select(int(wo["id"]))
+        self.model.events.navigate.emit("work_order")
+
+    def _car_here(self, text: str) -> dict[str, Any] | None:
+        """The car this terminal keeps with this VIN (17 characters) or plate."""
+        workshop = self.model.workshop
+        found = workshop.find_vehicles(vin=text) if len(text) == 17 else []
+        found = found or workshop.find_vehicles(plate=text)
+        return found[0] if found else None
+
+    def _car_fetched(self, text: str) -> None:
+        car = self._car_here(text)
+        if car is None:
+            self._no_car()
+        else:
+            self._open_or_start_for(car)
+
+    def _ask_hub(self, text: str, ask: Callable[[Any], bool], then: Callable[[], None]) -> None:
+        """Ask the hub in a worker for what this terminal does not keep; the screen says so
+        meanwhile, and says so plainly when the hub cannot be reached."""
+        database = self.model.workshop.store.path
+        assert database is not None
+        self.asking = text
+        self.start.setEnabled(False)
+        self._hub_says(
+            self.tr("Not kept on this terminal: fetching %1 from the hub…").replace("%1", text)
+        )
+
+        def done(outcome: str) -> None:
+            self._asked()
+            if outcome == UNREACHABLE:
+                self._hub_says(
+                    self.tr(
+                        "The hub cannot be reached, so %1 cannot be fetched: closed work is kept "
+                        "at the hub. Try again when the network is back."
+                    ).replace("%1", text),
+                    error=True,
+                )
+                return
+            self._hub_says("")
+            if outcome == NOT_FOUND:
+                if is_work_order_number(text):
+                    self.model.notify(
+                        self.tr("The workshop has no work order %1").replace("%1", text), True
+                    )
+                else:
+                    self._no_car()
+                return
+            self.model.events.changed.emit()  # what arrived shows on every view
+            then()
+
+        def failed(message: str) -> None:
+            self._asked()
+            self._hub_says(message, error=True)
+
+        self.ctx.workers.start(lambda _progress: ask_hub(database, ask), done, failed)
+
+    def _typed(self, _text: str) -> None:
+        if self.asking is None:  # what the hub said last is about the old text
+            self._hub_says("")
+
+    def _asked(self) -> None:
+        self.asking = None
+        self.start.setEnabled(True)
+
+    def _hub_says(self, text: str, error: bool = False) -> None:
+        self.hub_state.setText(text)
+        self.hub_state.setProperty("notice", ("error" if error else "info") if text else "")
+        self.hub_state.style().unpolish(self.hub_state)
+        self.hub_state.style().polish(self.hub_state)
+        self.hub_state.setVisible(bool(text))
+        if error:
+            self.model.notify(text, True)
+
+    def _open_or_start_for(self, vehicle: dict[str, Any]) -> None:
+        workshop = self.model.workshop
         for wo in active_work_orders(self.ctx):
             if wo["vehicle_id"] == vehicle["id"]:
                 self.model.select(wo["id"])

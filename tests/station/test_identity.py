@@ -11,6 +11,7 @@ from station.identity import (
     BLOCK,
     check_terminal_name,
     id_base,
+    is_work_order_number,
     terminal_code,
     terminal_of,
     work_order_number,
@@ -43,3 +44,12 @@ def test_work_order_numbers_carry_the_terminals_code() -> None:
     when = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
     assert work_order_number(when, "B3", 7) == "WO-20261130-B3-0007"
     assert work_order_number(when, None, 7) == "WO-20261130-00007"
+
+
+def test_a_search_for_a_work_order_number_is_told_from_a_car() -> None:
+    when = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    for number in (work_order_number(when, "B3", 7), work_order_number(when, None, 12_345)):
+        assert is_work_order_number(number) and is_work_order_number(f" {number.lower()} ")
+    assert is_work_order_number("WO-20261130-D12-10000")
+    for car in ("LSVAU2180N2183294", "粤B12345", "WO123", "WO-2026113-B3-0007", "WO-20261130-B3"):
+        assert not is_work_order_number(car), car

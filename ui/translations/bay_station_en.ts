@@ -34,7 +34,7 @@
 <context>
     <name>QueueView</name>
     <message numerus="yes">
-        <location filename="../queue.py" line="76"/>
+        <location filename="../queue.py" line="108"/>
         <source>%n approved, ready to start</source>
         <translation>
             <numerusform>%n approved, ready to start</numerusform>

@@ -1124,7 +1124,7 @@
     <name>Errors</name>
     <message>
         <location filename="../errors.py" line="25"/>
-        <location filename="../errors.py" line="462"/>
+        <location filename="../errors.py" line="740"/>
         <source>Unknown user or wrong PIN</source>
         <translation>用户不存在或 PIN 码错误</translation>
     </message>
@@ -1475,7 +1475,7 @@
     </message>
     <message>
         <location filename="../errors.py" line="318"/>
-        <location filename="../errors.py" line="460"/>
+        <location filename="../errors.py" line="738"/>
         <source>That record is not on this station</source>
         <translation>本终端上没有这条记录</translation>
     </message>
@@ -2070,37 +2070,37 @@
         <translation>ECU 模拟器需要 %1：%2</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="454"/>
+        <location filename="../errors.py" line="732"/>
         <source>technician</source>
         <translation>技师</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="455"/>
+        <location filename="../errors.py" line="733"/>
         <source>advisor</source>
         <translation>服务顾问</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="456"/>
+        <location filename="../errors.py" line="734"/>
         <source>admin</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="461"/>
+        <location filename="../errors.py" line="739"/>
         <source>Your role may not do this</source>
         <translation>您的角色无权执行此操作</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="463"/>
+        <location filename="../errors.py" line="741"/>
         <source>The work order&apos;s stage does not allow this now</source>
         <translation>工单当前阶段不允许此操作</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="466"/>
+        <location filename="../errors.py" line="744"/>
         <source>A signed or issued record is not changed</source>
         <translation>已签名或已出具的记录不能修改</translation>
     </message>
     <message>
-        <location filename="../errors.py" line="468"/>
+        <location filename="../errors.py" line="746"/>
         <source>The station refused this</source>
         <translation>终端拒绝了此操作</translation>
     </message>
@@ -2218,43 +2218,43 @@
         <translation>发现已撤回，记录仍保留</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="244"/>
+        <location filename="../findings_view.py" line="238"/>
         <source>Finding replaced; the first one stays on record</source>
         <translation>发现已替换，原记录仍保留</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="262"/>
+        <location filename="../findings_view.py" line="256"/>
         <source>Other (typed by hand)</source>
         <translation>其他（手工填写）</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="318"/>
+        <location filename="../findings_view.py" line="312"/>
         <source>Pick from the price list</source>
         <translation>从价目表选择</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="324"/>
+        <location filename="../findings_view.py" line="318"/>
         <source>%1 h</source>
         <translation>%1 小时</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="341"/>
+        <location filename="../findings_view.py" line="335"/>
         <source>Pick a line from the price list first</source>
         <translation>请先从价目表选择一项</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="361"/>
+        <location filename="../findings_view.py" line="355"/>
         <source>Describe the part or labour first</source>
         <translation>请先填写配件或工时说明</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="378"/>
+        <location filename="../findings_view.py" line="372"/>
         <source>Line</source>
         <translation>项目</translation>
     </message>
     <message>
         <location filename="../findings_view.py" line="136"/>
-        <location filename="../findings_view.py" line="378"/>
+        <location filename="../findings_view.py" line="372"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
@@ -2265,7 +2265,7 @@
     </message>
     <message>
         <location filename="../findings_view.py" line="137"/>
-        <location filename="../findings_view.py" line="378"/>
+        <location filename="../findings_view.py" line="372"/>
         <source>Unit price</source>
         <translation>单价</translation>
     </message>
@@ -2285,12 +2285,12 @@
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="378"/>
+        <location filename="../findings_view.py" line="372"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../findings_view.py" line="390"/>
+        <location filename="../findings_view.py" line="384"/>
         <source>Estimate: %1</source>
         <translation>报价：%1</translation>
     </message>
@@ -2675,94 +2675,110 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../queue.py" line="67"/>
+        <location filename="../queue.py" line="99"/>
         <source>Cars in the workshop</source>
         <translation>在店车辆</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="68"/>
-        <source>VIN or plate</source>
-        <translation>VIN 或车牌</translation>
+        <location filename="../queue.py" line="100"/>
+        <source>VIN, plate or work order number</source>
+        <translation>VIN、车牌或工单号</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="69"/>
+        <location filename="../queue.py" line="101"/>
         <source>Read VIN from the car</source>
         <translation>从车辆读取 VIN</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="70"/>
+        <location filename="../queue.py" line="102"/>
         <source>Open or start work order</source>
         <translation>打开或新建工单</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="71"/>
+        <location filename="../queue.py" line="103"/>
         <source>Open the selected work order</source>
         <translation>打开所选工单</translation>
     </message>
     <message numerus="yes">
-        <location filename="../queue.py" line="76"/>
+        <location filename="../queue.py" line="108"/>
         <source>%n approved, ready to start</source>
         <translation>
             <numerusform>%n 项已批准，可以开工</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../queue.py" line="85"/>
+        <location filename="../queue.py" line="117"/>
         <source>The customer approved work on %1 (%2): ready to start</source>
         <translation>客户已批准 %1（%2）的维修项目：可以开工</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="100"/>
+        <location filename="../queue.py" line="132"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="101"/>
+        <location filename="../queue.py" line="133"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="102"/>
+        <location filename="../queue.py" line="134"/>
         <source>Car</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="103"/>
+        <location filename="../queue.py" line="135"/>
         <source>Bay</source>
         <translation>工位</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="104"/>
+        <location filename="../queue.py" line="136"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="105"/>
+        <location filename="../queue.py" line="137"/>
         <source>In stage</source>
         <translation>本阶段用时</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="127"/>
+        <location filename="../queue.py" line="159"/>
         <source>Choose a work order first</source>
         <translation>请先选择工单</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="135"/>
+        <location filename="../queue.py" line="167"/>
         <source>No vehicle interface is connected</source>
         <translation>未连接车辆诊断接口</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="147"/>
+        <location filename="../queue.py" line="179"/>
         <source>The car did not give its VIN</source>
         <translation>车辆未返回 VIN</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="158"/>
-        <source>Type or read a VIN or plate first</source>
-        <translation>请先输入或读取 VIN 或车牌</translation>
+        <location filename="../queue.py" line="190"/>
+        <source>Type or read a VIN, plate or work order number first</source>
+        <translation>请先输入或读取 VIN、车牌或工单号</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="169"/>
+        <location filename="../queue.py" line="236"/>
+        <location filename="../queue.py" line="282"/>
+        <source>The workshop has no work order %1</source>
+        <translation>车间没有工单 %1</translation>
+    </message>
+    <message>
+        <location filename="../queue.py" line="264"/>
+        <source>Not kept on this terminal: fetching %1 from the hub…</source>
+        <translation>本终端未保存：正在从车间服务器获取 %1…</translation>
+    </message>
+    <message>
+        <location filename="../queue.py" line="272"/>
+        <source>The hub cannot be reached, so %1 cannot be fetched: closed work is kept at the hub. Try again when the network is back.</source>
+        <translation>无法连接车间服务器，暂时无法获取 %1：已结束的工单保存在车间服务器上。请在网络恢复后重试。</translation>
+    </message>
+    <message>
+        <location filename="../queue.py" line="216"/>
         <source>No car with this VIN or plate: the desk registers new cars</source>
         <translation>没有此 VIN 或车牌的车辆：新车请在前台登记</translation>
     </message>
