@@ -93,6 +93,9 @@ ID_TABLES = frozenset(t for t, key in REPLICATED.items() if key == "id")
 
 # Rows whose later versions the hub accepts only on top of the row they were made from.
 VERSIONED = frozenset({"work_orders"})
+# Rows closed once, by the column that closes them: a second closing is refused (a follow-up
+# the customer answered on the page while the desk recorded its call).
+CLOSED_ONCE: dict[str, str] = {"follow_ups": "done_at"}
 # Rows that are written once: the same id with other content is a conflict.
 IMMUTABLE = frozenset(
     {
@@ -706,6 +709,13 @@ def check_change(
     here = [] if current is None else [{"table": table, "row": dict(current)}]
     if current is not None and table in IMMUTABLE:
         raise RowRefused(f"{table} {incoming[REPLICATED[table]]} is recorded and immutable", here)
+    closed = CLOSED_ONCE.get(table)
+    if closed is not None and current is not None and current.get(closed) is not None:
+        raise RowRefused(
+            f"{table[:-1].replace('_', '-')} {incoming[REPLICATED[table]]} was closed already: "
+            f"{current.get('outcome')}",
+            here,
+        )
     if table in VERSIONED and current is not None:
         if base != row_base(current):
             raise RowRefused(

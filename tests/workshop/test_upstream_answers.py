@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from station import replica
 from station.lifecycle import Status
 from station.vehicles import Powertrain
 from sync import hub as hub_records
@@ -111,5 +112,37 @@ def test_a_follow_up_answered_on_the_clouds_page_closes_it_on_every_terminal(
     assert desk.digest() == bay.digest() == hub_digest(hub)
     with cloud.service.db.transaction() as tx:
         assert hub_records.digest(tx, WORKSHOP) == hub_digest(hub)
+    desk.close()
+    bay.close()
+
+
+def test_the_customers_answer_on_the_cloud_and_the_desks_call_meet_the_first_stands(
+    tmp_path: Path,
+    hub: CloudHandle,
+    cloud: CloudHandle,  # noqa: F811 - the fixture
+    link: Link,  # noqa: F811 - the fixture
+) -> None:
+    desk, bay = join(hub, tmp_path, "desk"), join(hub, tmp_path, "bay-2")
+    wo = _delivered(desk, bay, tmp_path)
+    link.hop(desk, bay)
+    day1 = _follow_up(desk, wo, "day1")
+    public = desk.client.cloud_work_order(wo)["public_id"]
+    # The customer answers on the cloud's page; the advisor, not knowing yet, records the
+    # day-1 call at the desk, and the hub takes it before it hears of the answer.
+    assert _answer(cloud, public, day1["id"], "answer-day1-cloud-0002").status_code == 201
+    desk.workshop.record_follow_up(desk.admin, day1["id"], "called: all fine")
+    settle(desk, rounds=1)
+    link.hop(desk, bay)
+    link.hop(desk, bay)
+    for terminal in (desk, bay):
+        assert _follow_up(terminal, wo, "day1")["outcome"] == "customer: rated 5/5 - 很好"
+    assert desk.digest() == bay.digest() == hub_digest(hub)
+    with cloud.service.db.transaction() as tx:
+        assert hub_records.digest(tx, WORKSHOP) == hub_digest(hub)
+    # The advisor is told their call was not kept, and what the follow-up says instead.
+    notes = replica.conflict_notes(desk.store)
+    assert len(notes) == 1
+    assert "customer: rated 5/5 - 很好" in notes[0].summary()
+    assert replica.conflict_notes(bay.store) == []
     desk.close()
     bay.close()
