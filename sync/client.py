@@ -58,6 +58,7 @@ from sync.protocol import (
     backoff_delay,
     blob_refs,
     chunk_checksum,
+    first_answer,
     is_sha256,
 )
 
@@ -498,20 +499,7 @@ class SyncClient:
             rows = self._pending()
             if not rows and head == self._anchored():
                 return
-            mutations = replica.up_to_a_user(
-                {
-                    "mutation_id": r["mutation_id"],
-                    "seq": r["seq"],
-                    "kind": r["kind"],
-                    "entity": r["entity"],
-                    "entity_id": r["entity_id"],
-                    "payload": json.loads(r["payload"]),
-                    "created_at": r["created_at"],
-                    "user": r["user"],
-                    "station": station,
-                }
-                for r in rows
-            )
+            mutations = replica.up_to_a_user(_mutations(rows, station))
             response, head = self._send_batch(station, mutations, head)
             results = response.json().get("results")
             if not isinstance(results, list) or len(results) != len(mutations):
@@ -596,27 +584,26 @@ class SyncClient:
                 if answer.get("mutation_id") != sent["mutation_id"]:
                     raise ProtocolViolation("the cloud answered mutations out of order")
                 status = Outcome(answer["status"])
+                # A resend the hub had answered before (this terminal died before keeping the
+                # answer, or a cut lost it) comes back `duplicate`: acted on as first answered.
+                first, detail = first_answer(status, answer.get("detail") or {})
                 if sent["kind"] == replica.ROWS_CHANGED:
-                    self._changeset_answered(tx, sent, status, answer.get("detail") or {})
+                    self._changeset_answered(tx, sent, first, detail)
                 tx.execute(
                     "UPDATE outbox SET acked_at = ?, result = ? WHERE mutation_id = ? AND acked_at IS NULL",
                     (
                         tx.at,
-                        json.dumps({"status": status.value, "detail": answer.get("detail")}),
+                        json.dumps({"status": first.value, "detail": detail or None}),
                         sent["mutation_id"],
                     ),
                 )
                 report.sent += 1
                 report.outcomes[status.value] = report.outcomes.get(status.value, 0) + 1
-                overridden = (answer.get("detail") or {}).get("overrides")
-                if status is Outcome.APPLIED and overridden:
+                overridden = detail.get("overrides")
+                if first is Outcome.APPLIED and overridden:
                     replica.tell(tx, sent["mutation_id"], _overrides_text(sent, overridden))
-                if status in (Outcome.CONFLICT, Outcome.REJECTED):
-                    tx.audit(
-                        f"sync.{status.value}",
-                        f"{sent['entity']}:{sent['entity_id']}",
-                        answer.get("detail") or {},
-                    )
+                if first in (Outcome.CONFLICT, Outcome.REJECTED):
+                    tx.audit(f"sync.{first.value}", f"{sent['entity']}:{sent['entity_id']}", detail)
                     continue
                 for ref in blob_refs(sent["kind"], sent["payload"]):
                     tx.execute(
@@ -631,10 +618,6 @@ class SyncClient:
     ) -> None:
         """A refused changeset: the hub's rows replace ours, and the person is told."""
         replica.acked(tx, sent["mutation_id"])
-        if status is Outcome.DUPLICATE and detail.get("first") in {o.value for o in Outcome}:
-            # The hub's first answer was lost on the way (a cut, a killed terminal): it
-            # keeps that answer, and it is taken now.
-            status, detail = Outcome(detail["first"]), dict(detail.get("detail") or {})
         if status is Outcome.APPLIED and "merged" in detail:
             replica.merge(
                 tx,
@@ -810,6 +793,24 @@ class SyncClient:
                 report.changes_applied += sum(1 for a in applied if a.outcome == "applied")
             if not body.get("more"):
                 return
+
+
+def _mutations(rows: list[dict[str, Any]], station: str | None) -> list[dict[str, Any]]:
+    """Outbox rows as the protocol's mutations."""
+    return [
+        {
+            "mutation_id": r["mutation_id"],
+            "seq": r["seq"],
+            "kind": r["kind"],
+            "entity": r["entity"],
+            "entity_id": r["entity_id"],
+            "payload": json.loads(r["payload"]),
+            "created_at": r["created_at"],
+            "user": r["user"],
+            "station": station,
+        }
+        for r in rows
+    ]
 
 
 def fetch_closed(store: Store, reference: str) -> bool:

@@ -39,6 +39,20 @@ class Outcome(StrEnum):
     REJECTED = "rejected"
 
 
+def first_answer(status: Outcome, detail: Mapping[str, Any]) -> tuple[Outcome, dict[str, Any]]:
+    """What a mutation got when it was first applied: a resend (its sender died before keeping
+    the answer, or a cut lost it) is answered `duplicate` with the first answer inside, and a
+    refusal must still be acted on."""
+    if status is Outcome.DUPLICATE:
+        try:
+            first = Outcome(str(detail.get("first")))
+        except ValueError:
+            return status, dict(detail)
+        if first is not Outcome.DUPLICATE:
+            return first, dict(detail.get("detail") or {})
+    return status, dict(detail)
+
+
 class Owner(StrEnum):
     """Who may change a field: the station (bay and desk) or the customer (app, approval link)."""
 

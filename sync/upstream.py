@@ -32,7 +32,7 @@ from sync.blobstore import BlobStore
 from sync.cloud import CloudService, _stamp
 from sync.cloud_db import CloudTx
 from sync.errors import AuthRefused, Offline, ProtocolViolation, SyncError
-from sync.protocol import API, MAX_BATCH, Outcome, blob_refs
+from sync.protocol import API, MAX_BATCH, Outcome, blob_refs, first_answer
 
 log = logging.getLogger(__name__)
 
@@ -138,37 +138,44 @@ class Upstream:
     def push_once(self) -> int:
         """Send what is queued, in order, batch by batch; returns how many were answered."""
         answered = 0
-        while True:
-            with self.service.db.transaction(reading=True) as tx:
-                queued = tx.all(
-                    "SELECT seq, mutation_id, kind, entity, entity_id, payload, user_name "
-                    "FROM upstream_outbox WHERE workshop = ? AND sent_at IS NULL "
-                    "ORDER BY seq LIMIT ?",
-                    (self.workshop, BATCH),
-                )
-            if not queued:
-                return answered
-            mutations = [
-                {
-                    "mutation_id": q["mutation_id"],
-                    "seq": int(q["seq"]),
-                    "kind": q["kind"],
-                    "entity": q["entity"],
-                    "entity_id": q["entity_id"],
-                    "payload": json.loads(q["payload"]),
-                    "user": q["user_name"],
-                    "station": self.station_id,
-                }
-                for q in queued
-            ]
-            response = self._post(
-                f"{API}/mutations", {"station": self.station_id, "mutations": mutations}
-            )
-            results = response.json().get("results")
-            if not isinstance(results, list) or len(results) != len(mutations):
-                raise ProtocolViolation("the cloud answered a different number of changes")
-            self._answered(mutations, results)
+        while queued := self.queued():
+            results = self.send(queued)
+            self._answered(queued, results)
             answered += len(results)
+        return answered
+
+    def queued(self) -> list[dict[str, Any]]:
+        """The next batch for the cloud, oldest first, as the protocol's mutations."""
+        with self.service.db.transaction(reading=True) as tx:
+            rows = tx.all(
+                "SELECT seq, mutation_id, kind, entity, entity_id, payload, user_name "
+                "FROM upstream_outbox WHERE workshop = ? AND sent_at IS NULL "
+                "ORDER BY seq LIMIT ?",
+                (self.workshop, BATCH),
+            )
+        return [
+            {
+                "mutation_id": q["mutation_id"],
+                "seq": int(q["seq"]),
+                "kind": q["kind"],
+                "entity": q["entity"],
+                "entity_id": q["entity_id"],
+                "payload": json.loads(q["payload"]),
+                "user": q["user_name"],
+                "station": self.station_id,
+            }
+            for q in rows
+        ]
+
+    def send(self, mutations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """One batch to the cloud; its answers, one per mutation (nothing is kept here)."""
+        response = self._post(
+            f"{API}/mutations", {"station": self.station_id, "mutations": mutations}
+        )
+        results = response.json().get("results")
+        if not isinstance(results, list) or len(results) != len(mutations):
+            raise ProtocolViolation("the cloud answered a different number of changes")
+        return results
 
     def _answered(self, sent: list[dict[str, Any]], results: list[dict[str, Any]]) -> None:
         """One transaction: each entry marked sent, its files queued, a refusal corrected."""
@@ -177,8 +184,10 @@ class Upstream:
             for mutation, result in zip(sent, results, strict=True):
                 if result.get("mutation_id") != mutation["mutation_id"]:
                     raise ProtocolViolation("the cloud answered changes out of order")
-                outcome = Outcome(result["status"])
-                detail = result.get("detail") or {}
+                # A resend after a kill or a cut is answered `duplicate`: acted on as first answered.
+                outcome, detail = first_answer(
+                    Outcome(result["status"]), result.get("detail") or {}
+                )
                 tx.run(
                     "UPDATE upstream_outbox SET sent_at = ?, outcome = ? "
                     "WHERE workshop = ? AND seq = ?",
