@@ -46,8 +46,6 @@ from sync.errors import (
 )
 from sync.protocol import (
     API,
-    CHECKSUM_MISMATCH,
-    OFFSET_CONTENT_TYPE,
     TUS_VERSION,
     BlobRef,
     ChainClaim,
@@ -57,10 +55,10 @@ from sync.protocol import (
     Restored,
     backoff_delay,
     blob_refs,
-    chunk_checksum,
     first_answer,
     is_sha256,
 )
+from sync.uploads import send_file
 
 log = logging.getLogger(__name__)
 
@@ -678,48 +676,25 @@ class SyncClient:
 
     def _upload_one(self, ref: BlobRef, path: Path, report: RunReport) -> None:
         """Resumable upload: ask the stored offset, send checked chunks from there."""
-        size = path.stat().st_size
         sent_until = 0  # high-water mark of bytes this client sent for this file
-        with path.open("rb") as handle:
-            offset = self._offset(ref.sha256)
-            for _ in range(self.attempts * (size // self.chunk_size + 2)):
-                if offset >= size:
-                    return
-                handle.seek(offset)
-                chunk = handle.read(self.chunk_size)
-                headers = {
-                    "Tus-Resumable": TUS_VERSION,
-                    "Content-Type": OFFSET_CONTENT_TYPE,
-                    "Upload-Offset": str(offset),
-                    "Upload-Length": str(size),
-                    "Upload-Checksum": chunk_checksum(chunk),
-                }
-                self._count(offset, len(chunk), sent_until)
-                sent_until = max(sent_until, offset + len(chunk))
-                try:
-                    response = self._client().patch(
-                        f"{API}/blobs/{ref.sha256}", content=chunk, headers=headers
-                    )
-                except httpx.TransportError as err:
-                    log.debug("chunk at %d of %s lost: %s", offset, ref.sha256[:12], err)
-                    offset = self._offset(ref.sha256)  # retried with backoff inside
-                    continue
-                if response.status_code == 204:
-                    offset = int(response.headers.get("upload-offset", offset + len(chunk)))
-                    report.bytes_uploaded += len(chunk)
-                elif (
-                    response.status_code in (409, CHECKSUM_MISMATCH, 422)
-                    or response.status_code >= 500
-                ):
-                    offset = self._offset(ref.sha256)
-                elif response.status_code in (401, 403):
-                    raise AuthRefused(f"the cloud refused this station: {_reason(response)}")
-                else:
-                    raise ProtocolViolation(
-                        f"blob {ref.sha256[:12]}: {response.status_code} {_reason(response)}"
-                    )
-        if self._offset(ref.sha256) < size:
-            raise Offline(f"the upload of {ref.sha256[:12]} did not finish; resumed next time")
+
+        def sending(offset: int, length: int) -> None:
+            nonlocal sent_until
+            self._count(offset, length, sent_until)
+            sent_until = max(sent_until, offset + length)
+
+        def patch(offset: int, chunk: bytes, headers: dict[str, str]) -> httpx.Response:
+            return self._client().patch(f"{API}/blobs/{ref.sha256}", content=chunk, headers=headers)
+
+        report.bytes_uploaded += send_file(
+            path,
+            ref.sha256[:12],
+            self.chunk_size,
+            self.attempts,
+            lambda: self._offset(ref.sha256),
+            patch,
+            sending,
+        )
 
     def _count(self, offset: int, length: int, sent_until: int) -> None:
         with self._state_lock:

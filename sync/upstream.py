@@ -32,12 +32,15 @@ from sync.blobstore import BlobStore
 from sync.cloud import CloudService, _stamp
 from sync.cloud_db import CloudTx
 from sync.errors import AuthRefused, Offline, ProtocolViolation, SyncError
-from sync.protocol import API, MAX_BATCH, Outcome, blob_refs, first_answer
+from sync.protocol import API, MAX_BATCH, TUS_VERSION, Outcome, blob_refs, first_answer
+from sync.uploads import send_file
 
 log = logging.getLogger(__name__)
 
 TOKEN_FILE = "upstream-token"
 BATCH = min(100, MAX_BATCH)
+CHUNK = 1024 * 1024  # a file goes up in chunks of this many bytes, read from disk one by one
+ATTEMPTS = 4  # per chunk in one round; a file not whole by then resumes next round
 
 
 def save_token(folder: Path, token: str) -> None:
@@ -109,6 +112,7 @@ class Upstream:
         workshop: str,
         token: str,
         timeout: float = 30.0,
+        chunk_size: int = CHUNK,
     ) -> None:
         with service.db.transaction() as tx:
             row = hub.upstream(tx, workshop)
@@ -120,6 +124,7 @@ class Upstream:
         self.station_id = str(row["station_id"])
         self.url = str(row["url"])
         self.timeout = timeout
+        self.chunk_size = chunk_size
         headers = {"Authorization": f"Bearer {token}"}
         verify = _verify(row["ca"])
         self._http = httpx.Client(
@@ -271,12 +276,7 @@ class Upstream:
             path = self.blobs.path(sha)
             if not path.exists():
                 continue
-            head = self._request("HEAD", f"{API}/blobs/{sha}")
-            size = path.stat().st_size
-            if head.headers.get("upload-offset") != str(size):
-                response = self._request("POST", f"{API}/blobs/{sha}", content=path.read_bytes())
-                if response.status_code != 204:
-                    raise ProtocolViolation(f"file {sha[:12]}: {_reason(response)}")
+            self._send_file(sha, path)
             with self.service.db.transaction() as tx:
                 tx.run(
                     "UPDATE upstream_files SET uploaded_at = ? WHERE workshop = ? AND sha256 = ?",
@@ -284,6 +284,22 @@ class Upstream:
                 )
             sent += 1
         return sent
+
+    def _send_file(self, sha: str, path: Path) -> None:
+        """One file, chunk by chunk from disk, from where the cloud has it: a cut or a killed
+        hub resumes there, not from the first byte."""
+
+        def patch(at: int, chunk: bytes, headers: dict[str, str]) -> httpx.Response:
+            return self._http.patch(f"{API}/blobs/{sha}", content=chunk, headers=headers)
+
+        send_file(path, sha[:12], self.chunk_size, ATTEMPTS, lambda: self._offset(sha), patch)
+
+    def _offset(self, sha: str) -> int:
+        """How much of a file the cloud has (all of it once complete)."""
+        head = self._request("HEAD", f"{API}/blobs/{sha}", headers={"Tus-Resumable": TUS_VERSION})
+        if head.status_code != 200:
+            raise ProtocolViolation(f"HEAD of file {sha[:12]}: {head.status_code}")
+        return int(head.headers.get("upload-offset", "0"))
 
     # -- down ----------------------------------------------------------------------
 
