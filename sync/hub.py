@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from station import hub_rules, lifecycle, replica
+from station import hub_rules, lifecycle, replica, replica_rows
 from station.identity import (
     BLOCK,
     MAX_TERMINALS,
@@ -301,6 +301,8 @@ def apply_changeset(
             table, key, row = str(change["table"]), str(change["key"]), change["row"]
             if not isinstance(row, Mapping):
                 raise replica.RowRefused(f"{table} {key}: a row is an object", [])
+            if (fault := replica_rows.unfit(table, key, row)) is not None:
+                raise replica.RowRefused(fault, [])
             current = record(tx, workshop, table, key)
             if table == "users" and current is not None:
                 row = _keep_hub_name(tx, workshop, key, row, current)

@@ -1,0 +1,135 @@
+"""A bay terminal's token (or its database file) in the wrong hands: what the hub refuses.
+
+Each attack is sent over HTTP to a real hub on 127.0.0.1 with a joined terminal's own
+token and audit-chain anchor, as someone holding that terminal's data folder could.
+The bar: a clear refusal, nothing lost at the other terminals, nothing stuck.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from station import replica_rows
+from station.audit import ANCHOR_HASH_KEY, ANCHOR_SEQ_KEY
+from station.inbox import sync_token
+from sync.cloud import FIRST_PROFILE
+from tests.workshop.helpers import Terminal, hub_digest, join, settle
+
+CUSTOMER = {
+    "name": "Chen",
+    "phone": "13800000000",
+    "language": "zh",
+    "created_at": "2026-11-30T09:00:00.000Z",
+}
+
+
+def _post_rows(hub: Any, t: Terminal, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One `rows.changed` mutation sent with `t`'s token and chain anchor; the hub's answer."""
+    anchor = {"seq": int(t.store.meta(ANCHOR_SEQ_KEY)), "hash": t.store.meta(ANCHOR_HASH_KEY)}
+    last = t.store.query_one("SELECT MAX(seq) AS n FROM outbox")
+    body = {
+        "station": t.store.meta("station_id"),
+        "chain": {"head": anchor, "at_anchor": anchor},
+        "mutations": [
+            {
+                "mutation_id": uuid.uuid4().hex,
+                "seq": int(last["n"] or 0) + 1000,
+                "kind": "rows.changed",
+                "entity": "changeset",
+                "entity_id": "1",
+                "user": "admin",
+                "payload": {"rows": rows},
+            }
+        ],
+    }
+    token = sync_token(Path(str(t.store.path)).parent)
+    answer = httpx.post(
+        f"{hub.url}/v1/mutations", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json()["results"][0])
+
+
+def _customer(t: Terminal, row_id: int, **row: Any) -> dict[str, Any]:
+    return {"table": "customers", "key": str(row_id), "row": {"id": row_id, **CUSTOMER, **row}}
+
+
+BAD_ROWS = {
+    "a column the table lacks, named like SQL": (
+        {'"x"); DROP TABLE users; --': 1},
+        "customers has no column",
+    ),
+    "a column the table lacks": ({"nickname": "Ah Chen"}, "customers has no column 'nickname'"),
+    "a number where text goes": ({"created_at": 5}, "created_at: 5 would be stored as '5'"),
+    "a list where text goes": ({"phone": [1, 2]}, "customers.phone: a list is not"),
+    "an object where text goes": ({"name": {"a": 1}}, "customers.name: a dict is not"),
+    "an id beyond 64 bits": ({"id": 10**30}, "is beyond 64 bits"),
+    "an id that is text": ({"id": "abc"}, "datatype mismatch"),
+    "a required column left out": ({"name": None}, "NOT NULL constraint failed"),
+    "true for a number": ({"language": True}, "true or false is not a column value"),
+}
+
+
+@pytest.mark.parametrize("bad", list(BAD_ROWS), ids=list(BAD_ROWS))
+def test_a_row_no_replica_could_store_is_refused_and_every_feed_keeps_flowing(
+    tmp_path: Path, hub: Any, bad: str
+) -> None:
+    bay, desk = join(hub, tmp_path, "bay-1"), join(hub, tmp_path, "desk")
+    settle(bay, desk)
+    values, reason = BAD_ROWS[bad]
+    row_id = 1_000_000_050
+    change = _customer(bay, row_id, **values)
+    change["key"] = str(change["row"]["id"])
+    answer = _post_rows(hub, bay, [change])
+    assert answer["status"] == "conflict", answer
+    assert reason in answer["detail"]["reason"]
+    # The desk's feed is not stuck behind it: its own next change goes round as usual.
+    desk.workshop.add_customer(desk.admin, "Lin", "13900000000")
+    settle(bay, desk)
+    assert bay.store.query_one("SELECT id FROM customers WHERE name = 'Lin'") is not None
+    assert hub_digest(hub) == desk.digest() == bay.digest()
+    bay.close()
+    desk.close()
+
+
+def test_a_row_filed_under_another_key_is_refused(tmp_path: Path, hub: Any) -> None:
+    bay = join(hub, tmp_path, "bay-1")
+    change = _customer(bay, 1_000_000_052)
+    change["key"] = "1000000051"  # the hub would keep it as 51, every replica as 52
+    answer = _post_rows(hub, bay, [change])
+    assert answer["status"] == "conflict"
+    assert "customers row 1000000052 was sent as '1000000051'" in answer["detail"]["reason"]
+    bay.close()
+
+
+def test_the_rows_a_terminal_writes_fit_its_own_tables() -> None:
+    """The check refuses nothing a terminal sends: every column kind, blobs as hex."""
+    user = {
+        "id": 1_000_000_001,
+        "name": "li",
+        "display_name": "Li",
+        "role": "technician",
+        "language": "zh",
+        "pin_salt": {"hex": "00ff"},
+        "pin_hash": {"hex": "abcd"},
+        "failed_attempts": 0,
+        "active": 1,
+        "created_at": "2026-11-30T09:00:00.000Z",
+        "pin_keyed": 1,
+    }
+    assert replica_rows.unfit("users", "1000000001", user) is None
+    line = {"job_id": 3, "item_id": 4, "quantity": 1.5}
+    assert replica_rows.unfit("canned_job_lines", "3:4", line) is None
+    assert replica_rows.unfit("audit_events", "1", {"seq": 1}) == (
+        "'audit_events' is not a workshop table"
+    )
+    assert "hex is not hex" in str(
+        replica_rows.unfit("users", "1", {**user, "pin_salt": {"hex": "zz"}})
+    )
+    # The tables start empty: the profile's first version, seeded by a migration, fits too.
+    assert replica_rows.unfit("workshop_profiles", "1", FIRST_PROFILE) is None
