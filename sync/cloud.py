@@ -418,7 +418,7 @@ class CloudService:
     ) -> tuple[Result, int]:
         mutation_id = str(raw.get("mutation_id") or "")
         seq = raw.get("seq")
-        if not mutation_id or not isinstance(seq, int):
+        if not mutation_id or not isinstance(seq, int) or not 0 < seq < 2**63:
             return Result(
                 mutation_id, -1, Outcome.REJECTED, {"reason": "no mutation id or seq"}
             ), last_seq

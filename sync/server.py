@@ -43,6 +43,9 @@ from sync.protocol import (
 log = logging.getLogger(__name__)
 
 MAX_WAIT_S = 25.0
+# A station's JSON body (a batch of up to 1000 mutations) is read whole: past this it is refused
+# before it fills the hub's memory.
+MAX_JSON_BYTES = 64 * 1024 * 1024
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -53,6 +56,17 @@ class InsecureBind(SyncError):
 
 def _error(status: int, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": message, **extra}, status_code=status)
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The request's body, refused (413) as soon as it passes `limit` bytes, whatever its
+    Content-Length said or whether it sent one."""
+    data = bytearray()
+    async for chunk in request.stream():
+        data.extend(chunk)
+        if len(data) > limit:
+            raise Refused(f"the body is larger than {limit} bytes", 413)
+    return bytes(data)
 
 
 def _guarded(handler: Endpoint) -> Endpoint:
@@ -94,7 +108,7 @@ def create_app(service: CloudService, blobs: BlobStore, limits: Limits | None = 
 
     async def json_body(request: Request) -> dict[str, Any]:
         try:
-            body = json.loads(await request.body())
+            body = json.loads(await _body(request, MAX_JSON_BYTES))
         except (ValueError, UnicodeDecodeError) as err:
             raise Refused(f"the body is not JSON: {err}") from err
         if not isinstance(body, dict):
@@ -130,10 +144,12 @@ def create_app(service: CloudService, blobs: BlobStore, limits: Limits | None = 
         await auth(request)
         try:
             since = int(request.query_params.get("since", "0"))
-            limit = min(int(request.query_params.get("limit", "500")), 1000)
+            limit = max(1, min(int(request.query_params.get("limit", "500")), 1000))
             wait = min(float(request.query_params.get("wait", "0")), MAX_WAIT_S)
         except ValueError as err:
             raise Refused("since, limit and wait are numbers") from err
+        if not 0 <= since < 2**63:
+            raise Refused(f"since {since} is not a change number")
         deadline = time.monotonic() + wait
         while True:
             # Asked again on every look: a terminal revoked while it waits gets nothing more.
@@ -196,7 +212,7 @@ def create_app(service: CloudService, blobs: BlobStore, limits: Limits | None = 
                 state = await run_in_threadpool(blobs.state, sha, owner, known)
                 return Response(status_code=200, headers=tus_headers(state.offset, state.length))
             if request.method == "POST":
-                data = await request.body()
+                data = await _body(request, MAX_CHUNK_BYTES)
                 state = await run_in_threadpool(blobs.put, sha, data, owner, known)
             else:
                 if request.headers.get("content-type") != OFFSET_CONTENT_TYPE:
@@ -207,7 +223,7 @@ def create_app(service: CloudService, blobs: BlobStore, limits: Limits | None = 
                 declared = int(request.headers.get("content-length", "0"))
                 if declared > MAX_CHUNK_BYTES:
                     return _error(413, f"a chunk has at most {MAX_CHUNK_BYTES} bytes")
-                data = await request.body()
+                data = await _body(request, MAX_CHUNK_BYTES)
                 state = await run_in_threadpool(
                     blobs.append,
                     sha,

@@ -8,6 +8,7 @@ The bar: a clear refusal, nothing lost at the other terminals, nothing stuck.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,9 @@ CUSTOMER = {
 }
 
 
-def _post_rows(hub: Any, t: Terminal, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _post_rows(
+    hub: Any, t: Terminal, rows: list[dict[str, Any]], seq: int | None = None
+) -> dict[str, Any]:
     """One `rows.changed` mutation sent with `t`'s token and chain anchor; the hub's answer."""
     anchor = {"seq": int(t.store.meta(ANCHOR_SEQ_KEY)), "hash": t.store.meta(ANCHOR_HASH_KEY)}
     last = t.store.query_one("SELECT MAX(seq) AS n FROM outbox")
@@ -38,7 +41,7 @@ def _post_rows(hub: Any, t: Terminal, rows: list[dict[str, Any]]) -> dict[str, A
         "mutations": [
             {
                 "mutation_id": uuid.uuid4().hex,
-                "seq": int(last["n"] or 0) + 1000,
+                "seq": seq or int(last["n"] or 0) + 1000,
                 "kind": "rows.changed",
                 "entity": "changeset",
                 "entity_id": "1",
@@ -133,3 +136,46 @@ def test_the_rows_a_terminal_writes_fit_its_own_tables() -> None:
     )
     # The tables start empty: the profile's first version, seeded by a migration, fits too.
     assert replica_rows.unfit("workshop_profiles", "1", FIRST_PROFILE) is None
+
+
+def _stream(size: int, piece: bytes = b" " * (1 << 20)) -> Iterator[bytes]:
+    """A body sent in chunks, without a Content-Length to go by."""
+    for _ in range(size // len(piece)):
+        yield piece
+
+
+def test_a_body_too_large_is_refused_before_the_hub_holds_it(tmp_path: Path, hub: Any) -> None:
+    bay = join(hub, tmp_path, "bay-1")
+    headers = {"Authorization": f"Bearer {sync_token(Path(str(bay.store.path)).parent)}"}
+    sha = "ab" * 32
+    whole = httpx.post(f"{hub.url}/v1/blobs/{sha}", content=_stream(17 << 20), headers=headers)
+    assert whole.status_code == 413, whole.text
+    chunk = httpx.patch(
+        f"{hub.url}/v1/blobs/{sha}",
+        content=_stream(17 << 20),
+        headers={
+            **headers,
+            "Content-Type": "application/offset+octet-stream",
+            "Upload-Offset": "0",
+            "Upload-Length": str(17 << 20),
+        },
+    )
+    assert chunk.status_code == 413, chunk.text
+    batch = httpx.post(f"{hub.url}/v1/mutations", content=_stream(65 << 20), headers=headers)
+    assert batch.status_code == 413 and "larger than" in batch.json()["error"]
+    # The terminal itself carries on as before.
+    bay.workshop.add_customer(bay.admin, "Lin", "13900000000")
+    assert set(bay.sync().outcomes) == {"applied"}
+    bay.close()
+
+
+def test_numbers_beyond_64_bits_are_answered_not_a_server_error(tmp_path: Path, hub: Any) -> None:
+    bay = join(hub, tmp_path, "bay-1")
+    headers = {"Authorization": f"Bearer {sync_token(Path(str(bay.store.path)).parent)}"}
+    feed = httpx.get(f"{hub.url}/v1/changes", params={"since": 10**30}, headers=headers)
+    assert feed.status_code == 400 and "not a change number" in feed.json()["error"]
+    none = httpx.get(f"{hub.url}/v1/changes", params={"limit": -1}, headers=headers)
+    assert none.status_code == 200 and len(none.json()["changes"]) == 1  # at least one
+    late = _post_rows(hub, bay, [_customer(bay, 1_000_000_070)], seq=2**70)
+    assert late["status"] == "rejected"
+    bay.close()
