@@ -46,6 +46,8 @@ from station.work_orders import cancel_on_request
 log = logging.getLogger(__name__)
 
 CURSOR_KEY = "sync.cursor"
+# When the change at the cursor was made: the feed checks it is still the same change.
+CURSOR_AT_KEY = "sync.cursor_at"
 URL_KEY = "sync.url"
 # Where stations before the token file kept it; `move_token_out` empties it.
 OLD_TOKEN_KEY = "sync.token"
@@ -155,6 +157,10 @@ def apply_changes(
         # Never backwards: a feed answer that raced a newer one is only duplicates.
         current = tx.execute("SELECT value FROM meta WHERE key = ?", (CURSOR_KEY,)).fetchone()
         set_meta(tx, CURSOR_KEY, str(max(new_cursor, int(current[0]) if current else 0)))
+        last = changes[-1] if changes else None
+        moved = current is None or new_cursor >= int(current[0])
+        if moved and last is not None and int(last["seq"]) == new_cursor and last.get("at"):
+            set_meta(tx, CURSOR_AT_KEY, str(last["at"]))
     for item in done:
         if item.outcome == "refused":
             log.warning("cloud change %d (%s) refused: %s", item.seq, item.kind, item.detail)

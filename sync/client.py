@@ -305,9 +305,7 @@ class SyncClient:
         report = RunReport()
         feed = self._feed_http
         try:
-            response = feed.get(
-                f"{API}/changes", params={"since": inbox.cursor(store), "wait": wait}
-            )
+            response = feed.get(f"{API}/changes", params={**_since(store), "wait": wait})
         except httpx.TransportError as err:
             raise Offline(f"the feed did not answer: {err}") from err
         except RuntimeError as err:
@@ -753,8 +751,7 @@ class SyncClient:
     def _pull(self, report: RunReport, wait: float = 0.0) -> None:
         self._fetch_pin_key()
         while True:
-            since = inbox.cursor(self.store)
-            params: dict[str, Any] = {"since": since}
+            params = _since(self.store)
             if wait:
                 params["wait"] = wait
             response = self._request("GET", f"{API}/changes", params=params)
@@ -786,6 +783,16 @@ def _mutations(rows: list[dict[str, Any]], station: str | None) -> list[dict[str
         }
         for r in rows
     ]
+
+
+def _since(store: Store) -> dict[str, Any]:
+    """Where this station's feed stands: its cursor, and when the change there was made (the
+    hub checks it still holds that change, so a hub put back from an older copy is told)."""
+    params: dict[str, Any] = {"since": inbox.cursor(store)}
+    seen = store.meta(inbox.CURSOR_AT_KEY)
+    if seen:
+        params["seen"] = seen
+    return params
 
 
 def fetch_closed(store: Store, reference: str) -> bool:

@@ -888,10 +888,43 @@ class CloudService:
             self._add_change(tx, workshop, replica.ROWS_CHANGED, {"rows": adopted}, relay=False)
         return len(adopted)
 
-    def changes_since(self, auth: StationAuth, since: int, limit: int = 500) -> dict[str, Any]:
+    def changes_since(
+        self, auth: StationAuth, since: int, limit: int = 500, seen: str | None = None
+    ) -> dict[str, Any]:
+        """The workshop's changes after `since`; `seen`: when the change at `since` was made,
+        as the station recorded it (a database put back from an older copy has another)."""
         self._station(auth)
         # A read: every terminal's long-poll wakes at once on a change, none waits for a write.
         with self.db.transaction(reading=True) as tx:
+            last = tx.one("SELECT change_seq FROM workshops WHERE name = ?", (auth.workshop,))
+            newest = 0 if last is None else int(last["change_seq"])
+            held = (
+                None
+                if seen is None or since <= 0
+                else tx.one(
+                    "SELECT at FROM changes WHERE workshop = ? AND seq = ?", (auth.workshop, since)
+                )
+            )
+            if seen is not None and since > 0 and (held is None or held["at"] != seen):
+                # The station has seen a change this database does not hold: it was put back
+                # from an older copy. Answering "nothing new" would hide every change up to
+                # `since` from the station for good.
+                log.error(
+                    "station %s has seen %s's change %d, which this database does not hold "
+                    "(its feed ends at %d): the database is older than the station's copy",
+                    auth.station_id,
+                    auth.workshop,
+                    since,
+                    newest,
+                )
+                raise Refused(
+                    f"this station has seen the workshop's change {since}, which the service's "
+                    f"database does not hold (its feed ends at {newest}): the database was put "
+                    "back from an older copy. Nothing more is taken from the feed until the "
+                    "newest database is back",
+                    409,
+                    {"feed_ends": newest},
+                )
             rows = tx.all(
                 "SELECT seq, kind, payload, at FROM changes WHERE workshop = ? AND seq > ? "
                 "ORDER BY seq LIMIT ?",

@@ -154,7 +154,9 @@ def create_app(service: CloudService, blobs: BlobStore, limits: Limits | None = 
         while True:
             # Asked again on every look: a terminal revoked while it waits gets nothing more.
             who = await auth(request)
-            answer = await run_in_threadpool(service.changes_since, who, since, limit)
+            answer = await run_in_threadpool(
+                service.changes_since, who, since, limit, request.query_params.get("seen")
+            )
             left = deadline - time.monotonic()
             if answer["changes"] or left <= 0 or await request.is_disconnected():
                 return JSONResponse(answer)

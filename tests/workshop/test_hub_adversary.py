@@ -7,6 +7,8 @@ The bar: a clear refusal, nothing lost at the other terminals, nothing stuck.
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +21,8 @@ from station import replica_rows
 from station.audit import ANCHOR_HASH_KEY, ANCHOR_SEQ_KEY
 from station.inbox import sync_token
 from sync.cloud import FIRST_PROFILE
+from sync.errors import SyncError
+from sync.server import start_cloud_in_thread
 from tests.workshop.helpers import Terminal, hub_digest, join, settle
 
 CUSTOMER = {
@@ -179,3 +183,33 @@ def test_numbers_beyond_64_bits_are_answered_not_a_server_error(tmp_path: Path, 
     late = _post_rows(hub, bay, [_customer(bay, 1_000_000_070)], seq=2**70)
     assert late["status"] == "rejected"
     bay.close()
+
+
+def test_a_hub_put_back_from_an_older_copy_says_so_instead_of_hiding_changes(
+    tmp_path: Path, hub: Any
+) -> None:
+    bay, desk = join(hub, tmp_path, "bay-1"), join(hub, tmp_path, "desk")
+    settle(bay, desk)
+    hub_db = tmp_path / "hub" / "hub.db"
+    yesterday = tmp_path / "yesterday.db"
+    with sqlite3.connect(hub_db) as live, sqlite3.connect(yesterday) as copy:
+        live.backup(copy)
+    desk.workshop.add_customer(desk.admin, "Lin", "13900000000")
+    settle(bay, desk)  # both have seen the change yesterday's copy lacks
+    port = int(hub.url.rsplit(":", 1)[1])
+    hub.stop()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{hub_db}{suffix}").unlink(missing_ok=True)
+    shutil.copy(yesterday, hub_db)
+    again = start_cloud_in_thread(hub_db, tmp_path / "hub" / "blobs", port=port)
+    try:
+        desk.workshop.add_customer(desk.admin, "Zhao", "13700000000")
+        with pytest.raises(SyncError, match="put back from an older copy"):
+            desk.sync()
+        with pytest.raises(SyncError, match="put back from an older copy"):
+            bay.sync()
+        assert bay.store.query_one("SELECT id FROM customers WHERE name = 'Lin'") is not None
+    finally:
+        again.stop()
+        bay.close()
+        desk.close()
