@@ -910,6 +910,7 @@ def join_workshop(
     if load_audit_key(db_path.parent) is None:  # keyed from the terminal's first event
         create_audit_key(db_path.parent, keyed_from=1)
     store = Store.open(db_path)
+    answer: dict[str, Any] = {}
     try:
         with store.transaction("sync") as tx:
             inbox.set_meta(tx, "station_id", str(uuid.uuid4()))
@@ -924,5 +925,8 @@ def join_workshop(
             answer["pulled"] = client.run_once().changes_applied
     except BaseException:
         store.close()
+        if not answer:  # the hub never took this folder's station: trying again starts afresh
+            for suffix in ("", "-wal", "-shm"):
+                db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
         raise
     return store, answer

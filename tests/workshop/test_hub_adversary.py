@@ -20,9 +20,11 @@ import pytest
 from station import replica_rows
 from station.audit import ANCHOR_HASH_KEY, ANCHOR_SEQ_KEY
 from station.inbox import sync_token
+from sync.client import join_workshop
 from sync.cloud import FIRST_PROFILE
-from sync.errors import SyncError
+from sync.errors import AuthRefused, SyncError
 from sync.server import start_cloud_in_thread
+from tests.workshop.conftest import WORKSHOP
 from tests.workshop.helpers import Terminal, hub_digest, join, settle
 
 CUSTOMER = {
@@ -213,3 +215,13 @@ def test_a_hub_put_back_from_an_older_copy_says_so_instead_of_hiding_changes(
         again.stop()
         bay.close()
         desk.close()
+
+
+def test_a_terminal_that_failed_to_join_joins_on_the_next_try(tmp_path: Path, hub: Any) -> None:
+    secret, _ = hub.service.add_terminal(WORKSHOP, "bay-1")
+    db = tmp_path / "bay-1" / "station.db"
+    with pytest.raises(AuthRefused):
+        join_workshop(db, hub.url, secret[:-1] + "0")  # a token mistyped
+    store, answer = join_workshop(db, hub.url, secret)
+    assert answer["terminal"]["name"] == "bay-1"
+    store.close()
