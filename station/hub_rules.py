@@ -14,6 +14,10 @@ another terminal's block, or the hub's, is refused when it is new.
 
 The hub still trusts the terminal for the name: a stolen terminal acting in an
 admin's name passes these checks (revoke its token: `station hub terminal revoke`).
+
+Also here: what the hub makes of one thing made twice offline, so that no work
+is held back: a code priced at two terminals (`later_price`) and a user name
+given at two (`free_name`).
 """
 
 from __future__ import annotations
