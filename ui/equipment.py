@@ -9,6 +9,7 @@ devices. The app's `DeviceHub` turns their states into model events.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import uuid
 from collections.abc import Callable
@@ -294,6 +295,18 @@ def simulated_rig(fast: bool = False) -> RigDevice:
 DEMO_CLOUD_PORT = 8765
 
 
+def _port_free(port: int) -> bool:
+    """Looked at first, so a second demo cloud in one process takes a free port quietly
+    instead of failing to bind in the server's thread."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def start_demo_cloud(database: Path, data_dir: Path) -> Any:
     """The reference cloud on 127.0.0.1 (DEMO_CLOUD_PORT, else a free port), this station enrolled."""
     from station import profile
@@ -304,9 +317,10 @@ def start_demo_cloud(database: Path, data_dir: Path) -> Any:
 
     folder = data_dir / "demo-cloud"
     folder.mkdir(parents=True, exist_ok=True)
+    port = DEMO_CLOUD_PORT if _port_free(DEMO_CLOUD_PORT) else 0
     try:
-        cloud = start_cloud_in_thread(folder / "cloud.db", folder / "blobs", port=DEMO_CLOUD_PORT)
-    except SyncError:
+        cloud = start_cloud_in_thread(folder / "cloud.db", folder / "blobs", port=port)
+    except SyncError:  # taken between the look and the bind
         cloud = start_cloud_in_thread(folder / "cloud.db", folder / "blobs")
     store = Store.open(database)
     try:
