@@ -29,7 +29,7 @@ from typing import Any
 from station.auth import is_locked
 from station.identity import terminal_of
 from station.lifecycle import PERMISSION_FOR, Status
-from station.replica import ID_TABLES, REPLICATED, RowRefused, key_of
+from station.replica import ID_TABLES, RowRefused
 from station.roles import Role, may
 
 # The actor the message sender writes under (`station.messages`): it only keeps the
@@ -214,26 +214,11 @@ def _check_own_row(incoming: Mapping[str, Any], current: Mapping[str, Any]) -> N
 def check_block(
     terminal: int, table: str, key: str, incoming: Mapping[str, Any], current: object
 ) -> None:
-    """A row is shared under its own key, and a new row takes an id in the sender's block."""
-    if table not in REPLICATED:
-        return  # refused as no workshop table by `replica.check_change`
-    try:
-        own_key = key_of(table, incoming)
-    except KeyError as err:
-        raise _refused(
-            f"{table} {key} lacks its key column {err}: the change is not taken",
-            "hub.bad_key",
-            table=table,
-        ) from err
-    if own_key != key:
-        raise _refused(
-            f"{table} {key} is sent under another row's key ({own_key}): the change is not taken",
-            "hub.bad_key",
-            table=table,
-        )
+    """A new row takes an id in the sender's block (that the row is sent under its own key
+    is `station.replica_rows.unfit`'s check, made first)."""
     if current is not None or table not in ID_TABLES:
         return
-    if not isinstance(incoming["id"], int):
+    if not isinstance(incoming.get("id"), int):
         raise _refused(
             f"{table} {key}: an id is a number, the change is not taken", "hub.bad_key", table=table
         )

@@ -145,7 +145,7 @@ def test_the_catalogue_profile_and_clocks_follow_the_core() -> None:
     check_row("li", LI, "messages", {"id": 2 * BLOCK + 5, "state": "queued"}, None)
 
 
-def test_a_new_row_takes_an_id_in_the_senders_block_under_its_own_key() -> None:
+def test_a_new_row_takes_an_id_in_the_senders_block() -> None:
     row = {"id": 2 * BLOCK + 11, "name": "Chen", "created_at": "x"}
     check_block(2, "customers", str(row["id"]), row, None)
     other = refusal(check_block, 3, "customers", str(row["id"]), row, None)
@@ -154,7 +154,6 @@ def test_a_new_row_takes_an_id_in_the_senders_block_under_its_own_key() -> None:
     assert refusal(check_block, 2, "customers", "12", hubs, None).params["block"] == 0
     # A row the workshop has already is changed from any terminal.
     check_block(3, "customers", str(row["id"]), row, row)
-    assert refusal(check_block, 2, "customers", "99", row, None).key == "hub.bad_key"
     assert refusal(check_block, 2, "customers", "x", {**row, "id": "x"}, None).key == (
         "hub.bad_key"
     )
