@@ -221,7 +221,8 @@ def test_a_terminal_that_failed_to_join_joins_on_the_next_try(tmp_path: Path, hu
     secret, _ = hub.service.add_terminal(WORKSHOP, "bay-1")
     db = tmp_path / "bay-1" / "station.db"
     with pytest.raises(AuthRefused):
-        join_workshop(db, hub.url, secret[:-1] + "0")  # a token mistyped
+        mistyped = secret[:-1] + ("1" if secret.endswith("0") else "0")
+        join_workshop(db, hub.url, mistyped)
     store, answer = join_workshop(db, hub.url, secret)
     assert answer["terminal"]["name"] == "bay-1"
     store.close()
