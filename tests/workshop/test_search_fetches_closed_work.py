@@ -149,6 +149,14 @@ def test_a_closed_visit_pruned_from_the_bay_is_found_by_its_number_and_opened(
 def test_the_hub_answers_a_car_by_vin_or_plate_only_to_its_terminals(
     tmp_path: Path, hub: CloudHandle
 ) -> None:
+    _answers_a_car(tmp_path, hub)
+
+
+def test_a_hub_in_postgresql_answers_a_car_too(tmp_path: Path, pg_hub: CloudHandle) -> None:
+    _answers_a_car(tmp_path, pg_hub)
+
+
+def _answers_a_car(tmp_path: Path, hub: CloudHandle) -> None:
     desk = join(hub, tmp_path, "desk")
     w, admin = desk.workshop, desk.admin
     customer = w.add_customer(admin, "Wang Fang", "13800000000").id
