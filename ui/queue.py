@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 HUB_WAIT_S = 5.0  # one try's wait for the hub; two tries before it is called unreachable
 FOUND, NOT_FOUND, UNREACHABLE = "found", "not_found", "unreachable"
+FETCHING, FAILED = "fetching", "failed"  # what the screen says of the hub, with UNREACHABLE
 
 
 def ask_hub(database: Path, ask: Callable[[Any], bool]) -> str:
@@ -78,6 +79,7 @@ class QueueView(View):
         self.hub_state.setWordWrap(True)
         self.hub_state.hide()
         self.asking: str | None = None  # what the hub is being asked for, while it is
+        self.hub_word: tuple[str, str] | None = None  # the hub's state, and what it is about
         self.read_vin = push_button("queue_read_vin")
         self.read_vin.clicked.connect(self.read_vin_from_car)
         self.start = push_button("queue_start", accent=True)
@@ -101,6 +103,7 @@ class QueueView(View):
         self.read_vin.setText(self.tr("Read VIN from the car"))
         self.start.setText(self.tr("Open or start work order"))
         self.open_button.setText(self.tr("Open the selected work order"))
+        self._show_hub_word()
 
     def _status(self, wo: dict[str, Any], approved: int) -> str:
         text = status_name(wo["status"])
@@ -260,22 +263,14 @@ class QueueView(View):
         assert database is not None
         self.asking = text
         self.start.setEnabled(False)
-        self._hub_says(
-            self.tr("Not kept on this terminal: fetching %1 from the hub…").replace("%1", text)
-        )
+        self._hub_says(FETCHING, text)
 
         def done(outcome: str) -> None:
             self._asked()
             if outcome == UNREACHABLE:
-                self._hub_says(
-                    self.tr(
-                        "The hub cannot be reached, so %1 cannot be fetched: closed work is kept "
-                        "at the hub. Try again when the network is back."
-                    ).replace("%1", text),
-                    error=True,
-                )
+                self._hub_says(UNREACHABLE, text)
                 return
-            self._hub_says("")
+            self._hub_says(None)
             if outcome == NOT_FOUND:
                 if is_work_order_number(text):
                     self.model.notify(
@@ -289,26 +284,46 @@ class QueueView(View):
 
         def failed(message: str) -> None:
             self._asked()
-            self._hub_says(message, error=True)
+            self._hub_says(FAILED, message)
 
         self.ctx.workers.start(lambda _progress: ask_hub(database, ask), done, failed)
 
     def _typed(self, _text: str) -> None:
         if self.asking is None:  # what the hub said last is about the old text
-            self._hub_says("")
+            self._hub_says(None)
 
     def _asked(self) -> None:
         self.asking = None
         self.start.setEnabled(True)
 
-    def _hub_says(self, text: str, error: bool = False) -> None:
+    def _hub_says(self, state: str | None, subject: str = "") -> None:
+        """Show (None: hide) what the hub is doing about `subject`; a failure is also told."""
+        self.hub_word = None if state is None else (state, subject)
+        self._show_hub_word()
+        if state in (UNREACHABLE, FAILED):
+            self.model.notify(self.hub_state.text(), True)
+
+    def _show_hub_word(self) -> None:
+        """The hub's state in the screen's language (again when the language changes)."""
+        text, error = "", False
+        if self.hub_word is not None:
+            state, subject = self.hub_word
+            error = state != FETCHING
+            if state == FETCHING:
+                text = self.tr("Not kept on this terminal: fetching %1 from the hub…")
+            elif state == UNREACHABLE:
+                text = self.tr(
+                    "The hub cannot be reached, so %1 cannot be fetched: closed work is kept "
+                    "at the hub. Try again when the network is back."
+                )
+            else:
+                text = "%1"  # the failure in its own words
+            text = text.replace("%1", subject)
         self.hub_state.setText(text)
         self.hub_state.setProperty("notice", ("error" if error else "info") if text else "")
         self.hub_state.style().unpolish(self.hub_state)
         self.hub_state.style().polish(self.hub_state)
         self.hub_state.setVisible(bool(text))
-        if error:
-            self.model.notify(text, True)
 
     def _open_or_start_for(self, vehicle: dict[str, Any]) -> None:
         workshop = self.model.workshop

@@ -134,6 +134,7 @@ def test_a_closed_visit_pruned_from_the_bay_is_found_by_its_number_and_opened(
         assert app.window.current_page() == "queue" and queue.start.isEnabled()
         _save(app, tmp_path, "unreachable-en")
         app.model.set_language("zh")
+        qtbot.waitUntil(lambda: "无法连接" in queue.hub_state.text())  # in the screen's language
         queue.search.setText(second)
         qtbot.mouseClick(queue.start, Qt.MouseButton.LeftButton)
         assert "正在从" in queue.hub_state.text()

@@ -34,7 +34,7 @@
 <context>
     <name>QueueView</name>
     <message numerus="yes">
-        <location filename="../queue.py" line="108"/>
+        <location filename="../queue.py" line="111"/>
         <source>%n approved, ready to start</source>
         <translation>
             <numerusform>%n approved, ready to start</numerusform>

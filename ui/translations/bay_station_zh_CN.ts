@@ -2675,110 +2675,110 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../queue.py" line="99"/>
+        <location filename="../queue.py" line="101"/>
         <source>Cars in the workshop</source>
         <translation>在店车辆</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="100"/>
+        <location filename="../queue.py" line="102"/>
         <source>VIN, plate or work order number</source>
         <translation>VIN、车牌或工单号</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="101"/>
+        <location filename="../queue.py" line="103"/>
         <source>Read VIN from the car</source>
         <translation>从车辆读取 VIN</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="102"/>
+        <location filename="../queue.py" line="104"/>
         <source>Open or start work order</source>
         <translation>打开或新建工单</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="103"/>
+        <location filename="../queue.py" line="105"/>
         <source>Open the selected work order</source>
         <translation>打开所选工单</translation>
     </message>
     <message numerus="yes">
-        <location filename="../queue.py" line="108"/>
+        <location filename="../queue.py" line="111"/>
         <source>%n approved, ready to start</source>
         <translation>
             <numerusform>%n 项已批准，可以开工</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../queue.py" line="117"/>
+        <location filename="../queue.py" line="120"/>
         <source>The customer approved work on %1 (%2): ready to start</source>
         <translation>客户已批准 %1（%2）的维修项目：可以开工</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="132"/>
+        <location filename="../queue.py" line="135"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="133"/>
+        <location filename="../queue.py" line="136"/>
         <source>Plate</source>
         <translation>车牌</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="134"/>
+        <location filename="../queue.py" line="137"/>
         <source>Car</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="135"/>
+        <location filename="../queue.py" line="138"/>
         <source>Bay</source>
         <translation>工位</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="136"/>
+        <location filename="../queue.py" line="139"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="137"/>
+        <location filename="../queue.py" line="140"/>
         <source>In stage</source>
         <translation>本阶段用时</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="159"/>
+        <location filename="../queue.py" line="162"/>
         <source>Choose a work order first</source>
         <translation>请先选择工单</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="167"/>
+        <location filename="../queue.py" line="170"/>
         <source>No vehicle interface is connected</source>
         <translation>未连接车辆诊断接口</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="179"/>
+        <location filename="../queue.py" line="182"/>
         <source>The car did not give its VIN</source>
         <translation>车辆未返回 VIN</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="190"/>
+        <location filename="../queue.py" line="193"/>
         <source>Type or read a VIN, plate or work order number first</source>
         <translation>请先输入或读取 VIN、车牌或工单号</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="236"/>
-        <location filename="../queue.py" line="282"/>
+        <location filename="../queue.py" line="239"/>
+        <location filename="../queue.py" line="277"/>
         <source>The workshop has no work order %1</source>
         <translation>车间没有工单 %1</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="264"/>
+        <location filename="../queue.py" line="313"/>
         <source>Not kept on this terminal: fetching %1 from the hub…</source>
         <translation>本终端未保存：正在从车间服务器获取 %1…</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="272"/>
+        <location filename="../queue.py" line="316"/>
         <source>The hub cannot be reached, so %1 cannot be fetched: closed work is kept at the hub. Try again when the network is back.</source>
         <translation>无法连接车间服务器，暂时无法获取 %1：已结束的工单保存在车间服务器上。请在网络恢复后重试。</translation>
     </message>
     <message>
-        <location filename="../queue.py" line="216"/>
+        <location filename="../queue.py" line="219"/>
         <source>No car with this VIN or plate: the desk registers new cars</source>
         <translation>没有此 VIN 或车牌的车辆：新车请在前台登记</translation>
     </message>
