@@ -468,7 +468,9 @@ class SyncClient:
                 last = err
                 continue
             if response.status_code >= 500:
-                last = ProtocolViolation(f"{method} {url}: {response.status_code}")
+                last = ProtocolViolation(
+                    f"{method} {url}: {response.status_code} {_reason(response)}"
+                )
                 continue
             if response.status_code in (401, 403):
                 raise AuthRefused(f"the cloud refused this station: {_reason(response)}")
@@ -516,7 +518,11 @@ class SyncClient:
         anchored = self._anchored()
         compare_at = None if anchored is None else anchored.seq
         for attempt in range(2):
-            body: dict[str, Any] = {"station": station, "mutations": mutations}
+            body: dict[str, Any] = {
+                "station": station,
+                "mutations": mutations,
+                "sent_at": timestamp(self.store.clock()),  # the hub checks the clock
+            }
             if head is not None:
                 at_anchor = None if compare_at is None else self._chain_point(compare_at)
                 body["chain"] = ChainClaim(head, at_anchor, self._restored()).wire()

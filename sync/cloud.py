@@ -17,7 +17,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from station import lifecycle, limits, replica
@@ -50,6 +50,9 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
+# How far a terminal's clock may be from the hub's before its changes wait for it to be set.
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+
 _LINK = re.compile(r"[A-Za-z0-9_-]+")
 
 # The workshop profile's version 1 exactly as a new terminal's database holds it.
@@ -69,6 +72,30 @@ FIRST_PROFILE: dict[str, Any] = {
     "changed_at": "",
     "changed_by": None,
 }
+
+
+def clock_skew(sent_at: Any, now: datetime) -> str | None:
+    """Why a terminal whose clock read `sent_at` when the hub's read `now` must set it right
+    before its changes are taken (their times would be hours off: a clock entry ending before
+    it began, a timeline out of order); None when it is within `MAX_CLOCK_SKEW`."""
+    if not isinstance(sent_at, str):
+        return None  # a station that does not say
+    try:
+        theirs = datetime.fromisoformat(sent_at.replace("Z", "+00:00"))
+    except ValueError:
+        return f"sent_at {sent_at!r} is not an ISO time"
+    if theirs.tzinfo is None:
+        return f"sent_at {sent_at!r} has no time zone"
+    off = theirs - now
+    if abs(off) <= MAX_CLOCK_SKEW:
+        return None
+    minutes = round(abs(off).total_seconds() / 60)
+    way = "ahead of" if off > timedelta(0) else "behind"
+    return (
+        f"this terminal's clock is {minutes // 60} h {minutes % 60} min {way} the hub's "
+        f"(the hub reads {_stamp(now)}): set the terminal's clock. Nothing was taken; its "
+        "changes wait and go once the clock is right"
+    )
 
 
 def waiting_view(findings: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -313,20 +340,27 @@ class CloudService:
         station_id: str,
         mutations: Sequence[Mapping[str, Any]],
         chain: ChainClaim | None = None,
+        sent_at: Any = None,
     ) -> list[Result]:
         """Apply a station's outbox entries in order; each is answered, none applied twice.
 
         A batch whose audit chain does not extend the head anchored last is refused
-        whole (409, nothing applied); an accepted batch's head becomes the anchor.
+        whole (409, nothing applied); an accepted batch's head becomes the anchor. So is
+        a workshop terminal's batch sent when its clock (`sent_at`) was far from the hub's.
         """
         own = self._station(auth)
         if station_id != own:
             raise WrongStation("a station sends only its own mutations")
         if len(mutations) > MAX_BATCH:
             raise Refused(f"at most {MAX_BATCH} mutations per batch", 413)
-        at = _stamp(self.clock())
+        now = self.clock()
+        at = _stamp(now)
         results: list[Result] = []
         with self.db.transaction() as tx:
+            if hub.terminal(tx, auth.token_id) is not None:
+                skew = clock_skew(sent_at, now)
+                if skew is not None:
+                    raise Refused(skew, 409)
             # Locks the station's row: batches of one station are applied one at a time.
             tx.run("UPDATE stations SET last_seen_at = ? WHERE id = ?", (at, own))
             self._anchor(tx, own, chain, at)  # a restored station's numbering starts again
@@ -1321,6 +1355,8 @@ class CloudService:
     def station_work_order(self, auth: StationAuth, local_id: int) -> dict[str, Any]:
         """A station reads back its own work order (its customer link, the cloud's version)."""
         station = self._station(auth)
+        if not 0 < local_id < 2**63:
+            raise Refused("no such work order", 404)
         with self.db.transaction() as tx:
             if hub.terminal(tx, auth.token_id) is not None:
                 station = hub.workshop_key(auth.workshop)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import ipaddress
 import json
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -69,6 +71,14 @@ async def _body(request: Request, limit: int) -> bytes:
     return bytes(data)
 
 
+def cannot_write(err: BaseException | None) -> bool:
+    """Whether the service's disk is full or read-only (then no request can be taken)."""
+    if isinstance(err, sqlite3.Error):
+        code = getattr(err, "sqlite_errorcode", 0) & 0xFF
+        return code in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY)
+    return isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EROFS)
+
+
 def _guarded(handler: Endpoint) -> Endpoint:
     """Turn the service's refusals into HTTP answers with the reason."""
 
@@ -81,6 +91,15 @@ def _guarded(handler: Endpoint) -> Endpoint:
             return _error(err.status, str(err), **err.detail)
         except ClientDisconnect:
             return Response(status_code=400)
+        except (sqlite3.Error, OSError, SyncError) as err:
+            if not (cannot_write(err) or cannot_write(err.__cause__)):
+                raise
+            log.error("the service cannot write to its disk: %s", err)
+            return _error(
+                507,
+                "the service's disk is full or read-only: nothing was taken, the station "
+                "keeps its changes and sends them again once space is freed",
+            )
 
     return endpoint
 
@@ -131,7 +150,12 @@ def create_app(service: CloudService, blobs: BlobStore, limits: Limits | None = 
             raise Refused("the body lists mutations")
         chain = parse_chain_claim(body.get("chain"))
         results = await run_in_threadpool(
-            service.apply_batch, who, str(body.get("station") or ""), batch, chain
+            service.apply_batch,
+            who,
+            str(body.get("station") or ""),
+            batch,
+            chain,
+            body.get("sent_at"),
         )
         bell.ring()
         answer: dict[str, Any] = {"results": [r.wire() for r in results]}

@@ -7,10 +7,12 @@ The bar: a clear refusal, nothing lost at the other terminals, nothing stuck.
 
 from __future__ import annotations
 
+import errno
 import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +23,9 @@ from station import replica_rows
 from station.audit import ANCHOR_HASH_KEY, ANCHOR_SEQ_KEY
 from station.inbox import sync_token
 from sync.client import join_workshop
-from sync.cloud import FIRST_PROFILE
+from sync.cloud import FIRST_PROFILE, clock_skew
 from sync.errors import AuthRefused, SyncError
-from sync.server import start_cloud_in_thread
+from sync.server import cannot_write, start_cloud_in_thread
 from tests.workshop.conftest import WORKSHOP
 from tests.workshop.helpers import Terminal, hub_digest, join, settle
 
@@ -226,3 +228,60 @@ def test_a_terminal_that_failed_to_join_joins_on_the_next_try(tmp_path: Path, hu
     store, answer = join_workshop(db, hub.url, secret)
     assert answer["terminal"]["name"] == "bay-1"
     store.close()
+
+
+def test_a_terminal_whose_clock_is_hours_off_is_told_and_its_changes_wait(
+    tmp_path: Path, hub: Any
+) -> None:
+    desk, bay = join(hub, tmp_path, "desk"), join(hub, tmp_path, "bay-1")
+    settle(desk, bay)
+    for store in (bay.store, bay.client.store):  # the terminal's clock, 3 hours slow
+        store.clock = lambda: datetime.now(UTC) - timedelta(hours=3)
+    bay.workshop.add_customer(bay.admin, "Lin", "13900000000")
+    with pytest.raises(SyncError, match="clock is 3 h 0 min behind the hub's"):
+        bay.sync()
+    assert bay.client.status().pending_mutations == 2  # kept, nothing lost
+    for store in (bay.store, bay.client.store):  # set right: the changes go
+        store.clock = lambda: datetime.now(UTC)
+    settle(bay, desk)
+    assert desk.store.query_one("SELECT id FROM customers WHERE name = 'Lin'") is not None
+    assert hub_digest(hub) == desk.digest() == bay.digest()
+    bay.close()
+    desk.close()
+
+
+def test_a_clock_within_minutes_of_the_hubs_is_taken() -> None:
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    assert clock_skew("2026-11-30T09:04:00.000Z", now) is None
+    assert clock_skew(None, now) is None  # a station that does not say
+    assert "2 h 30 min ahead of" in str(clock_skew("2026-11-30T11:30:00.000Z", now))
+    assert "not an ISO time" in str(clock_skew("yesterday", now))
+
+
+def test_a_full_or_read_only_disk_is_told_apart_from_other_database_errors(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "full.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE t (x BLOB)")
+    conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
+    with pytest.raises(sqlite3.OperationalError) as full:
+        conn.execute("INSERT INTO t VALUES (zeroblob(100000))")
+    conn.close()
+    read_only = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    with pytest.raises(sqlite3.OperationalError) as refused:
+        read_only.execute("INSERT INTO t VALUES (1)")
+    with pytest.raises(sqlite3.OperationalError) as missing:
+        read_only.execute("SELECT * FROM nowhere")
+    read_only.close()
+    assert cannot_write(full.value) and cannot_write(refused.value)
+    assert cannot_write(OSError(errno.ENOSPC, "No space left on device"))
+    assert not cannot_write(missing.value) and not cannot_write(OSError(errno.EACCES, "no"))
+
+
+def test_a_work_order_id_beyond_64_bits_is_not_found(tmp_path: Path, hub: Any) -> None:
+    bay = join(hub, tmp_path, "bay-1")
+    headers = {"Authorization": f"Bearer {sync_token(Path(str(bay.store.path)).parent)}"}
+    answer = httpx.get(f"{hub.url}/v1/work-orders/{10**30}", headers=headers)
+    assert answer.status_code == 404
+    bay.close()
