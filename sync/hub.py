@@ -43,7 +43,17 @@ def workshop_key(workshop: str) -> str:
 
 def add_terminal(tx: CloudTx, workshop: str, token_id: str, name: str, at: str) -> dict[str, Any]:
     name = check_terminal_name(name)
-    if tx.one("SELECT 1 AS x FROM terminals WHERE workshop = ? AND name = ?", (workshop, name)):
+    same = tx.one(
+        "SELECT k.revoked_at FROM terminals t JOIN tokens k ON k.id = t.token_id "
+        "WHERE t.workshop = ? AND t.name = ?",
+        (workshop, name),
+    )
+    if same is not None and same["revoked_at"] is not None:
+        raise ValueError(
+            f"{name} was revoked on {same['revoked_at'][:10]} and its name stays with the "
+            f"records it made: add the new terminal under another name (e.g. {name}-new)"
+        )
+    if same is not None:
         raise ValueError(f"the workshop already has a terminal named {name}")
     last = tx.one("SELECT MAX(number) AS n FROM terminals WHERE workshop = ?", (workshop,))
     number = int(last["n"] or 0) + 1 if last else 1

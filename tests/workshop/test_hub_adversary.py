@@ -23,7 +23,7 @@ from station import replica_rows
 from station.audit import ANCHOR_HASH_KEY, ANCHOR_SEQ_KEY
 from station.inbox import sync_token
 from sync.client import join_workshop
-from sync.cloud import FIRST_PROFILE, clock_skew
+from sync.cloud import FIRST_PROFILE, Refused, clock_skew
 from sync.errors import AuthRefused, SyncError
 from sync.server import cannot_write, start_cloud_in_thread
 from tests.workshop.conftest import WORKSHOP
@@ -285,3 +285,13 @@ def test_a_work_order_id_beyond_64_bits_is_not_found(tmp_path: Path, hub: Any) -
     answer = httpx.get(f"{hub.url}/v1/work-orders/{10**30}", headers=headers)
     assert answer.status_code == 404
     bay.close()
+
+
+def test_a_revoked_terminals_name_is_refused_with_what_to_do(hub: Any) -> None:
+    hub.service.add_terminal(WORKSHOP, "bay-2")
+    (token,) = [t["token_id"] for t in hub.service.terminals(WORKSHOP) if t["name"] == "bay-2"]
+    hub.service.revoke_token(token)
+    with pytest.raises(Refused, match=r"bay-2 was revoked on .* another name"):
+        hub.service.add_terminal(WORKSHOP, "bay-2")
+    _, again = hub.service.add_terminal(WORKSHOP, "bay-2-new")
+    assert again["name"] == "bay-2-new"
