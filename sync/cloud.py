@@ -224,6 +224,7 @@ class CloudService:
 
     def add_terminal(self, workshop: str, name: str) -> tuple[str, dict[str, Any]]:
         """A bay or desk terminal of `workshop`: its number, short code and own token."""
+        workshop = workshop.strip()  # as its token is issued
         token_id, secret = self.issue_token(workshop)
         try:
             with self.db.transaction() as tx:
@@ -235,6 +236,12 @@ class CloudService:
 
     def add_first_admin(self, workshop: str, name: str, pin: str) -> None:
         """The workshop's first admin, made at the hub: every terminal gets it when it joins."""
+        workshop, name = workshop.strip(), name.strip()  # as tokens are issued, users named
+        if not workshop:
+            raise Refused("a hub is made for a workshop: give the workshop's name")
+        if not name:
+            raise Refused("the first admin needs a name")
+        limits.check(limits.NAME, name)
         at = _stamp(self.clock())
         with self.db.transaction() as tx:
             tx.run(

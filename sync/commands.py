@@ -371,6 +371,7 @@ def run_hub_init(args: argparse.Namespace) -> int:
     from sync.tls import make_hub_tls
 
     folder = _hub_folder(args)
+    workshop = args.workshop.strip()  # the name every terminal's token is issued under
     pin = args.admin_pin or os.environ.get("STATION_ADMIN_PIN")
     if not pin:
         raise UsageError(
@@ -383,12 +384,12 @@ def run_hub_init(args: argparse.Namespace) -> int:
     hosts = list(dict.fromkeys(["127.0.0.1", "localhost", *args.address]))
     folder.mkdir(parents=True, exist_ok=True)
     service = CloudService(CloudDatabase(db))
-    service.add_first_admin(args.workshop, args.admin, pin)
-    make_hub_tls(folder, args.workshop, hosts)
+    service.add_first_admin(workshop, args.admin, pin)
+    make_hub_tls(folder, workshop, hosts)
     (folder / HUB_SETTINGS).write_text(
-        json.dumps({"workshop": args.workshop, "db": db}, indent=2), encoding="utf-8"
+        json.dumps({"workshop": workshop, "db": db}, indent=2), encoding="utf-8"
     )
-    print(f"hub for {args.workshop} ready in {folder}")
+    print(f"hub for {workshop} ready in {folder}")
     print(f"terminals trust {folder / 'workshop-ca.pem'}")
     return EXIT_OK
 

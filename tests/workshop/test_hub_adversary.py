@@ -22,6 +22,8 @@ import pytest
 from station import replica_rows
 from station.audit import ANCHOR_HASH_KEY, ANCHOR_SEQ_KEY
 from station.inbox import sync_token
+from station.roles import Role
+from station.workshop import Workshop
 from sync.client import join_workshop
 from sync.cloud import FIRST_PROFILE, Refused, clock_skew
 from sync.errors import AuthRefused, SyncError
@@ -295,3 +297,20 @@ def test_a_revoked_terminals_name_is_refused_with_what_to_do(hub: Any) -> None:
         hub.service.add_terminal(WORKSHOP, "bay-2")
     _, again = hub.service.add_terminal(WORKSHOP, "bay-2-new")
     assert again["name"] == "bay-2-new"
+
+
+def test_a_hub_made_with_spaces_around_its_names_lets_its_terminals_log_in(
+    tmp_path: Path,
+) -> None:
+    handle = start_cloud_in_thread(tmp_path / "hub" / "hub.db", tmp_path / "hub" / "blobs")
+    try:
+        for workshop, admin in (("  ", "admin"), (WORKSHOP, " ")):
+            with pytest.raises(Refused):
+                handle.service.add_first_admin(workshop, admin, "1234")
+        handle.service.add_first_admin(f" {WORKSHOP} ", " admin ", "1234")
+        secret, _ = handle.service.add_terminal(f"{WORKSHOP} ", "bay-1")
+        store, _answer = join_workshop(tmp_path / "bay-1" / "station.db", handle.url, secret)
+        assert Workshop(store).login("admin", "1234").role is Role.ADMIN
+        store.close()
+    finally:
+        handle.stop()
