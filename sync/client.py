@@ -161,6 +161,9 @@ class SyncClient:
         self._state = "idle"
         self._last_success: str | None = None
         self._last_error: str | None = None
+        # Why the live feed is refused (a hub put back from an older copy), until it is taken
+        # again: pushes that go through meanwhile do not hide it.
+        self._feed_refused: str | None = None
         self._bytes_uploaded = 0
         self._bytes_resent = 0
         self._http: httpx.Client | None = None
@@ -276,6 +279,7 @@ class SyncClient:
             try:
                 report = self._listen_once(wait)
                 failures = 0
+                self._feed_refused = None
             except AuthRefused:
                 stop.set()
                 return
@@ -283,6 +287,8 @@ class SyncClient:
                 return  # the terminal is shutting down (`run_live` or `close`)
             except (SyncError, sqlite3.OperationalError) as err:
                 log.info("the feed is not applied yet (%s)", err)
+                if isinstance(err, ProtocolViolation):  # refused, not unreachable: shown
+                    self._feed_refused = str(err)
                 failures += 1
                 stop.wait(backoff_delay(failures, self.backoff_base, self.backoff_cap, self.rng))
                 continue
@@ -361,14 +367,15 @@ class SyncClient:
             cursor = inbox.cursor(store)
         with self._state_lock:
             state = self._state if self.base_url and self.token else "not_enrolled"
+            refused = self._feed_refused if state in ("idle", "syncing") else None
             return SyncStatus(
-                state=state,
+                state="error" if refused else state,
                 pending_mutations=int(pending),
                 pending_blobs=int(blob_rows["n"]),
                 pending_bytes=int(blob_rows["bytes"]),
                 conflicts=conflicts,
                 last_success=self._last_success,
-                last_error=self._last_error,
+                last_error=refused or self._last_error,
                 cursor=cursor,
                 bytes_uploaded=self._bytes_uploaded,
                 bytes_resent=self._bytes_resent,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import errno
 import shutil
 import sqlite3
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -24,7 +26,7 @@ from station.audit import ANCHOR_HASH_KEY, ANCHOR_SEQ_KEY
 from station.inbox import sync_token
 from station.roles import Role
 from station.workshop import Workshop
-from sync.client import join_workshop
+from sync.client import SyncClient, join_workshop
 from sync.cloud import FIRST_PROFILE, Refused, clock_skew
 from sync.errors import AuthRefused, SyncError
 from sync.server import cannot_write, start_cloud_in_thread
@@ -215,6 +217,26 @@ def test_a_hub_put_back_from_an_older_copy_says_so_instead_of_hiding_changes(
         with pytest.raises(SyncError, match="put back from an older copy"):
             bay.sync()
         assert bay.store.query_one("SELECT id FROM customers WHERE name = 'Lin'") is not None
+        # Live, as the app runs it: its sync status says so, though its pushes go through.
+        app = SyncClient(bay.store)
+        stop, wake = threading.Event(), threading.Event()
+        live = threading.Thread(target=app.run_live, args=(stop, wake), kwargs={"wait": 1})
+        live.start()
+        try:
+            bay.workshop.add_customer(bay.admin, "Qian", "13600000000")
+            wake.set()
+            deadline = time.monotonic() + 60
+            while app.status().pending_mutations or "older copy" not in str(
+                app.status().last_error
+            ):
+                assert time.monotonic() < deadline, app.status()
+                time.sleep(0.1)
+            assert app.status().state == "error"
+        finally:
+            stop.set()
+            wake.set()
+            live.join(timeout=60)
+            app.close()
     finally:
         again.stop()
         bay.close()
