@@ -333,6 +333,13 @@ class CloudService:
             answer["pin_key"] = pin_key.hex()
         return answer
 
+    def relays(self, auth: StationAuth) -> bool:
+        """Whether the caller is a workshop's hub relaying to this cloud (its batches are
+        the workshop's, not one terminal's)."""
+        with self.db.transaction(reading=True) as tx:
+            found = hub.terminal(tx, auth.token_id)
+        return found is not None and found["name"] == hub.RELAY
+
     @staticmethod
     def _station(auth: StationAuth) -> str:
         if auth.station_id is None:

@@ -46,8 +46,10 @@ log = logging.getLogger(__name__)
 
 MAX_WAIT_S = 25.0
 # A station's JSON body (a batch of up to 1000 mutations) is read whole: past this it is refused
-# before it fills the hub's memory.
+# before it fills the hub's memory. A workshop's hub relaying to the brand's cloud sends its
+# first snapshot in batches of up to 20,000 rows, signatures and logos among them.
 MAX_JSON_BYTES = 64 * 1024 * 1024
+MAX_RELAY_JSON_BYTES = 1024 * 1024 * 1024
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -125,9 +127,9 @@ def create_app(service: CloudService, blobs: BlobStore, limits: Limits | None = 
     async def auth(request: Request) -> Any:
         return await run_in_threadpool(service.authenticate, request.headers.get("authorization"))
 
-    async def json_body(request: Request) -> dict[str, Any]:
+    async def json_body(request: Request, limit: int = MAX_JSON_BYTES) -> dict[str, Any]:
         try:
-            body = json.loads(await _body(request, MAX_JSON_BYTES))
+            body = json.loads(await _body(request, limit))
         except (ValueError, UnicodeDecodeError) as err:
             raise Refused(f"the body is not JSON: {err}") from err
         if not isinstance(body, dict):
@@ -144,7 +146,8 @@ def create_app(service: CloudService, blobs: BlobStore, limits: Limits | None = 
 
     async def mutations(request: Request) -> Response:
         who = await auth(request)
-        body = await json_body(request)
+        relay = await run_in_threadpool(service.relays, who)
+        body = await json_body(request, MAX_RELAY_JSON_BYTES if relay else MAX_JSON_BYTES)
         batch = body.get("mutations")
         if not isinstance(batch, list):
             raise Refused("the body lists mutations")

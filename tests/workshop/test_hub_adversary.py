@@ -29,6 +29,7 @@ from station.workshop import Workshop
 from sync.client import SyncClient, join_workshop
 from sync.cloud import FIRST_PROFILE, Refused, clock_skew
 from sync.errors import AuthRefused, SyncError
+from sync.hub import RELAY
 from sync.server import cannot_write, start_cloud_in_thread
 from tests.workshop.conftest import WORKSHOP
 from tests.workshop.helpers import Terminal, hub_digest, join, settle
@@ -175,6 +176,14 @@ def test_a_body_too_large_is_refused_before_the_hub_holds_it(tmp_path: Path, hub
     assert chunk.status_code == 413, chunk.text
     batch = httpx.post(f"{hub.url}/v1/mutations", content=_stream(65 << 20), headers=headers)
     assert batch.status_code == 413 and "larger than" in batch.json()["error"]
+    # A workshop's hub relaying its first snapshot may send more: read whole, then parsed.
+    relay, _ = hub.service.add_terminal(WORKSHOP, RELAY)
+    big = httpx.post(
+        f"{hub.url}/v1/mutations",
+        content=_stream(65 << 20),
+        headers={"Authorization": f"Bearer {relay}"},
+    )
+    assert big.status_code == 400 and "not JSON" in big.json()["error"]
     # The terminal itself carries on as before.
     bay.workshop.add_customer(bay.admin, "Lin", "13900000000")
     assert set(bay.sync().outcomes) == {"applied"}
