@@ -28,7 +28,7 @@ from typing import Any
 
 from station.auth import is_locked
 from station.identity import terminal_of
-from station.lifecycle import PERMISSION_FOR, Status
+from station.lifecycle import FINAL, PERMISSION_FOR, Status
 from station.replica import ID_TABLES, RowRefused
 from station.roles import Role, may
 
@@ -208,6 +208,28 @@ def _check_own_row(incoming: Mapping[str, Any], current: Mapping[str, Any]) -> N
             "them: the change is not taken",
             "hub.locked",
             name=str(current["name"]),
+        )
+
+
+def check_work_open(
+    table: str,
+    incoming: Mapping[str, Any],
+    current: Mapping[str, Any] | None,
+    work_order: Mapping[str, Any] | None,
+) -> None:
+    """A finding is added only to open work, as at a terminal (`refuse_if_closed`): one made
+    offline at a bay on work the desk has closed meanwhile is refused, so the technician is
+    told, rather than kept on a delivered or cancelled work order."""
+    if table != "findings" or current is not None or work_order is None:
+        return
+    status = Status(str(work_order["status"]))
+    if status in FINAL:
+        raise RowRefused(
+            f"work order {work_order['number']} is {status.value}: the finding "
+            f"{incoming.get('title')!r} is not taken",
+            [{"table": "work_orders", "key": str(work_order["id"]), "row": dict(work_order)}],
+            key="work_order.closed",
+            params={"number": work_order["number"], "status": status.value},
         )
 
 

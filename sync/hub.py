@@ -319,6 +319,9 @@ def apply_changeset(
             if sender is not None and table in replica.REPLICATED:
                 hub_rules.check_block(sender.terminal, table, key, row, current)
                 hub_rules.check_row(sender.user, person, table, row, current)
+                if table == "findings":
+                    owner = record(tx, workshop, "work_orders", str(row.get("work_order_id")))
+                    hub_rules.check_work_open(table, row, current, owner)
             if (table, key) in aliases:
                 continue  # a later version of a row merged away: the one kept stands
             row = replica.through_aliases(table, row, aliases)

@@ -187,3 +187,17 @@ def test_a_changeset_with_a_user_in_it_ends_the_batch() -> None:
     assert replica.up_to_a_user(queued) == queued[:3]
     assert replica.up_to_a_user(queued[3:]) == queued[3:]
     assert replica.up_to_a_user([]) == []
+
+
+def test_a_new_finding_is_taken_only_on_open_work() -> None:
+    work_order = {"id": 7, "number": "WO-20261130-B1-0001", "status": "cancelled"}
+    finding = {"id": 9, "work_order_id": 7, "title": "Front pads worn"}
+    with pytest.raises(RowRefused) as refused:
+        hub_rules.check_work_open("findings", finding, None, work_order)
+    assert refused.value.key == "work_order.closed"
+    assert refused.value.params == {"number": "WO-20261130-B1-0001", "status": "cancelled"}
+    assert refused.value.current == [{"table": "work_orders", "key": "7", "row": work_order}]
+    for status in ("diagnosing", "awaiting_approval", "in_repair"):
+        hub_rules.check_work_open("findings", finding, None, {**work_order, "status": status})
+    hub_rules.check_work_open("findings", finding, finding, work_order)  # not a new one
+    hub_rules.check_work_open("estimate_lines", finding, None, work_order)
