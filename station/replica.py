@@ -218,20 +218,64 @@ def _where(table: str, key: str) -> tuple[str, tuple[str, ...]]:
 
 def _capture(db: sqlite_utils.Database, tables: Mapping[str, str]) -> None:
     """The triggers that note each row a terminal's own transaction writes."""
+    for table in tables:
+        for action in ("INSERT", "UPDATE"):
+            _capture_trigger(db, table, action)
+
+
+def _merged_by_column(table: str) -> bool:
+    """Rows the hub merges column by column: shared, rewritable and not versioned."""
+    return table in REPLICATED and table not in VERSIONED and table not in IMMUTABLE
+
+
+def _capture_trigger(db: sqlite_utils.Database, table: str, action: str) -> None:
+    """One capture trigger; an UPDATE of a row merged by column notes the row as it was
+    (`before`, from the step that made the column on; see `merged_row`)."""
     when = (
         "WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'terminal.number') "
         "AND NOT EXISTS (SELECT 1 FROM replica_quiet)"
     )
-    for table in tables:
-        key = " || ':' || ".join(f"NEW.{c}" for c in _key_columns(table))
-        base = "OLD.version || ':' || OLD.status || ':' || OLD.status_since"
-        for action in ("INSERT", "UPDATE"):
-            old = base if action == "UPDATE" and table in VERSIONED else "NULL"
-            db.execute(
-                f"CREATE TRIGGER {table}_replica_{action.lower()} AFTER {action} ON {table} {when} "
-                f"BEGIN INSERT INTO replica_pending (tbl, key, base) "
-                f"VALUES ('{table}', {key}, {old}); END"
+    key = " || ':' || ".join(f"NEW.{c}" for c in _key_columns(table))
+    base = "OLD.version || ':' || OLD.status || ':' || OLD.status_since"
+    old = base if action == "UPDATE" and table in VERSIONED else "NULL"
+    pending = {c[1] for c in db.execute("PRAGMA table_info(replica_pending)").fetchall()}
+    if "before" in pending:
+        before = _old_row(db, table) if action == "UPDATE" and _merged_by_column(table) else "NULL"
+        columns, values = "tbl, key, base, before", f"'{table}', {key}, {old}, {before}"
+    else:
+        columns, values = "tbl, key, base", f"'{table}', {key}, {old}"
+    db.execute(
+        f"CREATE TRIGGER {table}_replica_{action.lower()} AFTER {action} ON {table} {when} "
+        f"BEGIN INSERT INTO replica_pending ({columns}) VALUES ({values}); END"
+    )
+
+
+def _old_row(db: sqlite_utils.Database, table: str) -> str:
+    """SQL making the JSON of OLD's columns as they travel (`_wire`: BLOBs as hex); built
+    in pieces of 30 columns, under SQLite's limit on a function's arguments."""
+    parts = []
+    for _cid, name, kind, *_ in db.execute(f"PRAGMA table_info({table})").fetchall():
+        if str(kind).upper() == "BLOB":
+            value = (
+                f"json(CASE WHEN OLD.{name} IS NULL THEN 'null' "
+                f"ELSE '{{\"hex\":\"' || lower(hex(OLD.{name})) || '\"}}' END)"
             )
+        else:
+            value = f"OLD.{name}"
+        parts.append(f"'{name}', {value}")
+    chunks = [parts[i : i + 30] for i in range(0, len(parts), 30)]
+    objects = [f"json_object({', '.join(chunk)})" for chunk in chunks]
+    return objects[0] if len(objects) == 1 else f"json_patch({', '.join(objects)})"
+
+
+def migrate_row_before(db: sqlite_utils.Database) -> None:
+    """An UPDATE of a row merged by column notes the row as it was, so the hub can keep
+    what another terminal changed in the columns this one left alone."""
+    db.execute("ALTER TABLE replica_pending ADD COLUMN before TEXT")
+    for table in REPLICATED:
+        if _merged_by_column(table):
+            db.execute(f"DROP TRIGGER IF EXISTS {table}_replica_update")
+            _capture_trigger(db, table, "UPDATE")
 
 
 def _let_correct_delete(db: sqlite_utils.Database, tables: Iterable[str]) -> None:
@@ -334,20 +378,32 @@ def terminal_code(store: Store) -> str | None:
 
 def seal(tx: Transaction) -> None:
     """Queue the rows this transaction wrote as one `rows.changed` entry for the hub."""
-    captured = tx.execute(
-        "SELECT tbl, key, MIN(seq) AS first, MIN(base) AS base FROM replica_pending "
-        "GROUP BY tbl, key ORDER BY first"
-    ).fetchall()
+    # Each row's first capture (`p.*`: a replica not yet at step 0130 has no `before`).
+    cursor = tx.execute(
+        "SELECT g.any_base, p.* FROM (SELECT tbl, key, MIN(seq) AS first, "
+        "MIN(base) AS any_base FROM replica_pending GROUP BY tbl, key) AS g "
+        "JOIN replica_pending AS p ON p.seq = g.first ORDER BY g.first"
+    )
+    names = [c[0] for c in cursor.description]
+    captured = [dict(zip(names, found, strict=True)) for found in cursor.fetchall()]
     if not captured:
         return
     rows: list[dict[str, Any]] = []
-    for table, key, _first, base in captured:
+    for first in captured:
+        table, key, base, before = (
+            first["tbl"],
+            first["key"],
+            first["any_base"],
+            first.get("before"),
+        )
         row = _row(tx, table, key)
         if row is None:
             continue
         change: dict[str, Any] = {"table": table, "key": key, "row": row}
         if base is not None:
             change["base"] = base
+        if before is not None:  # the row as this transaction found it (its first capture)
+            change["before"] = json.loads(before)
         rows.append(change)
     tx.execute("DELETE FROM replica_pending")
     if not rows:
@@ -556,7 +612,8 @@ def merge(
 ) -> None:
     """The hub took our change but merged a row of ours (a car it had already, by VIN) into
     its own: ours goes, the hub's comes in, and every row of ours that referred to ours
-    now refers to the hub's. The person at this terminal is told."""
+    now refers to the hub's. The person at this terminal is told (`reason`). With nothing
+    merged away, the hub's rows of ours as it kept them (merged by column) come in."""
     tx.execute("INSERT INTO replica_quiet (on_since) VALUES (?)", (tx.at,))
     tx.execute("PRAGMA defer_foreign_keys = ON")
     try:
@@ -569,7 +626,8 @@ def merge(
             _repoint(tx, str(m["table"]), str(m["key"]), str(m["into"]))
     finally:
         tx.execute("DELETE FROM replica_quiet")
-    tell(tx, mutation_id, reason)
+    if reason:
+        tell(tx, mutation_id, reason)
     tx.audit("sync.merged", f"changeset:{mutation_id}", {"merged": list(merged)})
 
 
@@ -727,6 +785,25 @@ def check_change(
         if source != target and target not in TRANSITIONS[source]:
             raise RowRefused(f"a work order cannot go from {source} to {target}", here)
     return True
+
+
+def merged_row(
+    table: str,
+    incoming: Mapping[str, Any],
+    before: Mapping[str, Any] | None,
+    current: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The row the hub keeps of a change to a row merged by column: its current row, with
+    every column the terminal changed (incoming differs from `before`, or `before` lacks
+    it) taken from `incoming`. A column both changed: the incoming, later one wins. With
+    no `before` or no current row, the incoming row whole (as for every other table)."""
+    if before is None or current is None or not _merged_by_column(table):
+        return dict(incoming)
+    merged = dict(current)
+    for column, value in incoming.items():
+        if column not in before or before[column] != value:
+            merged[column] = value
+    return merged
 
 
 def missing_parents(

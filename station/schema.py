@@ -334,4 +334,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0121_i12_replica_later_tables", replica.migrate_later),
     Migration("0117_i11_more_seals", audit_seals.migrate_later),
     Migration("0125_i12_labour_rate", _labour_rates),
+    Migration("0130_i12_row_before", replica.migrate_row_before),
 ]

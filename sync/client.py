@@ -627,13 +627,15 @@ class SyncClient:
     ) -> None:
         """A refused changeset: the hub's rows replace ours, and the person is told."""
         replica.acked(tx, sent["mutation_id"])
-        if status is Outcome.APPLIED and "merged" in detail:
+        if status is Outcome.APPLIED and ("merged" in detail or detail.get("fields_merged")):
+            # A car merged by VIN, or rows kept with another terminal's changes to other
+            # columns (no note: nothing of this terminal's was lost).
             replica.merge(
                 tx,
                 sent["mutation_id"],
-                detail["merged"],
+                detail.get("merged") or [],
                 list(detail.get("current") or []),
-                str(detail.get("reason") or "merged"),
+                str(detail.get("reason") or ""),
             )
             replica.take_new_names(tx, detail.get("renamed") or [])
             return

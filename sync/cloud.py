@@ -650,6 +650,11 @@ class CloudService:
                 ]
                 + taken.told
             )
+        elif taken.combined:
+            # The terminal takes the rows as the hub kept them, with another terminal's
+            # changes to other columns; nothing of its own was lost.
+            answer["fields_merged"] = True
+            answer["current"] = taken.combined
         if taken.renamed:
             answer["renamed"] = taken.renamed
         if taken.stored:

@@ -274,6 +274,8 @@ class Taken:
     renamed: list[dict[str, str]] = field(default_factory=list)
     # What another terminal is told through the feed: {"terminal": number, "text": ...}.
     notices: list[dict[str, Any]] = field(default_factory=list)
+    # Rows of the sender's the hub kept with another terminal's changes to other columns.
+    combined: list[dict[str, Any]] = field(default_factory=list)
 
 
 def apply_changeset(
@@ -314,6 +316,11 @@ def apply_changeset(
             if (fault := replica_rows.unfit(table, key, row)) is not None:
                 raise replica.RowRefused(fault, [])
             current = record(tx, workshop, table, key)
+            before = change.get("before")
+            if before is not None and not isinstance(before, Mapping):
+                raise replica.RowRefused(f"{table} {key}: a row's before is an object", [])
+            merged = replica.merged_row(table, row, before, current)
+            combined, row = merged != row, merged
             if table == "users" and current is not None:
                 row = _keep_hub_name(tx, workshop, key, row, current)
             if sender is not None and table in replica.REPLICATED:
@@ -369,6 +376,8 @@ def apply_changeset(
                 # What the change was made on: the brand's cloud checks it again upstream.
                 entry["base"] = replica.row_base(current)
             taken.stored.append(entry)
+            if combined:
+                taken.combined.append(entry)
     except replica.RowRefused as refused:
         # The hub's rows of everything the changeset touched, and the row that holds the
         # name it wanted (the only ones a refusal names by key).
