@@ -145,7 +145,7 @@ class SyncClient:
         self.base_url = base_url or self.store.meta(inbox.URL_KEY)
         self.token = token or inbox.sync_token(path.parent)
         ca = self.store.meta(inbox.CA_KEY)
-        self.verify = _tls(ca if verify is True and ca else verify)
+        self.verify = tls_verify(ca if verify is True and ca else verify)
         self.blobs = BlobSource(data_dir if data_dir is not None else path.parent)
         self.batch_size = batch_size
         self.chunk_size = chunk_size
@@ -321,9 +321,9 @@ class SyncClient:
                 raise
             raise FeedClosed("the feed's connection was closed: sync is stopping") from err
         if response.status_code in (401, 403):
-            raise AuthRefused(f"the hub refused this terminal: {_reason(response)}")
+            raise AuthRefused(f"the hub refused this terminal: {refusal_reason(response)}")
         if response.status_code != 200:
-            raise ProtocolViolation(f"changes refused: {_reason(response)}")
+            raise ProtocolViolation(f"changes refused: {refusal_reason(response)}")
         body = response.json()
         if body.get("changes"):
             # Applied under the run lock: a push's acks and the feed never interleave.
@@ -386,7 +386,9 @@ class SyncClient:
         """The cloud's copy of a work order: its status, version and the customer's `public_id`."""
         response = self._request("GET", f"{API}/work-orders/{wo_id}")
         if response.status_code != 200:
-            raise SyncError(f"work order {wo_id} is not in the cloud yet: {_reason(response)}")
+            raise SyncError(
+                f"work order {wo_id} is not in the cloud yet: {refusal_reason(response)}"
+            )
         return dict(response.json())
 
     def fetch_work_order(self, reference: str) -> bool:
@@ -396,7 +398,7 @@ class SyncClient:
         if response.status_code == 404:
             return False
         if response.status_code != 200:
-            raise ProtocolViolation(f"work order {reference}: {_reason(response)}")
+            raise ProtocolViolation(f"work order {reference}: {refusal_reason(response)}")
         rows = response.json()["rows"]
         with self._run_lock, self.store.transaction("sync") as tx:
             replica.keep_fetched(tx, rows)
@@ -410,7 +412,7 @@ class SyncClient:
         if response.status_code == 404:
             return False
         if response.status_code != 200:
-            raise ProtocolViolation(f"car {vin or plate}: {_reason(response)}")
+            raise ProtocolViolation(f"car {vin or plate}: {refusal_reason(response)}")
         with self._run_lock, self.store.transaction("sync") as tx:
             replica.keep_fetched(tx, response.json()["rows"])
         return True
@@ -476,11 +478,11 @@ class SyncClient:
                 continue
             if response.status_code >= 500:
                 last = ProtocolViolation(
-                    f"{method} {url}: {response.status_code} {_reason(response)}"
+                    f"{method} {url}: {response.status_code} {refusal_reason(response)}"
                 )
                 continue
             if response.status_code in (401, 403):
-                raise AuthRefused(f"the cloud refused this station: {_reason(response)}")
+                raise AuthRefused(f"the cloud refused this station: {refusal_reason(response)}")
             return response
         raise Offline(f"the cloud did not answer {method} {url}: {last}") from last
 
@@ -538,7 +540,7 @@ class SyncClient:
                 return response, head
             refusal = _chain_refusal(response)
             if refusal is None:
-                raise ProtocolViolation(f"mutations refused: {_reason(response)}")
+                raise ProtocolViolation(f"mutations refused: {refusal_reason(response)}")
             verdict, cloud_seq = refusal
             fresh = self._chain_point(None)
             if (
@@ -550,8 +552,8 @@ class SyncClient:
             ):
                 head, compare_at = fresh, cloud_seq
                 continue
-            raise ChainRefused(_reason(response))
-        raise ChainRefused(_reason(response))
+            raise ChainRefused(refusal_reason(response))
+        raise ChainRefused(refusal_reason(response))
 
     def _chain_point(self, seq: int | None) -> ChainPoint | None:
         """The station's audit event at `seq` (the head when None); None when there is none."""
@@ -760,7 +762,9 @@ class SyncClient:
         body = {"station_id": self.store.meta("station_id"), "name": ""}
         response = self._request("POST", f"{API}/enrol", json=body)
         if response.status_code != 200:
-            raise ProtocolViolation(f"the workshop's PIN key was refused: {_reason(response)}")
+            raise ProtocolViolation(
+                f"the workshop's PIN key was refused: {refusal_reason(response)}"
+            )
         _adopt_pin_key(self._path.parent, dict(response.json()))
 
     def _pull(self, report: RunReport, wait: float = 0.0) -> None:
@@ -772,7 +776,7 @@ class SyncClient:
             response = self._request("GET", f"{API}/changes", params=params)
             wait = 0.0
             if response.status_code != 200:
-                raise ProtocolViolation(f"changes refused: {_reason(response)}")
+                raise ProtocolViolation(f"changes refused: {refusal_reason(response)}")
             body = response.json()
             changes = body.get("changes") or []
             if changes:
@@ -832,7 +836,7 @@ def _overrides_text(sent: dict[str, Any], overridden: dict[str, Any]) -> str:
     )
 
 
-def _tls(verify: bool | str) -> bool | ssl.SSLContext:
+def tls_verify(verify: bool | str) -> bool | ssl.SSLContext:
     """A CA bundle path becomes a context that trusts it (a self-run cloud's own certificate)."""
     return ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
 
@@ -850,11 +854,39 @@ def _chain_refusal(response: httpx.Response) -> tuple[ChainVerdict, int | None] 
     return verdict, seq if isinstance(seq, int) else None
 
 
-def _reason(response: httpx.Response) -> str:
+def refusal_reason(response: httpx.Response) -> str:
+    """What the cloud or hub said when it refused, for the person's error message."""
     try:
         return str(response.json().get("error") or response.status_code)
     except ValueError:
         return response.text[:200] or str(response.status_code)
+
+
+def post_enrolment(
+    base_url: str,
+    token: str,
+    station_id: str,
+    name: str,
+    verify: bool | ssl.SSLContext,
+    refused: str,
+) -> dict[str, Any]:
+    """The enrol call a station, a terminal and a hub make alike: the answer, or why not
+    (`refused` begins the message when the token is turned down)."""
+    try:
+        response = httpx.post(
+            base_url.rstrip("/") + f"{API}/enrol",
+            json={"station_id": station_id, "name": name},
+            headers={"Authorization": f"Bearer {token}"},
+            verify=verify,
+            timeout=30,
+        )
+    except httpx.TransportError as err:
+        raise Offline(f"cannot reach {base_url}: {err}") from err
+    if response.status_code in (401, 403):
+        raise AuthRefused(f"{refused}: {refusal_reason(response)}")
+    if response.status_code != 200:
+        raise ProtocolViolation(f"enrolment failed: {refusal_reason(response)}")
+    return dict(response.json())
 
 
 def enrol(
@@ -866,21 +898,14 @@ def enrol(
         raise SyncError("this database has no station id: run `station init` first")
     if store.path is None:
         raise SyncError("enrolment needs a station database file")
-    try:
-        response = httpx.post(
-            base_url.rstrip("/") + f"{API}/enrol",
-            json={"station_id": station_id, "name": name or profile.current(store).name},
-            headers={"Authorization": f"Bearer {token}"},
-            verify=_tls(ca or True),
-            timeout=30,
-        )
-    except httpx.TransportError as err:
-        raise Offline(f"cannot reach {base_url}: {err}") from err
-    if response.status_code in (401, 403):
-        raise AuthRefused(f"enrolment refused: {_reason(response)}")
-    if response.status_code != 200:
-        raise ProtocolViolation(f"enrolment failed: {_reason(response)}")
-    answer = dict(response.json())
+    answer = post_enrolment(
+        base_url,
+        token,
+        station_id,
+        name or profile.current(store).name,
+        tls_verify(ca or True),
+        "enrolment refused",
+    )
     terminal = answer.get("terminal")
     if terminal is not None and store.query_one("SELECT id FROM users LIMIT 1") is not None:
         raise SyncError(

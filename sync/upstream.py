@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-import ssl
 import threading
 import uuid
 from pathlib import Path
@@ -29,6 +28,7 @@ from station import replica
 from station.files import replace
 from sync import hub
 from sync.blobstore import BlobStore
+from sync.client import post_enrolment, refusal_reason, tls_verify
 from sync.cloud import CloudService, _stamp
 from sync.cloud_db import CloudTx
 from sync.errors import AuthRefused, Offline, ProtocolViolation, SyncError
@@ -53,17 +53,6 @@ def load_token(folder: Path) -> str | None:
     return path.read_text(encoding="utf-8").strip() if path.exists() else None
 
 
-def _verify(ca: str | None) -> bool | ssl.SSLContext:
-    return ssl.create_default_context(cafile=ca) if ca else True
-
-
-def _reason(response: httpx.Response) -> str:
-    try:
-        return str(response.json().get("error") or response.status_code)
-    except ValueError:
-        return response.text[:200] or str(response.status_code)
-
-
 def link(
     service: CloudService, workshop: str, url: str, token: str, ca: str | None = None
 ) -> dict[str, Any]:
@@ -75,21 +64,14 @@ def link(
         if hub.upstream(tx, workshop) is not None:
             raise SyncError(f"{workshop} is already relayed to the cloud")
     station_id = f"hub-{uuid.uuid4()}"
-    try:
-        response = httpx.post(
-            f"{url}{API}/enrol",
-            json={"station_id": station_id, "name": f"{workshop} hub"},
-            headers={"Authorization": f"Bearer {token}"},
-            verify=_verify(ca),
-            timeout=30,
-        )
-    except httpx.TransportError as err:
-        raise Offline(f"cannot reach {url}: {err}") from err
-    if response.status_code in (401, 403):
-        raise AuthRefused(f"the cloud refused this hub: {_reason(response)}")
-    if response.status_code != 200:
-        raise ProtocolViolation(f"enrolment failed: {_reason(response)}")
-    answer = dict(response.json())
+    answer = post_enrolment(
+        url,
+        token,
+        station_id,
+        f"{workshop} hub",
+        tls_verify(ca or True),
+        "the cloud refused this hub",
+    )
     if answer.get("workshop") != workshop:
         raise SyncError(f"that token is for {answer.get('workshop')!r}, this hub is {workshop!r}")
     if "terminal" not in answer:
@@ -126,7 +108,7 @@ class Upstream:
         self.timeout = timeout
         self.chunk_size = chunk_size
         headers = {"Authorization": f"Bearer {token}"}
-        verify = _verify(row["ca"])
+        verify = tls_verify(row["ca"] or True)
         self._http = httpx.Client(
             base_url=self.url, headers=headers, timeout=timeout, verify=verify
         )
@@ -317,7 +299,7 @@ class Upstream:
             raise Offline(f"the cloud's feed did not answer: {err}") from err
         self._check(response)
         if response.status_code != 200:
-            raise ProtocolViolation(f"the cloud's feed refused: {_reason(response)}")
+            raise ProtocolViolation(f"the cloud's feed refused: {refusal_reason(response)}")
         body = response.json()
         adopted = 0
         if stop is not None and stop.is_set():
@@ -399,7 +381,7 @@ class Upstream:
     def _post(self, url: str, body: dict[str, Any]) -> httpx.Response:
         response = self._request("POST", url, json=body)
         if response.status_code != 200:
-            raise ProtocolViolation(f"the cloud refused the batch: {_reason(response)}")
+            raise ProtocolViolation(f"the cloud refused the batch: {refusal_reason(response)}")
         return response
 
     def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
@@ -413,7 +395,7 @@ class Upstream:
     @staticmethod
     def _check(response: httpx.Response) -> None:
         if response.status_code in (401, 403):
-            raise AuthRefused(_reason(response))
+            raise AuthRefused(refusal_reason(response))
         if response.status_code >= 500:
             raise Offline(f"the cloud answered {response.status_code}")
 
